@@ -1,0 +1,117 @@
+/**
+ * The solver's input, in plain numbers: times are seconds from an arbitrary reference,
+ * distances are metres, locations are indices into the matrices. No dates, no I/O.
+ *
+ * The zod schemas are the single source of truth for the JSON problem format; the
+ * TypeScript types are inferred from them. `compileProblem` (solver/data.ts) validates the
+ * cross-references once and turns this into index-based typed arrays for the search.
+ */
+import { z } from 'zod';
+
+const seconds = z.number().finite().nonnegative();
+const locationIndex = z.number().int().nonnegative();
+
+export const TimeWindowSchema = z
+  .object({ start: seconds, end: seconds })
+  .refine((w) => w.end >= w.start, { message: 'time window end must not be before its start' });
+export type TimeWindow = z.infer<typeof TimeWindowSchema>;
+
+export const JobPinSchema = z.object({
+  /** The job must be served by this technician (route id). */
+  technician: z.string().min(1).optional(),
+  /** Service must start exactly at this time (seconds). */
+  start: seconds.optional(),
+  /** The job keeps this 0-based position in its technician's route (dispatched or in progress). */
+  position: z.number().int().nonnegative().optional(),
+});
+export type JobPin = z.infer<typeof JobPinSchema>;
+
+export const JobSchema = z.object({
+  id: z.string().min(1),
+  location: locationIndex,
+  /** Service duration in seconds. */
+  duration: seconds,
+  /** Per-technician service duration (a senior technician may be faster), keyed by technician id. */
+  durationByTechnician: z.record(z.string(), seconds).optional(),
+  /** Windows in which service may start; absent or empty means any time in the shift. */
+  windows: z.array(TimeWindowSchema).optional(),
+  /** Skill ids the serving team must have, all of them. */
+  skills: z.array(z.string().min(1)).optional(),
+  /** Team members needed on site (1 or 2); served by a technician route with that many members. */
+  technicians: z.union([z.literal(1), z.literal(2)]).optional(),
+  /** Weight of leaving this job unassigned (default 1). */
+  priority: z.number().finite().positive().optional(),
+  /** Mandatory jobs are dropped only when no feasible plan can include them. */
+  mandatory: z.boolean().optional(),
+  /** Amount per capacity dimension (van space, Solomon demand); missing dimensions are 0. */
+  load: z.array(z.number().finite().nonnegative()).optional(),
+  pin: JobPinSchema.optional(),
+});
+export type Job = z.infer<typeof JobSchema>;
+
+export const BreakSchema = z.object({
+  id: z.string().min(1).optional(),
+  duration: seconds,
+  /** Window in which the break must start; it is taken wherever the technician is. */
+  window: TimeWindowSchema,
+});
+export type Break = z.infer<typeof BreakSchema>;
+
+export const TechnicianCostsSchema = z.object({
+  /** Cost of one hour of travel (objective units). */
+  perHourTravel: z.number().finite().nonnegative().optional(),
+  /** Cost of one hour of service work. */
+  perHourWork: z.number().finite().nonnegative().optional(),
+  /** Fixed cost of using this technician at all. */
+  fixed: z.number().finite().nonnegative().optional(),
+  /** Cost per hour past the shift's regular end (only when `overtime` allows it). */
+  perHourOvertime: z.number().finite().nonnegative().optional(),
+});
+export type TechnicianCosts = z.infer<typeof TechnicianCostsSchema>;
+
+export const TechnicianSchema = z.object({
+  /** Route id: one technician (or crew) on one shift. */
+  id: z.string().min(1),
+  /** Resource ids of the people in this route's team (default: [id]). Team size = members.length. */
+  members: z.array(z.string().min(1)).min(1).optional(),
+  start: locationIndex,
+  /** End location; absent = back to start, null = the route ends at its last visit (open end). */
+  end: locationIndex.nullable().optional(),
+  shift: TimeWindowSchema,
+  /** Seconds the shift may run past its end, priced by costs.perHourOvertime (default 0). */
+  overtime: seconds.optional(),
+  breaks: z.array(BreakSchema).optional(),
+  skills: z.array(z.string().min(1)).optional(),
+  /** Capacity per dimension; a dimension a job loads but the technician lacks has capacity 0. */
+  capacity: z.array(z.number().finite().nonnegative()).optional(),
+  /** Maximum working time (travel + service + waiting, shift start to end) in seconds. */
+  maxWorkTime: seconds.optional(),
+  maxTravelTime: seconds.optional(),
+  /** Travel durations are divided by this factor (2 = twice as fast). Default 1. */
+  speedFactor: z.number().finite().positive().optional(),
+  costs: TechnicianCostsSchema.optional(),
+  /** Territory as data: when present, only these job ids may be served by this route. */
+  allowedJobs: z.array(z.string().min(1)).optional(),
+});
+export type Technician = z.infer<typeof TechnicianSchema>;
+
+export const ObjectiveSchema = z.object({
+  /** What travel cost measures: 'distance' (metres, the benchmark convention) or 'duration'. */
+  travel: z.enum(['distance', 'duration']).optional(),
+  /** Lateness allowed past a window's end, priced per second; absent = hard windows. */
+  softWindows: z.object({ maxLateness: seconds, costPerSecond: z.number().finite().positive() }).optional(),
+  /** Penalty per unit of priority for an unassigned job (default: far above any travel cost). */
+  unassignedPenalty: z.number().finite().positive().optional(),
+});
+export type Objective = z.infer<typeof ObjectiveSchema>;
+
+const matrix = z.array(z.array(z.number().finite().nonnegative()));
+
+export const ProblemSchema = z.object({
+  /** Travel durations in seconds and distances in metres, [from][to]; may be asymmetric. */
+  matrices: z.object({ durations: matrix, distances: matrix.optional() }),
+  jobs: z.array(JobSchema),
+  technicians: z.array(TechnicianSchema).min(1),
+  objective: ObjectiveSchema.optional(),
+});
+export type Problem = z.infer<typeof ProblemSchema>;

@@ -1,0 +1,93 @@
+/** The solver's output: routes with their timing, unassigned jobs with a reason, and cost parts. */
+
+export type UnassignedReason =
+  /** No technician has every skill the job requires. */
+  | 'NO_SKILLED_TECHNICIAN'
+  /** The job needs a bigger team than any route has. */
+  | 'NO_TEAM_LARGE_ENOUGH'
+  /** Outside every allowed territory (allowedJobs) of the otherwise suitable technicians. */
+  | 'OUTSIDE_TERRITORY'
+  /** Its load exceeds the capacity of every suitable technician. */
+  | 'EXCEEDS_CAPACITY'
+  /** No suitable technician's shift (with travel, breaks, working-time limits) meets a window. */
+  | 'NO_WINDOW_FITS'
+  /** Its pin cannot be honoured (unknown technician, impossible start or position). */
+  | 'PIN_UNSATISFIABLE'
+  /** It fits on its own, but more valuable work took the time. */
+  | 'DISPLACED';
+
+export interface Visit {
+  job: string;
+  /** Arrival at the job's location. */
+  arrival: number;
+  /** Service start (arrival + waiting). */
+  start: number;
+  /** Service end. */
+  end: number;
+  waiting: number;
+  /** Seconds past the window's end (only with soft windows). */
+  lateness: number;
+}
+
+export interface PlannedBreak {
+  id?: string;
+  start: number;
+  end: number;
+  /** The break is taken after this many visits of the route (0 = before the first visit). */
+  afterVisits: number;
+}
+
+export interface Route {
+  technician: string;
+  visits: Visit[];
+  breaks: PlannedBreak[];
+  /** Leaves the start location. */
+  start: number;
+  /** Arrives at the end location (or finishes the last visit, for open ends). */
+  end: number;
+  travelDuration: number;
+  travelDistance: number;
+  serviceDuration: number;
+  waitingDuration: number;
+  overtime: number;
+  load: number[];
+}
+
+export interface UnassignedJob {
+  job: string;
+  reason: UnassignedReason;
+}
+
+export interface CostBreakdown {
+  total: number;
+  unassigned: number;
+  lateness: number;
+  travel: number;
+  work: number;
+  overtime: number;
+  fixed: number;
+}
+
+export interface Solution {
+  routes: Route[];
+  unassigned: UnassignedJob[];
+  cost: CostBreakdown;
+  stats: { iterations: number; seed: number };
+}
+
+export interface SolveProgress {
+  iteration: number;
+  bestCost: number;
+  unassigned: number;
+  elapsedMs: number;
+}
+
+export interface SolveOptions {
+  seed?: number;
+  /** Wall-clock budget in milliseconds; needs `clock`. */
+  timeLimitMs?: number;
+  maxIterations?: number;
+  /** Monotonic clock in milliseconds, passed in so the core stays free of I/O (e.g. performance.now). */
+  clock?: () => number;
+  onProgress?: (progress: SolveProgress) => void;
+}

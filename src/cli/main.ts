@@ -1,0 +1,16 @@
+import { Command } from 'commander';
+
+/** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('fieldplan')
+    .description('Plans in-home service work for Amazon sellers: technicians, routes and write-back.')
+    .showHelpAfterError();
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  await program.parseAsync(argv);
+}
