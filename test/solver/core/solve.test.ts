@@ -3,6 +3,7 @@ import { solve, ProblemError } from '../../../solver/index.ts';
 import type { Problem } from '../../../solver/problem.ts';
 import { fieldDay } from './helpers.ts';
 import { violations } from './verify.ts';
+import { checkSolution } from '../../../solver/checker.ts';
 
 const tiny = (): Problem => ({
   matrices: {
@@ -51,6 +52,7 @@ describe('solve', () => {
         const problem = fieldDay({ jobs: 30, technicians: 3, seed, ...features });
         const solution = solve(problem, { seed, maxIterations: 300 });
         expect(violations(problem, solution)).toEqual([]);
+        expect(checkSolution(problem, solution).violations).toEqual([]);
         expect(solution.routes.length + solution.unassigned.length).toBeGreaterThan(0);
       }
     });
