@@ -95,7 +95,8 @@ export function buildProblem(
 
   const routeOn = (technicianId: string, instant: number): string | undefined => {
     for (const r of routes.values()) {
-      if (r.technicianIds[0] === technicianId && instant >= r.shiftStart && instant < r.shiftEnd) return r.routeId;
+      if (r.technicianIds[0] === technicianId && instant >= r.shiftStart && instant < r.shiftEnd)
+        return r.routeId;
     }
     return undefined;
   };
@@ -129,7 +130,11 @@ export function buildProblem(
       job.pin = { start: sec(j.pin.start), ...(routeId !== undefined ? { technician: routeId } : {}) };
     } else if (keep !== undefined && routes.has(keep.routeId)) {
       job.pin = { technician: keep.routeId, ...(keep.start !== undefined ? { start: sec(keep.start) } : {}) };
-    } else if (j.keepTechnicianIds.length > 0 && !options.release?.has(j.serviceJobId) && j.activeAppointment) {
+    } else if (
+      j.keepTechnicianIds.length > 0 &&
+      !options.release?.has(j.serviceJobId) &&
+      j.activeAppointment
+    ) {
       const routeId = routeOn(j.keepTechnicianIds[0]!, j.activeAppointment.start);
       const route = routeId !== undefined ? technicians.find((r) => r.id === routeId) : undefined;
       const skilled = route !== undefined && j.skills.every((s) => route.skills?.includes(s));
@@ -165,7 +170,10 @@ function allowedJobs(t: TechnicianSetup, located: Located): string[] | undefined
     let ok = t.storeIds.includes(j.storeId);
     if (ok && t.territory !== undefined) {
       const p = located.points[located.jobLocation.get(j.serviceJobId)!]!;
-      ok = booleanPointInPolygon(point([p.lon, p.lat]), t.territory as Parameters<typeof booleanPointInPolygon>[1]);
+      ok = booleanPointInPolygon(
+        point([p.lon, p.lat]),
+        t.territory as Parameters<typeof booleanPointInPolygon>[1],
+      );
     }
     if (ok) out.push(j.serviceJobId);
     else restricted = true;

@@ -7,7 +7,11 @@ import { scheduleRecordKey, type Ledger, type LedgerReservation } from './ledger
 import { compareBlocks, type CapacityBlock, type Plan } from './plan.ts';
 import type { PlanningRules } from './setup.ts';
 
-export function diffPlan(plan: Plan, ledger: Ledger, rules: Pick<PlanningRules, 'rescheduleReasonCode'>): WriteOperation[] {
+export function diffPlan(
+  plan: Plan,
+  ledger: Ledger,
+  rules: Pick<PlanningRules, 'rescheduleReasonCode'>,
+): WriteOperation[] {
   const ops: WriteOperation[] = [];
 
   for (const s of plan.schedules) {
@@ -40,7 +44,11 @@ export function diffPlan(plan: Plan, ledger: Ledger, rules: Pick<PlanningRules, 
           ? { kind: 'add' }
           : sameTime
             ? undefined
-            : { kind: 'reschedule', appointmentId: current.appointmentId, reasonCode: rules.rescheduleReasonCode },
+            : {
+                kind: 'reschedule',
+                appointmentId: current.appointmentId,
+                reasonCode: rules.rescheduleReasonCode,
+              },
       appointmentId: sameTime ? current?.appointmentId : undefined,
       // A reschedule drops the technicians, so they are assigned again even when unchanged.
       assign: a.technicianIds,
@@ -77,6 +85,14 @@ function diffReservations(plan: Plan, existing: readonly LedgerReservation[]): W
   const toCreate = [...wanted.values()].flat().sort(compareBlocks);
 
   const ops: WriteOperation[] = [];
+  const seen = new Map<string, number>();
+  // Identical blocks (two technicians of one store travelling at the same time) need distinct keys.
+  const createKey = (b: CapacityBlock): string => {
+    const k = blockKey(b);
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    return n === 0 ? `reservation-create|${k}` : `reservation-create|${k}#${n}`;
+  };
   const group = (b: CapacityBlock): string => `${b.resourceId}|${b.type}`;
   const spare = new Map<string, LedgerReservation[]>();
   for (const r of leftovers) {
@@ -95,7 +111,7 @@ function diffReservations(plan: Plan, existing: readonly LedgerReservation[]): W
         block: b,
       });
     } else {
-      ops.push({ op: 'createReservation', key: `reservation-create|${blockKey(b)}`, block: b });
+      ops.push({ op: 'createReservation', key: createKey(b), block: b });
     }
   }
   for (const rest of spare.values()) {

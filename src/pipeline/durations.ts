@@ -1,7 +1,11 @@
 /** Service time per technician: the config's per-skill speed factors (the slowest applicable one governs). */
 import type { PlanningSetup } from './setup.ts';
 
-export function durationFactorFor(setup: PlanningSetup, technicianIds: readonly string[], skills: readonly string[]): number {
+export function durationFactorFor(
+  setup: PlanningSetup,
+  technicianIds: readonly string[],
+  skills: readonly string[],
+): number {
   let factor = 1;
   let any = false;
   for (const id of technicianIds) {

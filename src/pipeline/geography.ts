@@ -52,7 +52,8 @@ export async function locate(
   const failures = new Map<string, string>();
   const codes = new Set<string>();
   for (const j of jobs) codes.add(codeKey(j.postalCode, j.countryCode));
-  for (const t of setup.technicians) if ('postalCode' in t.home) codes.add(codeKey(t.home.postalCode, t.home.countryCode));
+  for (const t of setup.technicians)
+    if ('postalCode' in t.home) codes.add(codeKey(t.home.postalCode, t.home.countryCode));
   let done = 0;
   for (const key of codes) {
     const [code, country] = splitKey(key);

@@ -7,12 +7,16 @@ import type { Placement } from './build-problem.ts';
 import type { PlannableJob } from './normalise.ts';
 import type { Plan } from './plan.ts';
 
-export function placementsToKeep(previous: Plan | undefined, jobs: readonly PlannableJob[]): Map<string, Placement> {
+export function placementsToKeep(
+  previous: Plan | undefined,
+  jobs: readonly PlannableJob[],
+): Map<string, Placement> {
   const keep = new Map<string, Placement>();
   if (previous === undefined) return keep;
   const planned = new Map(previous.appointments.map((a) => [a.serviceJobId, a]));
   const stops = new Map<string, { routeId: string; start: number }>();
-  for (const r of previous.routes) for (const s of r.stops) stops.set(s.serviceJobId, { routeId: r.routeId, start: s.start });
+  for (const r of previous.routes)
+    for (const s of r.stops) stops.set(s.serviceJobId, { routeId: r.routeId, start: s.start });
   for (const j of jobs) {
     const current = j.activeAppointment;
     const before = planned.get(j.serviceJobId);

@@ -54,7 +54,10 @@ export interface NormaliseResult {
 
 export function normaliseJobs(raws: readonly unknown[], setup: PlanningSetup, now: number): NormaliseResult {
   const stores = new Map(setup.stores.map((s) => [s.storeId, s]));
-  const knownSkills = new Set<string>([...setup.rules.skillCatalog, ...setup.technicians.flatMap((t) => t.skills)]);
+  const knownSkills = new Set<string>([
+    ...setup.rules.skillCatalog,
+    ...setup.technicians.flatMap((t) => t.skills),
+  ]);
   const jobs: PlannableJob[] = [];
   const issues: PlanningIssue[] = [];
   let outOfScope = 0;
@@ -95,7 +98,12 @@ export function normaliseJobs(raws: readonly unknown[], setup: PlanningSetup, no
       continue;
     }
     if (job.storeId === undefined) {
-      issues.push({ serviceJobId: id, code: 'INVALID_PAYLOAD', level: 'error', detail: 'storeId: missing (expected string)' });
+      issues.push({
+        serviceJobId: id,
+        code: 'INVALID_PAYLOAD',
+        level: 'error',
+        detail: 'storeId: missing (expected string)',
+      });
       continue;
     }
     const store = stores.get(job.storeId);
@@ -170,7 +178,9 @@ export function normaliseJobs(raws: readonly unknown[], setup: PlanningSetup, no
         keepTechnicianIds.push(...appointment.technicianIds);
       }
       if (!frozen && setup.rules.allowReschedule) {
-        rescheduleWindows = candidates.filter((w) => !(w.start <= appointment.start && appointment.start <= w.end));
+        rescheduleWindows = candidates.filter(
+          (w) => !(w.start <= appointment.start && appointment.start <= w.end),
+        );
       }
     } else {
       if (candidates.length === 0) {
@@ -181,7 +191,8 @@ export function normaliseJobs(raws: readonly unknown[], setup: PlanningSetup, no
             serviceJobId: id,
             code: 'NO_WINDOW_IN_HORIZON',
             level: 'error',
-            detail: 'no preferred appointment time or slot is left in the horizon after the minimum lead time',
+            detail:
+              'no preferred appointment time or slot is left in the horizon after the minimum lead time',
           });
         }
         continue;
@@ -212,7 +223,8 @@ export function normaliseJobs(raws: readonly unknown[], setup: PlanningSetup, no
 function activeAppointments(appointments: Appointment[]): ActiveAppointment[] {
   const out: ActiveAppointment[] = [];
   for (const a of appointments) {
-    if (a.appointmentStatus !== 'ACTIVE' || a.appointmentId === undefined || a.appointmentTime === undefined) continue;
+    if (a.appointmentStatus !== 'ACTIVE' || a.appointmentId === undefined || a.appointmentTime === undefined)
+      continue;
     out.push({
       appointmentId: a.appointmentId,
       start: Date.parse(a.appointmentTime.startTime),
@@ -235,7 +247,11 @@ function preferredInHorizon(job: ServiceJob, horizon: Interval): boolean {
 }
 
 /** Minutes on site by the config's duration rules, rounded up to the planning grid. */
-export function serviceMinutes(job: ServiceJob, setup: PlanningSetup, appointment: ActiveAppointment | undefined): number {
+export function serviceMinutes(
+  job: ServiceJob,
+  setup: PlanningSetup,
+  appointment: ActiveAppointment | undefined,
+): number {
   const rules = setup.rules;
   const preferred = job.preferredAppointmentTimes?.[0]?.durationInMinutes;
   const resolved = resolveServiceDuration(
@@ -245,7 +261,10 @@ export function serviceMinutes(job: ServiceJob, setup: PlanningSetup, appointmen
       quantity: job.scopeOfWork?.quantity,
       requiredSkills: job.scopeOfWork?.requiredSkills,
       // Only a service-interval appointment says how long the work takes.
-      appointmentMinutes: rules.appointmentTime === 'service-interval' ? (appointment?.durationMinutes ?? preferred) : undefined,
+      appointmentMinutes:
+        rules.appointmentTime === 'service-interval'
+          ? (appointment?.durationMinutes ?? preferred)
+          : undefined,
     },
     rules.defaultServiceMinutes,
   );
@@ -311,7 +330,8 @@ export function priorityOf(job: ServiceJob, setup: PlanningSetup, now: number): 
     priority += Math.min(ageDays, p.maxAgeDays) * p.perDayWaiting;
   }
   const promised = (job.associatedItems ?? []).some((item) => {
-    const promise = item.itemDelivery?.itemDeliveryPromise?.endTime ?? item.itemDelivery?.estimatedDeliveryDate;
+    const promise =
+      item.itemDelivery?.itemDeliveryPromise?.endTime ?? item.itemDelivery?.estimatedDeliveryDate;
     if (promise === undefined) return false;
     const t = Date.parse(promise);
     return Number.isFinite(t) && t <= setup.horizon.end;

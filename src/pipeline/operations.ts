@@ -44,7 +44,8 @@ export interface AppointmentWrite {
   assign: string[] | undefined;
 }
 
-export type WriteOperation = ScheduleWrite | ReservationCreate | ReservationUpdate | ReservationCancel | AppointmentWrite;
+export type WriteOperation =
+  ScheduleWrite | ReservationCreate | ReservationUpdate | ReservationCancel | AppointmentWrite;
 
 /** Write calls an operation makes when everything goes well (for ETAs and the call budget). */
 export function callsOf(op: WriteOperation): number {

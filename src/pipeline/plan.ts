@@ -183,7 +183,12 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
     }
     for (const b of breaks) {
       for (const id of info.technicianIds) {
-        blocks.push({ resourceId: resourceOf(id, technicianStore.get(lead) ?? ''), type: 'BREAK', start: b.start, end: b.end });
+        blocks.push({
+          resourceId: resourceOf(id, technicianStore.get(lead) ?? ''),
+          type: 'BREAK',
+          start: b.start,
+          end: b.end,
+        });
       }
     }
   }
@@ -202,7 +207,12 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
 }
 
 export function compareBlocks(a: CapacityBlock, b: CapacityBlock): number {
-  return a.resourceId.localeCompare(b.resourceId) || a.start - b.start || a.type.localeCompare(b.type) || a.end - b.end;
+  return (
+    a.resourceId.localeCompare(b.resourceId) ||
+    a.start - b.start ||
+    a.type.localeCompare(b.type) ||
+    a.end - b.end
+  );
 }
 
 /** The appointment Amazon gets for a visit: the kept one, the chosen arrival window, or the visit itself. */
@@ -217,7 +227,9 @@ function appointmentTimeFor(job: PlannableJob, stop: PlannedStop, setup: Plannin
   }
   if (arrival) {
     const windows = [...job.windows, ...job.rescheduleWindows];
-    const w = windows.find((c) => c.appointment !== undefined && stop.start >= c.start && stop.start <= c.end);
+    const w = windows.find(
+      (c) => c.appointment !== undefined && stop.start >= c.start && stop.start <= c.end,
+    );
     if (w?.appointment !== undefined) return { ...w.appointment };
   }
   return { start: stop.start, minutes: Math.round((stop.end - stop.start) / MINUTE) };

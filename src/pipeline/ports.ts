@@ -43,16 +43,30 @@ export interface ServicesPort {
   listServiceJobs(query: JobQuery): AsyncIterable<JobPage>;
   /** The job as Amazon has it now; undefined when it does not exist. */
   getServiceJob(serviceJobId: string): Promise<unknown>;
-  addAppointment(serviceJobId: string, time: { startTime: string; durationInMinutes: number }): Promise<{ appointmentId: string; warnings: string[] }>;
+  addAppointment(
+    serviceJobId: string,
+    time: { startTime: string; durationInMinutes: number },
+  ): Promise<{ appointmentId: string; warnings: string[] }>;
   rescheduleAppointment(
     serviceJobId: string,
     appointmentId: string,
     time: { startTime: string; durationInMinutes: number },
     reasonCode: string,
   ): Promise<{ appointmentId: string; warnings: string[] }>;
-  assignAppointmentResources(serviceJobId: string, appointmentId: string, resourceIds: string[]): Promise<{ warnings: string[] }>;
-  updateSchedule(marketplaceId: string, resourceId: string, records: ScheduleRecordOut[]): Promise<{ warnings: string[] }>;
-  createReservation(marketplaceId: string, block: CapacityBlock): Promise<{ reservationId: string | undefined }>;
+  assignAppointmentResources(
+    serviceJobId: string,
+    appointmentId: string,
+    resourceIds: string[],
+  ): Promise<{ warnings: string[] }>;
+  updateSchedule(
+    marketplaceId: string,
+    resourceId: string,
+    records: ScheduleRecordOut[],
+  ): Promise<{ warnings: string[] }>;
+  createReservation(
+    marketplaceId: string,
+    block: CapacityBlock,
+  ): Promise<{ reservationId: string | undefined }>;
   updateReservation(marketplaceId: string, reservationId: string, block: CapacityBlock): Promise<void>;
   cancelReservation(marketplaceId: string, reservationId: string): Promise<void>;
   /** Lowest RESERVED capacity over the interval (a capacity read), for checking an in-doubt create. */
@@ -76,11 +90,25 @@ export interface JournalRecord {
 
 export interface JournalPort {
   /** Records the intent (idempotent by key); returns the entry, possibly from an earlier attempt. */
-  intend(planId: string, intent: { key: string; operation: string; serviceJobId?: string; resourceId?: string; body: unknown; personal: boolean }): Promise<JournalRecord>;
+  intend(
+    planId: string,
+    intent: {
+      key: string;
+      operation: string;
+      serviceJobId?: string;
+      resourceId?: string;
+      body: unknown;
+      personal: boolean;
+    },
+  ): Promise<JournalRecord>;
   markSent(entryId: number): Promise<void>;
   markResult(
     entryId: number,
-    outcome: { state: 'succeeded' | 'failed' | 'unknown'; result?: Record<string, string | string[] | undefined>; errorCode?: string },
+    outcome: {
+      state: 'succeeded' | 'failed' | 'unknown';
+      result?: Record<string, string | string[] | undefined>;
+      errorCode?: string;
+    },
   ): Promise<void>;
   /** Entries of the plan left `sent` by a crash become `unknown`; returns the pending ones (intended, unknown). */
   inDoubt(planId: string): Promise<JournalRecord[]>;
@@ -101,7 +129,12 @@ export interface PipelineStorePort {
   setWatermark(storeId: string, marketplaceId: string, value: string): Promise<void>;
   createPlan(input: { days: string[]; storeIds: string[] }): Promise<string>;
   savePlan(planId: string, plan: Plan, stats: unknown): Promise<void>;
-  finishPlan(planId: string, status: 'succeeded' | 'failed', kpis: unknown, failure?: { code: string; message: string }): Promise<void>;
+  finishPlan(
+    planId: string,
+    status: 'succeeded' | 'failed',
+    kpis: unknown,
+    failure?: { code: string; message: string },
+  ): Promise<void>;
   /** The latest plan for the same days and stores, if any. */
   latestPlan(days: string[], storeIds: string[]): Promise<StoredPlan | undefined>;
   /** Confirmed capacity writes for these resources, oldest first (for the ledger). */

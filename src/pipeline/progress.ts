@@ -1,6 +1,7 @@
 /** Progress of the long steps, reported to whatever displays it (bars on a terminal, plain lines otherwise). */
 
-export type StepName = 'purge' | 'pull' | 'normalise' | 'geocode' | 'matrix' | 'solve' | 'diff' | 'write-back' | 'report';
+export type StepName =
+  'purge' | 'pull' | 'normalise' | 'geocode' | 'matrix' | 'solve' | 'diff' | 'write-back' | 'report';
 
 export interface StepProgress {
   /** `value` of `total` done; `detail` is a short id-only note (e.g. "best cost 1234"). */

@@ -67,7 +67,10 @@ async function check(
     case 'createReservation': {
       const block = body.block as CapacityBlock | undefined;
       if (block === undefined) return undefined;
-      const reserved = await services.reservedCapacity(marketplaceId, block.resourceId, { start: block.start, end: block.end });
+      const reserved = await services.reservedCapacity(marketplaceId, block.resourceId, {
+        start: block.start,
+        end: block.end,
+      });
       const others = known.filter(
         (r) => r.resourceId === block.resourceId && r.start <= block.start && r.end >= block.end,
       ).length;

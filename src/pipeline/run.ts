@@ -94,18 +94,29 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     }
   };
   const now = deps.clock().getTime();
-  const setup = setupFromConfig(deps.config, { date: options.date, days: options.days, storeIds: options.storeIds });
+  const setup = setupFromConfig(deps.config, {
+    date: options.date,
+    days: options.days,
+    storeIds: options.storeIds,
+  });
   for (const s of setup.stores) s.marketplaceId = options.marketplaceId;
   const storeIds = setup.stores.map((s) => s.storeId);
   if (storeIds.length === 0) {
-    throw new RunError('NO_STORES', `none of the stores ${options.storeIds?.join(', ') ?? ''} is in the crews config`);
+    throw new RunError(
+      'NO_STORES',
+      `none of the stores ${options.storeIds?.join(', ') ?? ''} is in the crews config`,
+    );
   }
-  if (setup.technicians.length === 0) throw new RunError('NO_TECHNICIANS', 'the crews config has no technician for these stores');
+  if (setup.technicians.length === 0)
+    throw new RunError('NO_TECHNICIANS', 'the crews config has no technician for these stores');
 
   const holder = `${deps.actor ?? 'plan'}:${process.pid}`;
   const lockName = `plan:${storeIds.join(',')}`;
   if (!(await deps.store.acquireLock(lockName, holder, 2 * 3_600_000))) {
-    throw new RunError('LOCKED', `another planning run holds the lock for stores ${storeIds.join(', ')}; try again when it ends`);
+    throw new RunError(
+      'LOCKED',
+      `another planning run holds the lock for stores ${storeIds.join(', ')}; try again when it ends`,
+    );
   }
   try {
     await timed('purge', async () => {
@@ -161,7 +172,12 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
       const keep = placementsToKeep(latest?.plan, located.jobs);
       const solved = await timed('solve', () => solveTwice(setup, located, matrix, keep, options, progress));
       built = solved.built;
-      plan = planFromSolution({ setup, built, solution: solved.solution, marketplaceId: options.marketplaceId });
+      plan = planFromSolution({
+        setup,
+        built,
+        solution: solved.solution,
+        marketplaceId: options.marketplaceId,
+      });
       planId = await deps.store.createPlan({ days: setup.days, storeIds });
     }
 
@@ -176,20 +192,32 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     let operations: WriteOperation[] = [];
     if (options.apply) {
       if (resume !== undefined) {
-        const r = await reconcile(planId, options.marketplaceId, deps.store.journal, deps.services, ledger.reservations);
-        if (r.checked > 0) progress.note(`checked ${r.checked} calls left in doubt: ${r.landed} had landed, ${r.notLanded} had not`);
+        const r = await reconcile(
+          planId,
+          options.marketplaceId,
+          deps.store.journal,
+          deps.services,
+          ledger.reservations,
+        );
+        if (r.checked > 0)
+          progress.note(
+            `checked ${r.checked} calls left in doubt: ${r.landed} had landed, ${r.notLanded} had not`,
+          );
         ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
         plan = withCurrentAppointments(plan, await freshAppointments(plan, deps.services, byId, setup, now));
       }
       operations = diffPlan(plan, ledger, setup.rules);
-      writeResult = await timed('write-back', () => applyWithReconcile(operations, planId, options, deps, progress, setup));
+      writeResult = await timed('write-back', () =>
+        applyWithReconcile(operations, planId, options, deps, progress, setup),
+      );
     } else {
       operations = diffPlan(plan, ledger, setup.rules);
     }
 
     const failures = writeResult?.failures.length ?? 0;
     const inDoubt = writeResult?.inDoubt ?? 0;
-    const outcome: RunOutcome = failures > 0 || inDoubt > 0 ? 'partial' : operations.length === 0 ? 'nothing-to-do' : 'succeeded';
+    const outcome: RunOutcome =
+      failures > 0 || inDoubt > 0 ? 'partial' : operations.length === 0 ? 'nothing-to-do' : 'succeeded';
     const report = buildReport({
       planId,
       now: deps.clock().getTime(),
@@ -200,7 +228,10 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
       writeBack: writeResult,
       latestStart: latestStarts(plan, byId),
       timeZones: new Map(deps.config.technicians.map((t) => [t.resourceId, t.timeZone])),
-      shiftTime: setup.technicians.reduce((n, t) => n + t.shifts.reduce((m, s) => m + (s.end - s.start), 0), 0),
+      shiftTime: setup.technicians.reduce(
+        (n, t) => n + t.shifts.reduce((m, s) => m + (s.end - s.start), 0),
+        0,
+      ),
       techniciansAvailable: setup.technicians.filter((t) => t.shifts.length > 0).length,
       timingsMs: timings,
     });
@@ -256,8 +287,15 @@ async function solveTwice(
     solveInWorker({
       problem: built.problem,
       seed: options.seed ?? 1,
-      ...(options.solverIterations !== undefined ? { maxIterations: options.solverIterations } : { timeLimitMs: budgetMs }),
-      onProgress: (p) => step.update(Math.round(p.elapsedMs / 1000), Math.round(budgetMs / 1000), `${label} best cost ${Math.round(p.bestCost)}, ${p.unassigned} unassigned`),
+      ...(options.solverIterations !== undefined
+        ? { maxIterations: options.solverIterations }
+        : { timeLimitMs: budgetMs }),
+      onProgress: (p) =>
+        step.update(
+          Math.round(p.elapsedMs / 1000),
+          Math.round(budgetMs / 1000),
+          `${label} best cost ${Math.round(p.bestCost)}, ${p.unassigned} unassigned`,
+        ),
     });
   const first = buildProblem(setup, located, matrix, { keep });
   if (first.problem.jobs.length === 0) {
@@ -270,18 +308,23 @@ async function solveTwice(
   const movable = new Set(
     solution.unassigned
       .map((u) => first.jobs.get(u.job))
-      .filter((j): j is PlannableJob => j !== undefined && j.pin === undefined && j.activeAppointment !== undefined)
+      .filter(
+        (j): j is PlannableJob => j !== undefined && j.pin === undefined && j.activeAppointment !== undefined,
+      )
       .map((j) => j.serviceJobId),
   );
   if (movable.size > 0) {
     const pinned = new Map<string, Placement>();
     for (const r of solution.routes) {
-      for (const v of r.visits) pinned.set(v.job, { routeId: r.technician, start: first.origin + v.start * 1000 });
+      for (const v of r.visits)
+        pinned.set(v.job, { routeId: r.technician, start: first.origin + v.start * 1000 });
     }
     built = buildProblem(setup, located, matrix, { keep: pinned, widen: movable, release: movable });
     solution = await run(built, Math.max(1000, budget * 0.2), 'pass 2');
   }
-  step.done(`cost ${Math.round(solution.cost.total)}, ${solution.unassigned.length} unassigned, ${solution.stats.iterations} iterations`);
+  step.done(
+    `cost ${Math.round(solution.cost.total)}, ${solution.unassigned.length} unassigned, ${solution.stats.iterations} iterations`,
+  );
   return { built, solution };
 }
 
@@ -324,7 +367,11 @@ async function freshAppointments(
 ): Promise<Map<string, PlannableJob>> {
   const out = new Map(pulled);
   const raws = await Promise.all(plan.appointments.map((a) => services.getServiceJob(a.serviceJobId)));
-  const fresh = normaliseJobs(raws.filter((r) => r !== undefined), setup, now);
+  const fresh = normaliseJobs(
+    raws.filter((r) => r !== undefined),
+    setup,
+    now,
+  );
   for (const j of fresh.jobs) out.set(j.serviceJobId, j);
   return out;
 }
@@ -361,7 +408,11 @@ async function applyWithReconcile(
     onProgress: (p: { done: number; calls: number; failed: number }) => {
       const elapsed = performance.now() - started;
       const eta = p.done > 0 ? Math.round(((total - p.done) * elapsed) / p.done / 1000) : undefined;
-      step.update(p.done, total, `${p.calls} calls, ${p.failed} failed${eta !== undefined ? `, ETA ${eta}s` : ''}`);
+      step.update(
+        p.done,
+        total,
+        `${p.calls} calls, ${p.failed} failed${eta !== undefined ? `, ETA ${eta}s` : ''}`,
+      );
     },
   };
   let result = await writeBack(operations, ctx);
@@ -369,7 +420,11 @@ async function applyWithReconcile(
     const ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
     await reconcile(planId, options.marketplaceId, deps.store.journal, deps.services, ledger.reservations);
     const again = await writeBack(operations, { ...ctx, onProgress: () => {} });
-    result = { calls: result.calls + again.calls, failures: [...result.failures, ...again.failures], inDoubt: again.inDoubt };
+    result = {
+      calls: result.calls + again.calls,
+      failures: [...result.failures, ...again.failures],
+      inDoubt: again.inDoubt,
+    };
   }
   step.done(`${result.calls} calls, ${result.failures.length} failed, ${result.inDoubt} in doubt`);
   return result;

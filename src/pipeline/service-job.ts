@@ -22,7 +22,10 @@ export const AppointmentTimeSchema = z.object({
 });
 export type AppointmentTime = z.infer<typeof AppointmentTimeSchema>;
 
-export const TechnicianRefSchema = z.object({ technicianId: z.string().min(1).optional(), name: z.string().optional() });
+export const TechnicianRefSchema = z.object({
+  technicianId: z.string().min(1).optional(),
+  name: z.string().optional(),
+});
 
 export const AppointmentSchema = z.object({
   appointmentId: z.string().min(1).optional(),
@@ -51,7 +54,9 @@ export const AssociatedItemSchema = z.object({
   itemDelivery: z
     .object({
       estimatedDeliveryDate: z.string().optional(),
-      itemDeliveryPromise: z.object({ startTime: z.string().optional(), endTime: z.string().optional() }).optional(),
+      itemDeliveryPromise: z
+        .object({ startTime: z.string().optional(), endTime: z.string().optional() })
+        .optional(),
     })
     .optional(),
 });
@@ -118,21 +123,28 @@ export type ServiceJobParse =
 /** Parses one raw job; problems name the field path and what was expected, never a value (values may be personal). */
 export function parseServiceJob(raw: unknown): ServiceJobParse {
   const id =
-    typeof raw === 'object' && raw !== null && typeof (raw as Record<string, unknown>).serviceJobId === 'string'
+    typeof raw === 'object' &&
+    raw !== null &&
+    typeof (raw as Record<string, unknown>).serviceJobId === 'string'
       ? ((raw as Record<string, unknown>).serviceJobId as string)
       : undefined;
   const result = ServiceJobSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const path = issue.path.length > 0 ? issue.path.join('.') : '(job)';
-      if (issue.code === 'invalid_value') return `${path}: unknown value (expected one of ${issue.values.join(', ')})`;
+      if (issue.code === 'invalid_value')
+        return `${path}: unknown value (expected one of ${issue.values.join(', ')})`;
       if (issue.code === 'invalid_type') {
-        return issue.input === undefined ? `${path}: missing (expected ${issue.expected})` : `${path}: expected ${issue.expected}`;
+        return issue.input === undefined
+          ? `${path}: missing (expected ${issue.expected})`
+          : `${path}: expected ${issue.expected}`;
       }
       return `${path}: ${issue.message}`;
     });
     return { ok: false, serviceJobId: id, problems };
   }
-  const unknownFields = Object.keys(raw as Record<string, unknown>).filter((k) => !KNOWN_SERVICE_JOB_FIELDS.has(k));
+  const unknownFields = Object.keys(raw as Record<string, unknown>).filter(
+    (k) => !KNOWN_SERVICE_JOB_FIELDS.has(k),
+  );
   return { ok: true, job: result.data, unknownFields };
 }

@@ -67,7 +67,9 @@ export function setupFromConfig(config: PlanningConfig, options: SetupOptions): 
   const first = days[0]!;
   const last = days[days.length - 1]!;
   const starts = zones.map((zone) => DateTime.fromISO(first, { zone }).startOf('day').toMillis());
-  const ends = zones.map((zone) => DateTime.fromISO(last, { zone }).plus({ days: 1 }).startOf('day').toMillis());
+  const ends = zones.map((zone) =>
+    DateTime.fromISO(last, { zone }).plus({ days: 1 }).startOf('day').toMillis(),
+  );
   // Night shifts may end after the last local midnight.
   const shiftEnds = technicians.flatMap((t) => t.shifts.map((s) => s.end));
   const horizon = {
@@ -77,7 +79,8 @@ export function setupFromConfig(config: PlanningConfig, options: SetupOptions): 
 
   const settings = config.planning;
   const skillDurationFactor: Record<string, Record<string, number>> = {};
-  for (const t of config.technicians) if (t.skillDurationFactor) skillDurationFactor[t.resourceId] = t.skillDurationFactor;
+  for (const t of config.technicians)
+    if (t.skillDurationFactor) skillDurationFactor[t.resourceId] = t.skillDurationFactor;
   const rules: PlanningRules = {
     ...PIPELINE_DEFAULTS,
     defaultServiceMinutes: settings.defaultServiceMinutes,
@@ -108,7 +111,8 @@ export function setupFromConfig(config: PlanningConfig, options: SetupOptions): 
 }
 
 function place(location: ConfigLocation): Place {
-  if (location.lat !== undefined && location.lon !== undefined) return { point: { lat: location.lat, lon: location.lon } };
+  if (location.lat !== undefined && location.lon !== undefined)
+    return { point: { lat: location.lat, lon: location.lon } };
   return { postalCode: location.postalCode ?? '', countryCode: location.countryCode };
 }
 
@@ -116,7 +120,12 @@ function place(location: ConfigLocation): Place {
 function shiftsOf(t: ConfigTechnician, days: readonly string[]): ShiftInstance[] {
   return workingDays(t, days[0]!, days[days.length - 1]!).map((d) => {
     const breaks: BreakRule[] = d.lunch
-      ? [{ duration: d.lunch.minutes * 60_000, window: { start: d.lunch.startWindow.start, end: d.lunch.startWindow.end } }]
+      ? [
+          {
+            duration: d.lunch.minutes * 60_000,
+            window: { start: d.lunch.startWindow.start, end: d.lunch.startWindow.end },
+          },
+        ]
       : [];
     return { day: d.date, start: d.shift.start, end: d.shift.end, breaks };
   });

@@ -12,14 +12,17 @@ export function keepHeldBreaks(plan: Plan, held: readonly LedgerReservation[], s
   const blocks = [...plan.blocks];
   const routes = plan.routes.map((route) => {
     const technicianId = route.technicianIds[0]!;
-    const shift = setup.technicians.find((t) => t.technicianId === technicianId)?.shifts.find((s) => s.day === route.day);
+    const shift = setup.technicians
+      .find((t) => t.technicianId === technicianId)
+      ?.shifts.find((s) => s.day === route.day);
     if (shift === undefined || route.technicianIds.length !== 1) return route;
     const busy: Interval[] = route.stops.flatMap((s) => [
       { start: s.arrival - s.travel, end: s.arrival },
       { start: s.start, end: s.end },
     ]);
     const candidates = held.filter(
-      (r) => r.resourceId === technicianId && r.type === 'BREAK' && r.start >= shift.start && r.end <= shift.end,
+      (r) =>
+        r.resourceId === technicianId && r.type === 'BREAK' && r.start >= shift.start && r.end <= shift.end,
     );
     const breaks = route.breaks.map((b, i) => {
       const rule = shift.breaks[i];

@@ -39,7 +39,10 @@ export interface WriteBackContext {
   onProgress?: (p: WriteProgress) => void;
 }
 
-export async function writeBack(ops: readonly WriteOperation[], ctx: WriteBackContext): Promise<WriteBackResult> {
+export async function writeBack(
+  ops: readonly WriteOperation[],
+  ctx: WriteBackContext,
+): Promise<WriteBackResult> {
   const result: WriteBackResult = { calls: 0, failures: [], inDoubt: 0 };
   const total = ops.reduce((n, op) => n + callsOf(op), 0);
   let done = 0;
@@ -136,7 +139,11 @@ async function execute(op: WriteOperation, ctx: WriteBackContext, result: WriteB
   }
 }
 
-async function appointment(op: AppointmentWrite, ctx: WriteBackContext, result: WriteBackResult): Promise<void> {
+async function appointment(
+  op: AppointmentWrite,
+  ctx: WriteBackContext,
+  result: WriteBackResult,
+): Promise<void> {
   const { services } = ctx;
   const time = { startTime: formatWireTime(op.time.start), durationInMinutes: op.time.minutes };
   let appointmentId = op.appointmentId;
@@ -144,7 +151,10 @@ async function appointment(op: AppointmentWrite, ctx: WriteBackContext, result: 
     const set = op.set;
     const outcome = await step(ctx, result, {
       key: `${op.key}|set`,
-      operation: set.kind === 'add' ? 'addAppointmentForServiceJobByServiceJobId' : 'rescheduleAppointmentForServiceJobByServiceJobId',
+      operation:
+        set.kind === 'add'
+          ? 'addAppointmentForServiceJobByServiceJobId'
+          : 'rescheduleAppointmentForServiceJobByServiceJobId',
       serviceJobId: op.serviceJobId,
       body: {
         serviceJobId: op.serviceJobId,
@@ -230,18 +240,23 @@ async function step(
     return ids;
   } catch (err) {
     const known = err instanceof ServicesCallError;
-    const inDoubt = !known || err.status === undefined || err.status >= 500;
-    await ctx.journal.markResult(entry.entryId, {
-      state: inDoubt ? 'unknown' : 'failed',
-      errorCode: known ? err.code : 'TRANSPORT',
-    });
-    if (inDoubt) result.inDoubt += 1;
-    else {
+    const status = known ? err.status : undefined;
+    const code = known ? err.code : 'ERROR';
+    if (status === undefined || status >= 500) {
+      // May have landed: reconcile checks Amazon before anything is repeated.
+      await ctx.journal.markResult(entry.entryId, { state: 'unknown', errorCode: code });
+      result.inDoubt += 1;
+    } else if (status === 0 || status === 429) {
+      // Never reached Amazon, or throttled after every retry: safe to send again.
+      await ctx.journal.markResult(entry.entryId, { state: 'failed', errorCode: 'NOT_APPLIED' });
+      result.inDoubt += 1;
+    } else {
+      await ctx.journal.markResult(entry.entryId, { state: 'failed', errorCode: code });
       result.failures.push({
         key: s.key,
         operation: s.operation,
         serviceJobId: s.serviceJobId,
-        code: known ? err.code : 'ERROR',
+        code,
         message: known ? err.message : String((err as Error).message ?? err),
       });
     }

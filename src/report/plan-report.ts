@@ -125,7 +125,9 @@ export function buildReport(input: ReportInput): PlanReport {
   const travel = plan.routes.reduce((n, r) => n + r.travel, 0);
   const service = plan.routes.reduce((n, r) => n + r.service, 0);
   const overtime = plan.routes.reduce((n, r) => n + r.overtime, 0);
-  const onTimeRisk = routes.flatMap((r) => r.stops).filter((s) => s.slackMinutes !== undefined && s.slackMinutes < 15).length;
+  const onTimeRisk = routes
+    .flatMap((r) => r.stops)
+    .filter((s) => s.slackMinutes !== undefined && s.slackMinutes < 15).length;
 
   const unassigned = [
     ...plan.unassigned.map((u) => ({
@@ -134,7 +136,12 @@ export function buildReport(input: ReportInput): PlanReport {
       level: 'error',
       reason: `solver: ${u.reason}`,
     })),
-    ...input.issues.map((i) => ({ serviceJobId: i.serviceJobId, code: i.code, level: i.level, reason: i.detail })),
+    ...input.issues.map((i) => ({
+      serviceJobId: i.serviceJobId,
+      code: i.code,
+      level: i.level,
+      reason: i.detail,
+    })),
   ];
   const plannedOps: Record<string, number> = {};
   for (const op of input.operations) {
@@ -182,7 +189,8 @@ export function buildReport(input: ReportInput): PlanReport {
   };
 }
 
-const local = (isoTime: string, zone: string): string => DateTime.fromISO(isoTime, { zone }).toFormat('HH:mm');
+const local = (isoTime: string, zone: string): string =>
+  DateTime.fromISO(isoTime, { zone }).toFormat('HH:mm');
 
 export function reportMarkdown(report: PlanReport): string {
   const k = report.kpis;
@@ -207,7 +215,9 @@ export function reportMarkdown(report: PlanReport): string {
     '',
     ...Object.entries(report.writeBack.planned).map(([op, n]) => `- ${op}: ${n}`),
     `- calls made: ${report.writeBack.callsMade}, failed: ${report.writeBack.failures.length}, in doubt: ${report.writeBack.inDoubt}`,
-    ...report.writeBack.failures.map((f) => `  - ${f.serviceJobId ?? '-'} ${f.operation}: ${f.code} ${f.message}`),
+    ...report.writeBack.failures.map(
+      (f) => `  - ${f.serviceJobId ?? '-'} ${f.operation}: ${f.code} ${f.message}`,
+    ),
     '',
     '## Routes',
   ];
@@ -225,14 +235,22 @@ export function reportMarkdown(report: PlanReport): string {
           `| ${i + 1} | ${s.serviceJobId} | ${local(s.arrival, r.timeZone)} | ${local(s.start, r.timeZone)} | ${local(s.end, r.timeZone)} | ${s.travelMinutes} | ${s.waitMinutes} |`,
       ),
     );
-    for (const b of r.breaks) lines.push('', `Break ${local(b.start, r.timeZone)}–${local(b.end, r.timeZone)}`);
+    for (const b of r.breaks)
+      lines.push('', `Break ${local(b.start, r.timeZone)}–${local(b.end, r.timeZone)}`);
   }
   lines.push('', '## Not planned', '');
   if (report.unassigned.length === 0) lines.push('None.');
   else {
     lines.push('| job | code | level | reason |', '| --- | --- | --- | --- |');
-    for (const u of report.unassigned) lines.push(`| ${u.serviceJobId ?? '-'} | ${u.code} | ${u.level} | ${u.reason.replace(/\|/g, '/')} |`);
+    for (const u of report.unassigned)
+      lines.push(`| ${u.serviceJobId ?? '-'} | ${u.code} | ${u.level} | ${u.reason.replace(/\|/g, '/')} |`);
   }
-  lines.push('', '## Timings', '', ...Object.entries(report.timingsMs).map(([s, ms]) => `- ${s}: ${ms} ms`), '');
+  lines.push(
+    '',
+    '## Timings',
+    '',
+    ...Object.entries(report.timingsMs).map(([s, ms]) => `- ${s}: ${ms} ms`),
+    '',
+  );
   return lines.join('\n');
 }
