@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './config.ts';
+import { registerSandboxCommand } from './sandbox.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
 export function buildProgram(): Command {
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .description('Plans in-home service work for Amazon sellers: technicians, routes and write-back.')
     .showHelpAfterError();
   registerConfigCommand(program);
+  registerSandboxCommand(program);
   return program;
 }
 
