@@ -1,6 +1,11 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './config.ts';
 import { registerSandboxCommand } from './sandbox.ts';
+import { registerPlanCommand } from './plan.ts';
+import { registerSyncCommand } from './sync.ts';
+import { registerPurgeCommand } from './purge.ts';
+import { registerReportCommand } from './report.ts';
+import { registerStartCommand } from './start.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
 export function buildProgram(): Command {
@@ -11,6 +16,11 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerConfigCommand(program);
   registerSandboxCommand(program);
+  registerPlanCommand(program);
+  registerSyncCommand(program);
+  registerPurgeCommand(program);
+  registerReportCommand(program);
+  registerStartCommand(program);
   return program;
 }
 

@@ -69,8 +69,12 @@ export interface ServicesPort {
   ): Promise<{ reservationId: string | undefined }>;
   updateReservation(marketplaceId: string, reservationId: string, block: CapacityBlock): Promise<void>;
   cancelReservation(marketplaceId: string, reservationId: string): Promise<void>;
-  /** Lowest RESERVED capacity over the interval (a capacity read), for checking an in-doubt create. */
-  reservedCapacity(marketplaceId: string, resourceId: string, interval: Interval): Promise<number>;
+  /** RESERVED capacity over the interval as Amazon reports it (a capacity read): breaks, travel, leave. */
+  reservedSlots(
+    marketplaceId: string,
+    resourceId: string,
+    interval: Interval,
+  ): Promise<{ start: number; end: number; capacity: number }[]>;
 }
 
 export type JournalState = 'intended' | 'sent' | 'succeeded' | 'failed' | 'unknown';

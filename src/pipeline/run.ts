@@ -24,6 +24,7 @@ import { setupFromConfig } from './setup-from-config.ts';
 import type { PlanningSetup } from './setup.ts';
 import { solveInWorker } from './solve.ts';
 import { keepHeldBreaks } from './stabilise.ts';
+import { dropBreaksHeldElsewhere } from './held-breaks.ts';
 import { writeBack, type WriteBackResult } from './write-back.ts';
 
 export interface RunOptions {
@@ -125,6 +126,7 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
       step.done(`personal data removed from ${purged.jobs} closed jobs`);
     });
 
+    const pullIssues: PlanningIssue[] = [];
     if (options.skipPull !== true) {
       await timed('pull', async () => {
         const step = progress.start('pull', 'Pulling service jobs');
@@ -134,13 +136,14 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
           { storeIds, marketplaceId: options.marketplaceId, now, lookbackDays: setup.rules.pullLookbackDays },
           (p) => step.update(p.pages, undefined, `${p.jobs} jobs`),
         );
+        pullIssues.push(...r.issues);
         step.done(`${r.jobs} jobs in ${r.pages} pages (${r.mode})`);
       });
     }
 
     const raws = await deps.store.plannableJobs(storeIds, setup.horizon);
     const normalised = await timed('normalise', async () => normaliseJobs(raws, setup, now));
-    const issues: PlanningIssue[] = [...normalised.issues];
+    const issues: PlanningIssue[] = [...pullIssues, ...normalised.issues];
     progress.note(
       `${normalised.jobs.length} plannable jobs, ${issues.filter((i) => i.level === 'error').length} not plannable, ${normalised.outOfScope} outside the horizon or closed`,
     );
@@ -186,6 +189,11 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     plan = withCurrentAppointments(plan, byId);
     let ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
     plan = keepHeldBreaks(plan, ledger.reservations, setup);
+    if (resume === undefined && setup.rules.resources === 'per-technician') {
+      plan = await timed('capacity-read', () =>
+        dropBreaksHeldElsewhere(plan, deps.services, ledger.reservations),
+      );
+    }
     if (resume === undefined) await deps.store.savePlan(planId, plan, { seed: options.seed ?? 1 });
 
     let writeResult: WriteBackResult | undefined;
