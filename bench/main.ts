@@ -23,7 +23,8 @@ const USAGE = `usage: npm run bench -- <solomon|homberger|fieldservice> [options
 function numberList(value: string | undefined, fallback: number[], name: string): number[] {
   if (value === undefined) return fallback;
   const list = value.split(',').map(Number);
-  if (list.some((n) => !Number.isFinite(n) || n <= 0)) throw new Error(`--${name}: expected positive numbers, got "${value}"`);
+  if (list.some((n) => !Number.isFinite(n) || n <= 0))
+    throw new Error(`--${name}: expected positive numbers, got "${value}"`);
   return list;
 }
 
@@ -71,11 +72,14 @@ function main(argv: string[]): number {
   }
   const dataDir = findBenchData(values.data ?? defaultBenchDataDir());
   if (!dataDir) {
-    console.log(`benchmark data not found at ${values.data ?? defaultBenchDataDir()}: nothing to run (it lives in ../shared/bench next to the project).`);
+    console.log(
+      `benchmark data not found at ${values.data ?? defaultBenchDataDir()}: nothing to run (it lives in ../shared/bench next to the project).`,
+    );
     return 0;
   }
   const size = positive(values.size, 200, 'size');
-  if (command === 'homberger' && size !== 200 && size !== 1000) throw new Error('--size: expected 200 or 1000');
+  if (command === 'homberger' && size !== 200 && size !== 1000)
+    throw new Error('--size: expected 200 or 1000');
   runVrptwBenchmark({
     set: command,
     dataDir,

@@ -32,7 +32,11 @@ export function textTable(header: string[], rows: Cell[][]): string {
   const widths = header.map((_, c) => Math.max(...all.map((r) => String(r[c] ?? '').length)));
   const line = (r: Cell[]): string =>
     r
-      .map((cell, c) => (typeof cell === 'number' || /^-?[\d.]+ ?%?$/.test(String(cell)) ? String(cell).padStart(widths[c] ?? 0) : String(cell).padEnd(widths[c] ?? 0)))
+      .map((cell, c) =>
+        typeof cell === 'number' || /^-?[\d.]+ ?%?$/.test(String(cell))
+          ? String(cell).padStart(widths[c] ?? 0)
+          : String(cell).padEnd(widths[c] ?? 0),
+      )
       .join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }

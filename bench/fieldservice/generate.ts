@@ -98,7 +98,9 @@ export function generateFieldServiceDay(options: FieldServiceOptions): FieldServ
       shift: { start, end: start + length },
       overtime: HOUR,
       costs: { perHourOvertime: HOUR },
-      breaks: [{ id: 'lunch', duration: 1800, window: { start: start + 3.5 * HOUR, end: start + 5.5 * HOUR } }],
+      breaks: [
+        { id: 'lunch', duration: 1800, window: { start: start + 3.5 * HOUR, end: start + 5.5 * HOUR } },
+      ],
       skills: [...skills].sort(),
     });
   }
@@ -108,7 +110,10 @@ export function generateFieldServiceDay(options: FieldServiceOptions): FieldServ
     const skills = new Set([weightedSkill()]);
     if (random() < 0.15) skills.add(weightedSkill());
     const windowCount = 1 + Math.floor(random() * 3);
-    const slots = [...SLOTS].sort(() => random() - 0.5).slice(0, windowCount).sort((a, b) => a[0] - b[0]);
+    const slots = [...SLOTS]
+      .sort(() => random() - 0.5)
+      .slice(0, windowCount)
+      .sort((a, b) => a[0] - b[0]);
     jobs.push({
       id: `job-${j + 1}`,
       location: technicianCount + j,

@@ -8,7 +8,14 @@ import { performance } from 'node:perf_hooks';
 import { checkSolution } from '../../solver/checker.ts';
 import { solve } from '../../solver/index.ts';
 import { generateFieldServiceDay } from './generate.ts';
-import { describeMachine, fixed, machineMarkdown, markdownTable, textTable, writeResults } from '../report.ts';
+import {
+  describeMachine,
+  fixed,
+  machineMarkdown,
+  markdownTable,
+  textTable,
+  writeResults,
+} from '../report.ts';
 
 export interface BudgetResult {
   seconds: number;
@@ -40,14 +47,34 @@ export interface FieldServiceRunOptions {
 
 export function runFieldServiceBenchmark(options: FieldServiceRunOptions): SizeResult[] {
   const results: SizeResult[] = [];
-  const header = ['jobs', 'techs', 'budget s', 'wall s', 'first plan s', 'assigned %', 'travel h', 'overtime h', 'iterations', 'ms/iter', 'check'];
+  const header = [
+    'jobs',
+    'techs',
+    'budget s',
+    'wall s',
+    'first plan s',
+    'assigned %',
+    'travel h',
+    'overtime h',
+    'iterations',
+    'ms/iter',
+    'check',
+  ];
   const rows: (string | number)[][] = [];
-  console.log(`field service: sizes ${options.sizes.join(', ')}; budgets ${options.budgets.join(', ')} s; seed ${options.seed}`);
+  console.log(
+    `field service: sizes ${options.sizes.join(', ')}; budgets ${options.budgets.join(', ')} s; seed ${options.seed}`,
+  );
   for (const n of options.sizes) {
     const generated = performance.now();
     const { problem } = generateFieldServiceDay({ jobs: n, seed: options.seed });
     const generateSeconds = (performance.now() - generated) / 1000;
-    const size: SizeResult = { jobs: n, technicians: problem.technicians.length, generateSeconds, firstPlanSeconds: null, budgets: [] };
+    const size: SizeResult = {
+      jobs: n,
+      technicians: problem.technicians.length,
+      generateSeconds,
+      firstPlanSeconds: null,
+      budgets: [],
+    };
     for (const seconds of options.budgets) {
       let first: number | null = null;
       const started = performance.now();
@@ -98,10 +125,14 @@ export function runFieldServiceBenchmark(options: FieldServiceRunOptions): SizeR
     const prev = results[i]!;
     const a = prev.budgets.at(-1)?.msPerIteration;
     const b = r.budgets.at(-1)?.msPerIteration;
-    return a && b ? `${prev.jobs}→${r.jobs}: ×${fixed(b / a, 2)} (N^${fixed(Math.log(b / a) / Math.log(r.jobs / prev.jobs), 2)})` : `${prev.jobs}→${r.jobs}: —`;
+    return a && b
+      ? `${prev.jobs}→${r.jobs}: ×${fixed(b / a, 2)} (N^${fixed(Math.log(b / a) / Math.log(r.jobs / prev.jobs), 2)})`
+      : `${prev.jobs}→${r.jobs}: —`;
   });
   const machine = describeMachine();
-  console.log(`\n${textTable(header, rows)}\n\ntime per iteration: ${growth.join('; ')}\n${machineMarkdown(machine)}`);
+  console.log(
+    `\n${textTable(header, rows)}\n\ntime per iteration: ${growth.join('; ')}\n${machineMarkdown(machine)}`,
+  );
   const out = options.out ?? join('bench', 'results', 'fieldservice.json');
   const markdown = [
     `# Field-service scaling (seed ${options.seed})`,

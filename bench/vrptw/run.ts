@@ -10,7 +10,14 @@ import { checkSolution } from '../../solver/checker.ts';
 import { solve } from '../../solver/index.ts';
 import { readBks } from './bks.ts';
 import { readVrptw, UNITS_PER_DISTANCE, vrptwToProblem } from './instance.ts';
-import { describeMachine, fixed, machineMarkdown, markdownTable, textTable, writeResults } from '../report.ts';
+import {
+  describeMachine,
+  fixed,
+  machineMarkdown,
+  markdownTable,
+  textTable,
+  writeResults,
+} from '../report.ts';
 import type { Machine } from '../report.ts';
 
 export interface InstanceResult {
@@ -66,7 +73,9 @@ export function matchesFilter(name: string, filter: string | undefined): boolean
     .split(',')
     .map((p) => p.trim())
     .filter(Boolean)
-    .some((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(name));
+    .some((pattern) =>
+      new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`, 'i').test(name),
+    );
 }
 
 /** Solomon order: C1, C2, R1, R2, RC1, RC2, then by number. */
@@ -77,7 +86,13 @@ function compareInstances(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
 }
 
-export function solveInstance(file: string, name: string, bks: number, seconds: number, seed: number): InstanceResult {
+export function solveInstance(
+  file: string,
+  name: string,
+  bks: number,
+  seconds: number,
+  seed: number,
+): InstanceResult {
   const instance = readVrptw(file);
   const problem = vrptwToProblem(instance);
   const started = performance.now();
@@ -109,8 +124,12 @@ export function solveInstance(file: string, name: string, bks: number, seconds: 
 
 export function summarize(results: InstanceResult[]): Summary {
   const ok = results.filter((r) => r.gap !== null);
-  const mean = (xs: number[]): number | null => (xs.length > 0 ? xs.reduce((s, x) => s + x, 0) / xs.length : null);
-  const worst = ok.reduce<InstanceResult | null>((w, r) => (w === null || (r.gap ?? 0) > (w.gap ?? 0) ? r : w), null);
+  const mean = (xs: number[]): number | null =>
+    xs.length > 0 ? xs.reduce((s, x) => s + x, 0) / xs.length : null;
+  const worst = ok.reduce<InstanceResult | null>(
+    (w, r) => (w === null || (r.gap ?? 0) > (w.gap ?? 0) ? r : w),
+    null,
+  );
   return {
     instances: results.length,
     failed: results.length - ok.length,
@@ -150,7 +169,11 @@ const row = (r: InstanceResult): (string | number)[] => [
   r.seed,
 ];
 
-export function runVrptwBenchmark(options: VrptwRunOptions): { results: InstanceResult[]; summary: Summary; machine: Machine } {
+export function runVrptwBenchmark(options: VrptwRunOptions): {
+  results: InstanceResult[];
+  summary: Summary;
+  machine: Machine;
+} {
   const dir = join(options.dataDir, options.set);
   const bks = readBks(join(dir, 'bks.csv'));
   const sizeTag = options.set === 'homberger' ? `_${(options.size ?? 200) / 100}_` : '';
@@ -161,22 +184,38 @@ export function runVrptwBenchmark(options: VrptwRunOptions): { results: Instance
     .sort(compareInstances);
   if (names.length === 0) throw new Error(`no ${options.set} instance matches "${options.instances ?? '*'}"`);
   const title = `${options.set}${options.set === 'homberger' ? ` ${options.size ?? 200}` : ''}`;
-  console.log(`${title}: ${names.length} instances, ${options.seconds} s each, seed ${options.seed}, single thread`);
+  console.log(
+    `${title}: ${names.length} instances, ${options.seconds} s each, seed ${options.seed}, single thread`,
+  );
   console.log(textTable(HEADER, []).split('\n')[0]);
 
   const results: InstanceResult[] = [];
   for (const name of names) {
     const best = bks.get(name);
     if (!best) throw new Error(`${name}: no row in ${join(dir, 'bks.csv')}`);
-    const result = solveInstance(join(dir, `${name}.txt`), name, best.distanceMin, options.seconds, options.seed);
+    const result = solveInstance(
+      join(dir, `${name}.txt`),
+      name,
+      best.distanceMin,
+      options.seconds,
+      options.seed,
+    );
     results.push(result);
     console.log(row(result).join('  '));
   }
   const summary = summarize(results);
   const machine = describeMachine();
-  console.log(`\n${textTable(HEADER, results.map(row))}\n\n${summaryLine(summary)}\n${machineMarkdown(machine)}`);
+  console.log(
+    `\n${textTable(HEADER, results.map(row))}\n\n${summaryLine(summary)}\n${machineMarkdown(machine)}`,
+  );
 
-  const base = options.out ?? join('bench', 'results', `${options.set}${options.set === 'homberger' ? `-${options.size ?? 200}` : ''}-${options.seconds}s.json`);
+  const base =
+    options.out ??
+    join(
+      'bench',
+      'results',
+      `${options.set}${options.set === 'homberger' ? `-${options.size ?? 200}` : ''}-${options.seconds}s.json`,
+    );
   const markdown = [
     `# ${title}: ${options.seconds} s per instance, seed ${options.seed}`,
     '',
@@ -188,7 +227,19 @@ export function runVrptwBenchmark(options: VrptwRunOptions): { results: Instance
     '',
     markdownTable(HEADER, results.map(row)),
   ].join('\n');
-  writeResults(base, { set: options.set, size: options.size, seconds: options.seconds, seed: options.seed, machine, summary, results }, markdown);
+  writeResults(
+    base,
+    {
+      set: options.set,
+      size: options.size,
+      seconds: options.seconds,
+      seed: options.seed,
+      machine,
+      summary,
+      results,
+    },
+    markdown,
+  );
   console.log(`\nwrote ${base} and ${base.replace(/\.json$/, '.md')}`);
   return { results, summary, machine };
 }

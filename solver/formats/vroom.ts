@@ -70,7 +70,9 @@ export const VroomInputSchema = z
     jobs: z.array(VroomJobSchema).default([]),
     shipments: z.array(z.unknown()).optional(),
     vehicles: z.array(VroomVehicleSchema).min(1),
-    matrices: z.record(z.string(), z.object({ durations: matrix.optional(), distances: matrix.optional() })).optional(),
+    matrices: z
+      .record(z.string(), z.object({ durations: matrix.optional(), distances: matrix.optional() }))
+      .optional(),
     /** Legacy single duration matrix. */
     matrix: matrix.optional(),
   })
@@ -124,7 +126,9 @@ export interface FromVroomResult {
 export function problemFromVroom(input: unknown, options: FromVroomOptions = {}): FromVroomResult {
   const parsed = VroomInputSchema.safeParse(input);
   if (!parsed.success) {
-    throw new VroomFormatError(parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
+    throw new VroomFormatError(
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    );
   }
   const vroom = parsed.data;
   const issues: FormatIssue[] = [];
@@ -136,7 +140,10 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
   // One matrix for everyone: all vehicles must share a profile.
   const profiles = new Set(vroom.vehicles.map((v) => v.profile ?? 'car'));
   if (profiles.size > 1) {
-    issues.push({ path: 'vehicles', message: `all vehicles must use one profile, found ${[...profiles].join(', ')}` });
+    issues.push({
+      path: 'vehicles',
+      message: `all vehicles must use one profile, found ${[...profiles].join(', ')}`,
+    });
   }
   const profile = [...profiles][0] ?? 'car';
   const given = vroom.matrices?.[profile];
@@ -150,7 +157,10 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
     if (index !== undefined) return index;
     if (at !== undefined) {
       if (durations) {
-        issues.push({ path, message: 'give location_index: a matrix is present, so coordinates cannot be placed in it' });
+        issues.push({
+          path,
+          message: 'give location_index: a matrix is present, so coordinates cannot be placed in it',
+        });
         return 0;
       }
       const key = `${at[0]},${at[1]}`;
@@ -193,7 +203,10 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
   const technicians: Technician[] = vroom.vehicles.map((vehicle, i) => {
     const path = `vehicles.${i}`;
     if (vehicle.start_index === undefined && vehicle.start === undefined) {
-      issues.push({ path: `${path}.start_index`, message: 'fieldplan routes need a start; give start_index or start' });
+      issues.push({
+        path: `${path}.start_index`,
+        message: 'fieldplan routes need a start; give start_index or start',
+      });
     }
     const start = locate(`${path}.start_index`, vehicle.start_index, vehicle.start);
     const hasEnd = vehicle.end_index !== undefined || vehicle.end !== undefined;
@@ -224,7 +237,8 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
   });
   const vehicleIds = new Set<string>();
   technicians.forEach((t, i) => {
-    if (vehicleIds.has(t.id)) issues.push({ path: `vehicles.${i}.id`, message: `duplicate vehicle id ${t.id}` });
+    if (vehicleIds.has(t.id))
+      issues.push({ path: `vehicles.${i}.id`, message: `duplicate vehicle id ${t.id}` });
     vehicleIds.add(t.id);
   });
   for (const [i, vehicle] of vroom.vehicles.entries()) {
@@ -235,15 +249,23 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
 
   if (!durations) {
     if (coordinateList.length === 0) {
-      issues.push({ path: 'matrices', message: `expected matrices.${profile}.durations (or a legacy "matrix")` });
+      issues.push({
+        path: 'matrices',
+        message: `expected matrices.${profile}.durations (or a legacy "matrix")`,
+      });
     } else if (!options.coordinateTravel) {
-      issues.push({ path: 'matrices', message: 'locations are coordinates: give matrices or a coordinate travel model' });
+      issues.push({
+        path: 'matrices',
+        message: 'locations are coordinates: give matrices or a coordinate travel model',
+      });
     } else {
       const travel = options.coordinateTravel;
       const legs = coordinateList.map((a) => coordinateList.map((b) => travel(a, b)));
       durations = legs.map((row) => row.map((l) => l.duration));
       distances = legs.map((row) => row.map((l) => l.distance));
-      warnings.push('no matrices: travel estimated from coordinates (great circle × road factor at constant speed)');
+      warnings.push(
+        'no matrices: travel estimated from coordinates (great circle × road factor at constant speed)',
+      );
     }
   }
   const size = durations?.length ?? 0;
@@ -319,7 +341,9 @@ export function problemToVroom(problem: Problem): ToVroomResult {
   const allSkills = [...new Set([...problem.jobs, ...problem.technicians].flatMap((x) => x.skills ?? []))];
   const skillIds = new VroomIds(allSkills);
   if (!skillIds.numeric && allSkills.length > 0) {
-    warnings.push(`skills numbered for VROOM: ${allSkills.map((s) => `${s}=${skillIds.number(s)}`).join(', ')}`);
+    warnings.push(
+      `skills numbered for VROOM: ${allSkills.map((s) => `${s}=${skillIds.number(s)}`).join(', ')}`,
+    );
   }
   const unsupported = (what: string, where: string): void => {
     warnings.push(`${where}: ${what} has no VROOM equivalent and was left out`);
@@ -461,7 +485,8 @@ export function solutionToVroom(problem: Problem, solution: Solution): VroomOutp
   const zero = (): number[] => Array.from({ length: dimensions }, () => 0);
   const durations = problem.matrices.durations;
   const distances = problem.matrices.distances ?? durations;
-  const vroomPriority = (p: number | undefined): number => Math.min(100, Math.max(0, Math.round((p ?? 1) - 1)));
+  const vroomPriority = (p: number | undefined): number =>
+    Math.min(100, Math.max(0, Math.round((p ?? 1) - 1)));
 
   const routes: VroomRoute[] = solution.routes
     .filter((r) => r.visits.length > 0)
@@ -470,19 +495,32 @@ export function solutionToVroom(problem: Problem, solution: Solution): VroomOutp
       if (!t) throw new RangeError(`route for unknown technician "${route.technician}"`);
       const speed = t.speedFactor ?? 1;
       const delivery = zero();
-      for (const v of route.visits) (jobs.get(v.job)?.load ?? []).forEach((a, d) => (delivery[d] = (delivery[d] ?? 0) + a));
+      for (const v of route.visits)
+        (jobs.get(v.job)?.load ?? []).forEach((a, d) => (delivery[d] = (delivery[d] ?? 0) + a));
       let load = [...delivery];
       let travelled = 0;
       let distance = 0;
       let at = t.start;
       const steps: VroomStep[] = [
-        { type: 'start', location_index: t.start, arrival: route.start, duration: 0, distance: 0, setup: 0, service: 0, waiting_time: 0, load: [...load] },
+        {
+          type: 'start',
+          location_index: t.start,
+          arrival: route.start,
+          duration: 0,
+          distance: 0,
+          setup: 0,
+          service: 0,
+          waiting_time: 0,
+          load: [...load],
+        },
       ];
       const breaksAfter = (count: number): void => {
         for (const b of route.breaks.filter((x) => x.afterVisits === count)) {
           steps.push({
             type: 'break',
-            ...(b.id !== undefined ? { id: Number.isInteger(Number(b.id)) ? Number(b.id) : 0, description: b.id } : {}),
+            ...(b.id !== undefined
+              ? { id: Number.isInteger(Number(b.id)) ? Number(b.id) : 0, description: b.id }
+              : {}),
             arrival: b.start,
             duration: travelled,
             distance,
@@ -537,7 +575,9 @@ export function solutionToVroom(problem: Problem, solution: Solution): VroomOutp
       return {
         vehicle: vehicleIds.number(t.id),
         ...vehicleIds.describe(t.id),
-        cost: Math.round(problem.objective?.travel === 'duration' ? route.travelDuration : route.travelDistance),
+        cost: Math.round(
+          problem.objective?.travel === 'duration' ? route.travelDuration : route.travelDistance,
+        ),
         delivery,
         amount: delivery,
         pickup: zero(),

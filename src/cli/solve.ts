@@ -10,7 +10,12 @@ import { z } from 'zod';
 import { solve } from '../../solver/index.ts';
 import { ProblemSchema } from '../../solver/problem.ts';
 import type { Problem } from '../../solver/problem.ts';
-import { greatCircleTravel, problemFromVroom, solutionToVroom, VroomFormatError } from '../../solver/formats/vroom.ts';
+import {
+  greatCircleTravel,
+  problemFromVroom,
+  solutionToVroom,
+  VroomFormatError,
+} from '../../solver/formats/vroom.ts';
 
 export type ProblemFileFormat = 'fieldplan' | 'vroom';
 
@@ -32,7 +37,10 @@ export class ProblemFileError extends Error {
 }
 
 const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>((s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)), '');
+  path.reduce<string>(
+    (s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)),
+    '',
+  );
 
 /** Parses a problem document; throws ProblemFileError naming every bad field. */
 export function parseProblemDocument(
@@ -71,7 +79,11 @@ export interface SolveFileOptions {
 }
 
 /** Solves a problem file's text and returns the solution document to print. */
-export function solveDocument(text: string, file: string, options: SolveFileOptions): { output: unknown; warnings: string[] } {
+export function solveDocument(
+  text: string,
+  file: string,
+  options: SolveFileOptions,
+): { output: unknown; warnings: string[] } {
   const { problem, warnings } = parseProblemDocument(text, file, options.format);
   let solution;
   try {
@@ -134,7 +146,9 @@ export function registerSolveCommand(program: Command): void {
         try {
           text = readFileSync(file as string, 'utf8');
         } catch (error) {
-          program.error(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+          program.error(
+            `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          );
         }
         try {
           const { output, warnings } = solveDocument(text!, file as string, {

@@ -59,7 +59,9 @@ const tinyProblem: fc.Arbitrary<Problem> = fc
       capacity: [6],
       ...(t.elec ? { skills: ['elec'] } : {}),
       ...(t.speedFactor !== 1 ? { speedFactor: t.speedFactor } : {}),
-      ...(t.lunch ? { breaks: [{ id: `lunch${k}`, duration: 1800, window: { start: 12 * HOUR, end: 13 * HOUR } }] } : {}),
+      ...(t.lunch
+        ? { breaks: [{ id: `lunch${k}`, duration: 1800, window: { start: 12 * HOUR, end: 13 * HOUR } }] }
+        : {}),
     })),
     objective: { travel },
   }));

@@ -2,25 +2,38 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/checker.ts';
 import { solve } from '../../solver/index.ts';
-import type { Problem } from '../../solver/problem.ts';
+import type { Problem, Technician } from '../../solver/problem.ts';
 import { randomProblem } from './support/random-problem.ts';
 
 // Iteration budgets, not time budgets, so a run is reproducible and independent of machine load.
 const OPTIONS = { maxIterations: 300 };
 
-/** Structural reasons can be verified from the data alone. */
+const STRUCTURAL = ['NO_SKILLED_TECHNICIAN', 'NO_TEAM_LARGE_ENOUGH', 'OUTSIDE_TERRITORY', 'EXCEEDS_CAPACITY'];
+
+/**
+ * Reasons that follow from the data alone must be true: a structural reason means no
+ * technician (the pinned one, if any) has the skills, team, territory and capacity together (and a missing skill
+ * is reported as such); a job no technician could ever serve gets a structural reason;
+ * PIN_UNSATISFIABLE only for pinned jobs.
+ */
 function reasonHolds(problem: Problem, jobId: string, reason: string): boolean {
   const job = problem.jobs.find((j) => j.id === jobId);
   if (!job) return false;
-  const skilled = problem.technicians.filter((t) => (job.skills ?? []).every((s) => (t.skills ?? []).includes(s)));
-  switch (reason) {
-    case 'NO_SKILLED_TECHNICIAN':
-      return skilled.length === 0;
-    case 'NO_TEAM_LARGE_ENOUGH':
-      return !problem.technicians.some((t) => (t.members?.length ?? 1) >= (job.technicians ?? 1));
-    default:
-      return true;
+  const skilled = (t: Technician): boolean => (job.skills ?? []).every((s) => (t.skills ?? []).includes(s));
+  const possible = problem.technicians.some(
+    (t) =>
+      (job.pin?.technician === undefined || job.pin.technician === t.id) &&
+      skilled(t) &&
+      (t.members?.length ?? 1) >= (job.technicians ?? 1) &&
+      (!t.allowedJobs || t.allowedJobs.includes(job.id)) &&
+      (job.load ?? []).every((a, d) => a <= (t.capacity?.[d] ?? 0)),
+  );
+  if (reason === 'NO_SKILLED_TECHNICIAN') {
+    return !problem.technicians.some((t) => skilled(t) && (job.pin?.technician ?? t.id) === t.id);
   }
+  if (STRUCTURAL.includes(reason)) return !possible;
+  if (reason === 'PIN_UNSATISFIABLE') return job.pin !== undefined;
+  return possible;
 }
 
 describe('solver on random problems with every feature', () => {

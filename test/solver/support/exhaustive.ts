@@ -37,7 +37,8 @@ function* breakSlots(count: number, gaps: number): Generator<BreakSlot[]> {
 
 /** Best route per subset of jobs (bit mask) for one technician. */
 function bestRoutes(problem: Problem, t: Technician): Map<number, Route> {
-  const travelOf = (r: Route): number => (problem.objective?.travel === 'duration' ? r.travelDuration : r.travelDistance);
+  const travelOf = (r: Route): number =>
+    problem.objective?.travel === 'duration' ? r.travelDuration : r.travelDistance;
   const best = new Map<number, Route>();
   const candidates = problem.jobs.map((j, i) => ({ j, i })).filter(({ j }) => compatible(j, t));
   const capacity = t.capacity ?? [];
@@ -61,19 +62,27 @@ function bestRoutes(problem: Problem, t: Technician): Map<number, Route> {
       visit([...sequence, j.id], mask | (1 << i), next);
     }
   };
-  visit([], 0, capacity.map(() => 0));
+  visit(
+    [],
+    0,
+    capacity.map(() => 0),
+  );
   return best;
 }
 
 export function exhaustiveOptimum(problem: Problem): Optimum {
-  const travelOf = (r: Route): number => (problem.objective?.travel === 'duration' ? r.travelDuration : r.travelDistance);
+  const travelOf = (r: Route): number =>
+    problem.objective?.travel === 'duration' ? r.travelDuration : r.travelDistance;
   const priority = (mask: number): number =>
     problem.jobs.reduce((s, j, i) => (mask & (1 << i) ? s + (j.priority ?? 1) : s), 0);
   const perTechnician = problem.technicians.map((t) => bestRoutes(problem, t));
   let optimum: Optimum = { served: -1, travel: Infinity, routes: [] };
   const consider = (served: number, routes: Route[]): void => {
     const travel = routes.reduce((s, r) => s + travelOf(r), 0);
-    if (served > optimum.served + 1e-9 || (Math.abs(served - optimum.served) <= 1e-9 && travel < optimum.travel - 1e-9)) {
+    if (
+      served > optimum.served + 1e-9 ||
+      (Math.abs(served - optimum.served) <= 1e-9 && travel < optimum.travel - 1e-9)
+    ) {
       optimum = { served, travel, routes };
     }
   };

@@ -43,11 +43,27 @@ interface JobDraft {
 const jobDraft: fc.Arbitrary<JobDraft> = fc.record({
   duration: fc.integer({ min: 1, max: 12 }).map((q) => q * 15 * 60),
   windows: fc.array(window, { minLength: 0, maxLength: 3 }),
-  skills: fc.subarray(SKILLS, { maxLength: 2 }),
+  skills: fc.oneof(
+    fc.constant([]),
+    fc.constant([]),
+    fc.subarray(SKILLS, { maxLength: 1 }),
+    fc.subarray(SKILLS, { maxLength: 2 }),
+  ),
   two: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
   priority: fc.integer({ min: 1, max: 3 }),
-  load: fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 2 })),
-  pin: fc.constantFrom('none', 'none', 'none', 'none', 'technician', 'start', 'position'),
+  load: fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 1 })),
+  pin: fc.constantFrom(
+    'none',
+    'none',
+    'none',
+    'none',
+    'none',
+    'none',
+    'none',
+    'technician',
+    'start',
+    'position',
+  ),
   faster: fc.boolean(),
 });
 
@@ -67,18 +83,18 @@ interface TechnicianDraft {
 }
 
 const technicianDraft: fc.Arbitrary<TechnicianDraft> = fc.record({
-  crew: fc.boolean(),
+  crew: fc.integer({ min: 0, max: 2 }).map((n) => n === 0),
   end: fc.constantFrom('home', 'other', 'open'),
   shiftStart: fc.integer({ min: 7, max: 10 }),
   shiftHours: fc.integer({ min: 6, max: 10 }),
   overtime: fc.constantFrom(0, 0, 1800, 3600),
   lunch: fc.boolean(),
-  skills: fc.subarray(SKILLS),
-  capacity: fc.tuple(fc.integer({ min: 4, max: 12 }), fc.integer({ min: 0, max: 4 })),
+  skills: fc.subarray(SKILLS, { minLength: 1 }),
+  capacity: fc.tuple(fc.integer({ min: 4, max: 12 }), fc.integer({ min: 1, max: 4 })),
   maxWorkHours: fc.option(fc.integer({ min: 4, max: 9 }), { nil: null }),
   maxTravelHours: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
   speedFactor: fc.constantFrom(0.8, 1, 1, 1.25, 1.5),
-  territory: fc.boolean(),
+  territory: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
 });
 
 export interface RandomProblemOptions {
@@ -93,7 +109,10 @@ export function randomProblem(options: RandomProblemOptions = {}): fc.Arbitrary<
     .record({
       jobs: fc.array(jobDraft, { minLength: minJobs, maxLength: maxJobs }),
       technicians: fc.array(technicianDraft, { minLength: 1, maxLength: maxTechnicians }),
-      points: fc.array(point, { minLength: maxJobs + 2 * maxTechnicians, maxLength: maxJobs + 2 * maxTechnicians }),
+      points: fc.array(point, {
+        minLength: maxJobs + 2 * maxTechnicians,
+        maxLength: maxJobs + 2 * maxTechnicians,
+      }),
       soft: fc.option(fc.integer({ min: 5, max: 60 }), { nil: null }),
       territorySeed: fc.array(fc.boolean(), { minLength: maxJobs, maxLength: maxJobs }),
       pinTargets: fc.array(fc.nat(), { minLength: maxJobs, maxLength: maxJobs }),
@@ -112,7 +131,15 @@ export function randomProblem(options: RandomProblemOptions = {}): fc.Arbitrary<
           shift,
           ...(d.overtime > 0 ? { overtime: d.overtime, costs: { perHourOvertime: 10 } } : {}),
           ...(d.lunch
-            ? { breaks: [{ id: `lunch-${i}`, duration: 1800, window: { start: lunchStart, end: lunchStart + 2 * HOUR } }] }
+            ? {
+                breaks: [
+                  {
+                    id: `lunch-${i}`,
+                    duration: 1800,
+                    window: { start: lunchStart, end: lunchStart + 2 * HOUR },
+                  },
+                ],
+              }
             : {}),
           skills: d.skills,
           capacity: d.capacity,
@@ -149,7 +176,9 @@ export function randomProblem(options: RandomProblemOptions = {}): fc.Arbitrary<
       // Territories: a technician flagged for one serves only the jobs whose flag is set.
       techDrafts.forEach((d, i) => {
         if (d.territory) {
-          (technicians[i] as Technician).allowedJobs = jobs.filter((_, j) => territorySeed[j]).map((j) => j.id);
+          (technicians[i] as Technician).allowedJobs = jobs
+            .filter((_, j) => territorySeed[j])
+            .map((j) => j.id);
         }
       });
       return {
