@@ -135,7 +135,7 @@ describe('VROOM format', () => {
   it('names the offending field of a bad file', () => {
     const bad = structuredClone(VROOM_INPUT) as Record<string, unknown> & typeof VROOM_INPUT;
     (bad.jobs[1] as Record<string, unknown>).location_index = 9;
-    (bad.vehicles[0]!.breaks[0] as Record<string, unknown>).time_windows = [
+    (bad.vehicles[0]!.breaks![0] as Record<string, unknown>).time_windows = [
       [0, 1],
       [2, 3],
     ];

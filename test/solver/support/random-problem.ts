@@ -43,12 +43,14 @@ interface JobDraft {
 const jobDraft: fc.Arbitrary<JobDraft> = fc.record({
   duration: fc.integer({ min: 1, max: 12 }).map((q) => q * 15 * 60),
   windows: fc.array(window, { minLength: 0, maxLength: 3 }),
-  skills: fc.oneof(
-    fc.constant([]),
-    fc.constant([]),
-    fc.subarray(SKILLS, { maxLength: 1 }),
-    fc.subarray(SKILLS, { maxLength: 2 }),
-  ),
+  skills: fc
+    .oneof(
+      fc.constant([]),
+      fc.constant([]),
+      fc.subarray(SKILLS, { maxLength: 1 }),
+      fc.subarray(SKILLS, { maxLength: 2 }),
+    )
+    .map((skills): string[] => [...skills]),
   two: fc.integer({ min: 0, max: 4 }).map((n) => n === 0),
   priority: fc.integer({ min: 1, max: 3 }),
   load: fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 1 })),
