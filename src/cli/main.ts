@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerSandboxCommand } from './sandbox.ts';
 import { registerSolveCommand } from './solve.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
@@ -8,6 +9,7 @@ export function buildProgram(): Command {
     .name('fieldplan')
     .description('Plans in-home service work for Amazon sellers: technicians, routes and write-back.')
     .showHelpAfterError();
+  registerSandboxCommand(program);
   registerSolveCommand(program);
   return program;
 }
