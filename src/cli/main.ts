@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerConfigCommand } from './config.ts';
 import { registerSandboxCommand } from './sandbox.ts';
 import { registerSolveCommand } from './solve.ts';
 
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .name('fieldplan')
     .description('Plans in-home service work for Amazon sellers: technicians, routes and write-back.')
     .showHelpAfterError();
+  registerConfigCommand(program);
   registerSandboxCommand(program);
   registerSolveCommand(program);
   return program;
