@@ -122,14 +122,13 @@ export class RouteSet {
       this.travel[r] = 0;
       return;
     }
-    if (!this.isSimple(r)) {
-      this.cost[r] = scheduleRoute(cp, r, seq, len);
-      this.travel[r] = 0;
-      return;
-    }
     if (this.earliest[r]!.length < len) {
       this.earliest[r] = new Float64Array(2 * len);
       this.latest[r] = new Float64Array(2 * len);
+    }
+    if (!this.isSimple(r)) {
+      this.refreshExact(r);
+      return;
     }
     const es = this.earliest[r]!;
     const ls = this.latest[r]!;
@@ -186,6 +185,45 @@ export class RouteSet {
     this.travel[r] = travel;
   }
 
+  /**
+   * Routes needing the exact schedule keep, for pruning, the exact earliest service end of each
+   * visit and a relaxed latest service start (windows and travel only, breaks ignored): an
+   * insertion that fails the relaxed test is infeasible, so the exact schedule is not run.
+   */
+  private refreshExact(r: number): void {
+    const cp = this.cp;
+    const seq = this.seqs[r]!;
+    const len = seq.length;
+    const ends = this.earliest[r]!;
+    const ls = this.latest[r]!;
+    this.cost[r] = scheduleRoute(cp, r, seq, len, null, { ends });
+    const L = cp.nLocs;
+    const n = cp.nJobs;
+    const inv = cp.invSpeed[r]!;
+    let travel = 0;
+    let prevLoc = cp.techStart[r]!;
+    for (let i = 0; i < len; i++) {
+      const loc = cp.jobLoc[seq[i]!]!;
+      travel += cp.dur[prevLoc * L + loc]! * inv;
+      prevLoc = loc;
+    }
+    const endLoc = cp.techEnd[r]!;
+    let latestNext = cp.latestEnd[r]!;
+    if (endLoc >= 0) {
+      travel += cp.dur[prevLoc * L + endLoc]! * inv;
+      latestNext -= cp.dur[prevLoc * L + endLoc]! * inv;
+    }
+    this.travel[r] = travel;
+    for (let i = len - 1; i >= 0; i--) {
+      const j = seq[i]!;
+      let l = latestNext - cp.service[r * n + j]!;
+      const lj = latestStart(cp, j);
+      if (lj < l) l = lj;
+      ls[i] = l;
+      if (i > 0) latestNext = l - cp.dur[cp.jobLoc[seq[i - 1]!]! * L + cp.jobLoc[j]!]! * inv;
+    }
+  }
+
   fitsCapacity(j: number, r: number): boolean {
     const D = this.cp.nDims;
     for (let d = 0; d < D; d++) {
@@ -222,6 +260,8 @@ export class RouteSet {
     const e = cp.jobEarliest[j]!;
     const l = cp.jobLatest[j]!;
     const routeCost = this.cost[r]!;
+    const eLoose = simple ? e : earliestStart(cp, j);
+    const lLoose = simple ? l : latestStart(cp, j);
     for (let p = 0; p <= len; p++) {
       const prevLoc = p === 0 ? cp.techStart[r]! : cp.jobLoc[seq[p - 1]!]!;
       const nextLoc = p === len ? endLoc : cp.jobLoc[seq[p]!]!;
@@ -252,6 +292,12 @@ export class RouteSet {
         best = delta;
         this.bestPos = p;
       } else {
+        // Relaxed necessary conditions first (earliest timing, latest starts without breaks).
+        const prevEnd = p === 0 ? cp.shiftStart[r]! : es[p - 1]!;
+        const arrive = prevEnd + cp.dur[a1]! * inv;
+        if (arrive > lLoose + 1e-9) continue;
+        const fin = (arrive > eLoose ? arrive : eLoose) + serv;
+        if (p < len && fin + cp.dur[loc * L + nextLoc]! * inv > ls[p]! + 1e-9) continue;
         const s = this.scratch;
         for (let i = 0; i < p; i++) s[i] = seq[i]!;
         s[p] = j;
@@ -282,4 +328,21 @@ export class RouteSet {
       this.refresh(r);
     }
   }
+}
+
+/** Earliest possible service start of a job over all its windows. */
+function earliestStart(cp: CompiledProblem, j: number): number {
+  const w0 = cp.winOffset[j]!;
+  return w0 === cp.winOffset[j + 1]! ? -Infinity : cp.winStart[w0]!;
+}
+
+/** Latest possible service start of a job over all its windows (with the soft-window allowance). */
+function latestStart(cp: CompiledProblem, j: number): number {
+  const w0 = cp.winOffset[j]!;
+  const w1 = cp.winOffset[j + 1]!;
+  if (w0 === w1) return Infinity;
+  let l = -Infinity;
+  for (let w = w0; w < w1; w++) if (cp.winEnd[w]! > l) l = cp.winEnd[w]!;
+  if (cp.latenessCostPerSec > 0 && Number.isNaN(cp.pinStart[j]!)) l += cp.maxLateness;
+  return l;
 }

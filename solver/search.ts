@@ -18,6 +18,9 @@ export interface SearchResult {
 
 const BLINK = 0.01;
 
+/** Search parameters (temperatures relative to the mean arc cost of the first plan). */
+export const searchTuning = { startTemperature: 1, endTemperature: 0.01, blink: BLINK };
+
 export function search(cp: CompiledProblem, options: SolveOptions): SearchResult {
   const seed = options.seed ?? 1;
   const rng = new Random(seed);
@@ -44,8 +47,8 @@ export function search(cp: CompiledProblem, options: SolveOptions): SearchResult
     }
   }
   const meanArc = arcs > 0 ? travel / arcs : 1;
-  const t0 = 1 * meanArc;
-  const tEnd = 0.01 * meanArc;
+  const t0 = searchTuning.startTemperature * meanArc;
+  const tEnd = searchTuning.endTemperature * meanArc;
 
   const touched = new Set<number>();
   const journal = new Map<number, number[]>();
@@ -81,13 +84,8 @@ export function search(cp: CompiledProblem, options: SolveOptions): SearchResult
     journal.clear();
     plan.journal = journal;
     const removed = ruin(plan, rng, DEFAULT_RUIN, touched);
-    for (const j of removed) mark[j] = 1;
-    // Jobs left out so far get another chance at every iteration.
-    for (let j = 0; j < cp.nJobs; j++) {
-      if (plan.routeOf[j]! < 0 && mark[j] === 0 && cp.jobTechs[j]!.length > 0) removed.push(j);
-    }
-    for (const j of removed) mark[j] = 0;
-    recreate(plan, removed, rng, BLINK);
+    addUnassigned(plan, removed, mark, rng);
+    recreate(plan, removed, rng, searchTuning.blink);
     const candidate = plan.totalCost();
     if (candidate < current - temperature * Math.log(rng.next() + 1e-300)) {
       current = candidate;
@@ -104,6 +102,43 @@ export function search(cp: CompiledProblem, options: SolveOptions): SearchResult
   plan.journal = null;
   report();
   return { seqs: bestSeqs, cost: best, iterations: iteration };
+}
+
+/**
+ * Jobs left out get another chance: all of them when few, otherwise those near the removed
+ * jobs plus a random sample, so that an overloaded day does not make every iteration slow.
+ */
+function addUnassigned(plan: RouteSet, removed: number[], mark: Uint8Array, rng: Random): void {
+  const cp = plan.cp;
+  for (const j of removed) mark[j] = 1;
+  const pool: number[] = [];
+  for (let j = 0; j < cp.nJobs; j++) {
+    if (plan.routeOf[j]! < 0 && mark[j] === 0 && cp.jobTechs[j]!.length > 0) pool.push(j);
+  }
+  const limit = Math.max(10, removed.length);
+  if (pool.length <= limit) {
+    for (const j of pool) removed.push(j);
+  } else {
+    const count = removed.length;
+    for (let k = 0; k < count; k++) {
+      const near = cp.neighbours[removed[k]!]!;
+      for (let q = 0; q < Math.min(5, near.length); q++) {
+        const c = near[q]!;
+        if (plan.routeOf[c]! < 0 && mark[c] === 0 && cp.jobTechs[c]!.length > 0) {
+          mark[c] = 1;
+          removed.push(c);
+        }
+      }
+    }
+    for (let k = 0; k < limit; k++) {
+      const c = pool[rng.int(pool.length)]!;
+      if (mark[c] === 0) {
+        mark[c] = 1;
+        removed.push(c);
+      }
+    }
+  }
+  for (const j of removed) mark[j] = 0;
 }
 
 /** First plan: pinned-position jobs in their order, then everything by greedy insertion. */
