@@ -8,6 +8,7 @@ import { Random } from './random.ts';
 import { RouteSet } from './routes.ts';
 import { recreate, insertBest } from './recreate.ts';
 import { ruin, DEFAULT_RUIN } from './ruin.ts';
+import { LocalSearch } from './localsearch.ts';
 import type { SolveOptions } from './solution.ts';
 
 export interface SearchResult {
@@ -19,13 +20,13 @@ export interface SearchResult {
 const BLINK = 0.01;
 
 /** Search parameters (temperatures relative to the mean arc cost of the first plan). */
-export const searchTuning = { startTemperature: 1, endTemperature: 0.01, blink: BLINK };
+export const searchTuning = { startTemperature: 1, endTemperature: 0.01, blink: BLINK, localSearch: 0 };
 
-export function search(cp: CompiledProblem, options: SolveOptions): SearchResult {
+export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: number): SearchResult {
   const seed = options.seed ?? 1;
   const rng = new Random(seed);
   const clock = options.clock;
-  const startMs = clock ? clock() : 0;
+  const startMs = startedAt ?? (clock ? clock() : 0);
   const timeLimit = clock && options.timeLimitMs !== undefined ? options.timeLimitMs : Infinity;
   const maxIterations = options.maxIterations ?? (timeLimit < Infinity ? Infinity : 2000 + 50 * cp.nJobs);
 
@@ -50,6 +51,11 @@ export function search(cp: CompiledProblem, options: SolveOptions): SearchResult
   const t0 = searchTuning.startTemperature * meanArc;
   const tEnd = searchTuning.endTemperature * meanArc;
 
+  const ls = new LocalSearch(cp);
+  if (searchTuning.localSearch > 0) ls.run(plan, rng);
+  current = plan.totalCost();
+  best = current;
+  bestSeqs = plan.snapshot();
   const touched = new Set<number>();
   const journal = new Map<number, number[]>();
   const mark = new Uint8Array(cp.nJobs);
@@ -86,7 +92,11 @@ export function search(cp: CompiledProblem, options: SolveOptions): SearchResult
     const removed = ruin(plan, rng, DEFAULT_RUIN, touched);
     addUnassigned(plan, removed, mark, rng);
     recreate(plan, removed, rng, searchTuning.blink);
-    const candidate = plan.totalCost();
+    let candidate = plan.totalCost();
+    // Intensify around promising plans: a local search when the candidate beats the best.
+    if (searchTuning.localSearch > 0 && candidate < best - 1e-9) {
+      candidate -= ls.run(plan, rng);
+    }
     if (candidate < current - temperature * Math.log(rng.next() + 1e-300)) {
       current = candidate;
       if (candidate < best - 1e-9) {

@@ -23,7 +23,8 @@ function randomPlan(features: FeatureOptions): RouteSet {
 
 function capacityHolds(plan: RouteSet, r: number): boolean {
   const cp = plan.cp;
-  for (let d = 0; d < cp.nDims; d++) if (plan.load[r * cp.nDims + d]! > cp.capacity[r * cp.nDims + d]!) return false;
+  for (let d = 0; d < cp.nDims; d++)
+    if (plan.load[r * cp.nDims + d]! > cp.capacity[r * cp.nDims + d]!) return false;
   return true;
 }
 
