@@ -6,6 +6,7 @@ import { registerSyncCommand } from './sync.ts';
 import { registerPurgeCommand } from './purge.ts';
 import { registerReportCommand } from './report.ts';
 import { registerStartCommand } from './start.ts';
+import { registerSolveCommand } from './solve.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
 export function buildProgram(): Command {
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerPurgeCommand(program);
   registerReportCommand(program);
   registerStartCommand(program);
+  registerSolveCommand(program);
   return program;
 }
 
