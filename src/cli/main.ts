@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerPurgeCommand } from './purge.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
 export function buildProgram(): Command {
@@ -7,6 +8,7 @@ export function buildProgram(): Command {
     .name('fieldplan')
     .description('Plans in-home service work for Amazon sellers: technicians, routes and write-back.')
     .showHelpAfterError();
+  registerPurgeCommand(program);
   return program;
 }
 
