@@ -2,7 +2,17 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'bench/results/', 'coverage/', 'dist/', 'api/board/dist/', 'test-output/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'bench/results/',
+      'coverage/',
+      'dist/',
+      'api/board/dist/',
+      'test-output/',
+      'src/spapi/generated/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

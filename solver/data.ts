@@ -1,0 +1,376 @@
+/**
+ * The compiled problem: everything the search reads, indexed by integers and held in typed
+ * arrays, computed once. Jobs are 0..nJobs-1, technicians (routes) 0..nTechs-1.
+ */
+import type { Problem } from './problem.ts';
+import type { UnassignedReason } from './solution.ts';
+import { validateProblem } from './validate.ts';
+
+/** Reasons decided before the search, from the data alone. */
+export type UnassignedReasonStatic = Exclude<UnassignedReason, 'NO_WINDOW_FITS' | 'DISPLACED'>;
+
+export interface CompiledProblem {
+  readonly problem: Problem;
+  readonly nJobs: number;
+  readonly nTechs: number;
+  readonly nLocs: number;
+  readonly nDims: number;
+  /** Row-major nLocs × nLocs. */
+  readonly dur: Float64Array;
+  readonly dist: Float64Array;
+
+  readonly jobLoc: Int32Array;
+  /** Service duration per technician and job: [t * nJobs + j]. */
+  readonly service: Float64Array;
+  /** Windows of job j are winStart/winEnd[winOffset[j] .. winOffset[j+1]), sorted by start. */
+  readonly winOffset: Int32Array;
+  readonly winStart: Float64Array;
+  readonly winEnd: Float64Array;
+  /** Single-window summary for the constant-time checks (−∞/+∞ without a window). */
+  readonly jobEarliest: Float64Array;
+  readonly jobLatest: Float64Array;
+  /** 1 when the job needs the exact schedule (several windows, pinned start or position). */
+  readonly jobComplex: Uint8Array;
+  readonly pinTech: Int32Array;
+  /** Pinned service start (NaN = none). */
+  readonly pinStart: Float64Array;
+  readonly pinPos: Int32Array;
+  /** Lateness a pinned start carries with soft windows (0 otherwise). */
+  readonly fixedLateness: Float64Array;
+  /** [j * nDims + d]. */
+  readonly load: Float64Array;
+  /** Cost of leaving the job unassigned. */
+  readonly penalty: Float64Array;
+  /** 1 when technician t may serve job j alone: [t * nJobs + j]. */
+  readonly compat: Uint8Array;
+  readonly jobTechs: Int32Array[];
+  /** Why a job can never be assigned, known before searching (null = it might be). */
+  readonly staticReason: (UnassignedReasonStatic | null)[];
+  /** Nearest other jobs by travel, used by the ruin step and granular neighbourhoods. */
+  readonly neighbours: Int32Array[];
+
+  readonly techStart: Int32Array;
+  /** −1 = open end. */
+  readonly techEnd: Int32Array;
+  readonly shiftStart: Float64Array;
+  readonly shiftEnd: Float64Array;
+  /** Shift end plus allowed overtime. */
+  readonly latestEnd: Float64Array;
+  readonly invSpeed: Float64Array;
+  /** Arc cost of technician t = dist × costPerDist[t] + dur × costPerDur[t]. */
+  readonly costPerDist: Float64Array;
+  readonly costPerDur: Float64Array;
+  readonly fixedCost: Float64Array;
+  readonly workCostPerSec: Float64Array;
+  readonly overtimeCostPerSec: Float64Array;
+  readonly maxWork: Float64Array;
+  readonly maxTravel: Float64Array;
+  /** [t * nDims + d]. */
+  readonly capacity: Float64Array;
+  /** Breaks of technician t are [breakOffset[t], breakOffset[t+1]), sorted by window start. */
+  readonly breakOffset: Int32Array;
+  readonly breakStart: Float64Array;
+  readonly breakEnd: Float64Array;
+  readonly breakDur: Float64Array;
+  readonly breakId: (string | undefined)[];
+  /** 1 when the technician's routes need the exact schedule (breaks, work limit, priced overtime, soft windows). */
+  readonly techComplex: Uint8Array;
+
+  readonly maxLateness: number;
+  readonly latenessCostPerSec: number;
+  readonly unassignedUnit: number;
+}
+
+const NEIGHBOURS = 40;
+
+export function compileProblem(input: Problem | unknown): CompiledProblem {
+  const problem = validateProblem(input);
+  const { jobs, technicians } = problem;
+  const nJobs = jobs.length;
+  const nTechs = technicians.length;
+  const nLocs = problem.matrices.durations.length;
+  const objective = problem.objective ?? {};
+  const travelByDistance = (objective.travel ?? 'distance') === 'distance';
+
+  const dur = new Float64Array(nLocs * nLocs);
+  problem.matrices.durations.forEach((row, a) => row.forEach((v, b) => (dur[a * nLocs + b] = v)));
+  let dist = dur;
+  if (problem.matrices.distances) {
+    dist = new Float64Array(nLocs * nLocs);
+    problem.matrices.distances.forEach((row, a) => row.forEach((v, b) => (dist[a * nLocs + b] = v)));
+  }
+
+  let nDims = 0;
+  for (const job of jobs) nDims = Math.max(nDims, job.load?.length ?? 0);
+  for (const tech of technicians) nDims = Math.max(nDims, tech.capacity?.length ?? 0);
+
+  const techIndex = new Map<string, number>();
+  technicians.forEach((tech, t) => techIndex.set(tech.id, t));
+
+  // Technicians.
+  const techStart = new Int32Array(nTechs);
+  const techEnd = new Int32Array(nTechs);
+  const shiftStart = new Float64Array(nTechs);
+  const shiftEnd = new Float64Array(nTechs);
+  const latestEnd = new Float64Array(nTechs);
+  const invSpeed = new Float64Array(nTechs);
+  const costPerDist = new Float64Array(nTechs);
+  const costPerDur = new Float64Array(nTechs);
+  const fixedCost = new Float64Array(nTechs);
+  const workCostPerSec = new Float64Array(nTechs);
+  const overtimeCostPerSec = new Float64Array(nTechs);
+  const maxWork = new Float64Array(nTechs);
+  const maxTravel = new Float64Array(nTechs);
+  const capacity = new Float64Array(nTechs * nDims);
+  const breakOffset = new Int32Array(nTechs + 1);
+  const techComplex = new Uint8Array(nTechs);
+  const breakList: { start: number; end: number; dur: number; id: string | undefined }[] = [];
+  const soft = objective.softWindows;
+
+  technicians.forEach((tech, t) => {
+    techStart[t] = tech.start;
+    techEnd[t] = tech.end === null ? -1 : (tech.end ?? tech.start);
+    shiftStart[t] = tech.shift.start;
+    shiftEnd[t] = tech.shift.end;
+    latestEnd[t] = tech.shift.end + (tech.overtime ?? 0);
+    const inv = 1 / (tech.speedFactor ?? 1);
+    invSpeed[t] = inv;
+    const perHourTravel = tech.costs?.perHourTravel ?? 0;
+    costPerDist[t] = travelByDistance ? 1 : 0;
+    costPerDur[t] = ((travelByDistance ? 0 : 1) + perHourTravel / 3600) * inv;
+    fixedCost[t] = tech.costs?.fixed ?? 0;
+    workCostPerSec[t] = (tech.costs?.perHourWork ?? 0) / 3600;
+    overtimeCostPerSec[t] = (tech.costs?.perHourOvertime ?? 0) / 3600;
+    maxWork[t] = tech.maxWorkTime ?? Infinity;
+    maxTravel[t] = tech.maxTravelTime ?? Infinity;
+    for (let d = 0; d < nDims; d++) capacity[t * nDims + d] = tech.capacity?.[d] ?? 0;
+    const breaks = [...(tech.breaks ?? [])].sort((x, y) => x.window.start - y.window.start);
+    breakOffset[t] = breakList.length;
+    for (const brk of breaks) {
+      breakList.push({ start: brk.window.start, end: brk.window.end, dur: brk.duration, id: brk.id });
+    }
+    const pricedOvertime = (tech.overtime ?? 0) > 0 && overtimeCostPerSec[t]! > 0;
+    techComplex[t] =
+      breaks.length > 0 || tech.maxWorkTime !== undefined || pricedOvertime || soft !== undefined ? 1 : 0;
+  });
+  breakOffset[nTechs] = breakList.length;
+  const breakStart = Float64Array.from(breakList, (b) => b.start);
+  const breakEnd = Float64Array.from(breakList, (b) => b.end);
+  const breakDur = Float64Array.from(breakList, (b) => b.dur);
+  const breakId = breakList.map((b) => b.id);
+
+  // Jobs.
+  const jobLoc = new Int32Array(nJobs);
+  const service = new Float64Array(nTechs * nJobs);
+  const winOffset = new Int32Array(nJobs + 1);
+  const winS: number[] = [];
+  const winE: number[] = [];
+  const jobEarliest = new Float64Array(nJobs);
+  const jobLatest = new Float64Array(nJobs);
+  const jobComplex = new Uint8Array(nJobs);
+  const pinTech = new Int32Array(nJobs).fill(-1);
+  const pinStart = new Float64Array(nJobs).fill(NaN);
+  const pinPos = new Int32Array(nJobs).fill(-1);
+  const fixedLateness = new Float64Array(nJobs);
+  const load = new Float64Array(nJobs * nDims);
+  const penalty = new Float64Array(nJobs);
+  const compat = new Uint8Array(nTechs * nJobs);
+  const staticReason: (UnassignedReasonStatic | null)[] = new Array<UnassignedReasonStatic | null>(
+    nJobs,
+  ).fill(null);
+
+  const techSkills = technicians.map((tech) => new Set(tech.skills ?? []));
+  const techAllowed = technicians.map((tech) => (tech.allowedJobs ? new Set(tech.allowedJobs) : null));
+
+  jobs.forEach((job, j) => {
+    jobLoc[j] = job.location;
+    technicians.forEach((tech, t) => {
+      service[t * nJobs + j] = job.durationByTechnician?.[tech.id] ?? job.duration;
+    });
+    for (let d = 0; d < nDims; d++) load[j * nDims + d] = job.load?.[d] ?? 0;
+
+    let windows = [...(job.windows ?? [])].sort((x, y) => x.start - y.start || x.end - y.end);
+    let pinBroken = false;
+    if (job.pin?.start !== undefined) {
+      const s = job.pin.start;
+      // A pinned start must still respect the job's windows (with the soft-window allowance).
+      if (windows.length > 0) {
+        const inside = windows.some((w) => s >= w.start && s <= w.end);
+        if (!inside) {
+          const latenesses = windows.filter((w) => w.end < s).map((w) => s - w.end);
+          const best = latenesses.length > 0 ? Math.min(...latenesses) : Infinity;
+          if (soft && best <= soft.maxLateness) fixedLateness[j] = best;
+          else pinBroken = true;
+        }
+      }
+      windows = [{ start: s, end: s }];
+      pinStart[j] = s;
+    }
+    winOffset[j] = winS.length;
+    for (const w of windows) {
+      winS.push(w.start);
+      winE.push(w.end);
+    }
+    jobEarliest[j] = windows.length === 1 ? windows[0]!.start : -Infinity;
+    jobLatest[j] = windows.length === 1 ? windows[0]!.end : Infinity;
+    if (job.pin?.technician !== undefined) pinTech[j] = techIndex.get(job.pin.technician) ?? -1;
+    if (job.pin?.position !== undefined) pinPos[j] = job.pin.position;
+    jobComplex[j] =
+      windows.length > 1 || job.pin?.start !== undefined || job.pin?.position !== undefined ? 1 : 0;
+
+    // Compatibility, and the first reason that rules every technician out.
+    const skills = job.skills ?? [];
+    const team = job.technicians ?? 1;
+    let skilled = 0;
+    let teamed = 0;
+    let inTerritory = 0;
+    let pinned = 0;
+    let fitting = 0;
+    technicians.forEach((tech, t) => {
+      if (!skills.every((s) => techSkills[t]!.has(s))) return;
+      skilled++;
+      if ((tech.members?.length ?? 1) < team) return;
+      teamed++;
+      const allowed = techAllowed[t];
+      if (allowed && !allowed.has(job.id)) return;
+      inTerritory++;
+      if (pinTech[j]! >= 0 && pinTech[j] !== t) return;
+      pinned++;
+      for (let d = 0; d < nDims; d++) if (load[j * nDims + d]! > capacity[t * nDims + d]!) return;
+      fitting++;
+      compat[t * nJobs + j] = 1;
+    });
+    if (skilled === 0) staticReason[j] = 'NO_SKILLED_TECHNICIAN';
+    else if (teamed === 0) staticReason[j] = 'NO_TEAM_LARGE_ENOUGH';
+    else if (inTerritory === 0) staticReason[j] = 'OUTSIDE_TERRITORY';
+    else if (pinned === 0 || pinBroken) staticReason[j] = 'PIN_UNSATISFIABLE';
+    else if (fitting === 0) staticReason[j] = 'EXCEEDS_CAPACITY';
+    if (staticReason[j] !== null) for (let t = 0; t < nTechs; t++) compat[t * nJobs + j] = 0;
+  });
+  winOffset[nJobs] = winS.length;
+
+  const jobTechs: Int32Array[] = [];
+  for (let j = 0; j < nJobs; j++) {
+    const list: number[] = [];
+    for (let t = 0; t < nTechs; t++) if (compat[t * nJobs + j]) list.push(t);
+    jobTechs.push(Int32Array.from(list));
+  }
+
+  // Unassigned penalty: by default larger than any plan's total of every other cost, so that
+  // serving one more job always wins (lexicographic in effect).
+  let maxDist = 0;
+  let maxDur = 0;
+  for (let k = 0; k < dur.length; k++) {
+    if (dist[k]! > maxDist) maxDist = dist[k]!;
+    if (dur[k]! > maxDur) maxDur = dur[k]!;
+  }
+  let maxArc = 0;
+  for (let t = 0; t < nTechs; t++)
+    maxArc = Math.max(maxArc, maxDist * costPerDist[t]! + maxDur * costPerDur[t]!);
+  let bound = (nJobs + 2 * nTechs) * 2 * maxArc;
+  for (let t = 0; t < nTechs; t++) {
+    bound += fixedCost[t]! + overtimeCostPerSec[t]! * (technicians[t]!.overtime ?? 0);
+  }
+  for (let j = 0; j < nJobs; j++) {
+    let w = 0;
+    for (let t = 0; t < nTechs; t++) w = Math.max(w, service[t * nJobs + j]! * workCostPerSec[t]!);
+    bound += w;
+  }
+  if (soft) bound += nJobs * soft.maxLateness * soft.costPerSecond;
+  const unassignedUnit = objective.unassignedPenalty ?? Math.max(1000, Math.ceil(bound + 1));
+  let prioritySum = 0;
+  for (const job of jobs) prioritySum += job.priority ?? 1;
+  const mandatoryUnit = unassignedUnit * (prioritySum + 1) * 10;
+  jobs.forEach((job, j) => {
+    penalty[j] = (job.priority ?? 1) * (job.mandatory ? mandatoryUnit : unassignedUnit);
+  });
+
+  const neighbours = nearestJobs(nJobs, jobLoc, dur, dist, nLocs);
+
+  return {
+    problem,
+    nJobs,
+    nTechs,
+    nLocs,
+    nDims,
+    dur,
+    dist,
+    jobLoc,
+    service,
+    winOffset,
+    winStart: Float64Array.from(winS),
+    winEnd: Float64Array.from(winE),
+    jobEarliest,
+    jobLatest,
+    jobComplex,
+    pinTech,
+    pinStart,
+    pinPos,
+    fixedLateness,
+    load,
+    penalty,
+    compat,
+    jobTechs,
+    staticReason,
+    neighbours,
+    techStart,
+    techEnd,
+    shiftStart,
+    shiftEnd,
+    latestEnd,
+    invSpeed,
+    costPerDist,
+    costPerDur,
+    fixedCost,
+    workCostPerSec,
+    overtimeCostPerSec,
+    maxWork,
+    maxTravel,
+    capacity,
+    breakOffset,
+    breakStart,
+    breakEnd,
+    breakDur,
+    breakId,
+    techComplex,
+    maxLateness: soft?.maxLateness ?? 0,
+    latenessCostPerSec: soft?.costPerSecond ?? 0,
+    unassignedUnit,
+  };
+}
+
+/** The k nearest other jobs of each job, by the sum of both travel directions. */
+function nearestJobs(
+  nJobs: number,
+  jobLoc: Int32Array,
+  dur: Float64Array,
+  dist: Float64Array,
+  nLocs: number,
+): Int32Array[] {
+  const k = Math.max(0, Math.min(NEIGHBOURS, nJobs - 1));
+  const result: Int32Array[] = [];
+  const bestKey = new Float64Array(k + 1);
+  const bestJob = new Int32Array(k + 1);
+  for (let i = 0; i < nJobs; i++) {
+    const a = jobLoc[i]!;
+    let size = 0;
+    for (let j = 0; j < nJobs; j++) {
+      if (j === i) continue;
+      const b = jobLoc[j]!;
+      const key =
+        dist[a * nLocs + b]! + dist[b * nLocs + a]! + 1e-6 * (dur[a * nLocs + b]! + dur[b * nLocs + a]!);
+      if (size === k && key >= bestKey[k - 1]!) continue;
+      // Insertion into the small sorted list of the best so far.
+      let p = size < k ? size++ : k - 1;
+      while (p > 0 && bestKey[p - 1]! > key) {
+        bestKey[p] = bestKey[p - 1]!;
+        bestJob[p] = bestJob[p - 1]!;
+        p--;
+      }
+      bestKey[p] = key;
+      bestJob[p] = j;
+    }
+    result.push(bestJob.slice(0, size));
+  }
+  return result;
+}

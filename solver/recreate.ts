@@ -1,0 +1,59 @@
+/**
+ * Recreate: greedy insertion with blinks (Christiaens & Vanden Berghe 2020, SISR). Jobs are
+ * inserted one by one, each at its cheapest feasible position over all routes, in an order
+ * drawn from a few sort criteria; valuable jobs (mandatory, high priority) always go first.
+ */
+import type { CompiledProblem } from './data.ts';
+import type { Random } from './random.ts';
+import type { RouteSet } from './routes.ts';
+
+export function recreate(plan: RouteSet, jobs: number[], rng: Random, blink: number): void {
+  const cp = plan.cp;
+  orderForInsertion(cp, jobs, rng);
+  for (const j of jobs) insertBest(plan, j, rng, blink);
+}
+
+/** Insert j at its cheapest feasible place; returns false when it fits nowhere. */
+export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink: number): boolean {
+  const techs = plan.cp.jobTechs[j]!;
+  let best = Infinity;
+  let bestRoute = -1;
+  let bestPos = -1;
+  for (let k = 0; k < techs.length; k++) {
+    const r = techs[k]!;
+    const delta = plan.bestInsertion(j, r, best, rng, blink);
+    if (delta < best) {
+      best = delta;
+      bestRoute = r;
+      bestPos = plan.bestPos;
+    }
+  }
+  if (bestRoute < 0) return false;
+  plan.insert(j, bestRoute, bestPos);
+  return true;
+}
+
+const keys = { value: new Float64Array(0) };
+
+function orderForInsertion(cp: CompiledProblem, jobs: number[], rng: Random): void {
+  if (keys.value.length < cp.nJobs) keys.value = new Float64Array(cp.nJobs);
+  const key = keys.value;
+  const pick = rng.int(11);
+  rng.shuffle(jobs);
+  if (pick < 4) {
+    for (const j of jobs) key[j] = 0; // random order
+  } else if (pick < 8) {
+    for (const j of jobs) {
+      let total = 0;
+      for (let d = 0; d < cp.nDims; d++) total += cp.load[j * cp.nDims + d]!;
+      key[j] = -total - cp.service[j]! * 1e-9; // largest demand first
+    }
+  } else {
+    const sign = pick < 10 ? -1 : 1; // far first, or close first
+    for (const j of jobs) {
+      const t = cp.jobTechs[j]![0] ?? 0;
+      key[j] = sign * cp.dist[cp.techStart[t]! * cp.nLocs + cp.jobLoc[j]!]!;
+    }
+  }
+  jobs.sort((a, b) => cp.penalty[b]! - cp.penalty[a]! || key[a]! - key[b]!);
+}

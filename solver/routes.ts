@@ -1,0 +1,285 @@
+/**
+ * The working plan: one visit sequence per technician, with cached per-route cost, load,
+ * travel time and, for routes that allow it, the forward/backward time data that makes an
+ * insertion check constant time (earliest service start forward, latest feasible service
+ * start backward; Savelsbergh 1992, the forward-slack idea behind Vidal's segments).
+ * Routes that need the exact schedule (breaks, several windows, pins, soft windows, work
+ * limits) are evaluated with `scheduleRoute` instead.
+ */
+import type { CompiledProblem } from './data.ts';
+import type { Random } from './random.ts';
+import { scheduleRoute } from './schedule.ts';
+
+export class RouteSet {
+  readonly cp: CompiledProblem;
+  readonly seqs: number[][];
+  /** Route (technician) of each job, −1 when unassigned. */
+  readonly routeOf: Int32Array;
+  readonly cost: Float64Array;
+  readonly load: Float64Array;
+  readonly travel: Float64Array;
+  readonly complexJobs: Int32Array;
+  /** Earliest service start per position (simple routes only). */
+  readonly earliest: Float64Array[];
+  /** Latest service start per position keeping the rest feasible (simple routes only). */
+  readonly latest: Float64Array[];
+  private scratch: Int32Array;
+  /** When set, the first change to a route saves its previous sequence here (for undo). */
+  journal: Map<number, number[]> | null = null;
+
+  constructor(cp: CompiledProblem) {
+    this.cp = cp;
+    this.seqs = Array.from({ length: cp.nTechs }, () => []);
+    this.routeOf = new Int32Array(cp.nJobs).fill(-1);
+    this.cost = new Float64Array(cp.nTechs);
+    this.load = new Float64Array(cp.nTechs * cp.nDims);
+    this.travel = new Float64Array(cp.nTechs);
+    this.complexJobs = new Int32Array(cp.nTechs);
+    this.earliest = Array.from({ length: cp.nTechs }, () => new Float64Array(8));
+    this.latest = Array.from({ length: cp.nTechs }, () => new Float64Array(8));
+    this.scratch = new Int32Array(cp.nJobs + 1);
+  }
+
+  /** Sum of route costs plus penalties of unassigned jobs. */
+  totalCost(): number {
+    let total = 0;
+    for (let r = 0; r < this.cp.nTechs; r++) total += this.cost[r]!;
+    for (let j = 0; j < this.cp.nJobs; j++) if (this.routeOf[j]! < 0) total += this.cp.penalty[j]!;
+    return total;
+  }
+
+  isSimple(r: number): boolean {
+    return this.cp.techComplex[r] === 0 && this.complexJobs[r] === 0;
+  }
+
+  /** Replace a route's sequence and refresh its caches. */
+  setRoute(r: number, seq: number[]): void {
+    this.save(r);
+    for (const j of this.seqs[r]!) if (this.routeOf[j] === r) this.routeOf[j] = -1;
+    this.seqs[r] = seq;
+    for (const j of seq) this.routeOf[j] = r;
+    this.refresh(r);
+  }
+
+  private save(r: number): void {
+    if (this.journal !== null && !this.journal.has(r)) this.journal.set(r, this.seqs[r]!.slice());
+  }
+
+  /** Undo every change recorded in the journal. */
+  rollback(): void {
+    const journal = this.journal;
+    if (journal === null) return;
+    this.journal = null;
+    for (const [r, seq] of journal) this.setRoute(r, seq);
+    journal.clear();
+    this.journal = journal;
+  }
+
+  insert(j: number, r: number, pos: number): void {
+    this.save(r);
+    this.seqs[r]!.splice(pos, 0, j);
+    this.routeOf[j] = r;
+    this.refresh(r);
+  }
+
+  remove(j: number): void {
+    const r = this.routeOf[j]!;
+    if (r < 0) return;
+    this.save(r);
+    const seq = this.seqs[r]!;
+    seq.splice(seq.indexOf(j), 1);
+    this.routeOf[j] = -1;
+    this.refresh(r);
+  }
+
+  /** Remove without refreshing (the caller refreshes the route once after a batch). */
+  removeQuiet(j: number): number {
+    const r = this.routeOf[j]!;
+    if (r < 0) return -1;
+    this.save(r);
+    const seq = this.seqs[r]!;
+    seq.splice(seq.indexOf(j), 1);
+    this.routeOf[j] = -1;
+    return r;
+  }
+
+  refresh(r: number): void {
+    const cp = this.cp;
+    const seq = this.seqs[r]!;
+    const len = seq.length;
+    const D = cp.nDims;
+    const n = cp.nJobs;
+    let complex = 0;
+    for (let d = 0; d < D; d++) this.load[r * D + d] = 0;
+    for (let i = 0; i < len; i++) {
+      const j = seq[i]!;
+      complex += cp.jobComplex[j]!;
+      for (let d = 0; d < D; d++) this.load[r * D + d] = this.load[r * D + d]! + cp.load[j * D + d]!;
+    }
+    this.complexJobs[r] = complex;
+    if (len === 0) {
+      this.cost[r] = 0;
+      this.travel[r] = 0;
+      return;
+    }
+    if (!this.isSimple(r)) {
+      this.cost[r] = scheduleRoute(cp, r, seq, len);
+      this.travel[r] = 0;
+      return;
+    }
+    if (this.earliest[r]!.length < len) {
+      this.earliest[r] = new Float64Array(2 * len);
+      this.latest[r] = new Float64Array(2 * len);
+    }
+    const es = this.earliest[r]!;
+    const ls = this.latest[r]!;
+    const L = cp.nLocs;
+    const inv = cp.invSpeed[r]!;
+    const cDist = cp.costPerDist[r]!;
+    const cDur = cp.costPerDur[r]!;
+    let cost = cp.fixedCost[r]!;
+    let travel = 0;
+    let prevLoc = cp.techStart[r]!;
+    let tFree = cp.shiftStart[r]!;
+    for (let i = 0; i < len; i++) {
+      const j = seq[i]!;
+      const loc = cp.jobLoc[j]!;
+      const arc = prevLoc * L + loc;
+      const T = cp.dur[arc]! * inv;
+      cost += cp.dist[arc]! * cDist + cp.dur[arc]! * cDur;
+      travel += T;
+      const arrive = tFree + T;
+      const e = cp.jobEarliest[j]!;
+      const st = arrive > e ? arrive : e;
+      es[i] = st;
+      const serv = cp.service[r * n + j]!;
+      cost += serv * cp.workCostPerSec[r]!;
+      tFree = st + serv;
+      prevLoc = loc;
+    }
+    const endLoc = cp.techEnd[r]!;
+    let latestNext: number;
+    if (endLoc >= 0) {
+      const arc = prevLoc * L + endLoc;
+      cost += cp.dist[arc]! * cDist + cp.dur[arc]! * cDur;
+      travel += cp.dur[arc]! * inv;
+      latestNext = cp.latestEnd[r]! - cp.dur[arc]! * inv;
+    } else {
+      latestNext = cp.latestEnd[r]!;
+    }
+    // Backward: latest service start at i so that everything after stays feasible.
+    for (let i = len - 1; i >= 0; i--) {
+      const j = seq[i]!;
+      const serv = cp.service[r * n + j]!;
+      let l = latestNext - serv;
+      const lj = cp.jobLatest[j]!;
+      if (lj < l) l = lj;
+      ls[i] = l;
+      if (i > 0) {
+        const arc = cp.jobLoc[seq[i - 1]!]! * L + cp.jobLoc[j]!;
+        latestNext = l - cp.dur[arc]! * inv;
+      }
+    }
+    let feasible = travel <= cp.maxTravel[r]! + 1e-9;
+    for (let i = 0; i < len && feasible; i++) if (es[i]! > ls[i]! + 1e-9) feasible = false;
+    this.cost[r] = feasible ? cost : Infinity;
+    this.travel[r] = travel;
+  }
+
+  fitsCapacity(j: number, r: number): boolean {
+    const D = this.cp.nDims;
+    for (let d = 0; d < D; d++) {
+      if (this.load[r * D + d]! + this.cp.load[j * D + d]! > this.cp.capacity[r * D + d]! + 1e-9)
+        return false;
+    }
+    return true;
+  }
+
+  /**
+   * Cheapest feasible insertion of job j into route r, if cheaper than `bound`. Writes the
+   * position to `bestPos` and returns the cost increase (Infinity when none). Each position is
+   * skipped with probability `blink` (SISR's blinks).
+   */
+  bestInsertion(j: number, r: number, bound: number, rng: Random | null, blink: number): number {
+    const cp = this.cp;
+    this.bestPos = -1;
+    if (cp.compat[r * cp.nJobs + j] === 0 || !this.fitsCapacity(j, r)) return Infinity;
+    const seq = this.seqs[r]!;
+    const len = seq.length;
+    const L = cp.nLocs;
+    const n = cp.nJobs;
+    const inv = cp.invSpeed[r]!;
+    const cDist = cp.costPerDist[r]!;
+    const cDur = cp.costPerDur[r]!;
+    const loc = cp.jobLoc[j]!;
+    const endLoc = cp.techEnd[r]!;
+    const serv = cp.service[r * n + j]!;
+    const base = serv * cp.workCostPerSec[r]! + (len === 0 ? cp.fixedCost[r]! : 0);
+    let best = bound;
+    const simple = this.isSimple(r) && cp.jobComplex[j] === 0;
+    const es = this.earliest[r]!;
+    const ls = this.latest[r]!;
+    const e = cp.jobEarliest[j]!;
+    const l = cp.jobLatest[j]!;
+    const routeCost = this.cost[r]!;
+    for (let p = 0; p <= len; p++) {
+      const prevLoc = p === 0 ? cp.techStart[r]! : cp.jobLoc[seq[p - 1]!]!;
+      const nextLoc = p === len ? endLoc : cp.jobLoc[seq[p]!]!;
+      const a1 = prevLoc * L + loc;
+      let delta = base + cp.dist[a1]! * cDist + cp.dur[a1]! * cDur;
+      if (nextLoc >= 0) {
+        const a2 = loc * L + nextLoc;
+        const a0 = prevLoc * L + nextLoc;
+        delta += cp.dist[a2]! * cDist + cp.dur[a2]! * cDur - cp.dist[a0]! * cDist - cp.dur[a0]! * cDur;
+      }
+      if (delta >= best) continue;
+      if (blink > 0 && rng !== null && rng.next() < blink) continue;
+      if (simple) {
+        const prevEnd = p === 0 ? cp.shiftStart[r]! : es[p - 1]! + cp.service[r * n + seq[p - 1]!]!;
+        const arrive = prevEnd + cp.dur[a1]! * inv;
+        const st = arrive > e ? arrive : e;
+        if (st > l + 1e-9) continue;
+        const fin = st + serv;
+        if (p === len) {
+          const back = endLoc >= 0 ? cp.dur[loc * L + endLoc]! * inv : 0;
+          if (fin + back > cp.latestEnd[r]! + 1e-9) continue;
+        } else if (fin + cp.dur[loc * L + nextLoc]! * inv > ls[p]! + 1e-9) continue;
+        if (cp.maxTravel[r]! < Infinity) {
+          let dt = cp.dur[a1]! * inv;
+          if (nextLoc >= 0) dt += (cp.dur[loc * L + nextLoc]! - cp.dur[prevLoc * L + nextLoc]!) * inv;
+          if (this.travel[r]! + dt > cp.maxTravel[r]! + 1e-9) continue;
+        }
+        best = delta;
+        this.bestPos = p;
+      } else {
+        const s = this.scratch;
+        for (let i = 0; i < p; i++) s[i] = seq[i]!;
+        s[p] = j;
+        for (let i = p; i < len; i++) s[i + 1] = seq[i]!;
+        const c = scheduleRoute(cp, r, s, len + 1);
+        if (c === Infinity) continue;
+        const exact = c - routeCost;
+        if (exact < best) {
+          best = exact;
+          this.bestPos = p;
+        }
+      }
+    }
+    return this.bestPos >= 0 ? best : Infinity;
+  }
+
+  bestPos = -1;
+
+  snapshot(): number[][] {
+    return this.seqs.map((s) => s.slice());
+  }
+
+  restore(seqs: number[][]): void {
+    this.routeOf.fill(-1);
+    for (let r = 0; r < seqs.length; r++) {
+      this.seqs[r] = seqs[r]!.slice();
+      for (const j of this.seqs[r]!) this.routeOf[j] = r;
+      this.refresh(r);
+    }
+  }
+}

@@ -1,0 +1,296 @@
+/**
+ * Exact scheduling of one route: given the technician and the visit order, the earliest
+ * feasible timing with waiting, multiple windows, soft windows, breaks, overtime and the
+ * working-time limit, and the route's cost. O(route length). The search uses it for routes
+ * the constant-time checks cannot decide, and the solution is always written from it.
+ *
+ * Breaks: a pending break is taken in the gap before a visit when postponing it past that
+ * visit would miss its window, or when taking it costs no delay there (it fits in waiting);
+ * in a gap it is taken on arrival (during waiting) when its window allows, else before leaving.
+ * Window choice: the earliest window in which service can start on time; with soft windows,
+ * the least late one when none is on time.
+ */
+import type { CompiledProblem } from './data.ts';
+
+export interface VisitTiming {
+  arrival: number;
+  start: number;
+  end: number;
+  lateness: number;
+}
+
+export interface BreakTiming {
+  /** Index into the compiled break arrays. */
+  index: number;
+  start: number;
+  end: number;
+  afterVisits: number;
+}
+
+/** Full timing of a route, filled only when asked for (writing the solution, tests). */
+export interface ScheduleDetail {
+  visits: VisitTiming[];
+  breaks: BreakTiming[];
+  start: number;
+  end: number;
+  travelDuration: number;
+  travelDistance: number;
+  serviceDuration: number;
+  lateness: number;
+  overtime: number;
+  /** Cost parts. */
+  travelCost: number;
+  workCost: number;
+  fixedCost: number;
+  overtimeCost: number;
+  latenessCost: number;
+}
+
+export function emptyDetail(): ScheduleDetail {
+  return {
+    visits: [],
+    breaks: [],
+    start: 0,
+    end: 0,
+    travelDuration: 0,
+    travelDistance: 0,
+    serviceDuration: 0,
+    lateness: 0,
+    overtime: 0,
+    travelCost: 0,
+    workCost: 0,
+    fixedCost: 0,
+    overtimeCost: 0,
+    latenessCost: 0,
+  };
+}
+
+// Outputs of startAt, kept in module scope so the hot path allocates nothing.
+let chosenLateness = 0;
+let chosenWindowEnd = Infinity;
+
+/** Earliest service start of job j when ready at `ready`; Infinity when no window fits. */
+export function startAt(cp: CompiledProblem, j: number, ready: number): number {
+  const w0 = cp.winOffset[j]!;
+  const w1 = cp.winOffset[j + 1]!;
+  chosenLateness = 0;
+  if (w0 === w1) {
+    chosenWindowEnd = Infinity;
+    return ready;
+  }
+  for (let w = w0; w < w1; w++) {
+    const end = cp.winEnd[w]!;
+    if (ready <= end) {
+      chosenWindowEnd = end;
+      const s = cp.winStart[w]!;
+      return ready > s ? ready : s;
+    }
+  }
+  if (cp.latenessCostPerSec > 0 && Number.isNaN(cp.pinStart[j]!)) {
+    let latestEnd = -Infinity;
+    for (let w = w0; w < w1; w++) if (cp.winEnd[w]! > latestEnd) latestEnd = cp.winEnd[w]!;
+    if (ready - latestEnd <= cp.maxLateness) {
+      chosenLateness = ready - latestEnd;
+      chosenWindowEnd = latestEnd;
+      return ready;
+    }
+  }
+  return Infinity;
+}
+
+export interface ScheduleOptions {
+  /** Skip pinned-position checks (used to ask whether a job fits alone). */
+  ignorePinnedPositions?: boolean;
+  /** Leave as late as possible without delaying the route (always done when a work limit binds). */
+  latestDeparture?: boolean;
+}
+
+/**
+ * Cost of route `seq[0..len)` for technician t (Infinity when infeasible). Capacity and
+ * compatibility are the caller's checks. An empty route costs 0.
+ */
+export function scheduleRoute(
+  cp: CompiledProblem,
+  t: number,
+  seq: ArrayLike<number>,
+  len: number,
+  detail: ScheduleDetail | null = null,
+  options: ScheduleOptions = {},
+): number {
+  if (len === 0) return 0;
+  const first = run(cp, t, seq, len, cp.shiftStart[t]!, null, options);
+  if (first === Infinity && lastWorkExceeded === false) return Infinity;
+  const end0 = lastEnd;
+  const shift = lastDelay;
+  const wantShift = options.latestDeparture === true || first === Infinity;
+  if (wantShift && shift > 0) {
+    const shifted = run(cp, t, seq, len, cp.shiftStart[t]! + shift, detail, options);
+    if (shifted < Infinity && lastEnd <= end0 + 1e-9) return shifted;
+    if (first === Infinity) return Infinity;
+  }
+  if (first === Infinity) return Infinity;
+  if (detail) return run(cp, t, seq, len, cp.shiftStart[t]!, detail, options);
+  return first;
+}
+
+let lastEnd = 0;
+let lastDelay = 0;
+let lastWorkExceeded = false;
+
+function run(
+  cp: CompiledProblem,
+  t: number,
+  seq: ArrayLike<number>,
+  len: number,
+  departure: number,
+  detail: ScheduleDetail | null,
+  options: ScheduleOptions,
+): number {
+  lastWorkExceeded = false;
+  lastDelay = 0;
+  const L = cp.nLocs;
+  const n = cp.nJobs;
+  const inv = cp.invSpeed[t]!;
+  const cDist = cp.costPerDist[t]!;
+  const cDur = cp.costPerDur[t]!;
+  const b1 = cp.breakOffset[t + 1]!;
+  let nb = cp.breakOffset[t]!;
+  const checkPins = options.ignorePinnedPositions !== true;
+
+  let prevLoc = cp.techStart[t]!;
+  let tFree = departure;
+  let travelCost = 0;
+  let travelTime = 0;
+  let travelDist = 0;
+  let workCost = 0;
+  let serviceSum = 0;
+  let lateness = 0;
+  let fixedLate = 0;
+  let idle = 0;
+  let slackMin = Infinity;
+  if (detail) {
+    detail.visits.length = 0;
+    detail.breaks.length = 0;
+    detail.start = departure;
+  }
+
+  for (let i = 0; i < len; i++) {
+    const j = seq[i]!;
+    if (checkPins && cp.pinPos[j]! >= 0 && cp.pinPos[j] !== i) return Infinity;
+    const loc = cp.jobLoc[j]!;
+    const arc = prevLoc * L + loc;
+    const T = cp.dur[arc]! * inv;
+    travelCost += cp.dist[arc]! * cDist + cp.dur[arc]! * cDur;
+    travelTime += T;
+    travelDist += cp.dist[arc]!;
+    const serv = cp.service[t * n + j]!;
+
+    // The gap before visit i: pending breaks, then travel.
+    let leave = tFree; // when the technician leaves the previous place
+    let travelled = false;
+    let ready = 0;
+    while (nb < b1) {
+      const bs = cp.breakStart[nb]!;
+      const be = cp.breakEnd[nb]!;
+      const bd = cp.breakDur[nb]!;
+      const cur = travelled ? ready : leave + T;
+      const s0 = startAt(cp, j, cur);
+      const deferOk = s0 < Infinity && Math.max(s0 + serv, bs) <= be;
+      let s: number;
+      let after: boolean;
+      if (travelled) {
+        s = Math.max(ready, bs);
+        after = true;
+      } else if (Math.max(leave + T, bs) <= be) {
+        s = Math.max(leave + T, bs);
+        after = true;
+      } else {
+        s = Math.max(leave, bs);
+        after = false;
+      }
+      if (s > be) {
+        if (deferOk) break;
+        return Infinity;
+      }
+      const readyWith = after ? s + bd : s + bd + T;
+      if (deferOk && startAt(cp, j, readyWith) > s0) break;
+      idle += s - (after ? (travelled ? ready : leave + T) : leave);
+      if (be - s + idle < slackMin) slackMin = be - s + idle;
+      if (detail) detail.breaks.push({ index: nb, start: s, end: s + bd, afterVisits: i });
+      if (after) {
+        travelled = true;
+        ready = s + bd;
+      } else {
+        leave = s + bd;
+      }
+      nb++;
+    }
+    const arrival = leave + T;
+    if (!travelled) ready = arrival;
+    const st = startAt(cp, j, ready);
+    if (st === Infinity) return Infinity;
+    idle += st - ready;
+    lateness += chosenLateness;
+    fixedLate += cp.fixedLateness[j]!;
+    if (chosenWindowEnd - st + idle < slackMin) slackMin = chosenWindowEnd - st + idle;
+    workCost += serv * cp.workCostPerSec[t]!;
+    serviceSum += serv;
+    if (detail)
+      detail.visits.push({
+        arrival,
+        start: st,
+        end: st + serv,
+        lateness: chosenLateness + cp.fixedLateness[j]!,
+      });
+    tFree = st + serv;
+    prevLoc = loc;
+  }
+
+  // Breaks still pending are taken after the last visit, before the way back.
+  while (nb < b1) {
+    const bs = cp.breakStart[nb]!;
+    const s = Math.max(tFree, bs);
+    if (s > cp.breakEnd[nb]!) return Infinity;
+    idle += s - tFree;
+    if (cp.breakEnd[nb]! - s + idle < slackMin) slackMin = cp.breakEnd[nb]! - s + idle;
+    if (detail) detail.breaks.push({ index: nb, start: s, end: s + cp.breakDur[nb]!, afterVisits: len });
+    tFree = s + cp.breakDur[nb]!;
+    nb++;
+  }
+  let end = tFree;
+  const endLoc = cp.techEnd[t]!;
+  if (endLoc >= 0) {
+    const arc = prevLoc * L + endLoc;
+    const T = cp.dur[arc]! * inv;
+    travelCost += cp.dist[arc]! * cDist + cp.dur[arc]! * cDur;
+    travelTime += T;
+    travelDist += cp.dist[arc]!;
+    end += T;
+  }
+  lastEnd = end;
+  lastDelay = Math.max(0, Math.min(idle, slackMin));
+  if (end > cp.latestEnd[t]! + 1e-9) return Infinity;
+  if (travelTime > cp.maxTravel[t]! + 1e-9) return Infinity;
+  if (end - departure > cp.maxWork[t]! + 1e-9) {
+    lastWorkExceeded = true;
+    return Infinity;
+  }
+  const overtime = Math.max(0, end - cp.shiftEnd[t]!);
+  const overtimeCost = overtime * cp.overtimeCostPerSec[t]!;
+  const latenessCost = (lateness + fixedLate) * cp.latenessCostPerSec;
+  const fixed = cp.fixedCost[t]!;
+  if (detail) {
+    detail.end = end;
+    detail.travelDuration = travelTime;
+    detail.travelDistance = travelDist;
+    detail.serviceDuration = serviceSum;
+    detail.lateness = lateness + fixedLate;
+    detail.overtime = overtime;
+    detail.travelCost = travelCost;
+    detail.workCost = workCost;
+    detail.fixedCost = fixed;
+    detail.overtimeCost = overtimeCost;
+    detail.latenessCost = latenessCost;
+  }
+  return travelCost + workCost + fixed + overtimeCost + latenessCost;
+}

@@ -1,0 +1,122 @@
+/**
+ * The search: ruin-and-recreate with simulated-annealing acceptance (SISR, Christiaens &
+ * Vanden Berghe 2020), starting from a greedy construction. Anytime: it stops at the time
+ * or iteration budget and keeps the best plan seen.
+ */
+import type { CompiledProblem } from './data.ts';
+import { Random } from './random.ts';
+import { RouteSet } from './routes.ts';
+import { recreate, insertBest } from './recreate.ts';
+import { ruin, DEFAULT_RUIN } from './ruin.ts';
+import type { SolveOptions } from './solution.ts';
+
+export interface SearchResult {
+  seqs: number[][];
+  cost: number;
+  iterations: number;
+}
+
+const BLINK = 0.01;
+
+export function search(cp: CompiledProblem, options: SolveOptions): SearchResult {
+  const seed = options.seed ?? 1;
+  const rng = new Random(seed);
+  const clock = options.clock;
+  const startMs = clock ? clock() : 0;
+  const timeLimit = clock && options.timeLimitMs !== undefined ? options.timeLimitMs : Infinity;
+  const maxIterations = options.maxIterations ?? (timeLimit < Infinity ? Infinity : 2000 + 50 * cp.nJobs);
+
+  const plan = new RouteSet(cp);
+  construct(plan, rng);
+  let current = plan.totalCost();
+  let best = current;
+  let bestSeqs = plan.snapshot();
+
+  // Temperatures scale with the mean arc cost of the first plan, so that the schedule is
+  // independent of the units of the matrices.
+  let arcs = 0;
+  let travel = 0;
+  for (let r = 0; r < cp.nTechs; r++) {
+    const len = plan.seqs[r]!.length;
+    if (len > 0 && plan.cost[r]! < Infinity) {
+      arcs += len + 1;
+      travel += plan.cost[r]!;
+    }
+  }
+  const meanArc = arcs > 0 ? travel / arcs : 1;
+  const t0 = 1 * meanArc;
+  const tEnd = 0.01 * meanArc;
+
+  const touched = new Set<number>();
+  const journal = new Map<number, number[]>();
+  const mark = new Uint8Array(cp.nJobs);
+  let iteration = 0;
+  let lastReport = 0;
+  const elapsed = (): number => (clock ? clock() - startMs : 0);
+  const report = (): void => {
+    if (!options.onProgress) return;
+    let served = 0;
+    for (const s of bestSeqs) served += s.length;
+    options.onProgress({ iteration, bestCost: best, unassigned: cp.nJobs - served, elapsedMs: elapsed() });
+  };
+
+  while (iteration < maxIterations) {
+    let progress: number;
+    if (timeLimit < Infinity) {
+      const now = elapsed();
+      if (now >= timeLimit) break;
+      progress = now / timeLimit;
+      if (options.onProgress && now - lastReport >= 250) {
+        lastReport = now;
+        report();
+      }
+    } else {
+      progress = iteration / maxIterations;
+      if (options.onProgress && iteration % 1000 === 0) report();
+    }
+    const temperature = t0 * Math.pow(tEnd / t0, progress);
+    iteration++;
+
+    touched.clear();
+    journal.clear();
+    plan.journal = journal;
+    const removed = ruin(plan, rng, DEFAULT_RUIN, touched);
+    for (const j of removed) mark[j] = 1;
+    // Jobs left out so far get another chance at every iteration.
+    for (let j = 0; j < cp.nJobs; j++) {
+      if (plan.routeOf[j]! < 0 && mark[j] === 0 && cp.jobTechs[j]!.length > 0) removed.push(j);
+    }
+    for (const j of removed) mark[j] = 0;
+    recreate(plan, removed, rng, BLINK);
+    const candidate = plan.totalCost();
+    if (candidate < current - temperature * Math.log(rng.next() + 1e-300)) {
+      current = candidate;
+      if (candidate < best - 1e-9) {
+        best = candidate;
+        bestSeqs = plan.snapshot();
+      }
+      plan.journal = null;
+    } else {
+      plan.rollback();
+      plan.journal = null;
+    }
+  }
+  plan.journal = null;
+  report();
+  return { seqs: bestSeqs, cost: best, iterations: iteration };
+}
+
+/** First plan: pinned-position jobs in their order, then everything by greedy insertion. */
+function construct(plan: RouteSet, rng: Random): void {
+  const cp = plan.cp;
+  const pinned: number[] = [];
+  const free: number[] = [];
+  for (let j = 0; j < cp.nJobs; j++) {
+    if (cp.jobTechs[j]!.length === 0) continue;
+    if (cp.pinPos[j]! >= 0) pinned.push(j);
+    else free.push(j);
+  }
+  pinned.sort((a, b) => cp.pinPos[a]! - cp.pinPos[b]! || a - b);
+  for (const j of pinned) insertBest(plan, j, null, 0);
+  recreate(plan, free, rng, 0);
+}

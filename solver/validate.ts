@@ -1,0 +1,110 @@
+/**
+ * Validation at the door: the zod schema for shapes and ranges, then the cross-references
+ * the schema cannot see (matrix sizes, location indices, ids that must exist). Every issue is
+ * collected so that the caller can fix all of them at once.
+ */
+import { ProblemSchema, type Problem } from './problem.ts';
+import { ProblemError, type ProblemIssue } from './errors.ts';
+
+export function validateProblem(input: unknown): Problem {
+  const parsed = ProblemSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ProblemError(
+      parsed.error.issues.map((issue) => ({
+        path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+        message: issue.message,
+      })),
+    );
+  }
+  const problem = parsed.data;
+  const issues = crossReferenceIssues(problem);
+  if (issues.length > 0) throw new ProblemError(issues);
+  return problem;
+}
+
+function crossReferenceIssues(problem: Problem): ProblemIssue[] {
+  const issues: ProblemIssue[] = [];
+  const size = problem.matrices.durations.length;
+  checkSquare(problem.matrices.durations, ['matrices', 'durations'], size, issues);
+  if (problem.matrices.distances) {
+    if (problem.matrices.distances.length !== size) {
+      issues.push({
+        path: ['matrices', 'distances'],
+        message: `has ${problem.matrices.distances.length} rows, expected ${size} like durations`,
+      });
+    }
+    checkSquare(
+      problem.matrices.distances,
+      ['matrices', 'distances'],
+      problem.matrices.distances.length,
+      issues,
+    );
+  }
+  const location = (value: number, path: (string | number)[]): void => {
+    if (value >= size)
+      issues.push({ path, message: `location ${value} is outside the ${size}×${size} matrices` });
+  };
+
+  const techIds = new Set<string>();
+  problem.technicians.forEach((tech, t) => {
+    if (techIds.has(tech.id))
+      issues.push({ path: ['technicians', t, 'id'], message: `duplicate technician id` });
+    techIds.add(tech.id);
+  });
+  const jobIds = new Set<string>();
+  problem.jobs.forEach((job, j) => {
+    if (jobIds.has(job.id)) issues.push({ path: ['jobs', j, 'id'], message: `duplicate job id` });
+    jobIds.add(job.id);
+  });
+
+  problem.technicians.forEach((tech, t) => {
+    location(tech.start, ['technicians', t, 'start']);
+    if (tech.end !== undefined && tech.end !== null) location(tech.end, ['technicians', t, 'end']);
+    (tech.allowedJobs ?? []).forEach((id, k) => {
+      if (!jobIds.has(id)) {
+        issues.push({ path: ['technicians', t, 'allowedJobs', k], message: `unknown job id in allowedJobs` });
+      }
+    });
+    (tech.breaks ?? []).forEach((brk, b) => {
+      if (brk.window.start > tech.shift.end + (tech.overtime ?? 0)) {
+        issues.push({
+          path: ['technicians', t, 'breaks', b, 'window'],
+          message: 'break window starts after the shift (with overtime) ends',
+        });
+      }
+    });
+  });
+
+  problem.jobs.forEach((job, j) => {
+    location(job.location, ['jobs', j, 'location']);
+    for (const techId of Object.keys(job.durationByTechnician ?? {})) {
+      if (!techIds.has(techId)) {
+        issues.push({
+          path: ['jobs', j, 'durationByTechnician', techId],
+          message: 'unknown technician id in durationByTechnician',
+        });
+      }
+    }
+    if (job.pin?.technician !== undefined && !techIds.has(job.pin.technician)) {
+      issues.push({ path: ['jobs', j, 'pin', 'technician'], message: 'unknown technician id in pin' });
+    }
+  });
+  return issues;
+}
+
+function checkSquare(
+  rows: number[][],
+  path: (string | number)[],
+  size: number,
+  issues: ProblemIssue[],
+): void {
+  if (size === 0) issues.push({ path, message: 'matrix is empty; expected at least one location' });
+  rows.forEach((row, r) => {
+    if (row.length !== size) {
+      issues.push({
+        path: [...path, r],
+        message: `row has ${row.length} entries, expected ${size} (square matrix)`,
+      });
+    }
+  });
+}

@@ -1,0 +1,53 @@
+/** Settings of a planning run: horizon, freeze, objective weights, solver budget, readings. */
+import { z } from 'zod';
+
+export const APPOINTMENT_TIME_READINGS = ['arrival-window', 'service-interval'] as const;
+export const RESOURCE_READINGS = ['per-technician', 'per-store'] as const;
+
+export const ObjectiveWeightsSchema = z.strictObject({
+  /** What travel cost measures. */
+  travel: z.enum(['duration', 'distance']).default('duration'),
+  perHourTravel: z.number().nonnegative().default(1),
+  perHourWork: z.number().nonnegative().default(0),
+  perHourOvertime: z.number().nonnegative().default(0),
+  /** Cost of leaving one job (priority 1) unplanned; default far above any route cost. */
+  unassignedPenalty: z.number().positive().optional(),
+  /** Late arrival allowed and priced; absent = appointment windows are hard. */
+  lateness: z
+    .strictObject({
+      maxMinutes: z.number().nonnegative(),
+      costPerMinute: z.number().positive(),
+    })
+    .optional(),
+});
+
+export const TravelSettingsSchema = z.strictObject({
+  /** Road distance ÷ great-circle distance for the default travel model. */
+  roadFactor: z.number().min(1, { error: 'expected a road factor of at least 1' }).default(1.3),
+  /** Average speed for the default travel model, km/h. */
+  speedKmh: z.number().positive({ error: 'expected a positive speed in km/h' }).default(40),
+  /** OSRM server base URL; when set, travel times come from its table service. */
+  osrmUrl: z.url({ error: 'expected an http(s) URL of an OSRM server' }).optional(),
+});
+export type TravelSettings = z.infer<typeof TravelSettingsSchema>;
+
+export const PlanningSettingsSchema = z.strictObject({
+  /** Days planned from the first planned day (1 = just tomorrow, or just today). */
+  horizonDays: z.number().int().min(1).max(60).default(1),
+  /** Work starting within this many minutes from now is frozen (not moved). */
+  freezeMinutes: z.number().int().nonnegative().default(60),
+  solverBudgetSeconds: z.number().positive().max(3600).default(10),
+  /**
+   * How an appointment's start and duration are read: `arrival-window` = the technician
+   * must arrive inside [start, start + duration] and the service duration comes from the rules;
+   * `service-interval` = the work itself fills the interval (arrive at start).
+   */
+  appointmentTime: z.enum(APPOINTMENT_TIME_READINGS).default('arrival-window'),
+  /** Whose resource id schedules and reservations are written for. */
+  resources: z.enum(RESOURCE_READINGS).default('per-technician'),
+  /** Service minutes when neither a rule nor the appointment gives a duration. */
+  defaultServiceMinutes: z.number().int().positive().default(60),
+  objective: ObjectiveWeightsSchema.prefault({}),
+  travel: TravelSettingsSchema.prefault({}),
+});
+export type PlanningSettings = z.infer<typeof PlanningSettingsSchema>;
