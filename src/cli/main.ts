@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { registerConfigCommand } from './config.ts';
+import { registerSandboxCommand } from './sandbox.ts';
 import { registerPurgeCommand } from './purge.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
@@ -8,6 +10,8 @@ export function buildProgram(): Command {
     .name('fieldplan')
     .description('Plans in-home service work for Amazon sellers: technicians, routes and write-back.')
     .showHelpAfterError();
+  registerConfigCommand(program);
+  registerSandboxCommand(program);
   registerPurgeCommand(program);
   return program;
 }

@@ -1,0 +1,99 @@
+import { writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { InvalidArgumentError } from 'commander';
+import { startSandbox } from '../sandbox/index.ts';
+import type { RateLimitMode, SandboxOptions, SeededCrew } from '../sandbox/index.ts';
+
+/** `fieldplan sandbox`: serve the local Services sandbox, or write its seeded crews to a file. */
+
+function integer(name: string, min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min)
+      throw new InvalidArgumentError(`${name} must be an integer of at least ${min}.`);
+    return n;
+  };
+}
+
+function rateLimits(value: string): RateLimitMode {
+  if (value !== 'amazon' && value !== 'amazon-sandbox' && value !== 'off') {
+    throw new InvalidArgumentError('expected amazon, amazon-sandbox or off.');
+  }
+  return value;
+}
+
+interface SandboxCliOptions {
+  port: number;
+  host: string;
+  seed: number;
+  jobs?: number;
+  technicians?: number;
+  stores?: number;
+  startDate?: string;
+  rateLimits: RateLimitMode;
+  faults?: string;
+  writeCrews?: string;
+}
+
+/** The crews file the planner reads: the seeded technicians, their stores and time zones. */
+export function crewsFile(crews: readonly SeededCrew[]): unknown {
+  return { crews };
+}
+
+export function registerSandboxCommand(program: Command): void {
+  program
+    .command('sandbox')
+    .description('Serve the local Services API sandbox (LWA, Tokens API, Services v1) with a seeded seller.')
+    .option('--port <port>', 'port to listen on (0 = any free port)', integer('port', 0), 8700)
+    .option('--host <host>', 'interface to bind', '127.0.0.1')
+    .option('--seed <n>', 'seed of the seller, its jobs and the injected faults', integer('seed', 0), 1)
+    .option('--jobs <n>', 'number of service jobs', integer('jobs', 0))
+    .option('--technicians <n>', 'number of technicians', integer('technicians', 1))
+    .option('--stores <n>', 'number of stores', integer('stores', 1))
+    .option('--start-date <date>', 'first planning day, YYYY-MM-DD (default: tomorrow)')
+    .option('--rate-limits <mode>', 'amazon | amazon-sandbox | off', rateLimits, 'amazon')
+    .option(
+      '--faults <spec>',
+      'fault injection, e.g. 429=0.1,5xx=0.05,drop=0.02,dropafter=0.01,latency=20-200ms',
+    )
+    .option('--write-crews <file>', 'write the seeded crews as a crews configuration file and exit')
+    .action(async (opts: SandboxCliOptions) => {
+      const options: SandboxOptions = {
+        port: opts.writeCrews ? 0 : opts.port,
+        host: opts.host,
+        seed: opts.seed,
+        rateLimits: opts.rateLimits,
+        ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
+        ...(opts.technicians !== undefined ? { technicians: opts.technicians } : {}),
+        ...(opts.stores !== undefined ? { stores: opts.stores } : {}),
+        ...(opts.startDate !== undefined ? { startDate: opts.startDate } : {}),
+        ...(opts.faults !== undefined ? { faults: opts.faults } : {}),
+      };
+      const sandbox = await startSandbox(options);
+      if (opts.writeCrews) {
+        const crews = sandbox.seededCrews();
+        await sandbox.close();
+        await writeFile(opts.writeCrews, `${JSON.stringify(crewsFile(crews), null, 2)}\n`);
+        console.log(`Wrote ${crews.length} technicians to ${opts.writeCrews}`);
+        return;
+      }
+      console.log(`Services sandbox listening at ${sandbox.url}`);
+      console.log(`  Services API   ${sandbox.url}/service/v1`);
+      console.log(`  LWA token      ${sandbox.url}/auth/o2/token`);
+      console.log(`  marketplace    ${sandbox.marketplaceId}`);
+      console.log(`  client id      ${sandbox.credentials.clientId}`);
+      console.log(`  client secret  ${sandbox.credentials.clientSecret}`);
+      console.log(`  refresh token  ${sandbox.credentials.refreshToken}`);
+      console.log(`  seed ${opts.seed}, rate limits ${opts.rateLimits}, faults ${opts.faults ?? 'off'}`);
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await sandbox.close();
+    });
+}

@@ -1,0 +1,124 @@
+import type { AddressInfo } from 'node:net';
+import type { FastifyBaseLogger } from 'fastify';
+import { DateTime } from 'luxon';
+import { SANDBOX_CREDENTIALS } from './auth.ts';
+import type { LwaCredentials } from './auth.ts';
+import { parseFaultSpec } from './faults.ts';
+import type { RateLimitMode } from './rate-limit.ts';
+import type { RequestLogEntry } from './request-log.ts';
+import { seedWorld } from './seed.ts';
+import { buildSandboxServer } from './server.ts';
+import { takeSnapshot } from './snapshot.ts';
+import type { SandboxSnapshot } from './snapshot.ts';
+import type { SeededCrew, Store } from './state.ts';
+
+/**
+ * The local Services sandbox: a stateful stand-in for Amazon's Services API v1, LWA and the Tokens
+ * API, seeded with one realistic seller. The engine's default endpoint; tests run against it over HTTP.
+ */
+export { SANDBOX_CREDENTIALS } from './auth.ts';
+export type { LwaCredentials } from './auth.ts';
+export { FaultSpecError, parseFaultSpec } from './faults.ts';
+export type { FaultSpec } from './faults.ts';
+export type { RateLimitMode } from './rate-limit.ts';
+export type { RequestLogEntry, RequestOutcome } from './request-log.ts';
+export type { SandboxSnapshot } from './snapshot.ts';
+export type { HomeBase, SeededCrew, Store } from './state.ts';
+export type { WeeklyShift, DayOfWeek } from './schedule-rules.ts';
+export { SKILLS, SERVICE_CATALOG } from './catalog.ts';
+export type { Skill } from './catalog.ts';
+
+export const DEFAULT_MARKETPLACE_ID = 'ATVPDKIKX0DER';
+
+export interface SandboxOptions {
+  /** 0 = a free port. Default 0. */
+  readonly port?: number;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  readonly seed?: number;
+  readonly jobs?: number;
+  readonly technicians?: number;
+  readonly stores?: number;
+  /** First planning day, YYYY-MM-DD; default: tomorrow (UTC) by the clock. */
+  readonly startDate?: string;
+  readonly rateLimits?: RateLimitMode;
+  /** e.g. `429=0.1,5xx=0.05,drop=0.02,dropafter=0.01,latency=20-200ms`. */
+  readonly faults?: string;
+  /** The sandbox's notion of now (appointment rules, token expiry, created/updated times). */
+  readonly clock?: () => Date;
+  readonly logger?: FastifyBaseLogger | boolean;
+  /** Access-token lifetime; default 3600 s (Amazon's). */
+  readonly tokenTtlSeconds?: number;
+  readonly marketplaceId?: string;
+}
+
+export interface Sandbox {
+  /** Base URL, e.g. http://127.0.0.1:40123 — Services at /service/v1, LWA at /auth/o2/token. */
+  readonly url: string;
+  readonly credentials: LwaCredentials;
+  readonly requestLog: readonly RequestLogEntry[];
+  readonly marketplaceId: string;
+  snapshot(): SandboxSnapshot;
+  seededCrews(): SeededCrew[];
+  seededStores(): Store[];
+  close(): Promise<void>;
+}
+
+export class SandboxOptionError extends Error {
+  readonly code = 'INVALID_SANDBOX_OPTION';
+}
+
+function positiveInt(name: string, value: number | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < min)
+    throw new SandboxOptionError(`${name} must be an integer of at least ${min}, got ${value}`);
+  return value;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const clock = options.clock ?? (() => new Date());
+  const nowMs = (): number => clock().getTime();
+  const seed = positiveInt('seed', options.seed, 1, 0);
+  const stores = positiveInt('stores', options.stores, 3, 1);
+  const technicians = positiveInt('technicians', options.technicians, 12, 1);
+  const jobs = positiveInt('jobs', options.jobs, 300, 0);
+  const startDate =
+    options.startDate ?? DateTime.fromMillis(nowMs(), { zone: 'UTC' }).plus({ days: 1 }).toISODate();
+  if (!startDate || !/^\d{4}-\d{2}-\d{2}$/.test(startDate) || !DateTime.fromISO(startDate).isValid) {
+    throw new SandboxOptionError(`startDate must be a date as YYYY-MM-DD, got ${String(startDate)}`);
+  }
+  const rateLimits = options.rateLimits ?? 'amazon';
+  if (!['amazon', 'amazon-sandbox', 'off'].includes(rateLimits)) {
+    throw new SandboxOptionError(`rateLimits must be amazon, amazon-sandbox or off, got ${rateLimits}`);
+  }
+  const faults = parseFaultSpec(options.faults);
+  const marketplaceId = options.marketplaceId ?? DEFAULT_MARKETPLACE_ID;
+  const world = seedWorld({ seed, jobs, technicians, stores, startDate, nowMs: nowMs(), marketplaceId });
+  const server = buildSandboxServer({
+    world,
+    seed,
+    nowMs,
+    rateLimits,
+    faults,
+    credentials: SANDBOX_CREDENTIALS,
+    tokenTtlSeconds: positiveInt('tokenTtlSeconds', options.tokenTtlSeconds, 3600, 1),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
+  const host = options.host ?? '127.0.0.1';
+  await server.app.listen({ port: options.port ?? 0, host });
+  const address = server.app.server.address() as AddressInfo;
+  const publicHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  const url = `http://${publicHost}:${address.port}`;
+  server.setBaseUrl(url);
+  return {
+    url,
+    credentials: SANDBOX_CREDENTIALS,
+    requestLog: server.requestLog,
+    marketplaceId,
+    snapshot: () => takeSnapshot(world),
+    seededCrews: () => structuredClone(world.crews) as SeededCrew[],
+    seededStores: () => structuredClone(world.stores),
+    close: () => server.app.close(),
+  };
+}

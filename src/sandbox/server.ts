@@ -1,0 +1,435 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { LogController } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { restrictedResourceMatches, TokenAuthority, UNAUTHORIZED_DETAILS } from './auth.ts';
+import type { LwaCredentials } from './auth.ts';
+import { errorResult } from './errors.ts';
+import type { ErrorEnvelope, OperationResult } from './errors.ts';
+import { FaultInjector } from './faults.ts';
+import type { FaultDecision, FaultSpec } from './faults.ts';
+import { OPERATIONS } from './operations/index.ts';
+import type { OperationSpec } from './operations/index.ts';
+import { isRecord, QueryParams } from './operations/context.ts';
+import type { ParsedBody } from './operations/context.ts';
+import { receiveUpload } from './operations/documents.ts';
+import { createRandom, deriveSeed } from './random.ts';
+import { RateLimiter } from './rate-limit.ts';
+import type { RateLimitMode, UsagePlan } from './rate-limit.ts';
+import { loggablePath, outcomeOf } from './request-log.ts';
+import type { RequestLogEntry, RequestOutcome } from './request-log.ts';
+import type { SandboxWorld } from './state.ts';
+
+/** The HTTP face of the sandbox: LWA, the Tokens API, the 17 Services operations and upload URLs. */
+
+export interface SandboxServerOptions {
+  readonly world: SandboxWorld;
+  readonly seed: number;
+  readonly nowMs: () => number;
+  readonly rateLimits: RateLimitMode;
+  readonly faults: FaultSpec;
+  readonly credentials: LwaCredentials;
+  readonly tokenTtlSeconds: number;
+  readonly logger?: FastifyBaseLogger | boolean;
+}
+
+export interface SandboxServer {
+  readonly app: FastifyInstance;
+  readonly requestLog: RequestLogEntry[];
+  setBaseUrl(url: string): void;
+}
+
+const SERVICES_PREFIX = '/service/v1';
+const TOKENS_PLAN: UsagePlan = { rate: 1, burst: 10 };
+const JSON_BODY_LIMIT = 1024 * 1024;
+const UPLOAD_BODY_LIMIT = 6 * 1024 * 1024;
+
+interface Exchange {
+  readonly requestId: string;
+  readonly started: number;
+}
+
+function parseBody(raw: unknown): ParsedBody {
+  if (!Buffer.isBuffer(raw) || raw.length === 0) return { kind: 'none' };
+  try {
+    return { kind: 'json', value: JSON.parse(raw.toString('utf8')) as unknown };
+  } catch {
+    return { kind: 'invalid' };
+  }
+}
+
+export function buildSandboxServer(options: SandboxServerOptions): SandboxServer {
+  const { world } = options;
+  const requestLog: RequestLogEntry[] = [];
+  const limiter = new RateLimiter(options.rateLimits);
+  const faults = new FaultInjector(options.faults, options.seed);
+  const idRng = createRandom(deriveSeed(options.seed, 'ids'));
+  const authority = new TokenAuthority(
+    options.credentials,
+    options.nowMs,
+    options.tokenTtlSeconds,
+    createRandom(deriveSeed(options.seed, 'tokens')),
+  );
+  let baseUrl = '';
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Request lines can carry ids only, but the sandbox keeps its own id-only log (requestLog) instead.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: JSON_BODY_LIMIT,
+    routerOptions: {
+      ignoreTrailingSlash: false,
+      maxParamLength: 500,
+      // Query strings are read from the raw URL (CSV arrays, repeated keys); never let the parser throw.
+      querystringParser: () => ({}),
+    },
+    frameworkErrors: (error, request, reply) => {
+      const status =
+        typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+          ? error.statusCode
+          : 400;
+      const result = errorResult(status, [
+        { code: 'InvalidInput', message: 'The request could not be read: malformed URL or headers.' },
+      ]);
+      void send(reply, request, exchangeOf(request), 'unknown', result, undefined);
+    },
+  });
+
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+
+  const exchanges = new WeakMap<FastifyRequest, Exchange>();
+  const exchangeOf = (request: FastifyRequest): Exchange => {
+    let e = exchanges.get(request);
+    if (!e) {
+      e = { requestId: randomUUID(), started: options.nowMs() };
+      exchanges.set(request, e);
+    }
+    return e;
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-amzn-RequestId', exchangeOf(request).requestId);
+  });
+
+  const record = (
+    request: FastifyRequest,
+    entry: Omit<RequestLogEntry, 'requestId' | 'timestamp' | 'method' | 'path'>,
+  ): void => {
+    const e = exchangeOf(request);
+    requestLog.push({
+      ...entry,
+      method: request.method,
+      path: loggablePath(request.url),
+      timestamp: options.nowMs(),
+      requestId: e.requestId,
+    });
+  };
+
+  function send(
+    reply: FastifyReply,
+    request: FastifyRequest,
+    _e: Exchange,
+    operation: string,
+    result: OperationResult,
+    plan: UsagePlan | undefined,
+    extra: { outcome?: RequestOutcome; latencyMs?: number } = {},
+  ): FastifyReply {
+    for (const [k, v] of Object.entries(result.headers ?? {})) reply.header(k, v);
+    if (plan && (result.status < 300 || result.status === 400 || result.status === 404)) {
+      reply.header('x-amzn-RateLimit-Limit', plan.rate.toFixed(1));
+    }
+    record(request, {
+      operation,
+      status: result.status,
+      outcome: extra.outcome ?? outcomeOf(result.status),
+      ...(extra.latencyMs ? { latencyMs: extra.latencyMs } : {}),
+    });
+    reply.code(result.status);
+    if (result.body === undefined || result.status === 204) return reply.send();
+    reply.header('content-type', 'application/json');
+    return reply.send(JSON.stringify(result.body));
+  }
+
+  function drop(
+    reply: FastifyReply,
+    request: FastifyRequest,
+    operation: string,
+    outcome: RequestOutcome,
+    extra: { handledStatus?: number; latencyMs?: number },
+  ): void {
+    record(request, { operation, status: 0, outcome, ...extra });
+    reply.hijack();
+    request.raw.socket.destroy();
+  }
+
+  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+  /** Auth, throttling and faults shared by the Services and Tokens routes. Returns a result to send, or the fault to apply. */
+  function gate(
+    request: FastifyRequest,
+    operation: string,
+    plan: UsagePlan,
+    envelope: ErrorEnvelope,
+    acceptRestricted: boolean,
+  ): { result: OperationResult } | { fault: FaultDecision } {
+    const header = request.headers['x-amz-access-token'];
+    const token = typeof header === 'string' ? header : undefined;
+    const check = authority.check(token);
+    const denied = (details: string): { result: OperationResult } => ({
+      result: errorResult(
+        403,
+        [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details }],
+        envelope,
+      ),
+    });
+    if (!check.ok) return denied(UNAUTHORIZED_DETAILS[check.reason]);
+    if (check.restrictedTo) {
+      const path = request.url.split('?')[0] ?? '';
+      if (
+        !acceptRestricted ||
+        !check.restrictedTo.some((r) => restrictedResourceMatches(r, request.method, path))
+      ) {
+        return denied('The restricted data token does not grant access to this resource.');
+      }
+    }
+    if (!limiter.take(operation, plan)) {
+      return {
+        result: errorResult(
+          429,
+          [
+            {
+              code: 'QuotaExceeded',
+              message: 'You exceeded your quota for the requested resource.',
+              details: '',
+            },
+          ],
+          envelope,
+        ),
+      };
+    }
+    return { fault: faults.active ? faults.decide() : { latencyMs: 0 } };
+  }
+
+  async function serve(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    operation: string,
+    operationPlan: UsagePlan,
+    envelope: ErrorEnvelope,
+    acceptRestricted: boolean,
+    run: () => OperationResult,
+  ): Promise<FastifyReply | void> {
+    const e = exchangeOf(request);
+    const plan = limiter.planFor(operationPlan);
+    const gated = gate(request, operation, operationPlan, envelope, acceptRestricted);
+    if ('result' in gated) return send(reply, request, e, operation, gated.result, undefined);
+    const fault = gated.fault;
+    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+    const latency = fault.latencyMs > 0 ? { latencyMs: fault.latencyMs } : {};
+    if (fault.kind === '429') {
+      return send(
+        reply,
+        request,
+        e,
+        operation,
+        errorResult(
+          429,
+          [
+            {
+              code: 'QuotaExceeded',
+              message: 'You exceeded your quota for the requested resource.',
+              details: '',
+            },
+          ],
+          envelope,
+        ),
+        undefined,
+        { outcome: 'fault-429', ...latency },
+      );
+    }
+    if (fault.kind === '5xx') {
+      const status = fault.status ?? 500;
+      const error =
+        status === 503
+          ? {
+              code: 'ServiceUnavailable',
+              message: 'Service temporarily unavailable. Please try again.',
+              details: '',
+            }
+          : {
+              code: 'InternalFailure',
+              message: 'We encountered an internal error. Please try again.',
+              details: '',
+            };
+      return send(reply, request, e, operation, errorResult(status, [error], envelope), undefined, {
+        outcome: 'fault-5xx',
+        ...latency,
+      });
+    }
+    if (fault.kind === 'drop') return drop(reply, request, operation, 'fault-drop', latency);
+    let result: OperationResult;
+    try {
+      result = run();
+    } catch (error) {
+      request.log.error(
+        { operation, requestId: e.requestId, err: error instanceof Error ? error.name : 'unknown' },
+        'operation failed',
+      );
+      result = errorResult(
+        500,
+        [{ code: 'InternalFailure', message: 'We encountered an internal error. Please try again.' }],
+        envelope,
+      );
+    }
+    if (fault.kind === 'dropafter')
+      return drop(reply, request, operation, 'fault-dropafter', { handledStatus: result.status, ...latency });
+    return send(reply, request, e, operation, result, plan, latency);
+  }
+
+  const routeFor = (spec: OperationSpec): void => {
+    const bodyless = spec.method === 'GET' || spec.method === 'DELETE';
+    app.route({
+      method: spec.method,
+      url: `${SERVICES_PREFIX}${spec.path}`,
+      handler: (request, reply) =>
+        serve(request, reply, spec.operationId, spec, spec.errorEnvelope, true, () => {
+          const body = bodyless ? ({ kind: 'none' } as const) : parseBody(request.body);
+          if (body.kind === 'invalid') {
+            return errorResult(
+              400,
+              [{ code: 'InvalidInput', message: 'The request body is not valid JSON.' }],
+              spec.errorEnvelope,
+            );
+          }
+          const q = request.url.indexOf('?');
+          return spec.handler({
+            world,
+            nowMs: options.nowMs(),
+            rng: idRng,
+            baseUrl,
+            params: (request.params ?? {}) as Record<string, string>,
+            query: new QueryParams(q < 0 ? '' : request.url.slice(q + 1)),
+            body,
+          });
+        }),
+    });
+  };
+  for (const spec of OPERATIONS) routeFor(spec);
+
+  app.post('/auth/o2/token', async (request, reply) => {
+    const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
+    const type = String(request.headers['content-type'] ?? '');
+    let fields: Record<string, unknown> = {};
+    if (type.includes('application/json')) {
+      try {
+        const parsed: unknown = JSON.parse(raw);
+        if (isRecord(parsed)) fields = parsed;
+      } catch {
+        fields = {};
+      }
+    } else fields = Object.fromEntries(new URLSearchParams(raw));
+    const answer = authority.exchange(fields);
+    reply.header('cache-control', 'no-store');
+    record(request, { operation: 'lwaToken', status: answer.status, outcome: outcomeOf(answer.status) });
+    return reply
+      .code(answer.status)
+      .header('content-type', 'application/json;charset=UTF-8')
+      .send(JSON.stringify(answer.body));
+  });
+
+  app.post('/tokens/2021-03-01/restrictedDataToken', (request, reply) =>
+    serve(request, reply, 'createRestrictedDataToken', TOKENS_PLAN, 'wrapped', false, () => {
+      const body = parseBody(request.body);
+      const value = body.kind === 'json' ? body.value : undefined;
+      const resources = isRecord(value) ? value.restrictedResources : undefined;
+      const valid =
+        Array.isArray(resources) &&
+        resources.length >= 1 &&
+        resources.length <= 50 &&
+        resources.every(
+          (r) =>
+            isRecord(r) &&
+            ['GET', 'PUT', 'POST', 'DELETE'].includes(r.method as string) &&
+            typeof r.path === 'string' &&
+            r.path.startsWith('/'),
+        );
+      if (!valid) {
+        return errorResult(400, [
+          {
+            code: 'InvalidRequest',
+            message: 'Request is missing or has invalid parameters',
+            details: 'Resource not provided.',
+          },
+        ]);
+      }
+      const issued = authority.issueRestricted(
+        (resources as { method: string; path: string }[]).map((r) => ({ method: r.method, path: r.path })),
+      );
+      return { status: 200, body: { restrictedDataToken: issued.token, expiresIn: issued.expiresIn } };
+    }),
+  );
+
+  app.put('/uploads/:id', { bodyLimit: UPLOAD_BODY_LIMIT }, async (request, reply) => {
+    const id = (request.params as { id?: string }).id ?? '';
+    const q = request.url.indexOf('?');
+    const signature =
+      new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1)).get('X-Amz-Signature') ?? undefined;
+    const content = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const outcome = receiveUpload(world.uploads, id, signature, content, options.nowMs());
+    const status =
+      outcome === 'stored' ? 200 : outcome === 'not-found' ? 404 : outcome === 'too-large' ? 400 : 403;
+    record(request, { operation: 'upload', status, outcome: outcomeOf(status) });
+    return reply.code(status).send();
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    send(
+      reply,
+      request,
+      exchangeOf(request),
+      'unknown',
+      errorResult(404, [{ code: 'NotFound', message: 'No operation matches this method and path.' }]),
+      undefined,
+    ),
+  );
+
+  app.setErrorHandler((error: { statusCode?: number; code?: string }, request, reply) => {
+    const status =
+      typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
+        ? error.statusCode
+        : 500;
+    const message =
+      status === 413
+        ? 'The request body is too large.'
+        : status === 415
+          ? 'The request content type is not supported.'
+          : status < 500
+            ? 'The request could not be read.'
+            : 'We encountered an internal error. Please try again.';
+    const code =
+      status === 413
+        ? 'RequestEntityTooLarge'
+        : status === 415
+          ? 'UnsupportedMediaType'
+          : status < 500
+            ? 'InvalidInput'
+            : 'InternalFailure';
+    if (status >= 500) request.log.error({ code: error.code }, 'unexpected sandbox error');
+    const bare = request.url.includes('/fulfillment');
+    return send(
+      reply,
+      request,
+      exchangeOf(request),
+      'unknown',
+      errorResult(status, [{ code, message }], bare ? 'bare' : 'wrapped'),
+      undefined,
+    );
+  });
+
+  return {
+    app,
+    requestLog,
+    setBaseUrl: (url) => {
+      baseUrl = url;
+    },
+  };
+}
