@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './config.ts';
 import { registerSandboxCommand } from './sandbox.ts';
+import { registerSolveCommand } from './solve.ts';
 import { registerPurgeCommand } from './purge.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
@@ -12,6 +13,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerConfigCommand(program);
   registerSandboxCommand(program);
+  registerSolveCommand(program);
   registerPurgeCommand(program);
   return program;
 }
