@@ -22,6 +22,7 @@ import {
   type ServicesClientOptions,
 } from '../spapi/index.ts';
 import { openStore } from '../store/index.ts';
+import { resolveStoreTarget } from '../store/store-location.ts';
 import type { WriteOperation } from '../pipeline/operations.ts';
 import { RunError, runPlanning, type RunOptions, type RunResult } from '../pipeline/run.ts';
 import { servicesPort } from '../pipeline/services-adapter.ts';
@@ -92,7 +93,7 @@ export async function loadConfigFor(endpoint: string, file: string | undefined):
 }
 
 export function defaultDatabase(env: NodeJS.ProcessEnv = process.env): string {
-  return env['DATABASE_URL'] || '.fieldplan/fieldplan.db';
+  return resolveStoreTarget(undefined, env);
 }
 
 export async function openPipelineStore(db: string): Promise<PipelineStorePort> {

@@ -1,36 +1,46 @@
-/** `fieldplan purge`: delete personal data of jobs completed or cancelled more than 30 days ago (also runs with every plan). */
 import type { Command } from 'commander';
-import { openStore } from '../store/index.ts';
-import { defaultDatabase, describeError, EXIT } from './plan.ts';
+import { PersonalDataError } from '../privacy/personal-data-error.ts';
+import { StoreError } from '../store/store-error.ts';
+import { openStore } from '../store/store.ts';
+import { resolveStoreTarget } from '../store/store-location.ts';
 
+/** `fieldplan purge`: deletes personal data past its retention period (also run by every plan). */
 export function registerPurgeCommand(program: Command): void {
   program
     .command('purge')
-    .description(
-      'Retention: delete buyers’ personal data 30 days after their job was completed or cancelled.',
-    )
+    .description('Delete personal data of jobs completed or cancelled more than the retention period ago')
     .option(
-      '--db <target>',
-      'SQLite file or postgres:// URL (default: DATABASE_URL or .fieldplan/fieldplan.db)',
+      '--db <url-or-path>',
+      'PostgreSQL URL or SQLite file (default: DATABASE_URL, then .fieldplan/fieldplan.db)',
     )
+    .option('--key-file <path>', 'data key file (default: FIELDPLAN_DATA_KEY, then beside the database)')
+    .option('--retention-days <days>', 'days after completion or cancellation', '30')
     .option('--now <iso>', 'purge as of this instant (default: now)')
-    .action(async (opts: { db?: string; now?: string }) => {
-      try {
-        const now = opts.now !== undefined ? new Date(opts.now) : new Date();
-        if (Number.isNaN(now.getTime())) throw new Error('--now must be an ISO-8601 instant');
-        const store = await openStore(opts.db ?? defaultDatabase());
-        try {
-          const r = await store.purgeExpiredPersonalData(now, 'cli');
-          console.log(
-            `Personal data removed: ${r.jobs} jobs, ${r.appointments} appointment times, ${r.journalEntries} journal bodies (closed before ${r.closedBefore})`,
-          );
-        } finally {
-          await store.close();
+    .action(async (options: { db?: string; keyFile?: string; retentionDays: string; now?: string }) => {
+      const now = options.now !== undefined ? new Date(options.now) : undefined;
+      if (now !== undefined && Number.isNaN(now.getTime())) program.error('--now must be an ISO-8601 instant');
+      const retentionDays = Number(options.retentionDays);
+      if (!Number.isInteger(retentionDays) || retentionDays < 0) {
+        program.error('--retention-days must be a whole number of days, 0 or more');
+      }
+      const store = await openStore(resolveStoreTarget(options.db), {
+        retentionDays,
+        ...(options.keyFile !== undefined && { keyFile: options.keyFile }),
+      }).catch((error: unknown) => {
+        // Store and key errors carry a code and a message that says what to fix, never data.
+        if (error instanceof StoreError || error instanceof PersonalDataError) {
+          program.error(`fieldplan purge: ${error.code}: ${error.message}`);
         }
-        process.exitCode = EXIT.ok;
-      } catch (err) {
-        console.error(`error: ${describeError(err)}`);
-        process.exitCode = EXIT.error;
+        throw error;
+      });
+      try {
+        const counts = await store.purgeExpiredPersonalData(now, 'cli');
+        console.log(
+          `purged personal data of ${counts.jobs} jobs closed before ${counts.closedBefore} ` +
+            `(${counts.appointments} appointment times, ${counts.journalEntries} write-back request bodies)`,
+        );
+      } finally {
+        await store.close();
       }
     });
 }
