@@ -18,7 +18,8 @@ export function registerPurgeCommand(program: Command): void {
     .option('--now <iso>', 'purge as of this instant (default: now)')
     .action(async (options: { db?: string; keyFile?: string; retentionDays: string; now?: string }) => {
       const now = options.now !== undefined ? new Date(options.now) : undefined;
-      if (now !== undefined && Number.isNaN(now.getTime())) program.error('--now must be an ISO-8601 instant');
+      if (now !== undefined && Number.isNaN(now.getTime()))
+        program.error('--now must be an ISO-8601 instant');
       const retentionDays = Number(options.retentionDays);
       if (!Number.isInteger(retentionDays) || retentionDays < 0) {
         program.error('--retention-days must be a whole number of days, 0 or more');

@@ -52,7 +52,16 @@ export interface NormaliseResult {
   outOfScope: number;
 }
 
-export function normaliseJobs(raws: readonly unknown[], setup: PlanningSetup, now: number): NormaliseResult {
+/**
+ * `refused`: appointment times Amazon refused for a job before (`${jobId}|${startMs}`); they
+ * are no longer offered to the solver, so a rerun does not ask for them again.
+ */
+export function normaliseJobs(
+  raws: readonly unknown[],
+  setup: PlanningSetup,
+  now: number,
+  refused: ReadonlySet<string> = new Set(),
+): NormaliseResult {
   const stores = new Map(setup.stores.map((s) => [s.storeId, s]));
   const knownSkills = new Set<string>([
     ...setup.rules.skillCatalog,
@@ -159,7 +168,9 @@ export function normaliseJobs(raws: readonly unknown[], setup: PlanningSetup, no
     const durationMinutes = serviceMinutes(job, setup, appointment);
     const duration = durationMinutes * MINUTE;
     const earliest = now + setup.rules.minLeadMinutes * MINUTE;
-    const candidates = candidateWindows(job, store, setup, duration, earliest);
+    const candidates = candidateWindows(job, store, setup, duration, earliest).filter(
+      (w) => !refused.has(`${id}|${w.appointment?.start ?? w.start}`),
+    );
 
     let windows: CandidateWindow[];
     let rescheduleWindows: CandidateWindow[] = [];
@@ -332,7 +343,8 @@ export function priorityOf(job: ServiceJob, setup: PlanningSetup, now: number): 
   let priority = p.base;
   if (job.buyer?.isPrimeMember === true) priority += p.prime;
   if (job.createTime !== undefined) {
-    const ageDays = Math.max(0, (now - Date.parse(job.createTime)) / DAY);
+    // Whole days, so the priority (and the plan) does not drift between runs minutes apart.
+    const ageDays = Math.max(0, Math.floor((now - Date.parse(job.createTime)) / DAY));
     priority += Math.min(ageDays, p.maxAgeDays) * p.perDayWaiting;
   }
   const promised = (job.associatedItems ?? []).some((item) => {

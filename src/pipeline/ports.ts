@@ -143,9 +143,15 @@ export interface PipelineStorePort {
   latestPlan(days: string[], storeIds: string[]): Promise<StoredPlan | undefined>;
   /** Confirmed capacity writes for these resources, oldest first (for the ledger). */
   ledgerEvents(storeIds: string[]): Promise<LedgerEvent[]>;
+  /** Appointment times Amazon refused for a job (add or reschedule answered 4xx), as `${jobId}|${startMs}`. */
+  refusedAppointmentTimes(storeIds: string[]): Promise<Set<string>>;
   purge(now: Date): Promise<{ jobs: number }>;
   audit(action: string, details: Record<string, unknown>): Promise<void>;
-  acquireLock(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  acquireLock(
+    name: string,
+    holder: string,
+    ttlMs: number,
+  ): Promise<{ acquired: true } | { acquired: false; heldBy: string }>;
   releaseLock(name: string, holder: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -10,6 +10,10 @@ import type { CapacityBlock, Plan, ScheduleRecordOut } from './plan.ts';
 import type { JournalPort, JournalRecord, PipelineStorePort, StoredPlan } from './ports.ts';
 import type { Interval } from './setup.ts';
 
+const APPOINTMENT_OPERATIONS = new Set([
+  'addAppointmentForServiceJobByServiceJobId',
+  'rescheduleAppointmentForServiceJobByServiceJobId',
+]);
 const CAPACITY_OPERATIONS = new Set([
   'updateSchedule',
   'createReservation',
@@ -177,6 +181,23 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
         }
       });
     },
+    async refusedAppointmentTimes(storeIds: string[]): Promise<Set<string>> {
+      const out = new Set<string>();
+      for (const p of await plansOf(storeIds)) {
+        for (const e of await store.journal.list(p.planId)) {
+          if (
+            e.state !== 'failed' ||
+            e.errorCode === 'NOT_APPLIED' ||
+            !APPOINTMENT_OPERATIONS.has(e.operation)
+          )
+            continue;
+          const body = (e.personalRequestBody ?? {}) as { serviceJobId?: string; startTime?: string };
+          if (body.serviceJobId !== undefined && body.startTime !== undefined)
+            out.add(`${body.serviceJobId}|${Date.parse(body.startTime)}`);
+        }
+      }
+      return out;
+    },
     async purge(now: Date) {
       const r = await store.purgeExpiredPersonalData(now, actor);
       return { jobs: r.jobs };
@@ -185,7 +206,8 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
       await store.audit.record({ actor, action, details });
     },
     async acquireLock(name, holder, ttlMs) {
-      return (await store.locks.tryAcquire(name, holder, ttlMs)).acquired;
+      const attempt = await store.locks.tryAcquire(name, holder, ttlMs);
+      return attempt.acquired ? { acquired: true } : { acquired: false, heldBy: attempt.heldBy };
     },
     async releaseLock(name, holder) {
       await store.locks.release(name, holder);

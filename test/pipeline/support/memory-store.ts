@@ -101,12 +101,22 @@ export function memoryStore(): PipelineStorePort & { journalEntries: JournalReco
           return [];
         });
     },
+    async refusedAppointmentTimes() {
+      const out = new Set<string>();
+      for (const e of journalEntries) {
+        const b = (e.body ?? {}) as { serviceJobId?: string; startTime?: string };
+        if (e.state === 'failed' && e.errorCode !== 'NOT_APPLIED' && b.startTime && b.serviceJobId) {
+          out.add(`${b.serviceJobId}|${Date.parse(b.startTime)}`);
+        }
+      }
+      return out;
+    },
     async purge() {
       return { jobs: 0 };
     },
     async audit() {},
     async acquireLock() {
-      return true;
+      return { acquired: true } as const;
     },
     async releaseLock() {},
     async close() {},
