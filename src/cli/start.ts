@@ -58,7 +58,10 @@ export async function writeDemoConfig(file: string): Promise<number> {
 }
 
 export async function startCommand(opts: { out: string; seconds: number }): Promise<number> {
-  const date = DateTime.utc().plus({ days: 1 }).toISODate()!;
+  // The next weekday: the seeded crews work Monday to Friday.
+  let day = DateTime.utc().plus({ days: 1 });
+  while (day.weekday > 5) day = day.plus({ days: 1 });
+  const date = day.toISODate()!;
   const sandbox = await startSandbox({
     ...DEMO_SELLER,
     port: 0,
