@@ -156,3 +156,31 @@ for (const [name, open] of backends) {
     });
   });
 }
+
+describe('planning run with schedules and reservations per store', () => {
+  it('writes the store’s schedule and reservations under the store id, and nothing on a second run', async () => {
+    const world = await startWorld({ seed: 6, stores: 1, technicians: 3, jobs: 30 });
+    try {
+      const config = {
+        ...world.config,
+        planning: { ...world.config.planning, resources: 'per-store' as const },
+      };
+      const store = await sqliteStore(tempDir());
+      const storeId = world.sandbox.seededStores()[0]!.storeId;
+      const first = await runPlanning(runOptions(world), { ...deps(world, store), config });
+      expect(first.report.writeBack.failures).toEqual([]);
+      const snap = world.sandbox.snapshot();
+      expect(snap.schedules.every((s) => s.resourceId === storeId)).toBe(true);
+      expect(snap.schedules.length).toBeGreaterThan(0);
+      const api = snap.reservations.filter((r) => r.origin === 'api');
+      expect(api.length).toBeGreaterThan(0);
+      expect(api.every((r) => r.resourceId === storeId)).toBe(true);
+      const before = world.sandbox.requestLog.length;
+      await runPlanning(runOptions(world), { ...deps(world, store), config });
+      expect(writeCalls(world.sandbox, before)).toBe(0);
+      await store.close();
+    } finally {
+      await world.close();
+    }
+  });
+});
