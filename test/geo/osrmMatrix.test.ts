@@ -31,7 +31,7 @@ let failedOnce = new Set<string>();
 
 beforeAll(async () => {
   // Requests the client aborted on purpose may leave server-side sockets busy; close them all.
-  server = Fastify({ maxParamLength: 100_000, forceCloseConnections: true });
+  server = Fastify({ routerOptions: { maxParamLength: 100_000 }, forceCloseConnections: true });
   server.get<{
     Params: { profile: string; coords: string };
     Querystring: Record<string, string | undefined>;
