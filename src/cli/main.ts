@@ -7,6 +7,7 @@ import { registerPurgeCommand } from './purge.ts';
 import { registerReportCommand } from './report.ts';
 import { registerStartCommand } from './start.ts';
 import { registerSolveCommand } from './solve.ts';
+import { registerReencryptCommand } from './reencrypt.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
 export function buildProgram(): Command {
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerReportCommand(program);
   registerStartCommand(program);
   registerSolveCommand(program);
+  registerReencryptCommand(program);
   return program;
 }
 
