@@ -15,7 +15,9 @@ export type * from './solution.ts';
 
 /** Plans the day: throws ProblemError (with every issue) when the problem is not valid. */
 export function solve(problem: Problem, options: SolveOptions = {}): Solution {
+  // The budget covers validation and compilation too.
+  const startedAt = options.clock ? options.clock() : 0;
   const cp = compileProblem(problem);
-  const result = search(cp, options);
+  const result = search(cp, options, startedAt);
   return writeSolution(cp, result.seqs, result.iterations, options.seed ?? 1);
 }

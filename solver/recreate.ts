@@ -15,10 +15,40 @@ export function recreate(plan: RouteSet, jobs: number[], rng: Random, blink: num
 
 /** Insert j at its cheapest feasible place; returns false when it fits nowhere. */
 export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink: number): boolean {
-  const techs = plan.cp.jobTechs[j]!;
+  const cp = plan.cp;
+  const techs = cp.jobTechs[j]!;
   let best = Infinity;
   let bestRoute = -1;
   let bestPos = -1;
+  if (cp.nJobs >= GRANULAR_FROM && cp.pinPos[j]! < 0) {
+    // Granular: only next to the nearest assigned jobs, and in empty routes.
+    const near = cp.neighbours[j]!;
+    for (let q = 0; q < near.length; q++) {
+      const v = near[q]!;
+      const r = plan.routeOf[v]!;
+      if (r < 0 || cp.compat[r * cp.nJobs + j] === 0) continue;
+      const at = plan.posOf[v]!;
+      const delta = plan.bestInsertion(j, r, best, rng, blink, at, at + 1);
+      if (delta < best) {
+        best = delta;
+        bestRoute = r;
+        bestPos = plan.bestPos;
+      }
+    }
+    for (let k = 0; k < techs.length; k++) {
+      const r = techs[k]!;
+      if (plan.seqs[r]!.length > 0) continue;
+      const delta = plan.bestInsertion(j, r, best, rng, blink);
+      if (delta < best) {
+        best = delta;
+        bestRoute = r;
+        bestPos = plan.bestPos;
+      }
+    }
+    if (bestRoute < 0) return false;
+    plan.insert(j, bestRoute, bestPos);
+    return true;
+  }
   for (let k = 0; k < techs.length; k++) {
     const r = techs[k]!;
     const delta = plan.bestInsertion(j, r, best, rng, blink);
@@ -32,6 +62,9 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   plan.insert(j, bestRoute, bestPos);
   return true;
 }
+
+/** From this many jobs on, insertion positions are restricted to the nearest jobs' neighbourhoods. */
+const GRANULAR_FROM = 400;
 
 const keys = { value: new Float64Array(0) };
 

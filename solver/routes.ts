@@ -15,12 +15,18 @@ export class RouteSet {
   readonly seqs: number[][];
   /** Route (technician) of each job, −1 when unassigned. */
   readonly routeOf: Int32Array;
+  /** Position of each assigned job in its route (valid after the route's refresh). */
+  readonly posOf: Int32Array;
   readonly cost: Float64Array;
   readonly load: Float64Array;
   readonly travel: Float64Array;
   readonly complexJobs: Int32Array;
-  /** Earliest service start per position (simple routes only). */
+  /** Earliest service end per position. */
   readonly earliest: Float64Array[];
+  /** Locations along the route: start, visits, end (−1 for an open end). */
+  readonly locs: Int32Array[];
+  /** Cost of the arc leaving locs[p] (0 into an open end). */
+  readonly arcs: Float64Array[];
   /** Latest service start per position keeping the rest feasible (simple routes only). */
   readonly latest: Float64Array[];
   private scratch: Int32Array;
@@ -31,12 +37,15 @@ export class RouteSet {
     this.cp = cp;
     this.seqs = Array.from({ length: cp.nTechs }, () => []);
     this.routeOf = new Int32Array(cp.nJobs).fill(-1);
+    this.posOf = new Int32Array(cp.nJobs);
     this.cost = new Float64Array(cp.nTechs);
     this.load = new Float64Array(cp.nTechs * cp.nDims);
     this.travel = new Float64Array(cp.nTechs);
     this.complexJobs = new Int32Array(cp.nTechs);
     this.earliest = Array.from({ length: cp.nTechs }, () => new Float64Array(8));
     this.latest = Array.from({ length: cp.nTechs }, () => new Float64Array(8));
+    this.locs = Array.from({ length: cp.nTechs }, () => new Int32Array(10));
+    this.arcs = Array.from({ length: cp.nTechs }, () => new Float64Array(10));
     this.scratch = new Int32Array(cp.nJobs + 1);
   }
 
@@ -122,14 +131,33 @@ export class RouteSet {
       this.travel[r] = 0;
       return;
     }
-    if (!this.isSimple(r)) {
-      this.cost[r] = scheduleRoute(cp, r, seq, len);
-      this.travel[r] = 0;
-      return;
-    }
     if (this.earliest[r]!.length < len) {
       this.earliest[r] = new Float64Array(2 * len);
       this.latest[r] = new Float64Array(2 * len);
+      this.locs[r] = new Int32Array(2 * len + 2);
+      this.arcs[r] = new Float64Array(2 * len + 2);
+    }
+    {
+      const locs = this.locs[r]!;
+      const arcs = this.arcs[r]!;
+      const L = cp.nLocs;
+      const cDist = cp.costPerDist[r]!;
+      const cDur = cp.costPerDur[r]!;
+      locs[0] = cp.techStart[r]!;
+      for (let i = 0; i < len; i++) {
+        locs[i + 1] = cp.jobLoc[seq[i]!]!;
+        this.posOf[seq[i]!] = i;
+      }
+      locs[len + 1] = cp.techEnd[r]!;
+      for (let p = 0; p <= len; p++) {
+        const to = locs[p + 1]!;
+        const k = locs[p]! * L + to;
+        arcs[p] = to < 0 ? 0 : cp.dist[k]! * cDist + cp.dur[k]! * cDur;
+      }
+    }
+    if (!this.isSimple(r)) {
+      this.refreshExact(r);
+      return;
     }
     const es = this.earliest[r]!;
     const ls = this.latest[r]!;
@@ -151,8 +179,8 @@ export class RouteSet {
       const arrive = tFree + T;
       const e = cp.jobEarliest[j]!;
       const st = arrive > e ? arrive : e;
-      es[i] = st;
       const serv = cp.service[r * n + j]!;
+      es[i] = st + serv;
       cost += serv * cp.workCostPerSec[r]!;
       tFree = st + serv;
       prevLoc = loc;
@@ -181,9 +209,50 @@ export class RouteSet {
       }
     }
     let feasible = travel <= cp.maxTravel[r]! + 1e-9;
-    for (let i = 0; i < len && feasible; i++) if (es[i]! > ls[i]! + 1e-9) feasible = false;
+    for (let i = 0; i < len && feasible; i++) {
+      if (es[i]! - cp.service[r * n + seq[i]!]! > ls[i]! + 1e-9) feasible = false;
+    }
     this.cost[r] = feasible ? cost : Infinity;
     this.travel[r] = travel;
+  }
+
+  /**
+   * Routes needing the exact schedule keep, for pruning, the exact earliest service end of each
+   * visit and a relaxed latest service start (windows and travel only, breaks ignored): an
+   * insertion that fails the relaxed test is infeasible, so the exact schedule is not run.
+   */
+  private refreshExact(r: number): void {
+    const cp = this.cp;
+    const seq = this.seqs[r]!;
+    const len = seq.length;
+    const ends = this.earliest[r]!;
+    const ls = this.latest[r]!;
+    this.cost[r] = scheduleRoute(cp, r, seq, len, null, { ends });
+    const L = cp.nLocs;
+    const n = cp.nJobs;
+    const inv = cp.invSpeed[r]!;
+    let travel = 0;
+    let prevLoc = cp.techStart[r]!;
+    for (let i = 0; i < len; i++) {
+      const loc = cp.jobLoc[seq[i]!]!;
+      travel += cp.dur[prevLoc * L + loc]! * inv;
+      prevLoc = loc;
+    }
+    const endLoc = cp.techEnd[r]!;
+    let latestNext = cp.latestEnd[r]!;
+    if (endLoc >= 0) {
+      travel += cp.dur[prevLoc * L + endLoc]! * inv;
+      latestNext -= cp.dur[prevLoc * L + endLoc]! * inv;
+    }
+    this.travel[r] = travel;
+    for (let i = len - 1; i >= 0; i--) {
+      const j = seq[i]!;
+      let l = latestNext - cp.service[r * n + j]!;
+      const lj = latestStart(cp, j);
+      if (lj < l) l = lj;
+      ls[i] = l;
+      if (i > 0) latestNext = l - cp.dur[cp.jobLoc[seq[i - 1]!]! * L + cp.jobLoc[j]!]! * inv;
+    }
   }
 
   fitsCapacity(j: number, r: number): boolean {
@@ -200,7 +269,15 @@ export class RouteSet {
    * position to `bestPos` and returns the cost increase (Infinity when none). Each position is
    * skipped with probability `blink` (SISR's blinks).
    */
-  bestInsertion(j: number, r: number, bound: number, rng: Random | null, blink: number): number {
+  bestInsertion(
+    j: number,
+    r: number,
+    bound: number,
+    rng: Random | null,
+    blink: number,
+    from = 0,
+    to = Number.MAX_SAFE_INTEGER,
+  ): number {
     const cp = this.cp;
     this.bestPos = -1;
     if (cp.compat[r * cp.nJobs + j] === 0 || !this.fitsCapacity(j, r)) return Infinity;
@@ -222,20 +299,24 @@ export class RouteSet {
     const e = cp.jobEarliest[j]!;
     const l = cp.jobLatest[j]!;
     const routeCost = this.cost[r]!;
-    for (let p = 0; p <= len; p++) {
-      const prevLoc = p === 0 ? cp.techStart[r]! : cp.jobLoc[seq[p - 1]!]!;
-      const nextLoc = p === len ? endLoc : cp.jobLoc[seq[p]!]!;
+    const eLoose = simple ? e : earliestStart(cp, j);
+    const lLoose = simple ? l : latestStart(cp, j);
+    const locs = this.locs[r]!;
+    const arcs = this.arcs[r]!;
+    const last = to < len ? to : len;
+    for (let p = from; p <= last; p++) {
+      const prevLoc = locs[p]!;
+      const nextLoc = locs[p + 1]!;
       const a1 = prevLoc * L + loc;
-      let delta = base + cp.dist[a1]! * cDist + cp.dur[a1]! * cDur;
+      let delta = base + cp.dist[a1]! * cDist + cp.dur[a1]! * cDur - arcs[p]!;
       if (nextLoc >= 0) {
         const a2 = loc * L + nextLoc;
-        const a0 = prevLoc * L + nextLoc;
-        delta += cp.dist[a2]! * cDist + cp.dur[a2]! * cDur - cp.dist[a0]! * cDist - cp.dur[a0]! * cDur;
+        delta += cp.dist[a2]! * cDist + cp.dur[a2]! * cDur;
       }
       if (delta >= best) continue;
       if (blink > 0 && rng !== null && rng.next() < blink) continue;
       if (simple) {
-        const prevEnd = p === 0 ? cp.shiftStart[r]! : es[p - 1]! + cp.service[r * n + seq[p - 1]!]!;
+        const prevEnd = p === 0 ? cp.shiftStart[r]! : es[p - 1]!;
         const arrive = prevEnd + cp.dur[a1]! * inv;
         const st = arrive > e ? arrive : e;
         if (st > l + 1e-9) continue;
@@ -252,6 +333,12 @@ export class RouteSet {
         best = delta;
         this.bestPos = p;
       } else {
+        // Relaxed necessary conditions first (earliest timing, latest starts without breaks).
+        const prevEnd = p === 0 ? cp.shiftStart[r]! : es[p - 1]!;
+        const arrive = prevEnd + cp.dur[a1]! * inv;
+        if (arrive > lLoose + 1e-9) continue;
+        const fin = (arrive > eLoose ? arrive : eLoose) + serv;
+        if (p < len && fin + cp.dur[loc * L + nextLoc]! * inv > ls[p]! + 1e-9) continue;
         const s = this.scratch;
         for (let i = 0; i < p; i++) s[i] = seq[i]!;
         s[p] = j;
@@ -282,4 +369,21 @@ export class RouteSet {
       this.refresh(r);
     }
   }
+}
+
+/** Earliest possible service start of a job over all its windows. */
+function earliestStart(cp: CompiledProblem, j: number): number {
+  const w0 = cp.winOffset[j]!;
+  return w0 === cp.winOffset[j + 1]! ? -Infinity : cp.winStart[w0]!;
+}
+
+/** Latest possible service start of a job over all its windows (with the soft-window allowance). */
+function latestStart(cp: CompiledProblem, j: number): number {
+  const w0 = cp.winOffset[j]!;
+  const w1 = cp.winOffset[j + 1]!;
+  if (w0 === w1) return Infinity;
+  let l = -Infinity;
+  for (let w = w0; w < w1; w++) if (cp.winEnd[w]! > l) l = cp.winEnd[w]!;
+  if (cp.latenessCostPerSec > 0 && Number.isNaN(cp.pinStart[j]!)) l += cp.maxLateness;
+  return l;
 }

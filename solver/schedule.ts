@@ -103,6 +103,8 @@ export interface ScheduleOptions {
   ignorePinnedPositions?: boolean;
   /** Leave as late as possible without delaying the route (always done when a work limit binds). */
   latestDeparture?: boolean;
+  /** Receives the service end of every visit when leaving at the shift start (earliest timing). */
+  ends?: Float64Array;
 }
 
 /**
@@ -118,18 +120,18 @@ export function scheduleRoute(
   options: ScheduleOptions = {},
 ): number {
   if (len === 0) return 0;
-  const first = run(cp, t, seq, len, cp.shiftStart[t]!, null, options);
+  const first = run(cp, t, seq, len, cp.shiftStart[t]!, null, options, options.ends ?? null);
   if (first === Infinity && lastWorkExceeded === false) return Infinity;
   const end0 = lastEnd;
   const shift = lastDelay;
   const wantShift = options.latestDeparture === true || first === Infinity;
   if (wantShift && shift > 0) {
-    const shifted = run(cp, t, seq, len, cp.shiftStart[t]! + shift, detail, options);
+    const shifted = run(cp, t, seq, len, cp.shiftStart[t]! + shift, detail, options, null);
     if (shifted < Infinity && lastEnd <= end0 + 1e-9) return shifted;
     if (first === Infinity) return Infinity;
   }
   if (first === Infinity) return Infinity;
-  if (detail) return run(cp, t, seq, len, cp.shiftStart[t]!, detail, options);
+  if (detail) return run(cp, t, seq, len, cp.shiftStart[t]!, detail, options, null);
   return first;
 }
 
@@ -145,6 +147,7 @@ function run(
   departure: number,
   detail: ScheduleDetail | null,
   options: ScheduleOptions,
+  ends: Float64Array | null,
 ): number {
   lastWorkExceeded = false;
   lastDelay = 0;
@@ -243,6 +246,7 @@ function run(
         lateness: chosenLateness + cp.fixedLateness[j]!,
       });
     tFree = st + serv;
+    if (ends !== null) ends[i] = tFree;
     prevLoc = loc;
   }
 

@@ -8,6 +8,7 @@ import { Random } from './random.ts';
 import { RouteSet } from './routes.ts';
 import { recreate, insertBest } from './recreate.ts';
 import { ruin, DEFAULT_RUIN } from './ruin.ts';
+import { LocalSearch } from './localsearch.ts';
 import type { SolveOptions } from './solution.ts';
 
 export interface SearchResult {
@@ -18,11 +19,14 @@ export interface SearchResult {
 
 const BLINK = 0.01;
 
-export function search(cp: CompiledProblem, options: SolveOptions): SearchResult {
+/** Search parameters (temperatures relative to the mean arc cost of the first plan). */
+export const searchTuning = { startTemperature: 1, endTemperature: 0.01, blink: BLINK, localSearch: 0 };
+
+export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: number): SearchResult {
   const seed = options.seed ?? 1;
   const rng = new Random(seed);
   const clock = options.clock;
-  const startMs = clock ? clock() : 0;
+  const startMs = startedAt ?? (clock ? clock() : 0);
   const timeLimit = clock && options.timeLimitMs !== undefined ? options.timeLimitMs : Infinity;
   const maxIterations = options.maxIterations ?? (timeLimit < Infinity ? Infinity : 2000 + 50 * cp.nJobs);
 
@@ -44,9 +48,14 @@ export function search(cp: CompiledProblem, options: SolveOptions): SearchResult
     }
   }
   const meanArc = arcs > 0 ? travel / arcs : 1;
-  const t0 = 1 * meanArc;
-  const tEnd = 0.01 * meanArc;
+  const t0 = searchTuning.startTemperature * meanArc;
+  const tEnd = searchTuning.endTemperature * meanArc;
 
+  const ls = new LocalSearch(cp);
+  if (searchTuning.localSearch > 0) ls.run(plan, rng);
+  current = plan.totalCost();
+  best = current;
+  bestSeqs = plan.snapshot();
   const touched = new Set<number>();
   const journal = new Map<number, number[]>();
   const mark = new Uint8Array(cp.nJobs);
@@ -81,14 +90,13 @@ export function search(cp: CompiledProblem, options: SolveOptions): SearchResult
     journal.clear();
     plan.journal = journal;
     const removed = ruin(plan, rng, DEFAULT_RUIN, touched);
-    for (const j of removed) mark[j] = 1;
-    // Jobs left out so far get another chance at every iteration.
-    for (let j = 0; j < cp.nJobs; j++) {
-      if (plan.routeOf[j]! < 0 && mark[j] === 0 && cp.jobTechs[j]!.length > 0) removed.push(j);
+    addUnassigned(plan, removed, mark, rng);
+    recreate(plan, removed, rng, searchTuning.blink);
+    let candidate = plan.totalCost();
+    // Intensify around promising plans: a local search when the candidate beats the best.
+    if (searchTuning.localSearch > 0 && candidate < best - 1e-9) {
+      candidate -= ls.run(plan, rng);
     }
-    for (const j of removed) mark[j] = 0;
-    recreate(plan, removed, rng, BLINK);
-    const candidate = plan.totalCost();
     if (candidate < current - temperature * Math.log(rng.next() + 1e-300)) {
       current = candidate;
       if (candidate < best - 1e-9) {
@@ -104,6 +112,43 @@ export function search(cp: CompiledProblem, options: SolveOptions): SearchResult
   plan.journal = null;
   report();
   return { seqs: bestSeqs, cost: best, iterations: iteration };
+}
+
+/**
+ * Jobs left out get another chance: all of them when few, otherwise those near the removed
+ * jobs plus a random sample, so that an overloaded day does not make every iteration slow.
+ */
+function addUnassigned(plan: RouteSet, removed: number[], mark: Uint8Array, rng: Random): void {
+  const cp = plan.cp;
+  for (const j of removed) mark[j] = 1;
+  const pool: number[] = [];
+  for (let j = 0; j < cp.nJobs; j++) {
+    if (plan.routeOf[j]! < 0 && mark[j] === 0 && cp.jobTechs[j]!.length > 0) pool.push(j);
+  }
+  const limit = Math.max(10, removed.length);
+  if (pool.length <= limit) {
+    for (const j of pool) removed.push(j);
+  } else {
+    const count = removed.length;
+    for (let k = 0; k < count; k++) {
+      const near = cp.neighbours[removed[k]!]!;
+      for (let q = 0; q < Math.min(5, near.length); q++) {
+        const c = near[q]!;
+        if (plan.routeOf[c]! < 0 && mark[c] === 0 && cp.jobTechs[c]!.length > 0) {
+          mark[c] = 1;
+          removed.push(c);
+        }
+      }
+    }
+    for (let k = 0; k < limit; k++) {
+      const c = pool[rng.int(pool.length)]!;
+      if (mark[c] === 0) {
+        mark[c] = 1;
+        removed.push(c);
+      }
+    }
+  }
+  for (const j of removed) mark[j] = 0;
 }
 
 /** First plan: pinned-position jobs in their order, then everything by greedy insertion. */

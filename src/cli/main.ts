@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerConfigCommand } from './config.ts';
 import { registerSandboxCommand } from './sandbox.ts';
+import { registerSolveCommand } from './solve.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
 export function buildProgram(): Command {
@@ -8,7 +10,9 @@ export function buildProgram(): Command {
     .name('fieldplan')
     .description('Plans in-home service work for Amazon sellers: technicians, routes and write-back.')
     .showHelpAfterError();
+  registerConfigCommand(program);
   registerSandboxCommand(program);
+  registerSolveCommand(program);
   return program;
 }
 

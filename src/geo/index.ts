@@ -20,3 +20,5 @@ export type { OsrmOptions } from './osrmMatrix.ts';
 export { travelMatrixProvider } from './travelMatrixProvider.ts';
 export { allowedJobsByRoute, insideTerritory } from './territory.ts';
 export type { TerritoryRoute, LocatedJob } from './territory.ts';
+export { locateConfig, territoryRoutes } from './configGeography.ts';
+export type { ConfigLocations } from './configGeography.ts';

@@ -153,11 +153,24 @@ export class ServicesClient {
     const limiter = this.limiterFor(operation);
     const policy = retryPolicyFor({ operation, retrySafe: options.retrySafe }, this.options.retry, this.now);
     let attempt = 0;
-    const result = await policy.execute(async () => {
-      attempt += 1;
-      return this.attempt(definition, request, limiter, attempt, options.signal);
-    }, options.signal);
-    return result as ResultOf<K>;
+    let earlierAttemptMayHaveTakenEffect = false;
+    try {
+      const result = await policy.execute(async () => {
+        attempt += 1;
+        try {
+          return await this.attempt(definition, request, limiter, attempt, options.signal);
+        } catch (error) {
+          if (error instanceof ServicesClientError && error.mayHaveTakenEffect)
+            earlierAttemptMayHaveTakenEffect = true;
+          throw error;
+        }
+      }, options.signal);
+      return result as ResultOf<K>;
+    } catch (error) {
+      if (error instanceof ServicesClientError && earlierAttemptMayHaveTakenEffect)
+        error.mayHaveTakenEffect = true;
+      throw error;
+    }
   }
 
   private limiterFor(operation: OperationId): OperationRateLimiter | undefined {

@@ -10,10 +10,11 @@ export abstract class ServicesClientError extends Error {
   /** The operationId the call was for (undefined for a bare token exchange). */
   readonly operation: string | undefined;
   /**
-   * True when the request may have reached Amazon and been acted on. A caller that
-   * creates things (appointments, reservations) must reconcile before trying again.
+   * True when this call may have been acted on by Amazon: this attempt, or an earlier
+   * attempt of the same call (a retried update that answers 404 after a dropped answer
+   * may have worked the first time). A caller must reconcile before trying again.
    */
-  readonly mayHaveTakenEffect: boolean;
+  mayHaveTakenEffect: boolean;
 
   protected constructor(
     message: string,

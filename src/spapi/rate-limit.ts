@@ -78,7 +78,34 @@ export class OperationRateLimiter {
 
   /** Runs `task` once a token is available. */
   schedule<T>(task: () => Promise<T>): Promise<T> {
-    return this.limiter.schedule(task);
+    return this.limiter.schedule(async () => {
+      await this.sendGate();
+      return task();
+    });
+  }
+
+  // Bottleneck decides on timers, and a busy event loop runs two decisions made an interval
+  // apart almost together. This gate checks Amazon's continuous bucket again at the moment
+  // of sending, from the actual send times, and waits out any shortfall.
+  private gateTokens: number | undefined;
+  private gateLast = 0;
+
+  private async sendGate(): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      const perMs = this.current.rate / (1 + this.margin) / 1000;
+      const tokens =
+        this.gateTokens === undefined
+          ? this.current.burst
+          : Math.min(this.current.burst, this.gateTokens + (now - this.gateLast) * perMs);
+      this.gateLast = now;
+      if (tokens >= 1) {
+        this.gateTokens = tokens - 1;
+        return;
+      }
+      this.gateTokens = tokens;
+      await new Promise((resolve) => setTimeout(resolve, Math.ceil((1 - tokens) / perMs)));
+    }
   }
 
   /** Follows the rate Amazon says it applied; the burst stays as planned (the header has none). */
@@ -95,6 +122,8 @@ export class OperationRateLimiter {
   /** After a 429 every caller waits for a fresh token rather than spending the rest of the burst. */
   drain(): void {
     this.limiter.updateSettings({ reservoir: 0 });
+    this.gateTokens = 0;
+    this.gateLast = Date.now();
   }
 
   async stop(): Promise<void> {

@@ -120,3 +120,35 @@ describe('pacing', () => {
     expect(registry.get(key, { rate: 1, burst: 1 }).plan).toEqual({ rate: 20, burst: 40 });
   });
 });
+
+describe('the limiter never runs ahead of a continuous token bucket', () => {
+  it('for random plans and random arrival patterns', async () => {
+    const fc = await import('fast-check');
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 40, max: 120 }),
+        fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 6, maxLength: 14 }),
+        async (burst, rate, gaps) => {
+          const limiter = new OperationRateLimiter({ rate, burst });
+          const starts: number[] = [];
+          const jobs: Promise<void>[] = [];
+          for (const gap of gaps) {
+            if (gap > 0) await new Promise((r) => setTimeout(r, gap));
+            jobs.push(limiter.schedule(async () => void starts.push(Date.now())));
+          }
+          await Promise.all(jobs);
+          await limiter.stop();
+          return (
+            bucketViolations(
+              starts.sort((a, b) => a - b),
+              rate,
+              burst,
+            ).length === 0
+          );
+        },
+      ),
+      { numRuns: 10, seed: 42 },
+    );
+  });
+});

@@ -241,3 +241,36 @@ describe('retries over HTTP', () => {
     expect(calls).toBe(3);
   });
 });
+
+describe('a call whose earlier attempt may have worked', () => {
+  it('reports mayHaveTakenEffect even when the last answer is a plain 404', async () => {
+    let n = 0;
+    fake = await startFakeAmazon((app) => {
+      app.put('/service/v1/reservation/:id', async (request, reply) => {
+        n += 1;
+        if (n === 1) {
+          request.raw.socket.destroy();
+          return reply;
+        }
+        return reply
+          .code(404)
+          .send({ errors: [{ code: 'InvalidInput', message: 'Could not find reservation' }] });
+      });
+    });
+    const error = await clientFor(fake)
+      .updateReservation({
+        reservationId: 'r-1',
+        marketplaceIds: ['ATVPDKIKX0DER'],
+        body: {
+          resourceId: 'store-1',
+          reservation: {
+            type: 'BREAK',
+            availability: { startTime: '2030-01-01T12:00:00Z', endTime: '2030-01-01T12:30:00Z' },
+          },
+        },
+      })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'api', status: 404, mayHaveTakenEffect: true });
+    expect(n).toBe(2);
+  });
+});

@@ -1,0 +1,173 @@
+/**
+ * `fieldplan solve problem.json`: solves one problem file and prints the solution JSON.
+ * Reads the fieldplan problem format (docs/problem-format.md) or VROOM's input format.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import { InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { solve } from '../../solver/index.ts';
+import { ProblemSchema } from '../../solver/problem.ts';
+import type { Problem } from '../../solver/problem.ts';
+import {
+  greatCircleTravel,
+  problemFromVroom,
+  solutionToVroom,
+  VroomFormatError,
+} from '../../solver/formats/vroom.ts';
+
+export type ProblemFileFormat = 'fieldplan' | 'vroom';
+
+export interface Issue {
+  path: string;
+  message: string;
+}
+
+/** A problem file that cannot be solved; `issues` name the offending fields. */
+export class ProblemFileError extends Error {
+  readonly code = 'PROBLEM_FILE';
+  constructor(
+    readonly file: string,
+    readonly issues: Issue[],
+  ) {
+    super(`${file}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('\n  ')}`);
+    this.name = 'ProblemFileError';
+  }
+}
+
+const formatPath = (path: readonly PropertyKey[]): string =>
+  path.reduce<string>(
+    (s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)),
+    '',
+  );
+
+/** Parses a problem document; throws ProblemFileError naming every bad field. */
+export function parseProblemDocument(
+  text: string,
+  file: string,
+  format: ProblemFileFormat,
+): { problem: Problem; warnings: string[] } {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ProblemFileError(file, [{ path: '', message: `not valid JSON (${(error as Error).message})` }]);
+  }
+  if (format === 'vroom') {
+    try {
+      return problemFromVroom(json, { coordinateTravel: greatCircleTravel() });
+    } catch (error) {
+      if (error instanceof VroomFormatError) throw new ProblemFileError(file, error.issues);
+      throw error;
+    }
+  }
+  const parsed = ProblemSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new ProblemFileError(
+      file,
+      parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
+    );
+  }
+  return { problem: parsed.data, warnings: [] };
+}
+
+export interface SolveFileOptions {
+  seconds: number;
+  seed: number;
+  format: ProblemFileFormat;
+}
+
+/** Solves a problem file's text and returns the solution document to print. */
+export function solveDocument(
+  text: string,
+  file: string,
+  options: SolveFileOptions,
+): { output: unknown; warnings: string[] } {
+  const { problem, warnings } = parseProblemDocument(text, file, options.format);
+  let solution;
+  try {
+    solution = solve(problem, {
+      seed: options.seed,
+      timeLimitMs: options.seconds * 1000,
+      clock: () => performance.now(),
+    });
+  } catch (error) {
+    const issues = (error as { issues?: unknown }).issues;
+    if (Array.isArray(issues)) {
+      throw new ProblemFileError(
+        file,
+        issues.map((i: { path?: unknown; message?: unknown }) => ({
+          path: Array.isArray(i.path) ? formatPath(i.path as PropertyKey[]) : String(i.path ?? ''),
+          message: String(i.message ?? 'invalid'),
+        })),
+      );
+    }
+    throw error;
+  }
+  return { output: options.format === 'vroom' ? solutionToVroom(problem, solution) : solution, warnings };
+}
+
+const positiveNumber = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
+  return n;
+};
+const integer = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
+  return n;
+};
+
+export function registerSolveCommand(program: Command): void {
+  program
+    .command('solve')
+    .description('Solve a problem file (docs/problem-format.md) and print the solution as JSON')
+    .argument('[problem]', 'problem JSON file')
+    .option('--seconds <s>', 'time budget in seconds', positiveNumber, 5)
+    .option('--seed <n>', 'random seed (same seed, same plan)', integer, 1)
+    .option('--format <format>', 'input format: fieldplan or vroom (output follows it)', 'fieldplan')
+    .option('--out <file>', 'write the solution to a file instead of stdout')
+    .option('--schema', 'print the JSON Schema of the fieldplan problem format and exit')
+    .action(
+      (
+        file: string | undefined,
+        opts: { seconds: number; seed: number; format: string; out?: string; schema?: boolean },
+      ) => {
+        if (opts.schema) {
+          console.log(JSON.stringify(z.toJSONSchema(ProblemSchema, { io: 'input' }), null, 2));
+          return;
+        }
+        if (opts.format !== 'fieldplan' && opts.format !== 'vroom') {
+          program.error(`--format must be "fieldplan" or "vroom", got "${opts.format}"`);
+        }
+        if (!file) program.error('give a problem file: fieldplan solve problem.json');
+        let text: string;
+        try {
+          text = readFileSync(file as string, 'utf8');
+        } catch (error) {
+          program.error(
+            `cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+          );
+        }
+        try {
+          const { output, warnings } = solveDocument(text!, file as string, {
+            seconds: opts.seconds,
+            seed: opts.seed,
+            format: opts.format as ProblemFileFormat,
+          });
+          for (const w of warnings) console.error(`warning: ${w}`);
+          const json = JSON.stringify(output, null, 2);
+          if (opts.out) writeFileSync(opts.out, `${json}\n`);
+          else console.log(json);
+        } catch (error) {
+          if (error instanceof ProblemFileError) {
+            console.error(`invalid problem ${error.message}`);
+            process.exitCode = 1;
+            return;
+          }
+          throw error;
+        }
+      },
+    );
+}

@@ -1,0 +1,128 @@
+/**
+ * Plan → the write calls needed, and no more: compare each planned appointment with the one
+ * Amazon has, each resource's schedule and the reservations with the ledger. Pure.
+ */
+import { blockKey, type AppointmentWrite, type WriteOperation } from './operations.ts';
+import { scheduleRecordKey, type Ledger, type LedgerReservation } from './ledger.ts';
+import { compareBlocks, type CapacityBlock, type Plan } from './plan.ts';
+import type { PlanningRules } from './setup.ts';
+
+export function diffPlan(
+  plan: Plan,
+  ledger: Ledger,
+  rules: Pick<PlanningRules, 'rescheduleReasonCode'>,
+): WriteOperation[] {
+  const ops: WriteOperation[] = [];
+
+  for (const s of plan.schedules) {
+    const written = ledger.schedules.get(s.resourceId);
+    const same = written !== undefined && s.records.every((r) => written.has(scheduleRecordKey(r)));
+    if (!same) {
+      ops.push({
+        op: 'updateSchedule',
+        key: `schedule|${s.resourceId}|${s.records.map(scheduleRecordKey).join(',')}`,
+        resourceId: s.resourceId,
+        records: s.records,
+      });
+    }
+  }
+
+  for (const a of plan.appointments) {
+    const current = a.current;
+    const sameTime =
+      current !== undefined && current.time.start === a.time.start && current.time.minutes === a.time.minutes;
+    const sameTechnicians =
+      current !== undefined && current.technicianIds.join(',') === a.technicianIds.join(',');
+    if (sameTime && sameTechnicians) continue;
+    const op: AppointmentWrite = {
+      op: 'appointment',
+      key: `appointment|${a.serviceJobId}|${a.time.start}|${a.time.minutes}|${a.technicianIds.join('+')}`,
+      serviceJobId: a.serviceJobId,
+      time: a.time,
+      set:
+        current === undefined
+          ? { kind: 'add' }
+          : sameTime
+            ? undefined
+            : {
+                kind: 'reschedule',
+                appointmentId: current.appointmentId,
+                reasonCode: rules.rescheduleReasonCode,
+              },
+      appointmentId: sameTime ? current?.appointmentId : undefined,
+      // A reschedule drops the technicians, so they are assigned again even when unchanged.
+      assign: a.technicianIds,
+    };
+    ops.push(op);
+  }
+
+  ops.push(...diffReservations(plan, ledger.reservations));
+  return ops;
+}
+
+/**
+ * Exact matches stay; the rest are paired in time order per resource and type (update), and
+ * what is left is created or cancelled. Only ledger entries inside the plan's horizon and for
+ * the plan's resources are considered, so other days are never touched.
+ */
+function diffReservations(plan: Plan, existing: readonly LedgerReservation[]): WriteOperation[] {
+  const resources = new Set(plan.schedules.map((s) => s.resourceId));
+  for (const b of plan.blocks) resources.add(b.resourceId);
+  const inScope = existing.filter(
+    (r) => resources.has(r.resourceId) && r.start < plan.horizon.end && r.end > plan.horizon.start,
+  );
+  const wanted = new Map<string, CapacityBlock[]>();
+  for (const b of plan.blocks) {
+    const k = blockKey(b);
+    wanted.set(k, [...(wanted.get(k) ?? []), b]);
+  }
+  const leftovers: LedgerReservation[] = [];
+  for (const r of [...inScope].sort(compareBlocks)) {
+    const list = wanted.get(blockKey(r));
+    if (list !== undefined && list.length > 0) list.pop();
+    else leftovers.push(r);
+  }
+  const toCreate = [...wanted.values()].flat().sort(compareBlocks);
+
+  const ops: WriteOperation[] = [];
+  const seen = new Map<string, number>();
+  // Identical blocks (two technicians of one store travelling at the same time) need distinct keys.
+  const createKey = (b: CapacityBlock): string => {
+    const k = blockKey(b);
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    return n === 0 ? `reservation-create|${k}` : `reservation-create|${k}#${n}`;
+  };
+  const group = (b: CapacityBlock): string => `${b.resourceId}|${b.type}`;
+  const spare = new Map<string, LedgerReservation[]>();
+  for (const r of leftovers) {
+    if (r.reservationId === undefined) continue; // cannot be addressed; left as it is
+    spare.set(group(r), [...(spare.get(group(r)) ?? []), r]);
+  }
+  for (const b of toCreate) {
+    const candidates = spare.get(group(b));
+    const previous = candidates?.shift();
+    if (previous !== undefined && previous.reservationId !== undefined) {
+      ops.push({
+        op: 'updateReservation',
+        key: `reservation-update|${previous.reservationId}|${blockKey(b)}`,
+        reservationId: previous.reservationId,
+        previous,
+        block: b,
+      });
+    } else {
+      ops.push({ op: 'createReservation', key: createKey(b), block: b });
+    }
+  }
+  for (const rest of spare.values()) {
+    for (const r of rest) {
+      ops.push({
+        op: 'cancelReservation',
+        key: `reservation-cancel|${r.reservationId}`,
+        reservationId: r.reservationId!,
+        previous: r,
+      });
+    }
+  }
+  return ops;
+}

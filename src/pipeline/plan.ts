@@ -1,0 +1,271 @@
+/**
+ * Solution → Plan: what Amazon must know after this run, in UTC instants. Routes per
+ * technician and day; one appointment per planned job (kept, new, or moved) with its
+ * technicians; the schedule per resource; TRAVEL blocks between visits and BREAK blocks.
+ */
+import type { Solution, UnassignedReason } from '../../solver/solution.ts';
+import type { BuiltProblem, RouteInfo } from './build-problem.ts';
+import type { PlannableJob } from './normalise.ts';
+import type { Interval, PlanningSetup } from './setup.ts';
+
+export type BlockType = 'TRAVEL' | 'BREAK';
+
+export interface PlannedStop {
+  serviceJobId: string;
+  storeId: string;
+  arrival: number;
+  start: number;
+  end: number;
+  /** Travel from the previous stop (or home), ms. */
+  travel: number;
+  waiting: number;
+}
+
+export interface PlannedRoute {
+  routeId: string;
+  technicianIds: string[];
+  day: string;
+  shift: Interval;
+  leave: number;
+  back: number;
+  stops: PlannedStop[];
+  breaks: Interval[];
+  travel: number;
+  service: number;
+  waiting: number;
+  overtime: number;
+}
+
+export interface AppointmentTimeOut {
+  start: number;
+  minutes: number;
+}
+
+export interface PlannedAppointment {
+  serviceJobId: string;
+  storeId: string;
+  time: AppointmentTimeOut;
+  technicianIds: string[];
+  /** The appointment Amazon has now, if any. */
+  current: { appointmentId: string; time: AppointmentTimeOut; technicianIds: string[] } | undefined;
+}
+
+export interface CapacityBlock {
+  resourceId: string;
+  type: BlockType;
+  start: number;
+  end: number;
+}
+
+export interface ScheduleRecordOut {
+  start: number;
+  end: number;
+  capacity: number;
+}
+
+export interface ResourceSchedule {
+  resourceId: string;
+  records: ScheduleRecordOut[];
+}
+
+export interface UnassignedJobOut {
+  serviceJobId: string;
+  reason: UnassignedReason;
+}
+
+export interface Plan {
+  days: string[];
+  storeIds: string[];
+  marketplaceId: string;
+  horizon: Interval;
+  routes: PlannedRoute[];
+  appointments: PlannedAppointment[];
+  blocks: CapacityBlock[];
+  schedules: ResourceSchedule[];
+  unassigned: UnassignedJobOut[];
+}
+
+export interface PlanInput {
+  setup: PlanningSetup;
+  built: BuiltProblem;
+  solution: Solution;
+  marketplaceId: string;
+}
+
+const MINUTE = 60_000;
+
+export function planFromSolution({ setup, built, solution, marketplaceId }: PlanInput): Plan {
+  const ms = (s: number): number => built.origin + Math.round(s * 1000);
+  const durations = built.problem.matrices.durations;
+  const routes: PlannedRoute[] = [];
+  const appointments: PlannedAppointment[] = [];
+  const blocks: CapacityBlock[] = [];
+  const technicianStore = new Map(setup.technicians.map((t) => [t.technicianId, t.storeIds[0] ?? '']));
+  const resourceOf = (technicianId: string, storeId: string): string =>
+    setup.rules.resources === 'per-store' ? storeId : technicianId;
+  const problemJobs = new Map(built.problem.jobs.map((j) => [j.id, j]));
+  const problemRoutes = new Map(built.problem.technicians.map((t) => [t.id, t]));
+
+  for (const r of solution.routes) {
+    if (r.visits.length === 0) continue;
+    const info: RouteInfo | undefined = built.routes.get(r.technician);
+    if (info === undefined) continue;
+    const tech = problemRoutes.get(r.technician);
+    let from = tech?.start ?? 0;
+    const stops: PlannedStop[] = [];
+    const breaks = r.breaks.map((b) => ({ start: ms(b.start), end: ms(b.end) }));
+    for (const v of r.visits) {
+      const job = built.jobs.get(v.job)!;
+      const to = problemJobs.get(v.job)!.location;
+      const travel = (durations[from]?.[to] ?? 0) * 1000;
+      stops.push({
+        serviceJobId: v.job,
+        storeId: job.storeId,
+        arrival: ms(v.arrival),
+        start: ms(v.start),
+        end: ms(v.end),
+        travel,
+        waiting: v.waiting * 1000,
+      });
+      from = to;
+    }
+    routes.push({
+      routeId: r.technician,
+      technicianIds: info.technicianIds,
+      day: info.day,
+      shift: { start: info.shiftStart, end: info.shiftEnd },
+      leave: ms(r.start),
+      back: ms(r.end),
+      stops,
+      breaks,
+      travel: r.travelDuration * 1000,
+      service: r.serviceDuration * 1000,
+      waiting: r.waitingDuration * 1000,
+      overtime: r.overtime * 1000,
+    });
+
+    for (const stop of stops) {
+      const job = built.jobs.get(stop.serviceJobId)!;
+      appointments.push({
+        serviceJobId: stop.serviceJobId,
+        storeId: stop.storeId,
+        time: appointmentTimeFor(job, stop, setup),
+        technicianIds: [...info.technicianIds].sort(),
+        current: job.activeAppointment
+          ? {
+              appointmentId: job.activeAppointment.appointmentId,
+              time: { start: job.activeAppointment.start, minutes: job.activeAppointment.durationMinutes },
+              technicianIds: [...job.activeAppointment.technicianIds].sort(),
+            }
+          : undefined,
+      });
+    }
+
+    // Capacity blocks: travel between consecutive visits (not from or to home), and breaks.
+    const lead = info.technicianIds[0]!;
+    for (let i = 1; i < stops.length; i++) {
+      const stop = stops[i]!;
+      if (stop.travel <= 0) continue;
+      let end = stop.arrival;
+      let start = end - stop.travel;
+      // A break taken between the two visits never overlaps the travel block.
+      for (const b of breaks) {
+        if (b.start < end && b.end > start) {
+          if (b.start >= start) end = Math.min(end, b.start);
+          else start = Math.max(start, b.end);
+        }
+      }
+      if (end > start) {
+        for (const id of info.technicianIds) {
+          blocks.push({ resourceId: resourceOf(id, stop.storeId), type: 'TRAVEL', start, end });
+        }
+      }
+    }
+    for (const b of breaks) {
+      for (const id of info.technicianIds) {
+        blocks.push({
+          resourceId: resourceOf(id, technicianStore.get(lead) ?? ''),
+          type: 'BREAK',
+          start: b.start,
+          end: b.end,
+        });
+      }
+    }
+  }
+
+  return {
+    days: setup.days,
+    storeIds: setup.stores.map((s) => s.storeId),
+    marketplaceId,
+    horizon: setup.horizon,
+    routes,
+    appointments: appointments.sort((a, b) => a.serviceJobId.localeCompare(b.serviceJobId)),
+    blocks: blocks.sort(compareBlocks),
+    schedules: schedulesFor(setup),
+    unassigned: solution.unassigned.map((u) => ({ serviceJobId: u.job, reason: u.reason })),
+  };
+}
+
+export function compareBlocks(a: CapacityBlock, b: CapacityBlock): number {
+  return (
+    a.resourceId.localeCompare(b.resourceId) ||
+    a.start - b.start ||
+    a.type.localeCompare(b.type) ||
+    a.end - b.end
+  );
+}
+
+/** The appointment Amazon gets for a visit: the kept one, the chosen arrival window, or the visit itself. */
+function appointmentTimeFor(job: PlannableJob, stop: PlannedStop, setup: PlanningSetup): AppointmentTimeOut {
+  const current = job.activeAppointment;
+  const arrival = setup.rules.appointmentTime === 'arrival-window';
+  if (current !== undefined) {
+    const currentEnd = arrival ? current.start + current.durationMinutes * MINUTE : current.start;
+    if (stop.start >= current.start && stop.start <= currentEnd) {
+      return { start: current.start, minutes: current.durationMinutes };
+    }
+  }
+  if (arrival) {
+    const windows = [...job.windows, ...job.rescheduleWindows];
+    const w = windows.find(
+      (c) => c.appointment !== undefined && stop.start >= c.start && stop.start <= c.end,
+    );
+    if (w?.appointment !== undefined) return { ...w.appointment };
+  }
+  return { start: stop.start, minutes: Math.round((stop.end - stop.start) / MINUTE) };
+}
+
+/**
+ * Availability per resource for the horizon: each technician's shifts (capacity 1), or per store
+ * the number of its technicians on shift, as piecewise-constant records.
+ */
+export function schedulesFor(setup: PlanningSetup): ResourceSchedule[] {
+  if (setup.rules.resources === 'per-technician') {
+    return setup.technicians
+      .filter((t) => t.shifts.length > 0)
+      .map((t) => ({
+        resourceId: t.technicianId,
+        records: t.shifts.map((s) => ({ start: s.start, end: s.end, capacity: 1 })),
+      }))
+      .sort((a, b) => a.resourceId.localeCompare(b.resourceId));
+  }
+  const out: ResourceSchedule[] = [];
+  for (const store of setup.stores) {
+    const shifts = setup.technicians
+      .filter((t) => t.storeIds[0] === store.storeId)
+      .flatMap((t) => t.shifts.map((s) => ({ start: s.start, end: s.end })));
+    const cuts = [...new Set(shifts.flatMap((s) => [s.start, s.end]))].sort((a, b) => a - b);
+    const records: ScheduleRecordOut[] = [];
+    for (let i = 0; i + 1 < cuts.length; i++) {
+      const start = cuts[i]!;
+      const end = cuts[i + 1]!;
+      const capacity = shifts.filter((s) => s.start <= start && s.end >= end).length;
+      if (capacity === 0) continue;
+      const last = records[records.length - 1];
+      if (last !== undefined && last.end === start && last.capacity === capacity) last.end = end;
+      else records.push({ start, end, capacity });
+    }
+    if (records.length > 0) out.push({ resourceId: store.storeId, records });
+  }
+  return out;
+}

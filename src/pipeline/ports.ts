@@ -1,0 +1,147 @@
+/**
+ * What the planning run needs from the outside world, as narrow interfaces: the Services API
+ * (reads and writes), the store, geography and the solver. Adapters in this folder bind them
+ * to the Services client, the store, the geocoder and the worker-thread solver; tests bind
+ * them to the local sandbox.
+ */
+import type { Interval } from './setup.ts';
+import type { CapacityBlock, Plan, ScheduleRecordOut } from './plan.ts';
+import type { LedgerEvent } from './ledger.ts';
+
+export interface JobQuery {
+  marketplaceId: string;
+  storeIds: string[];
+  /** Exactly one of the two, as the Services API demands. */
+  createdAfter?: string | undefined;
+  lastUpdatedAfter?: string | undefined;
+}
+
+export interface JobPage {
+  jobs: unknown[];
+  totalResultSize: number | undefined;
+}
+
+/** A failed Services call, reduced to what the write-back branches on. */
+export class ServicesCallError extends Error {
+  override readonly name = 'ServicesCallError';
+  constructor(
+    readonly operation: string,
+    /** HTTP status, or undefined for a transport failure (the call may or may not have landed). */
+    readonly status: number | undefined,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+  /** Amazon refused the request itself: repeating it unchanged will not help. */
+  get permanent(): boolean {
+    return this.status !== undefined && this.status >= 400 && this.status < 500 && this.status !== 429;
+  }
+}
+
+export interface ServicesPort {
+  listServiceJobs(query: JobQuery): AsyncIterable<JobPage>;
+  /** The job as Amazon has it now; undefined when it does not exist. */
+  getServiceJob(serviceJobId: string): Promise<unknown>;
+  addAppointment(
+    serviceJobId: string,
+    time: { startTime: string; durationInMinutes: number },
+  ): Promise<{ appointmentId: string; warnings: string[] }>;
+  rescheduleAppointment(
+    serviceJobId: string,
+    appointmentId: string,
+    time: { startTime: string; durationInMinutes: number },
+    reasonCode: string,
+  ): Promise<{ appointmentId: string; warnings: string[] }>;
+  assignAppointmentResources(
+    serviceJobId: string,
+    appointmentId: string,
+    resourceIds: string[],
+  ): Promise<{ warnings: string[] }>;
+  updateSchedule(
+    marketplaceId: string,
+    resourceId: string,
+    records: ScheduleRecordOut[],
+  ): Promise<{ warnings: string[] }>;
+  createReservation(
+    marketplaceId: string,
+    block: CapacityBlock,
+  ): Promise<{ reservationId: string | undefined }>;
+  updateReservation(marketplaceId: string, reservationId: string, block: CapacityBlock): Promise<void>;
+  cancelReservation(marketplaceId: string, reservationId: string): Promise<void>;
+  /** Lowest RESERVED capacity over the interval (a capacity read), for checking an in-doubt create. */
+  reservedCapacity(marketplaceId: string, resourceId: string, interval: Interval): Promise<number>;
+}
+
+export type JournalState = 'intended' | 'sent' | 'succeeded' | 'failed' | 'unknown';
+
+export interface JournalRecord {
+  entryId: number;
+  key: string;
+  operation: string;
+  state: JournalState;
+  /** Ids returned by Amazon (appointmentId, reservationId). */
+  result: Record<string, string | string[] | undefined> | null;
+  /** The call's content, for resume: what the pipeline needs to check or repeat it. */
+  body: unknown;
+  serviceJobId: string | null;
+  errorCode: string | null;
+}
+
+export interface JournalPort {
+  /** Records the intent (idempotent by key); returns the entry, possibly from an earlier attempt. */
+  intend(
+    planId: string,
+    intent: {
+      key: string;
+      operation: string;
+      serviceJobId?: string;
+      resourceId?: string;
+      body: unknown;
+      personal: boolean;
+    },
+  ): Promise<JournalRecord>;
+  markSent(entryId: number): Promise<void>;
+  markResult(
+    entryId: number,
+    outcome: {
+      state: 'succeeded' | 'failed' | 'unknown';
+      result?: Record<string, string | string[] | undefined>;
+      errorCode?: string;
+    },
+  ): Promise<void>;
+  /** Entries of the plan left `sent` by a crash become `unknown`; returns the pending ones (intended, unknown). */
+  inDoubt(planId: string): Promise<JournalRecord[]>;
+}
+
+export interface StoredPlan {
+  planId: string;
+  plan: Plan;
+  status: 'running' | 'succeeded' | 'failed';
+}
+
+export interface PipelineStorePort {
+  journal: JournalPort;
+  saveJobs(raws: unknown[]): Promise<{ inserted: number; updated: number }>;
+  /** Jobs of these stores as last pulled, personal fields decrypted, in the Services wire shape. */
+  plannableJobs(storeIds: string[], horizon: Interval): Promise<unknown[]>;
+  getWatermark(storeId: string, marketplaceId: string): Promise<string | undefined>;
+  setWatermark(storeId: string, marketplaceId: string, value: string): Promise<void>;
+  createPlan(input: { days: string[]; storeIds: string[] }): Promise<string>;
+  savePlan(planId: string, plan: Plan, stats: unknown): Promise<void>;
+  finishPlan(
+    planId: string,
+    status: 'succeeded' | 'failed',
+    kpis: unknown,
+    failure?: { code: string; message: string },
+  ): Promise<void>;
+  /** The latest plan for the same days and stores, if any. */
+  latestPlan(days: string[], storeIds: string[]): Promise<StoredPlan | undefined>;
+  /** Confirmed capacity writes for these resources, oldest first (for the ledger). */
+  ledgerEvents(storeIds: string[]): Promise<LedgerEvent[]>;
+  purge(now: Date): Promise<{ jobs: number }>;
+  audit(action: string, details: Record<string, unknown>): Promise<void>;
+  acquireLock(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseLock(name: string, holder: string): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,431 @@
+/**
+ * The nightly planning run, end to end: purge → pull → normalise → geography → solve (in a
+ * worker) → plan → diff → journaled write-back → report. Every input and output (Services,
+ * store, geography, clock, progress) is passed in.
+ */
+import { performance } from 'node:perf_hooks';
+import type { PlanningConfig } from '../config/index.ts';
+import { buildReport, type PlanReport } from '../report/plan-report.ts';
+import type { Solution } from '../../solver/solution.ts';
+import { buildProblem, type BuiltProblem, type Placement } from './build-problem.ts';
+import { diffPlan } from './diff.ts';
+import { locate, type Geocoder, type TravelMatrixProvider } from './geography.ts';
+import type { PlanningIssue } from './issues.ts';
+import { placementsToKeep } from './keep.ts';
+import { foldLedger } from './ledger.ts';
+import { normaliseJobs, type PlannableJob } from './normalise.ts';
+import { callsOf, type WriteOperation } from './operations.ts';
+import { planFromSolution, type Plan } from './plan.ts';
+import type { PipelineStorePort, ServicesPort } from './ports.ts';
+import { silentProgress, type ProgressSink } from './progress.ts';
+import { pullJobs } from './pull.ts';
+import { reconcile } from './reconcile.ts';
+import { setupFromConfig } from './setup-from-config.ts';
+import type { PlanningSetup } from './setup.ts';
+import { solveInWorker } from './solve.ts';
+import { keepHeldBreaks } from './stabilise.ts';
+import { writeBack, type WriteBackResult } from './write-back.ts';
+
+export interface RunOptions {
+  date: string;
+  days: number;
+  storeIds?: string[] | undefined;
+  marketplaceId: string;
+  apply: boolean;
+  /** Solver wall-clock budget; default from the config. */
+  solverSeconds?: number | undefined;
+  /** Iteration budget instead of (or with) time: reproducible plans. */
+  solverIterations?: number | undefined;
+  seed?: number | undefined;
+  /** Skip the pull and plan from the jobs already in the store. */
+  skipPull?: boolean | undefined;
+  concurrency?: number | undefined;
+}
+
+export interface RunDeps {
+  config: PlanningConfig;
+  services: ServicesPort;
+  store: PipelineStorePort;
+  geocoder: Geocoder;
+  travel: TravelMatrixProvider;
+  clock: () => Date;
+  progress?: ProgressSink;
+  /** Who is running (for locks and the audit log). */
+  actor?: string;
+}
+
+export type RunOutcome = 'succeeded' | 'partial' | 'nothing-to-do';
+
+export interface RunResult {
+  planId: string;
+  outcome: RunOutcome;
+  resumed: boolean;
+  plan: Plan;
+  operations: WriteOperation[];
+  writeBack: WriteBackResult | undefined;
+  issues: PlanningIssue[];
+  report: PlanReport;
+  /** Plannable jobs (with personal fields decrypted) for an opt-in dispatcher copy; never logged. */
+  jobs: unknown[];
+  timingsMs: Record<string, number>;
+}
+
+export class RunError extends Error {
+  override readonly name = 'RunError';
+  constructor(
+    readonly code: 'LOCKED' | 'NO_STORES' | 'NO_TECHNICIANS' | 'SOLVER_FAILED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const MAX_RECONCILE_ROUNDS = 3;
+
+export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<RunResult> {
+  const progress = deps.progress ?? silentProgress;
+  const timings: Record<string, number> = {};
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings[name] = Math.round(performance.now() - t0);
+    }
+  };
+  const now = deps.clock().getTime();
+  const setup = setupFromConfig(deps.config, {
+    date: options.date,
+    days: options.days,
+    storeIds: options.storeIds,
+  });
+  for (const s of setup.stores) s.marketplaceId = options.marketplaceId;
+  const storeIds = setup.stores.map((s) => s.storeId);
+  if (storeIds.length === 0) {
+    throw new RunError(
+      'NO_STORES',
+      `none of the stores ${options.storeIds?.join(', ') ?? ''} is in the crews config`,
+    );
+  }
+  if (setup.technicians.length === 0)
+    throw new RunError('NO_TECHNICIANS', 'the crews config has no technician for these stores');
+
+  const holder = `${deps.actor ?? 'plan'}:${process.pid}`;
+  const lockName = `plan:${storeIds.join(',')}`;
+  if (!(await deps.store.acquireLock(lockName, holder, 2 * 3_600_000))) {
+    throw new RunError(
+      'LOCKED',
+      `another planning run holds the lock for stores ${storeIds.join(', ')}; try again when it ends`,
+    );
+  }
+  try {
+    await timed('purge', async () => {
+      const step = progress.start('purge', 'Retention purge');
+      const purged = await deps.store.purge(deps.clock());
+      step.done(`personal data removed from ${purged.jobs} closed jobs`);
+    });
+
+    if (options.skipPull !== true) {
+      await timed('pull', async () => {
+        const step = progress.start('pull', 'Pulling service jobs');
+        const r = await pullJobs(
+          deps.services,
+          deps.store,
+          { storeIds, marketplaceId: options.marketplaceId, now, lookbackDays: setup.rules.pullLookbackDays },
+          (p) => step.update(p.pages, undefined, `${p.jobs} jobs`),
+        );
+        step.done(`${r.jobs} jobs in ${r.pages} pages (${r.mode})`);
+      });
+    }
+
+    const raws = await deps.store.plannableJobs(storeIds, setup.horizon);
+    const normalised = await timed('normalise', async () => normaliseJobs(raws, setup, now));
+    const issues: PlanningIssue[] = [...normalised.issues];
+    progress.note(
+      `${normalised.jobs.length} plannable jobs, ${issues.filter((i) => i.level === 'error').length} not plannable, ${normalised.outOfScope} outside the horizon or closed`,
+    );
+
+    const latest = await deps.store.latestPlan(setup.days, storeIds);
+    const resume = options.apply && latest?.status === 'running' ? latest : undefined;
+
+    let planId: string;
+    let plan: Plan;
+    let built: BuiltProblem | undefined;
+    if (resume !== undefined) {
+      planId = resume.planId;
+      plan = resume.plan;
+      progress.note(`resuming the write-back of plan ${planId}`);
+    } else {
+      const located = await timed('geocode', async () => {
+        const step = progress.start('geocode', 'Geocoding');
+        const r = await locate(normalised.jobs, setup, deps.geocoder, (p) => step.update(p.done, p.total));
+        step.done(`${r.points.length} distinct places`);
+        return r;
+      });
+      issues.push(...located.issues);
+      const matrix = await timed('matrix', async () => {
+        const step = progress.start('matrix', 'Travel matrix');
+        const m = await deps.travel.matrix(located.points);
+        step.done(`${located.points.length}×${located.points.length}`);
+        return m;
+      });
+      const keep = placementsToKeep(latest?.plan, located.jobs);
+      const solved = await timed('solve', () => solveTwice(setup, located, matrix, keep, options, progress));
+      built = solved.built;
+      plan = planFromSolution({
+        setup,
+        built,
+        solution: solved.solution,
+        marketplaceId: options.marketplaceId,
+      });
+      planId = await deps.store.createPlan({ days: setup.days, storeIds });
+    }
+
+    // What Amazon holds now: appointments from the pull, capacity writes from the ledger.
+    const byId = new Map(normalised.jobs.map((j) => [j.serviceJobId, j]));
+    plan = withCurrentAppointments(plan, byId);
+    let ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
+    plan = keepHeldBreaks(plan, ledger.reservations, setup);
+    if (resume === undefined) await deps.store.savePlan(planId, plan, { seed: options.seed ?? 1 });
+
+    let writeResult: WriteBackResult | undefined;
+    let operations: WriteOperation[] = [];
+    if (options.apply) {
+      if (resume !== undefined) {
+        const r = await reconcile(
+          planId,
+          options.marketplaceId,
+          deps.store.journal,
+          deps.services,
+          ledger.reservations,
+        );
+        if (r.checked > 0)
+          progress.note(
+            `checked ${r.checked} calls left in doubt: ${r.landed} had landed, ${r.notLanded} had not`,
+          );
+        ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
+        plan = withCurrentAppointments(plan, await freshAppointments(plan, deps.services, byId, setup, now));
+      }
+      operations = diffPlan(plan, ledger, setup.rules);
+      writeResult = await timed('write-back', () =>
+        applyWithReconcile(operations, planId, options, deps, progress, setup),
+      );
+    } else {
+      operations = diffPlan(plan, ledger, setup.rules);
+    }
+
+    const failures = writeResult?.failures.length ?? 0;
+    const inDoubt = writeResult?.inDoubt ?? 0;
+    const outcome: RunOutcome =
+      failures > 0 || inDoubt > 0 ? 'partial' : operations.length === 0 ? 'nothing-to-do' : 'succeeded';
+    const report = buildReport({
+      planId,
+      now: deps.clock().getTime(),
+      mode: options.apply ? 'apply' : 'dry-run',
+      plan,
+      issues,
+      operations,
+      writeBack: writeResult,
+      latestStart: latestStarts(plan, byId),
+      timeZones: new Map(deps.config.technicians.map((t) => [t.resourceId, t.timeZone])),
+      shiftTime: setup.technicians.reduce(
+        (n, t) => n + t.shifts.reduce((m, s) => m + (s.end - s.start), 0),
+        0,
+      ),
+      techniciansAvailable: setup.technicians.filter((t) => t.shifts.length > 0).length,
+      timingsMs: timings,
+    });
+    await deps.store.finishPlan(
+      planId,
+      outcome === 'partial' ? 'failed' : 'succeeded',
+      report.kpis,
+      outcome === 'partial'
+        ? { code: 'PARTIAL_WRITE_BACK', message: `${failures} calls failed, ${inDoubt} in doubt` }
+        : undefined,
+    );
+    await deps.store.audit(options.apply ? 'plan.apply' : 'plan.dry-run', {
+      planId,
+      days: setup.days,
+      storeIds,
+      operations: operations.length,
+      calls: writeResult?.calls ?? 0,
+      failures,
+    });
+    return {
+      planId,
+      outcome,
+      resumed: resume !== undefined,
+      plan,
+      operations,
+      writeBack: writeResult,
+      issues,
+      report,
+      jobs: raws,
+      timingsMs: timings,
+    };
+  } finally {
+    await deps.store.releaseLock(lockName, holder);
+  }
+}
+
+/**
+ * Pass 1 keeps what can be kept. Jobs it could not place that may move (a kept technician
+ * or appointment that no longer fits) get a second, short pass with everything placed in
+ * pass 1 pinned, their technician preference dropped and their other windows opened.
+ */
+async function solveTwice(
+  setup: PlanningSetup,
+  located: Parameters<typeof buildProblem>[1],
+  matrix: Parameters<typeof buildProblem>[2],
+  keep: Map<string, Placement>,
+  options: RunOptions,
+  progress: ProgressSink,
+): Promise<{ built: BuiltProblem; solution: Solution }> {
+  const seconds = options.solverSeconds ?? setup.rules.solverBudgetSeconds;
+  const step = progress.start('solve', 'Solving');
+  const run = async (built: BuiltProblem, budgetMs: number, label: string): Promise<Solution> =>
+    solveInWorker({
+      problem: built.problem,
+      seed: options.seed ?? 1,
+      ...(options.solverIterations !== undefined
+        ? { maxIterations: options.solverIterations }
+        : { timeLimitMs: budgetMs }),
+      onProgress: (p) =>
+        step.update(
+          Math.round(p.elapsedMs / 1000),
+          Math.round(budgetMs / 1000),
+          `${label} best cost ${Math.round(p.bestCost)}, ${p.unassigned} unassigned`,
+        ),
+    });
+  const first = buildProblem(setup, located, matrix, { keep });
+  if (first.problem.jobs.length === 0) {
+    step.done('no jobs to place');
+    return { built: first, solution: emptySolution(first) };
+  }
+  const budget = seconds * 1000;
+  let solution = await run(first, budget * 0.8, 'pass 1');
+  let built = first;
+  const movable = new Set(
+    solution.unassigned
+      .map((u) => first.jobs.get(u.job))
+      .filter(
+        (j): j is PlannableJob => j !== undefined && j.pin === undefined && j.activeAppointment !== undefined,
+      )
+      .map((j) => j.serviceJobId),
+  );
+  if (movable.size > 0) {
+    const pinned = new Map<string, Placement>();
+    for (const r of solution.routes) {
+      for (const v of r.visits)
+        pinned.set(v.job, { routeId: r.technician, start: first.origin + v.start * 1000 });
+    }
+    built = buildProblem(setup, located, matrix, { keep: pinned, widen: movable, release: movable });
+    solution = await run(built, Math.max(1000, budget * 0.2), 'pass 2');
+  }
+  step.done(
+    `cost ${Math.round(solution.cost.total)}, ${solution.unassigned.length} unassigned, ${solution.stats.iterations} iterations`,
+  );
+  return { built, solution };
+}
+
+function emptySolution(built: BuiltProblem): Solution {
+  return {
+    routes: [],
+    unassigned: [],
+    cost: { total: 0, unassigned: 0, lateness: 0, travel: 0, work: 0, overtime: 0, fixed: 0 },
+    stats: { iterations: 0, seed: 1 },
+  };
+  void built;
+}
+
+function withCurrentAppointments(plan: Plan, jobs: ReadonlyMap<string, PlannableJob>): Plan {
+  return {
+    ...plan,
+    appointments: plan.appointments.map((a) => {
+      const current = jobs.get(a.serviceJobId)?.activeAppointment;
+      return {
+        ...a,
+        current: current
+          ? {
+              appointmentId: current.appointmentId,
+              time: { start: current.start, minutes: current.durationMinutes },
+              technicianIds: [...current.technicianIds].sort(),
+            }
+          : undefined,
+      };
+    }),
+  };
+}
+
+/** On resume, the appointments of the plan's jobs are read back one by one from Amazon. */
+async function freshAppointments(
+  plan: Plan,
+  services: ServicesPort,
+  pulled: ReadonlyMap<string, PlannableJob>,
+  setup: PlanningSetup,
+  now: number,
+): Promise<Map<string, PlannableJob>> {
+  const out = new Map(pulled);
+  const raws = await Promise.all(plan.appointments.map((a) => services.getServiceJob(a.serviceJobId)));
+  const fresh = normaliseJobs(
+    raws.filter((r) => r !== undefined),
+    setup,
+    now,
+  );
+  for (const j of fresh.jobs) out.set(j.serviceJobId, j);
+  return out;
+}
+
+function latestStarts(plan: Plan, jobs: ReadonlyMap<string, PlannableJob>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of plan.routes) {
+    for (const s of r.stops) {
+      const w = jobs.get(s.serviceJobId)?.windows.find((x) => s.start >= x.start && s.start <= x.end);
+      if (w !== undefined) out.set(s.serviceJobId, w.end);
+    }
+  }
+  return out;
+}
+
+async function applyWithReconcile(
+  operations: WriteOperation[],
+  planId: string,
+  options: RunOptions,
+  deps: RunDeps,
+  progress: ProgressSink,
+  setup: PlanningSetup,
+): Promise<WriteBackResult> {
+  const storeIds = setup.stores.map((s) => s.storeId);
+  const total = operations.reduce((n, op) => n + callsOf(op), 0);
+  const step = progress.start('write-back', 'Writing back');
+  const started = performance.now();
+  const ctx = {
+    planId,
+    marketplaceId: options.marketplaceId,
+    services: deps.services,
+    journal: deps.store.journal,
+    ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    onProgress: (p: { done: number; calls: number; failed: number }) => {
+      const elapsed = performance.now() - started;
+      const eta = p.done > 0 ? Math.round(((total - p.done) * elapsed) / p.done / 1000) : undefined;
+      step.update(
+        p.done,
+        total,
+        `${p.calls} calls, ${p.failed} failed${eta !== undefined ? `, ETA ${eta}s` : ''}`,
+      );
+    },
+  };
+  let result = await writeBack(operations, ctx);
+  for (let round = 1; round < MAX_RECONCILE_ROUNDS && result.inDoubt > 0; round++) {
+    const ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
+    await reconcile(planId, options.marketplaceId, deps.store.journal, deps.services, ledger.reservations);
+    const again = await writeBack(operations, { ...ctx, onProgress: () => {} });
+    result = {
+      calls: result.calls + again.calls,
+      failures: [...result.failures, ...again.failures],
+      inDoubt: again.inDoubt,
+    };
+  }
+  step.done(`${result.calls} calls, ${result.failures.length} failed, ${result.inDoubt} in doubt`);
+  return result;
+}

@@ -1,0 +1,58 @@
+/**
+ * Solve in a worker thread, so progress lines and the event loop keep running while the
+ * search uses a core. The worker loads the TypeScript sources through tsx, like the CLI.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Problem } from '../../solver/problem.ts';
+import type { Solution, SolveProgress } from '../../solver/solution.ts';
+
+export interface SolveRequest {
+  problem: Problem;
+  seed?: number;
+  /** Wall-clock budget. */
+  timeLimitMs?: number;
+  /** Iteration budget: with a seed, the same plan every time (tests, reproducible runs). */
+  maxIterations?: number;
+  onProgress?: (p: SolveProgress) => void;
+}
+
+export function solveInWorker(req: SolveRequest): Promise<Solution> {
+  const url = new URL('./solve-worker.ts', import.meta.url).href;
+  // The worker registers tsx itself: `--import` in a worker's execArgv is not honoured on every Node 20.
+  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
+  const worker = new Worker(bootstrap, {
+    eval: true,
+    workerData: {
+      problem: req.problem,
+      seed: req.seed ?? 1,
+      timeLimitMs: req.timeLimitMs,
+      maxIterations: req.maxIterations,
+    },
+  });
+  return new Promise<Solution>((resolve, reject) => {
+    let settled = false;
+    worker.on(
+      'message',
+      (msg: { type: string; progress?: SolveProgress; solution?: Solution; message?: string }) => {
+        if (msg.type === 'progress' && msg.progress) req.onProgress?.(msg.progress);
+        else if (msg.type === 'done' && msg.solution) {
+          settled = true;
+          resolve(msg.solution);
+          void worker.terminate();
+        } else if (msg.type === 'error') {
+          settled = true;
+          reject(new Error(`solver failed: ${msg.message ?? 'unknown error'}`));
+          void worker.terminate();
+        }
+      },
+    );
+    worker.on('error', (err) => {
+      if (!settled) reject(err);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`solver worker stopped with exit code ${code}`));
+      settled = true;
+    });
+  });
+}

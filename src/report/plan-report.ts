@@ -1,0 +1,256 @@
+/**
+ * The run's report: per technician the route (stops, arrival, service, travel, break), the
+ * jobs left out with their reasons, KPIs and the write-back summary. Ids only: no buyer's
+ * name, phone or address ever enters it (the dispatcher copy is a separate, opt-in file).
+ */
+import { DateTime } from 'luxon';
+import type { PlanningIssue } from '../pipeline/issues.ts';
+import type { WriteOperation } from '../pipeline/operations.ts';
+import type { Plan } from '../pipeline/plan.ts';
+import type { WriteBackResult } from '../pipeline/write-back.ts';
+
+export interface ReportStop {
+  serviceJobId: string;
+  arrival: string;
+  start: string;
+  end: string;
+  travelMinutes: number;
+  waitMinutes: number;
+  /** Minutes between the planned start and the latest start its window allows. */
+  slackMinutes: number | undefined;
+}
+
+export interface ReportRoute {
+  routeId: string;
+  technicianIds: string[];
+  day: string;
+  timeZone: string;
+  shift: { start: string; end: string };
+  stops: ReportStop[];
+  breaks: { start: string; end: string }[];
+  travelMinutes: number;
+  serviceMinutes: number;
+  waitMinutes: number;
+  overtimeMinutes: number;
+  utilisationPct: number;
+}
+
+export interface ReportKpis {
+  jobsInScope: number;
+  jobsPlanned: number;
+  demandCoveredPct: number;
+  travelHours: number;
+  serviceHours: number;
+  utilisationPct: number;
+  overtimeHours: number;
+  /** Visits starting within 15 minutes of their window's end. */
+  onTimeRisk: number;
+  techniciansUsed: number;
+  techniciansAvailable: number;
+}
+
+export interface PlanReport {
+  planId: string;
+  generatedAt: string;
+  mode: 'dry-run' | 'apply';
+  days: string[];
+  storeIds: string[];
+  kpis: ReportKpis;
+  routes: ReportRoute[];
+  unassigned: { serviceJobId: string | undefined; code: string; level: string; reason: string }[];
+  writeBack: {
+    planned: Record<string, number>;
+    callsMade: number;
+    failures: { serviceJobId: string | undefined; operation: string; code: string; message: string }[];
+    inDoubt: number;
+  };
+  timingsMs: Record<string, number>;
+}
+
+export interface ReportInput {
+  planId: string;
+  now: number;
+  mode: 'dry-run' | 'apply';
+  plan: Plan;
+  issues: readonly PlanningIssue[];
+  operations: readonly WriteOperation[];
+  writeBack: WriteBackResult | undefined;
+  /** Latest allowed start per job (epoch ms), for the on-time risk. */
+  latestStart: ReadonlyMap<string, number>;
+  /** Zone per technician, for local times in the Markdown. */
+  timeZones: ReadonlyMap<string, string>;
+  /** Total shift time available in the horizon (ms). */
+  shiftTime: number;
+  techniciansAvailable: number;
+  timingsMs: Record<string, number>;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+const minutes = (ms: number): number => Math.round(ms / 60_000);
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+export function buildReport(input: ReportInput): PlanReport {
+  const { plan } = input;
+  const routes: ReportRoute[] = plan.routes.map((r) => {
+    const shiftMs = r.shift.end - r.shift.start;
+    return {
+      routeId: r.routeId,
+      technicianIds: r.technicianIds,
+      day: r.day,
+      timeZone: input.timeZones.get(r.technicianIds[0] ?? '') ?? 'UTC',
+      shift: { start: iso(r.shift.start), end: iso(r.shift.end) },
+      stops: r.stops.map((s) => {
+        const latest = input.latestStart.get(s.serviceJobId);
+        return {
+          serviceJobId: s.serviceJobId,
+          arrival: iso(s.arrival),
+          start: iso(s.start),
+          end: iso(s.end),
+          travelMinutes: minutes(s.travel),
+          waitMinutes: minutes(s.waiting),
+          slackMinutes: latest !== undefined ? minutes(latest - s.start) : undefined,
+        };
+      }),
+      breaks: r.breaks.map((b) => ({ start: iso(b.start), end: iso(b.end) })),
+      travelMinutes: minutes(r.travel),
+      serviceMinutes: minutes(r.service),
+      waitMinutes: minutes(r.waiting),
+      overtimeMinutes: minutes(r.overtime),
+      utilisationPct: shiftMs > 0 ? round1((100 * r.service) / shiftMs) : 0,
+    };
+  });
+  const planned = plan.appointments.length;
+  const blocking = input.issues.filter((i) => i.level === 'error').length;
+  const inScope = planned + plan.unassigned.length + blocking;
+  const travel = plan.routes.reduce((n, r) => n + r.travel, 0);
+  const service = plan.routes.reduce((n, r) => n + r.service, 0);
+  const overtime = plan.routes.reduce((n, r) => n + r.overtime, 0);
+  const onTimeRisk = routes
+    .flatMap((r) => r.stops)
+    .filter((s) => s.slackMinutes !== undefined && s.slackMinutes < 15).length;
+
+  const unassigned = [
+    ...plan.unassigned.map((u) => ({
+      serviceJobId: u.serviceJobId,
+      code: 'UNASSIGNED',
+      level: 'error',
+      reason: `solver: ${u.reason}`,
+    })),
+    ...input.issues.map((i) => ({
+      serviceJobId: i.serviceJobId,
+      code: i.code,
+      level: i.level,
+      reason: i.detail,
+    })),
+  ];
+  const plannedOps: Record<string, number> = {};
+  for (const op of input.operations) {
+    const names =
+      op.op === 'appointment'
+        ? [
+            ...(op.set ? [op.set.kind === 'add' ? 'addAppointment' : 'rescheduleAppointment'] : []),
+            ...(op.assign ? ['assignAppointmentResources'] : []),
+          ]
+        : [op.op];
+    for (const n of names) plannedOps[n] = (plannedOps[n] ?? 0) + 1;
+  }
+  return {
+    planId: input.planId,
+    generatedAt: iso(input.now),
+    mode: input.mode,
+    days: plan.days,
+    storeIds: plan.storeIds,
+    kpis: {
+      jobsInScope: inScope,
+      jobsPlanned: planned,
+      demandCoveredPct: inScope > 0 ? round1((100 * planned) / inScope) : 100,
+      travelHours: round1(travel / 3_600_000),
+      serviceHours: round1(service / 3_600_000),
+      utilisationPct: input.shiftTime > 0 ? round1((100 * service) / input.shiftTime) : 0,
+      overtimeHours: round1(overtime / 3_600_000),
+      onTimeRisk,
+      techniciansUsed: new Set(plan.routes.flatMap((r) => r.technicianIds)).size,
+      techniciansAvailable: input.techniciansAvailable,
+    },
+    routes,
+    unassigned,
+    writeBack: {
+      planned: plannedOps,
+      callsMade: input.writeBack?.calls ?? 0,
+      failures: (input.writeBack?.failures ?? []).map((f) => ({
+        serviceJobId: f.serviceJobId,
+        operation: f.operation,
+        code: f.code,
+        message: f.message,
+      })),
+      inDoubt: input.writeBack?.inDoubt ?? 0,
+    },
+    timingsMs: input.timingsMs,
+  };
+}
+
+const local = (isoTime: string, zone: string): string =>
+  DateTime.fromISO(isoTime, { zone }).toFormat('HH:mm');
+
+export function reportMarkdown(report: PlanReport): string {
+  const k = report.kpis;
+  const lines: string[] = [
+    `# Plan ${report.planId}`,
+    '',
+    `Days ${report.days.join(', ')} · stores ${report.storeIds.join(', ')} · ${report.mode} · generated ${report.generatedAt}`,
+    '',
+    '## KPIs',
+    '',
+    '| KPI | value |',
+    '| --- | ---: |',
+    `| jobs planned | ${k.jobsPlanned} of ${k.jobsInScope} (${k.demandCoveredPct} %) |`,
+    `| travel | ${k.travelHours} h |`,
+    `| service | ${k.serviceHours} h |`,
+    `| utilisation | ${k.utilisationPct} % |`,
+    `| overtime | ${k.overtimeHours} h |`,
+    `| on-time risk (slack < 15 min) | ${k.onTimeRisk} |`,
+    `| technicians used | ${k.techniciansUsed} of ${k.techniciansAvailable} |`,
+    '',
+    '## Write-back',
+    '',
+    ...Object.entries(report.writeBack.planned).map(([op, n]) => `- ${op}: ${n}`),
+    `- calls made: ${report.writeBack.callsMade}, failed: ${report.writeBack.failures.length}, in doubt: ${report.writeBack.inDoubt}`,
+    ...report.writeBack.failures.map(
+      (f) => `  - ${f.serviceJobId ?? '-'} ${f.operation}: ${f.code} ${f.message}`,
+    ),
+    '',
+    '## Routes',
+  ];
+  for (const r of report.routes) {
+    lines.push(
+      '',
+      `### ${r.technicianIds.join(' + ')} · ${r.day} (${r.timeZone})`,
+      '',
+      `Shift ${local(r.shift.start, r.timeZone)}–${local(r.shift.end, r.timeZone)} · travel ${r.travelMinutes} min · service ${r.serviceMinutes} min · waiting ${r.waitMinutes} min · utilisation ${r.utilisationPct} %`,
+      '',
+      '| # | job | arrival | start | end | travel (min) | wait (min) |',
+      '| ---: | --- | --- | --- | --- | ---: | ---: |',
+      ...r.stops.map(
+        (s, i) =>
+          `| ${i + 1} | ${s.serviceJobId} | ${local(s.arrival, r.timeZone)} | ${local(s.start, r.timeZone)} | ${local(s.end, r.timeZone)} | ${s.travelMinutes} | ${s.waitMinutes} |`,
+      ),
+    );
+    for (const b of r.breaks)
+      lines.push('', `Break ${local(b.start, r.timeZone)}–${local(b.end, r.timeZone)}`);
+  }
+  lines.push('', '## Not planned', '');
+  if (report.unassigned.length === 0) lines.push('None.');
+  else {
+    lines.push('| job | code | level | reason |', '| --- | --- | --- | --- |');
+    for (const u of report.unassigned)
+      lines.push(`| ${u.serviceJobId ?? '-'} | ${u.code} | ${u.level} | ${u.reason.replace(/\|/g, '/')} |`);
+  }
+  lines.push(
+    '',
+    '## Timings',
+    '',
+    ...Object.entries(report.timingsMs).map(([s, ms]) => `- ${s}: ${ms} ms`),
+    '',
+  );
+  return lines.join('\n');
+}

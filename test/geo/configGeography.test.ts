@@ -1,0 +1,71 @@
+import { DateTime } from 'luxon';
+import { describe, expect, it } from 'vitest';
+import { checkPlanningConfig } from '../../src/cli/config.ts';
+import { loadPlanningConfig, validatePlanningConfig } from '../../src/config/index.ts';
+import {
+  allowedJobsByRoute,
+  locateConfig,
+  PostalCodeGeocoder,
+  territoryRoutes,
+} from '../../src/geo/index.ts';
+
+const EXAMPLE = new URL('../../config/example.yaml', import.meta.url).pathname;
+
+describe('configuration geography', () => {
+  it('locates every home and store of the example', async () => {
+    const config = await loadPlanningConfig(EXAMPLE);
+    const located = await locateConfig(config, new PostalCodeGeocoder());
+    expect([...located.homes.values()].every((r) => r.ok)).toBe(true);
+    expect(located.homes.get('TECH-0002')).toEqual({
+      ok: true,
+      lat: 47.61,
+      lon: -122.2,
+      precision: 'coordinates',
+    });
+    expect(located.stores.get('STORE-SEA-01')).toMatchObject({ ok: true, precision: 'postal-code' });
+  });
+
+  it('crews inherit their members’ territories', async () => {
+    const config = await loadPlanningConfig(EXAMPLE);
+    const crewed = validatePlanningConfig(
+      { ...config, crews: [{ id: 'CREW-X', members: ['TECH-0001', 'TECH-0002'] }] },
+      'inline',
+    );
+    const routes = territoryRoutes(crewed);
+    expect(routes.map((r) => [r.id, r.territories.length])).toEqual([
+      ['TECH-0001', 1],
+      ['TECH-0002', 0],
+      ['TECH-0003', 0],
+      ['CREW-X', 1],
+    ]);
+    const allowed = allowedJobsByRoute(routes, [
+      { id: 'capitol-hill', point: { lat: 47.62, lon: -122.32 } },
+      { id: 'tacoma', point: { lat: 47.25, lon: -122.44 } },
+    ]);
+    expect(allowed.get('TECH-0001')).toEqual(['capitol-hill']);
+    expect(allowed.get('CREW-X')).toEqual(['capitol-hill']);
+    expect(allowed.has('TECH-0002')).toBe(false);
+  });
+
+  it('the config check reports unlocatable homes by id, without the postal code', async () => {
+    const config = await loadPlanningConfig(EXAMPLE);
+    const broken = validatePlanningConfig(
+      {
+        ...config,
+        technicians: config.technicians.map((t, i) =>
+          i === 0 ? { ...t, home: { postalCode: '00000' } } : t,
+        ),
+      },
+      'inline',
+    );
+    const report = await checkPlanningConfig(broken, { today: DateTime.fromISO('2026-06-01T12:00:00Z') });
+    expect(report.problems).toBe(1);
+    expect(report.lines).toContain(
+      'cannot locate technician TECH-0001: POSTAL_CODE_UNKNOWN: the ZIP code is not in the offline postal-code table (retired, PO-box-only or mistyped)',
+    );
+    expect(report.lines.join('\n')).not.toContain('00000');
+    const ok = await checkPlanningConfig(config, { today: DateTime.fromISO('2026-06-01T12:00:00Z') });
+    expect(ok.problems).toBe(0);
+    expect(ok.lines.at(-1)).toBe('configuration ok');
+  });
+});
