@@ -8,11 +8,9 @@ import { DateTime } from 'luxon';
 import { ConfigError, loadPlanningConfig } from '../config/index.ts';
 import type { PlanningConfig } from '../config/index.ts';
 import {
-  CachingGeocoder,
+  geocoderFor,
   insideTerritory,
   locateConfig,
-  PostalCodeGeocoder,
-  postalCodeCacheKey,
   travelMatrixProvider,
   TravelMatrixError,
 } from '../geo/index.ts';
@@ -35,7 +33,7 @@ export async function checkPlanningConfig(
       `${config.serviceDurations.length} service-duration rules`,
   );
 
-  const geocoder = new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey);
+  const geocoder = geocoderFor(config.planning.geocoding);
   const located = await locateConfig(config, geocoder);
   const points: { label: string; point: GeoPoint }[] = [];
   for (const [kind, map] of [

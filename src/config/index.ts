@@ -19,7 +19,7 @@ export type { Store, SlotGrid } from './store.ts';
 export { ServiceDurationRuleSchema, resolveServiceDuration } from './serviceDuration.ts';
 export type { ServiceDurationRule, JobWork, ServiceDuration } from './serviceDuration.ts';
 export { PlanningSettingsSchema } from './planningSettings.ts';
-export type { PlanningSettings, TravelSettings } from './planningSettings.ts';
+export type { PlanningSettings, TravelSettings, GeocodingSettings } from './planningSettings.ts';
 export { LocationSchema, locationCoordinates } from './location.ts';
 export type { Location, Coordinates } from './location.ts';
 export { TerritorySchema } from './territory.ts';

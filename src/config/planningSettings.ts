@@ -31,6 +31,18 @@ export const TravelSettingsSchema = z.strictObject({
 });
 export type TravelSettings = z.infer<typeof TravelSettingsSchema>;
 
+export const GeocodingSettingsSchema = z.strictObject({
+  /**
+   * A Nominatim server for street-level geocoding, tried before the postal-code centroid.
+   * Buyer addresses are sent to it: use a self-hosted instance.
+   */
+  nominatimUrl: z.url({ error: 'expected an http(s) URL of a Nominatim server' }).optional(),
+  userAgent: z.string().min(1).default('fieldplan'),
+  /** Minimum milliseconds between geocoding requests (Nominatim's public policy: 1000). */
+  minIntervalMs: z.number().int().nonnegative().default(1000),
+});
+export type GeocodingSettings = z.infer<typeof GeocodingSettingsSchema>;
+
 export const PlanningSettingsSchema = z.strictObject({
   /** Days planned from the first planned day (1 = just tomorrow, or just today). */
   horizonDays: z.number().int().min(1).max(60).default(1),
@@ -49,5 +61,6 @@ export const PlanningSettingsSchema = z.strictObject({
   defaultServiceMinutes: z.number().int().positive().default(60),
   objective: ObjectiveWeightsSchema.prefault({}),
   travel: TravelSettingsSchema.prefault({}),
+  geocoding: GeocodingSettingsSchema.prefault({}),
 });
 export type PlanningSettings = z.infer<typeof PlanningSettingsSchema>;

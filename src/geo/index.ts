@@ -22,3 +22,7 @@ export { allowedJobsByRoute, insideTerritory } from './territory.ts';
 export type { TerritoryRoute, LocatedJob } from './territory.ts';
 export { locateConfig, territoryRoutes } from './configGeography.ts';
 export type { ConfigLocations } from './configGeography.ts';
+export { NominatimGeocoder } from './nominatimGeocoder.ts';
+export type { NominatimOptions } from './nominatimGeocoder.ts';
+export { FallbackGeocoder } from './fallbackGeocoder.ts';
+export { geocoderFor } from './geocoderFor.ts';
