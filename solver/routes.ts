@@ -47,6 +47,7 @@ export class RouteSet {
     this.locs = Array.from({ length: cp.nTechs }, () => new Int32Array(10));
     this.arcs = Array.from({ length: cp.nTechs }, () => new Float64Array(10));
     this.scratch = new Int32Array(cp.nJobs + 1);
+    for (let r = 0; r < cp.nTechs; r++) this.refresh(r);
   }
 
   /** Sum of route costs plus penalties of unassigned jobs. */
@@ -126,11 +127,6 @@ export class RouteSet {
       for (let d = 0; d < D; d++) this.load[r * D + d] = this.load[r * D + d]! + cp.load[j * D + d]!;
     }
     this.complexJobs[r] = complex;
-    if (len === 0) {
-      this.cost[r] = 0;
-      this.travel[r] = 0;
-      return;
-    }
     if (this.earliest[r]!.length < len) {
       this.earliest[r] = new Float64Array(2 * len);
       this.latest[r] = new Float64Array(2 * len);
@@ -154,6 +150,11 @@ export class RouteSet {
         const k = locs[p]! * L + to;
         arcs[p] = to < 0 ? 0 : cp.dist[k]! * cDist + cp.dur[k]! * cDur;
       }
+    }
+    if (len === 0) {
+      this.cost[r] = 0;
+      this.travel[r] = 0;
+      return;
     }
     if (!this.isSimple(r)) {
       this.refreshExact(r);

@@ -92,6 +92,23 @@ describe('route caches', () => {
     });
   }
 
+  it('evaluates insertions into routes that are empty, never used or emptied, from the technician start', () => {
+    const plan = randomPlan({ jobs: 30, technicians: 4, seed: 8 });
+    const cp = plan.cp;
+    const used = plan.seqs.findIndex((s) => s.length > 0);
+    for (const j of [...plan.seqs[used]!]) plan.remove(j);
+    for (let r = 0; r < cp.nTechs; r++) {
+      if (plan.seqs[r]!.length > 0) continue;
+      for (let j = 0; j < cp.nJobs; j++) {
+        if (plan.routeOf[j]! >= 0) continue;
+        const delta = plan.bestInsertion(j, r, Infinity, null, 0);
+        const expected = bruteForceInsertion(plan, j, r);
+        if (expected === Infinity) expect(delta).toBe(Infinity);
+        else expect(delta).toBeCloseTo(expected, 6);
+      }
+    }
+  });
+
   it('rolls back every change recorded in the journal', () => {
     const plan = randomPlan(variants[2]!);
     const before = plan.snapshot();
