@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerConfigCommand } from './config.ts';
 import { registerSandboxCommand } from './sandbox.ts';
 import { registerSolveCommand } from './solve.ts';
+import { registerPurgeCommand } from './purge.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerConfigCommand(program);
   registerSandboxCommand(program);
   registerSolveCommand(program);
+  registerPurgeCommand(program);
   return program;
 }
 

@@ -1,0 +1,11 @@
+export * from './store.ts';
+export * from './store-error.ts';
+export * from './store-location.ts';
+export * from './service-job-record.ts';
+export type { ServiceJobWire } from './service-job-wire.ts';
+export type { PlanningHorizon, UpsertCounts } from './service-jobs.ts';
+export type * from './plans.ts';
+export type * from './write-back-journal.ts';
+export type { AuditEvent, AuditEntry, AuditQuery } from './audit-log.ts';
+export type { LockAttempt, LockState } from './locks.ts';
+export type { PurgeCounts } from './personal-data-retention.ts';

@@ -1,0 +1,18 @@
+/**
+ * Migrations live in code (not read from a folder at run time) so they ship with the
+ * package and run the same under tsx, bundlers and tests. Append new ones; never edit one
+ * that has been released.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import type { SqlDialect } from '../database.ts';
+import { initialSchema } from './0001-initial-schema.ts';
+
+export class StoreMigrations implements MigrationProvider {
+  constructor(private readonly dialect: SqlDialect) {}
+
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return {
+      '0001-initial-schema': initialSchema(this.dialect),
+    };
+  }
+}

@@ -1,0 +1,22 @@
+/** Why a store operation was refused. Callers branch on `code`; messages carry ids only. */
+export type StoreErrorCode =
+  | 'STORE_TARGET_INVALID'
+  | 'DATA_KEY_MISMATCH'
+  | 'MIGRATION_FAILED'
+  | 'PERSONAL_DATA_REJECTED'
+  | 'PLAN_NOT_FOUND'
+  | 'PLAN_ALREADY_FINISHED'
+  | 'JOURNAL_ENTRY_NOT_FOUND'
+  | 'JOURNAL_TRANSITION_INVALID'
+  | 'JOB_NOT_FOUND';
+
+export class StoreError extends Error {
+  override readonly name = 'StoreError';
+  constructor(
+    readonly code: StoreErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

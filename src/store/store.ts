@@ -1,0 +1,213 @@
+/**
+ * The store: one Kysely query layer over embedded SQLite (default) or PostgreSQL, migrated
+ * on open, with personal data encrypted by a key that never enters the database.
+ */
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { generateDataKey, loadDataKeyRing, type DataKeyRing } from '../privacy/data-key.ts';
+import { FieldCipher } from '../privacy/field-cipher.ts';
+import { PersonalDataError } from '../privacy/personal-data-error.ts';
+import { AuditLog } from './audit-log.ts';
+import type { Database, SqlDialect } from './database.ts';
+import { Locks } from './locks.ts';
+import { StoreMigrations } from './migrations/index.ts';
+import {
+  DEFAULT_RETENTION_DAYS,
+  PersonalDataRetention,
+  type PurgeCounts,
+} from './personal-data-retention.ts';
+import { Plans } from './plans.ts';
+import { ServiceJobs } from './service-jobs.ts';
+import { StoreError } from './store-error.ts';
+import { MEMORY, defaultKeyFile, parseStoreLocation, type StoreLocation } from './store-location.ts';
+import { SyncWatermarks } from './sync-watermarks.ts';
+import { WriteBackJournal } from './write-back-journal.ts';
+
+export interface OpenStoreOptions {
+  /** Environment for `FIELDPLAN_DATA_KEY`, `FIELDPLAN_DATA_KEY_PREVIOUS`, `FIELDPLAN_DATA_KEY_FILE`. */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Data key file; default beside the SQLite file (`fieldplan.key`) or `.fieldplan/fieldplan.key`. */
+  keyFile?: string;
+  /** Keys given directly (tests, embedding); wins over the environment and key file. */
+  dataKeys?: DataKeyRing;
+  /** The engine's clock; every stored timestamp comes from it. */
+  clock?: () => Date;
+  /** PostgreSQL schema to use (created if missing); default: the connection's search_path. */
+  schema?: string;
+  /** Days after completion or cancellation before personal data is deleted (default 30). */
+  retentionDays?: number;
+  /** PostgreSQL pool size (default 10). */
+  poolSize?: number;
+}
+
+export interface Store {
+  readonly dialect: SqlDialect;
+  /** Id of the data key that encrypts new personal data. */
+  readonly dataKeyId: string;
+  readonly jobs: ServiceJobs;
+  readonly plans: Plans;
+  readonly journal: WriteBackJournal;
+  readonly watermarks: SyncWatermarks;
+  readonly audit: AuditLog;
+  readonly locks: Locks;
+  /** Deletes personal data of jobs closed more than the retention period before `now`. */
+  purgeExpiredPersonalData(now?: Date, actor?: string): Promise<PurgeCounts>;
+  /** Applies pending migrations (also done on open); returns the names applied. */
+  migrate(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+const KEY_CHECK = 'data_key_check';
+const KEY_CHECK_CONTEXT = 'store_meta.data_key_check';
+const KEY_CHECK_TEXT = 'fieldplan personal data key check';
+
+export async function openStore(target: string, options: OpenStoreOptions = {}): Promise<Store> {
+  const location = parseStoreLocation(target);
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? (() => new Date());
+  const keys = options.dataKeys ?? loadKeys(location, options, env);
+  const cipher = new FieldCipher(keys);
+
+  const { db, migrationTableSchema } = await connect(location, options);
+  try {
+    const migrate = async (): Promise<string[]> => {
+      const migrator = new Migrator({
+        db,
+        provider: new StoreMigrations(location.dialect),
+        ...(migrationTableSchema !== undefined && { migrationTableSchema }),
+      });
+      const { error, results } = await migrator.migrateToLatest();
+      if (error !== undefined) {
+        throw new StoreError('MIGRATION_FAILED', `migrating the ${location.dialect} store failed`, {
+          cause: error,
+        });
+      }
+      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+    };
+    await migrate();
+    await checkDataKey(db, cipher, keys);
+
+    const audit = new AuditLog(db, clock);
+    const retention = new PersonalDataRetention(db, audit, options.retentionDays ?? DEFAULT_RETENTION_DAYS);
+    return {
+      dialect: location.dialect,
+      dataKeyId: cipher.currentKeyId,
+      jobs: new ServiceJobs(db, cipher, clock),
+      plans: new Plans(db, clock),
+      journal: new WriteBackJournal(db, cipher, clock),
+      watermarks: new SyncWatermarks(db, clock),
+      audit,
+      locks: new Locks(db, clock),
+      purgeExpiredPersonalData: (now = clock(), actor) => retention.purgeExpired(now, actor),
+      migrate,
+      close: () => db.destroy(),
+    };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+function loadKeys(
+  location: StoreLocation,
+  options: OpenStoreOptions,
+  env: Readonly<Record<string, string | undefined>>,
+): DataKeyRing {
+  const keyFile = options.keyFile ?? env['FIELDPLAN_DATA_KEY_FILE'] ?? defaultKeyFile(location);
+  const hasEnvKey = (env['FIELDPLAN_DATA_KEY'] ?? '').trim() !== '';
+  if (!hasEnvKey && keyFile === undefined) {
+    // An in-memory database dies with the process; so may its key.
+    return { current: generateDataKey(), previous: [], source: 'ephemeral' };
+  }
+  return loadDataKeyRing({ env, ...(keyFile !== undefined && { keyFile }) });
+}
+
+async function connect(
+  location: StoreLocation,
+  options: OpenStoreOptions,
+): Promise<{ db: Kysely<Database>; migrationTableSchema: string | undefined }> {
+  if (location.dialect === 'sqlite') {
+    const created = location.path !== MEMORY && !existsSync(location.path);
+    if (location.path !== MEMORY) mkdirSync(dirname(location.path), { recursive: true, mode: 0o700 });
+    const database = new SqliteDatabase(location.path);
+    if (created && process.platform !== 'win32') chmodSync(location.path, 0o600);
+    if (location.path !== MEMORY) database.pragma('journal_mode = WAL');
+    // FULL: an intent recorded in the journal must survive a power cut before the call goes out.
+    database.pragma('synchronous = FULL');
+    database.pragma('foreign_keys = ON');
+    // Purged personal data is overwritten in the file, not left behind in free pages.
+    database.pragma('secure_delete = ON');
+    // Other processes writing the same file wait instead of failing with SQLITE_BUSY.
+    database.pragma('busy_timeout = 10000');
+    return {
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
+      migrationTableSchema: undefined,
+    };
+  }
+  const schema = options.schema;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StoreError(
+      'STORE_TARGET_INVALID',
+      'PostgreSQL schema names must match ^[a-z_][a-z0-9_]{0,62}$',
+    );
+  }
+  const pool = new pg.Pool({
+    connectionString: location.url,
+    max: options.poolSize ?? 10,
+    ...(schema !== undefined && { options: `-c search_path=${schema}` }),
+  });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    const current = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+    const migrationTableSchema = current.rows[0]?.schema ?? undefined;
+    if (migrationTableSchema === undefined) {
+      throw new StoreError(
+        'STORE_TARGET_INVALID',
+        'the PostgreSQL connection has no current schema (check search_path)',
+      );
+    }
+    return { db, migrationTableSchema };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+/**
+ * A canary encrypted with the data key on first open. A later open with a different key
+ * fails here, with a clear message, instead of at the first job it cannot read.
+ */
+async function checkDataKey(db: Kysely<Database>, cipher: FieldCipher, keys: DataKeyRing): Promise<void> {
+  // The canary stays under the key that wrote it: dropping that key from the ring while data
+  // is still encrypted under it must fail here, not at the first job that cannot be read.
+  const row = await db
+    .selectFrom('store_meta')
+    .select('value')
+    .where('key', '=', KEY_CHECK)
+    .executeTakeFirst();
+  if (row === undefined) {
+    await db
+      .insertInto('store_meta')
+      .values({ key: KEY_CHECK, value: cipher.seal(KEY_CHECK_TEXT, KEY_CHECK_CONTEXT) })
+      .onConflict((oc) => oc.column('key').doNothing())
+      .execute();
+    return;
+  }
+  try {
+    if (cipher.open(row.value, KEY_CHECK_CONTEXT) !== KEY_CHECK_TEXT)
+      throw new Error('key check text differs');
+  } catch (error) {
+    const code = error instanceof PersonalDataError ? error.code : 'CIPHERTEXT_TAMPERED';
+    throw new StoreError(
+      'DATA_KEY_MISMATCH',
+      `the data key from ${keys.source} (id ${keys.current.id}) is not the key this store's personal data ` +
+        `was encrypted with (${code}); set FIELDPLAN_DATA_KEY or the key file to the original key, ` +
+        'adding the new one first if you are rotating',
+      { cause: error },
+    );
+  }
+}

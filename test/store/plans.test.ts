@@ -1,0 +1,148 @@
+import { expect, it } from 'vitest';
+import { describeEachDialect } from './dialects.ts';
+import { manualClock } from './fixtures.ts';
+
+describeEachDialect('plans, watermarks and audit', (harness) => {
+  it('creates, saves, finishes and lists plans', async () => {
+    const clock = manualClock('2026-11-23T02:00:00Z');
+    const { store } = await harness.fresh({ clock: clock.now });
+    const a = await store.plans.create({
+      kind: 'nightly',
+      periodStart: '2026-11-24',
+      periodEnd: '2026-11-25',
+      storeIds: ['store-seattle', 'store-tacoma'],
+    });
+    expect(a).toMatchObject({
+      status: 'running',
+      finishedAt: null,
+      plan: null,
+      storeIds: ['store-seattle', 'store-tacoma'],
+    });
+    clock.advance(60_000);
+    const b = await store.plans.create({
+      kind: 'optimize_today',
+      periodStart: '2026-11-23',
+      periodEnd: '2026-11-23',
+      storeIds: ['store-tacoma'],
+    });
+    const content = {
+      routes: [
+        { technicianId: 'tech-7', visits: [{ serviceJobId: 'job-1', start: '2026-11-24T17:00:00Z' }] },
+      ],
+    };
+    await store.plans.saveContent(a.planId, {
+      plan: content,
+      solverStats: { iterations: 1200, seconds: 4.2 },
+    });
+    clock.advance(60_000);
+    const finished = await store.plans.finish(a.planId, {
+      status: 'succeeded',
+      kpis: { onTimeShare: 0.97, jobs: 1 },
+    });
+    expect(finished).toMatchObject({
+      status: 'succeeded',
+      finishedAt: '2026-11-23T02:02:00.000Z',
+      plan: content,
+      solverStats: { iterations: 1200, seconds: 4.2 },
+      kpis: { onTimeShare: 0.97, jobs: 1 },
+      failure: null,
+    });
+    await expect(store.plans.finish(a.planId, { status: 'failed' })).rejects.toMatchObject({
+      code: 'PLAN_ALREADY_FINISHED',
+    });
+    await expect(store.plans.finish('nope', { status: 'failed' })).rejects.toMatchObject({
+      code: 'PLAN_NOT_FOUND',
+    });
+    await store.plans.finish(b.planId, {
+      status: 'failed',
+      failure: { code: 'SOLVER_TIMEOUT', message: 'no feasible plan in 5 s' },
+    });
+
+    expect((await store.plans.list()).map((p) => p.planId)).toEqual([b.planId, a.planId]);
+    expect((await store.plans.list({ storeId: 'store-seattle' })).map((p) => p.planId)).toEqual([a.planId]);
+    expect((await store.plans.list({ status: 'failed' }))[0]?.failure).toEqual({
+      code: 'SOLVER_TIMEOUT',
+      message: 'no feasible plan in 5 s',
+    });
+    expect(await store.plans.list({ limit: 1 })).toHaveLength(1);
+    expect(await store.plans.get('nope')).toBeUndefined();
+    await expect(
+      store.plans.create({
+        kind: 'nightly',
+        periodStart: '2026-11-25',
+        periodEnd: '2026-11-24',
+        storeIds: [],
+      }),
+    ).rejects.toThrow(RangeError);
+  });
+
+  it('refuses personal data in a plan', async () => {
+    const { store } = await harness.fresh();
+    const plan = await store.plans.create({
+      kind: 'nightly',
+      periodStart: '2026-11-24',
+      periodEnd: '2026-11-24',
+      storeIds: ['s'],
+    });
+    await expect(
+      store.plans.saveContent(plan.planId, {
+        plan: { visits: [{ serviceJobId: 'j', serviceAddress: { addressLine1: 'x' } }] },
+      }),
+    ).rejects.toMatchObject({
+      code: 'PERSONAL_DATA_REJECTED',
+      message: expect.stringContaining('$.visits[0].serviceAddress'),
+    });
+    expect((await store.plans.get(plan.planId))?.plan).toBeNull();
+  });
+
+  it('keeps sync watermarks per store and marketplace, forward only on advance', async () => {
+    const { store } = await harness.fresh();
+    expect(await store.watermarks.get('store-seattle', 'ATVPDKIKX0DER')).toBeUndefined();
+    await store.watermarks.set('store-seattle', 'ATVPDKIKX0DER', '2026-11-23T01:00:00Z');
+    expect(await store.watermarks.get('store-seattle', 'ATVPDKIKX0DER')).toBe('2026-11-23T01:00:00.000Z');
+    expect(await store.watermarks.advance('store-seattle', 'ATVPDKIKX0DER', '2026-11-22T00:00:00Z')).toBe(
+      '2026-11-23T01:00:00.000Z',
+    );
+    expect(await store.watermarks.advance('store-seattle', 'ATVPDKIKX0DER', '2026-11-23T02:00:00Z')).toBe(
+      '2026-11-23T02:00:00.000Z',
+    );
+    expect(await store.watermarks.get('store-tacoma', 'ATVPDKIKX0DER')).toBeUndefined();
+    await store.watermarks.set('store-seattle', 'ATVPDKIKX0DER', '2026-01-01T00:00:00Z');
+    expect(await store.watermarks.get('store-seattle', 'ATVPDKIKX0DER')).toBe('2026-01-01T00:00:00.000Z');
+  });
+
+  it('records audit events with ids only', async () => {
+    const clock = manualClock('2026-11-23T02:00:00Z');
+    const { store } = await harness.fresh({ clock: clock.now });
+    await store.audit.record({
+      actor: 'scheduler',
+      action: 'plan.created',
+      subjectType: 'plan',
+      subjectId: 'p1',
+      planId: 'p1',
+    });
+    clock.advance(1000);
+    await store.audit.record({
+      actor: 'api:token-3',
+      action: 'job.completed',
+      subjectType: 'service_job',
+      subjectId: 'job-1',
+      details: { appointments: 1 },
+    });
+    await expect(
+      store.audit.record({ actor: 'cli', action: 'job.viewed', details: { buyer: { name: 'x' } } }),
+    ).rejects.toMatchObject({ code: 'PERSONAL_DATA_REJECTED' });
+    const all = await store.audit.list();
+    expect(all.map((e) => [e.actor, e.action, e.subjectId])).toEqual([
+      ['scheduler', 'plan.created', 'p1'],
+      ['api:token-3', 'job.completed', 'job-1'],
+    ]);
+    expect(all[1]).toMatchObject({
+      at: '2026-11-23T02:00:01.000Z',
+      details: { appointments: 1 },
+      planId: null,
+    });
+    expect(await store.audit.list({ since: '2026-11-23T02:00:00.500Z' })).toHaveLength(1);
+    expect(await store.audit.list({ planId: 'p1' })).toHaveLength(1);
+  });
+});
