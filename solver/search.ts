@@ -28,7 +28,7 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
   const clock = options.clock;
   const startMs = startedAt ?? (clock ? clock() : 0);
   const timeLimit = clock && options.timeLimitMs !== undefined ? options.timeLimitMs : Infinity;
-  const maxIterations = options.maxIterations ?? (timeLimit < Infinity ? Infinity : 2000 + 50 * cp.nJobs);
+  const maxIterations = options.maxIterations ?? (timeLimit < Infinity ? Infinity : 1000 + 10 * cp.nJobs);
 
   const plan = new RouteSet(cp);
   construct(plan, rng);
@@ -69,7 +69,11 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
     options.onProgress({ iteration, bestCost: best, unassigned: cp.nJobs - served, elapsedMs: elapsed() });
   };
 
-  while (iteration < maxIterations) {
+  report(); // the first complete plan
+  // Nothing to improve without jobs, or with every job fixed in place.
+  let movable = 0;
+  for (let j = 0; j < cp.nJobs; j++) if (cp.pinPos[j]! < 0 && cp.jobTechs[j]!.length > 0) movable++;
+  while (iteration < maxIterations && movable > 0) {
     let progress: number;
     if (timeLimit < Infinity) {
       const now = elapsed();

@@ -88,6 +88,14 @@ describe('solve', () => {
     expect(route.visits[1]!.start).toBe(12 * 3600);
   });
 
+  it('returns at once when there is nothing to plan', () => {
+    const problem = { ...tiny(), jobs: [] };
+    const solution = solve(problem, { timeLimitMs: 60_000, clock: () => 0 });
+    expect(solution.routes).toEqual([]);
+    expect(solution.stats.iterations).toBe(0);
+    expect(solution.cost.total).toBe(0);
+  });
+
   it('reports progress and respects the time budget of the passed-in clock', () => {
     let now = 0;
     const seen: number[] = [];
