@@ -5,7 +5,7 @@
  */
 import type { Command } from 'commander';
 import { DateTime } from 'luxon';
-import { ConfigError, loadPlanningConfig } from '../config/index.ts';
+import { ConfigError, loadPlanningConfig, planningConfigJsonSchema } from '../config/index.ts';
 import type { PlanningConfig } from '../config/index.ts';
 import {
   geocoderFor,
@@ -109,5 +109,11 @@ export function registerConfigCommand(program: Command): void {
       const report = await checkPlanningConfig(loaded, { osrmUrl: opts.osrm });
       for (const line of report.lines) console.log(line);
       if (report.problems > 0) process.exitCode = 1;
+    });
+  config
+    .command('schema')
+    .description('Print the configuration JSON Schema (for editor completion)')
+    .action(() => {
+      console.log(JSON.stringify(planningConfigJsonSchema(), null, 2));
     });
 }

@@ -26,3 +26,4 @@ export { TerritorySchema } from './territory.ts';
 export type { Territory } from './territory.ts';
 export { localTimeToMinutes, WEEKDAYS, weekdayName } from './fields.ts';
 export type { LocalTime, IsoDate, Weekday } from './fields.ts';
+export { planningConfigJsonSchema } from './jsonSchema.ts';

@@ -85,15 +85,23 @@ export class OsrmMatrixProvider implements TravelMatrixProvider {
     const out = emptyMatrix(n);
     if (n <= 1) return out;
     const blocks = this.blocks(n);
+    // The first failure stops the other workers' requests: the matrix is useless incomplete.
+    const stop = new AbortController();
+    const combined = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
     let next = 0;
     const worker = async (): Promise<void> => {
-      while (next < blocks.length) {
+      while (next < blocks.length && !combined.aborted) {
         const block = blocks[next++]!;
-        const table = await this.policy.execute(() => this.request(points, block, signal), signal);
+        const table = await this.policy.execute(() => this.request(points, block, combined), combined);
         this.place(out, block, table);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, blocks.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.concurrency, blocks.length) }, worker));
+    } catch (err) {
+      stop.abort();
+      throw err;
+    }
     return out;
   }
 

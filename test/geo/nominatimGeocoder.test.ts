@@ -12,7 +12,7 @@ let queries: Record<string, string>[] = [];
 let agents: (string | undefined)[] = [];
 
 beforeAll(async () => {
-  server = Fastify();
+  server = Fastify({ forceCloseConnections: true });
   server.get<{ Querystring: Record<string, string> }>('/search', async (request, reply) => {
     queries.push(request.query);
     agents.push(request.headers['user-agent']);

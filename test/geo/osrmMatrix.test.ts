@@ -30,7 +30,8 @@ let seen: Seen[] = [];
 let failedOnce = new Set<string>();
 
 beforeAll(async () => {
-  server = Fastify({ maxParamLength: 100_000 });
+  // Requests the client aborted on purpose may leave server-side sockets busy; close them all.
+  server = Fastify({ routerOptions: { maxParamLength: 100_000 }, forceCloseConnections: true });
   server.get<{
     Params: { profile: string; coords: string };
     Querystring: Record<string, string | undefined>;
@@ -146,6 +147,15 @@ describe('OsrmMatrixProvider against a fake OSRM server', () => {
       message: expect.stringMatching(/TooBig.*max-table-size/) as unknown,
     });
     expect(seen).toHaveLength(1);
+  });
+
+  it('stops sending the remaining blocks after a failure', async () => {
+    mode = 'bad-request';
+    await expect(provider({ chunkSize: 2, concurrency: 2 }).matrix(grid(10))).rejects.toMatchObject({
+      code: 'ROUTING_REQUEST_INVALID',
+    });
+    // 25 blocks; only the two in flight when the first answer came back were sent.
+    expect(seen.length).toBeLessThanOrEqual(2);
   });
 
   it('reports missing routes and malformed tables', async () => {
