@@ -19,7 +19,7 @@ export interface RuinParameters {
 }
 
 export const DEFAULT_RUIN: RuinParameters = {
-  averageRemoved: 10,
+  averageRemoved: 20,
   maxStringLength: 10,
   splitRate: 0.5,
   splitDepth: 0.01,

@@ -3,6 +3,7 @@ import { registerConfigCommand } from './config.ts';
 import { registerSandboxCommand } from './sandbox.ts';
 import { registerSolveCommand } from './solve.ts';
 import { registerPurgeCommand } from './purge.ts';
+import { registerReencryptCommand } from './reencrypt.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerSandboxCommand(program);
   registerSolveCommand(program);
   registerPurgeCommand(program);
+  registerReencryptCommand(program);
   return program;
 }
 

@@ -43,9 +43,10 @@ export class AuditLog {
     private readonly clock: () => Date,
   ) {}
 
-  async record(event: AuditEvent): Promise<void> {
+  /** Records an event; pass a transaction to make it part of the change it describes. */
+  async record(event: AuditEvent, executor: Kysely<Database> = this.db): Promise<void> {
     if (event.details !== undefined) assertNoPersonalData(event.details, `audit ${event.action} details`);
-    await this.db
+    await executor
       .insertInto('audit_log')
       .values({
         at: isoTimestamp(this.clock()),

@@ -81,17 +81,20 @@ export class PersonalDataRetention {
           .executeTakeFirst();
         counts.journalEntries += Number(journal.numUpdatedRows);
       }
-    });
-    await this.audit.record({
-      actor,
-      action: 'personal_data.purged',
-      details: {
-        jobs: counts.jobs,
-        appointments: counts.appointments,
-        journalEntries: counts.journalEntries,
-        closedBefore,
-        retentionDays: this.retentionDays,
-      },
+      await this.audit.record(
+        {
+          actor,
+          action: 'personal_data.purged',
+          details: {
+            jobs: counts.jobs,
+            appointments: counts.appointments,
+            journalEntries: counts.journalEntries,
+            closedBefore,
+            retentionDays: this.retentionDays,
+          },
+        },
+        trx,
+      );
     });
     return counts;
   }

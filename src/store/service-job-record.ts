@@ -4,17 +4,16 @@
  * (`personal`, and each appointment's `time`), which is encrypted at rest and gone after
  * the retention period. Payments and technician names are not kept at all.
  */
-import type { ServiceJobWire } from './service-job-wire.ts';
+import type {
+  Address,
+  AppointmentTime as WireAppointmentTime,
+  LinkedAsset as WireLinkedAsset,
+  ServiceJob,
+} from '../spapi/generated/services.ts';
+import { ServiceJobSchema } from '../spapi/generated/services.ts';
 
-export const SERVICE_JOB_STATUSES = [
-  'NOT_SERVICED',
-  'CANCELLED',
-  'COMPLETED',
-  'PENDING_SCHEDULE',
-  'NOT_FULFILLABLE',
-  'HOLD',
-  'PAYMENT_DECLINED',
-] as const;
+/** The model's serviceJobStatus enum, taken from the generated wire schema. */
+export const SERVICE_JOB_STATUSES = ServiceJobSchema.shape.serviceJobStatus.unwrap().options;
 export type ServiceJobStatus = (typeof SERVICE_JOB_STATUSES)[number];
 
 /** Statuses after which a job's personal data starts its retention countdown. */
@@ -22,31 +21,10 @@ export const CLOSED_STATUSES: ReadonlySet<string> = new Set(['COMPLETED', 'CANCE
 /** Statuses the planner works on: needs an appointment, or needs a technician and a route. */
 export const PLANNABLE_STATUSES: readonly ServiceJobStatus[] = ['PENDING_SCHEDULE', 'NOT_SERVICED'];
 
-export interface AppointmentTime {
-  /** ISO-8601 UTC. */
-  startTime: string;
-  durationInMinutes: number;
-}
-
-export interface ServiceAddress {
-  name: string;
-  addressLine1: string;
-  addressLine2?: string;
-  addressLine3?: string;
-  city?: string;
-  county?: string;
-  district?: string;
-  stateOrRegion?: string;
-  postalCode?: string;
-  countryCode?: string;
-  phone?: string;
-}
-
-export interface LinkedAsset {
-  assetType?: string;
-  assetName?: string;
-  additionalAttributes?: Record<string, string>;
-}
+/** `startTime` is ISO-8601 UTC. */
+export type AppointmentTime = WireAppointmentTime;
+export type ServiceAddress = Address;
+export type LinkedAsset = WireLinkedAsset;
 
 /** Personal data of one job. Encrypted field by field; deleted by retention. */
 export interface JobPersonalData {
@@ -128,7 +106,7 @@ export type JobMappingError = { code: 'JOB_ID_MISSING' | 'JOB_STATUS_INVALID'; m
  * jobs the planner cannot key or classify; the message names no personal data.
  */
 export function serviceJobRecordFromWire(
-  wire: ServiceJobWire,
+  wire: ServiceJob,
 ): { ok: true; record: ServiceJobRecord } | { ok: false; error: JobMappingError } {
   if (wire.serviceJobId === undefined || wire.serviceJobId === '') {
     return { ok: false, error: { code: 'JOB_ID_MISSING', message: 'service job without serviceJobId' } };

@@ -9,11 +9,12 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { generateDataKey, loadDataKeyRing, type DataKeyRing } from '../privacy/data-key.ts';
 import { FieldCipher } from '../privacy/field-cipher.ts';
-import { PersonalDataError } from '../privacy/personal-data-error.ts';
 import { AuditLog } from './audit-log.ts';
+import { checkDataKey } from './data-key-check.ts';
 import type { Database, SqlDialect } from './database.ts';
 import { Locks } from './locks.ts';
 import { StoreMigrations } from './migrations/index.ts';
+import { reencryptPersonalData, type RekeyCounts } from './personal-data-rekeying.ts';
 import {
   DEFAULT_RETENTION_DAYS,
   PersonalDataRetention,
@@ -55,14 +56,15 @@ export interface Store {
   readonly locks: Locks;
   /** Deletes personal data of jobs closed more than the retention period before `now`. */
   purgeExpiredPersonalData(now?: Date, actor?: string): Promise<PurgeCounts>;
+  /**
+   * Re-encrypts personal data still under an older key of the ring with the current key, so
+   * the old key can be retired. Resumable; returns how many values moved.
+   */
+  reencryptPersonalData(): Promise<RekeyCounts>;
   /** Applies pending migrations (also done on open); returns the names applied. */
   migrate(): Promise<string[]>;
   close(): Promise<void>;
 }
-
-const KEY_CHECK = 'data_key_check';
-const KEY_CHECK_CONTEXT = 'store_meta.data_key_check';
-const KEY_CHECK_TEXT = 'fieldplan personal data key check';
 
 export async function openStore(target: string, options: OpenStoreOptions = {}): Promise<Store> {
   const location = parseStoreLocation(target);
@@ -102,6 +104,15 @@ export async function openStore(target: string, options: OpenStoreOptions = {}):
       audit,
       locks: new Locks(db, clock),
       purgeExpiredPersonalData: (now = clock(), actor) => retention.purgeExpired(now, actor),
+      reencryptPersonalData: async () => {
+        const counts = await reencryptPersonalData(db, cipher);
+        await audit.record({
+          actor: 'rekeying',
+          action: 'personal_data.reencrypted',
+          details: { ...counts },
+        });
+        return counts;
+      },
       migrate,
       close: () => db.destroy(),
     };
@@ -174,40 +185,5 @@ async function connect(
   } catch (error) {
     await db.destroy();
     throw error;
-  }
-}
-
-/**
- * A canary encrypted with the data key on first open. A later open with a different key
- * fails here, with a clear message, instead of at the first job it cannot read.
- */
-async function checkDataKey(db: Kysely<Database>, cipher: FieldCipher, keys: DataKeyRing): Promise<void> {
-  // The canary stays under the key that wrote it: dropping that key from the ring while data
-  // is still encrypted under it must fail here, not at the first job that cannot be read.
-  const row = await db
-    .selectFrom('store_meta')
-    .select('value')
-    .where('key', '=', KEY_CHECK)
-    .executeTakeFirst();
-  if (row === undefined) {
-    await db
-      .insertInto('store_meta')
-      .values({ key: KEY_CHECK, value: cipher.seal(KEY_CHECK_TEXT, KEY_CHECK_CONTEXT) })
-      .onConflict((oc) => oc.column('key').doNothing())
-      .execute();
-    return;
-  }
-  try {
-    if (cipher.open(row.value, KEY_CHECK_CONTEXT) !== KEY_CHECK_TEXT)
-      throw new Error('key check text differs');
-  } catch (error) {
-    const code = error instanceof PersonalDataError ? error.code : 'CIPHERTEXT_TAMPERED';
-    throw new StoreError(
-      'DATA_KEY_MISMATCH',
-      `the data key from ${keys.source} (id ${keys.current.id}) is not the key this store's personal data ` +
-        `was encrypted with (${code}); set FIELDPLAN_DATA_KEY or the key file to the original key, ` +
-        'adding the new one first if you are rotating',
-      { cause: error },
-    );
   }
 }

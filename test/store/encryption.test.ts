@@ -78,3 +78,50 @@ describeEachDialect('personal data at rest', (harness) => {
     expect(raw).toContain(`fp1.${rotated.current.id}.`);
   });
 });
+
+describeEachDialect('data key rotation', (harness) => {
+  it('re-encrypts everything under the new key, after which the old key can go', async () => {
+    const fresh = await harness.fresh();
+    const old = fresh.options.dataKeys;
+    if (old === undefined) throw new Error('fixture has keys');
+    await fresh.store.jobs.upsertMany([scheduledRecord('job-1', '2026-11-24T17:00:00Z'), record('job-2')]);
+    const plan = await fresh.store.plans.create({
+      kind: 'nightly',
+      periodStart: '2026-11-24',
+      periodEnd: '2026-11-24',
+      storeIds: ['s'],
+    });
+    await fresh.store.journal.intend({
+      planId: plan.planId,
+      operation: 'addAppointmentForServiceJobByServiceJobId',
+      idempotencyKey: 'add:job-2',
+      serviceJobId: 'job-2',
+      personalRequestBody: { appointmentTime: { startTime: '2026-11-24T17:00:00Z', durationInMinutes: 60 } },
+    });
+    await fresh.store.close();
+
+    const next = generateDataKey();
+    const rotating = await fresh.reopen({
+      dataKeys: { current: next, previous: [old.current], source: 'test' },
+    });
+    const counts = await rotating.reencryptPersonalData();
+    // job-1: buyer id, name, phone, prime, address, preferred times; job-2 the same: 12 fields.
+    expect(counts).toEqual({ jobFields: 12, appointmentTimes: 1, journalBodies: 1, keyId: next.id });
+    expect(await rotating.reencryptPersonalData()).toMatchObject({
+      jobFields: 0,
+      appointmentTimes: 0,
+      journalBodies: 0,
+    });
+    await rotating.close();
+    const raw = await fresh.rawText();
+    expect(raw).not.toContain(`fp1.${old.current.id}.`);
+
+    const newOnly = await fresh.reopen({ dataKeys: { current: next, previous: [], source: 'test' } });
+    const job = await newOnly.jobs.get('job-1');
+    expect(job?.personal?.buyerName).toBe(BUYER_NAME);
+    expect(job?.appointments[0]?.time?.startTime).toBe('2026-11-24T17:00:00Z');
+    expect((await newOnly.journal.findByIdempotencyKey('add:job-2'))?.personalRequestBody).toBeTruthy();
+    await newOnly.close();
+    await expect(fresh.reopen({ dataKeys: old })).rejects.toMatchObject({ code: 'DATA_KEY_MISMATCH' });
+  });
+});

@@ -2,8 +2,12 @@
  * Service jobs in the Services wire shape, with personal data that is easy to spot in a
  * raw database dump.
  */
-import { serviceJobRecordFromWire, type ServiceJobRecord } from '../../src/store/service-job-record.ts';
-import type { ServiceJobWire } from '../../src/store/service-job-wire.ts';
+import {
+  serviceJobRecordFromWire,
+  type ServiceJobRecord,
+  type ServiceJobStatus,
+} from '../../src/store/service-job-record.ts';
+import type { ServiceJob as ServiceJobWire } from '../../src/spapi/generated/services.ts';
 
 export const BUYER_NAME = 'Zebulon Quillfeather';
 export const BUYER_PHONE = '+1-206-555-0147';
@@ -59,7 +63,11 @@ export function record(id: string, overrides: Partial<ServiceJobWire> = {}): Ser
 }
 
 /** A job with an active appointment (NOT_SERVICED) at the given start. */
-export function scheduledRecord(id: string, startTime: string, status = 'NOT_SERVICED'): ServiceJobRecord {
+export function scheduledRecord(
+  id: string,
+  startTime: string,
+  status: ServiceJobStatus = 'NOT_SERVICED',
+): ServiceJobRecord {
   return record(id, {
     serviceJobStatus: status,
     appointments: [

@@ -1,4 +1,5 @@
 import { expect, it } from 'vitest';
+import type { ServiceJob } from '../../src/spapi/generated/services.ts';
 import { serviceJobRecordFromWire } from '../../src/store/service-job-record.ts';
 import { describeEachDialect } from './dialects.ts';
 import {
@@ -117,7 +118,7 @@ it('maps a wire job, keeping payments and technician names out', () => {
       appointments: [
         { appointmentId: 'appt-x', assignedTechnicians: [{ technicianId: 't1', name: 'Jo Tech' }] },
       ],
-    } as Parameters<typeof wireJob>[1]),
+    }),
   );
   expect(mapped.ok).toBe(true);
   if (!mapped.ok) return;
@@ -129,7 +130,9 @@ it('maps a wire job, keeping payments and technician names out', () => {
     ok: false,
     error: { code: 'JOB_ID_MISSING' },
   });
-  expect(serviceJobRecordFromWire({ serviceJobId: 'j', serviceJobStatus: 'LOST' })).toMatchObject({
+  expect(
+    serviceJobRecordFromWire({ serviceJobId: 'j', serviceJobStatus: 'LOST' } as unknown as ServiceJob),
+  ).toMatchObject({
     ok: false,
     error: { code: 'JOB_STATUS_INVALID' },
   });
