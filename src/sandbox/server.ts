@@ -145,12 +145,22 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
     operation: string,
     result: OperationResult,
     plan: UsagePlan | undefined,
-    extra: { outcome?: RequestOutcome; latencyMs?: number } = {},
+    extra: {
+      outcome?: RequestOutcome;
+      latencyMs?: number;
+      rateLimitHeaderStatuses?: ReadonlySet<number>;
+    } = {},
   ): FastifyReply {
     // Set here too: framework errors (a malformed URL) skip the onRequest hook.
     reply.header('x-amzn-RequestId', e.requestId);
     for (const [k, v] of Object.entries(result.headers ?? {})) reply.header(k, v);
-    if (plan && (result.status < 300 || result.status === 400 || result.status === 404)) {
+    const declared = extra.rateLimitHeaderStatuses;
+    if (
+      plan &&
+      (declared
+        ? declared.has(result.status)
+        : result.status < 300 || result.status === 400 || result.status === 404)
+    ) {
       reply.header('x-amzn-RateLimit-Limit', plan.rate.toFixed(1));
     }
     record(request, {
@@ -233,6 +243,7 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
     envelope: ErrorEnvelope,
     acceptRestricted: boolean,
     run: () => OperationResult,
+    rateLimitHeaderStatuses?: ReadonlySet<number>,
   ): Promise<FastifyReply | void> {
     const e = exchangeOf(request);
     const plan = limiter.planFor(operationPlan);
@@ -298,7 +309,10 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
     }
     if (fault.kind === 'dropafter')
       return drop(reply, request, operation, 'fault-dropafter', { handledStatus: result.status, ...latency });
-    return send(reply, request, e, operation, result, plan, latency);
+    return send(reply, request, e, operation, result, plan, {
+      ...latency,
+      ...(rateLimitHeaderStatuses ? { rateLimitHeaderStatuses } : {}),
+    });
   }
 
   const routeFor = (spec: OperationSpec): void => {
@@ -307,26 +321,35 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
       method: spec.method,
       url: `${SERVICES_PREFIX}${spec.path}`,
       handler: (request, reply) =>
-        serve(request, reply, spec.operationId, spec, spec.errorEnvelope, true, () => {
-          const body = bodyless ? ({ kind: 'none' } as const) : parseBody(request.body);
-          if (body.kind === 'invalid') {
-            return errorResult(
-              400,
-              [{ code: 'InvalidInput', message: 'The request body is not valid JSON.' }],
-              spec.errorEnvelope,
-            );
-          }
-          const q = request.url.indexOf('?');
-          return spec.handler({
-            world,
-            nowMs: options.nowMs(),
-            rng: idRng,
-            baseUrl,
-            params: (request.params ?? {}) as Record<string, string>,
-            query: new QueryParams(q < 0 ? '' : request.url.slice(q + 1)),
-            body,
-          });
-        }),
+        serve(
+          request,
+          reply,
+          spec.operationId,
+          spec,
+          spec.errorEnvelope,
+          true,
+          () => {
+            const body = bodyless ? ({ kind: 'none' } as const) : parseBody(request.body);
+            if (body.kind === 'invalid') {
+              return errorResult(
+                400,
+                [{ code: 'InvalidInput', message: 'The request body is not valid JSON.' }],
+                spec.errorEnvelope,
+              );
+            }
+            const q = request.url.indexOf('?');
+            return spec.handler({
+              world,
+              nowMs: options.nowMs(),
+              rng: idRng,
+              baseUrl,
+              params: (request.params ?? {}) as Record<string, string>,
+              query: new QueryParams(q < 0 ? '' : request.url.slice(q + 1)),
+              body,
+            });
+          },
+          spec.rateLimitHeaderStatuses,
+        ),
     });
   };
   for (const spec of OPERATIONS) routeFor(spec);

@@ -1,3 +1,5 @@
+import { operations } from '../../spapi/generated/operations.ts';
+import type { OperationDefinition, OperationResponse } from '../../spapi/generated/operations.ts';
 import type { ErrorEnvelope } from '../errors.ts';
 import {
   addAppointmentForServiceJobByServiceJobId,
@@ -17,7 +19,10 @@ import {
 import { cancelReservation, createReservation, updateReservation } from './reservations.ts';
 import { getAppointmentSlots, getAppointmmentSlotsByJobId } from './slots.ts';
 
-/** The 17 Services operations with their routes and usage plans (rate per second, burst) from the model. */
+/**
+ * The 17 Services operations: route, usage plan (rate per second, burst) and the statuses that
+ * carry x-amzn-RateLimit-Limit, all read from the operation table generated from the model.
+ */
 export interface OperationSpec {
   readonly operationId: string;
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -25,107 +30,54 @@ export interface OperationSpec {
   readonly path: string;
   readonly rate: number;
   readonly burst: number;
+  /** Statuses whose responses the model declares with x-amzn-RateLimit-Limit. */
+  readonly rateLimitHeaderStatuses: ReadonlySet<number>;
   readonly errorEnvelope: ErrorEnvelope;
   readonly handler: OperationHandler;
 }
 
+type OperationId = keyof typeof operations;
+
 const op = (
-  operationId: string,
-  method: OperationSpec['method'],
-  path: string,
-  rate: number,
-  burst: number,
+  operationId: OperationId,
   handler: OperationHandler,
   errorEnvelope: ErrorEnvelope = 'wrapped',
-): OperationSpec => ({ operationId, method, path, rate, burst, handler, errorEnvelope });
+): OperationSpec => {
+  const definition: OperationDefinition = operations[operationId];
+  const responses = Object.entries(definition.responses) as [string, OperationResponse][];
+  return {
+    operationId,
+    method: definition.method,
+    // Fastify's `:name` for the model's `{name}`, under /service/v1.
+    path: definition.path.replace(/^\/service\/v1/, '').replace(/\{(\w+)\}/g, ':$1'),
+    rate: definition.usagePlan.rate,
+    burst: definition.usagePlan.burst,
+    rateLimitHeaderStatuses: new Set(
+      responses
+        .filter(([, r]) => r.headers.includes('x-amzn-RateLimit-Limit'))
+        .map(([status]) => Number(status)),
+    ),
+    handler,
+    errorEnvelope,
+  };
+};
 
 export const OPERATIONS: readonly OperationSpec[] = [
-  op('getServiceJobByServiceJobId', 'GET', '/serviceJobs/:serviceJobId', 20, 40, getServiceJobByServiceJobId),
-  op(
-    'cancelServiceJobByServiceJobId',
-    'PUT',
-    '/serviceJobs/:serviceJobId/cancellations',
-    5,
-    20,
-    cancelServiceJobByServiceJobId,
-  ),
-  op(
-    'completeServiceJobByServiceJobId',
-    'PUT',
-    '/serviceJobs/:serviceJobId/completions',
-    5,
-    20,
-    completeServiceJobByServiceJobId,
-  ),
-  op('getServiceJobs', 'GET', '/serviceJobs', 10, 40, getServiceJobs),
-  op(
-    'addAppointmentForServiceJobByServiceJobId',
-    'POST',
-    '/serviceJobs/:serviceJobId/appointments',
-    5,
-    20,
-    addAppointmentForServiceJobByServiceJobId,
-  ),
-  op(
-    'rescheduleAppointmentForServiceJobByServiceJobId',
-    'POST',
-    '/serviceJobs/:serviceJobId/appointments/:appointmentId',
-    5,
-    20,
-    rescheduleAppointmentForServiceJobByServiceJobId,
-  ),
-  op(
-    'assignAppointmentResources',
-    'PUT',
-    '/serviceJobs/:serviceJobId/appointments/:appointmentId/resources',
-    1,
-    2,
-    assignAppointmentResources,
-  ),
-  op(
-    'setAppointmentFulfillmentData',
-    'PUT',
-    '/serviceJobs/:serviceJobId/appointments/:appointmentId/fulfillment',
-    5,
-    20,
-    setAppointmentFulfillmentData,
-    'bare',
-  ),
-  op(
-    'getRangeSlotCapacity',
-    'POST',
-    '/serviceResources/:resourceId/capacity/range',
-    5,
-    20,
-    getRangeSlotCapacity,
-  ),
-  op(
-    'getFixedSlotCapacity',
-    'POST',
-    '/serviceResources/:resourceId/capacity/fixed',
-    5,
-    20,
-    getFixedSlotCapacity,
-  ),
-  op('updateSchedule', 'PUT', '/serviceResources/:resourceId/schedules', 5, 20, updateSchedule),
-  op('createReservation', 'POST', '/reservation', 5, 20, createReservation),
-  op('updateReservation', 'PUT', '/reservation/:reservationId', 5, 20, updateReservation),
-  op('cancelReservation', 'DELETE', '/reservation/:reservationId', 5, 20, cancelReservation),
-  op(
-    'getAppointmmentSlotsByJobId',
-    'GET',
-    '/serviceJobs/:serviceJobId/appointmentSlots',
-    5,
-    20,
-    getAppointmmentSlotsByJobId,
-  ),
-  op('getAppointmentSlots', 'GET', '/appointmentSlots', 20, 40, getAppointmentSlots),
-  op(
-    'createServiceDocumentUploadDestination',
-    'POST',
-    '/documents',
-    5,
-    20,
-    createServiceDocumentUploadDestination,
-  ),
+  op('getServiceJobByServiceJobId', getServiceJobByServiceJobId),
+  op('cancelServiceJobByServiceJobId', cancelServiceJobByServiceJobId),
+  op('completeServiceJobByServiceJobId', completeServiceJobByServiceJobId),
+  op('getServiceJobs', getServiceJobs),
+  op('addAppointmentForServiceJobByServiceJobId', addAppointmentForServiceJobByServiceJobId),
+  op('rescheduleAppointmentForServiceJobByServiceJobId', rescheduleAppointmentForServiceJobByServiceJobId),
+  op('assignAppointmentResources', assignAppointmentResources),
+  op('setAppointmentFulfillmentData', setAppointmentFulfillmentData, 'bare'),
+  op('getRangeSlotCapacity', getRangeSlotCapacity),
+  op('getFixedSlotCapacity', getFixedSlotCapacity),
+  op('updateSchedule', updateSchedule),
+  op('createReservation', createReservation),
+  op('updateReservation', updateReservation),
+  op('cancelReservation', cancelReservation),
+  op('getAppointmmentSlotsByJobId', getAppointmmentSlotsByJobId),
+  op('getAppointmentSlots', getAppointmentSlots),
+  op('createServiceDocumentUploadDestination', createServiceDocumentUploadDestination),
 ];
