@@ -31,9 +31,13 @@ export function describeMachine(): Machine {
 function projectCommit(): string {
   try {
     const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], {
-      encoding: 'utf8',
-    }).trim();
+    const dirty = execFileSync(
+      'git',
+      ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'],
+      {
+        encoding: 'utf8',
+      },
+    ).trim();
     return dirty ? `${head}+dirty` : head;
   } catch {
     return 'unknown';
