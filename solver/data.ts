@@ -92,13 +92,8 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   const objective = problem.objective ?? {};
   const travelByDistance = (objective.travel ?? 'distance') === 'distance';
 
-  const dur = new Float64Array(nLocs * nLocs);
-  problem.matrices.durations.forEach((row, a) => row.forEach((v, b) => (dur[a * nLocs + b] = v)));
-  let dist = dur;
-  if (problem.matrices.distances) {
-    dist = new Float64Array(nLocs * nLocs);
-    problem.matrices.distances.forEach((row, a) => row.forEach((v, b) => (dist[a * nLocs + b] = v)));
-  }
+  const dur = flatten(problem.matrices.durations, nLocs);
+  const dist = problem.matrices.distances ? flatten(problem.matrices.distances, nLocs) : dur;
 
   let nDims = 0;
   for (const job of jobs) nDims = Math.max(nDims, job.load?.length ?? 0);
@@ -337,6 +332,17 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     latenessCostPerSec: soft?.costPerSecond ?? 0,
     unassignedUnit,
   };
+}
+
+/** Row-major copy of a square matrix (plain loops: this runs over millions of entries). */
+function flatten(rows: number[][], size: number): Float64Array {
+  const out = new Float64Array(size * size);
+  for (let a = 0; a < size; a++) {
+    const row = rows[a]!;
+    const base = a * size;
+    for (let b = 0; b < size; b++) out[base + b] = row[b]!;
+  }
+  return out;
 }
 
 /** The k nearest other jobs of each job, by the sum of both travel directions. */

@@ -20,7 +20,15 @@ export interface SearchResult {
 const BLINK = 0.01;
 
 /** Search parameters (temperatures relative to the mean arc cost of the first plan). */
-export const searchTuning = { startTemperature: 1, endTemperature: 0.01, blink: BLINK, localSearch: 0 };
+export const searchTuning = {
+  startTemperature: 1,
+  endTemperature: 0.01,
+  blink: BLINK,
+  /** Local search on the constructed plan (cheap, and a much better start for short budgets). */
+  constructionLocalSearch: 1,
+  /** Local search on every new best plan (off: on Solomon, more iterations served better). */
+  localSearch: 0,
+};
 
 export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: number): SearchResult {
   const seed = options.seed ?? 1;
@@ -52,7 +60,7 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
   const tEnd = searchTuning.endTemperature * meanArc;
 
   const ls = new LocalSearch(cp);
-  if (searchTuning.localSearch > 0) ls.run(plan, rng);
+  if (searchTuning.constructionLocalSearch > 0) ls.run(plan, rng);
   current = plan.totalCost();
   best = current;
   bestSeqs = plan.snapshot();

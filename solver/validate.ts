@@ -7,16 +7,36 @@ import { ProblemSchema, type Problem } from './problem.ts';
 import { ProblemError, type ProblemIssue } from './errors.ts';
 
 export function validateProblem(input: unknown): Problem {
-  const parsed = ProblemSchema.safeParse(input);
-  if (!parsed.success) {
-    throw new ProblemError(
-      parsed.error.issues.map((issue) => ({
-        path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
-        message: issue.message,
-      })),
-    );
+  // The matrices are checked by a plain loop: schema-parsing millions of numbers takes
+  // seconds and copies them; everything else goes through the schema.
+  const matrixIssues: ProblemIssue[] = [];
+  let durations: number[][] = [];
+  let distances: number[][] | undefined;
+  let shell: unknown = input;
+  if (isRecord(input) && isRecord(input.matrices)) {
+    const m = input.matrices;
+    durations = checkMatrix(m.durations, ['matrices', 'durations'], matrixIssues) ?? [];
+    if (m.distances !== undefined)
+      distances = checkMatrix(m.distances, ['matrices', 'distances'], matrixIssues);
+    shell = {
+      ...input,
+      matrices: { durations: [], ...(m.distances !== undefined ? { distances: [] } : {}) },
+    };
   }
-  const problem = parsed.data;
+  const parsed = ProblemSchema.safeParse(shell);
+  if (!parsed.success || matrixIssues.length > 0) {
+    const issues = parsed.success
+      ? []
+      : parsed.error.issues.map((issue) => ({
+          path: issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p)),
+          message: issue.message,
+        }));
+    throw new ProblemError([...matrixIssues, ...issues]);
+  }
+  const problem: Problem = {
+    ...parsed.data,
+    matrices: distances !== undefined ? { durations, distances } : { durations },
+  };
   const issues = crossReferenceIssues(problem);
   if (issues.length > 0) throw new ProblemError(issues);
   return problem;
@@ -90,6 +110,38 @@ function crossReferenceIssues(problem: Problem): ProblemIssue[] {
     }
   });
   return issues;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** An array of rows of finite, non-negative numbers (squareness is checked later). */
+function checkMatrix(
+  value: unknown,
+  path: (string | number)[],
+  issues: ProblemIssue[],
+): number[][] | undefined {
+  if (!Array.isArray(value)) {
+    issues.push({ path, message: 'expected an array of rows (numbers[][])' });
+    return undefined;
+  }
+  const before = issues.length;
+  for (let r = 0; r < value.length && issues.length - before < 20; r++) {
+    const row: unknown = value[r];
+    if (!Array.isArray(row)) {
+      issues.push({ path: [...path, r], message: 'expected a row of numbers' });
+      continue;
+    }
+    for (let c = 0; c < row.length; c++) {
+      const v: unknown = row[c];
+      if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+        issues.push({ path: [...path, r, c], message: 'expected a finite, non-negative number' });
+        break;
+      }
+    }
+  }
+  return issues.length === before ? (value as number[][]) : undefined;
 }
 
 function checkSquare(

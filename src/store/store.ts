@@ -66,6 +66,8 @@ export interface Store {
   close(): Promise<void>;
 }
 
+const MIGRATION_ATTEMPTS = 5;
+
 export async function openStore(target: string, options: OpenStoreOptions = {}): Promise<Store> {
   const location = parseStoreLocation(target);
   const env = options.env ?? process.env;
@@ -81,13 +83,21 @@ export async function openStore(target: string, options: OpenStoreOptions = {}):
         provider: new StoreMigrations(location.dialect),
         ...(migrationTableSchema !== undefined && { migrationTableSchema }),
       });
-      const { error, results } = await migrator.migrateToLatest();
-      if (error !== undefined) {
-        throw new StoreError('MIGRATION_FAILED', `migrating the ${location.dialect} store failed`, {
-          cause: error,
-        });
+      // SQLite has no migration lock across processes: two processes opening a new file at
+      // once can both start the same migration, and the loser fails ("table already exists").
+      // Its rolled-back attempt is harmless; a retry then finds the winner's migrations applied.
+      for (let attempt = 1; ; attempt++) {
+        const { error, results } = await migrator.migrateToLatest();
+        if (error === undefined) {
+          return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+        }
+        if (attempt >= MIGRATION_ATTEMPTS) {
+          throw new StoreError('MIGRATION_FAILED', `migrating the ${location.dialect} store failed`, {
+            cause: error,
+          });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 50));
       }
-      return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     };
     await migrate();
     await checkDataKey(db, cipher, keys);

@@ -1,16 +1,12 @@
-import { Worker } from 'node:worker_threads';
 import { expect, it } from 'vitest';
 import { openStore, type Store } from '../../src/store/store.ts';
 import { describeEachDialect, type DialectHarness, type FreshStore } from './dialects.ts';
 import { manualClock } from './fixtures.ts';
+import { collect, tsWorker } from './ts-worker.ts';
 
 const CONTENDERS = 4;
 const ROUNDS = ['2026-11-24T02:00:00.000Z', '2026-11-24T03:00:00.000Z', '2026-11-24T04:00:00.000Z'];
 const TTL = 30 * 60_000; // each round starts after the previous winner's lease expired
-
-// Workers load TypeScript through tsx, as bin/fieldplan.js does.
-const CONTENDER_BOOTSTRAP = `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})
-  .then(({ register }) => { register(); return import(${JSON.stringify(new URL('./lock-contender.ts', import.meta.url).href)}); })`;
 
 interface RoundResult {
   round: number;
@@ -46,30 +42,18 @@ async function contendInWorkers(fresh: FreshStore): Promise<RoundResult[]> {
   const barrier = new SharedArrayBuffer(8);
   const flags = new Int32Array(barrier);
   const results: RoundResult[] = [];
-  const workers = Array.from(
-    { length: CONTENDERS },
-    (_, i) =>
-      new Worker(CONTENDER_BOOTSTRAP, {
-        eval: true,
-        workerData: {
-          target: fresh.target,
-          keyHex: fresh.options.dataKeys?.current.bytes.toString('hex'),
-          holder: `server-${i}`,
-          lockName: 'plan:store-seattle',
-          ttlMs: TTL,
-          roundTimes: ROUNDS,
-          barrier,
-        },
-      }),
+  const workers = Array.from({ length: CONTENDERS }, (_, i) =>
+    tsWorker(new URL('./lock-contender.ts', import.meta.url), {
+      target: fresh.target,
+      keyHex: fresh.options.dataKeys?.current.bytes.toString('hex'),
+      holder: `server-${i}`,
+      lockName: 'plan:store-seattle',
+      ttlMs: TTL,
+      roundTimes: ROUNDS,
+      barrier,
+    }),
   );
-  const finished = workers.map(
-    (w) =>
-      new Promise<void>((resolve, reject) => {
-        w.on('message', (m: RoundResult) => results.push(m));
-        w.on('error', reject);
-        w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`contender exited with ${code}`))));
-      }),
-  );
+  const finished = workers.map((w) => collect<RoundResult>(w).then((messages) => results.push(...messages)));
   for (let round = 0; round < ROUNDS.length; round++) {
     const deadline = Date.now() + 30_000;
     while (Atomics.load(flags, 1) < CONTENDERS * (round + 1)) {

@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { generateDataKey } from '../../src/privacy/data-key.ts';
 import { openStore } from '../../src/store/store.ts';
 import { parseStoreLocation, resolveStoreTarget } from '../../src/store/store-location.ts';
 import { describeEachDialect } from './dialects.ts';
 import { record } from './fixtures.ts';
+import { collect, tsWorker } from './ts-worker.ts';
 
 describeEachDialect('migrations', (harness) => {
   it('run on open, once: reopening and migrating again change nothing and keep the data', async () => {
@@ -23,6 +28,28 @@ describeEachDialect('migrations', (harness) => {
     await a?.jobs.upsertMany([record('job-a')]);
     expect((await b?.jobs.get('job-a'))?.serviceJobId).toBe('job-a');
   });
+});
+
+it('lets several processes open a new SQLite file at the same moment', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'fieldplan-open-race-'));
+  try {
+    const barrier = new SharedArrayBuffer(8);
+    const flags = new Int32Array(barrier);
+    const data = {
+      target: join(dir, 'fieldplan.db'),
+      keyHex: generateDataKey().bytes.toString('hex'),
+      barrier,
+    };
+    const openers = Array.from({ length: 4 }, () =>
+      collect<string>(tsWorker(new URL('./store-opener.ts', import.meta.url), data)),
+    );
+    while (Atomics.load(flags, 1) < 4) await new Promise((r) => setTimeout(r, 5));
+    Atomics.store(flags, 0, 1);
+    Atomics.notify(flags, 0);
+    expect((await Promise.all(openers)).flat()).toEqual(['opened', 'opened', 'opened', 'opened']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 it('picks the dialect from the target', async () => {

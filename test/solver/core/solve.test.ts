@@ -185,6 +185,17 @@ describe('validation', () => {
     );
   });
 
+  it('rejects matrix entries that are not finite non-negative numbers', () => {
+    const p = tiny();
+    p.matrices.durations[2]![1] = -5;
+    (p.matrices.durations[1] as unknown[])[0] = 'x';
+    const paths = issuesOf(p).map((i) => i.path.join('.'));
+    expect(paths).toEqual(expect.arrayContaining(['matrices.durations.2.1', 'matrices.durations.1.0']));
+    expect(issuesOf({ ...tiny(), matrices: { durations: 'none' } }).map((i) => i.path.join('.'))).toContain(
+      'matrices.durations',
+    );
+  });
+
   it('rejects unknown ids in pins, allowedJobs and durationByTechnician', () => {
     const p = tiny();
     p.jobs[0]!.pin = { technician: 'nobody' };
