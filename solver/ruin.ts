@@ -16,6 +16,8 @@ export interface RuinParameters {
   splitRate: number;
   /** Probability used to grow the kept part of a split string. */
   splitDepth: number;
+  /** Probability of emptying a whole route as well (strings alone rarely empty a long route). */
+  routeRemoval: number;
 }
 
 export const DEFAULT_RUIN: RuinParameters = {
@@ -23,6 +25,7 @@ export const DEFAULT_RUIN: RuinParameters = {
   maxStringLength: 10,
   splitRate: 0.5,
   splitDepth: 0.01,
+  routeRemoval: 0.05,
 };
 
 /** Removes strings; returns the removed jobs and records touched routes in `touched`. */
@@ -41,6 +44,22 @@ export function ruin(plan: RouteSet, rng: Random, params: RuinParameters, touche
   const lsMax = Math.min(params.maxStringLength, avgLen);
   const ksMax = (4 * params.averageRemoved) / (1 + lsMax) - 1;
   const strings = Math.floor(rng.next() * ksMax) + 1;
+
+  if (used > 1 && rng.next() < params.routeRemoval) {
+    // Empty a random used route, so that plans with one route fewer can be reached.
+    let pick = rng.int(used);
+    for (let r = 0; r < cp.nTechs; r++) {
+      if (plan.seqs[r]!.length === 0 || pick-- > 0) continue;
+      touched.add(r);
+      for (const j of plan.seqs[r]!.slice()) {
+        if (cp.pinPos[j]! >= 0) continue;
+        removed.push(j);
+        plan.removeQuiet(j);
+      }
+      plan.refresh(r);
+      break;
+    }
+  }
 
   // Seed: a random assigned job.
   let seed = rng.int(cp.nJobs);

@@ -1,8 +1,12 @@
 import { Command } from 'commander';
 import { registerConfigCommand } from './config.ts';
 import { registerSandboxCommand } from './sandbox.ts';
-import { registerSolveCommand } from './solve.ts';
+import { registerPlanCommand } from './plan.ts';
+import { registerSyncCommand } from './sync.ts';
 import { registerPurgeCommand } from './purge.ts';
+import { registerReportCommand } from './report.ts';
+import { registerStartCommand } from './start.ts';
+import { registerSolveCommand } from './solve.ts';
 import { registerReencryptCommand } from './reencrypt.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
@@ -14,8 +18,12 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerConfigCommand(program);
   registerSandboxCommand(program);
-  registerSolveCommand(program);
+  registerPlanCommand(program);
+  registerSyncCommand(program);
   registerPurgeCommand(program);
+  registerReportCommand(program);
+  registerStartCommand(program);
+  registerSolveCommand(program);
   registerReencryptCommand(program);
   return program;
 }

@@ -9,14 +9,18 @@ export function registerPurgeCommand(program: Command): void {
       .description('Delete personal data of jobs completed or cancelled more than the retention period ago'),
   )
     .option('--retention-days <days>', 'days after completion or cancellation', '30')
-    .action(async (options: StoreCommandOptions & { retentionDays: string }) => {
+    .option('--now <iso>', 'purge as of this instant (default: now)')
+    .action(async (options: StoreCommandOptions & { retentionDays: string; now?: string }) => {
+      const now = options.now !== undefined ? new Date(options.now) : undefined;
+      if (now !== undefined && Number.isNaN(now.getTime()))
+        command.error('--now must be an ISO-8601 instant');
       const retentionDays = Number(options.retentionDays);
       if (!Number.isInteger(retentionDays) || retentionDays < 0) {
         command.error('--retention-days must be a whole number of days, 0 or more');
       }
       const store = await openStoreForCommand(command, options, { retentionDays });
       try {
-        const counts = await store.purgeExpiredPersonalData(undefined, 'cli');
+        const counts = await store.purgeExpiredPersonalData(now, 'cli');
         console.log(
           `purged personal data of ${counts.jobs} jobs closed before ${counts.closedBefore} ` +
             `(${counts.appointments} appointment times, ${counts.journalEntries} write-back request bodies)`,

@@ -2,7 +2,11 @@ import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { startSandbox } from '../sandbox/index.ts';
-import type { RateLimitMode, SandboxOptions, SeededCrew } from '../sandbox/index.ts';
+import { extname } from 'node:path';
+import { stringify } from 'yaml';
+import { validatePlanningConfig } from '../config/index.ts';
+import { seededPlanningConfig } from '../sandbox/crews-config.ts';
+import type { RateLimitMode, SandboxOptions } from '../sandbox/index.ts';
 
 /** `fieldplan sandbox`: serve the local Services sandbox, or write its seeded crews to a file. */
 
@@ -33,11 +37,6 @@ interface SandboxCliOptions {
   rateLimits: RateLimitMode;
   faults?: string;
   writeCrews?: string;
-}
-
-/** The crews file the planner reads: the seeded technicians, their stores and time zones. */
-export function crewsFile(crews: readonly SeededCrew[]): unknown {
-  return { crews };
 }
 
 export function registerSandboxCommand(program: Command): void {
@@ -71,10 +70,15 @@ export function registerSandboxCommand(program: Command): void {
       };
       const sandbox = await startSandbox(options);
       if (opts.writeCrews) {
-        const crews = sandbox.seededCrews();
+        const config = seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores());
         await sandbox.close();
-        await writeFile(opts.writeCrews, `${JSON.stringify(crewsFile(crews), null, 2)}\n`);
-        console.log(`Wrote ${crews.length} technicians to ${opts.writeCrews}`);
+        // Refuse to write a file the planner would reject.
+        validatePlanningConfig(config, opts.writeCrews);
+        const yaml = ['.yaml', '.yml'].includes(extname(opts.writeCrews).toLowerCase());
+        await writeFile(opts.writeCrews, yaml ? stringify(config) : `${JSON.stringify(config, null, 2)}\n`);
+        console.log(
+          `Wrote ${config.technicians.length} technicians and ${config.stores.length} stores to ${opts.writeCrews}`,
+        );
         return;
       }
       console.log(`Services sandbox listening at ${sandbox.url}`);

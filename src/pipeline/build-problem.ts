@@ -115,6 +115,8 @@ export function buildProblem(
       windows: windows.map((w) => ({ start: sec(w.start), end: sec(w.end) })),
       skills: [...j.skills],
       priority: j.priority,
+      // A buyer holds this appointment: drop it only when no feasible plan can keep it.
+      ...(j.activeAppointment !== undefined ? { mandatory: true } : {}),
     };
     const byRoute: Record<string, number> = {};
     for (const r of technicians) {

@@ -52,7 +52,16 @@ export interface NormaliseResult {
   outOfScope: number;
 }
 
-export function normaliseJobs(raws: readonly unknown[], setup: PlanningSetup, now: number): NormaliseResult {
+/**
+ * `refused`: appointment times Amazon refused for a job before (`${jobId}|${startMs}`); they
+ * are no longer offered to the solver, so a rerun does not ask for them again.
+ */
+export function normaliseJobs(
+  raws: readonly unknown[],
+  setup: PlanningSetup,
+  now: number,
+  refused: ReadonlySet<string> = new Set(),
+): NormaliseResult {
   const stores = new Map(setup.stores.map((s) => [s.storeId, s]));
   const knownSkills = new Set<string>([
     ...setup.rules.skillCatalog,
@@ -159,7 +168,9 @@ export function normaliseJobs(raws: readonly unknown[], setup: PlanningSetup, no
     const durationMinutes = serviceMinutes(job, setup, appointment);
     const duration = durationMinutes * MINUTE;
     const earliest = now + setup.rules.minLeadMinutes * MINUTE;
-    const candidates = candidateWindows(job, store, setup, duration, earliest);
+    const candidates = candidateWindows(job, store, setup, duration, earliest).filter(
+      (w) => !refused.has(`${id}|${w.appointment?.start ?? w.start}`),
+    );
 
     let windows: CandidateWindow[];
     let rescheduleWindows: CandidateWindow[] = [];
@@ -274,8 +285,8 @@ export function serviceMinutes(
 
 /**
  * Start windows from the buyer's preferred times, or from the store's slot grid on every planned
- * day. `arrival-window`: service starts inside the window and the window is the appointment;
- * `service-interval`: the visit fits inside the window and the appointment is the visit itself.
+ * day; service starts inside the window. `arrival-window`: the window is the appointment;
+ * `service-interval`: the appointment is the visit itself, starting on the appointment grid.
  * Clipped to the earliest allowed start and snapped to the planning grid.
  */
 function candidateWindows(
@@ -296,29 +307,35 @@ function candidateWindows(
         })
       : store.slots;
   const out: CandidateWindow[] = [];
+  const grid = setup.rules.appointmentGridMinutes * MINUTE;
   for (const w of offered) {
-    const latest = arrival ? w.end : Math.max(w.start, w.end - duration);
-    const start = Math.ceil(Math.max(w.start, earliest, setup.horizon.start) / g) * g;
-    const end = Math.floor(Math.min(latest, setup.horizon.end) / g) * g;
-    if (end < start) continue;
-    out.push({
-      start,
-      end,
-      appointment: arrival ? { start: w.start, minutes: Math.round((w.end - w.start) / MINUTE) } : undefined,
-    });
+    // A preferred time is when the buyer expects the technician: service starts inside it.
+    const latest = w.end;
+    const from = Math.max(w.start, earliest, setup.horizon.start);
+    const to = Math.min(latest, setup.horizon.end);
+    if (arrival) {
+      const start = Math.ceil(from / g) * g;
+      const end = Math.floor(to / g) * g;
+      if (end >= start)
+        out.push({
+          start,
+          end,
+          appointment: { start: w.start, minutes: Math.round((w.end - w.start) / MINUTE) },
+        });
+    } else {
+      // The visit is the appointment, so service starts on the appointment grid.
+      for (let t = Math.ceil(from / grid) * grid; t <= to; t += grid)
+        out.push({ start: t, end: t, appointment: undefined });
+    }
   }
-  return arrival ? out.sort((x, y) => x.start - y.start) : mergeWindows(out);
+  return arrival ? out.sort((x, y) => x.start - y.start) : dedupe(out);
 }
 
-function mergeWindows(windows: CandidateWindow[]): CandidateWindow[] {
-  const sorted = [...windows].sort((a, b) => a.start - b.start);
-  const out: CandidateWindow[] = [];
-  for (const w of sorted) {
-    const last = out[out.length - 1];
-    if (last !== undefined && w.start <= last.end) last.end = Math.max(last.end, w.end);
-    else out.push({ ...w });
-  }
-  return out;
+function dedupe(windows: CandidateWindow[]): CandidateWindow[] {
+  const seen = new Set<number>();
+  return windows
+    .sort((a, b) => a.start - b.start)
+    .filter((w) => !seen.has(w.start) && seen.add(w.start) !== undefined);
 }
 
 export function priorityOf(job: ServiceJob, setup: PlanningSetup, now: number): number {
@@ -326,7 +343,8 @@ export function priorityOf(job: ServiceJob, setup: PlanningSetup, now: number): 
   let priority = p.base;
   if (job.buyer?.isPrimeMember === true) priority += p.prime;
   if (job.createTime !== undefined) {
-    const ageDays = Math.max(0, (now - Date.parse(job.createTime)) / DAY);
+    // Whole days, so the priority (and the plan) does not drift between runs minutes apart.
+    const ageDays = Math.max(0, Math.floor((now - Date.parse(job.createTime)) / DAY));
     priority += Math.min(ageDays, p.maxAgeDays) * p.perDayWaiting;
   }
   const promised = (job.associatedItems ?? []).some((item) => {

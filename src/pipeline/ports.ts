@@ -69,8 +69,12 @@ export interface ServicesPort {
   ): Promise<{ reservationId: string | undefined }>;
   updateReservation(marketplaceId: string, reservationId: string, block: CapacityBlock): Promise<void>;
   cancelReservation(marketplaceId: string, reservationId: string): Promise<void>;
-  /** Lowest RESERVED capacity over the interval (a capacity read), for checking an in-doubt create. */
-  reservedCapacity(marketplaceId: string, resourceId: string, interval: Interval): Promise<number>;
+  /** RESERVED capacity over the interval as Amazon reports it (a capacity read): breaks, travel, leave. */
+  reservedSlots(
+    marketplaceId: string,
+    resourceId: string,
+    interval: Interval,
+  ): Promise<{ start: number; end: number; capacity: number }[]>;
 }
 
 export type JournalState = 'intended' | 'sent' | 'succeeded' | 'failed' | 'unknown';
@@ -139,9 +143,15 @@ export interface PipelineStorePort {
   latestPlan(days: string[], storeIds: string[]): Promise<StoredPlan | undefined>;
   /** Confirmed capacity writes for these resources, oldest first (for the ledger). */
   ledgerEvents(storeIds: string[]): Promise<LedgerEvent[]>;
+  /** Appointment times Amazon refused for a job (add or reschedule answered 4xx), as `${jobId}|${startMs}`. */
+  refusedAppointmentTimes(storeIds: string[]): Promise<Set<string>>;
   purge(now: Date): Promise<{ jobs: number }>;
   audit(action: string, details: Record<string, unknown>): Promise<void>;
-  acquireLock(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  acquireLock(
+    name: string,
+    holder: string,
+    ttlMs: number,
+  ): Promise<{ acquired: true } | { acquired: false; heldBy: string }>;
   releaseLock(name: string, holder: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -3,13 +3,17 @@
  * created in the lookback period; later runs read only what changed since the stored
  * watermark (lastUpdatedAfter), which also brings cancellations and completions.
  */
+import type { PlanningIssue } from './issues.ts';
 import type { JobQuery, PipelineStorePort, ServicesPort } from './ports.ts';
+import { parseServiceJob } from './service-job.ts';
 
 export interface PullResult {
   pages: number;
   jobs: number;
   mode: 'full' | 'incremental';
   since: string;
+  /** Jobs whose payload cannot be stored or planned, and payloads with fields unknown to the model. */
+  issues: PlanningIssue[];
 }
 
 /** Changes written just before the watermark was read must not be missed: read a little further back. */
@@ -34,13 +38,36 @@ export async function pullJobs(
   };
   let pages = 0;
   let jobs = 0;
+  const issues: PlanningIssue[] = [];
   for await (const page of services.listServiceJobs(query)) {
     pages += 1;
     jobs += page.jobs.length;
-    if (page.jobs.length > 0) await store.saveJobs(page.jobs);
+    const valid: unknown[] = [];
+    for (const raw of page.jobs) {
+      const parsed = parseServiceJob(raw);
+      if (!parsed.ok) {
+        issues.push({
+          serviceJobId: parsed.serviceJobId,
+          code: 'INVALID_PAYLOAD',
+          level: 'error',
+          detail: `Services payload cannot be planned: ${parsed.problems.join('; ')}`,
+        });
+        continue;
+      }
+      if (parsed.unknownFields.length > 0) {
+        issues.push({
+          serviceJobId: parsed.job.serviceJobId,
+          code: 'UNKNOWN_FIELDS',
+          level: 'warning',
+          detail: `ignored fields not in the Services model: ${parsed.unknownFields.join(', ')}`,
+        });
+      }
+      valid.push(raw);
+    }
+    if (valid.length > 0) await store.saveJobs(valid);
     onPage?.({ pages, jobs, total: page.totalResultSize });
   }
   const mark = new Date(input.now).toISOString();
   for (const id of input.storeIds) await store.setWatermark(id, input.marketplaceId, mark);
-  return { pages, jobs, mode: incremental ? 'incremental' : 'full', since };
+  return { pages, jobs, mode: incremental ? 'incremental' : 'full', since, issues };
 }

@@ -67,10 +67,12 @@ async function check(
     case 'createReservation': {
       const block = body.block as CapacityBlock | undefined;
       if (block === undefined) return undefined;
-      const reserved = await services.reservedCapacity(marketplaceId, block.resourceId, {
+      const slots = await services.reservedSlots(marketplaceId, block.resourceId, {
         start: block.start,
         end: block.end,
       });
+      const over = slots.filter((x) => x.start < block.end && x.end > block.start);
+      const reserved = over.length > 0 ? Math.min(...over.map((x) => x.capacity)) : 0;
       const others = known.filter(
         (r) => r.resourceId === block.resourceId && r.start <= block.start && r.end >= block.end,
       ).length;

@@ -3,6 +3,7 @@
  * worker) → plan → diff → journaled write-back → report. Every input and output (Services,
  * store, geography, clock, progress) is passed in.
  */
+import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { PlanningConfig } from '../config/index.ts';
 import { buildReport, type PlanReport } from '../report/plan-report.ts';
@@ -24,6 +25,7 @@ import { setupFromConfig } from './setup-from-config.ts';
 import type { PlanningSetup } from './setup.ts';
 import { solveInWorker } from './solve.ts';
 import { keepHeldBreaks } from './stabilise.ts';
+import { dropBreaksHeldElsewhere } from './held-breaks.ts';
 import { writeBack, type WriteBackResult } from './write-back.ts';
 
 export interface RunOptions {
@@ -81,6 +83,36 @@ export class RunError extends Error {
 }
 
 const MAX_RECONCILE_ROUNDS = 3;
+const LOCK_TTL_MS = 2 * 3_600_000;
+
+/**
+ * One planning run per set of stores at a time. A lock left by a run on this machine whose
+ * process is gone (killed, crashed) is taken over, so a rerun can resume at once.
+ */
+async function takeLock(store: PipelineStorePort, name: string, holder: string): Promise<void> {
+  const first = await store.acquireLock(name, holder, LOCK_TTL_MS);
+  if (first.acquired) return;
+  const match = /^[^:]*:(\d+)@(.*)$/.exec(first.heldBy);
+  const pid = match ? Number(match[1]) : undefined;
+  if (match !== null && pid !== undefined && match[2] === hostname() && !processAlive(pid)) {
+    await store.releaseLock(name, first.heldBy);
+    const second = await store.acquireLock(name, holder, LOCK_TTL_MS);
+    if (second.acquired) return;
+  }
+  throw new RunError(
+    'LOCKED',
+    `another planning run (${first.heldBy}) holds the lock for these stores; try again when it ends`,
+  );
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
 
 export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<RunResult> {
   const progress = deps.progress ?? silentProgress;
@@ -110,14 +142,9 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
   if (setup.technicians.length === 0)
     throw new RunError('NO_TECHNICIANS', 'the crews config has no technician for these stores');
 
-  const holder = `${deps.actor ?? 'plan'}:${process.pid}`;
+  const holder = `${deps.actor ?? 'plan'}:${process.pid}@${hostname()}`;
   const lockName = `plan:${storeIds.join(',')}`;
-  if (!(await deps.store.acquireLock(lockName, holder, 2 * 3_600_000))) {
-    throw new RunError(
-      'LOCKED',
-      `another planning run holds the lock for stores ${storeIds.join(', ')}; try again when it ends`,
-    );
-  }
+  await takeLock(deps.store, lockName, holder);
   try {
     await timed('purge', async () => {
       const step = progress.start('purge', 'Retention purge');
@@ -125,6 +152,7 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
       step.done(`personal data removed from ${purged.jobs} closed jobs`);
     });
 
+    const pullIssues: PlanningIssue[] = [];
     if (options.skipPull !== true) {
       await timed('pull', async () => {
         const step = progress.start('pull', 'Pulling service jobs');
@@ -134,13 +162,15 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
           { storeIds, marketplaceId: options.marketplaceId, now, lookbackDays: setup.rules.pullLookbackDays },
           (p) => step.update(p.pages, undefined, `${p.jobs} jobs`),
         );
+        pullIssues.push(...r.issues);
         step.done(`${r.jobs} jobs in ${r.pages} pages (${r.mode})`);
       });
     }
 
     const raws = await deps.store.plannableJobs(storeIds, setup.horizon);
-    const normalised = await timed('normalise', async () => normaliseJobs(raws, setup, now));
-    const issues: PlanningIssue[] = [...normalised.issues];
+    const refused = await deps.store.refusedAppointmentTimes(storeIds);
+    const normalised = await timed('normalise', async () => normaliseJobs(raws, setup, now, refused));
+    const issues: PlanningIssue[] = [...pullIssues, ...normalised.issues];
     progress.note(
       `${normalised.jobs.length} plannable jobs, ${issues.filter((i) => i.level === 'error').length} not plannable, ${normalised.outOfScope} outside the horizon or closed`,
     );
@@ -186,6 +216,11 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     plan = withCurrentAppointments(plan, byId);
     let ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
     plan = keepHeldBreaks(plan, ledger.reservations, setup);
+    if (resume === undefined && setup.rules.resources === 'per-technician') {
+      plan = await timed('capacity-read', () =>
+        dropBreaksHeldElsewhere(plan, deps.services, ledger.reservations),
+      );
+    }
     if (resume === undefined) await deps.store.savePlan(planId, plan, { seed: options.seed ?? 1 });
 
     let writeResult: WriteBackResult | undefined;

@@ -132,10 +132,16 @@ export function parseServiceJob(raw: unknown): ServiceJobParse {
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
       const path = issue.path.length > 0 ? issue.path.join('.') : '(job)';
-      if (issue.code === 'invalid_value')
-        return `${path}: unknown value (expected one of ${issue.values.join(', ')})`;
+      // Looked up in the payload only to tell a missing field from a wrong one; never printed.
+      const missing = valueAt(raw, issue.path) === undefined;
+      if (issue.code === 'invalid_value') {
+        const expected = `one of ${issue.values.join(', ')}`;
+        return missing
+          ? `${path}: missing (expected ${expected})`
+          : `${path}: unknown value (expected ${expected})`;
+      }
       if (issue.code === 'invalid_type') {
-        return issue.input === undefined
+        return missing
           ? `${path}: missing (expected ${issue.expected})`
           : `${path}: expected ${issue.expected}`;
       }
@@ -147,4 +153,13 @@ export function parseServiceJob(raw: unknown): ServiceJobParse {
     (k) => !KNOWN_SERVICE_JOB_FIELDS.has(k),
   );
   return { ok: true, job: result.data, unknownFields };
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let v = value;
+  for (const key of path) {
+    if (typeof v !== 'object' || v === null) return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
 }

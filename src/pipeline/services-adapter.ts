@@ -189,8 +189,8 @@ export function servicesPort(client: ServicesClient): ServicesPort {
         client.cancelReservation({ reservationId, marketplaceIds: [marketplaceId] }),
       );
     },
-    async reservedCapacity(marketplaceId: string, resourceId: string, interval: Interval) {
-      let lowest = Number.POSITIVE_INFINITY;
+    async reservedSlots(marketplaceId: string, resourceId: string, interval: Interval) {
+      const out: { start: number; end: number; capacity: number }[] = [];
       const pages = client.rangeSlotCapacityPages({
         resourceId,
         marketplaceIds: [marketplaceId],
@@ -206,15 +206,16 @@ export function servicesPort(client: ServicesClient): ServicesPort {
         if (next.done === true) break;
         for (const c of (obj(next.value).capacities as unknown[] | undefined) ?? []) {
           for (const slot of (obj(c).slots as unknown[] | undefined) ?? []) {
-            const s = obj(slot);
-            const from = Date.parse(String(s.startDateTime));
-            const to = Date.parse(String(s.endDateTime));
-            if (from < interval.end && to > interval.start)
-              lowest = Math.min(lowest, Number(s.capacity ?? 0));
+            const x = obj(slot);
+            out.push({
+              start: Date.parse(String(x.startDateTime)),
+              end: Date.parse(String(x.endDateTime)),
+              capacity: Number(x.capacity ?? 0),
+            });
           }
         }
       }
-      return Number.isFinite(lowest) ? lowest : 0;
+      return out;
     },
   };
 }

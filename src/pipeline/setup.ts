@@ -97,6 +97,8 @@ export interface PlanningRules {
   keepAssignments: boolean;
   /** All planned times are multiples of this (travel rounded up), so appointments land on a grid. */
   timeGranularityMinutes: number;
+  /** `service-interval` appointments start on this grid (Amazon offers slots on the hour). */
+  appointmentGridMinutes: number;
   /** Skills the seller knows of beyond those the technicians have. */
   skillCatalog: string[];
   /** Lookback for the first (full) pull, in days. */
@@ -131,6 +133,7 @@ export const PIPELINE_DEFAULTS = {
   rescheduleReasonCode: 'R1',
   keepAssignments: true,
   timeGranularityMinutes: 5,
+  appointmentGridMinutes: 60,
   skillCatalog: [] as string[],
   pullLookbackDays: 60,
 };

@@ -1,8 +1,7 @@
 /**
  * Write-back: make the calls the diff asked for, each recorded in the journal before it is
  * sent and marked with its result after. Calls run concurrently; the Services client paces
- * them at each operation's rate limit. Schedules and cancellations go first (they free or
- * define capacity), then appointments, assignments and new or moved reservations.
+ * them at each operation's rate limit.
  */
 import { formatWireTime } from '../schedule/index.ts';
 import { callsOf, type AppointmentWrite, type WriteOperation } from './operations.ts';
@@ -50,9 +49,15 @@ export async function writeBack(
     done += n;
     ctx.onProgress?.({ done, total, calls: result.calls, failed: result.failures.length });
   };
-  const first = ops.filter((op) => op.op === 'updateSchedule' || op.op === 'cancelReservation');
-  const second = ops.filter((op) => op.op !== 'updateSchedule' && op.op !== 'cancelReservation');
-  const phases: WriteOperation[][] = [first, second];
+  // Capacity first (schedules, freed reservations), then appointments that exist (their
+  // technicians may move and free others), then new appointments and reservations.
+  const phaseOf = (op: WriteOperation): number =>
+    op.op === 'updateSchedule' || op.op === 'cancelReservation'
+      ? 0
+      : op.op === 'appointment' && op.set?.kind !== 'add'
+        ? 1
+        : 2;
+  const phases: WriteOperation[][] = [0, 1, 2].map((n) => ops.filter((op) => phaseOf(op) === n));
   for (const phase of phases) {
     await pool(phase, ctx.concurrency ?? 32, async (op) => {
       await execute(op, ctx, result);

@@ -16,7 +16,7 @@ export interface ReportStop {
   end: string;
   travelMinutes: number;
   waitMinutes: number;
-  /** Minutes between the planned start and the latest start its window allows. */
+  /** Minutes between the planned arrival and the latest start its window allows. */
   slackMinutes: number | undefined;
 }
 
@@ -43,7 +43,7 @@ export interface ReportKpis {
   serviceHours: number;
   utilisationPct: number;
   overtimeHours: number;
-  /** Visits starting within 15 minutes of their window's end. */
+  /** Visits arriving less than 15 minutes before the latest start their window allows. */
   onTimeRisk: number;
   techniciansUsed: number;
   techniciansAvailable: number;
@@ -108,7 +108,7 @@ export function buildReport(input: ReportInput): PlanReport {
           end: iso(s.end),
           travelMinutes: minutes(s.travel),
           waitMinutes: minutes(s.waiting),
-          slackMinutes: latest !== undefined ? minutes(latest - s.start) : undefined,
+          slackMinutes: latest !== undefined ? minutes(latest - s.arrival) : undefined,
         };
       }),
       breaks: r.breaks.map((b) => ({ start: iso(b.start), end: iso(b.end) })),
@@ -208,7 +208,7 @@ export function reportMarkdown(report: PlanReport): string {
     `| service | ${k.serviceHours} h |`,
     `| utilisation | ${k.utilisationPct} % |`,
     `| overtime | ${k.overtimeHours} h |`,
-    `| on-time risk (slack < 15 min) | ${k.onTimeRisk} |`,
+    `| on-time risk (arrival < 15 min before latest start) | ${k.onTimeRisk} |`,
     `| technicians used | ${k.techniciansUsed} of ${k.techniciansAvailable} |`,
     '',
     '## Write-back',

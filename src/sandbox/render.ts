@@ -2,10 +2,16 @@ import type { AppointmentRecord, JobRecord, ReservationRecord, SandboxWorld } fr
 import type { AvailabilityRule } from './schedule-rules.ts';
 import { DAYS_OF_WEEK } from './schedule-rules.ts';
 import { toIso } from './time.ts';
+import type {
+  Appointment,
+  AvailabilityRecord,
+  Reservation,
+  ServiceJob,
+} from '../spapi/generated/services.ts';
 
 /** Turns sandbox records into the wire objects of the Services model. */
 
-export function renderAppointment(world: SandboxWorld, a: AppointmentRecord): Record<string, unknown> {
+export function renderAppointment(world: SandboxWorld, a: AppointmentRecord): Appointment {
   const technicians = a.technicianIds.map((id) => {
     const crew = world.crews.find((c) => c.resourceId === id);
     return crew ? { technicianId: id, name: crew.name } : { technicianId: id };
@@ -19,7 +25,7 @@ export function renderAppointment(world: SandboxWorld, a: AppointmentRecord): Re
   };
 }
 
-export function renderJob(world: SandboxWorld, job: JobRecord): Record<string, unknown> {
+export function renderJob(world: SandboxWorld, job: JobRecord): ServiceJob {
   return {
     createTime: toIso(job.createdMs),
     serviceJobId: job.serviceJobId,
@@ -63,7 +69,7 @@ export function renderJob(world: SandboxWorld, job: JobRecord): Record<string, u
   };
 }
 
-export function renderAvailability(rule: AvailabilityRule): Record<string, unknown> {
+export function renderAvailability(rule: AvailabilityRule): AvailabilityRecord {
   return {
     startTime: toIso(rule.startMs),
     endTime: toIso(rule.endMs),
@@ -72,7 +78,11 @@ export function renderAvailability(rule: AvailabilityRule): Record<string, unkno
           recurrence: {
             endTime: toIso(rule.recurrence.endMs),
             ...(rule.recurrence.daysOfWeek.length > 0
-              ? { daysOfWeek: rule.recurrence.daysOfWeek.map((d) => DAYS_OF_WEEK[d - 1]) }
+              ? {
+                  daysOfWeek: rule.recurrence.daysOfWeek.map(
+                    (d) => DAYS_OF_WEEK[d - 1] as (typeof DAYS_OF_WEEK)[number],
+                  ),
+                }
               : {}),
             ...(rule.recurrence.daysOfMonth.length > 0
               ? { daysOfMonth: [...rule.recurrence.daysOfMonth] }
@@ -84,6 +94,6 @@ export function renderAvailability(rule: AvailabilityRule): Record<string, unkno
   };
 }
 
-export function renderReservation(r: ReservationRecord): Record<string, unknown> {
+export function renderReservation(r: ReservationRecord): Reservation {
   return { reservationId: r.reservationId, type: r.type, availability: renderAvailability(r.rule) };
 }

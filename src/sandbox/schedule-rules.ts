@@ -44,10 +44,21 @@ function zoneOf(zone: string | number): Zone | string {
   return typeof zone === 'number' ? FixedOffsetZone.instance(zone) : zone;
 }
 
-/** The span the rule speaks for: from its first start to the end of its last possible occurrence. */
+/**
+ * The span a schedule record speaks for: whole days (in the record's zone) from its start to its
+ * last possible occurrence. A record says "on these days the resource is available at these hours",
+ * so within its days it replaces what was scheduled before, hours outside its window included.
+ */
 export function envelopeOf(rule: AvailabilityRule): { start: number; end: number } {
-  const end = rule.recurrence ? Math.max(rule.endMs, rule.recurrence.endMs) : rule.endMs;
-  return { start: rule.startMs, end };
+  const zone = zoneOf(rule.zone);
+  const last = rule.recurrence ? Math.max(rule.endMs, rule.recurrence.endMs) : rule.endMs;
+  return {
+    start: DateTime.fromMillis(rule.startMs, { zone }).startOf('day').toMillis(),
+    end:
+      DateTime.fromMillis(last - 1, { zone })
+        .endOf('day')
+        .toMillis() + 1,
+  };
 }
 
 /** Occurrences of the rule that overlap [from, to). */

@@ -82,6 +82,20 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
       // Query strings are read from the raw URL (CSV arrays, repeated keys); never let the parser throw.
       querystringParser: () => ({}),
     },
+    // Requests Node's HTTP parser cannot read never reach a route; answer them in the model's shape too.
+    clientErrorHandler: (error, socket) => {
+      if (!socket.writable) return;
+      const status = (error as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+      const body = JSON.stringify({
+        errors: [
+          { code: 'InvalidInput', message: 'The request could not be read: malformed HTTP.', details: '' },
+        ],
+      });
+      socket.end(
+        `HTTP/1.1 ${status} Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+          `x-amzn-RequestId: ${randomUUID()}\r\nx-amzn-ErrorType: ValidationException\r\nConnection: close\r\n\r\n${body}`,
+      );
+    },
     frameworkErrors: (error, request, reply) => {
       const status =
         typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500
@@ -127,12 +141,14 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
   function send(
     reply: FastifyReply,
     request: FastifyRequest,
-    _e: Exchange,
+    e: Exchange,
     operation: string,
     result: OperationResult,
     plan: UsagePlan | undefined,
     extra: { outcome?: RequestOutcome; latencyMs?: number } = {},
   ): FastifyReply {
+    // Set here too: framework errors (a malformed URL) skip the onRequest hook.
+    reply.header('x-amzn-RequestId', e.requestId);
     for (const [k, v] of Object.entries(result.headers ?? {})) reply.header(k, v);
     if (plan && (result.status < 300 || result.status === 400 || result.status === 404)) {
       reply.header('x-amzn-RateLimit-Limit', plan.rate.toFixed(1));
@@ -414,6 +430,15 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
             ? 'InvalidInput'
             : 'InternalFailure';
     if (status >= 500) request.log.error({ code: error.code }, 'unexpected sandbox error');
+    if (request.url.startsWith('/auth/o2/token')) {
+      record(request, { operation: 'lwaToken', status: 400, outcome: 'client-error' });
+      return reply
+        .code(400)
+        .header('content-type', 'application/json;charset=UTF-8')
+        .send(
+          JSON.stringify({ error_description: 'The request could not be read.', error: 'invalid_request' }),
+        );
+    }
     const bare = request.url.includes('/fulfillment');
     return send(
       reply,

@@ -1,11 +1,12 @@
 import { renderAvailability, renderJob } from './render.ts';
 import type { AppointmentStatus, ReservationType, SandboxWorld } from './state.ts';
 import { toIso } from './time.ts';
+import type { AvailabilityRecord, ServiceJob } from '../spapi/generated/services.ts';
 
 /** A read-only copy of the sandbox's state for tests: what Amazon would hold after the writes. */
 export interface SandboxSnapshot {
   /** The seller's jobs as getServiceJobByServiceJobId would return them. */
-  readonly jobs: readonly Record<string, unknown>[];
+  readonly jobs: readonly ServiceJob[];
   readonly appointments: readonly {
     readonly serviceJobId: string;
     readonly appointmentId: string;
@@ -30,7 +31,7 @@ export interface SandboxSnapshot {
     readonly reservationId: string;
     readonly resourceId: string;
     readonly type: ReservationType;
-    readonly availability: Record<string, unknown>;
+    readonly availability: AvailabilityRecord;
     readonly origin: 'seed' | 'api';
   }[];
   readonly fulfillment: readonly {

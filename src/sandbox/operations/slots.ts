@@ -43,7 +43,8 @@ function report(
   query: SlotQuery,
   window: { start: number; end: number },
 ): OperationResult {
-  const slots = listSlots(ctx.world, query, Math.max(window.start, ctx.nowMs), window.end);
+  // Only slots that start in the future can be booked.
+  const slots = listSlots(ctx.world, query, Math.max(window.start, ctx.nowMs + 1), window.end);
   return {
     status: 200,
     body: {

@@ -1,0 +1,334 @@
+/**
+ * `fieldplan plan`: the nightly planning run from the command line, plus what the sync, purge,
+ * report and start commands share: endpoint and credentials, crews config, store, progress.
+ */
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { ConfigError, loadPlanningConfig, type PlanningConfig } from '../config/index.ts';
+import {
+  CachingGeocoder,
+  PostalCodeGeocoder,
+  postalCodeCacheKey,
+  travelMatrixProvider,
+} from '../geo/index.ts';
+import { DEFAULT_MARKETPLACE_ID, SANDBOX_CREDENTIALS } from '../sandbox/index.ts';
+import {
+  AuthError,
+  createServicesClient,
+  type RateLimitPlan,
+  type ServicesClientOptions,
+} from '../spapi/index.ts';
+import { openStore } from '../store/index.ts';
+import { resolveStoreTarget } from '../store/store-location.ts';
+import type { WriteOperation } from '../pipeline/operations.ts';
+import { RunError, runPlanning, type RunOptions, type RunResult } from '../pipeline/run.ts';
+import { servicesPort } from '../pipeline/services-adapter.ts';
+import { storePort } from '../pipeline/store-adapter.ts';
+import type { PipelineStorePort, ServicesPort } from '../pipeline/ports.ts';
+import { reportMarkdown } from '../report/plan-report.ts';
+import { dispatcherCopy } from '../report/dispatcher-copy.ts';
+import { terminalProgress } from './progress-display.ts';
+
+/** Exit codes: 0 planned and written (or nothing to do), 2 partial write-back, 1 error. */
+export const EXIT = { ok: 0, error: 1, partial: 2 } as const;
+
+const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** Crews of the local sandbox's default seeded seller (seed 1), used when no config is given for a local sandbox. */
+export const SANDBOX_SELLER_CONFIG = join(PROJECT_ROOT, 'config/sandbox-seller.yaml');
+
+export interface ConnectionOptions {
+  endpoint: string;
+  marketplace: string;
+  rateLimits?: RateLimitPlan | undefined;
+  credentials?: string | undefined;
+}
+
+export function isLocalUrl(endpoint: string): boolean {
+  try {
+    const url = new URL(endpoint);
+    return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname);
+  } catch {
+    return false;
+  }
+}
+
+/** The Services client for an endpoint. A local sandbox without configured credentials uses the sandbox's own. */
+export function connect(opts: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): ServicesPort {
+  const e = opts.endpoint;
+  const base: ServicesClientOptions = {
+    // Job pages are validated job by job in the pipeline, so one bad job never hides a page.
+    validateResponses: false,
+    ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
+    ...(opts.credentials !== undefined ? { configFile: opts.credentials } : {}),
+    env,
+  };
+  let options: ServicesClientOptions;
+  if (e === 'na' || e === 'eu' || e === 'fe') options = { ...base, region: e };
+  else if (e === 'amazon-sandbox') options = { ...base, region: 'na', sandbox: true };
+  else if (/^https?:\/\//.test(e)) {
+    options = { ...base, baseUrl: e };
+    const configured =
+      env['LWA_CLIENT_ID'] || env['LWA_REFRESH_TOKEN'] || env['SPAPI_CONFIG_FILE'] || opts.credentials;
+    if (isLocalUrl(e) && !configured) {
+      options.credentials = { ...SANDBOX_CREDENTIALS, tokenUrl: `${e.replace(/\/+$/, '')}/auth/o2/token` };
+    }
+  } else
+    throw new InvalidArgumentError(
+      `--endpoint must be na, eu, fe, amazon-sandbox or an http(s) URL; got ${e}`,
+    );
+  return servicesPort(createServicesClient(options));
+}
+
+export async function loadConfigFor(endpoint: string, file: string | undefined): Promise<PlanningConfig> {
+  if (file !== undefined) return loadPlanningConfig(file);
+  if (/^https?:\/\//.test(endpoint) && isLocalUrl(endpoint) && existsSync(SANDBOX_SELLER_CONFIG)) {
+    return loadPlanningConfig(SANDBOX_SELLER_CONFIG);
+  }
+  throw new ConfigError('CONFIG_UNREADABLE', '(none)', [
+    { path: '', message: 'no crews config: pass --config <file> (YAML or JSON, see config/example.yaml)' },
+  ]);
+}
+
+export function defaultDatabase(env: NodeJS.ProcessEnv = process.env): string {
+  return resolveStoreTarget(undefined, env);
+}
+
+export async function openPipelineStore(db: string): Promise<PipelineStorePort> {
+  return storePort(await openStore(db), { actor: 'cli' });
+}
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${name} must be a whole number of at least 1.`);
+    return n;
+  };
+}
+function positiveNumber(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number.`);
+    return n;
+  };
+}
+function isoDate(v: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
+    throw new InvalidArgumentError('expected a date YYYY-MM-DD.');
+  }
+  return v;
+}
+function rateLimitPlan(v: string): RateLimitPlan {
+  if (v !== 'amazon' && v !== 'amazon-sandbox' && v !== 'off')
+    throw new InvalidArgumentError('expected amazon, amazon-sandbox or off.');
+  return v;
+}
+
+export interface PlanCliOptions {
+  date: string;
+  days: number;
+  store?: string[];
+  endpoint: string;
+  marketplace: string;
+  config?: string;
+  db?: string;
+  out?: string;
+  seconds?: number;
+  iterations?: number;
+  seed: number;
+  apply?: boolean;
+  dryRun?: boolean;
+  osrm?: string;
+  rateLimits?: RateLimitPlan;
+  credentials?: string;
+  dispatcherCopy?: boolean;
+  quiet?: boolean;
+}
+
+export function addConnectionOptions(cmd: Command): Command {
+  return cmd
+    .option('--endpoint <where>', 'na | eu | fe | amazon-sandbox | a URL (e.g. the local sandbox)', 'na')
+    .option('--marketplace <id>', 'marketplace id', DEFAULT_MARKETPLACE_ID)
+    .option(
+      '--credentials <file>',
+      'LWA credentials file (JSON/YAML); or LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN',
+    )
+    .addOption(
+      new Option('--rate-limits <plan>', 'amazon | amazon-sandbox | off (default: by endpoint)').argParser(
+        rateLimitPlan,
+      ),
+    )
+    .option(
+      '--db <target>',
+      'SQLite file or postgres:// URL (default: DATABASE_URL or .fieldplan/fieldplan.db)',
+    );
+}
+
+export function registerPlanCommand(program: Command): void {
+  const cmd = program
+    .command('plan')
+    .description(
+      'Plan the day(s) for the stores and write appointments, technicians, schedules and reservations back to Amazon.',
+    )
+    .requiredOption('--date <YYYY-MM-DD>', 'first day to plan (local date of the stores)', isoDate)
+    .option('--days <n>', 'number of days', positiveInt('--days'), 1)
+    .option('--store <id...>', 'store ids (default: every store in the config)')
+    .option('--config <file>', 'crews and planning config (YAML or JSON)')
+    .option('--out <dir>', 'directory for report.json and report.md', 'out')
+    .option(
+      '--seconds <n>',
+      'solver time budget in seconds (default: from the config)',
+      positiveNumber('--seconds'),
+    )
+    .option('--iterations <n>', 'solver iteration budget (reproducible plans)', positiveInt('--iterations'))
+    .option('--seed <n>', 'solver seed', positiveInt('--seed'), 1)
+    .option('--osrm <url>', 'OSRM server for travel times (default: great-circle distance)')
+    .option('--dry-run', 'print the write-back without making it (default)')
+    .option('--apply', 'make the write-back')
+    .option(
+      '--dispatcher-copy',
+      "also write dispatcher-copy.md with buyers' names, phones and addresses (personal data)",
+    )
+    .option('--quiet', 'no progress display');
+  addConnectionOptions(cmd);
+  cmd.action(async (opts: PlanCliOptions) => {
+    process.exitCode = await planCommand(opts);
+  });
+}
+
+/** Runs the plan command; returns the exit code. Errors are printed with what to fix, never a stack. */
+export async function planCommand(
+  opts: PlanCliOptions,
+  env: NodeJS.ProcessEnv = process.env,
+  preloaded?: PlanningConfig,
+): Promise<number> {
+  if (opts.apply && opts.dryRun) {
+    console.error('error: choose one of --dry-run and --apply');
+    return EXIT.error;
+  }
+  let store: PipelineStorePort | undefined;
+  try {
+    const config = preloaded ?? (await loadConfigFor(opts.endpoint, opts.config));
+    const services = connect(
+      {
+        endpoint: opts.endpoint,
+        marketplace: opts.marketplace,
+        rateLimits: opts.rateLimits,
+        credentials: opts.credentials,
+      },
+      env,
+    );
+    store = await openPipelineStore(opts.db ?? defaultDatabase(env));
+    const runOptions: RunOptions = {
+      date: opts.date,
+      days: opts.days,
+      storeIds: opts.store,
+      marketplaceId: opts.marketplace,
+      apply: opts.apply === true,
+      solverSeconds: opts.seconds,
+      solverIterations: opts.iterations,
+      seed: opts.seed,
+    };
+    const result = await runPlanning(runOptions, {
+      config,
+      services,
+      store,
+      geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
+      travel: travelMatrixProvider(config.planning.travel, { osrmUrl: opts.osrm }),
+      clock: () => new Date(),
+      progress: terminalProgress({ quiet: opts.quiet === true }),
+      actor: 'cli',
+    });
+    await writeReports(result, opts.out ?? 'out', opts.dispatcherCopy === true);
+    printSummary(result, opts.out ?? 'out');
+    return result.outcome === 'partial' ? EXIT.partial : EXIT.ok;
+  } catch (err) {
+    console.error(`error: ${describeError(err)}`);
+    return EXIT.error;
+  } finally {
+    await store?.close();
+  }
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  if (err instanceof AuthError) return `${err.message}`;
+  if (err instanceof RunError) return `${err.code}: ${err.message}`;
+  if (err instanceof InvalidArgumentError) return err.message;
+  return (err as Error).message ?? String(err);
+}
+
+export async function writeReports(
+  result: RunResult,
+  out: string,
+  withDispatcherCopy: boolean,
+): Promise<void> {
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'report.json'), `${JSON.stringify(result.report, null, 2)}\n`);
+  await writeFile(join(out, 'report.md'), reportMarkdown(result.report));
+  if (withDispatcherCopy)
+    await writeFile(join(out, 'dispatcher-copy.md'), dispatcherCopy(result.plan, result.jobs), {
+      mode: 0o600,
+    });
+}
+
+export function describeOperation(op: WriteOperation): string {
+  switch (op.op) {
+    case 'appointment': {
+      const parts = [
+        op.set?.kind === 'add'
+          ? 'add appointment'
+          : op.set?.kind === 'reschedule'
+            ? 'reschedule appointment'
+            : undefined,
+        op.assign ? `assign ${op.assign.join('+')}` : undefined,
+      ].filter(Boolean);
+      return `${op.serviceJobId}: ${parts.join(', then ')} at ${new Date(op.time.start).toISOString()} (${op.time.minutes} min)`;
+    }
+    case 'updateSchedule':
+      return `${op.resourceId}: update schedule (${op.records.length} records)`;
+    case 'createReservation':
+      return `${op.block.resourceId}: create ${op.block.type} ${new Date(op.block.start).toISOString()}–${new Date(op.block.end).toISOString()}`;
+    case 'updateReservation':
+      return `${op.block.resourceId}: move ${op.block.type} ${op.reservationId} to ${new Date(op.block.start).toISOString()}`;
+    case 'cancelReservation':
+      return `${op.previous.resourceId}: cancel ${op.previous.type} ${op.reservationId}`;
+  }
+}
+
+export function printSummary(result: RunResult, out: string): void {
+  const k = result.report.kpis;
+  const wb = result.report.writeBack;
+  console.log('');
+  console.log(
+    `Plan ${result.planId}${result.resumed ? ' (resumed)' : ''}: ${k.jobsPlanned} of ${k.jobsInScope} jobs planned (${k.demandCoveredPct} %), ${k.techniciansUsed} technicians, travel ${k.travelHours} h, utilisation ${k.utilisationPct} %, on-time risk ${k.onTimeRisk}`,
+  );
+  const planned =
+    Object.entries(wb.planned)
+      .map(([op, n]) => `${op} ${n}`)
+      .join(', ') || 'none';
+  if (result.report.mode === 'dry-run') {
+    console.log(`Dry run: the write-back would make ${planned}.`);
+    for (const op of result.operations.slice(0, 50)) console.log(`  ${describeOperation(op)}`);
+    if (result.operations.length > 50)
+      console.log(`  … and ${result.operations.length - 50} more (see ${join(out, 'report.json')})`);
+    console.log('Run again with --apply to make these calls.');
+  } else {
+    console.log(
+      `Write-back: ${wb.callsMade} calls (${planned}); ${wb.failures.length} failed, ${wb.inDoubt} in doubt.`,
+    );
+    for (const f of wb.failures.slice(0, 20))
+      console.log(`  ${f.serviceJobId ?? '-'} ${f.operation}: ${f.code}`);
+  }
+  const notPlanned = result.report.unassigned.filter((u) => u.level === 'error');
+  if (notPlanned.length > 0) {
+    console.log(`Not planned: ${notPlanned.length} jobs`);
+    for (const u of notPlanned.slice(0, 20))
+      console.log(`  ${u.serviceJobId ?? '(no id)'} ${u.code}: ${u.reason}`);
+  }
+  console.log(`Report: ${join(out, 'report.md')}, ${join(out, 'report.json')}`);
+}

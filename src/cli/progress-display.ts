@@ -1,0 +1,60 @@
+/** Progress on the terminal: a bar per long step on a TTY, plain timestamped lines otherwise (logs, CI). */
+import cliProgress from 'cli-progress';
+import type { ProgressSink, StepName } from '../pipeline/progress.ts';
+
+export function terminalProgress(
+  options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {},
+): ProgressSink {
+  const stream = options.stream ?? process.stderr;
+  if (options.quiet === true) return { start: () => ({ update: () => {}, done: () => {} }), note: () => {} };
+  const tty = stream.isTTY === true;
+  const line = (text: string): void => {
+    stream.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
+  };
+  return {
+    note: (message) => line(message),
+    start(step: StepName, label: string) {
+      if (tty) {
+        const bar = new cliProgress.SingleBar(
+          {
+            format: `${label.padEnd(16)} [{bar}] {value}/{total} {detail}`,
+            stream,
+            hideCursor: true,
+            clearOnComplete: true,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        let started = false;
+        return {
+          update(value, total, detail = '') {
+            if (!started) {
+              bar.start(total ?? Math.max(1, value), value, { detail });
+              started = true;
+            } else {
+              if (total !== undefined) bar.setTotal(total);
+              else if (value > bar.getTotal()) bar.setTotal(value);
+              bar.update(value, { detail });
+            }
+          },
+          done(summary) {
+            if (started) bar.stop();
+            line(`${label}: ${summary}`);
+          },
+        };
+      }
+      // Plain lines: at most one every two seconds per step.
+      let last = 0;
+      return {
+        update(value, total, detail = '') {
+          const now = Date.now();
+          if (now - last < 2000) return;
+          last = now;
+          line(`${label}: ${value}${total !== undefined ? `/${total}` : ''} ${detail}`.trimEnd());
+        },
+        done(summary) {
+          line(`${label}: ${summary}`);
+        },
+      };
+    },
+  };
+}

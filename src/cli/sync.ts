@@ -1,0 +1,66 @@
+/** `fieldplan sync`: pull the stores' service jobs into the store (no planning, no writes to Amazon). */
+import type { Command } from 'commander';
+import { pullJobs } from '../pipeline/pull.ts';
+import {
+  addConnectionOptions,
+  connect,
+  defaultDatabase,
+  describeError,
+  EXIT,
+  loadConfigFor,
+  openPipelineStore,
+} from './plan.ts';
+import type { PipelineStorePort } from '../pipeline/ports.ts';
+import type { RateLimitPlan } from '../spapi/index.ts';
+
+interface SyncOptions {
+  store?: string[];
+  config?: string;
+  endpoint: string;
+  marketplace: string;
+  credentials?: string;
+  rateLimits?: RateLimitPlan;
+  db?: string;
+  lookbackDays: number;
+}
+
+export function registerSyncCommand(program: Command): void {
+  const cmd = program
+    .command('sync')
+    .description('Pull service jobs from the Services API into the store (incremental after the first run).')
+    .option('--store <id...>', 'store ids (default: every store in the config)')
+    .option('--config <file>', 'crews and planning config (for the store ids)')
+    .option('--lookback-days <n>', 'first pull: jobs created in the last n days', (v) => Number(v), 60);
+  addConnectionOptions(cmd);
+  cmd.action(async (opts: SyncOptions) => {
+    let store: PipelineStorePort | undefined;
+    try {
+      const storeIds =
+        opts.store ?? (await loadConfigFor(opts.endpoint, opts.config)).stores.map((s) => s.storeId);
+      const services = connect({
+        endpoint: opts.endpoint,
+        marketplace: opts.marketplace,
+        rateLimits: opts.rateLimits,
+        credentials: opts.credentials,
+      });
+      store = await openPipelineStore(opts.db ?? defaultDatabase());
+      const r = await pullJobs(services, store, {
+        storeIds,
+        marketplaceId: opts.marketplace,
+        now: Date.now(),
+        lookbackDays: opts.lookbackDays,
+      });
+      console.log(
+        `Pulled ${r.jobs} jobs in ${r.pages} pages (${r.mode}, since ${r.since}); ${r.issues.length} payload issues`,
+      );
+      for (const i of r.issues.slice(0, 20))
+        console.log(`  ${i.serviceJobId ?? '(no id)'} ${i.code}: ${i.detail}`);
+      process.exitCode = EXIT.ok;
+    } catch (err) {
+      console.error(`error: ${describeError(err)}`);
+      process.exitCode = EXIT.error;
+    } finally {
+      await store?.close();
+    }
+  });
+}
