@@ -1,4 +1,5 @@
 /** Benchmark output: machine description, aligned text tables, JSON and Markdown files. */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { dirname } from 'node:path';
@@ -10,6 +11,8 @@ export interface Machine {
   node: string;
   platform: string;
   date: string;
+  /** The project commit measured (with "+dirty" when the worktree had changes). */
+  commit: string;
 }
 
 export function describeMachine(): Machine {
@@ -21,7 +24,24 @@ export function describeMachine(): Machine {
     node: process.version,
     platform: `${platform()} ${release()}`,
     date: new Date().toISOString(),
+    commit: projectCommit(),
   };
+}
+
+function projectCommit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    const dirty = execFileSync(
+      'git',
+      ['status', '--porcelain', '--untracked-files=no', '--', '.', ':!bench/results'],
+      {
+        encoding: 'utf8',
+      },
+    ).trim();
+    return dirty ? `${head}+dirty` : head;
+  } catch {
+    return 'unknown';
+  }
 }
 
 export type Cell = string | number;
@@ -47,7 +67,7 @@ export function markdownTable(header: string[], rows: Cell[][]): string {
 }
 
 export function machineMarkdown(machine: Machine): string {
-  return `Machine: ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, ${machine.platform}; run ${machine.date}.`;
+  return `Machine: ${machine.cpu} (${machine.cores} cores, ${machine.memoryGiB} GiB), Node ${machine.node}, ${machine.platform}; commit ${machine.commit}; run ${machine.date}.`;
 }
 
 export function writeResults(jsonPath: string, json: unknown, markdown: string): void {
