@@ -66,7 +66,8 @@ export async function startCommand(opts: { out: string; seconds: number }): Prom
     ...DEMO_SELLER,
     port: 0,
     startDate: date,
-    rateLimits: 'amazon-sandbox',
+    // The client paces every operation at Amazon's sandbox plan; the embedded server need not throttle too.
+    rateLimits: 'off',
     logger: false,
   });
   const dir = await mkdtemp(join(tmpdir(), 'fieldplan-demo-'));
