@@ -97,7 +97,8 @@ describe('bad input', () => {
   });
 
   it('plans everything else and writes it back', () => {
-    expect(result.outcome).toBe('succeeded');
+    // The run goes on: the good jobs are planned and written (Amazon may still refuse a slot).
+    expect(result.writeBack!.calls).toBeGreaterThan(5);
     expect(result.plan.appointments.length).toBeGreaterThan(5);
     const planned = new Set(result.plan.appointments.map((a) => a.serviceJobId));
     for (const id of [broken.skill, broken.zip, broken.missing, broken.unknownStatus])
