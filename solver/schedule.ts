@@ -250,27 +250,42 @@ function run(
     prevLoc = loc;
   }
 
-  // Breaks still pending are taken after the last visit, before the way back.
-  while (nb < b1) {
-    const bs = cp.breakStart[nb]!;
-    const s = Math.max(tFree, bs);
-    if (s > cp.breakEnd[nb]!) return Infinity;
-    idle += s - tFree;
-    if (cp.breakEnd[nb]! - s + idle < slackMin) slackMin = cp.breakEnd[nb]! - s + idle;
-    if (detail) detail.breaks.push({ index: nb, start: s, end: s + cp.breakDur[nb]!, afterVisits: len });
-    tFree = s + cp.breakDur[nb]!;
-    nb++;
-  }
-  let end = tFree;
+  // Breaks still pending after the last visit: the first `split` are taken before the way back,
+  // the rest on arrival at the end. Taking one on arrival never ends later, but a tight window
+  // may need it before leaving, so every split is tried (few breaks) and the earliest end wins;
+  // ties keep breaks before the way back.
   const endLoc = cp.techEnd[t]!;
+  let backT = 0;
   if (endLoc >= 0) {
     const arc = prevLoc * L + endLoc;
-    const T = cp.dur[arc]! * inv;
+    backT = cp.dur[arc]! * inv;
     travelCost += cp.dist[arc]! * cDist + cp.dur[arc]! * cDur;
-    travelTime += T;
+    travelTime += backT;
     travelDist += cp.dist[arc]!;
-    end += T;
   }
+  const pending = b1 - nb;
+  let split = -1;
+  let bestEnd = Infinity;
+  for (let m = pending; m >= 0; m--) {
+    const e = tailEnd(cp, nb, pending, m, tFree, backT);
+    if (e < bestEnd) {
+      bestEnd = e;
+      split = m;
+    }
+  }
+  if (split < 0) return Infinity;
+  let time = tFree;
+  for (let k = 0; k < pending; k++) {
+    if (k === split) time += backT;
+    const b = nb + k;
+    const s = Math.max(time, cp.breakStart[b]!);
+    idle += s - time;
+    if (cp.breakEnd[b]! - s + idle < slackMin) slackMin = cp.breakEnd[b]! - s + idle;
+    if (detail) detail.breaks.push({ index: b, start: s, end: s + cp.breakDur[b]!, afterVisits: len });
+    time = s + cp.breakDur[b]!;
+  }
+  if (split === pending) time += backT;
+  const end = time;
   lastEnd = end;
   lastDelay = Math.max(0, Math.min(idle, slackMin));
   if (end > cp.latestEnd[t]! + 1e-9) return Infinity;
@@ -297,4 +312,28 @@ function run(
     detail.latenessCost = latenessCost;
   }
   return travelCost + workCost + fixed + overtimeCost + latenessCost;
+}
+
+/**
+ * End of the route's tail (from `from`, the last service end) when the first `split` of the
+ * `count` pending breaks starting at `b0` are taken before travelling `backT` to the end and the
+ * rest after it; Infinity when a break would start after its window.
+ */
+function tailEnd(
+  cp: CompiledProblem,
+  b0: number,
+  count: number,
+  split: number,
+  from: number,
+  backT: number,
+): number {
+  let time = from;
+  for (let k = 0; k < count; k++) {
+    if (k === split) time += backT;
+    const b = b0 + k;
+    const s = Math.max(time, cp.breakStart[b]!);
+    if (s > cp.breakEnd[b]!) return Infinity;
+    time = s + cp.breakDur[b]!;
+  }
+  return split === count ? time + backT : time;
 }

@@ -61,17 +61,24 @@ export function violations(problem: Problem, solution: Solution): string[] {
       loc = job.location;
       free = visit.end;
     });
+    // Breaks after the last visit may sit before or after the way back: the travel must fit
+    // in the part of [last service end, route end] they leave free.
     const last = route.breaks.filter((b) => b.afterVisits === route.visits.length);
-    for (const b of last) {
-      if (b.start < free - EPS) out.push('final break overlaps');
-      free = b.end;
+    let onBreak = 0;
+    let breakFree = free;
+    for (const b of [...last].sort((x, y) => x.start - y.start)) {
+      if (b.start < breakFree - EPS) out.push('final break overlaps');
+      if (b.end > route.end + EPS) out.push('final break after the route end');
+      onBreak += b.end - b.start;
+      breakFree = b.end;
     }
     const endLoc = tech.end === undefined ? tech.start : tech.end;
+    let back = 0;
     if (endLoc !== null) {
-      travelSum += travel(loc, endLoc);
-      free += travel(loc, endLoc);
+      back = travel(loc, endLoc);
+      travelSum += back;
     }
-    if (route.end < free - EPS) out.push(`${tech.id}: ends too early`);
+    if (route.end - free - onBreak < back - EPS) out.push(`${tech.id}: ends too early`);
     if (route.end > tech.shift.end + (tech.overtime ?? 0) + EPS) out.push(`${tech.id}: ends after the shift`);
     if (tech.maxWorkTime !== undefined && route.end - route.start > tech.maxWorkTime + EPS)
       out.push(`${tech.id}: works too long`);
