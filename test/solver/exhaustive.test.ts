@@ -78,7 +78,7 @@ describe('solver against exhaustive search', () => {
         expect(report.totals.travelCost).toBeCloseTo(optimum.travel, 6);
       }),
       // FC_SEED replays or varies the generated problems (fast-check picks a seed otherwise).
-      { numRuns: 25, ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
+      { numRuns: 25 },
     );
   });
 });
