@@ -30,6 +30,8 @@ export class ServicesCallError extends Error {
     readonly status: number | undefined,
     readonly code: string,
     message: string,
+    /** Amazon's `x-amzn-RequestId`, when the call got an answer. */
+    readonly requestId?: string,
   ) {
     super(message);
   }

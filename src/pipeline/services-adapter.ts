@@ -40,7 +40,7 @@ async function mapped<T>(operation: string, fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof ServicesCallError) throw err;
     if (err instanceof ServicesApiError)
-      throw new ServicesCallError(operation, err.status, err.code, err.message);
+      throw new ServicesCallError(operation, err.status, err.code, err.message, err.requestId);
     if (err instanceof AuthError)
       throw new ServicesCallError(operation, 401, `AUTH_${err.code}`, err.message);
     if (err instanceof NetworkError) {

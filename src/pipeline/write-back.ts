@@ -262,7 +262,11 @@ async function step(
         operation: s.operation,
         serviceJobId: s.serviceJobId,
         code,
-        message: known ? err.message : String((err as Error).message ?? err),
+        // Amazon's error text can echo what was sent (appointment times), so the record that
+        // reaches reports keeps only the status, code and request id.
+        message: known
+          ? `HTTP ${err.status} ${err.code}${err.requestId ? ` (request ${err.requestId})` : ''}`
+          : `unexpected ${err instanceof Error ? err.name : 'error'}`,
       });
     }
     return undefined;
