@@ -24,7 +24,7 @@ import {
 } from '../src/geo/index.ts';
 import { callsOf } from '../src/pipeline/operations.ts';
 import { runPlanning } from '../src/pipeline/run.ts';
-import { sandboxPlanningConfig } from '../src/pipeline/sandbox-config.ts';
+import { seededPlanningConfig } from '../src/sandbox/crews-config.ts';
 import { servicesPort } from '../src/pipeline/services-adapter.ts';
 import { storePort } from '../src/pipeline/store-adapter.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
@@ -90,7 +90,7 @@ const client = createServicesClient({
 const dir = mkdtempSync(join(tmpdir(), 'fieldplan-bench-'));
 const store = storePort(await openStore(join(dir, 'bench.db')), { actor: 'bench' });
 const config = validatePlanningConfig(
-  sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews(), { solverBudgetSeconds: n('seconds') }),
+  seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores(), { solverBudgetSeconds: n('seconds') }),
   'sandbox',
 );
 const days = n('days');

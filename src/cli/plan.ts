@@ -130,7 +130,8 @@ function rateLimitPlan(v: string): RateLimitPlan {
 
 export interface PlanCliOptions {
   date: string;
-  days: number;
+  /** Default: the config's planning.horizonDays. */
+  days?: number;
   store?: string[];
   endpoint: string;
   marketplace: string;
@@ -175,7 +176,11 @@ export function registerPlanCommand(program: Command): void {
       'Plan the day(s) for the stores and write appointments, technicians, schedules and reservations back to Amazon.',
     )
     .requiredOption('--date <YYYY-MM-DD>', 'first day to plan (local date of the stores)', isoDate)
-    .option('--days <n>', 'number of days', positiveInt('--days'), 1)
+    .option(
+      '--days <n>',
+      'number of days (default: planning.horizonDays of the config)',
+      positiveInt('--days'),
+    )
     .option('--store <id...>', 'store ids (default: every store in the config)')
     .option('--config <file>', 'crews and planning config (YAML or JSON)')
     .option('--out <dir>', 'directory for report.json and report.md', 'out')
@@ -225,7 +230,7 @@ export async function planCommand(
     store = await openPipelineStore(opts.db ?? defaultDatabase(env));
     const runOptions: RunOptions = {
       date: opts.date,
-      days: opts.days,
+      days: opts.days ?? config.planning.horizonDays,
       storeIds: opts.store,
       marketplaceId: opts.marketplace,
       apply: opts.apply === true,

@@ -1,8 +1,8 @@
 /**
  * `fieldplan start` (`npm start`): the main job end to end with no Amazon account. Starts the
- * local Services sandbox in this process with a demo seller, runs `plan --apply` for the
- * next day against it at Amazon's sandbox rate limits (5 requests/s, burst 15) with the
- * shipped crews config, prints the report summary and stops.
+ * local Services sandbox in this process with a demo seller, runs `plan --apply` for the week
+ * from the next weekday against it at Amazon's sandbox rate limits (5 requests/s, burst 15
+ * per operation) with the shipped crews config, prints the report summary and stops.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,11 +12,19 @@ import { DateTime } from 'luxon';
 import { stringify } from 'yaml';
 import { loadPlanningConfig, validatePlanningConfig, type PlanningConfig } from '../config/index.ts';
 import { startSandbox } from '../sandbox/index.ts';
-import { sandboxPlanningConfig } from '../pipeline/sandbox-config.ts';
+import { seededPlanningConfig } from '../sandbox/crews-config.ts';
 import { EXIT, planCommand, SANDBOX_SELLER_CONFIG } from './plan.ts';
 
-/** The demo seller: sized so pull → solve → write-back → report takes about two minutes on two cores. */
-export const DEMO_SELLER = { seed: 1, stores: 3, technicians: 12, jobs: 300 } as const;
+/**
+ * The demo seller. The sandbox spreads the buyers' preferred days over as many working days
+ * as the crews need to do the work (here 480 jobs, about 390 open, for 24 technicians: five),
+ * so the demo plans that whole week: the day-by-day demand then matches the crews, most jobs
+ * find a place, and the write-back (a few hundred appointments and assignments at 5 requests/s)
+ * makes pull → solve → write-back → report take about two minutes on two cores.
+ */
+export const DEMO_SELLER = { seed: 1, stores: 4, technicians: 24, jobs: 480 } as const;
+/** Planning settings of the demo seller's config: a calendar week covers its five working days. */
+export const DEMO_PLANNING = { horizonDays: 7, solverBudgetSeconds: 20 } as const;
 export const DEMO_CONFIG = SANDBOX_SELLER_CONFIG;
 
 export function registerStartCommand(program: Command): void {
@@ -41,10 +49,11 @@ export function registerStartCommand(program: Command): void {
 export async function writeDemoConfig(file: string): Promise<number> {
   const sandbox = await startSandbox({ ...DEMO_SELLER, port: 0, logger: false });
   try {
-    const config = sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews());
+    const config = seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores(), DEMO_PLANNING);
     const header = [
-      "# Crews of the local sandbox's seeded seller (seed 1: 3 stores, 12 technicians), as `fieldplan sandbox`",
-      '# and `npm start` seed it. Regenerate with `npx fieldplan start --write-config config/sandbox-seller.yaml`.',
+      `# Crews of the local sandbox's seeded seller (seed ${DEMO_SELLER.seed}: ${DEMO_SELLER.stores} stores, ${DEMO_SELLER.technicians} technicians), as \`npm start\` seeds it`,
+      '# (`fieldplan sandbox --seed 1 --stores 4 --technicians 24 --jobs 480`). Regenerate with',
+      '# `npx fieldplan start --write-config config/sandbox-seller.yaml`.',
       '',
     ].join('\n');
     await writeFile(file, header + stringify(config));
@@ -81,15 +90,18 @@ export async function startCommand(opts: { out: string; seconds: number }): Prom
       // The shipped file was made for another seed: derive the crews from the sandbox instead.
       console.log(`note: ${DEMO_CONFIG} does not match the seeded seller; using the sandbox's crews`);
       config = validatePlanningConfig(
-        sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews()),
+        seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores(), DEMO_PLANNING),
         'sandbox',
       );
     }
-    console.log(`Planning ${date} with ${DEMO_CONFIG} (write-back paced at 5 requests/s, burst 15)`);
+    const days = config.planning.horizonDays;
+    console.log(
+      `Planning ${days} days from ${date} with ${DEMO_CONFIG} (write-back paced at 5 requests/s, burst 15, per operation)`,
+    );
     const code = await planCommand(
       {
         date,
-        days: 1,
+        days,
         endpoint: sandbox.url,
         marketplace: sandbox.marketplaceId,
         config: DEMO_CONFIG,
@@ -109,8 +121,10 @@ export async function startCommand(opts: { out: string; seconds: number }): Prom
       },
       config,
     );
+    // Capacity reads are POSTs too; count only what changes Amazon's state.
+    const reads = new Set(['lwaToken', 'getRangeSlotCapacity', 'getFixedSlotCapacity']);
     const writes = sandbox.requestLog.filter(
-      (e) => e.method !== 'GET' && e.operation !== 'lwaToken' && e.outcome === 'ok',
+      (e) => e.method !== 'GET' && !reads.has(e.operation) && e.outcome === 'ok',
     ).length;
     console.log(`Sandbox saw ${sandbox.requestLog.length} requests, ${writes} successful writes.`);
     return code;

@@ -9,6 +9,7 @@ import { durationFactorFor } from './durations.ts';
 import type { Located, TravelMatrix } from './geography.ts';
 import type { PlannableJob } from './normalise.ts';
 import type { PlanningSetup, TechnicianSetup } from './setup.ts';
+import { HOLD_BREAK_PREFIX, type CapacityHold } from './holds.ts';
 
 export interface RouteInfo {
   routeId: string;
@@ -23,6 +24,7 @@ export interface BuiltProblem {
   /** Epoch ms of solver time 0. */
   origin: number;
   routes: Map<string, RouteInfo>;
+  /** Every located job, also those the options excluded from the problem. */
   jobs: Map<string, PlannableJob>;
 }
 
@@ -39,6 +41,10 @@ export interface BuildOptions {
   widen?: ReadonlySet<string> | undefined;
   /** Jobs whose soft technician preference is dropped (repair pass). */
   release?: ReadonlySet<string> | undefined;
+  /** Jobs left out of the problem (booked work no pass could serve: it holds capacity instead). */
+  exclude?: ReadonlySet<string> | undefined;
+  /** Per route: spans the technician must stay free (see holds.ts), given to the solver as fixed breaks. */
+  holds?: ReadonlyMap<string, readonly CapacityHold[]> | undefined;
 }
 
 export const routeIdOf = (technicianId: string, day: string): string => `${technicianId}@${day}`;
@@ -69,18 +75,25 @@ export function buildProblem(
         shiftStart: shift.start,
         shiftEnd: shift.end,
       });
-      const allowed = allowedJobs(t, located);
+      const allowed = allowedJobs(t, located, options.exclude);
       technicians.push({
         id: routeId,
         members: [t.technicianId],
         start: home,
         end: home,
         shift: { start: sec(shift.start), end: sec(shift.end) },
-        breaks: shift.breaks.map((b, i) => ({
-          id: `break-${i}`,
-          duration: b.duration / 1000,
-          window: { start: sec(b.window.start), end: sec(b.window.end) },
-        })),
+        breaks: [
+          ...shift.breaks.map((b, i) => ({
+            id: `break-${i}`,
+            duration: b.duration / 1000,
+            window: { start: sec(b.window.start), end: sec(b.window.end) },
+          })),
+          ...(options.holds?.get(routeId) ?? []).map((h) => ({
+            id: `${HOLD_BREAK_PREFIX}${h.serviceJobId}`,
+            duration: (h.end - h.start) / 1000,
+            window: { start: sec(h.start), end: sec(h.start) },
+          })),
+        ],
         skills: [...t.skills],
         ...(t.maxWorkTime !== undefined ? { maxWorkTime: t.maxWorkTime / 1000 } : {}),
         ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
@@ -106,7 +119,9 @@ export function buildProblem(
   for (const j of located.jobs) {
     const location = located.jobLocation.get(j.serviceJobId);
     if (location === undefined) continue;
+    // Excluded jobs stay known (the plan explains why they are out) but are not placed.
     jobMap.set(j.serviceJobId, j);
+    if (options.exclude?.has(j.serviceJobId)) continue;
     const windows = options.widen?.has(j.serviceJobId) ? [...j.windows, ...j.rescheduleWindows] : j.windows;
     const job: Job = {
       id: j.serviceJobId,
@@ -165,10 +180,15 @@ export function buildProblem(
 }
 
 /** Jobs a technician may serve: their stores' jobs, inside their territory; undefined = no restriction. */
-function allowedJobs(t: TechnicianSetup, located: Located): string[] | undefined {
+function allowedJobs(
+  t: TechnicianSetup,
+  located: Located,
+  exclude: ReadonlySet<string> | undefined,
+): string[] | undefined {
   let restricted = false;
   const out: string[] = [];
   for (const j of located.jobs) {
+    if (exclude?.has(j.serviceJobId)) continue;
     let ok = t.storeIds.includes(j.storeId);
     if (ok && t.territory !== undefined) {
       const p = located.points[located.jobLocation.get(j.serviceJobId)!]!;

@@ -5,6 +5,7 @@
  */
 import type { Solution, UnassignedReason } from '../../solver/solution.ts';
 import type { BuiltProblem, RouteInfo } from './build-problem.ts';
+import { HOLD_BREAK_PREFIX } from './holds.ts';
 import type { PlannableJob } from './normalise.ts';
 import type { Interval, PlanningSetup } from './setup.ts';
 
@@ -30,6 +31,8 @@ export interface PlannedRoute {
   back: number;
   stops: PlannedStop[];
   breaks: Interval[];
+  /** Spans kept free for booked appointments the plan does not serve (holds.ts); no reservation. */
+  holds?: (Interval & { serviceJobId: string })[];
   travel: number;
   service: number;
   waiting: number;
@@ -71,6 +74,10 @@ export interface ResourceSchedule {
 export interface UnassignedJobOut {
   serviceJobId: string;
   reason: UnassignedReason;
+  /** Why, in ids and counts (never a buyer's data or appointment time). */
+  detail?: string | undefined;
+  /** The job has a booked appointment this plan does not serve: it stays on Amazon. */
+  booked?: boolean | undefined;
 }
 
 export interface Plan {
@@ -83,6 +90,8 @@ export interface Plan {
   blocks: CapacityBlock[];
   schedules: ResourceSchedule[];
   unassigned: UnassignedJobOut[];
+  /** Digest of the inputs this plan was made from (unchanged.ts): a rerun with the same keeps it. */
+  inputSignature?: string | undefined;
 }
 
 export interface PlanInput {
@@ -113,7 +122,15 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
     const tech = problemRoutes.get(r.technician);
     let from = tech?.start ?? 0;
     const stops: PlannedStop[] = [];
-    const breaks = r.breaks.map((b) => ({ start: ms(b.start), end: ms(b.end) }));
+    // Holds keep the technician free for a booked appointment this plan does not serve: no
+    // reservation is written for them, and no travel is reserved across them either.
+    const isHold = (b: { id?: string | undefined }): boolean => b.id?.startsWith(HOLD_BREAK_PREFIX) === true;
+    const breaks = r.breaks.filter((b) => !isHold(b)).map((b) => ({ start: ms(b.start), end: ms(b.end) }));
+    const holds = r.breaks.filter(isHold).map((b) => ({
+      serviceJobId: b.id!.slice(HOLD_BREAK_PREFIX.length),
+      start: ms(b.start),
+      end: ms(b.end),
+    }));
     for (const v of r.visits) {
       const job = built.jobs.get(v.job)!;
       const to = problemJobs.get(v.job)!.location;
@@ -138,6 +155,7 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
       back: ms(r.end),
       stops,
       breaks,
+      ...(holds.length > 0 ? { holds } : {}),
       travel: r.travelDuration * 1000,
       service: r.serviceDuration * 1000,
       waiting: r.waitingDuration * 1000,
@@ -169,7 +187,7 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
       let end = stop.arrival;
       let start = end - stop.travel;
       // A break taken between the two visits never overlaps the travel block.
-      for (const b of breaks) {
+      for (const b of [...breaks, ...holds]) {
         if (b.start < end && b.end > start) {
           if (b.start >= start) end = Math.min(end, b.start);
           else start = Math.max(start, b.end);
@@ -202,7 +220,7 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
     appointments: appointments.sort((a, b) => a.serviceJobId.localeCompare(b.serviceJobId)),
     blocks: blocks.sort(compareBlocks),
     schedules: schedulesFor(setup),
-    unassigned: solution.unassigned.map((u) => ({ serviceJobId: u.job, reason: u.reason })),
+    unassigned: solution.unassigned.map((u) => explainUnassigned(u.job, u.reason, setup, built, solution)),
   };
 }
 
@@ -268,4 +286,56 @@ export function schedulesFor(setup: PlanningSetup): ResourceSchedule[] {
     if (records.length > 0) out.push({ resourceId: store.storeId, records });
   }
   return out;
+}
+
+/** The solver's reason for leaving a job out, said with the technicians and windows behind it. */
+function explainUnassigned(
+  jobId: string,
+  reason: UnassignedReason,
+  setup: PlanningSetup,
+  built: BuiltProblem,
+  solution: Solution,
+): UnassignedJobOut {
+  const job = built.jobs.get(jobId);
+  if (job === undefined) return { serviceJobId: jobId, reason };
+  const skills = job.skills.length > 0 ? job.skills.join(' + ') : 'no particular skill';
+  const qualified = setup.technicians.filter(
+    (t) => t.storeIds.includes(job.storeId) && job.skills.every((s) => t.skills.includes(s)),
+  );
+  const working = qualified.filter((t) => t.shifts.length > 0).length;
+  const windows = job.windows.length + job.rescheduleWindows.length;
+  const who = `${working} technician${working === 1 ? '' : 's'} of store ${job.storeId} with ${skills} on shift`;
+  let detail: string;
+  switch (reason) {
+    case 'NO_SKILLED_TECHNICIAN':
+      detail =
+        qualified.length === 0
+          ? `no technician of store ${job.storeId} has ${skills}`
+          : `the technicians of store ${job.storeId} with ${skills} do not work these days`;
+      break;
+    case 'NO_WINDOW_FITS':
+      detail = `${who}, but none can start it inside its ${windows} window${windows === 1 ? '' : 's'} within a shift (with the travel from home and back, and lunch)`;
+      break;
+    case 'DISPLACED':
+      detail = `${who}; it fits an empty day of theirs, but their time in its ${windows} window${windows === 1 ? '' : 's'} went to other work (booked appointments first, then priority and travel)`;
+      break;
+    case 'OUTSIDE_TERRITORY':
+      detail = `outside the territory of every technician of store ${job.storeId} with ${skills}`;
+      break;
+    case 'PIN_UNSATISFIABLE':
+      detail =
+        'its frozen appointment cannot be kept with its technicians (off shift, or clashing with other frozen work)';
+      break;
+    default:
+      detail = `no technician of store ${job.storeId} can take it (${reason})`;
+  }
+  if (job.activeAppointment === undefined) return { serviceJobId: jobId, reason, detail };
+  const held = solution.routes.find((r) => r.breaks.some((b) => b.id === `${HOLD_BREAK_PREFIX}${jobId}`));
+  const holder = held !== undefined ? built.routes.get(held.technician)?.technicianIds[0] : undefined;
+  detail +=
+    '. Its booked appointment stays on Amazon unserved: agree a new time with the buyer' +
+    (holder !== undefined
+      ? `; ${holder} is kept free then, so Amazon's capacity counts it`
+      : '; no technician could be kept free for it, so Amazon may refuse other appointments then');
+  return { serviceJobId: jobId, reason, detail, booked: true };
 }

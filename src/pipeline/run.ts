@@ -12,7 +12,9 @@ import { buildProblem, type BuiltProblem, type Placement } from './build-problem
 import { diffPlan } from './diff.ts';
 import { locate, type Geocoder, type TravelMatrixProvider } from './geography.ts';
 import type { PlanningIssue } from './issues.ts';
+import { chooseHolds, unservedBookings, type CapacityHold } from './holds.ts';
 import { placementsToKeep } from './keep.ts';
+import { appointmentsAsPlanned, inputSignature } from './unchanged.ts';
 import { foldLedger } from './ledger.ts';
 import { normaliseJobs, type PlannableJob } from './normalise.ts';
 import { callsOf, type WriteOperation } from './operations.ts';
@@ -83,6 +85,7 @@ export class RunError extends Error {
 }
 
 const MAX_RECONCILE_ROUNDS = 3;
+const MAX_HOLD_ROUNDS = 3;
 const LOCK_TTL_MS = 2 * 3_600_000;
 
 /**
@@ -181,10 +184,28 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     let planId: string;
     let plan: Plan;
     let built: BuiltProblem | undefined;
+    const byId = new Map(normalised.jobs.map((j) => [j.serviceJobId, j]));
+    const signatureOf = (planned: Plan): string =>
+      inputSignature(raws, normalised.jobs, new Set(planned.appointments.map((a) => a.serviceJobId)), {
+        config: deps.config,
+        days: setup.days,
+        refused,
+      });
+    const unchanged =
+      resume === undefined &&
+      latest?.status === 'succeeded' &&
+      latest.plan.inputSignature !== undefined &&
+      latest.plan.inputSignature === signatureOf(latest.plan) &&
+      appointmentsAsPlanned(latest.plan, byId);
     if (resume !== undefined) {
       planId = resume.planId;
       plan = resume.plan;
       progress.note(`resuming the write-back of plan ${planId}`);
+    } else if (unchanged) {
+      // Nothing changed since the last plan, and Amazon holds it: keep it rather than solve again.
+      plan = latest.plan;
+      planId = await deps.store.createPlan({ days: setup.days, storeIds });
+      progress.note(`nothing changed since plan ${latest.planId}: its routes are kept`);
     } else {
       const located = await timed('geocode', async () => {
         const step = progress.start('geocode', 'Geocoding');
@@ -200,7 +221,7 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
         return m;
       });
       const keep = placementsToKeep(latest?.plan, located.jobs);
-      const solved = await timed('solve', () => solveTwice(setup, located, matrix, keep, options, progress));
+      const solved = await timed('solve', () => solvePasses(setup, located, matrix, keep, options, progress));
       built = solved.built;
       plan = planFromSolution({
         setup,
@@ -208,11 +229,11 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
         solution: solved.solution,
         marketplaceId: options.marketplaceId,
       });
+      plan = { ...plan, inputSignature: signatureOf(plan) };
       planId = await deps.store.createPlan({ days: setup.days, storeIds });
     }
 
     // What Amazon holds now: appointments from the pull, capacity writes from the ledger.
-    const byId = new Map(normalised.jobs.map((j) => [j.serviceJobId, j]));
     plan = withCurrentAppointments(plan, byId);
     let ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
     plan = keepHeldBreaks(plan, ledger.reservations, setup);
@@ -307,15 +328,18 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
  * Pass 1 keeps what can be kept. Jobs it could not place that may move (a kept technician
  * or appointment that no longer fits) get a second, short pass with everything placed in
  * pass 1 pinned, their technician preference dropped and their other windows opened.
+ * Booked jobs still out after that keep their appointments on Amazon, which go on taking
+ * store capacity: each gets a hold (holds.ts) and the routes that must make room are
+ * planned again around it, the rest staying pinned.
  */
-async function solveTwice(
+async function solvePasses(
   setup: PlanningSetup,
   located: Parameters<typeof buildProblem>[1],
   matrix: Parameters<typeof buildProblem>[2],
   keep: Map<string, Placement>,
   options: RunOptions,
   progress: ProgressSink,
-): Promise<{ built: BuiltProblem; solution: Solution }> {
+): Promise<{ built: BuiltProblem; solution: Solution; holds: CapacityHold[] }> {
   const seconds = options.solverSeconds ?? setup.rules.solverBudgetSeconds;
   const step = progress.start('solve', 'Solving');
   const run = async (built: BuiltProblem, budgetMs: number, label: string): Promise<Solution> =>
@@ -335,11 +359,20 @@ async function solveTwice(
   const first = buildProblem(setup, located, matrix, { keep });
   if (first.problem.jobs.length === 0) {
     step.done('no jobs to place');
-    return { built: first, solution: emptySolution(first) };
+    return { built: first, solution: emptySolution(first), holds: [] };
   }
   const budget = seconds * 1000;
-  let solution = await run(first, budget * 0.8, 'pass 1');
+  let solution = await run(first, budget * 0.6, 'pass 1');
   let built = first;
+  const widen = new Set<string>();
+  const placed = (s: Solution, b: BuiltProblem) => {
+    const pinned = new Map<string, Placement>();
+    for (const r of s.routes) {
+      for (const v of r.visits)
+        pinned.set(v.job, { routeId: r.technician, start: b.origin + v.start * 1000 });
+    }
+    return pinned;
+  };
   const movable = new Set(
     solution.unassigned
       .map((u) => first.jobs.get(u.job))
@@ -349,18 +382,51 @@ async function solveTwice(
       .map((j) => j.serviceJobId),
   );
   if (movable.size > 0) {
-    const pinned = new Map<string, Placement>();
-    for (const r of solution.routes) {
-      for (const v of r.visits)
-        pinned.set(v.job, { routeId: r.technician, start: first.origin + v.start * 1000 });
+    for (const id of movable) widen.add(id);
+    built = buildProblem(setup, located, matrix, { keep: placed(solution, first), widen, release: widen });
+    solution = await run(built, Math.max(1000, budget * 0.1), 'pass 2');
+  }
+
+  // Booked work left out keeps its appointment: make room for it in its store's capacity.
+  const holds: CapacityHold[] = [];
+  const excluded = new Map<string, Solution['unassigned'][number]>();
+  for (let round = 1; round <= MAX_HOLD_ROUNDS; round++) {
+    const unserved = unservedBookings(built, solution);
+    if (unserved.length === 0) break;
+    const { holds: added, displaced } = chooseHolds(unserved, setup, built, solution, holds);
+    for (const j of unserved) {
+      const u = solution.unassigned.find((x) => x.job === j.serviceJobId);
+      if (u !== undefined) excluded.set(j.serviceJobId, u);
     }
-    built = buildProblem(setup, located, matrix, { keep: pinned, widen: movable, release: movable });
-    solution = await run(built, Math.max(1000, budget * 0.2), 'pass 2');
+    if (added.length === 0) break;
+    holds.push(...added);
+    const byRoute = new Map<string, CapacityHold[]>();
+    for (const h of holds) byRoute.set(h.routeId, [...(byRoute.get(h.routeId) ?? []), h]);
+    // Visits a hold cuts into are placed again, and may move like pass 2's; the rest stay.
+    for (const id of displaced) if (built.jobs.get(id)?.pin === undefined) widen.add(id);
+    const keepNow = placed(solution, built);
+    for (const id of displaced) keepNow.delete(id);
+    const next = buildProblem(setup, located, matrix, {
+      keep: keepNow,
+      widen,
+      release: widen,
+      exclude: new Set(excluded.keys()),
+      holds: byRoute,
+    });
+    solution = await run(
+      next,
+      Math.max(1000, budget * (round === 1 ? 0.2 : 0.1)),
+      `room for booked work ${round}`,
+    );
+    built = next;
+  }
+  if (excluded.size > 0) {
+    solution = { ...solution, unassigned: [...solution.unassigned, ...excluded.values()] };
   }
   step.done(
     `cost ${Math.round(solution.cost.total)}, ${solution.unassigned.length} unassigned, ${solution.stats.iterations} iterations`,
   );
-  return { built, solution };
+  return { built, solution, holds };
 }
 
 function emptySolution(built: BuiltProblem): Solution {

@@ -16,10 +16,13 @@ export function keepHeldBreaks(plan: Plan, held: readonly LedgerReservation[], s
       .find((t) => t.technicianId === technicianId)
       ?.shifts.find((s) => s.day === route.day);
     if (shift === undefined || route.technicianIds.length !== 1) return route;
-    const busy: Interval[] = route.stops.flatMap((s) => [
-      { start: s.arrival - s.travel, end: s.arrival },
-      { start: s.start, end: s.end },
-    ]);
+    const busy: Interval[] = [
+      ...route.stops.flatMap((s) => [
+        { start: s.arrival - s.travel, end: s.arrival },
+        { start: s.start, end: s.end },
+      ]),
+      ...(route.holds ?? []),
+    ];
     const candidates = held.filter(
       (r) =>
         r.resourceId === technicianId && r.type === 'BREAK' && r.start >= shift.start && r.end <= shift.end,

@@ -1,7 +1,16 @@
 /**
  * Write-back: make the calls the diff asked for, each recorded in the journal before it is
- * sent and marked with its result after. Calls run concurrently; the Services client paces
- * them at each operation's rate limit.
+ * sent and marked with its result after. Every Amazon operation has its own usage plan, so
+ * each gets its own lane: calls of different operations go out side by side, and the Services
+ * client paces each lane at its operation's rate. Only real dependencies wait:
+ *
+ * - a job's technicians are assigned once its appointment exists (after an add or a reschedule);
+ * - capacity changes go in three stages: schedules and cancelled reservations, then moved
+ *   appointments and reservations, then new ones; a stage waits for the writes of the ones
+ *   before it (not for their assignments). The last stage only adds to what Amazon holds, so
+ *   no order within it can overfill a slot the finished plan fits in.
+ *
+ * Assignments of appointments that are kept need no wait and go first in their lane.
  */
 import { formatWireTime } from '../schedule/index.ts';
 import { callsOf, type AppointmentWrite, type WriteOperation } from './operations.ts';
@@ -34,8 +43,27 @@ export interface WriteBackContext {
   marketplaceId: string;
   services: ServicesPort;
   journal: JournalPort;
+  /** Calls of one operation in flight or waiting for the rate limiter at once (default 16). */
   concurrency?: number;
   onProgress?: (p: WriteProgress) => void;
+}
+
+/** A bounded FIFO of tasks for one operation. */
+class Lane {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active += 1;
+    try {
+      return await task();
+    } finally {
+      this.active -= 1;
+      this.waiting.shift()?.();
+    }
+  }
 }
 
 export async function writeBack(
@@ -45,44 +73,88 @@ export async function writeBack(
   const result: WriteBackResult = { calls: 0, failures: [], inDoubt: 0 };
   const total = ops.reduce((n, op) => n + callsOf(op), 0);
   let done = 0;
-  const tick = (n: number): void => {
-    done += n;
+  const tick = (): void => {
+    done += 1;
     ctx.onProgress?.({ done, total, calls: result.calls, failed: result.failures.length });
   };
-  // Capacity first (schedules, freed reservations), then appointments that exist (their
-  // technicians may move and free others), then new appointments and reservations.
-  const phaseOf = (op: WriteOperation): number =>
-    op.op === 'updateSchedule' || op.op === 'cancelReservation'
-      ? 0
-      : op.op === 'appointment' && op.set?.kind !== 'add'
-        ? 1
-        : 2;
-  const phases: WriteOperation[][] = [0, 1, 2].map((n) => ops.filter((op) => phaseOf(op) === n));
-  for (const phase of phases) {
-    await pool(phase, ctx.concurrency ?? 32, async (op) => {
-      await execute(op, ctx, result);
-      tick(callsOf(op));
-    });
+  const lanes = new Map<string, Lane>();
+  const lane = (operation: string): Lane => {
+    let l = lanes.get(operation);
+    if (l === undefined) {
+      l = new Lane(ctx.concurrency ?? 16);
+      lanes.set(operation, l);
+    }
+    return l;
+  };
+  const call = async (s: Step): Promise<JournalRecord['result'] | undefined> => {
+    const r = await lane(s.operation).run(() => step(ctx, result, s));
+    tick();
+    return r;
+  };
+
+  /** Starts an operation; `placed` settles when what it does to capacity is done, `finished` when all of it is. */
+  const start = (op: WriteOperation): { placed: Promise<unknown>; finished: Promise<unknown> } => {
+    if (op.op !== 'appointment') {
+      const p = call(capacityStep(op, ctx));
+      return { placed: p, finished: p };
+    }
+    const placed: Promise<string | undefined> =
+      op.set === undefined
+        ? Promise.resolve(op.appointmentId)
+        : call(setStep(op, ctx)).then((ids) =>
+            typeof ids?.['appointmentId'] === 'string' ? ids['appointmentId'] : undefined,
+          );
+    const finished = placed.then((id) =>
+      op.assign !== undefined && id !== undefined ? call(assignStep(op, id, ctx)) : undefined,
+    );
+    return { placed, finished };
+  };
+
+  // Assignments of kept appointments start at once; every other operation waits for the
+  // capacity writes of the stages before it (see stageOf), never for another lane's pace.
+  const stages: WriteOperation[][] = [[], [], []];
+  const immediate: WriteOperation[] = [];
+  for (const op of ops) {
+    const n = stageOf(op);
+    if (n === undefined) immediate.push(op);
+    else stages[n]!.push(op);
   }
+  const finished: Promise<unknown>[] = immediate.map((op) => start(op).finished);
+  let before: Promise<unknown> = Promise.resolve();
+  for (const stage of stages) {
+    const gate = before;
+    const started = stage.map((op) => gate.then(() => start(op)));
+    for (const s of started) finished.push(s.then((x) => x.finished));
+    before = Promise.all(started.map((s) => s.then((x) => x.placed)));
+  }
+  await Promise.all(finished);
   return result;
 }
 
-async function pool<T>(items: readonly T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(size, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++]!;
-      await fn(item);
-    }
-  });
-  await Promise.all(workers);
+/**
+ * 0: schedules and cancelled reservations (capacity Amazon gains or gets back); 1: moved
+ * appointments and reservations; 2: new appointments and reservations; none: technicians of
+ * an appointment that stays.
+ */
+function stageOf(op: WriteOperation): number | undefined {
+  switch (op.op) {
+    case 'updateSchedule':
+    case 'cancelReservation':
+      return 0;
+    case 'updateReservation':
+      return 1;
+    case 'createReservation':
+      return 2;
+    case 'appointment':
+      return op.set === undefined ? undefined : op.set.kind === 'reschedule' ? 1 : 2;
+  }
 }
 
-async function execute(op: WriteOperation, ctx: WriteBackContext, result: WriteBackResult): Promise<void> {
+function capacityStep(op: Exclude<WriteOperation, AppointmentWrite>, ctx: WriteBackContext): Step {
   const { services, marketplaceId } = ctx;
   switch (op.op) {
     case 'updateSchedule':
-      await step(ctx, result, {
+      return {
         key: op.key,
         operation: 'updateSchedule',
         resourceId: op.resourceId,
@@ -92,23 +164,20 @@ async function execute(op: WriteOperation, ctx: WriteBackContext, result: WriteB
           const r = await services.updateSchedule(marketplaceId, op.resourceId, op.records);
           return { warningCodes: r.warnings };
         },
-      });
-      return;
+      };
     case 'createReservation':
-      await step(ctx, result, {
+      return {
         key: op.key,
         operation: 'createReservation',
         resourceId: op.block.resourceId,
         body: { block: op.block },
         personal: false,
-        send: async () => {
-          const r = await services.createReservation(marketplaceId, op.block);
-          return { reservationId: r.reservationId };
-        },
-      });
-      return;
+        send: async () => ({
+          reservationId: (await services.createReservation(marketplaceId, op.block)).reservationId,
+        }),
+      };
     case 'updateReservation':
-      await step(ctx, result, {
+      return {
         key: op.key,
         operation: 'updateReservation',
         resourceId: op.block.resourceId,
@@ -118,10 +187,9 @@ async function execute(op: WriteOperation, ctx: WriteBackContext, result: WriteB
           await services.updateReservation(marketplaceId, op.reservationId, op.block);
           return { reservationId: op.reservationId };
         },
-      });
-      return;
+      };
     case 'cancelReservation':
-      await step(ctx, result, {
+      return {
         key: op.key,
         operation: 'cancelReservation',
         resourceId: op.previous.resourceId,
@@ -136,64 +204,51 @@ async function execute(op: WriteOperation, ctx: WriteBackContext, result: WriteB
           }
           return { reservationId: op.reservationId };
         },
-      });
-      return;
-    case 'appointment':
-      await appointment(op, ctx, result);
-      return;
+      };
   }
 }
 
-async function appointment(
-  op: AppointmentWrite,
-  ctx: WriteBackContext,
-  result: WriteBackResult,
-): Promise<void> {
+/** Add the appointment, or move the current one. */
+function setStep(op: AppointmentWrite, ctx: WriteBackContext): Step {
   const { services } = ctx;
+  const set = op.set!;
   const time = { startTime: formatWireTime(op.time.start), durationInMinutes: op.time.minutes };
-  let appointmentId = op.appointmentId;
-  if (op.set !== undefined) {
-    const set = op.set;
-    const outcome = await step(ctx, result, {
-      key: `${op.key}|set`,
-      operation:
+  return {
+    key: `${op.key}|set`,
+    operation:
+      set.kind === 'add'
+        ? 'addAppointmentForServiceJobByServiceJobId'
+        : 'rescheduleAppointmentForServiceJobByServiceJobId',
+    serviceJobId: op.serviceJobId,
+    body: {
+      serviceJobId: op.serviceJobId,
+      ...time,
+      ...(set.kind === 'reschedule' ? { appointmentId: set.appointmentId } : {}),
+    },
+    personal: true,
+    send: async () => {
+      const r =
         set.kind === 'add'
-          ? 'addAppointmentForServiceJobByServiceJobId'
-          : 'rescheduleAppointmentForServiceJobByServiceJobId',
-      serviceJobId: op.serviceJobId,
-      body: {
-        serviceJobId: op.serviceJobId,
-        ...time,
-        ...(set.kind === 'reschedule' ? { appointmentId: set.appointmentId } : {}),
-      },
-      personal: true,
-      send: async () => {
-        const r =
-          set.kind === 'add'
-            ? await services.addAppointment(op.serviceJobId, time)
-            : await services.rescheduleAppointment(op.serviceJobId, set.appointmentId, time, set.reasonCode);
-        return { appointmentId: r.appointmentId, warningCodes: r.warnings };
-      },
-    });
-    const id = outcome?.appointmentId;
-    appointmentId = typeof id === 'string' ? id : undefined;
-    if (appointmentId === undefined) return;
-  }
-  if (op.assign !== undefined && appointmentId !== undefined) {
-    const resourceIds = op.assign;
-    const id = appointmentId;
-    await step(ctx, result, {
-      key: `${op.key}|assign|${id}`,
-      operation: 'assignAppointmentResources',
-      serviceJobId: op.serviceJobId,
-      body: { serviceJobId: op.serviceJobId, appointmentId: id, resourceIds },
-      personal: false,
-      send: async () => {
-        const r = await services.assignAppointmentResources(op.serviceJobId, id, resourceIds);
-        return { appointmentId: id, warningCodes: r.warnings };
-      },
-    });
-  }
+          ? await services.addAppointment(op.serviceJobId, time)
+          : await services.rescheduleAppointment(op.serviceJobId, set.appointmentId, time, set.reasonCode);
+      return { appointmentId: r.appointmentId, warningCodes: r.warnings };
+    },
+  };
+}
+
+function assignStep(op: AppointmentWrite, appointmentId: string, ctx: WriteBackContext): Step {
+  const resourceIds = op.assign!;
+  return {
+    key: `${op.key}|assign|${appointmentId}`,
+    operation: 'assignAppointmentResources',
+    serviceJobId: op.serviceJobId,
+    body: { serviceJobId: op.serviceJobId, appointmentId, resourceIds },
+    personal: false,
+    send: async () => {
+      const r = await ctx.services.assignAppointmentResources(op.serviceJobId, appointmentId, resourceIds);
+      return { appointmentId, warningCodes: r.warnings };
+    },
+  };
 }
 
 interface Step {

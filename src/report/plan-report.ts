@@ -132,9 +132,9 @@ export function buildReport(input: ReportInput): PlanReport {
   const unassigned = [
     ...plan.unassigned.map((u) => ({
       serviceJobId: u.serviceJobId,
-      code: 'UNASSIGNED',
+      code: u.booked === true ? 'BOOKED_NOT_SERVED' : 'UNASSIGNED',
       level: 'error',
-      reason: `solver: ${u.reason}`,
+      reason: u.detail !== undefined ? `${u.reason}: ${u.detail}` : `solver: ${u.reason}`,
     })),
     ...input.issues.map((i) => ({
       serviceJobId: i.serviceJobId,

@@ -1,6 +1,6 @@
 import { envelopeOf, expandRule, expandWeeklyShifts } from './schedule-rules.ts';
 import type { Interval } from './schedule-rules.ts';
-import type { SandboxWorld, SeededCrew } from './state.ts';
+import type { SandboxWorld, ScheduleRecord, SeededCrew } from './state.ts';
 import { combine, overlay, sumIntervals } from './timeline.ts';
 import type { Timeline } from './timeline.ts';
 
@@ -31,6 +31,11 @@ export interface CapacityOptions {
   readonly ignoreAppointmentId?: string;
 }
 
+/**
+ * Schedule records replace the derived schedule on the days they cover (in the record's zone).
+ * The records of one request are read together: a shift that runs past midnight is not cut
+ * off by the next day's record of the same request. Later requests override earlier ones.
+ */
 function applyScheduleRecords(
   world: SandboxWorld,
   resourceId: string,
@@ -38,13 +43,25 @@ function applyScheduleRecords(
   from: number,
   to: number,
 ): Timeline {
-  let timeline = base;
+  const batches = new Map<number, ScheduleRecord[]>();
   for (const record of world.schedules) {
     if (record.resourceId !== resourceId) continue;
-    const env = envelopeOf(record.rule);
-    if (env.end <= from || env.start >= to) continue;
-    const top = sumIntervals(expandRule(record.rule, from, to), from, to);
-    timeline = overlay(timeline, top, Math.max(env.start, from), Math.min(env.end, to));
+    batches.set(record.batch, [...(batches.get(record.batch) ?? []), record]);
+  }
+  let timeline = base;
+  for (const records of batches.values()) {
+    const envelopes = records
+      .map((r) => envelopeOf(r.rule))
+      .filter((env) => env.end > from && env.start < to);
+    if (envelopes.length === 0) continue;
+    const top = sumIntervals(
+      records.flatMap((r) => expandRule(r.rule, from, to)),
+      from,
+      to,
+    );
+    for (const env of envelopes) {
+      timeline = overlay(timeline, top, Math.max(env.start, from), Math.min(env.end, to));
+    }
   }
   return timeline;
 }

@@ -124,6 +124,8 @@ export interface ScheduleRecord {
   resourceId: string;
   rule: AvailabilityRule;
   writtenMs: number;
+  /** Records written by one updateSchedule request share a batch: together they replace the days they cover. */
+  batch: number;
 }
 
 export interface UploadDestination {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { createRandom } from '../../src/sandbox/random.ts';
-import { sandboxPlanningConfig } from '../../src/pipeline/sandbox-config.ts';
+import { seededPlanningConfig } from '../../src/sandbox/crews-config.ts';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
 import { endState, nextWorkday, tempDir } from './support/world.ts';
 
@@ -88,7 +88,7 @@ async function world(): Promise<{ sandbox: Sandbox; dir: string }> {
   const dir = tempDir('fieldplan-crash-');
   writeFileSync(
     join(dir, 'crews.yaml'),
-    stringify(sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews())),
+    stringify(seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores())),
   );
   return { sandbox, dir };
 }

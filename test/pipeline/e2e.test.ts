@@ -128,7 +128,21 @@ for (const [name, open] of backends) {
         for (const t of travel) {
           for (const s of route.stops)
             expect(overlaps(t, { start: s.start, end: s.end }), 'travel over a visit').toBe(false);
+          // Each block lies in the gap between two consecutive visits and ends on arrival at the next.
+          const next = route.stops.findIndex((s) => s.arrival === t.end);
+          expect(next, `${tech} travel block ends at an arrival`).toBeGreaterThan(0);
+          expect(t.start).toBeGreaterThanOrEqual(route.stops[next - 1]!.end);
+          for (const h of route.holds ?? [])
+            expect(overlaps(t, h), 'travel over time kept free for a booked appointment').toBe(false);
         }
+        // The schedule Amazon holds for the technician is their shift that day.
+        const records = snap.schedules
+          .filter((s) => s.resourceId === tech)
+          .map((s) => [
+            Date.parse(String(s.availability.startTime)),
+            Date.parse(String(s.availability.endTime)),
+          ]);
+        expect(records, `${tech} schedule`).toContainEqual([route.shift.start, route.shift.end]);
         for (const b of route.breaks) {
           // The break is reserved: by this run, or already by the seller's standing lunch reservation.
           const held = reservations.some(

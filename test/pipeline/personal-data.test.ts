@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { sandboxPlanningConfig } from '../../src/pipeline/sandbox-config.ts';
+import { seededPlanningConfig } from '../../src/sandbox/crews-config.ts';
 import { createServicesClient, RateLimiterRegistry } from '../../src/spapi/index.ts';
 import { openStore } from '../../src/store/index.ts';
 import { cliEnv, nextWorkday, runCli, startWorld, tempDir, type World } from './support/world.ts';
@@ -25,7 +25,7 @@ describe('personal data', () => {
     dir = tempDir('fieldplan-pii-');
     writeFileSync(
       join(dir, 'crews.yaml'),
-      stringify(sandboxPlanningConfig(world.sandbox.seededStores(), world.sandbox.seededCrews())),
+      stringify(seededPlanningConfig(world.sandbox.seededCrews(), world.sandbox.seededStores())),
     );
     const r = await runCli(
       [

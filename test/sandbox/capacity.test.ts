@@ -218,6 +218,31 @@ describe('schedules and reservations change capacity', () => {
     expect(t.sandbox.snapshot().schedules.filter((s) => s.resourceId === id)).toHaveLength(2);
   });
 
+  it('the records of one updateSchedule are read together: a shift past midnight (UTC) keeps its tail', async () => {
+    const crew = t.sandbox.seededCrews()[3];
+    const id = crew?.resourceId as string;
+    // Two evening shifts (UTC), each running into the next UTC day, written in one request.
+    const records = [
+      { startTime: '2026-03-05T17:00:00Z', endTime: '2026-03-06T02:00:00Z' },
+      { startTime: '2026-03-06T17:00:00Z', endTime: '2026-03-07T02:00:00Z' },
+    ];
+    const res = await client.call('updateSchedule', {
+      params: { resourceId: id },
+      body: { schedules: records },
+    });
+    expect(res.status).toBe(200);
+    // Nothing earlier overlaps, so no record of this request overrides another one of it.
+    expect(res.body).toEqual({});
+    const c = await range(id, '2026-03-05T00:00:00Z', '2026-03-08T00:00:00Z');
+    expectConsistent(c);
+    expect(
+      (c.SCHEDULED_CAPACITY ?? []).filter((s) => s.capacity > 0).map((s) => [s.startDateTime, s.endDateTime]),
+    ).toEqual([
+      ['2026-03-05T17:00:00Z', '2026-03-06T02:00:00Z'],
+      ['2026-03-06T17:00:00Z', '2026-03-07T02:00:00Z'],
+    ]);
+  });
+
   it('updateSchedule answers the documented errors', async () => {
     const store = t.sandbox.seededStores()[0]?.storeId as string;
     const record = {

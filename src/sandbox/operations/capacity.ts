@@ -195,14 +195,16 @@ export function updateSchedule(ctx: OperationContext): OperationResult {
     return errorResult(200, [{ code: 'InvalidInput', message: 'Invalid request parameters: [resourceId]' }]);
   }
   const records: Record<string, unknown>[] = [];
+  const earlier = ctx.world.schedules.filter((existing) => existing.resourceId === resourceId);
+  const batch = ctx.world.schedules.length;
   for (const { rule } of rules) {
     const env = envelopeOf(rule);
-    const overlaps = ctx.world.schedules.some((existing) => {
-      if (existing.resourceId !== resourceId) return false;
+    // Only earlier requests are overridden; the records of this one are read together.
+    const overlaps = earlier.some((existing) => {
       const other = envelopeOf(existing.rule);
       return other.start < env.end && env.start < other.end;
     });
-    const record: ScheduleRecord = { resourceId, rule, writtenMs: ctx.nowMs };
+    const record: ScheduleRecord = { resourceId, rule, writtenMs: ctx.nowMs, batch };
     ctx.world.schedules.push(record);
     if (overlaps) {
       records.push({

@@ -13,7 +13,7 @@ import {
 } from '../../../src/geo/index.ts';
 import type { PipelineStorePort, ServicesPort } from '../../../src/pipeline/ports.ts';
 import type { RunDeps, RunOptions } from '../../../src/pipeline/run.ts';
-import { sandboxPlanningConfig } from '../../../src/pipeline/sandbox-config.ts';
+import { seededPlanningConfig } from '../../../src/sandbox/crews-config.ts';
 import { servicesPort } from '../../../src/pipeline/services-adapter.ts';
 import { storePort } from '../../../src/pipeline/store-adapter.ts';
 
@@ -49,7 +49,7 @@ export async function startWorld(options: SandboxOptions & { date?: string } = {
     ...options,
   });
   const config = validatePlanningConfig(
-    sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews()),
+    seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores()),
     'sandbox',
   );
   return { sandbox, config, date, services: servicesFor(sandbox), close: () => sandbox.close() };
