@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ApiError, BoardApi, readPlanList } from '../../api/board/src/api-client.ts';
+import { ApiError, BoardApi, periodDays, readPlanList } from '../../api/board/src/api-client.ts';
 import { compareBoards, describeDiffEntry } from '../../api/board/src/compare.ts';
 import { boardFixture } from './fixture.ts';
 
@@ -114,5 +114,34 @@ describe('API client', () => {
     ]);
     expect(readPlanList({ items: [entry] })[0]!.planId).toBe('P1');
     expect(readPlanList(null)).toEqual([]);
+  });
+
+  it('reads the API history shape, taking the days from the plan period', () => {
+    const list = readPlanList({
+      plans: [
+        {
+          planId: 'a1',
+          kind: 'nightly',
+          periodStart: '2026-11-24',
+          periodEnd: '2026-11-25',
+          storeIds: ['S1'],
+          status: 'succeeded',
+          createdAt: '2026-11-23T02:00:00Z',
+        },
+      ],
+    });
+    expect(list).toEqual([
+      {
+        planId: 'a1',
+        kind: 'nightly',
+        storeIds: ['S1'],
+        days: ['2026-11-24', '2026-11-25'],
+        status: 'succeeded',
+        createdAt: '2026-11-23T02:00:00Z',
+      },
+    ]);
+    expect(periodDays('2026-11-24T08:00:00Z', undefined)).toEqual(['2026-11-24']);
+    expect(periodDays('2026-01-01', '2027-01-01')).toHaveLength(31);
+    expect(periodDays('soon', '2026-11-24')).toEqual([]);
   });
 });

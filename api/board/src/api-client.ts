@@ -36,7 +36,24 @@ export interface PlanSummary {
   storeIds: string[];
   days: string[];
   status: string;
+  kind?: string;
   createdAt?: string;
+}
+
+const DAY = 86_400_000;
+
+/** The calendar dates of a plan's period (`periodStart`..`periodEnd`, dates or instants), at most 31. */
+export function periodDays(start: unknown, end: unknown): string[] {
+  if (typeof start !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(start)) return [];
+  const first = Date.parse(`${start.slice(0, 10)}T00:00:00Z`);
+  const lastText =
+    typeof end === 'string' && /^\d{4}-\d{2}-\d{2}/.test(end) ? end.slice(0, 10) : start.slice(0, 10);
+  const last = Date.parse(`${lastText}T00:00:00Z`);
+  if (Number.isNaN(first) || Number.isNaN(last)) return [];
+  const out: string[] = [];
+  for (let t = first; t <= last && out.length < 31; t += DAY)
+    out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
 }
 
 function explain(status: number, body: unknown): ApiError {
@@ -74,12 +91,14 @@ export function readPlanList(body: unknown): PlanSummary[] {
     if (!planId) continue;
     const strings = (v: unknown): string[] =>
       Array.isArray(v) ? v.filter((x) => typeof x === 'string') : [];
+    const days = strings(p.days);
     const summary: PlanSummary = {
       planId,
       storeIds: strings(p.storeIds),
-      days: strings(p.days),
+      days: days.length > 0 ? days : periodDays(p.periodStart, p.periodEnd),
       status: typeof p.status === 'string' ? p.status : '',
     };
+    if (typeof p.kind === 'string') summary.kind = p.kind;
     if (typeof p.createdAt === 'string') summary.createdAt = p.createdAt;
     out.push(summary);
   }

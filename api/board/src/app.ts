@@ -362,7 +362,11 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     storeOptions.replaceChildren(...stores.map((id) => h('option', { value: id })));
     planOptions.replaceChildren(
       ...state.plans.map((p) =>
-        h('option', { value: p.planId }, `${p.days.join(', ')} ${p.storeIds.join(', ')} ${p.status}`),
+        h(
+          'option',
+          { value: p.planId },
+          [p.kind, p.days.join(', '), p.storeIds.join(', '), p.status].filter(Boolean).join(' · '),
+        ),
       ),
     );
   };
@@ -413,7 +417,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       signInForm.hidden = true;
       signedIn.hidden = false;
       fillPlanOptions();
-      const latest = state.plans[0];
+      const latest = state.plans.find(
+        (p) => p.status !== 'failed' && p.storeIds.length > 0 && p.days.length > 0,
+      );
       if (!storeInput.value && latest?.storeIds[0]) storeInput.value = latest.storeIds[0];
       if (!dateInput.value)
         dateInput.value =
