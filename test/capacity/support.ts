@@ -6,14 +6,19 @@ import {
   postalCodeCacheKey,
 } from '../../src/geo/index.ts';
 import { amazonCapacityPort, type CapacityDeps } from '../../src/capacity/index.ts';
-import type { PipelineStorePort } from '../../src/pipeline/ports.ts';
+import type { PipelineStorePort, ServicesPort } from '../../src/pipeline/ports.ts';
 import { runPlanning } from '../../src/pipeline/run.ts';
 import { createServicesClient, RateLimiterRegistry, type ServicesClient } from '../../src/spapi/index.ts';
-import { deps, runOptions, sqliteStore, startWorld, tempDir, type World } from '../pipeline/support/world.ts';
+import { join } from 'node:path';
+import { storePort } from '../../src/pipeline/store-adapter.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { deps, runOptions, servicesFor, startWorld, tempDir, type World } from '../pipeline/support/world.ts';
 
 export interface CapacityWorld {
   world: World;
   store: PipelineStorePort;
+  db: Store;
+  services: ServicesPort;
   client: ServicesClient;
   deps: CapacityDeps;
   storeId: string;
@@ -34,7 +39,8 @@ export async function capacityWorld(
   options: { plan?: boolean; apply?: boolean } = {},
 ): Promise<CapacityWorld> {
   const world = await startWorld();
-  const store = await sqliteStore(tempDir());
+  const db = await openStore(join(tempDir(), 'fieldplan.db'));
+  const store = storePort(db, { actor: 'test' });
   if (options.plan !== false) {
     await runPlanning(
       runOptions(world, { apply: options.apply ?? false, solverIterations: 200 }),
@@ -46,6 +52,8 @@ export async function capacityWorld(
   return {
     world,
     store,
+    db,
+    services: servicesFor(world.sandbox),
     client,
     storeId,
     deps: {
