@@ -77,6 +77,14 @@ export class CapacityQueryError extends Error {
   }
 }
 
+/** Amazon's side could not be read, so nothing can be written against it. */
+export class AmazonCapacityError extends Error {
+  override readonly name = 'AmazonCapacityError';
+  constructor(readonly code: string) {
+    super(`Amazon's capacity could not be read (${code}); nothing was published`);
+  }
+}
+
 export const MAX_CAPACITY_DAYS = 31;
 
 export function daysBetween(from: string, to: string): string[] {

@@ -20,7 +20,13 @@ import { reconcile } from '../pipeline/reconcile.ts';
 import { storePort } from '../pipeline/store-adapter.ts';
 import { writeBack, type WriteBackResult } from '../pipeline/write-back.ts';
 import { formatWireTime } from '../schedule/index.ts';
-import { capacityReport, CapacityQueryError, type CapacityDeps, type CapacityQuery } from './index.ts';
+import {
+  AmazonCapacityError,
+  capacityReport,
+  CapacityQueryError,
+  type CapacityDeps,
+  type CapacityQuery,
+} from './index.ts';
 
 export interface PublishDeps extends Omit<CapacityDeps, 'store'> {
   /** The store itself: the publish is recorded as a plan of kind `manual`. */
@@ -69,8 +75,7 @@ export async function publishCapacity(
   }
   const port = storePort(deps.db, { actor: deps.actor ?? 'api' });
   const { report, engine, fixed, model } = await capacityReport({ ...deps, store: port }, q);
-  if (report.amazonError !== null)
-    throw new Error(`Amazon's capacity could not be read (${report.amazonError}); nothing was published`);
+  if (report.amazonError !== null) throw new AmazonCapacityError(report.amazonError);
   if (engine.slots.length === 0)
     throw new CapacityQueryError('from', 'the store offers no slot on these days');
   const storeId = q.storeId;
