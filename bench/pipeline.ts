@@ -7,8 +7,10 @@
  *                                       [--seconds 30] [--scale 10]
  *
  * `--scale k` runs Amazon's usage plans k times faster (client side; the sandbox does not
- * throttle) so the benchmark takes minutes, not the half hour 1 000 assignments at 1/s take;
- * the pace is reported relative to the scaled plan. `--scale 1` is real time.
+ * throttle) so the benchmark takes minutes rather than the quarter of an hour 1 000 jobs'
+ * assignments take at 1/s; the pace is reported relative to the scaled plan. `--scale 1` is
+ * real time. The default, 2, keeps the sum over all write operations (about 42 calls/s) well
+ * inside what the journal's durable commits sustain, so what is measured is the pacing.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -45,7 +47,7 @@ const { values } = parseArgs({
     stores: { type: 'string', default: '5' },
     days: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '30' },
-    scale: { type: 'string', default: '10' },
+    scale: { type: 'string', default: '2' },
     seed: { type: 'string', default: '1' },
   },
 });

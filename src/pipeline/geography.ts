@@ -3,28 +3,12 @@
  * built over the distinct points. Geocoding and the matrix come from providers passed in
  * (offline postal-code centroids and great-circle travel by default; OSRM when configured).
  */
+import type { Geocoder, GeoPoint, TravelMatrix, TravelMatrixProvider } from '../geo/index.ts';
 import type { PlanningIssue } from './issues.ts';
 import type { PlannableJob } from './normalise.ts';
-import type { GeoPoint, Place, PlanningSetup } from './setup.ts';
+import type { Place, PlanningSetup } from './setup.ts';
 
-/** Structurally the geocoder of src/geo: failures are values whose message holds no address content. */
-export interface Geocoder {
-  geocode(address: {
-    postalCode?: string | undefined;
-    countryCode?: string | undefined;
-  }): Promise<({ ok: true } & GeoPoint) | { ok: false; reason: string; message: string }>;
-}
-
-export interface TravelMatrix {
-  /** Seconds, [from][to]. */
-  durations: number[][];
-  /** Metres, [from][to]. */
-  distances: number[][];
-}
-
-export interface TravelMatrixProvider {
-  matrix(points: readonly GeoPoint[]): Promise<TravelMatrix>;
-}
+export type { Geocoder, TravelMatrix, TravelMatrixProvider };
 
 export interface Located {
   points: GeoPoint[];

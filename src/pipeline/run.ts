@@ -6,7 +6,7 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { PlanningConfig } from '../config/index.ts';
-import { buildReport, type PlanReport } from '../report/plan-report.ts';
+import { buildReport, type PlanReport } from './report.ts';
 import type { Solution } from '../../solver/solution.ts';
 import { buildProblem, type BuiltProblem, type Placement } from './build-problem.ts';
 import { diffPlan } from './diff.ts';

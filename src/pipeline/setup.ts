@@ -5,10 +5,9 @@
  * Instants are epoch milliseconds (UTC) throughout the pipeline.
  */
 
-export interface GeoPoint {
-  lat: number;
-  lon: number;
-}
+import type { GeoPoint } from '../geo/index.ts';
+
+export type { GeoPoint };
 
 /** A place given either as coordinates or as a postal code to geocode. */
 export type Place = { point: GeoPoint } | { postalCode: string; countryCode?: string };
