@@ -126,6 +126,8 @@ export async function writeBack(
     const started = stage.map((op) => gate.then(() => start(op)));
     for (const s of started) finished.push(s.then((x) => x.finished));
     before = Promise.all(started.map((s) => s.then((x) => x.placed)));
+    // A failure reaches the caller through `finished`; the last gate is awaited by no one.
+    before.catch(() => undefined);
   }
   await Promise.all(finished);
   return result;
