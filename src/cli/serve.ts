@@ -1,0 +1,108 @@
+/**
+ * `fieldplan serve`: the HTTP API (see api/). Tokens come from `fieldplan token create`.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { startApi } from '../../api/start.ts';
+import { addConnectionOptions, defaultDatabase, describeError } from './plan.ts';
+import type { RateLimitPlan } from '../spapi/index.ts';
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  endpoint: string;
+  marketplace: string;
+  db?: string;
+  keyFile?: string;
+  config?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  corsOrigin?: string[];
+  rateLimit: number;
+  solverThreads?: number;
+  osrm?: string;
+  rateLimits?: RateLimitPlan;
+  credentials?: string;
+}
+
+function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    return n;
+  };
+}
+
+function originArg(v: string, previous: string[] | undefined): string[] {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new InvalidArgumentError(`expected an origin like https://dispatch.example.com; got ${v}`);
+  }
+  if (url.origin !== v.replace(/\/$/, ''))
+    throw new InvalidArgumentError(`expected an origin (scheme, host, port) without a path; got ${v}`);
+  return [...(previous ?? []), url.origin];
+}
+
+export function registerServeCommand(program: Command): void {
+  const cmd = program
+    .command('serve')
+    .description('Serve the HTTP API (plans, optimize-today, solve, board, capacity, what-if, KPIs)')
+    .option('--port <n>', 'TCP port', intArg('--port', 0, 65535), 8080)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--config <file>', 'crews and planning config (YAML or JSON)')
+    .option('--key-file <path>', 'data key file (default: FIELDPLAN_DATA_KEY, then beside the database)')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (TLS 1.2 or newer)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--cors-origin <origin>', 'allow this browser origin (repeatable; default: none)', originArg)
+    .option(
+      '--rate-limit <n>',
+      'requests per minute per token (per address without one)',
+      intArg('--rate-limit', 1),
+      600,
+    )
+    .option(
+      '--solver-threads <n>',
+      'solver worker threads (default: cores − 1, at least 2)',
+      intArg('--solver-threads', 1, 64),
+    )
+    .option('--osrm <url>', 'OSRM server for travel times (default: great-circle distance)');
+  addConnectionOptions(cmd);
+  cmd.action(async (opts: ServeOptions) => {
+    try {
+      const api = await startApi({
+        endpoint: opts.endpoint,
+        marketplaceId: opts.marketplace,
+        db: opts.db ?? defaultDatabase(),
+        configFile: opts.config,
+        connection: {
+          ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
+          ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
+        },
+        ...(opts.keyFile !== undefined ? { storeOptions: { keyFile: opts.keyFile } } : {}),
+        ...(opts.solverThreads !== undefined ? { solverThreads: opts.solverThreads } : {}),
+        osrmUrl: opts.osrm,
+        port: opts.port,
+        host: opts.host,
+        tlsCertFile: opts.tlsCert,
+        tlsKeyFile: opts.tlsKey,
+        server: {
+          corsOrigins: opts.corsOrigin ?? [],
+          rateLimit: { max: opts.rateLimit, timeWindowMs: 60_000 },
+          logRequests: true,
+        },
+      });
+      console.log(`fieldplan API at ${api.url} (OpenAPI at ${api.url}/docs, health at ${api.url}/health)`);
+      const stop = async (): Promise<void> => {
+        await api.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    } catch (err) {
+      console.error(`error: ${describeError(err)}`);
+      process.exitCode = 1;
+    }
+  });
+}
