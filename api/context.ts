@@ -18,6 +18,7 @@ import { privacyLoggerOptions } from '../src/privacy/redact.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../src/store/index.ts';
 import { connect, loadConfigFor, type ConnectionOptions } from '../src/cli/plan.ts';
 import { createMetrics, instrumentServices, type ApiMetrics } from './metrics.ts';
+import { Planner } from './planner.ts';
 import { createSolverPool, type SolverPool } from './solver/pool.ts';
 
 export interface ApiContext {
@@ -36,6 +37,8 @@ export interface ApiContext {
   logger: Logger;
   solver: SolverPool;
   metrics: ApiMetrics;
+  /** Planning runs started by the API (progress while they run). */
+  planner: Planner;
   close(): Promise<void>;
 }
 
@@ -74,7 +77,7 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
     options.solverThreads !== undefined ? { threads: options.solverThreads } : {},
   );
   let services: ServicesPort | undefined;
-  return {
+  const ctx: ApiContext = {
     config,
     store,
     pipelineStore: storePort(store, { actor: 'api' }),
@@ -99,9 +102,13 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
     logger: options.logger ?? createLogger(),
     solver,
     metrics,
+    planner: undefined as unknown as Planner,
     async close() {
+      await ctx.planner.drain();
       await solver.close();
       await store.close();
     },
   };
+  ctx.planner = new Planner(ctx);
+  return ctx;
 }

@@ -25,6 +25,7 @@ export interface RunState {
   planId: string;
   kind: 'nightly' | 'optimize_today';
   status: 'running' | 'succeeded' | 'partial' | 'failed';
+  storeIds: string[];
   startedAt: string;
   finishedAt: string | undefined;
   progress: RunProgress;
@@ -63,7 +64,7 @@ export class Planner {
 
   /** Starts a run in the background; returns its plan id at once. */
   start(request: StartRun): RunState {
-    const state = this.#newState(request.kind ?? 'nightly');
+    const state = this.#newState(request.kind ?? 'nightly', this.#storesOf(request));
     const done = this.#execute(state, request).catch(() => undefined);
     this.#inflight.add(done);
     void done.finally(() => this.#inflight.delete(done));
@@ -72,7 +73,7 @@ export class Planner {
 
   /** Runs and waits for the result (optimize-today answers with it). */
   async run(request: StartRun): Promise<RunState> {
-    const state = this.#newState(request.kind ?? 'nightly');
+    const state = this.#newState(request.kind ?? 'nightly', this.#storesOf(request));
     await this.#execute(state, request);
     return state;
   }
@@ -82,7 +83,13 @@ export class Planner {
     await Promise.all([...this.#inflight]);
   }
 
-  #newState(kind: RunState['kind']): RunState {
+  #storesOf(request: StartRun): string[] {
+    return request.storeIds !== undefined && request.storeIds.length > 0
+      ? [...request.storeIds]
+      : this.ctx.config.stores.map((s) => s.storeId);
+  }
+
+  #newState(kind: RunState['kind'], storeIds: string[]): RunState {
     const now = this.ctx.clock();
     for (const [id, r] of this.#runs) {
       if (r.finishedAt !== undefined && now.getTime() - Date.parse(r.finishedAt) > KEEP_FINISHED_MS)
@@ -92,6 +99,7 @@ export class Planner {
       planId: randomUUID(),
       kind,
       status: 'running',
+      storeIds,
       startedAt: now.toISOString(),
       finishedAt: undefined,
       progress: {
@@ -166,7 +174,7 @@ export class Planner {
         kind: state.kind,
         periodStart: request.date,
         periodEnd: end,
-        storeIds: request.storeIds ?? this.ctx.config.stores.map((s) => s.storeId),
+        storeIds: state.storeIds,
       });
       await plans.finish(state.planId, { status: 'failed', failure });
     } else if (existing.status === 'running') {

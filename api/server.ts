@@ -9,7 +9,7 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -21,6 +21,10 @@ import type { ApiContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { planRoutes } from './routes/plans.ts';
+import { boardRoutes } from './routes/board.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { optimizeRoutes } from './routes/optimize.ts';
+import { solveRoutes } from './routes/solve.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 
 export interface ServerOptions {
@@ -39,7 +43,7 @@ export const DEFAULT_RATE_LIMIT = { max: 600, timeWindowMs: 60_000 };
 export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger,
-    disableRequestLogging: opts.logRequests !== true,
+    logController: new LogController({ disableRequestLogging: opts.logRequests !== true }),
     bodyLimit: 1024 * 1024,
     ...(opts.tls !== undefined
       ? { https: { cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' as const } }
@@ -99,6 +103,10 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   await app.register(healthRoutes, routes);
   await app.register(planRoutes, routes);
   await app.register(tokenRoutes, routes);
+  await app.register(optimizeRoutes, routes);
+  await app.register(solveRoutes, routes);
+  await app.register(boardRoutes, routes);
+  await app.register(metricsRoutes, routes);
 
   return app.withTypeProvider<ZodTypeProvider>() as unknown as FastifyInstance;
 }

@@ -5,6 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
 import { createApiContext, type ApiContext, type CreateContextOptions } from './context.ts';
+import { NightlyScheduler, type SchedulerOptions } from './scheduler.ts';
 import { buildServer, type ServerOptions } from './server.ts';
 
 export interface StartApiOptions extends CreateContextOptions {
@@ -13,12 +14,15 @@ export interface StartApiOptions extends CreateContextOptions {
   tlsCertFile?: string | undefined;
   tlsKeyFile?: string | undefined;
   server?: Omit<ServerOptions, 'tls'>;
+  /** Nightly plans per store (cron in the store's zone); none by default. */
+  nightly?: SchedulerOptions | undefined;
 }
 
 export interface RunningApi {
   url: string;
   app: FastifyInstance;
   ctx: ApiContext;
+  scheduler: NightlyScheduler | undefined;
   close(): Promise<void>;
 }
 
@@ -33,15 +37,22 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const ctx = await createApiContext(options);
   let app: FastifyInstance | undefined;
   try {
+    const scheduler =
+      options.nightly !== undefined && options.nightly.schedules.length > 0
+        ? new NightlyScheduler(ctx, options.nightly)
+        : undefined;
     app = await buildServer(ctx, { ...options.server, ...(tls !== undefined ? { tls } : {}) });
     const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
     const url = address.replace('[::1]', '127.0.0.1');
     const running = app;
+    scheduler?.start();
     return {
       url,
       app: running,
       ctx,
+      scheduler,
       async close() {
+        scheduler?.stop();
         await running.close();
         await ctx.close();
       },

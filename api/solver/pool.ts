@@ -6,8 +6,10 @@
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
+import { ProblemError } from '../../solver/errors.ts';
 import type { Problem } from '../../solver/problem.ts';
 import type { Solution, SolveProgress } from '../../solver/solution.ts';
+import type { SolveTaskResult } from './solve-task.ts';
 
 export interface PoolSolveRequest {
   problem: Problem;
@@ -19,6 +21,7 @@ export interface PoolSolveRequest {
 }
 
 export interface SolverPool {
+  /** Throws ProblemError (with every issue) for a problem the solver refuses. */
   solve(req: PoolSolveRequest): Promise<Solution>;
   /** Tasks running and waiting. */
   stats(): { threads: number; running: number; queued: number };
@@ -52,7 +55,7 @@ export function createSolverPool(options: SolverPoolOptions = {}): SolverPool {
       }
       running += 1;
       try {
-        return (await pool.run(
+        const result = (await pool.run(
           {
             problem: req.problem,
             seed: req.seed ?? 1,
@@ -64,7 +67,10 @@ export function createSolverPool(options: SolverPoolOptions = {}): SolverPool {
             ...(channel !== undefined ? { transferList: [channel.port2] } : {}),
             ...(req.signal !== undefined ? { signal: req.signal } : {}),
           },
-        )) as Solution;
+        )) as SolveTaskResult;
+        // The solver's own validation (cross-references) ran in the worker: same error here.
+        if (!result.ok) throw new ProblemError(result.issues);
+        return result.solution;
       } finally {
         running -= 1;
         channel?.port1.close();

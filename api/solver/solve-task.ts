@@ -1,10 +1,11 @@
 /**
  * One solve in a pool worker: the problem comes in, the solution goes out, progress (about
- * every 250 ms) goes through the MessagePort the caller passed, if any.
+ * every 250 ms) goes through the MessagePort the caller passed, if any. A problem the solver
+ * refuses comes back as its issues (errors lose their fields between threads).
  */
 import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
-import { solve } from '../../solver/index.ts';
+import { ProblemError, solve, type ProblemIssue } from '../../solver/index.ts';
 import type { Problem } from '../../solver/problem.ts';
 import type { Solution, SolveOptions } from '../../solver/solution.ts';
 
@@ -16,7 +17,10 @@ export interface SolveTask {
   progress?: MessagePort | undefined;
 }
 
-export function solveTask(task: SolveTask): Solution {
+export type SolveTaskResult =
+  { ok: true; solution: Solution } | { ok: false; message: string; issues: ProblemIssue[] };
+
+export function solveTask(task: SolveTask): SolveTaskResult {
   const options: SolveOptions = { seed: task.seed, clock: () => performance.now() };
   if (task.timeLimitMs !== undefined) options.timeLimitMs = task.timeLimitMs;
   if (task.maxIterations !== undefined) options.maxIterations = task.maxIterations;
@@ -31,7 +35,10 @@ export function solveTask(task: SolveTask): Solution {
     };
   }
   try {
-    return solve(task.problem, options);
+    return { ok: true, solution: solve(task.problem, options) };
+  } catch (err) {
+    if (err instanceof ProblemError) return { ok: false, message: err.message, issues: [...err.issues] };
+    throw err;
   } finally {
     port?.close();
   }

@@ -3,7 +3,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { startApi } from '../../api/start.ts';
-import { addConnectionOptions, defaultDatabase, describeError } from './plan.ts';
+import { addConnectionOptions, defaultDatabase, describeError, loadConfigFor } from './plan.ts';
 import type { RateLimitPlan } from '../spapi/index.ts';
 
 interface ServeOptions {
@@ -22,6 +22,9 @@ interface ServeOptions {
   osrm?: string;
   rateLimits?: RateLimitPlan;
   credentials?: string;
+  nightly?: string;
+  nightlyStore?: string[];
+  nightlyDays: number;
 }
 
 function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -43,6 +46,22 @@ function originArg(v: string, previous: string[] | undefined): string[] {
   if (url.origin !== v.replace(/\/$/, ''))
     throw new InvalidArgumentError(`expected an origin (scheme, host, port) without a path; got ${v}`);
   return [...(previous ?? []), url.origin];
+}
+
+function storeCron(v: string, previous: string[] | undefined): string[] {
+  if (!/^[^=\s]+=.+$/.test(v))
+    throw new InvalidArgumentError(`expected <storeId>=<cron>, e.g. STORE-1="0 22 * * 1-5"; got ${v}`);
+  return [...(previous ?? []), v];
+}
+
+function schedules(opts: ServeOptions, storeIds: string[]): { storeId: string; cron: string }[] {
+  const perStore = new Map<string, string>();
+  if (opts.nightly !== undefined) for (const id of storeIds) perStore.set(id, opts.nightly);
+  for (const entry of opts.nightlyStore ?? []) {
+    const i = entry.indexOf('=');
+    perStore.set(entry.slice(0, i), entry.slice(i + 1));
+  }
+  return [...perStore].map(([storeId, cron]) => ({ storeId, cron }));
 }
 
 export function registerServeCommand(program: Command): void {
@@ -67,11 +86,35 @@ export function registerServeCommand(program: Command): void {
       'solver worker threads (default: cores − 1, at least 2)',
       intArg('--solver-threads', 1, 64),
     )
-    .option('--osrm <url>', 'OSRM server for travel times (default: great-circle distance)');
+    .option('--osrm <url>', 'OSRM server for travel times (default: great-circle distance)')
+    .option(
+      '--nightly <cron>',
+      'run every store\'s nightly plan (applied) at this cron time in the store\'s zone, e.g. "0 22 * * 0-4"',
+    )
+    .option(
+      '--nightly-store <store=cron>',
+      'a nightly time for one store (repeatable; wins over --nightly)',
+      storeCron,
+    )
+    .option(
+      '--nightly-days <n>',
+      'days each nightly plan covers, from the next local day',
+      intArg('--nightly-days', 1, 14),
+      1,
+    );
   addConnectionOptions(cmd);
   cmd.action(async (opts: ServeOptions) => {
     try {
+      const config = await loadConfigFor(opts.endpoint, opts.config);
       const api = await startApi({
+        config,
+        nightly: {
+          schedules: schedules(
+            opts,
+            config.stores.map((s) => s.storeId),
+          ),
+          days: opts.nightlyDays,
+        },
         endpoint: opts.endpoint,
         marketplaceId: opts.marketplace,
         db: opts.db ?? defaultDatabase(),
@@ -94,6 +137,8 @@ export function registerServeCommand(program: Command): void {
         },
       });
       console.log(`fieldplan API at ${api.url} (OpenAPI at ${api.url}/docs, health at ${api.url}/health)`);
+      for (const n of api.scheduler?.next() ?? [])
+        console.log(`nightly plan of ${n.storeId} next at ${n.at ?? 'never'}`);
       const stop = async (): Promise<void> => {
         await api.close();
         process.exit(0);

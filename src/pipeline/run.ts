@@ -142,15 +142,15 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
   };
   const now = deps.clock().getTime();
   const unavailable = new Set(options.unavailableTechnicians ?? []);
-  const setup = withoutTechnicians(
-    setupFromConfig(deps.config, {
-      date: options.date,
-      days: options.days,
-      storeIds: options.storeIds,
-      ...(options.freezeMinutes !== undefined ? { overrides: { freezeMinutes: options.freezeMinutes } } : {}),
-    }),
-    unavailable,
-  );
+  // Jobs are read against every technician (a skill only an absent one has is still known);
+  // they are planned with those present.
+  const fullSetup = setupFromConfig(deps.config, {
+    date: options.date,
+    days: options.days,
+    storeIds: options.storeIds,
+    ...(options.freezeMinutes !== undefined ? { overrides: { freezeMinutes: options.freezeMinutes } } : {}),
+  });
+  const setup = withoutTechnicians(fullSetup, unavailable);
   for (const s of setup.stores) s.marketplaceId = options.marketplaceId;
   const storeIds = setup.stores.map((s) => s.storeId);
   if (storeIds.length === 0) {
@@ -190,7 +190,7 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     const raws = await deps.store.plannableJobs(storeIds, setup.horizon);
     const refused = await deps.store.refusedAppointmentTimes(storeIds);
     const normalised = await timed('normalise', async () => {
-      const n = normaliseJobs(raws, setup, now, refused);
+      const n = normaliseJobs(raws, fullSetup, now, refused);
       const released = releaseUnavailableTechnicians(n.jobs, unavailable, now);
       return { ...n, jobs: released.jobs, issues: [...n.issues, ...released.issues] };
     });

@@ -24,6 +24,22 @@ export interface ApiWorld {
   close(): Promise<void>;
 }
 
+/** Polls GET /v1/plans/:id until the run has finished; returns its last answer. */
+export async function waitForPlan(
+  w: ApiWorld,
+  planId: string,
+  timeoutMs = 120_000,
+): Promise<Record<string, unknown>> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const r = await w.call('GET', `/v1/plans/${planId}`);
+    const body = r.body as Record<string, unknown>;
+    if (r.status === 200 && body['status'] !== 'running') return body;
+    if (Date.now() > until) throw new Error(`plan ${planId} still running after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 export async function startApiWorld(
   options: {
     sandbox?: SandboxOptions & { date?: string };
