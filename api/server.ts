@@ -21,6 +21,7 @@ import type { ApiContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
 import { healthRoutes } from './routes/health.ts';
 import { planRoutes } from './routes/plans.ts';
+import { boardPageRoutes } from './routes/board-page.ts';
 import { boardRoutes } from './routes/board.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { optimizeRoutes } from './routes/optimize.ts';
@@ -107,6 +108,7 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   await app.register(solveRoutes, routes);
   await app.register(boardRoutes, routes);
   await app.register(metricsRoutes, routes);
+  await app.register(boardPageRoutes);
 
   return app.withTypeProvider<ZodTypeProvider>() as unknown as FastifyInstance;
 }

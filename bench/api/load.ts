@@ -45,14 +45,23 @@ const sandbox = await startSandbox({
   logger: false,
 });
 const dir = mkdtempSync(join(tmpdir(), 'fieldplan-bench-api-'));
-const config = validatePlanningConfig(sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews()), 'sandbox');
+const config = validatePlanningConfig(
+  sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews()),
+  'sandbox',
+);
 const api = await startApi({
   endpoint: sandbox.url,
   marketplaceId: sandbox.marketplaceId,
   db: join(dir, 'fieldplan.db'),
   config,
   connection: { rateLimits: 'off' },
-  env: { ...process.env, LWA_CLIENT_ID: '', LWA_CLIENT_SECRET: '', LWA_REFRESH_TOKEN: '', SPAPI_CONFIG_FILE: '' },
+  env: {
+    ...process.env,
+    LWA_CLIENT_ID: '',
+    LWA_CLIENT_SECRET: '',
+    LWA_REFRESH_TOKEN: '',
+    SPAPI_CONFIG_FILE: '',
+  },
   logger: pino({ level: 'silent' }),
   server: { rateLimit: false },
 });

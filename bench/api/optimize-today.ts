@@ -59,7 +59,10 @@ for (const size of sizes) {
     logger: false,
     clock,
   });
-  const config = validatePlanningConfig(sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews()), 'sandbox');
+  const config = validatePlanningConfig(
+    sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews()),
+    'sandbox',
+  );
   const zone = config.stores[0]!.timeZone;
   offset = DateTime.fromISO(`${date}T08:00`, { zone }).toMillis() - Date.now();
   const dir = mkdtempSync(join(tmpdir(), 'fieldplan-bench-opt-'));
@@ -70,12 +73,21 @@ for (const size of sizes) {
     config,
     clock,
     connection: { rateLimits: 'off' },
-    env: { ...process.env, LWA_CLIENT_ID: '', LWA_CLIENT_SECRET: '', LWA_REFRESH_TOKEN: '', SPAPI_CONFIG_FILE: '' },
+    env: {
+      ...process.env,
+      LWA_CLIENT_ID: '',
+      LWA_CLIENT_SECRET: '',
+      LWA_REFRESH_TOKEN: '',
+      SPAPI_CONFIG_FILE: '',
+    },
     logger: pino({ level: 'silent' }),
     server: { rateLimit: false },
   });
   const token = (await api.ctx.store.tokens.create({ scope: 'planner', name: 'bench' })).token;
-  const call = async (): Promise<{ ms: number; body: { board: { kpis: { jobsInScope: number; jobsPlanned: number } }; diff: { unassigned: unknown[] } } }> => {
+  const call = async (): Promise<{
+    ms: number;
+    body: { board: { kpis: { jobsInScope: number; jobsPlanned: number } }; diff: { unassigned: unknown[] } };
+  }> => {
     const t0 = performance.now();
     const r = await fetch(`${api.url}/v1/optimize-today`, {
       method: 'POST',
