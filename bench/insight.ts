@@ -21,7 +21,7 @@ import {
   postalCodeCacheKey,
 } from '../src/geo/index.ts';
 import { runPlanning } from '../src/pipeline/run.ts';
-import { sandboxPlanningConfig } from '../src/pipeline/sandbox-config.ts';
+import { seededPlanningConfig } from '../src/sandbox/crews-config.ts';
 import { servicesPort } from '../src/pipeline/services-adapter.ts';
 import { storePort } from '../src/pipeline/store-adapter.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
@@ -54,7 +54,7 @@ const sandbox = await startSandbox({
   startDate: day,
 });
 const config = validatePlanningConfig(
-  sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews()),
+  seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores()),
   'sandbox',
 );
 const client = createServicesClient({

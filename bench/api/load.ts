@@ -15,7 +15,7 @@ import autocannon from 'autocannon';
 import { DateTime } from 'luxon';
 import pino from 'pino';
 import { validatePlanningConfig } from '../../src/config/index.ts';
-import { sandboxPlanningConfig } from '../../src/pipeline/sandbox-config.ts';
+import { seededPlanningConfig } from '../../src/sandbox/crews-config.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import { startApi } from '../../api/start.ts';
 import { projectRoot } from '../paths.ts';
@@ -46,7 +46,7 @@ const sandbox = await startSandbox({
 });
 const dir = mkdtempSync(join(tmpdir(), 'fieldplan-bench-api-'));
 const config = validatePlanningConfig(
-  sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews()),
+  seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores()),
   'sandbox',
 );
 const api = await startApi({

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import pino from 'pino';
 import { validatePlanningConfig } from '../../src/config/index.ts';
-import { sandboxPlanningConfig } from '../../src/pipeline/sandbox-config.ts';
+import { seededPlanningConfig } from '../../src/sandbox/crews-config.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import { startApi } from '../../api/start.ts';
 import { projectRoot } from '../paths.ts';
@@ -60,7 +60,7 @@ for (const size of sizes) {
     clock,
   });
   const config = validatePlanningConfig(
-    sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews()),
+    seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores()),
     'sandbox',
   );
   const zone = config.stores[0]!.timeZone;
