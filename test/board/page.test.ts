@@ -51,6 +51,38 @@ describe('map view', () => {
   });
 });
 
+describe('keyboard', () => {
+  it('walks a route on the map and the timeline with the arrow keys', () => {
+    const view = boardFixture();
+    document.body.replaceChildren();
+    const svg = mapOf(view, () => {});
+    const timeline = renderTimeline(view, layoutTimeline(view, 800), { onSelect: () => {} });
+    document.body.append(svg, timeline);
+    const press = (el: Element, key: string): void => {
+      el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    };
+    const first = svg.querySelector<SVGGElement>('.stop[data-job-id="JOB-1"]')!;
+    first.focus();
+    press(first, 'ArrowRight');
+    expect(document.activeElement?.getAttribute('data-job-id')).toBe('JOB-2');
+    press(document.activeElement!, 'ArrowLeft');
+    expect(document.activeElement?.getAttribute('data-job-id')).toBe('JOB-1');
+
+    const visit = timeline.querySelector<SVGGElement>('.visit[data-job-id="JOB-2"]')!;
+    visit.focus();
+    press(visit, 'ArrowRight');
+    expect(document.activeElement?.getAttribute('data-job-id')).toBe('JOB-3');
+    press(document.activeElement!, 'ArrowDown');
+    expect(document.activeElement?.getAttribute('data-job-id')).toBe('JOB-4');
+    press(document.activeElement!, 'ArrowDown');
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Tech Three: off');
+    press(document.activeElement!, 'ArrowUp');
+    expect(document.activeElement?.getAttribute('data-job-id')).toBe('JOB-4');
+    press(document.activeElement!, 'ArrowLeft');
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Tech Two: 1 visit, shift 08:00–15:59');
+  });
+});
+
 describe('timeline view', () => {
   it('has a row per technician whose visits are the route stops, with risk and windows', () => {
     const view = boardFixture();
