@@ -265,6 +265,10 @@ describe('the page', () => {
     const result = root.querySelector('.optimize-result')!;
     expect(result.textContent).toContain('Reassigned: 1');
     expect(result.querySelector('.job-changes tr[data-job-id="JOB-3"]')!.textContent).toContain('reassigned');
+    root.querySelector<HTMLButtonElement>('button.show-proposal')!.click();
+    await settle();
+    expect(root.querySelector('.plan-title')!.textContent).toMatch(/^Plan PLAN-B .* proposal, not applied$/);
+    expect(root.querySelector('.timeline-row[data-resource-id="TECH-2"]')!.getAttribute('data-visits')).toBe('JOB-4 JOB-3');
     const apply = root.querySelector<HTMLButtonElement>('button.apply')!;
     expect(apply.disabled).toBe(false);
     apply.click();

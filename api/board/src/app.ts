@@ -511,11 +511,19 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
         });
         state.proposal = result;
         const sameDay = result.board.date === view.date && result.board.storeId === view.storeId;
+        const showProposal = h('button', { type: 'button', class: 'show-proposal' }, 'Show it on the board');
+        showProposal.addEventListener('click', () => {
+          void showView(result.board).then(() => {
+            planTitle.textContent = `${planTitle.textContent ?? ''} · proposal, not applied`;
+            setStatus(`Showing the proposed plan ${result.planId}; apply it or pick another plan.`);
+          });
+        });
         optimizeResult.replaceChildren(
           h(
             'p',
             { class: 'proposal' },
-            `Proposed plan ${result.planId} for ${result.board.date} (not applied).`,
+            `Proposed plan ${result.planId} for ${result.board.date} (not applied). `,
+            showProposal,
           ),
           renderOptimizeDiff(result.diff, result.board.timeZone),
           sameDay
