@@ -268,7 +268,9 @@ describe('the page', () => {
     root.querySelector<HTMLButtonElement>('button.show-proposal')!.click();
     await settle();
     expect(root.querySelector('.plan-title')!.textContent).toMatch(/^Plan PLAN-B .* proposal, not applied$/);
-    expect(root.querySelector('.timeline-row[data-resource-id="TECH-2"]')!.getAttribute('data-visits')).toBe('JOB-4 JOB-3');
+    expect(root.querySelector('.timeline-row[data-resource-id="TECH-2"]')!.getAttribute('data-visits')).toBe(
+      'JOB-4 JOB-3',
+    );
     const apply = root.querySelector<HTMLButtonElement>('button.apply')!;
     expect(apply.disabled).toBe(false);
     apply.click();
