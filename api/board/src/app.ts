@@ -255,6 +255,17 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       el.classList.toggle('selected', el.getAttribute('data-window-for') === id);
     }
     if (state.view) detailsSlot.replaceChildren(renderDetails(state.view, id));
+    // Bring the visit into the timeline's horizontal view (never scrolls the page itself).
+    const visit = [...timelineSlot.querySelectorAll('.visit')].find(
+      (el) => el.getAttribute('data-job-id') === id,
+    );
+    if (visit) {
+      const slot = timelineSlot.getBoundingClientRect();
+      const box = visit.getBoundingClientRect();
+      if (box.left < slot.left + LABEL_WIDTH || box.right > slot.right) {
+        timelineSlot.scrollLeft += box.left - slot.left - LABEL_WIDTH - 24;
+      }
+    }
   };
 
   const drawOverlay = (): void => {
