@@ -82,7 +82,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     h('small', { id: 'token-hint' }, 'Kept in this page only; reloading signs you out.'),
   );
   const signOutButton = h('button', { type: 'button', class: 'sign-out' }, 'Sign out');
-  const signedIn = h('div', { class: 'signed-in', hidden: true }, h('span', {}, 'Signed in'), signOutButton);
+  const signedInText = h('span', {}, 'Signed in');
+  const signedIn = h('div', { class: 'signed-in', hidden: true }, signedInText, signOutButton);
 
   const storeInput = h('input', {
     id: 'store',
@@ -200,10 +201,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     compareB,
     h('button', { type: 'submit' }, 'Compare'),
   );
-  const plannerPanel = h(
-    'section',
-    { class: 'panel planner', 'aria-labelledby': 'planner-title' },
-    h('h2', { id: 'planner-title' }, 'Planner'),
+  const optimizeSection = h(
+    'div',
+    { class: 'optimize' },
     h('h3', {}, 'Optimize today'),
     h(
       'p',
@@ -212,6 +212,18 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     ),
     optimizeForm,
     optimizeResult,
+  );
+  const viewerNote = h(
+    'p',
+    { class: 'hint viewer-note', hidden: true },
+    'Optimize-today and applying plans need a planner token; this one may only read.',
+  );
+  const plannerPanel = h(
+    'section',
+    { class: 'panel planner', 'aria-labelledby': 'planner-title' },
+    h('h2', { id: 'planner-title' }, 'Planner'),
+    optimizeSection,
+    viewerNote,
     h('h3', {}, 'Compare two plans'),
     compareForm,
     compareResult,
@@ -418,7 +430,12 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       setError('');
       setStatus('Signing in…');
       try {
+        const { scope } = await api.session();
         state.plans = await api.plans();
+        signedInText.textContent = scope ? `Signed in (${scope})` : 'Signed in';
+        // The server enforces scopes; the page only hides what this token may not do.
+        optimizeSection.hidden = scope === 'viewer';
+        viewerNote.hidden = scope !== 'viewer';
       } catch (err) {
         setStatus('');
         setError(message(err));
@@ -428,9 +445,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       signInForm.hidden = true;
       signedIn.hidden = false;
       fillPlanOptions();
-      const latest = state.plans.find(
-        (p) => p.status !== 'failed' && p.storeIds.length > 0 && p.days.length > 0,
-      );
+      // The board route picks the day's latest plan that has routes; the history gives store and day.
+      const latest = state.plans.find((p) => p.storeIds.length > 0 && p.days.length > 0);
       if (!storeInput.value && latest?.storeIds[0]) storeInput.value = latest.storeIds[0];
       if (!dateInput.value)
         dateInput.value =
