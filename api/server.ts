@@ -25,6 +25,7 @@ import { boardPageRoutes } from './routes/board-page.ts';
 import { boardRoutes } from './routes/board.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { optimizeRoutes } from './routes/optimize.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { solveRoutes } from './routes/solve.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 
@@ -108,6 +109,7 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   await app.register(solveRoutes, routes);
   await app.register(boardRoutes, routes);
   await app.register(metricsRoutes, routes);
+  await app.register(sessionRoutes);
   await app.register(boardPageRoutes);
 
   return app.withTypeProvider<ZodTypeProvider>() as unknown as FastifyInstance;
