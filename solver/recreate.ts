@@ -20,6 +20,7 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   let best = Infinity;
   let bestRoute = -1;
   let bestPos = -1;
+  plan.newRound();
   if (cp.nJobs >= GRANULAR_FROM && cp.pinPos[j]! < 0) {
     // Granular: only next to the nearest assigned jobs, and in empty routes.
     const near = cp.neighbours[j]!;
@@ -37,7 +38,7 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
     }
     for (let k = 0; k < techs.length; k++) {
       const r = techs[k]!;
-      if (plan.seqs[r]!.length > 0) continue;
+      if (plan.seqs[r]!.length > 0 || plan.emptySeen(r)) continue;
       const delta = plan.bestInsertion(j, r, best, rng, blink);
       if (delta < best) {
         best = delta;
@@ -51,6 +52,8 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   }
   for (let k = 0; k < techs.length; k++) {
     const r = techs[k]!;
+    // One empty route of each kind of technician is enough.
+    if (plan.seqs[r]!.length === 0 && plan.emptySeen(r)) continue;
     const delta = plan.bestInsertion(j, r, best, rng, blink);
     if (delta < best) {
       best = delta;

@@ -67,6 +67,12 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
   const touched = new Set<number>();
   const journal = new Map<number, number[]>();
   const mark = new Uint8Array(cp.nJobs);
+  // Routes changed since the best plan was copied: a new best copies only those, so keeping
+  // the best plan costs the size of the change, not of the whole plan.
+  const dirty = new Set<number>();
+  // Movable jobs left out of the current plan (the recreate step retries them).
+  let unassigned = 0;
+  for (let j = 0; j < cp.nJobs; j++) if (plan.routeOf[j]! < 0 && cp.jobTechs[j]!.length > 0) unassigned++;
   let iteration = 0;
   let lastReport = 0;
   const elapsed = (): number => (clock ? clock() - startMs : 0);
@@ -100,20 +106,40 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
 
     touched.clear();
     journal.clear();
+    plan.journalCost.clear();
     plan.journal = journal;
     const removed = ruin(plan, rng, DEFAULT_RUIN, touched);
-    addUnassigned(plan, removed, mark, rng);
-    recreate(plan, removed, rng, searchTuning.blink);
-    let candidate = plan.totalCost();
-    // Intensify around promising plans: a local search when the candidate beats the best.
-    if (searchTuning.localSearch > 0 && candidate < best - 1e-9) {
-      candidate -= ls.run(plan, rng);
+    const ruined = removed.length;
+    let delta = 0;
+    if (unassigned > 0) {
+      addUnassigned(plan, removed, mark, rng);
+      for (let k = ruined; k < removed.length; k++) delta -= cp.penalty[removed[k]!]!;
     }
-    if (candidate < current - temperature * Math.log(rng.next() + 1e-300)) {
-      current = candidate;
-      if (candidate < best - 1e-9) {
-        best = candidate;
-        bestSeqs = plan.snapshot();
+    recreate(plan, removed, rng, searchTuning.blink);
+    // Intensify around promising plans: a local search when the candidate beats the best.
+    if (searchTuning.localSearch > 0 && current + changeOf(plan) + delta < best - 1e-9) {
+      ls.run(plan, rng);
+    }
+    let left = 0;
+    for (const j of removed) {
+      if (plan.routeOf[j]! < 0) {
+        left++;
+        delta += cp.penalty[j]!;
+      }
+    }
+    delta += changeOf(plan);
+    if (delta < -temperature * Math.log(rng.next() + 1e-300)) {
+      current += delta;
+      unassigned += left - (removed.length - ruined);
+      for (const r of journal.keys()) dirty.add(r);
+      if (current < best - 1e-9) {
+        // The running total drifts by rounding: confirm against the exact total.
+        current = plan.totalCost();
+        if (current < best - 1e-9) {
+          best = current;
+          for (const r of dirty) bestSeqs[r] = plan.seqs[r]!.slice();
+          dirty.clear();
+        }
       }
       plan.journal = null;
     } else {
@@ -124,6 +150,13 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
   plan.journal = null;
   report();
   return { seqs: bestSeqs, cost: best, iterations: iteration };
+}
+
+/** Change of the routes' costs since the journal was opened. */
+function changeOf(plan: RouteSet): number {
+  let change = 0;
+  for (const [r, before] of plan.journalCost) change += plan.cost[r]! - before;
+  return change;
 }
 
 /**
