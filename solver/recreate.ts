@@ -21,10 +21,11 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   let bestRoute = -1;
   let bestPos = -1;
   plan.newRound();
-  if (cp.nJobs >= GRANULAR_FROM && cp.pinPos[j]! < 0) {
+  if (cp.nJobs >= granular.from && cp.pinPos[j]! < 0) {
     // Granular: only next to the nearest assigned jobs, and in empty routes.
     const near = cp.neighbours[j]!;
-    for (let q = 0; q < near.length; q++) {
+    const k = Math.min(granular.neighbours, near.length);
+    for (let q = 0; q < k; q++) {
       const v = near[q]!;
       const r = plan.routeOf[v]!;
       if (r < 0 || cp.compat[r * cp.nJobs + j] === 0) continue;
@@ -66,8 +67,8 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   return true;
 }
 
-/** From this many jobs on, insertion positions are restricted to the nearest jobs' neighbourhoods. */
-const GRANULAR_FROM = 400;
+/** From `from` jobs on, insertion positions are restricted to the `neighbours` nearest jobs. */
+export const granular = { from: 400, neighbours: 40 };
 
 const keys = { value: new Float64Array(0) };
 

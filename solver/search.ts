@@ -28,6 +28,7 @@ export const searchTuning = {
   constructionLocalSearch: 1,
   /** Local search on every new best plan (off: on Solomon, more iterations served better). */
   localSearch: 0,
+  localSearchPasses: 2,
 };
 
 export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: number): SearchResult {
@@ -117,8 +118,10 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
     }
     recreate(plan, removed, rng, searchTuning.blink);
     // Intensify around promising plans: a local search when the candidate beats the best.
-    if (searchTuning.localSearch > 0 && current + changeOf(plan) + delta < best - 1e-9) {
-      ls.run(plan, rng);
+    const mode = searchTuning.localSearch;
+    if (mode === 3 || (mode > 0 && current + changeOf(plan) + delta < best - 1e-9)) {
+      if (mode === 1) ls.run(plan, rng);
+      else ls.run(plan, rng, searchTuning.localSearchPasses, [...journal.keys()]);
     }
     let left = 0;
     for (const j of removed) {
