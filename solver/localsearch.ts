@@ -28,16 +28,16 @@ export class LocalSearch {
   }
 
   /**
-   * Improves the plan in place; returns the total gain (≥ 0). With `routes`, only the visits
-   * of those routes are tried as the moved job u (their neighbours may be anywhere).
+   * Improves the plan in place; returns the total gain (≥ 0). With `jobs`, only those jobs
+   * are tried as the moved job u (their neighbours may be anywhere).
    */
-  run(plan: RouteSet, rng: Random, maxPasses = 8, routes?: Iterable<number>): number {
+  run(plan: RouteSet, rng: Random, maxPasses = 8, jobs?: readonly number[]): number {
     const cp = this.cp;
     this.order.length = 0;
-    if (routes === undefined) {
-      for (let j = 0; j < cp.nJobs; j++) if (plan.routeOf[j]! >= 0 && cp.pinPos[j]! < 0) this.order.push(j);
+    if (jobs !== undefined) {
+      for (const j of jobs) if (plan.routeOf[j]! >= 0 && cp.pinPos[j]! < 0) this.order.push(j);
     } else {
-      for (const r of routes) for (const j of plan.seqs[r]!) if (cp.pinPos[j]! < 0) this.order.push(j);
+      for (let j = 0; j < cp.nJobs; j++) if (plan.routeOf[j]! >= 0 && cp.pinPos[j]! < 0) this.order.push(j);
     }
     rng.shuffle(this.order);
     let gain = 0;
@@ -65,7 +65,8 @@ export class LocalSearch {
     const cp = this.cp;
     if (to < 0 || from < 0) return 0;
     const k = from * cp.nLocs + to;
-    return cp.dist[k]! * cp.costPerDist[r]! + cp.dur[k]! * cp.costPerDur[r]!;
+    const ac = cp.arcCost;
+    return ac !== null ? ac[k]! : cp.dist[k]! * cp.costPerDist[r]! + cp.dur[k]! * cp.costPerDur[r]!;
   }
 
   /** Location before position i of route r (the start for i = 0). */
@@ -85,8 +86,8 @@ export class LocalSearch {
     const rv = plan.routeOf[v]!;
     const su = plan.seqs[ru]!;
     const sv = plan.seqs[rv]!;
-    const iu = su.indexOf(u);
-    const iv = sv.indexOf(v);
+    const iu = plan.posOf[u]!;
+    const iv = plan.posOf[v]!;
     const lu = cp.jobLoc[u]!;
     const lv = cp.jobLoc[v]!;
     const uPrev = this.locBefore(plan, ru, iu);
@@ -95,8 +96,8 @@ export class LocalSearch {
 
     // Relocate u after v, then before v.
     if (cp.compat[rv * cp.nJobs + u]) {
-      for (const after of [true, false]) {
-        const p = after ? iv + 1 : iv; // insertion index in sv (before removal of u)
+      for (let side = 0; side < 2; side++) {
+        const p = side === 0 ? iv + 1 : iv; // after v, then before v (index in sv before removing u)
         if (ru === rv && (p === iu || p === iu + 1)) continue;
         const prev = this.locBefore(plan, rv, p);
         const next = this.locAt(plan, rv, p);

@@ -19,6 +19,15 @@ export interface SearchResult {
 
 const BLINK = 0.01;
 
+/** Local search inside the ruin-and-recreate loop. */
+export type IterationLocalSearch =
+  /** none: every iteration is one ruin and one recreate */
+  | 'off'
+  /** a full local search whenever a candidate beats the best plan */
+  | 'new-best'
+  /** after every recreate, moves of the reinserted jobs only (relocate, swap, or-opt, 2-opt*) */
+  | 'reinserted';
+
 /** Search parameters (temperatures relative to the mean arc cost of the first plan). */
 export const searchTuning = {
   startTemperature: 1,
@@ -26,9 +35,15 @@ export const searchTuning = {
   blink: BLINK,
   /** Local search on the constructed plan (cheap, and a much better start for short budgets). */
   constructionLocalSearch: 1,
-  /** Local search on every new best plan (off: on Solomon, more iterations served better). */
-  localSearch: 0,
-  localSearchPasses: 2,
+  /**
+   * 'reinserted': at equal CPU time it roughly halved the gap on Gehring & Homberger 200
+   * (6 instances, 5 s: 1.61 % → 0.81 %) and helped on Solomon (1 s: 1.72 % → 1.42 %),
+   * although an iteration costs about three times as much.
+   */
+  localSearch: 'reinserted' as IterationLocalSearch,
+  localSearchPasses: 1,
+  /** Neighbours of a job tried by the local search. */
+  localSearchNeighbours: 20,
 };
 
 export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: number): SearchResult {
@@ -60,7 +75,7 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
   const t0 = searchTuning.startTemperature * meanArc;
   const tEnd = searchTuning.endTemperature * meanArc;
 
-  const ls = new LocalSearch(cp);
+  const ls = new LocalSearch(cp, searchTuning.localSearchNeighbours);
   if (searchTuning.constructionLocalSearch > 0) ls.run(plan, rng);
   current = plan.totalCost();
   best = current;
@@ -117,11 +132,12 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
       for (let k = ruined; k < removed.length; k++) delta -= cp.penalty[removed[k]!]!;
     }
     recreate(plan, removed, rng, searchTuning.blink);
-    // Intensify around promising plans: a local search when the candidate beats the best.
+    // Intensify: polish where the plan changed (or, optionally, promising candidates only).
     const mode = searchTuning.localSearch;
-    if (mode === 3 || (mode > 0 && current + changeOf(plan) + delta < best - 1e-9)) {
-      if (mode === 1) ls.run(plan, rng);
-      else ls.run(plan, rng, searchTuning.localSearchPasses, [...journal.keys()]);
+    if (mode === 'reinserted') {
+      ls.run(plan, rng, searchTuning.localSearchPasses, removed);
+    } else if (mode === 'new-best' && current + changeOf(plan) + delta < best - 1e-9) {
+      ls.run(plan, rng);
     }
     let left = 0;
     for (const j of removed) {
