@@ -1,0 +1,213 @@
+/** The KPI strip, the unassigned list, visit details, the optimize-today diff and plan comparison. */
+import { compareBoards, describeDiffEntry, KPI_LABELS, type BoardComparison } from './compare.ts';
+import { fmt, h } from './dom.ts';
+import { clockRange, clockTime } from './time.ts';
+import type { BoardView, OptimizeDiff } from './types.ts';
+
+export function renderKpis(view: BoardView): HTMLElement {
+  const k = view.kpis;
+  const unassigned = view.unassigned.length;
+  const late = view.routes.reduce((n, r) => n + r.stops.filter((st) => st.risk === 'late').length, 0);
+  const items: [string, string][] = [
+    ['Jobs planned', `${k.jobsPlanned} / ${k.jobsInScope}`],
+    ['Unassigned', String(unassigned)],
+    ['Travel', `${fmt(k.travelHours)} h`],
+    ['Utilisation', `${fmt(k.utilisationPct)} %`],
+    ['Overtime', `${fmt(k.overtimeHours)} h`],
+    ['On-time risk', `${k.onTimeRisk} at risk, ${late} late`],
+    ['Technicians', `${k.techniciansUsed} / ${k.techniciansAvailable}`],
+  ];
+  return h(
+    'dl',
+    { class: 'kpis', 'aria-label': 'Key figures' },
+    ...items.map(([label, value]) => h('div', { class: 'kpi' }, h('dt', {}, label), h('dd', {}, value))),
+  );
+}
+
+export function renderUnassigned(view: BoardView, onSelect: (id: string) => void): HTMLElement {
+  const section = h('section', { class: 'unassigned', 'aria-labelledby': 'unassigned-title' });
+  section.append(h('h2', { id: 'unassigned-title' }, `Unassigned (${view.unassigned.length})`));
+  if (view.unassigned.length === 0) {
+    section.append(h('p', {}, 'Every job in scope is planned.'));
+    return section;
+  }
+  const list = h('ul', {});
+  for (const u of view.unassigned) {
+    const button = h(
+      'button',
+      { type: 'button', class: 'unassigned-item', 'data-job-id': u.serviceJobId },
+      h('span', { class: 'job-id' }, u.serviceJobId),
+      h('span', { class: 'code' }, u.code),
+      h('span', { class: 'reason' }, u.reason),
+    );
+    button.addEventListener('click', () => onSelect(u.serviceJobId));
+    list.append(h('li', {}, button));
+  }
+  section.append(list);
+  return section;
+}
+
+/** Details of a visit or an unassigned job; buyer name and address only when the API sent them. */
+export function renderDetails(view: BoardView, serviceJobId: string | null): HTMLElement {
+  const section = h('section', {
+    class: 'details',
+    'aria-live': 'polite',
+    'aria-labelledby': 'details-title',
+  });
+  section.append(h('h2', { id: 'details-title' }, 'Details'));
+  if (!serviceJobId) {
+    section.append(h('p', {}, 'Select a stop on the map, a visit on the timeline or an unassigned job.'));
+    return section;
+  }
+  const tz = view.timeZone;
+  const names = new Map(view.technicians.map((t) => [t.resourceId, t.name]));
+  const rows: [string, string][] = [['Job', serviceJobId]];
+  const route = view.routes.find((r) => r.stops.some((st) => st.serviceJobId === serviceJobId));
+  const stop = route?.stops.find((st) => st.serviceJobId === serviceJobId);
+  if (route && stop) {
+    rows.push(
+      ['Technician', route.technicianIds.map((id) => names.get(id) ?? id).join(' & ')],
+      ['Stop', String(stop.seq)],
+      ['Arrival', clockTime(stop.arrival, tz)],
+      ['Service', clockRange(stop, tz)],
+      ['Window', stop.window ? clockRange(stop.window, tz) : 'none'],
+      ['Skills', stop.skills.join(', ') || '—'],
+      ['Status', stop.risk === 'ok' ? 'on time' : stop.risk],
+    );
+    if (stop.buyer) rows.push(['Buyer', stop.buyer.name], ['Address', stop.buyer.address]);
+  } else {
+    const u = view.unassigned.find((x) => x.serviceJobId === serviceJobId);
+    if (u) {
+      rows.push(
+        ['Status', 'unassigned'],
+        ['Reason', `${u.reason} (${u.code})`],
+        ['Window', u.window ? clockRange(u.window, tz) : 'none'],
+        ['Skills', u.skills.join(', ') || '—'],
+      );
+    } else rows.push(['Status', 'not in this plan']);
+  }
+  section.append(
+    h('dl', { class: 'detail-list' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    h('p', { class: 'hint' }, `Times in ${tz}.`),
+  );
+  return section;
+}
+
+const DIFF_SECTIONS = [
+  ['rescheduled', 'Rescheduled'],
+  ['reassigned', 'Reassigned'],
+  ['added', 'Added'],
+] as const;
+
+export function renderOptimizeDiff(diff: OptimizeDiff, timeZone: string): HTMLElement {
+  const root = h('div', { class: 'diff', 'aria-label': 'Changes optimize-today would make' });
+  const counts = h(
+    'ul',
+    { class: 'diff-counts' },
+    ...DIFF_SECTIONS.map(([key, label]) => h('li', { 'data-diff': key }, `${label}: ${diff[key].length}`)),
+    h('li', { 'data-diff': 'unassigned' }, `Left unassigned: ${diff.unassigned.length}`),
+    h('li', { 'data-diff': 'unchanged' }, `Unchanged: ${diff.unchanged}`),
+  );
+  root.append(counts);
+  for (const [key, label] of DIFF_SECTIONS) {
+    if (diff[key].length === 0) continue;
+    root.append(
+      h('h4', {}, label),
+      h(
+        'ul',
+        { class: `diff-list diff-${key}` },
+        ...diff[key].map((e) => h('li', {}, describeDiffEntry(e, timeZone))),
+      ),
+    );
+  }
+  if (diff.unassigned.length > 0) {
+    root.append(
+      h('h4', {}, 'Left unassigned'),
+      h(
+        'ul',
+        { class: 'diff-list diff-unassigned' },
+        ...diff.unassigned.map((u) => h('li', {}, `${u.serviceJobId} — ${u.reason} (${u.code})`)),
+      ),
+    );
+  }
+  return root;
+}
+
+const signed = (x: number): string => (x > 0 ? `+${fmt(x, 2)}` : fmt(x, 2));
+
+function verdict(delta: number, higherIsBetter: boolean): string {
+  if (delta === 0) return 'same';
+  return delta > 0 === higherIsBetter ? 'better' : 'worse';
+}
+
+export function renderComparison(
+  a: BoardView,
+  b: BoardView,
+  comparison: BoardComparison = compareBoards(a, b),
+): HTMLElement {
+  const tz = b.timeZone;
+  const names = new Map([...a.technicians, ...b.technicians].map((t) => [t.resourceId, t.name]));
+  const crew = (ids: readonly string[] | undefined): string =>
+    ids ? ids.map((id) => names.get(id) ?? id).join(' & ') : '—';
+  const table = h(
+    'table',
+    { class: 'kpi-compare' },
+    h('caption', {}, 'Key figures'),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, ''),
+        h('th', { scope: 'col' }, a.planId),
+        h('th', { scope: 'col' }, b.planId),
+        h('th', { scope: 'col' }, 'Change'),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...comparison.kpis.map((k) => {
+        const unit = KPI_LABELS.find((l) => l.key === k.key)?.unit ?? '';
+        return h(
+          'tr',
+          { 'data-kpi': k.key },
+          h('th', { scope: 'row' }, k.label),
+          h('td', {}, `${fmt(k.a)}${unit}`),
+          h('td', {}, `${fmt(k.b)}${unit}`),
+          h(
+            'td',
+            { class: `delta ${verdict(k.delta, k.higherIsBetter)}` },
+            `${signed(k.delta)} (${verdict(k.delta, k.higherIsBetter)})`,
+          ),
+        );
+      }),
+    ),
+  );
+  const changes = h(
+    'table',
+    { class: 'job-changes' },
+    h('caption', {}, `Jobs that differ: ${comparison.changes.length} (unchanged ${comparison.unchanged})`),
+    h(
+      'thead',
+      {},
+      h('tr', {}, ...['Job', 'Change', a.planId, b.planId].map((c) => h('th', { scope: 'col' }, c))),
+    ),
+    h(
+      'tbody',
+      {},
+      ...comparison.changes.map((c) =>
+        h(
+          'tr',
+          { 'data-job-id': c.serviceJobId },
+          h('td', {}, c.serviceJobId),
+          h('td', {}, c.kind),
+          h('td', {}, c.a ? `${crew(c.a.technicianIds)} ${clockTime(c.a.start, tz)}` : 'not planned'),
+          h('td', {}, c.b ? `${crew(c.b.technicianIds)} ${clockTime(c.b.start, tz)}` : 'not planned'),
+        ),
+      ),
+    ),
+  );
+  return h('div', { class: 'comparison' }, table, changes);
+}

@@ -1,0 +1,126 @@
+/**
+ * The shapes the board reads from the API (`GET /v1/board`, `POST /v1/optimize-today`).
+ * Times are ISO-8601 UTC strings; the page shows them in the view's `timeZone`.
+ */
+
+export interface Interval {
+  start: string;
+  end: string;
+}
+
+export interface BoardKpis {
+  jobsInScope: number;
+  jobsPlanned: number;
+  demandCoveredPct: number;
+  travelHours: number;
+  serviceHours: number;
+  utilisationPct: number;
+  overtimeHours: number;
+  onTimeRisk: number;
+  techniciansUsed: number;
+  techniciansAvailable: number;
+}
+
+export type Position = number[];
+
+export interface PolygonGeometry {
+  type: 'Polygon';
+  coordinates: Position[][];
+}
+
+export interface MultiPolygonGeometry {
+  type: 'MultiPolygon';
+  coordinates: Position[][][];
+}
+
+export interface BoardTechnician {
+  resourceId: string;
+  name: string;
+  skills: string[];
+  home: { lat: number; lon: number };
+  shift: Interval | null;
+  territory?: PolygonGeometry | MultiPolygonGeometry;
+}
+
+export type StopRisk = 'ok' | 'at-risk' | 'late';
+
+export interface BoardStop {
+  seq: number;
+  serviceJobId: string;
+  lat: number;
+  lon: number;
+  arrival: string;
+  start: string;
+  end: string;
+  window: Interval | null;
+  skills: string[];
+  risk: StopRisk;
+  buyer?: { name: string; address: string };
+}
+
+export type BlockKind = 'travel' | 'service' | 'break' | 'wait';
+
+export interface BoardBlock {
+  kind: BlockKind;
+  start: string;
+  end: string;
+  serviceJobId?: string;
+}
+
+export interface BoardRoute {
+  routeId: string;
+  technicianIds: string[];
+  shift: Interval;
+  travelMinutes: number;
+  serviceMinutes: number;
+  overtimeMinutes: number;
+  utilisationPct: number;
+  stops: BoardStop[];
+  blocks: BoardBlock[];
+}
+
+export interface BoardUnassigned {
+  serviceJobId: string;
+  code: string;
+  reason: string;
+  lat?: number;
+  lon?: number;
+  window?: Interval | null;
+  skills: string[];
+}
+
+export interface BoardView {
+  planId: string;
+  status: string;
+  storeId: string;
+  date: string;
+  timeZone: string;
+  generatedAt: string;
+  now: string;
+  kpis: BoardKpis;
+  bounds: [number, number, number, number];
+  technicians: BoardTechnician[];
+  routes: BoardRoute[];
+  unassigned: BoardUnassigned[];
+}
+
+/** One line of the optimize-today diff; the server may add fields beyond the job id. */
+export interface DiffEntry {
+  serviceJobId: string;
+  [field: string]: unknown;
+}
+
+export interface OptimizeDiff {
+  rescheduled: DiffEntry[];
+  reassigned: DiffEntry[];
+  added: DiffEntry[];
+  unassigned: { serviceJobId: string; code: string; reason: string }[];
+  unchanged: number;
+}
+
+export interface OptimizeResult {
+  planId: string;
+  applied: boolean;
+  board: BoardView;
+  diff: OptimizeDiff;
+}
