@@ -41,7 +41,12 @@ export const searchTuning = {
    * although an iteration costs about three times as much.
    */
   localSearch: 'reinserted' as IterationLocalSearch,
-  localSearchPasses: 1,
+  /**
+   * Passes over the reinserted jobs. At equal CPU time: Solomon (14 × 3 seeds, 1 s) 1.42 % with
+   * one pass, 1.17 % with two, 1.01 % until no move improves; Gehring & Homberger 200 (6, 5 s)
+   * 0.81 %, 1.02 %, 1.37 %. Two is the compromise.
+   */
+  localSearchPasses: 2,
   /** Neighbours of a job tried by the local search. */
   localSearchNeighbours: 20,
 };
