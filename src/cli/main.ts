@@ -8,6 +8,8 @@ import { registerReportCommand } from './report.ts';
 import { registerStartCommand } from './start.ts';
 import { registerSolveCommand } from './solve.ts';
 import { registerReencryptCommand } from './reencrypt.ts';
+import { registerServeCommand } from './serve.ts';
+import { registerTokenCommand } from './token.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
 export function buildProgram(): Command {
@@ -25,6 +27,8 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerSolveCommand(program);
   registerReencryptCommand(program);
+  registerServeCommand(program);
+  registerTokenCommand(program);
   return program;
 }
 

@@ -17,6 +17,8 @@ export type IssueCode =
   | 'NO_WINDOW_IN_HORIZON'
   /** Several active appointments on one job; the latest is kept. */
   | 'SEVERAL_ACTIVE_APPOINTMENTS'
+  /** The job's technician is unavailable today; the job is given to others or left out (see its other issues). */
+  | 'TECHNICIAN_UNAVAILABLE'
   /** The solver could not place the job (its own reason follows). */
   | 'UNASSIGNED';
 

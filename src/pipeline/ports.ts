@@ -133,7 +133,12 @@ export interface PipelineStorePort {
   plannableJobs(storeIds: string[], horizon: Interval): Promise<unknown[]>;
   getWatermark(storeId: string, marketplaceId: string): Promise<string | undefined>;
   setWatermark(storeId: string, marketplaceId: string, value: string): Promise<void>;
-  createPlan(input: { days: string[]; storeIds: string[] }): Promise<string>;
+  createPlan(input: {
+    days: string[];
+    storeIds: string[];
+    planId?: string;
+    kind?: 'nightly' | 'optimize_today';
+  }): Promise<string>;
   savePlan(planId: string, plan: Plan, stats: unknown): Promise<void>;
   finishPlan(
     planId: string,

@@ -23,7 +23,8 @@ import { pullJobs } from './pull.ts';
 import { reconcile } from './reconcile.ts';
 import { setupFromConfig } from './setup-from-config.ts';
 import type { PlanningSetup } from './setup.ts';
-import { solveInWorker } from './solve.ts';
+import { solveInWorker, type SolveRequest } from './solve.ts';
+import { releaseUnavailableTechnicians, withoutTechnicians } from './unavailable.ts';
 import { keepHeldBreaks } from './stabilise.ts';
 import { dropBreaksHeldElsewhere } from './held-breaks.ts';
 import { writeBack, type WriteBackResult } from './write-back.ts';
@@ -42,6 +43,18 @@ export interface RunOptions {
   /** Skip the pull and plan from the jobs already in the store. */
   skipPull?: boolean | undefined;
   concurrency?: number | undefined;
+  /** Id for the plan record (a caller that answers with the id before the run ends); default: a new UUID. */
+  planId?: string | undefined;
+  /** What the stored plan is recorded as (default `nightly`). */
+  kind?: 'nightly' | 'optimize_today' | undefined;
+  /** Overrides the config's freeze horizon: appointments starting before now + this stay where they are. */
+  freezeMinutes?: number | undefined;
+  /** Technicians out for the day: taken out, their visits not yet started redistributed or reported. */
+  unavailableTechnicians?: readonly string[] | undefined;
+  /** Solving ends by this `performance.now()` instant (a caller with a response deadline). */
+  solveDeadline?: number | undefined;
+  /** Keep placements of the previous plan that Amazon still holds exactly (default true). */
+  keepPrevious?: boolean | undefined;
 }
 
 export interface RunDeps {
@@ -54,6 +67,8 @@ export interface RunDeps {
   progress?: ProgressSink;
   /** Who is running (for locks and the audit log). */
   actor?: string;
+  /** Solves a problem off the event loop; default: a fresh worker thread per solve. */
+  solve?: (req: SolveRequest) => Promise<Solution>;
 }
 
 export type RunOutcome = 'succeeded' | 'partial' | 'nothing-to-do';
@@ -126,11 +141,16 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     }
   };
   const now = deps.clock().getTime();
-  const setup = setupFromConfig(deps.config, {
+  const unavailable = new Set(options.unavailableTechnicians ?? []);
+  // Jobs are read against every technician (a skill only an absent one has is still known);
+  // they are planned with those present.
+  const fullSetup = setupFromConfig(deps.config, {
     date: options.date,
     days: options.days,
     storeIds: options.storeIds,
+    ...(options.freezeMinutes !== undefined ? { overrides: { freezeMinutes: options.freezeMinutes } } : {}),
   });
+  const setup = withoutTechnicians(fullSetup, unavailable);
   for (const s of setup.stores) s.marketplaceId = options.marketplaceId;
   const storeIds = setup.stores.map((s) => s.storeId);
   if (storeIds.length === 0) {
@@ -169,7 +189,11 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
 
     const raws = await deps.store.plannableJobs(storeIds, setup.horizon);
     const refused = await deps.store.refusedAppointmentTimes(storeIds);
-    const normalised = await timed('normalise', async () => normaliseJobs(raws, setup, now, refused));
+    const normalised = await timed('normalise', async () => {
+      const n = normaliseJobs(raws, fullSetup, now, refused);
+      const released = releaseUnavailableTechnicians(n.jobs, unavailable, now);
+      return { ...n, jobs: released.jobs, issues: [...n.issues, ...released.issues] };
+    });
     const issues: PlanningIssue[] = [...pullIssues, ...normalised.issues];
     progress.note(
       `${normalised.jobs.length} plannable jobs, ${issues.filter((i) => i.level === 'error').length} not plannable, ${normalised.outOfScope} outside the horizon or closed`,
@@ -199,8 +223,13 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
         step.done(`${located.points.length}×${located.points.length}`);
         return m;
       });
-      const keep = placementsToKeep(latest?.plan, located.jobs);
-      const solved = await timed('solve', () => solveTwice(setup, located, matrix, keep, options, progress));
+      const keep =
+        options.keepPrevious === false
+          ? new Map<string, Placement>()
+          : placementsToKeep(latest?.plan, located.jobs);
+      const solved = await timed('solve', () =>
+        solveTwice(setup, located, matrix, keep, options, progress, deps.solve ?? solveInWorker),
+      );
       built = solved.built;
       plan = planFromSolution({
         setup,
@@ -208,7 +237,12 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
         solution: solved.solution,
         marketplaceId: options.marketplaceId,
       });
-      planId = await deps.store.createPlan({ days: setup.days, storeIds });
+      planId = await deps.store.createPlan({
+        days: setup.days,
+        storeIds,
+        ...(options.planId !== undefined ? { planId: options.planId } : {}),
+        ...(options.kind !== undefined ? { kind: options.kind } : {}),
+      });
     }
 
     // What Amazon holds now: appointments from the pull, capacity writes from the ledger.
@@ -315,11 +349,12 @@ async function solveTwice(
   keep: Map<string, Placement>,
   options: RunOptions,
   progress: ProgressSink,
+  solver: (req: SolveRequest) => Promise<Solution>,
 ): Promise<{ built: BuiltProblem; solution: Solution }> {
   const seconds = options.solverSeconds ?? setup.rules.solverBudgetSeconds;
   const step = progress.start('solve', 'Solving');
   const run = async (built: BuiltProblem, budgetMs: number, label: string): Promise<Solution> =>
-    solveInWorker({
+    solver({
       problem: built.problem,
       seed: options.seed ?? 1,
       ...(options.solverIterations !== undefined
@@ -337,7 +372,10 @@ async function solveTwice(
     step.done('no jobs to place');
     return { built: first, solution: emptySolution(first) };
   }
-  const budget = seconds * 1000;
+  // With a deadline, both passes share what is left of it (pass 2 gets at least a fifth).
+  const deadline = options.solveDeadline;
+  const left = (): number => (deadline !== undefined ? Math.max(50, deadline - performance.now()) : Infinity);
+  const budget = Math.min(seconds * 1000, left());
   let solution = await run(first, budget * 0.8, 'pass 1');
   let built = first;
   const movable = new Set(
@@ -355,7 +393,11 @@ async function solveTwice(
         pinned.set(v.job, { routeId: r.technician, start: first.origin + v.start * 1000 });
     }
     built = buildProblem(setup, located, matrix, { keep: pinned, widen: movable, release: movable });
-    solution = await run(built, Math.max(1000, budget * 0.2), 'pass 2');
+    solution = await run(
+      built,
+      deadline !== undefined ? Math.min(left(), Math.max(50, budget * 0.2)) : Math.max(1000, budget * 0.2),
+      'pass 2',
+    );
   }
   step.done(
     `cost ${Math.round(solution.cost.total)}, ${solution.unassigned.length} unassigned, ${solution.stats.iterations} iterations`,

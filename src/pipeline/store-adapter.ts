@@ -103,7 +103,8 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
     },
     async createPlan(input) {
       const record = await store.plans.create({
-        kind: 'nightly',
+        ...(input.planId !== undefined ? { planId: input.planId } : {}),
+        kind: input.kind ?? 'nightly',
         periodStart: input.days[0]!,
         periodEnd: input.days[input.days.length - 1]!,
         storeIds: input.storeIds,
@@ -121,7 +122,7 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
       const candidates = (await plansOf(storeIds.slice(0, 1)))
         .filter(
           (p) =>
-            p.kind === 'nightly' &&
+            (p.kind === 'nightly' || p.kind === 'optimize_today') &&
             p.periodStart === days[0] &&
             p.periodEnd === days[days.length - 1] &&
             [...p.storeIds].sort().join(',') === wanted,

@@ -121,6 +121,17 @@ export interface LocksTable {
   expires_at: Timestamp;
 }
 
+/** A bearer token of the HTTP API; the secret itself is never stored. */
+export interface ApiTokensTable {
+  token_id: string;
+  name: string | null;
+  scope: string;
+  /** Hex SHA-256 of the token's secret part. */
+  secret_hash: string;
+  created_at: Timestamp;
+  revoked_at: NullableTimestamp;
+}
+
 export interface StoreMetaTable {
   key: string;
   value: string;
@@ -136,6 +147,7 @@ export interface Database {
   audit_log: AuditLogTable;
   locks: LocksTable;
   store_meta: StoreMetaTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

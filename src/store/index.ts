@@ -9,3 +9,5 @@ export type { AuditEvent, AuditEntry, AuditQuery } from './audit-log.ts';
 export type { LockAttempt, LockState } from './locks.ts';
 export type { PurgeCounts } from './personal-data-retention.ts';
 export type { RekeyCounts } from './personal-data-rekeying.ts';
+export { TOKEN_SCOPES, isTokenScope } from './api-tokens.ts';
+export type { ApiTokenInfo, TokenScope } from './api-tokens.ts';

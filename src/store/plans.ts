@@ -119,6 +119,25 @@ export class Plans {
     return this.#require(planId);
   }
 
+  /**
+   * A finished plan back to `running`, so its write-back can be made (resumed) under its own
+   * id, e.g. a dry run a planner has reviewed. Refused while it is running.
+   */
+  async reopen(planId: string): Promise<PlanRecord> {
+    const result = await this.db
+      .updateTable('plans')
+      .set({ status: 'running', finished_at: null, failure_code: null, failure_message: null })
+      .where('plan_id', '=', planId)
+      .where('status', '!=', 'running')
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) {
+      const existing = await this.get(planId);
+      if (existing === undefined) throw new StoreError('PLAN_NOT_FOUND', `no plan ${planId}`);
+      throw new StoreError('PLAN_RUNNING', `plan ${planId} is running`);
+    }
+    return this.#require(planId);
+  }
+
   async get(planId: string): Promise<PlanRecord | undefined> {
     const row = await this.db
       .selectFrom('plans')

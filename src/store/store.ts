@@ -9,6 +9,7 @@ import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { generateDataKey, loadDataKeyRing, type DataKeyRing } from '../privacy/data-key.ts';
 import { FieldCipher } from '../privacy/field-cipher.ts';
+import { ApiTokens } from './api-tokens.ts';
 import { AuditLog } from './audit-log.ts';
 import { checkDataKey } from './data-key-check.ts';
 import type { Database, SqlDialect } from './database.ts';
@@ -54,6 +55,8 @@ export interface Store {
   readonly watermarks: SyncWatermarks;
   readonly audit: AuditLog;
   readonly locks: Locks;
+  /** Bearer tokens of the HTTP API (hashed). */
+  readonly tokens: ApiTokens;
   /** Deletes personal data of jobs closed more than the retention period before `now`. */
   purgeExpiredPersonalData(now?: Date, actor?: string): Promise<PurgeCounts>;
   /**
@@ -113,6 +116,7 @@ export async function openStore(target: string, options: OpenStoreOptions = {}):
       watermarks: new SyncWatermarks(db, clock),
       audit,
       locks: new Locks(db, clock),
+      tokens: new ApiTokens(db, clock),
       purgeExpiredPersonalData: (now = clock(), actor) => retention.purgeExpired(now, actor),
       reencryptPersonalData: async () => {
         const counts = await reencryptPersonalData(db, cipher);

@@ -40,6 +40,7 @@ const TABLES = [
   'audit_log',
   'locks',
   'store_meta',
+  'api_tokens',
 ];
 
 export function testKeys(): DataKeyRing {

@@ -6,6 +6,7 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../database.ts';
 import { initialSchema } from './0001-initial-schema.ts';
+import { apiTokens } from './0002-api-tokens.ts';
 
 export class StoreMigrations implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -13,6 +14,7 @@ export class StoreMigrations implements MigrationProvider {
   async getMigrations(): Promise<Record<string, Migration>> {
     return {
       '0001-initial-schema': initialSchema(this.dialect),
+      '0002-api-tokens': apiTokens(this.dialect),
     };
   }
 }

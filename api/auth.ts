@@ -1,0 +1,80 @@
+/**
+ * Bearer-token authentication and scopes. `viewer` < `planner` < `admin`: a higher scope
+ * includes the lower ones. Tokens are verified against their hash in the store on every
+ * request (an `onRequest` hook, so the rate limiter can key on the token id); routes state
+ * the scope they need with `requireScope` as a preHandler. `request.auth.scope` tells a
+ * handler whether personal data may be returned (`planner`, `admin`).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { ApiTokens, TokenScope } from '../src/store/api-tokens.ts';
+import { ApiError } from './errors.ts';
+
+export type { TokenScope } from '../src/store/api-tokens.ts';
+
+export interface RequestAuth {
+  tokenId: string;
+  scope: TokenScope;
+  name: string | null;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The verified token, when the request carried a valid one. */
+    auth: RequestAuth | undefined;
+    /** Why the Authorization header was not accepted, when it was present but bad. */
+    authProblem: string | undefined;
+  }
+}
+
+const RANK: Record<TokenScope, number> = { viewer: 1, planner: 2, admin: 3 };
+
+export function scopeIncludes(have: TokenScope, need: TokenScope): boolean {
+  return RANK[have] >= RANK[need];
+}
+
+/** planner and admin may see buyers' names and addresses; viewer sees ids, times and postal-centroid points. */
+export function maySeePersonalData(request: FastifyRequest): boolean {
+  return request.auth !== undefined && scopeIncludes(request.auth.scope, 'planner');
+}
+
+/** Installs the hook that reads `Authorization: Bearer <token>` on every request. */
+export function registerAuthentication(app: FastifyInstance, tokens: Pick<ApiTokens, 'verify'>): void {
+  app.decorateRequest('auth', undefined);
+  app.decorateRequest('authProblem', undefined);
+  app.addHook('onRequest', async (request) => {
+    const header = request.headers.authorization;
+    if (header === undefined || header === '') return;
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (match === null) {
+      request.authProblem = 'the Authorization header must be "Bearer <token>"';
+      return;
+    }
+    const info = await tokens.verify(match[1]!);
+    if (info === undefined) {
+      request.authProblem = 'the token is unknown, revoked or malformed';
+      return;
+    }
+    request.auth = { tokenId: info.tokenId, scope: info.scope, name: info.name };
+  });
+}
+
+/** preHandler: 401 without a valid token, 403 when its scope is below `need`. */
+export function requireScope(need: TokenScope): preHandlerAsyncHookHandler {
+  return async function checkScope(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    void reply;
+    if (request.auth === undefined) {
+      throw new ApiError(
+        401,
+        'UNAUTHORIZED',
+        request.authProblem ?? 'a bearer token is required (Authorization: Bearer <token>)',
+      );
+    }
+    if (!scopeIncludes(request.auth.scope, need)) {
+      throw new ApiError(
+        403,
+        'FORBIDDEN',
+        `this route needs the ${need} scope; the token has ${request.auth.scope}`,
+      );
+    }
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * What every route needs, built once per server: the planning configuration, the store, the
+ * Services client, geography, the clock, a logger that carries ids only, the solver worker
+ * pool and the metrics registry.
+ */
+import pino, { type Logger } from 'pino';
+import type { PlanningConfig } from '../src/config/index.ts';
+import {
+  CachingGeocoder,
+  PostalCodeGeocoder,
+  postalCodeCacheKey,
+  travelMatrixProvider,
+} from '../src/geo/index.ts';
+import type { Geocoder, TravelMatrixProvider } from '../src/pipeline/geography.ts';
+import type { PipelineStorePort, ServicesPort } from '../src/pipeline/ports.ts';
+import { storePort } from '../src/pipeline/store-adapter.ts';
+import { privacyLoggerOptions } from '../src/privacy/redact.ts';
+import { openStore, type OpenStoreOptions, type Store } from '../src/store/index.ts';
+import { connect, loadConfigFor, type ConnectionOptions } from '../src/cli/plan.ts';
+import { createMetrics, instrumentServices, type ApiMetrics } from './metrics.ts';
+import { Planner } from './planner.ts';
+import { createSolverPool, type SolverPool } from './solver/pool.ts';
+
+export interface ApiContext {
+  config: PlanningConfig;
+  /** The store: plans, jobs, journal, tokens, locks, audit. */
+  store: Store;
+  /** The same store as the planning pipeline sees it. */
+  pipelineStore: PipelineStorePort;
+  /** The Services client (writes counted in the metrics); made once, on first use. */
+  services(): ServicesPort;
+  marketplaceId: string;
+  geocoder: Geocoder;
+  travel: TravelMatrixProvider;
+  clock: () => Date;
+  /** Logs ids, statuses and timings; personal-data keys are redacted at any depth. */
+  logger: Logger;
+  solver: SolverPool;
+  metrics: ApiMetrics;
+  /** Planning runs started by the API (progress while they run). */
+  planner: Planner;
+  close(): Promise<void>;
+}
+
+export interface CreateContextOptions {
+  /** Services endpoint: na | eu | fe | amazon-sandbox | a URL (the local sandbox). */
+  endpoint: string;
+  marketplaceId: string;
+  /** SQLite file, `:memory:` or postgres:// URL. */
+  db: string;
+  /** Crews config file; a local sandbox endpoint without one uses the sandbox seller's. */
+  configFile?: string | undefined;
+  /** An already loaded configuration (wins over configFile). */
+  config?: PlanningConfig | undefined;
+  connection?: Partial<ConnectionOptions>;
+  storeOptions?: OpenStoreOptions;
+  env?: NodeJS.ProcessEnv;
+  clock?: () => Date;
+  logger?: Logger;
+  solverThreads?: number;
+  osrmUrl?: string | undefined;
+  /** Also collect Node's default process metrics (default true). */
+  defaultMetrics?: boolean;
+}
+
+export function createLogger(level = process.env['FIELDPLAN_LOG_LEVEL'] ?? 'info'): Logger {
+  return pino({ level, ...privacyLoggerOptions() });
+}
+
+export async function createApiContext(options: CreateContextOptions): Promise<ApiContext> {
+  const env = options.env ?? process.env;
+  const config = options.config ?? (await loadConfigFor(options.endpoint, options.configFile));
+  const clock = options.clock ?? (() => new Date());
+  const store = await openStore(options.db, { env, clock, ...options.storeOptions });
+  const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  const solver = createSolverPool(
+    options.solverThreads !== undefined ? { threads: options.solverThreads } : {},
+  );
+  let services: ServicesPort | undefined;
+  const ctx: ApiContext = {
+    config,
+    store,
+    pipelineStore: storePort(store, { actor: 'api' }),
+    services() {
+      services ??= instrumentServices(
+        connect(
+          {
+            endpoint: options.endpoint,
+            marketplace: options.marketplaceId,
+            ...options.connection,
+          },
+          env,
+        ),
+        metrics,
+      );
+      return services;
+    },
+    marketplaceId: options.marketplaceId,
+    geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
+    travel: travelMatrixProvider(config.planning.travel, { osrmUrl: options.osrmUrl }),
+    clock,
+    logger: options.logger ?? createLogger(),
+    solver,
+    metrics,
+    planner: undefined as unknown as Planner,
+    async close() {
+      await ctx.planner.drain();
+      await solver.close();
+      await store.close();
+    },
+  };
+  ctx.planner = new Planner(ctx);
+  return ctx;
+}

@@ -1,0 +1,202 @@
+/**
+ * `POST /v1/optimize-today` (planner): re-plans the store's current local day around what
+ * is happening. Visits under way and those starting within the freeze horizon stay where
+ * they are; new and urgent jobs are pulled and inserted; unavailable technicians are taken
+ * out and their later visits go to others or are reported with the reason. It is the
+ * planning run (pull → normalise → pin → solve → plan → diff → write-back) on one store and
+ * day, solving until the request's budget is spent. Answers with the new plan as the board
+ * shows it and the diff against what Amazon holds; with `apply` the write-back is made.
+ */
+import { performance } from 'node:perf_hooks';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import type { PlanningIssue } from '../../src/pipeline/issues.ts';
+import type { Plan } from '../../src/pipeline/plan.ts';
+import { maySeePersonalData, requireScope } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { ApiError, badRequest } from '../errors.ts';
+import { StoreIdSchema } from '../schemas.ts';
+import { boardFor } from './board.ts';
+
+const OptimizeBody = z
+  .object({
+    storeId: StoreIdSchema,
+    timeBudgetMs: z
+      .number({ error: 'expected the time budget in milliseconds' })
+      .int()
+      .min(500, { error: 'must be at least 500 ms' })
+      .max(600_000, { error: 'must be at most 600 000 ms (10 minutes)' }),
+    apply: z.boolean().default(false),
+    unavailableTechnicians: z.array(z.string().min(1).max(200)).max(500).default([]),
+    freezeMinutes: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60)
+      .optional(),
+  })
+  .strict();
+
+export interface TodayDiff {
+  rescheduled: { serviceJobId: string; from: string; to: string }[];
+  reassigned: { serviceJobId: string; from: string[]; to: string[] }[];
+  added: { serviceJobId: string; start: string; technicianIds: string[] }[];
+  unassigned: { serviceJobId: string; code: string; reason: string }[];
+  unchanged: number;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** What the plan changes against what Amazon holds now (each appointment's `current`). */
+export function diffAgainstCurrent(plan: Plan, issues: readonly PlanningIssue[]): TodayDiff {
+  const diff: TodayDiff = { rescheduled: [], reassigned: [], added: [], unassigned: [], unchanged: 0 };
+  for (const a of plan.appointments) {
+    const cur = a.current;
+    if (cur === undefined) {
+      diff.added.push({
+        serviceJobId: a.serviceJobId,
+        start: iso(a.time.start),
+        technicianIds: a.technicianIds,
+      });
+      continue;
+    }
+    let changed = false;
+    if (cur.time.start !== a.time.start || cur.time.minutes !== a.time.minutes) {
+      diff.rescheduled.push({
+        serviceJobId: a.serviceJobId,
+        from: iso(cur.time.start),
+        to: iso(a.time.start),
+      });
+      changed = true;
+    }
+    const before = [...cur.technicianIds].sort();
+    const after = [...a.technicianIds].sort();
+    if (before.join(',') !== after.join(',')) {
+      diff.reassigned.push({ serviceJobId: a.serviceJobId, from: before, to: after });
+      changed = true;
+    }
+    if (!changed) diff.unchanged += 1;
+  }
+  const unavailable = new Map(
+    issues
+      .filter((i) => i.code === 'TECHNICIAN_UNAVAILABLE' && i.serviceJobId)
+      .map((i) => [i.serviceJobId!, i.detail]),
+  );
+  for (const u of plan.unassigned) {
+    const why = unavailable.get(u.serviceJobId);
+    diff.unassigned.push({
+      serviceJobId: u.serviceJobId,
+      code: u.reason,
+      reason: why !== undefined ? `${why}; no other technician can take it: ${u.reason}` : u.reason,
+    });
+  }
+  for (const i of issues) {
+    if (i.level === 'error' && i.serviceJobId !== undefined)
+      diff.unassigned.push({ serviceJobId: i.serviceJobId, code: i.code, reason: i.detail });
+  }
+  return diff;
+}
+
+/** Planning work after the solve (capacity read, storing, diff, report, board) gets this share of the budget. */
+export function solveReserveMs(budgetMs: number): number {
+  return Math.min(2_000, Math.max(150, budgetMs * 0.15));
+}
+
+export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
+  const { ctx } = opts;
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/v1/optimize-today',
+    {
+      preHandler: requireScope('planner'),
+      schema: {
+        summary: "Re-plan the store's current local day around reality; apply when asked",
+        tags: ['plans'],
+        body: OptimizeBody,
+      },
+    },
+    async (request) => {
+      const t0 = performance.now();
+      const body = request.body;
+      const store = ctx.config.stores.find((s) => s.storeId === body.storeId);
+      if (store === undefined) {
+        throw badRequest(`store ${body.storeId} is not in the crews config`, [
+          {
+            path: 'body.storeId',
+            message: `unknown store; expected one of ${ctx.config.stores.map((s) => s.storeId).join(', ')}`,
+          },
+        ]);
+      }
+      const known = new Set(
+        ctx.config.technicians
+          .filter((t) => t.stores === undefined || t.stores.includes(body.storeId))
+          .map((t) => t.resourceId),
+      );
+      const unknown = body.unavailableTechnicians
+        .map((id, i) => ({ id, i }))
+        .filter(({ id }) => !known.has(id));
+      if (unknown.length > 0) {
+        throw badRequest(
+          `unknown technicians for store ${body.storeId}`,
+          unknown.map(({ i }) => ({
+            path: `body.unavailableTechnicians[${i}]`,
+            message: `not a technician of store ${body.storeId} in the crews config`,
+          })),
+        );
+      }
+      if (ctx.planner.running().some((r) => r.storeIds.includes(body.storeId))) {
+        throw new ApiError(
+          409,
+          'CONFLICT',
+          `a planning run for store ${body.storeId} is in progress; try again when it ends`,
+        );
+      }
+      const date = DateTime.fromJSDate(ctx.clock(), { zone: store.timeZone }).toISODate()!;
+      const state = await ctx.planner.run({
+        kind: 'optimize_today',
+        date,
+        days: 1,
+        storeIds: [body.storeId],
+        apply: body.apply,
+        freezeMinutes: body.freezeMinutes,
+        unavailableTechnicians: body.unavailableTechnicians,
+        keepPrevious: false,
+        solverSeconds: body.timeBudgetMs / 1000,
+        solveDeadline: t0 + body.timeBudgetMs - solveReserveMs(body.timeBudgetMs),
+        actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
+      });
+      if (state.status === 'failed' || state.result === undefined) {
+        const code = state.error?.code ?? 'RUN_FAILED';
+        const status =
+          code === 'LOCKED' ? 409 : code === 'NO_TECHNICIANS' || code === 'NO_STORES' ? 422 : 502;
+        throw new ApiError(status, code, state.error?.message ?? 'the run failed');
+      }
+      const result = state.result;
+      const board = await boardFor(
+        ctx,
+        result.planId,
+        body.storeId,
+        date,
+        maySeePersonalData(request),
+        result.issues,
+      );
+      return {
+        planId: result.planId,
+        applied: body.apply,
+        outcome: result.outcome,
+        date,
+        board,
+        diff: diffAgainstCurrent(result.plan, result.issues),
+        writeBack: body.apply
+          ? {
+              calls: result.report.writeBack.callsMade,
+              failures: result.report.writeBack.failures,
+              inDoubt: result.report.writeBack.inDoubt,
+            }
+          : { planned: result.report.writeBack.planned },
+        elapsedMs: Math.round(performance.now() - t0),
+      };
+    },
+  );
+}

@@ -1,0 +1,325 @@
+/**
+ * Plans: `POST /v1/plans` (planner) runs the nightly pipeline for a date range and stores
+ * in the background (dry run unless `apply`) and answers 202 with the plan id;
+ * `GET /v1/plans/:id` (viewer) its status, progress, report and write-back journal summary;
+ * `GET /v1/plans` (viewer) the history, newest first.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { requireScope } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { ApiError, badRequest } from '../errors.ts';
+import type { Plan } from '../../src/pipeline/plan.ts';
+import { buildReport, type PlanReport } from '../../src/report/plan-report.ts';
+import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
+
+const PlanStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+const PlanKindSchema = z.enum(['nightly', 'optimize_today', 'what_if', 'manual']);
+
+export const PlanSummarySchema = z.object({
+  planId: z.string(),
+  kind: PlanKindSchema,
+  periodStart: z.string(),
+  periodEnd: z.string(),
+  storeIds: z.array(z.string()),
+  status: PlanStatusSchema,
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  kpis: z.unknown(),
+  failure: z.object({ code: z.string(), message: z.string().nullable() }).nullable(),
+});
+
+const ListQuery = z
+  .object({
+    storeId: StoreIdSchema.optional(),
+    status: PlanStatusSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+  })
+  .strict();
+
+export const PlanIdParams = z.object({ id: z.uuid({ error: 'expected a plan id (UUID)' }) }).strict();
+
+const MAX_DAYS = 14;
+
+const CreatePlanBody = z
+  .object({
+    from: LocalDateSchema,
+    to: LocalDateSchema.optional(),
+    storeIds: z.array(StoreIdSchema).min(1).max(200).optional(),
+    apply: z.boolean().default(false),
+    solverSeconds: z.number().positive().max(3_600).optional(),
+    seed: z
+      .number()
+      .int()
+      .min(1)
+      .max(2 ** 31 - 1)
+      .optional(),
+  })
+  .strict()
+  .refine((b) => b.to === undefined || b.to >= b.from, {
+    path: ['to'],
+    error: 'must be on or after from',
+  })
+  .refine(
+    (b) =>
+      b.to === undefined ||
+      Date.parse(`${b.to}T00:00:00Z`) - Date.parse(`${b.from}T00:00:00Z`) < MAX_DAYS * 86_400_000,
+    { path: ['to'], error: `at most ${MAX_DAYS} days from "from"` },
+  );
+
+function journalSummary(entries: { operation: string; state: string }[]): {
+  entries: number;
+  byState: Record<string, number>;
+  byOperation: Record<string, Record<string, number>>;
+} {
+  const byState: Record<string, number> = {};
+  const byOperation: Record<string, Record<string, number>> = {};
+  for (const e of entries) {
+    byState[e.state] = (byState[e.state] ?? 0) + 1;
+    const op = (byOperation[e.operation] ??= {});
+    op[e.state] = (op[e.state] ?? 0) + 1;
+  }
+  return { entries: entries.length, byState, byOperation };
+}
+
+/** The report of a stored plan when the run that made it is no longer in memory (ids only). */
+function storedReport(planId: string, plan: Plan, now: number): PlanReport {
+  return buildReport({
+    planId,
+    now,
+    mode: 'apply',
+    plan,
+    issues: [],
+    operations: [],
+    writeBack: undefined,
+    latestStart: new Map(),
+    timeZones: new Map(),
+    shiftTime: plan.routes.reduce((n, r) => n + (r.shift.end - r.shift.start), 0),
+    techniciansAvailable: plan.schedules.length,
+    timingsMs: {},
+  });
+}
+
+export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
+  const { ctx } = opts;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/v1/plans',
+    {
+      preHandler: requireScope('planner'),
+      schema: {
+        summary:
+          'Run the nightly planning for a date range and stores (in the background); dry run unless apply',
+        tags: ['plans'],
+        body: CreatePlanBody,
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      const known = new Set(ctx.config.stores.map((s) => s.storeId));
+      const unknown = (b.storeIds ?? []).map((id, i) => ({ id, i })).filter(({ id }) => !known.has(id));
+      if (unknown.length > 0) {
+        throw badRequest(
+          'unknown stores',
+          unknown.map(({ i }) => ({
+            path: `body.storeIds[${i}]`,
+            message: `not a store of the crews config (${[...known].join(', ')})`,
+          })),
+        );
+      }
+      const storeIds = b.storeIds ?? [...known];
+      const busy = ctx.planner.running().find((r) => r.storeIds.some((s) => storeIds.includes(s)));
+      if (busy !== undefined) {
+        throw new ApiError(
+          409,
+          'CONFLICT',
+          `plan ${busy.planId} is running for some of these stores; try again when it ends`,
+        );
+      }
+      const days =
+        b.to === undefined
+          ? 1
+          : Math.round((Date.parse(`${b.to}T00:00:00Z`) - Date.parse(`${b.from}T00:00:00Z`)) / 86_400_000) +
+            1;
+      const state = ctx.planner.start({
+        kind: 'nightly',
+        date: b.from,
+        days,
+        storeIds,
+        apply: b.apply,
+        solverSeconds: b.solverSeconds,
+        seed: b.seed,
+        actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
+      });
+      return reply
+        .status(202)
+        .header('location', `/v1/plans/${state.planId}`)
+        .send({ planId: state.planId, status: state.status, apply: b.apply, days, storeIds });
+    },
+  );
+
+  r.post(
+    '/v1/plans/:id/apply',
+    {
+      preHandler: requireScope('planner'),
+      schema: {
+        summary:
+          'Make the write-back of a stored plan (a reviewed dry run), if it is still the latest for its stores and days',
+        tags: ['plans'],
+        params: PlanIdParams,
+        body: z.object({}).strict().optional(),
+      },
+    },
+    async (request) => {
+      const id = request.params.id;
+      const record = await ctx.store.plans.get(id);
+      if (record === undefined) throw new ApiError(404, 'NOT_FOUND', `no plan ${id}`);
+      if (record.plan === null) throw new ApiError(409, 'CONFLICT', `plan ${id} has no routes to apply`);
+      if (
+        record.status === 'running' ||
+        ctx.planner.running().some((r) => r.storeIds.some((s) => record.storeIds.includes(s)))
+      )
+        throw new ApiError(
+          409,
+          'CONFLICT',
+          `a planning run for these stores is in progress; try again when it ends`,
+        );
+      if (record.kind !== 'nightly' && record.kind !== 'optimize_today')
+        throw new ApiError(
+          409,
+          'CONFLICT',
+          `plan ${id} is a ${record.kind} plan; only nightly and optimize-today plans are applied`,
+        );
+      // Only the newest plan of its stores and days may be applied: an older one is stale.
+      const wanted = [...record.storeIds].sort().join(',');
+      const newest = (await ctx.store.plans.list({ storeId: record.storeIds[0]!, limit: 200 })).find(
+        (p) =>
+          (p.kind === 'nightly' || p.kind === 'optimize_today') &&
+          p.periodStart === record.periodStart &&
+          p.periodEnd === record.periodEnd &&
+          [...p.storeIds].sort().join(',') === wanted,
+      );
+      if (newest !== undefined && newest.planId !== id)
+        throw new ApiError(
+          409,
+          'STALE_PLAN',
+          `plan ${newest.planId} is newer for these stores and days; apply that one`,
+        );
+      await ctx.store.plans.reopen(id);
+      const days =
+        Math.round(
+          (Date.parse(`${record.periodEnd}T00:00:00Z`) - Date.parse(`${record.periodStart}T00:00:00Z`)) /
+            86_400_000,
+        ) + 1;
+      const state = await ctx.planner.run({
+        kind: record.kind,
+        date: record.periodStart,
+        days,
+        storeIds: record.storeIds,
+        apply: true,
+        actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
+      });
+      if (state.status === 'failed' || state.result === undefined) {
+        const code = state.error?.code ?? 'RUN_FAILED';
+        const still = await ctx.store.plans.get(id);
+        if (still?.status === 'running')
+          await ctx.store.plans.finish(id, {
+            status: 'failed',
+            failure: { code, message: state.error?.message ?? '' },
+          });
+        throw new ApiError(
+          code === 'LOCKED' ? 409 : 502,
+          code,
+          state.error?.message ?? 'the write-back failed',
+        );
+      }
+      const wb = state.result.report.writeBack;
+      return {
+        planId: state.result.planId,
+        applied: true,
+        outcome: state.result.outcome,
+        writeBack: { calls: wb.callsMade, failures: wb.failures, inDoubt: wb.inDoubt },
+      };
+    },
+  );
+
+  r.get(
+    '/v1/plans',
+    {
+      preHandler: requireScope('viewer'),
+      schema: {
+        summary: 'Plan history, newest first',
+        tags: ['plans'],
+        querystring: ListQuery,
+        response: { 200: z.object({ plans: z.array(PlanSummarySchema) }) },
+      },
+    },
+    async (request) => {
+      const q = request.query;
+      const plans = await ctx.store.plans.list({
+        limit: q.limit,
+        ...(q.storeId !== undefined ? { storeId: q.storeId } : {}),
+        ...(q.status !== undefined ? { status: q.status } : {}),
+      });
+      return { plans: plans.map(({ solverStats: _s, ...p }) => p) };
+    },
+  );
+
+  r.get(
+    '/v1/plans/:id',
+    {
+      preHandler: requireScope('viewer'),
+      schema: {
+        summary: 'One plan: status, progress, report and write-back journal summary',
+        tags: ['plans'],
+        params: PlanIdParams,
+      },
+    },
+    async (request) => {
+      const id = request.params.id;
+      const live = ctx.planner.get(id);
+      const record = await ctx.store.plans.get(id);
+      if (record === undefined && live === undefined) throw new ApiError(404, 'NOT_FOUND', `no plan ${id}`);
+      const progress =
+        live !== undefined && live.status === 'running'
+          ? {
+              step: live.progress.step,
+              label: live.progress.label,
+              value: live.progress.value ?? null,
+              total: live.progress.total ?? null,
+              detail: live.progress.detail ?? null,
+              notes: live.progress.notes,
+            }
+          : null;
+      if (record === undefined) {
+        // Started, not stored yet (pulling, solving).
+        return {
+          planId: id,
+          kind: live!.kind,
+          status: 'running',
+          storeIds: live!.storeIds,
+          createdAt: live!.startedAt,
+          progress,
+          report: null,
+          journal: { entries: 0, byState: {}, byOperation: {} },
+        };
+      }
+      const { plan, solverStats: _stats, ...summary } = record;
+      const report =
+        live?.result?.report ??
+        (plan !== null && record.status !== 'running'
+          ? storedReport(id, plan as Plan, ctx.clock().getTime())
+          : null);
+      return {
+        ...summary,
+        status: live?.status === 'partial' ? 'failed' : record.status,
+        outcome: live?.result?.outcome ?? null,
+        progress,
+        report,
+        journal: journalSummary(await ctx.store.journal.list(id)),
+      };
+    },
+  );
+}

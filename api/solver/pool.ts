@@ -1,0 +1,82 @@
+/**
+ * The solver worker pool (piscina): every optimisation the API runs goes to a warm worker
+ * thread, never the event loop, so /health and reads answer while a large plan is solved.
+ * Workers stay up between tasks (tsx and the solver load once per thread).
+ */
+import { availableParallelism } from 'node:os';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import { ProblemError } from '../../solver/errors.ts';
+import type { Problem } from '../../solver/problem.ts';
+import type { Solution, SolveProgress } from '../../solver/solution.ts';
+import type { SolveTaskResult } from './solve-task.ts';
+
+export interface PoolSolveRequest {
+  problem: Problem;
+  seed?: number;
+  timeLimitMs?: number;
+  maxIterations?: number;
+  onProgress?: (p: SolveProgress) => void;
+  signal?: AbortSignal;
+}
+
+export interface SolverPool {
+  /** Throws ProblemError (with every issue) for a problem the solver refuses. */
+  solve(req: PoolSolveRequest): Promise<Solution>;
+  /** Tasks running and waiting. */
+  stats(): { threads: number; running: number; queued: number };
+  close(): Promise<void>;
+}
+
+export interface SolverPoolOptions {
+  /** Worker threads; default: cores − 1, at least 2 (a nightly plan and an optimize-today side by side). */
+  threads?: number;
+}
+
+export function defaultSolverThreads(): number {
+  return Math.max(2, availableParallelism() - 1);
+}
+
+export function createSolverPool(options: SolverPoolOptions = {}): SolverPool {
+  const threads = options.threads ?? defaultSolverThreads();
+  const pool = new Piscina({
+    filename: new URL('./worker.mjs', import.meta.url).href,
+    minThreads: 1,
+    maxThreads: threads,
+    idleTimeout: 10 * 60_000,
+  });
+  let running = 0;
+  return {
+    async solve(req) {
+      const channel = req.onProgress !== undefined ? new MessageChannel() : undefined;
+      if (channel !== undefined) {
+        channel.port1.on('message', (p: SolveProgress) => req.onProgress?.(p));
+        channel.port1.unref();
+      }
+      running += 1;
+      try {
+        const result = (await pool.run(
+          {
+            problem: req.problem,
+            seed: req.seed ?? 1,
+            timeLimitMs: req.timeLimitMs,
+            maxIterations: req.maxIterations,
+            progress: channel?.port2,
+          },
+          {
+            ...(channel !== undefined ? { transferList: [channel.port2] } : {}),
+            ...(req.signal !== undefined ? { signal: req.signal } : {}),
+          },
+        )) as SolveTaskResult;
+        // The solver's own validation (cross-references) ran in the worker: same error here.
+        if (!result.ok) throw new ProblemError(result.issues);
+        return result.solution;
+      } finally {
+        running -= 1;
+        channel?.port1.close();
+      }
+    },
+    stats: () => ({ threads, running: Math.min(running, threads), queued: pool.queueSize }),
+    close: () => pool.destroy(),
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Starts the API: context (store, Services client, solver pool), server, listening socket,
+ * and the nightly scheduler. Used by `fieldplan serve`, the tests and the benchmarks.
+ */
+import { readFile } from 'node:fs/promises';
+import type { FastifyInstance } from 'fastify';
+import { createApiContext, type ApiContext, type CreateContextOptions } from './context.ts';
+import { NightlyScheduler, type SchedulerOptions } from './scheduler.ts';
+import { buildServer, type ServerOptions } from './server.ts';
+
+export interface StartApiOptions extends CreateContextOptions {
+  port?: number;
+  host?: string;
+  tlsCertFile?: string | undefined;
+  tlsKeyFile?: string | undefined;
+  server?: Omit<ServerOptions, 'tls'>;
+  /** Nightly plans per store (cron in the store's zone); none by default. */
+  nightly?: SchedulerOptions | undefined;
+}
+
+export interface RunningApi {
+  url: string;
+  app: FastifyInstance;
+  ctx: ApiContext;
+  scheduler: NightlyScheduler | undefined;
+  close(): Promise<void>;
+}
+
+export async function startApi(options: StartApiOptions): Promise<RunningApi> {
+  if ((options.tlsCertFile === undefined) !== (options.tlsKeyFile === undefined)) {
+    throw new Error('give both --tls-cert and --tls-key, or neither');
+  }
+  const tls =
+    options.tlsCertFile !== undefined && options.tlsKeyFile !== undefined
+      ? { cert: await readFile(options.tlsCertFile), key: await readFile(options.tlsKeyFile) }
+      : undefined;
+  const ctx = await createApiContext(options);
+  let app: FastifyInstance | undefined;
+  try {
+    const scheduler =
+      options.nightly !== undefined && options.nightly.schedules.length > 0
+        ? new NightlyScheduler(ctx, options.nightly)
+        : undefined;
+    app = await buildServer(ctx, { ...options.server, ...(tls !== undefined ? { tls } : {}) });
+    const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
+    const url = address.replace('[::1]', '127.0.0.1');
+    const running = app;
+    scheduler?.start();
+    return {
+      url,
+      app: running,
+      ctx,
+      scheduler,
+      async close() {
+        scheduler?.stop();
+        await running.close();
+        await ctx.close();
+      },
+    };
+  } catch (err) {
+    await app?.close();
+    await ctx.close();
+    throw err;
+  }
+}

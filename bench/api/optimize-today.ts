@@ -1,0 +1,136 @@
+/**
+ * Benchmark: how long `POST /v1/optimize-today` takes against its time budget, for a store
+ * day of about 100, 300 and 1 000 jobs (local sandbox over HTTP, one store, technicians
+ * sized so the day's work roughly fills their shifts). The clock of the sandbox and the API
+ * is set to 08:00 local on the day, nothing booked yet: every job is inserted. The first
+ * call of each size warms up (full pull, worker start); the second is measured.
+ *
+ *   node --import tsx bench/api/optimize-today.ts [--sizes 100,300,1000] [--budget 5000]
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import pino from 'pino';
+import { validatePlanningConfig } from '../../src/config/index.ts';
+import { sandboxPlanningConfig } from '../../src/pipeline/sandbox-config.ts';
+import { startSandbox } from '../../src/sandbox/index.ts';
+import { startApi } from '../../api/start.ts';
+import { projectRoot } from '../paths.ts';
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '100,300,1000' },
+    budget: { type: 'string', default: '5000' },
+  },
+});
+const sizes = values.sizes.split(',').map(Number);
+const budget = Number(values.budget);
+
+let day = DateTime.utc().plus({ days: 1 });
+while (day.weekday > 5) day = day.plus({ days: 1 });
+const date = day.toISODate()!;
+
+interface Row {
+  jobs: number;
+  technicians: number;
+  inScope: number;
+  planned: number;
+  unassigned: number;
+  warmMs: number;
+  ms: number;
+  overheadMs: number;
+}
+const rows: Row[] = [];
+
+for (const size of sizes) {
+  const technicians = Math.max(2, Math.round(size / 5));
+  let offset = 0;
+  const clock = (): Date => new Date(Date.now() + offset);
+  const sandbox = await startSandbox({
+    seed: 1,
+    jobs: size,
+    technicians,
+    stores: 1,
+    startDate: date,
+    rateLimits: 'off',
+    logger: false,
+    clock,
+  });
+  const config = validatePlanningConfig(
+    sandboxPlanningConfig(sandbox.seededStores(), sandbox.seededCrews()),
+    'sandbox',
+  );
+  const zone = config.stores[0]!.timeZone;
+  offset = DateTime.fromISO(`${date}T08:00`, { zone }).toMillis() - Date.now();
+  const dir = mkdtempSync(join(tmpdir(), 'fieldplan-bench-opt-'));
+  const api = await startApi({
+    endpoint: sandbox.url,
+    marketplaceId: sandbox.marketplaceId,
+    db: join(dir, 'fieldplan.db'),
+    config,
+    clock,
+    connection: { rateLimits: 'off' },
+    env: {
+      ...process.env,
+      LWA_CLIENT_ID: '',
+      LWA_CLIENT_SECRET: '',
+      LWA_REFRESH_TOKEN: '',
+      SPAPI_CONFIG_FILE: '',
+    },
+    logger: pino({ level: 'silent' }),
+    server: { rateLimit: false },
+  });
+  const token = (await api.ctx.store.tokens.create({ scope: 'planner', name: 'bench' })).token;
+  const call = async (): Promise<{
+    ms: number;
+    body: { board: { kpis: { jobsInScope: number; jobsPlanned: number } }; diff: { unassigned: unknown[] } };
+  }> => {
+    const t0 = performance.now();
+    const r = await fetch(`${api.url}/v1/optimize-today`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ storeId: config.stores[0]!.storeId, timeBudgetMs: budget }),
+    });
+    const ms = performance.now() - t0;
+    if (r.status !== 200) throw new Error(`optimize-today: ${r.status} ${await r.text()}`);
+    return { ms, body: (await r.json()) as Awaited<ReturnType<typeof call>>['body'] };
+  };
+  const warm = await call();
+  const measured = await call();
+  const k = measured.body.board.kpis;
+  rows.push({
+    jobs: size,
+    technicians,
+    inScope: k.jobsInScope,
+    planned: k.jobsPlanned,
+    unassigned: measured.body.diff.unassigned.length,
+    warmMs: Math.round(warm.ms),
+    ms: Math.round(measured.ms),
+    overheadMs: Math.round(measured.ms - budget),
+  });
+  console.log(JSON.stringify(rows[rows.length - 1]));
+  await api.close();
+  await sandbox.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const lines = [
+  `# optimize-today latency at a ${budget} ms budget`,
+  '',
+  `One store, the day at 08:00 local with nothing booked (every job inserted), dry run; sandbox over HTTP; ${new Date().toISOString().slice(0, 10)}.`,
+  'First call (full pull, worker start) and second call; overhead = second call − budget.',
+  '',
+  '| seller jobs | technicians | jobs today | planned | unassigned | first call (ms) | second call (ms) | overhead (ms) |',
+  '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ...rows.map(
+    (r) =>
+      `| ${r.jobs} | ${r.technicians} | ${r.inScope} | ${r.planned} | ${r.unassigned} | ${r.warmMs} | ${r.ms} | ${r.overheadMs} |`,
+  ),
+  '',
+];
+console.log(lines.join('\n'));
+mkdirSync(join(projectRoot, 'bench/results'), { recursive: true });
+writeFileSync(join(projectRoot, 'bench/results/api-optimize-today.md'), lines.join('\n'));

@@ -1,0 +1,152 @@
+/**
+ * The planning model of a store over a few days as the engine sees it now: the setup from the
+ * crews config, the plannable jobs from the store (as last pulled), their places and the
+ * travel matrix, the solver problem, and the current routes — the latest stored plan for those
+ * days, or, without one, the work buyers already hold (active appointments) solved into routes.
+ * Read-only: nothing is written anywhere.
+ */
+import type { PlanningConfig } from '../config/index.ts';
+import { solve } from '../../solver/index.ts';
+import { buildProblem, type BuiltProblem } from '../pipeline/build-problem.ts';
+import { locate, type Geocoder, type Located, type TravelMatrixProvider } from '../pipeline/geography.ts';
+import { normaliseJobs, type PlannableJob } from '../pipeline/normalise.ts';
+import type { PipelineStorePort } from '../pipeline/ports.ts';
+import { setupFromConfig } from '../pipeline/setup-from-config.ts';
+import type { GeoPoint, PlanningSetup } from '../pipeline/setup.ts';
+
+export interface DayModelDeps {
+  config: PlanningConfig;
+  store: PipelineStorePort;
+  geocoder: Geocoder;
+  travel: TravelMatrixProvider;
+  clock: () => Date;
+}
+
+export interface DayModelQuery {
+  storeId: string;
+  /** First local day, YYYY-MM-DD. */
+  from: string;
+  days: number;
+  marketplaceId: string;
+  /** Iteration budget for solving booked work into routes when no plan is stored (reproducible). */
+  iterations?: number | undefined;
+}
+
+export interface CurrentRoute {
+  routeId: string;
+  technicianId: string;
+  day: string;
+  /** Service job ids in visiting order. */
+  jobIds: string[];
+}
+
+export interface DayModel {
+  setup: PlanningSetup;
+  built: BuiltProblem;
+  located: Located;
+  /** Raw jobs as stored (wire shape), for ASIN and skill lookups; never returned to clients. */
+  raws: unknown[];
+  jobs: Map<string, PlannableJob>;
+  routes: CurrentRoute[];
+  /** Planned service start (epoch ms) of each job on the routes. */
+  routeStarts: Map<string, number>;
+  /** Where the routes come from. */
+  routesFrom: 'plan' | 'booked-appointments';
+  planId: string | undefined;
+  /** Matrix index of the store's own location (the default place of a probe job). */
+  storeLocation: number;
+  /** Points of the matrix (jobs, homes, then the store). */
+  points: GeoPoint[];
+}
+
+export class DayModelError extends Error {
+  override readonly name = 'DayModelError';
+  constructor(
+    readonly code: 'UNKNOWN_STORE' | 'NO_TECHNICIANS' | 'STORE_NOT_LOCATED',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function loadDayModel(deps: DayModelDeps, q: DayModelQuery): Promise<DayModel> {
+  if (!deps.config.stores.some((s) => s.storeId === q.storeId))
+    throw new DayModelError('UNKNOWN_STORE', `store ${q.storeId} is not in the crews config`);
+  const setup = setupFromConfig(deps.config, { date: q.from, days: q.days, storeIds: [q.storeId] });
+  for (const s of setup.stores) s.marketplaceId = q.marketplaceId;
+  if (setup.technicians.length === 0)
+    throw new DayModelError('NO_TECHNICIANS', `the crews config has no technician for store ${q.storeId}`);
+  const now = deps.clock().getTime();
+  const raws = await deps.store.plannableJobs([q.storeId], setup.horizon);
+  const normalised = normaliseJobs(raws, setup, now);
+  const located = await locate(normalised.jobs, setup, deps.geocoder);
+
+  const storePlace = setup.stores[0]!.location;
+  let storePoint: GeoPoint | undefined;
+  if ('point' in storePlace) storePoint = storePlace.point;
+  else {
+    const r = await deps.geocoder.geocode({
+      postalCode: storePlace.postalCode,
+      countryCode: storePlace.countryCode,
+    });
+    if (r.ok) storePoint = { lat: r.lat, lon: r.lon };
+  }
+  if (storePoint === undefined)
+    throw new DayModelError('STORE_NOT_LOCATED', `the location of store ${q.storeId} cannot be geocoded`);
+  const points = [...located.points, storePoint];
+  const matrix = await deps.travel.matrix(points);
+  const built = buildProblem(setup, located, matrix);
+  const jobs = new Map(located.jobs.map((j) => [j.serviceJobId, j]));
+
+  const latest = await deps.store.latestPlan(setup.days, [q.storeId]);
+  let routes: CurrentRoute[];
+  const routeStarts = new Map<string, number>();
+  let routesFrom: DayModel['routesFrom'];
+  if (latest !== undefined) {
+    routesFrom = 'plan';
+    routes = latest.plan.routes
+      .filter((r) => built.routes.has(r.routeId))
+      .map((r) => ({
+        routeId: r.routeId,
+        technicianId: r.technicianIds[0]!,
+        day: r.day,
+        jobIds: r.stops.map((s) => s.serviceJobId).filter((id) => jobs.has(id)),
+      }));
+    for (const r of latest.plan.routes) for (const s of r.stops) routeStarts.set(s.serviceJobId, s.start);
+  } else {
+    routesFrom = 'booked-appointments';
+    routes = bookedRoutes(built, q.iterations ?? 500, routeStarts);
+  }
+  return {
+    setup,
+    built,
+    located,
+    raws,
+    jobs,
+    routes,
+    routeStarts,
+    routesFrom,
+    planId: latest?.planId,
+    storeLocation: points.length - 1,
+    points,
+  };
+}
+
+/** Without a stored plan: only work buyers hold (active appointments) takes time; it is solved into routes. */
+function bookedRoutes(built: BuiltProblem, iterations: number, starts: Map<string, number>): CurrentRoute[] {
+  const booked = built.problem.jobs.filter((j) => built.jobs.get(j.id)?.activeAppointment !== undefined);
+  if (booked.length === 0 || built.problem.technicians.length === 0) return [];
+  const solution = solve({ ...built.problem, jobs: booked }, { seed: 1, maxIterations: iterations });
+  return solution.routes
+    .filter((r) => r.visits.length > 0)
+    .map((r) => {
+      const info = built.routes.get(r.technician)!;
+      for (const v of r.visits) starts.set(v.job, built.origin + v.start * 1000);
+      return {
+        routeId: r.technician,
+        technicianId: info.technicianIds[0]!,
+        day: info.day,
+        jobIds: r.visits.map((v) => v.job),
+      };
+    });
+}

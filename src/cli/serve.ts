@@ -1,0 +1,153 @@
+/**
+ * `fieldplan serve`: the HTTP API (see api/). Tokens come from `fieldplan token create`.
+ */
+import { InvalidArgumentError, type Command } from 'commander';
+import { startApi } from '../../api/start.ts';
+import { addConnectionOptions, defaultDatabase, describeError, loadConfigFor } from './plan.ts';
+import type { RateLimitPlan } from '../spapi/index.ts';
+
+interface ServeOptions {
+  port: number;
+  host: string;
+  endpoint: string;
+  marketplace: string;
+  db?: string;
+  keyFile?: string;
+  config?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  corsOrigin?: string[];
+  rateLimit: number;
+  solverThreads?: number;
+  osrm?: string;
+  rateLimits?: RateLimitPlan;
+  credentials?: string;
+  nightly?: string;
+  nightlyStore?: string[];
+  nightlyDays: number;
+}
+
+function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
+    return n;
+  };
+}
+
+function originArg(v: string, previous: string[] | undefined): string[] {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new InvalidArgumentError(`expected an origin like https://dispatch.example.com; got ${v}`);
+  }
+  if (url.origin !== v.replace(/\/$/, ''))
+    throw new InvalidArgumentError(`expected an origin (scheme, host, port) without a path; got ${v}`);
+  return [...(previous ?? []), url.origin];
+}
+
+function storeCron(v: string, previous: string[] | undefined): string[] {
+  if (!/^[^=\s]+=.+$/.test(v))
+    throw new InvalidArgumentError(`expected <storeId>=<cron>, e.g. STORE-1="0 22 * * 1-5"; got ${v}`);
+  return [...(previous ?? []), v];
+}
+
+function schedules(opts: ServeOptions, storeIds: string[]): { storeId: string; cron: string }[] {
+  const perStore = new Map<string, string>();
+  if (opts.nightly !== undefined) for (const id of storeIds) perStore.set(id, opts.nightly);
+  for (const entry of opts.nightlyStore ?? []) {
+    const i = entry.indexOf('=');
+    perStore.set(entry.slice(0, i), entry.slice(i + 1));
+  }
+  return [...perStore].map(([storeId, cron]) => ({ storeId, cron }));
+}
+
+export function registerServeCommand(program: Command): void {
+  const cmd = program
+    .command('serve')
+    .description('Serve the HTTP API (plans, optimize-today, solve, board, capacity, what-if, KPIs)')
+    .option('--port <n>', 'TCP port', intArg('--port', 0, 65535), 8080)
+    .option('--host <address>', 'address to listen on', '127.0.0.1')
+    .option('--config <file>', 'crews and planning config (YAML or JSON)')
+    .option('--key-file <path>', 'data key file (default: FIELDPLAN_DATA_KEY, then beside the database)')
+    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (TLS 1.2 or newer)')
+    .option('--tls-key <file>', 'PEM private key for --tls-cert')
+    .option('--cors-origin <origin>', 'allow this browser origin (repeatable; default: none)', originArg)
+    .option(
+      '--rate-limit <n>',
+      'requests per minute per token (per address without one)',
+      intArg('--rate-limit', 1),
+      600,
+    )
+    .option(
+      '--solver-threads <n>',
+      'solver worker threads (default: cores − 1, at least 2)',
+      intArg('--solver-threads', 1, 64),
+    )
+    .option('--osrm <url>', 'OSRM server for travel times (default: great-circle distance)')
+    .option(
+      '--nightly <cron>',
+      'run every store\'s nightly plan (applied) at this cron time in the store\'s zone, e.g. "0 22 * * 0-4"',
+    )
+    .option(
+      '--nightly-store <store=cron>',
+      'a nightly time for one store (repeatable; wins over --nightly)',
+      storeCron,
+    )
+    .option(
+      '--nightly-days <n>',
+      'days each nightly plan covers, from the next local day',
+      intArg('--nightly-days', 1, 14),
+      1,
+    );
+  addConnectionOptions(cmd);
+  cmd.action(async (opts: ServeOptions) => {
+    try {
+      const config = await loadConfigFor(opts.endpoint, opts.config);
+      const api = await startApi({
+        config,
+        nightly: {
+          schedules: schedules(
+            opts,
+            config.stores.map((s) => s.storeId),
+          ),
+          days: opts.nightlyDays,
+        },
+        endpoint: opts.endpoint,
+        marketplaceId: opts.marketplace,
+        db: opts.db ?? defaultDatabase(),
+        configFile: opts.config,
+        connection: {
+          ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
+          ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
+        },
+        ...(opts.keyFile !== undefined ? { storeOptions: { keyFile: opts.keyFile } } : {}),
+        ...(opts.solverThreads !== undefined ? { solverThreads: opts.solverThreads } : {}),
+        osrmUrl: opts.osrm,
+        port: opts.port,
+        host: opts.host,
+        tlsCertFile: opts.tlsCert,
+        tlsKeyFile: opts.tlsKey,
+        server: {
+          corsOrigins: opts.corsOrigin ?? [],
+          rateLimit: { max: opts.rateLimit, timeWindowMs: 60_000 },
+          logRequests: true,
+        },
+      });
+      console.log(`fieldplan API at ${api.url} (OpenAPI at ${api.url}/docs, health at ${api.url}/health)`);
+      for (const n of api.scheduler?.next() ?? [])
+        console.log(`nightly plan of ${n.storeId} next at ${n.at ?? 'never'}`);
+      const stop = async (): Promise<void> => {
+        await api.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', () => void stop());
+      process.once('SIGTERM', () => void stop());
+    } catch (err) {
+      console.error(`error: ${describeError(err)}`);
+      process.exitCode = 1;
+    }
+  });
+}

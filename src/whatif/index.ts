@@ -1,0 +1,11 @@
+export {
+  applyChanges,
+  ScenarioError,
+  type WhatIfBase,
+  type WhatIfChanges,
+  type AddTechnician,
+} from './scenario.ts';
+export { prepareWhatIf, type PreparedWhatIf, type WhatIfOptions, type DemandDeps } from './demand.ts';
+export { simulate, type WhatIfResult, type DayResult } from './simulate.ts';
+export { staffingBound, type StaffingBound } from './lp.ts';
+export { WhatIfRunner, simulateInWorker, type WhatIfRun } from './runner.ts';

@@ -1,0 +1,124 @@
+/**
+ * Asynchronous what-if runs: a run is prepared (reads, geocoding, matrix) on the caller's side,
+ * then simulated in a worker thread, one at a time (the search is CPU-bound), with progress.
+ * Runs are kept in memory (the most recent ones); a restart forgets them.
+ */
+import { randomUUID } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import type { PreparedWhatIf } from './demand.ts';
+import { ScenarioError } from './scenario.ts';
+import type { SimulationProgress, WhatIfResult } from './simulate.ts';
+
+export interface WhatIfRun {
+  id: string;
+  status: 'queued' | 'preparing' | 'running' | 'succeeded' | 'failed';
+  progress: SimulationProgress;
+  createdAt: string;
+  finishedAt: string | null;
+  result: WhatIfResult | null;
+  error: { code: string; message: string; field?: string } | null;
+}
+
+export interface RunnerOptions {
+  /** Finished runs kept (oldest forgotten first). */
+  keep?: number;
+  clock?: () => Date;
+}
+
+export function simulateInWorker(
+  p: PreparedWhatIf,
+  onProgress: (x: SimulationProgress) => void,
+): Promise<WhatIfResult> {
+  const url = new URL('./worker.ts', import.meta.url).href;
+  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
+  const worker = new Worker(bootstrap, { eval: true, workerData: p });
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    worker.on(
+      'message',
+      (msg: { type: string; progress?: SimulationProgress; result?: WhatIfResult; message?: string }) => {
+        if (msg.type === 'progress' && msg.progress) onProgress(msg.progress);
+        else if (msg.type === 'done' && msg.result) {
+          settled = true;
+          resolve(msg.result);
+          void worker.terminate();
+        } else if (msg.type === 'error') {
+          settled = true;
+          reject(new Error(msg.message ?? 'simulation failed'));
+          void worker.terminate();
+        }
+      },
+    );
+    worker.on('error', (err) => {
+      if (!settled) reject(err);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`simulation worker stopped with exit code ${code}`));
+      settled = true;
+    });
+  });
+}
+
+export class WhatIfRunner {
+  readonly #runs = new Map<string, WhatIfRun>();
+  #queue: Promise<void> = Promise.resolve();
+  readonly #keep: number;
+  readonly #clock: () => Date;
+
+  constructor(options: RunnerOptions = {}) {
+    this.#keep = options.keep ?? 100;
+    this.#clock = options.clock ?? (() => new Date());
+  }
+
+  /** Starts a run; `prepare` does the I/O. Returns at once with the run's id. */
+  start(prepare: () => Promise<PreparedWhatIf>): WhatIfRun {
+    const run: WhatIfRun = {
+      id: randomUUID(),
+      status: 'queued',
+      progress: { done: 0, total: 0 },
+      createdAt: this.#clock().toISOString(),
+      finishedAt: null,
+      result: null,
+      error: null,
+    };
+    this.#runs.set(run.id, run);
+    this.#forgetOld();
+    this.#queue = this.#queue.then(() => this.#execute(run, prepare));
+    return { ...run };
+  }
+
+  get(id: string): WhatIfRun | undefined {
+    const run = this.#runs.get(id);
+    return run === undefined ? undefined : { ...run };
+  }
+
+  /** Resolves when every run started so far has finished. */
+  async idle(): Promise<void> {
+    await this.#queue;
+  }
+
+  async #execute(run: WhatIfRun, prepare: () => Promise<PreparedWhatIf>): Promise<void> {
+    try {
+      run.status = 'preparing';
+      const prepared = await prepare();
+      run.status = 'running';
+      run.progress = { done: 0, total: prepared.options.samples * 2 };
+      run.result = await simulateInWorker(prepared, (p) => (run.progress = p));
+      run.status = 'succeeded';
+    } catch (err) {
+      run.status = 'failed';
+      run.error =
+        err instanceof ScenarioError
+          ? { code: 'BAD_SCENARIO', message: err.message, field: err.field }
+          : { code: 'SIMULATION_FAILED', message: err instanceof Error ? err.message : 'simulation failed' };
+    } finally {
+      run.finishedAt = this.#clock().toISOString();
+    }
+  }
+
+  #forgetOld(): void {
+    const finished = [...this.#runs.values()].filter((r) => r.finishedAt !== null);
+    for (const r of finished.slice(0, Math.max(0, this.#runs.size - this.#keep))) this.#runs.delete(r.id);
+  }
+}

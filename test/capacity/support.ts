@@ -1,0 +1,73 @@
+/** A seeded sandbox with a stored dry-run plan, and the capacity dependencies bound to it. */
+import {
+  CachingGeocoder,
+  GreatCircleMatrixProvider,
+  PostalCodeGeocoder,
+  postalCodeCacheKey,
+} from '../../src/geo/index.ts';
+import { amazonCapacityPort, type CapacityDeps } from '../../src/capacity/index.ts';
+import type { PipelineStorePort, ServicesPort } from '../../src/pipeline/ports.ts';
+import { runPlanning } from '../../src/pipeline/run.ts';
+import { createServicesClient, RateLimiterRegistry, type ServicesClient } from '../../src/spapi/index.ts';
+import { join } from 'node:path';
+import { storePort } from '../../src/pipeline/store-adapter.ts';
+import { openStore, type Store } from '../../src/store/index.ts';
+import { deps, runOptions, servicesFor, startWorld, tempDir, type World } from '../pipeline/support/world.ts';
+
+export interface CapacityWorld {
+  world: World;
+  store: PipelineStorePort;
+  db: Store;
+  services: ServicesPort;
+  client: ServicesClient;
+  deps: CapacityDeps;
+  storeId: string;
+  close(): Promise<void>;
+}
+
+export function clientFor(world: World): ServicesClient {
+  return createServicesClient({
+    baseUrl: world.sandbox.url,
+    credentials: { ...world.sandbox.credentials, tokenUrl: `${world.sandbox.url}/auth/o2/token` },
+    rateLimits: 'off',
+    rateLimiters: new RateLimiterRegistry(),
+    retry: { initialDelayMs: 5, maxDelayMs: 50 },
+  });
+}
+
+export async function capacityWorld(
+  options: { plan?: boolean; apply?: boolean } = {},
+): Promise<CapacityWorld> {
+  const world = await startWorld();
+  const db = await openStore(join(tempDir(), 'fieldplan.db'));
+  const store = storePort(db, { actor: 'test' });
+  if (options.plan !== false) {
+    await runPlanning(
+      runOptions(world, { apply: options.apply ?? false, solverIterations: 200 }),
+      deps(world, store),
+    );
+  }
+  const client = clientFor(world);
+  const storeId = world.sandbox.seededStores()[0]!.storeId;
+  return {
+    world,
+    store,
+    db,
+    services: servicesFor(world.sandbox),
+    client,
+    storeId,
+    deps: {
+      config: world.config,
+      store,
+      geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
+      travel: new GreatCircleMatrixProvider({ roadFactor: 1.3, speedKmh: 40 }),
+      clock: () => new Date(),
+      amazon: amazonCapacityPort(client),
+      marketplaceId: world.sandbox.marketplaceId,
+    },
+    async close() {
+      await store.close();
+      await world.close();
+    },
+  };
+}
