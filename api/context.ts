@@ -16,7 +16,9 @@ import type { PipelineStorePort, ServicesPort } from '../src/pipeline/ports.ts';
 import { storePort } from '../src/pipeline/store-adapter.ts';
 import { privacyLoggerOptions } from '../src/privacy/redact.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../src/store/index.ts';
-import { connect, loadConfigFor, type ConnectionOptions } from '../src/cli/plan.ts';
+import { connectClient, loadConfigFor, type ConnectionOptions } from '../src/cli/plan.ts';
+import { servicesPort } from '../src/pipeline/services-adapter.ts';
+import type { ServicesClient } from '../src/spapi/index.ts';
 import { createMetrics, instrumentServices, type ApiMetrics } from './metrics.ts';
 import { Planner } from './planner.ts';
 import { createSolverPool, type SolverPool } from './solver/pool.ts';
@@ -29,6 +31,8 @@ export interface ApiContext {
   pipelineStore: PipelineStorePort;
   /** The Services client (writes counted in the metrics); made once, on first use. */
   services(): ServicesPort;
+  /** The typed Services client behind it, for the operations the pipeline port does not carry (capacity reads, close-out). */
+  servicesClient(): ServicesClient;
   marketplaceId: string;
   geocoder: Geocoder;
   travel: TravelMatrixProvider;
@@ -77,24 +81,21 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
     options.solverThreads !== undefined ? { threads: options.solverThreads } : {},
   );
   let services: ServicesPort | undefined;
+  let client: ServicesClient | undefined;
+  const servicesClient = (): ServicesClient =>
+    (client ??= connectClient(
+      { endpoint: options.endpoint, marketplace: options.marketplaceId, ...options.connection },
+      env,
+    ));
   const ctx: ApiContext = {
     config,
     store,
     pipelineStore: storePort(store, { actor: 'api' }),
     services() {
-      services ??= instrumentServices(
-        connect(
-          {
-            endpoint: options.endpoint,
-            marketplace: options.marketplaceId,
-            ...options.connection,
-          },
-          env,
-        ),
-        metrics,
-      );
+      services ??= instrumentServices(servicesPort(servicesClient()), metrics);
       return services;
     },
+    servicesClient,
     marketplaceId: options.marketplaceId,
     geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
     travel: travelMatrixProvider(config.planning.travel, { osrmUrl: options.osrmUrl }),

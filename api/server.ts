@@ -19,7 +19,11 @@ import {
 import { registerAuthentication } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
+import { capacityRoutes } from './routes/capacity.ts';
 import { healthRoutes } from './routes/health.ts';
+import { jobRoutes } from './routes/jobs.ts';
+import { kpiRoutes } from './routes/kpis.ts';
+import { whatIfRoutes } from './routes/whatif.ts';
 import { planRoutes } from './routes/plans.ts';
 import { boardPageRoutes } from './routes/board-page.ts';
 import { boardRoutes } from './routes/board.ts';
@@ -109,6 +113,10 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   await app.register(boardRoutes, routes);
   await app.register(metricsRoutes, routes);
   await app.register(boardPageRoutes);
+  await app.register(capacityRoutes, routes);
+  await app.register(whatIfRoutes, routes);
+  await app.register(kpiRoutes, routes);
+  await app.register(jobRoutes, routes);
 
   return app.withTypeProvider<ZodTypeProvider>() as unknown as FastifyInstance;
 }

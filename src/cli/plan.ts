@@ -20,6 +20,7 @@ import {
   AuthError,
   createServicesClient,
   type RateLimitPlan,
+  type ServicesClient,
   type ServicesClientOptions,
 } from '../spapi/index.ts';
 import { openStore } from '../store/index.ts';
@@ -58,6 +59,11 @@ export function isLocalUrl(endpoint: string): boolean {
 
 /** The Services client for an endpoint. A local sandbox without configured credentials uses the sandbox's own. */
 export function connect(opts: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): ServicesPort {
+  return servicesPort(connectClient(opts, env));
+}
+
+/** The typed Services client itself (for operations the pipeline port does not carry). */
+export function connectClient(opts: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): ServicesClient {
   const e = opts.endpoint;
   const base: ServicesClientOptions = {
     // Job pages are validated job by job in the pipeline, so one bad job never hides a page.
@@ -80,7 +86,7 @@ export function connect(opts: ConnectionOptions, env: NodeJS.ProcessEnv = proces
     throw new InvalidArgumentError(
       `--endpoint must be na, eu, fe, amazon-sandbox or an http(s) URL; got ${e}`,
     );
-  return servicesPort(createServicesClient(options));
+  return createServicesClient(options);
 }
 
 export async function loadConfigFor(endpoint: string, file: string | undefined): Promise<PlanningConfig> {

@@ -28,10 +28,12 @@ export interface RunnerOptions {
 export function simulateInWorker(
   p: PreparedWhatIf,
   onProgress: (x: SimulationProgress) => void,
+  onWorker?: (worker: Worker) => void,
 ): Promise<WhatIfResult> {
   const url = new URL('./worker.ts', import.meta.url).href;
   const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
   const worker = new Worker(bootstrap, { eval: true, workerData: p });
+  onWorker?.(worker);
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.on(
@@ -65,6 +67,8 @@ export class WhatIfRunner {
   #queue: Promise<void> = Promise.resolve();
   readonly #keep: number;
   readonly #clock: () => Date;
+  #worker: Worker | undefined;
+  #closed = false;
 
   constructor(options: RunnerOptions = {}) {
     this.#keep = options.keep ?? 100;
@@ -104,7 +108,12 @@ export class WhatIfRunner {
       const prepared = await prepare();
       run.status = 'running';
       run.progress = { done: 0, total: prepared.options.samples * 2 };
-      run.result = await simulateInWorker(prepared, (p) => (run.progress = p));
+      if (this.#closed) throw new Error('the server is shutting down');
+      run.result = await simulateInWorker(
+        prepared,
+        (p) => (run.progress = p),
+        (w) => (this.#worker = w),
+      );
       run.status = 'succeeded';
     } catch (err) {
       run.status = 'failed';
@@ -113,8 +122,16 @@ export class WhatIfRunner {
           ? { code: 'BAD_SCENARIO', message: err.message, field: err.field }
           : { code: 'SIMULATION_FAILED', message: err instanceof Error ? err.message : 'simulation failed' };
     } finally {
+      this.#worker = undefined;
       run.finishedAt = this.#clock().toISOString();
     }
+  }
+
+  /** Stops the simulation under way (its run fails) and every queued one. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await this.#worker?.terminate();
+    await this.#queue;
   }
 
   #forgetOld(): void {

@@ -28,6 +28,14 @@ const TARGETS: Target[] = [
   { method: 'GET', path: '/v1/tokens', token: 'admin' },
   { method: 'GET', path: '/metrics', token: 'viewer' },
   { method: 'GET', path: '/health', token: 'viewer' },
+  { method: 'GET', path: '/v1/capacity', token: 'viewer' },
+  { method: 'POST', path: '/v1/capacity/publish', token: 'planner' },
+  { method: 'POST', path: '/v1/what-if', token: 'planner' },
+  { method: 'GET', path: '/v1/what-if/{}', token: 'viewer', param: true },
+  { method: 'GET', path: '/v1/kpis', token: 'viewer' },
+  { method: 'POST', path: '/v1/jobs/{}/fulfillment', token: 'planner', param: true },
+  { method: 'POST', path: '/v1/jobs/{}/complete', token: 'planner', param: true },
+  { method: 'POST', path: '/v1/jobs/{}/cancel', token: 'planner', param: true },
 ];
 
 const FIELD_NAMES = [
@@ -49,6 +57,14 @@ const FIELD_NAMES = [
   'matrices',
   'seed',
   'format',
+  'skill',
+  'slotMinutes',
+  'base',
+  'changes',
+  'samples',
+  'fulfillmentTime',
+  'documents',
+  'reasonCode',
 ];
 
 const scalar = fc.oneof(

@@ -1,0 +1,171 @@
+/**
+ * Close-out (planner): `POST /v1/jobs/:id/fulfillment` (times, technicians, proof documents —
+ * uploaded encrypted to Amazon's upload destination), `POST /v1/jobs/:id/complete`,
+ * `POST /v1/jobs/:id/cancel`. Every call journaled; answers carry ids only.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import {
+  cancelJob,
+  CloseoutError,
+  completeJob,
+  DOCUMENT_CONTENT_TYPES,
+  MAX_DOCUMENT_BYTES,
+  setFulfillment,
+} from '../../src/closeout/index.ts';
+import { requireScope } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { ApiError } from '../errors.ts';
+
+const UtcTime = z.iso.datetime({ offset: false, error: 'expected a UTC time like 2026-11-24T17:00:00Z' });
+const Interval = z
+  .object({ startTime: UtcTime, endTime: UtcTime })
+  .strict()
+  .refine((v) => Date.parse(v.endTime) > Date.parse(v.startTime), {
+    path: ['endTime'],
+    error: 'expected an end after the start',
+  });
+const ResourceId = z
+  .string()
+  .min(1, { error: 'expected a technician resource id' })
+  .max(50)
+  .regex(/^[A-Za-z0-9._:-]+$/, { error: 'expected a technician resource id (letters, digits, . _ : -)' });
+
+export const JobParams = z
+  .object({
+    id: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Za-z0-9._:-]+$/, { error: 'expected a service job id (letters, digits, . _ : -)' }),
+  })
+  .strict();
+
+export const FulfillmentBody = z
+  .object({
+    appointmentId: z
+      .string()
+      .min(5, { error: 'expected an appointment id (5 to 100 characters)' })
+      .max(100)
+      .optional(),
+    fulfillmentTime: Interval,
+    estimatedArrivalTime: Interval.optional(),
+    technicianIds: z.array(ResourceId).min(1).max(10).optional(),
+    documents: z
+      .array(
+        z
+          .object({
+            contentType: z.enum(DOCUMENT_CONTENT_TYPES, {
+              error: `expected one of ${DOCUMENT_CONTENT_TYPES.join(', ')}`,
+            }),
+            contentBase64: z
+              .string()
+              .min(4)
+              .max(Math.ceil(MAX_DOCUMENT_BYTES / 3) * 4, {
+                error: `expected at most ${MAX_DOCUMENT_BYTES} bytes`,
+              })
+              .regex(/^[A-Za-z0-9+/]+={0,2}$/, { error: 'expected base64 content' }),
+          })
+          .strict(),
+      )
+      .max(5)
+      .optional(),
+  })
+  .strict();
+
+export const CancelBody = z
+  .object({
+    reasonCode: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[A-Z0-9_]+$/, { error: 'expected a cancellation reason code (A-Z, 0-9, _), e.g. V1' }),
+  })
+  .strict();
+
+function closeoutError(err: unknown): never {
+  if (err instanceof CloseoutError) {
+    const amazon = err.amazon?.errors.map((e) => ({ path: `amazon.${e.code}`, message: e.message }));
+    throw new ApiError(err.status, err.code, err.message, amazon);
+  }
+  throw err;
+}
+
+export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
+  const { ctx } = opts;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const deps = (request: { auth?: { tokenId: string } | undefined }) => ({
+    client: ctx.servicesClient(),
+    db: ctx.store,
+    actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
+  });
+
+  r.post(
+    '/v1/jobs/:id/fulfillment',
+    {
+      preHandler: requireScope('planner'),
+      // Proof documents travel base64-encoded in the body.
+      bodyLimit: 8 * 1024 * 1024,
+      schema: {
+        summary: 'Set fulfilment data: times, technicians, proof documents (encrypted upload)',
+        tags: ['close-out'],
+        params: JobParams,
+        body: FulfillmentBody,
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      try {
+        const r = await setFulfillment(deps(request), request.params.id, {
+          appointmentId: b.appointmentId,
+          fulfillmentTime: b.fulfillmentTime,
+          estimatedArrivalTime: b.estimatedArrivalTime,
+          technicianIds: b.technicianIds,
+          documents: b.documents?.map((d) => ({
+            contentType: d.contentType,
+            content: Buffer.from(d.contentBase64, 'base64'),
+          })),
+        });
+        return r;
+      } catch (err) {
+        return closeoutError(err);
+      }
+    },
+  );
+
+  r.post(
+    '/v1/jobs/:id/complete',
+    {
+      preHandler: requireScope('planner'),
+      schema: { summary: 'Complete a service job', tags: ['close-out'], params: JobParams },
+    },
+    async (request) => {
+      try {
+        return await completeJob(deps(request), request.params.id);
+      } catch (err) {
+        return closeoutError(err);
+      }
+    },
+  );
+
+  r.post(
+    '/v1/jobs/:id/cancel',
+    {
+      preHandler: requireScope('planner'),
+      schema: {
+        summary: 'Cancel a service job with a reason code',
+        tags: ['close-out'],
+        params: JobParams,
+        body: CancelBody,
+      },
+    },
+    async (request) => {
+      try {
+        return await cancelJob(deps(request), request.params.id, request.body.reasonCode);
+      } catch (err) {
+        return closeoutError(err);
+      }
+    },
+  );
+}

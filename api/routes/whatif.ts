@@ -1,0 +1,188 @@
+/**
+ * What-if (planner): `POST /v1/what-if` starts a simulation (base + changes, K seeded sampled
+ * days, solver on an iteration budget, in a worker thread) and answers 202 with its id;
+ * `GET /v1/what-if/:id` (viewer) tells its progress and, when done, the KPI distributions of
+ * base and scenario side by side and the staffing bound. Never writes to Amazon.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { applyChanges, prepareWhatIf, ScenarioError, WhatIfRunner } from '../../src/whatif/index.ts';
+import { requireScope } from '../auth.ts';
+import type { ApiContext } from '../context.ts';
+import { ApiError, badRequest } from '../errors.ts';
+import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
+
+const Id = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[A-Za-z0-9._:-]+$/, { error: 'expected a technician resource id (letters, digits, . _ : -)' });
+const Skill = z
+  .string()
+  .min(1)
+  .max(50)
+  .regex(/^[A-Za-z0-9_-]+$/, { error: 'expected a skill name (letters, digits, _ -)' });
+const LocalTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected a local time "HH:mm"' });
+const Factor = z
+  .number()
+  .finite()
+  .min(0, { error: 'expected a factor of 0 or more' })
+  .max(10, { error: 'expected a factor of at most 10' });
+const Shift = z
+  .object({ start: LocalTime, end: LocalTime })
+  .strict()
+  .refine((s) => s.end > s.start, { path: ['end'], error: 'expected a shift end after its start' });
+
+export const WhatIfBody = z
+  .object({
+    storeId: StoreIdSchema,
+    base: z.discriminatedUnion(
+      'kind',
+      [
+        z.object({ kind: z.literal('date'), date: LocalDateSchema }).strict(),
+        z
+          .object({
+            kind: z.literal('history'),
+            week: LocalDateSchema,
+            lookbackDays: z.number().int().min(7).max(90).optional(),
+          })
+          .strict(),
+      ],
+      { error: 'expected base {kind: "date", date} or {kind: "history", week}' },
+    ),
+    changes: z
+      .object({
+        addTechnicians: z
+          .array(
+            z
+              .object({
+                like: Id,
+                skills: z.array(Skill).min(1).max(20).optional(),
+                shift: Shift.optional(),
+                count: z.number().int().min(1).max(50).optional(),
+              })
+              .strict(),
+          )
+          .max(20)
+          .optional(),
+        removeTechnicians: z.array(Id).max(200).optional(),
+        setSkills: z
+          .array(z.object({ technicianId: Id, skills: z.array(Skill).min(1).max(20) }).strict())
+          .max(200)
+          .optional(),
+        setShifts: z
+          .array(z.object({ technicianId: Id, start: LocalTime, end: LocalTime }).strict())
+          .max(200)
+          .optional(),
+        scaleDemand: z
+          .array(
+            z
+              .object({
+                skill: Skill.optional(),
+                postalPrefix: z
+                  .string()
+                  .regex(/^[0-9A-Za-z]{1,10}$/, { error: 'expected a postal-code prefix' })
+                  .optional(),
+                factor: Factor,
+              })
+              .strict(),
+          )
+          .max(50)
+          .optional(),
+        scaleDurations: z
+          .array(z.object({ skill: Skill.optional(), factor: Factor.min(0.1) }).strict())
+          .max(50)
+          .optional(),
+        slotMinutes: z.number().int().min(30).max(720).optional(),
+      })
+      .strict()
+      .default({}),
+    samples: z.number().int().min(1).max(50).default(10),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
+    iterations: z.number().int().min(10).max(20_000).default(300),
+    targetServedPct: z.number().min(1).max(100).default(95),
+    capacitySkill: Skill.optional(),
+  })
+  .strict();
+
+const RunParams = z.object({ id: z.uuid({ error: 'expected a what-if run id (UUID)' }) }).strict();
+
+export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
+  const { ctx } = opts;
+  const runner = new WhatIfRunner({ clock: ctx.clock });
+  const r = app.withTypeProvider<ZodTypeProvider>();
+
+  r.post(
+    '/v1/what-if',
+    {
+      preHandler: requireScope('planner'),
+      schema: {
+        summary: 'Start a what-if simulation (asynchronous); never writes to Amazon',
+        tags: ['what-if'],
+        body: WhatIfBody,
+      },
+    },
+    async (request, reply) => {
+      const b = request.body;
+      // What can be checked at once is refused at once, naming the field.
+      try {
+        if (!ctx.config.stores.some((s) => s.storeId === b.storeId))
+          throw new ScenarioError('storeId', `store ${b.storeId} is not in the crews config`);
+        applyChanges(ctx.config, b.storeId, b.changes);
+      } catch (err) {
+        if (err instanceof ScenarioError) {
+          const path = `body.${err.field}`;
+          throw badRequest(`${path}: ${err.message}`, [{ path, message: err.message }]);
+        }
+        throw err;
+      }
+      const run = runner.start(() =>
+        prepareWhatIf(
+          {
+            config: ctx.config,
+            store: ctx.pipelineStore,
+            client: ctx.servicesClient(),
+            geocoder: ctx.geocoder,
+            travel: ctx.travel,
+            clock: ctx.clock,
+            marketplaceId: ctx.marketplaceId,
+          },
+          b.storeId,
+          b.base,
+          b.changes,
+          {
+            samples: b.samples,
+            seed: b.seed,
+            iterations: b.iterations,
+            targetServedPct: b.targetServedPct,
+            capacitySkill: b.capacitySkill,
+          },
+        ),
+      );
+      return reply.status(202).send({ id: run.id, status: run.status, location: `/v1/what-if/${run.id}` });
+    },
+  );
+
+  r.get(
+    '/v1/what-if/:id',
+    {
+      preHandler: requireScope('viewer'),
+      schema: { summary: 'A what-if run: status, progress, result', tags: ['what-if'], params: RunParams },
+    },
+    async (request) => {
+      const run = runner.get(request.params.id);
+      if (run === undefined) throw new ApiError(404, 'NOT_FOUND', `no what-if run ${request.params.id}`);
+      return run;
+    },
+  );
+
+  app.addHook('onClose', async () => {
+    await runner.close();
+  });
+}
