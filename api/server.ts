@@ -29,6 +29,7 @@ import { boardPageRoutes } from './routes/board-page.ts';
 import { boardRoutes } from './routes/board.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { optimizeRoutes } from './routes/optimize.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { solveRoutes } from './routes/solve.ts';
 import { tokenRoutes } from './routes/tokens.ts';
 
@@ -112,6 +113,7 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   await app.register(solveRoutes, routes);
   await app.register(boardRoutes, routes);
   await app.register(metricsRoutes, routes);
+  await app.register(sessionRoutes);
   await app.register(boardPageRoutes);
   await app.register(capacityRoutes, routes);
   await app.register(whatIfRoutes, routes);

@@ -21,12 +21,17 @@ const BoardQuery = z
   })
   .strict();
 
-/** Jobs of a plan (its stops and the jobs left out), read from the store. */
-export async function jobsOfPlan(ctx: ApiContext, plan: Plan): Promise<Map<string, StoredServiceJob>> {
+/** Jobs of one store in a plan (its stops and the jobs left out), read from the store. */
+export async function jobsOfPlan(
+  ctx: ApiContext,
+  plan: Plan,
+  storeId: string,
+): Promise<Map<string, StoredServiceJob>> {
+  // A plan may cover several stores: read only this store's visits (jobs left out carry no
+  // store in the plan, so those are read and filtered by the board).
   const ids = new Set<string>([
-    ...plan.routes.flatMap((r) => r.stops.map((s) => s.serviceJobId)),
+    ...plan.routes.flatMap((r) => r.stops.filter((s) => s.storeId === storeId).map((s) => s.serviceJobId)),
     ...plan.unassigned.map((u) => u.serviceJobId),
-    ...plan.appointments.map((a) => a.serviceJobId),
   ]);
   const out = new Map<string, StoredServiceJob>();
   for (const id of ids) {
@@ -55,7 +60,7 @@ export async function boardFor(
     config: ctx.config,
     storeId,
     date,
-    jobs: await jobsOfPlan(ctx, plan),
+    jobs: await jobsOfPlan(ctx, plan, storeId),
     now: ctx.clock(),
     withPersonal,
     issues,

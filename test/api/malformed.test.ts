@@ -26,6 +26,7 @@ const TARGETS: Target[] = [
   { method: 'POST', path: '/v1/solve', token: 'planner' },
   { method: 'GET', path: '/v1/board', token: 'viewer' },
   { method: 'GET', path: '/v1/tokens', token: 'admin' },
+  { method: 'GET', path: '/v1/session', token: 'viewer' },
   { method: 'GET', path: '/metrics', token: 'viewer' },
   { method: 'GET', path: '/health', token: 'viewer' },
   { method: 'GET', path: '/v1/capacity', token: 'viewer' },

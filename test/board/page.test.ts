@@ -51,6 +51,38 @@ describe('map view', () => {
   });
 });
 
+describe('keyboard', () => {
+  it('walks a route on the map and the timeline with the arrow keys', () => {
+    const view = boardFixture();
+    document.body.replaceChildren();
+    const svg = mapOf(view, () => {});
+    const timeline = renderTimeline(view, layoutTimeline(view, 800), { onSelect: () => {} });
+    document.body.append(svg, timeline);
+    const press = (el: Element, key: string): void => {
+      el.dispatchEvent(new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true }));
+    };
+    const first = svg.querySelector<SVGGElement>('.stop[data-job-id="JOB-1"]')!;
+    first.focus();
+    press(first, 'ArrowRight');
+    expect(document.activeElement?.getAttribute('data-job-id')).toBe('JOB-2');
+    press(document.activeElement!, 'ArrowLeft');
+    expect(document.activeElement?.getAttribute('data-job-id')).toBe('JOB-1');
+
+    const visit = timeline.querySelector<SVGGElement>('.visit[data-job-id="JOB-2"]')!;
+    visit.focus();
+    press(visit, 'ArrowRight');
+    expect(document.activeElement?.getAttribute('data-job-id')).toBe('JOB-3');
+    press(document.activeElement!, 'ArrowDown');
+    expect(document.activeElement?.getAttribute('data-job-id')).toBe('JOB-4');
+    press(document.activeElement!, 'ArrowDown');
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Tech Three: off');
+    press(document.activeElement!, 'ArrowUp');
+    expect(document.activeElement?.getAttribute('data-job-id')).toBe('JOB-4');
+    press(document.activeElement!, 'ArrowLeft');
+    expect(document.activeElement?.getAttribute('aria-label')).toBe('Tech Two: 1 visit, shift 08:00–15:59');
+  });
+});
+
 describe('timeline view', () => {
   it('has a row per technician whose visits are the route stops, with risk and windows', () => {
     const view = boardFixture();
@@ -100,7 +132,10 @@ describe('details', () => {
         rescheduled: [{ serviceJobId: 'JOB-1', to: '2026-11-24T18:00:00Z' }],
         reassigned: [],
         added: [{ serviceJobId: 'JOB-7' }],
-        unassigned: [{ serviceJobId: 'JOB-5', code: 'NO_SKILLED_TECHNICIAN', reason: 'no skill' }],
+        unassigned: [
+          { serviceJobId: 'JOB-5', code: 'NO_SKILLED_TECHNICIAN', reason: 'no skill' },
+          { serviceJobId: 'JOB-8', code: 'NO_WINDOW_FITS', reason: 'NO_WINDOW_FITS' },
+        ],
         unchanged: 3,
       },
       'America/Los_Angeles',
@@ -109,11 +144,15 @@ describe('details', () => {
       'Rescheduled: 1',
       'Reassigned: 0',
       'Added: 1',
-      'Left unassigned: 1',
+      'Left unassigned: 2',
       'Unchanged: 3',
     ]);
     expect(el.querySelector('.diff-rescheduled li')!.textContent).toBe('JOB-1 — to: 10:00');
     expect(el.querySelector('.diff-reassigned')).toBeNull();
+    expect([...el.querySelectorAll('.diff-unassigned li')].map((li) => li.textContent)).toEqual([
+      'JOB-5 — no skill (NO_SKILLED_TECHNICIAN)',
+      'JOB-8 — NO_WINDOW_FITS',
+    ]);
   });
 });
 
@@ -122,6 +161,7 @@ describe('the page', () => {
   let app: { destroy(): void };
   const calls: { method: string; url: string; auth: string | undefined; body: unknown }[] = [];
   let status = 200;
+  let scope: string | null = 'planner';
 
   const proposal = (): OptimizeResult => {
     const board = boardFixture();
@@ -148,6 +188,7 @@ describe('the page', () => {
     const json = (value: unknown, code = 200): Response =>
       new Response(JSON.stringify(value), { status: code });
     if (status !== 200) return json({ error: { code: 'UNAUTHORIZED', message: 'unknown token' } }, status);
+    if (url === '/v1/session') return scope ? json({ scope }) : json({ error: { code: 'NOT_FOUND' } }, 404);
     if (url === '/v1/plans')
       return json([{ planId: 'PLAN-A', storeIds: ['STORE-1'], days: ['2026-11-24'], status: 'applied' }]);
     if (url.startsWith('/v1/board')) return json(url.includes('PLAN-B') ? proposal().board : boardFixture());
@@ -170,6 +211,7 @@ describe('the page', () => {
   beforeEach(() => {
     calls.length = 0;
     status = 200;
+    scope = 'planner';
     document.body.innerHTML = '<div id="app"></div>';
     root = document.getElementById('app')!;
     app = startApp(root, { fetch: fakeFetch, clock: () => Date.parse('2026-11-24T18:45:00Z') });
@@ -178,7 +220,13 @@ describe('the page', () => {
 
   it('signs in with the token in memory only, then shows the latest plan of the latest store and day', async () => {
     await signIn();
-    expect(calls.map((c) => c.url)).toEqual(['/v1/plans', '/v1/board?storeId=STORE-1&date=2026-11-24']);
+    expect(calls.map((c) => c.url)).toEqual([
+      '/v1/session',
+      '/v1/plans',
+      '/v1/board?storeId=STORE-1&date=2026-11-24',
+    ]);
+    expect(root.querySelector('.signed-in')!.textContent).toContain('Signed in (planner)');
+    expect(root.querySelector<HTMLElement>('.optimize')!.hidden).toBe(false);
     expect(calls.every((c) => c.auth === 'Bearer tok-secret')).toBe(true);
     expect(root.querySelector<HTMLInputElement>('#token')!.value).toBe('');
     expect(localStorage.length).toBe(0);
@@ -189,6 +237,20 @@ describe('the page', () => {
     expect(root.querySelectorAll('.timeline-row')).toHaveLength(3);
     expect(root.querySelector('.unassigned')!.textContent).toContain('the postal code is unknown');
     expect(root.querySelector('.kpis')!.textContent).toContain('4 / 6');
+  });
+
+  it('offers a viewer no planner actions, and shows them when the server cannot tell the scope', async () => {
+    scope = 'viewer';
+    await signIn();
+    expect(root.querySelector<HTMLElement>('.optimize')!.hidden).toBe(true);
+    expect(root.querySelector<HTMLElement>('.viewer-note')!.hidden).toBe(false);
+    expect(root.querySelector<HTMLElement>('.compare-form')!.closest('[hidden]')).toBeNull();
+    root.querySelector<HTMLButtonElement>('button.sign-out')!.click();
+    scope = null;
+    await signIn();
+    expect(root.querySelector('.board')!.hasAttribute('hidden')).toBe(false);
+    expect(root.querySelector<HTMLElement>('.optimize')!.hidden).toBe(false);
+    expect(root.querySelector('.signed-in')!.textContent).toBe('Signed inSign out');
   });
 
   it('says when the token is refused and stays signed out', async () => {
@@ -233,6 +295,12 @@ describe('the page', () => {
     const result = root.querySelector('.optimize-result')!;
     expect(result.textContent).toContain('Reassigned: 1');
     expect(result.querySelector('.job-changes tr[data-job-id="JOB-3"]')!.textContent).toContain('reassigned');
+    root.querySelector<HTMLButtonElement>('button.show-proposal')!.click();
+    await settle();
+    expect(root.querySelector('.plan-title')!.textContent).toMatch(/^Plan PLAN-B .* proposal, not applied$/);
+    expect(root.querySelector('.timeline-row[data-resource-id="TECH-2"]')!.getAttribute('data-visits')).toBe(
+      'JOB-4 JOB-3',
+    );
     const apply = root.querySelector<HTMLButtonElement>('button.apply')!;
     expect(apply.disabled).toBe(false);
     apply.click();

@@ -17,6 +17,8 @@ export class ApiError extends Error {
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
+export type TokenScope = 'viewer' | 'planner' | 'admin';
+
 export interface BoardQuery {
   storeId: string;
   date: string;
@@ -149,6 +151,21 @@ export class BoardApi {
     const params = new URLSearchParams({ storeId: q.storeId, date: q.date });
     if (q.planId) params.set('planId', q.planId);
     return this.#call<BoardView>('GET', `/v1/board?${params.toString()}`);
+  }
+
+  /**
+   * The token's scope (`GET /v1/session`), which also checks the token. A server without that
+   * route answers 404: the scope is then unknown (null) and the server still enforces it.
+   */
+  async session(): Promise<{ scope: TokenScope | null }> {
+    try {
+      const body = await this.#call<{ scope?: unknown }>('GET', '/v1/session');
+      const scope = body?.scope;
+      return { scope: scope === 'viewer' || scope === 'planner' || scope === 'admin' ? scope : null };
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return { scope: null };
+      throw err;
+    }
   }
 
   async plans(): Promise<PlanSummary[]> {

@@ -82,7 +82,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     h('small', { id: 'token-hint' }, 'Kept in this page only; reloading signs you out.'),
   );
   const signOutButton = h('button', { type: 'button', class: 'sign-out' }, 'Sign out');
-  const signedIn = h('div', { class: 'signed-in', hidden: true }, h('span', {}, 'Signed in'), signOutButton);
+  const signedInText = h('span', {}, 'Signed in');
+  const signedIn = h('div', { class: 'signed-in', hidden: true }, signedInText, signOutButton);
 
   const storeInput = h('input', {
     id: 'store',
@@ -200,10 +201,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     compareB,
     h('button', { type: 'submit' }, 'Compare'),
   );
-  const plannerPanel = h(
-    'section',
-    { class: 'panel planner', 'aria-labelledby': 'planner-title' },
-    h('h2', { id: 'planner-title' }, 'Planner'),
+  const optimizeSection = h(
+    'div',
+    { class: 'optimize' },
     h('h3', {}, 'Optimize today'),
     h(
       'p',
@@ -212,6 +212,18 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     ),
     optimizeForm,
     optimizeResult,
+  );
+  const viewerNote = h(
+    'p',
+    { class: 'hint viewer-note', hidden: true },
+    'Optimize-today and applying plans need a planner token; this one may only read.',
+  );
+  const plannerPanel = h(
+    'section',
+    { class: 'panel planner', 'aria-labelledby': 'planner-title' },
+    h('h2', { id: 'planner-title' }, 'Planner'),
+    optimizeSection,
+    viewerNote,
     h('h3', {}, 'Compare two plans'),
     compareForm,
     compareResult,
@@ -255,6 +267,17 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       el.classList.toggle('selected', el.getAttribute('data-window-for') === id);
     }
     if (state.view) detailsSlot.replaceChildren(renderDetails(state.view, id));
+    // Bring the visit into the timeline's horizontal view (never scrolls the page itself).
+    const visit = [...timelineSlot.querySelectorAll('.visit')].find(
+      (el) => el.getAttribute('data-job-id') === id,
+    );
+    if (visit) {
+      const slot = timelineSlot.getBoundingClientRect();
+      const box = visit.getBoundingClientRect();
+      if (box.left < slot.left + LABEL_WIDTH || box.right > slot.right) {
+        timelineSlot.scrollLeft += box.left - slot.left - LABEL_WIDTH - 24;
+      }
+    }
   };
 
   const drawOverlay = (): void => {
@@ -407,7 +430,12 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       setError('');
       setStatus('Signing in…');
       try {
+        const { scope } = await api.session();
         state.plans = await api.plans();
+        signedInText.textContent = scope ? `Signed in (${scope})` : 'Signed in';
+        // The server enforces scopes; the page only hides what this token may not do.
+        optimizeSection.hidden = scope === 'viewer';
+        viewerNote.hidden = scope !== 'viewer';
       } catch (err) {
         setStatus('');
         setError(message(err));
@@ -417,9 +445,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       signInForm.hidden = true;
       signedIn.hidden = false;
       fillPlanOptions();
-      const latest = state.plans.find(
-        (p) => p.status !== 'failed' && p.storeIds.length > 0 && p.days.length > 0,
-      );
+      // The board route picks the day's latest plan that has routes; the history gives store and day.
+      const latest = state.plans.find((p) => p.storeIds.length > 0 && p.days.length > 0);
       if (!storeInput.value && latest?.storeIds[0]) storeInput.value = latest.storeIds[0];
       if (!dateInput.value)
         dateInput.value =
@@ -511,11 +538,19 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
         });
         state.proposal = result;
         const sameDay = result.board.date === view.date && result.board.storeId === view.storeId;
+        const showProposal = h('button', { type: 'button', class: 'show-proposal' }, 'Show it on the board');
+        showProposal.addEventListener('click', () => {
+          void showView(result.board).then(() => {
+            planTitle.textContent = `${planTitle.textContent ?? ''} · proposal, not applied`;
+            setStatus(`Showing the proposed plan ${result.planId}; apply it or pick another plan.`);
+          });
+        });
         optimizeResult.replaceChildren(
           h(
             'p',
             { class: 'proposal' },
-            `Proposed plan ${result.planId} for ${result.board.date} (not applied).`,
+            `Proposed plan ${result.planId} for ${result.board.date} (not applied). `,
+            showProposal,
           ),
           renderOptimizeDiff(result.diff, result.board.timeZone),
           sameDay

@@ -131,6 +131,23 @@ export function renderMap(view: BoardView, layout: MapLayout, options: MapViewOp
     }
   }
   svg.append(stops);
+  if (options.onSelect) {
+    // Arrow keys walk a route's stops in order.
+    svg.addEventListener('keydown', (ev) => {
+      if (ev.key !== 'ArrowRight' && ev.key !== 'ArrowLeft') return;
+      const target = ev.target as Element | null;
+      const routeId = target?.getAttribute('data-route-id');
+      if (!target || !routeId || !target.classList.contains('stop')) return;
+      const same = [...svg.querySelectorAll<SVGGElement>('.stop')].filter(
+        (el) => el.getAttribute('data-route-id') === routeId,
+      );
+      const next = same[same.indexOf(target as SVGGElement) + (ev.key === 'ArrowRight' ? 1 : -1)];
+      if (next) {
+        ev.preventDefault();
+        next.focus();
+      }
+    });
+  }
   return svg;
 }
 

@@ -4,6 +4,11 @@ import { fmt, h } from './dom.ts';
 import { clockRange, clockTime } from './time.ts';
 import type { BoardView, OptimizeDiff } from './types.ts';
 
+/** A reason with its code, the code once when the reason is only the code. */
+export function reasonText(u: { code: string; reason: string }): string {
+  return u.reason === '' || u.reason === u.code ? u.code : `${u.reason} (${u.code})`;
+}
+
 export function renderKpis(view: BoardView): HTMLElement {
   const k = view.kpis;
   const unassigned = view.unassigned.length;
@@ -80,7 +85,7 @@ export function renderDetails(view: BoardView, serviceJobId: string | null): HTM
     if (u) {
       rows.push(
         ['Status', 'unassigned'],
-        ['Reason', `${u.reason} (${u.code})`],
+        ['Reason', reasonText(u)],
         ['Window', u.window ? clockRange(u.window, tz) : 'none'],
         ['Skills', u.skills.join(', ') || '—'],
       );
@@ -126,7 +131,7 @@ export function renderOptimizeDiff(diff: OptimizeDiff, timeZone: string): HTMLEl
       h(
         'ul',
         { class: 'diff-list diff-unassigned' },
-        ...diff.unassigned.map((u) => h('li', {}, `${u.serviceJobId} — ${u.reason} (${u.code})`)),
+        ...diff.unassigned.map((u) => h('li', {}, `${u.serviceJobId} — ${reasonText(u)}`)),
       ),
     );
   }

@@ -33,6 +33,8 @@ export interface TimelineRow {
   /** The technicians sharing the route (a crew), this one included. */
   crew: string[];
   shift: { x0: number; x1: number } | null;
+  /** The shift's instants, for labels. */
+  shiftTimes: { start: string; end: string } | null;
   blocks: TimelineBlock[];
   windows: TimelineWindow[];
   /** Visits in route order. */
@@ -108,6 +110,7 @@ export function layoutTimeline(view: BoardView, width: number, now: number = toM
         routeId: null,
         crew: [t.resourceId],
         shift,
+        shiftTimes: shiftIso ?? null,
         blocks: [],
         windows: [],
         visits: [],
@@ -147,6 +150,7 @@ export function layoutTimeline(view: BoardView, width: number, now: number = toM
       routeId: route.routeId,
       crew: route.technicianIds,
       shift,
+      shiftTimes: shiftIso,
       blocks,
       windows,
       visits: ordered.map((s) => s.serviceJobId),

@@ -171,7 +171,8 @@ export function renderTimeline(
       s('rect', { x: 0.5, y: 0.5, width: 11, height: 11, fill: row.style.colour, stroke: '#000' }),
     );
     const crew = row.crew.length > 1 ? h('span', { class: 'crew' }, ` (crew of ${row.crew.length})`) : null;
-    const summary = row.routeId ? `${row.visits.length} visits` : row.shift ? 'no visits' : 'off';
+    const n = row.visits.length;
+    const summary = row.routeId ? `${n} ${n === 1 ? 'visit' : 'visits'}` : row.shift ? 'no visits' : 'off';
     root.append(
       h(
         'div',
@@ -184,7 +185,12 @@ export function renderTimeline(
         },
         h(
           'div',
-          { class: 'timeline-label', role: 'rowheader' },
+          {
+            class: 'timeline-label',
+            role: 'rowheader',
+            tabindex: 0,
+            'aria-label': `${row.name}: ${summary}${row.shiftTimes ? `, shift ${clockRange(row.shiftTimes, tz)}` : ''}`,
+          },
           swatch,
           row.name,
           crew,
@@ -194,5 +200,32 @@ export function renderTimeline(
       ),
     );
   }
+  root.addEventListener('keydown', (ev) => moveFocus(ev, root));
   return root;
+}
+
+/**
+ * Arrow keys move between visits: left and right along a technician's day, up and down to
+ * the neighbouring technician's first visit (or its row header when it has none).
+ */
+function moveFocus(ev: KeyboardEvent, root: HTMLElement): void {
+  if (!['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown'].includes(ev.key)) return;
+  const target = ev.target as Element | null;
+  const row = target?.closest('.timeline-row');
+  if (!target || !row) return;
+  let next: Element | null | undefined = null;
+  if (ev.key === 'ArrowLeft' || ev.key === 'ArrowRight') {
+    const stops = [...row.querySelectorAll('.visit')];
+    const i = stops.indexOf(target);
+    next =
+      ev.key === 'ArrowRight' ? stops[i + 1] : i > 0 ? stops[i - 1] : row.querySelector('.timeline-label');
+  } else {
+    const rows = [...root.querySelectorAll('.timeline-row')];
+    const other = rows[rows.indexOf(row) + (ev.key === 'ArrowDown' ? 1 : -1)];
+    next = other?.querySelector('.visit') ?? other?.querySelector('.timeline-label');
+  }
+  if (next instanceof HTMLElement || next instanceof SVGElement) {
+    ev.preventDefault();
+    next.focus();
+  }
 }
