@@ -1,6 +1,7 @@
 /**
  * Benchmark programs:
  *   npm run bench -- solomon   --seconds 10 [--instances C101,R2*] [--seed 1] [--out file.json]
+ *   npm run bench -- solomon   --iterations 20000 [...]   (fixed iteration budget: compares variants on a busy machine)
  *   npm run bench -- homberger --size 200|1000 --seconds 30 [...]
  *   npm run bench -- fieldservice [--sizes 100,500,1000,2000,5000] [--budgets 2,10,60] [--seed 1]
  * Data comes from ../shared/bench (or --data); without it the VRPTW benchmarks say so and exit 0.
@@ -12,6 +13,7 @@ import { runFieldServiceBenchmark } from './fieldservice/run.ts';
 
 const USAGE = `usage: npm run bench -- <solomon|homberger|fieldservice> [options]
   --seconds <s>      time budget per instance (solomon/homberger; default 10)
+  --iterations <n>   fixed iteration budget per instance instead of --seconds (deterministic, for comparing variants)
   --instances <list> comma-separated instance names, * as wildcard (e.g. C101,R2*)
   --size <n>         homberger size: 200 (default) or 1000
   --seed <n>         solver seed (default 1)
@@ -41,6 +43,7 @@ function main(argv: string[]): number {
     allowPositionals: true,
     options: {
       seconds: { type: 'string' },
+      iterations: { type: 'string' },
       instances: { type: 'string' },
       size: { type: 'string' },
       seed: { type: 'string' },
@@ -86,6 +89,7 @@ function main(argv: string[]): number {
     seconds: positive(values.seconds, 10, 'seconds'),
     seed,
     size,
+    ...(values.iterations ? { iterations: Math.floor(positive(values.iterations, 1, 'iterations')) } : {}),
     ...(values.instances ? { instances: values.instances } : {}),
     ...(values.out ? { out: values.out } : {}),
   });

@@ -60,6 +60,8 @@ export interface CompiledProblem {
   /** Arc cost of technician t = dist × costPerDist[t] + dur × costPerDur[t]. */
   readonly costPerDist: Float64Array;
   readonly costPerDur: Float64Array;
+  /** The arc cost matrix when every technician prices arcs by exactly one matrix (null otherwise). */
+  readonly arcCost: Float64Array | null;
   readonly fixedCost: Float64Array;
   readonly workCostPerSec: Float64Array;
   readonly overtimeCostPerSec: Float64Array;
@@ -75,6 +77,12 @@ export interface CompiledProblem {
   readonly breakId: (string | undefined)[];
   /** 1 when the technician's routes need the exact schedule (breaks, work limit, priced overtime, soft windows). */
   readonly techComplex: Uint8Array;
+  /**
+   * Technicians that are interchangeable while their routes are empty (same places, shift,
+   * costs, limits, breaks, capacity, and the same jobs at the same service durations) share
+   * a class: an insertion into one empty route of a class stands for all of them.
+   */
+  readonly techClass: Int32Array;
 
   readonly maxLateness: number;
   readonly latenessCostPerSec: number;
@@ -280,6 +288,40 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     penalty[j] = (job.priority ?? 1) * (job.mandatory ? mandatoryUnit : unassignedUnit);
   });
 
+  // With one pricing for everyone (plain distance or plain duration, the usual case) the
+  // hot loops read one matrix instead of two.
+  let byDist = true;
+  let byDur = true;
+  for (let t = 0; t < nTechs; t++) {
+    if (costPerDist[t] !== 1 || costPerDur[t] !== 0) byDist = false;
+    if (costPerDist[t] !== 0 || costPerDur[t] !== 1) byDur = false;
+  }
+  const arcCost = byDist ? dist : byDur ? dur : null;
+
+  const techClass = interchangeableTechnicians(nTechs, nJobs, nDims, {
+    techStart,
+    techEnd,
+    shiftStart,
+    shiftEnd,
+    latestEnd,
+    invSpeed,
+    costPerDist,
+    costPerDur,
+    fixedCost,
+    workCostPerSec,
+    overtimeCostPerSec,
+    maxWork,
+    maxTravel,
+    techComplex,
+    capacity,
+    breakOffset,
+    breakStart,
+    breakEnd,
+    breakDur,
+    compat,
+    service,
+  });
+
   const neighbours = nearestJobs(nJobs, jobLoc, dur, dist, nLocs);
 
   return {
@@ -316,6 +358,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     invSpeed,
     costPerDist,
     costPerDur,
+    arcCost,
     fixedCost,
     workCostPerSec,
     overtimeCostPerSec,
@@ -328,6 +371,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     breakDur,
     breakId,
     techComplex,
+    techClass,
     maxLateness: soft?.maxLateness ?? 0,
     latenessCostPerSec: soft?.costPerSecond ?? 0,
     unassignedUnit,
@@ -379,4 +423,85 @@ function nearestJobs(
     result.push(bestJob.slice(0, size));
   }
   return result;
+}
+
+/** Class of each technician: equal classes mean interchangeable empty routes. */
+function interchangeableTechnicians(
+  nTechs: number,
+  nJobs: number,
+  nDims: number,
+  a: {
+    techStart: Int32Array;
+    techEnd: Int32Array;
+    shiftStart: Float64Array;
+    shiftEnd: Float64Array;
+    latestEnd: Float64Array;
+    invSpeed: Float64Array;
+    costPerDist: Float64Array;
+    costPerDur: Float64Array;
+    fixedCost: Float64Array;
+    workCostPerSec: Float64Array;
+    overtimeCostPerSec: Float64Array;
+    maxWork: Float64Array;
+    maxTravel: Float64Array;
+    techComplex: Uint8Array;
+    capacity: Float64Array;
+    breakOffset: Int32Array;
+    breakStart: Float64Array;
+    breakEnd: Float64Array;
+    breakDur: Float64Array;
+    compat: Uint8Array;
+    service: Float64Array;
+  },
+): Int32Array {
+  const techClass = new Int32Array(nTechs);
+  const byKey = new Map<string, number[]>();
+  let classes = 0;
+  for (let t = 0; t < nTechs; t++) {
+    const parts: number[] = [
+      a.techStart[t]!,
+      a.techEnd[t]!,
+      a.shiftStart[t]!,
+      a.shiftEnd[t]!,
+      a.latestEnd[t]!,
+      a.invSpeed[t]!,
+      a.costPerDist[t]!,
+      a.costPerDur[t]!,
+      a.fixedCost[t]!,
+      a.workCostPerSec[t]!,
+      a.overtimeCostPerSec[t]!,
+      a.maxWork[t]!,
+      a.maxTravel[t]!,
+      a.techComplex[t]!,
+    ];
+    for (let d = 0; d < nDims; d++) parts.push(a.capacity[t * nDims + d]!);
+    for (let b = a.breakOffset[t]!; b < a.breakOffset[t + 1]!; b++)
+      parts.push(a.breakStart[b]!, a.breakEnd[b]!, a.breakDur[b]!);
+    // Rows are compared in full below; the hash only narrows the candidates.
+    let h = 0;
+    for (let j = 0; j < nJobs; j++) {
+      h = (Math.imul(h, 31) + a.compat[t * nJobs + j]! + 2 * (a.service[t * nJobs + j]! | 0)) | 0;
+    }
+    parts.push(h);
+    const key = parts.join(',');
+    const same = byKey.get(key);
+    let found = -1;
+    if (same) {
+      for (const u of same) {
+        let equal = true;
+        for (let j = 0; j < nJobs && equal; j++) {
+          const ku = u * nJobs + j;
+          const kt = t * nJobs + j;
+          equal = a.compat[ku] === a.compat[kt] && a.service[ku] === a.service[kt];
+        }
+        if (equal) {
+          found = techClass[u]!;
+          break;
+        }
+      }
+      if (found < 0) same.push(t);
+    } else byKey.set(key, [t]);
+    techClass[t] = found >= 0 ? found : classes++;
+  }
+  return techClass;
 }

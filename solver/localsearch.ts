@@ -19,17 +19,26 @@ export class LocalSearch {
   private readonly b: number[] = [];
   private order: number[] = [];
   granularity: number;
+  /** Also try moving strings of two and three visits (or-opt). */
+  orOpt = true;
 
   constructor(cp: CompiledProblem, granularity = 20) {
     this.cp = cp;
     this.granularity = granularity;
   }
 
-  /** Improves the plan in place; returns the total gain (≥ 0). */
-  run(plan: RouteSet, rng: Random, maxPasses = 8): number {
+  /**
+   * Improves the plan in place; returns the total gain (≥ 0). With `jobs`, only those jobs
+   * are tried as the moved job u (their neighbours may be anywhere).
+   */
+  run(plan: RouteSet, rng: Random, maxPasses = 8, jobs?: readonly number[]): number {
     const cp = this.cp;
     this.order.length = 0;
-    for (let j = 0; j < cp.nJobs; j++) if (plan.routeOf[j]! >= 0 && cp.pinPos[j]! < 0) this.order.push(j);
+    if (jobs !== undefined) {
+      for (const j of jobs) if (plan.routeOf[j]! >= 0 && cp.pinPos[j]! < 0) this.order.push(j);
+    } else {
+      for (let j = 0; j < cp.nJobs; j++) if (plan.routeOf[j]! >= 0 && cp.pinPos[j]! < 0) this.order.push(j);
+    }
     rng.shuffle(this.order);
     let gain = 0;
     for (let pass = 0; pass < maxPasses; pass++) {
@@ -56,7 +65,8 @@ export class LocalSearch {
     const cp = this.cp;
     if (to < 0 || from < 0) return 0;
     const k = from * cp.nLocs + to;
-    return cp.dist[k]! * cp.costPerDist[r]! + cp.dur[k]! * cp.costPerDur[r]!;
+    const ac = cp.arcCost;
+    return ac !== null ? ac[k]! : cp.dist[k]! * cp.costPerDist[r]! + cp.dur[k]! * cp.costPerDur[r]!;
   }
 
   /** Location before position i of route r (the start for i = 0). */
@@ -76,8 +86,8 @@ export class LocalSearch {
     const rv = plan.routeOf[v]!;
     const su = plan.seqs[ru]!;
     const sv = plan.seqs[rv]!;
-    const iu = su.indexOf(u);
-    const iv = sv.indexOf(v);
+    const iu = plan.posOf[u]!;
+    const iv = plan.posOf[v]!;
     const lu = cp.jobLoc[u]!;
     const lv = cp.jobLoc[v]!;
     const uPrev = this.locBefore(plan, ru, iu);
@@ -86,8 +96,8 @@ export class LocalSearch {
 
     // Relocate u after v, then before v.
     if (cp.compat[rv * cp.nJobs + u]) {
-      for (const after of [true, false]) {
-        const p = after ? iv + 1 : iv; // insertion index in sv (before removal of u)
+      for (let side = 0; side < 2; side++) {
+        const p = side === 0 ? iv + 1 : iv; // after v, then before v (index in sv before removing u)
         if (ru === rv && (p === iu || p === iu + 1)) continue;
         const prev = this.locBefore(plan, rv, p);
         const next = this.locAt(plan, rv, p);
@@ -144,6 +154,13 @@ export class LocalSearch {
       }
     }
 
+    // Or-opt: the string of u and its next one or two visits moves after v.
+    for (let m = 2; m <= 3 && this.orOpt; m++) {
+      if (iu + m > su.length) break;
+      const g = this.moveString(plan, ru, su, iu, m, rv, sv, iv);
+      if (g > 0) return g;
+    }
+
     // 2-opt*: u is followed by v's successor tail, v by u's successor tail; and the mirror
     // (u's predecessor tail joined before v).
     if (ru !== rv) {
@@ -175,6 +192,55 @@ export class LocalSearch {
       }
     }
     return 0;
+  }
+
+  /** Moves su[iu .. iu+m) after sv[iv] when cheaper and feasible; returns the gain. */
+  private moveString(
+    plan: RouteSet,
+    ru: number,
+    su: number[],
+    iu: number,
+    m: number,
+    rv: number,
+    sv: number[],
+    iv: number,
+  ): number {
+    const cp = this.cp;
+    if (ru === rv && iv >= iu - 1 && iv < iu + m) return 0;
+    for (let i = iu; i < iu + m; i++) {
+      if (!cp.compat[rv * cp.nJobs + su[i]!] || cp.pinPos[su[i]!]! >= 0) return 0;
+    }
+    const first = cp.jobLoc[su[iu]!]!;
+    const last = cp.jobLoc[su[iu + m - 1]!]!;
+    const before = this.locBefore(plan, ru, iu);
+    const after = this.locAt(plan, ru, iu + m);
+    const lv = cp.jobLoc[sv[iv]!]!;
+    const vNext = this.locAt(plan, rv, iv + 1);
+    const delta =
+      this.arc(ru, before, after) -
+      this.arc(ru, before, first) -
+      this.arc(ru, last, after) +
+      this.arc(rv, lv, first) +
+      this.arc(rv, last, vNext) -
+      this.arc(rv, lv, vNext);
+    if (delta >= -SCREEN) return 0;
+    this.a.length = 0;
+    this.b.length = 0;
+    if (ru === rv) {
+      const v = sv[iv]!;
+      for (let i = 0; i < su.length; i++) {
+        if (i >= iu && i < iu + m) continue;
+        this.a.push(su[i]!);
+        if (su[i] === v) for (let k = iu; k < iu + m; k++) this.a.push(su[k]!);
+      }
+      return this.commit(plan, ru, this.a, -1, null);
+    }
+    for (let i = 0; i < su.length; i++) if (i < iu || i >= iu + m) this.a.push(su[i]!);
+    for (let i = 0; i < sv.length; i++) {
+      this.b.push(sv[i]!);
+      if (i === iv) for (let k = iu; k < iu + m; k++) this.b.push(su[k]!);
+    }
+    return this.commit(plan, ru, this.a, rv, this.b);
   }
 
   /** Applies new sequences for one or two routes when they are feasible and cheaper; returns the gain. */

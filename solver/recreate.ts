@@ -20,10 +20,12 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   let best = Infinity;
   let bestRoute = -1;
   let bestPos = -1;
-  if (cp.nJobs >= GRANULAR_FROM && cp.pinPos[j]! < 0) {
+  plan.newRound();
+  if (cp.nJobs >= granular.from && cp.pinPos[j]! < 0) {
     // Granular: only next to the nearest assigned jobs, and in empty routes.
     const near = cp.neighbours[j]!;
-    for (let q = 0; q < near.length; q++) {
+    const k = Math.min(granular.neighbours, near.length);
+    for (let q = 0; q < k; q++) {
       const v = near[q]!;
       const r = plan.routeOf[v]!;
       if (r < 0 || cp.compat[r * cp.nJobs + j] === 0) continue;
@@ -37,7 +39,7 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
     }
     for (let k = 0; k < techs.length; k++) {
       const r = techs[k]!;
-      if (plan.seqs[r]!.length > 0) continue;
+      if (plan.seqs[r]!.length > 0 || plan.emptySeen(r)) continue;
       const delta = plan.bestInsertion(j, r, best, rng, blink);
       if (delta < best) {
         best = delta;
@@ -51,6 +53,8 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   }
   for (let k = 0; k < techs.length; k++) {
     const r = techs[k]!;
+    // One empty route of each kind of technician is enough.
+    if (plan.seqs[r]!.length === 0 && plan.emptySeen(r)) continue;
     const delta = plan.bestInsertion(j, r, best, rng, blink);
     if (delta < best) {
       best = delta;
@@ -63,8 +67,8 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   return true;
 }
 
-/** From this many jobs on, insertion positions are restricted to the nearest jobs' neighbourhoods. */
-const GRANULAR_FROM = 400;
+/** From `from` jobs on, insertion positions are restricted to the `neighbours` nearest jobs. */
+export const granular = { from: 400, neighbours: 40 };
 
 const keys = { value: new Float64Array(0) };
 

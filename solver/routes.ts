@@ -32,6 +32,8 @@ export class RouteSet {
   private scratch: Int32Array;
   /** When set, the first change to a route saves its previous sequence here (for undo). */
   journal: Map<number, number[]> | null = null;
+  /** Cost of each journaled route before its first change (filled with the journal). */
+  readonly journalCost = new Map<number, number>();
 
   constructor(cp: CompiledProblem) {
     this.cp = cp;
@@ -72,7 +74,10 @@ export class RouteSet {
   }
 
   private save(r: number): void {
-    if (this.journal !== null && !this.journal.has(r)) this.journal.set(r, this.seqs[r]!.slice());
+    if (this.journal !== null && !this.journal.has(r)) {
+      this.journal.set(r, this.seqs[r]!.slice());
+      this.journalCost.set(r, this.cost[r]!);
+    }
   }
 
   /** Undo every change recorded in the journal. */
@@ -82,6 +87,7 @@ export class RouteSet {
     this.journal = null;
     for (const [r, seq] of journal) this.setRoute(r, seq);
     journal.clear();
+    this.journalCost.clear();
     this.journal = journal;
   }
 
@@ -139,6 +145,7 @@ export class RouteSet {
       const L = cp.nLocs;
       const cDist = cp.costPerDist[r]!;
       const cDur = cp.costPerDur[r]!;
+      const ac = cp.arcCost;
       locs[0] = cp.techStart[r]!;
       for (let i = 0; i < len; i++) {
         locs[i + 1] = cp.jobLoc[seq[i]!]!;
@@ -148,7 +155,7 @@ export class RouteSet {
       for (let p = 0; p <= len; p++) {
         const to = locs[p + 1]!;
         const k = locs[p]! * L + to;
-        arcs[p] = to < 0 ? 0 : cp.dist[k]! * cDist + cp.dur[k]! * cDur;
+        arcs[p] = to < 0 ? 0 : ac !== null ? ac[k]! : cp.dist[k]! * cDist + cp.dur[k]! * cDur;
       }
     }
     if (len === 0) {
@@ -164,9 +171,9 @@ export class RouteSet {
     const ls = this.latest[r]!;
     const L = cp.nLocs;
     const inv = cp.invSpeed[r]!;
-    const cDist = cp.costPerDist[r]!;
-    const cDur = cp.costPerDur[r]!;
+    const arcs = this.arcs[r]!;
     let cost = cp.fixedCost[r]!;
+    for (let p = 0; p <= len; p++) cost += arcs[p]!;
     let travel = 0;
     let prevLoc = cp.techStart[r]!;
     let tFree = cp.shiftStart[r]!;
@@ -175,7 +182,6 @@ export class RouteSet {
       const loc = cp.jobLoc[j]!;
       const arc = prevLoc * L + loc;
       const T = cp.dur[arc]! * inv;
-      cost += cp.dist[arc]! * cDist + cp.dur[arc]! * cDur;
       travel += T;
       const arrive = tFree + T;
       const e = cp.jobEarliest[j]!;
@@ -190,7 +196,6 @@ export class RouteSet {
     let latestNext: number;
     if (endLoc >= 0) {
       const arc = prevLoc * L + endLoc;
-      cost += cp.dist[arc]! * cDist + cp.dur[arc]! * cDur;
       travel += cp.dur[arc]! * inv;
       latestNext = cp.latestEnd[r]! - cp.dur[arc]! * inv;
     } else {
@@ -305,14 +310,21 @@ export class RouteSet {
     const locs = this.locs[r]!;
     const arcs = this.arcs[r]!;
     const last = to < len ? to : len;
+    const ac = cp.arcCost;
     for (let p = from; p <= last; p++) {
       const prevLoc = locs[p]!;
       const nextLoc = locs[p + 1]!;
       const a1 = prevLoc * L + loc;
-      let delta = base + cp.dist[a1]! * cDist + cp.dur[a1]! * cDur - arcs[p]!;
-      if (nextLoc >= 0) {
-        const a2 = loc * L + nextLoc;
-        delta += cp.dist[a2]! * cDist + cp.dur[a2]! * cDur;
+      let delta: number;
+      if (ac !== null) {
+        delta = base + ac[a1]! - arcs[p]!;
+        if (nextLoc >= 0) delta += ac[loc * L + nextLoc]!;
+      } else {
+        delta = base + cp.dist[a1]! * cDist + cp.dur[a1]! * cDur - arcs[p]!;
+        if (nextLoc >= 0) {
+          const a2 = loc * L + nextLoc;
+          delta += cp.dist[a2]! * cDist + cp.dur[a2]! * cDur;
+        }
       }
       if (delta >= best) continue;
       if (blink > 0 && rng !== null && rng.next() < blink) continue;
@@ -357,6 +369,29 @@ export class RouteSet {
   }
 
   bestPos = -1;
+
+  private classSeen = new Int32Array(0);
+  private round = 0;
+
+  /** Starts a new round of empty-route evaluations (see `emptySeen`). */
+  newRound(): void {
+    if (this.classSeen.length < this.cp.nTechs) this.classSeen = new Int32Array(this.cp.nTechs);
+    if (++this.round >= 0x7fffffff) {
+      this.classSeen.fill(0);
+      this.round = 1;
+    }
+  }
+
+  /**
+   * True when an empty route interchangeable with r was already evaluated this round; else
+   * records r's class as evaluated. Only meaningful for empty routes.
+   */
+  emptySeen(r: number): boolean {
+    const c = this.cp.techClass[r]!;
+    if (this.classSeen[c] === this.round) return true;
+    this.classSeen[c] = this.round;
+    return false;
+  }
 
   snapshot(): number[][] {
     return this.seqs.map((s) => s.slice());

@@ -19,6 +19,15 @@ export interface SearchResult {
 
 const BLINK = 0.01;
 
+/** Local search inside the ruin-and-recreate loop. */
+export type IterationLocalSearch =
+  /** none: every iteration is one ruin and one recreate */
+  | 'off'
+  /** a full local search whenever a candidate beats the best plan */
+  | 'new-best'
+  /** after every recreate, moves of the reinserted jobs only (relocate, swap, or-opt, 2-opt*) */
+  | 'reinserted';
+
 /** Search parameters (temperatures relative to the mean arc cost of the first plan). */
 export const searchTuning = {
   startTemperature: 1,
@@ -26,8 +35,20 @@ export const searchTuning = {
   blink: BLINK,
   /** Local search on the constructed plan (cheap, and a much better start for short budgets). */
   constructionLocalSearch: 1,
-  /** Local search on every new best plan (off: on Solomon, more iterations served better). */
-  localSearch: 0,
+  /**
+   * 'reinserted': at equal CPU time it roughly halved the gap on Gehring & Homberger 200
+   * (6 instances, 5 s: 1.61 % → 0.81 %) and helped on Solomon (1 s: 1.72 % → 1.42 %),
+   * although an iteration costs about three times as much.
+   */
+  localSearch: 'reinserted' as IterationLocalSearch,
+  /**
+   * Passes over the reinserted jobs. At equal CPU time: Solomon (14 × 3 seeds, 1 s) 1.42 % with
+   * one pass, 1.17 % with two, 1.01 % until no move improves; Gehring & Homberger 200 (6, 5 s)
+   * 0.81 %, 1.02 %, 1.37 %. Two is the compromise.
+   */
+  localSearchPasses: 2,
+  /** Neighbours of a job tried by the local search. */
+  localSearchNeighbours: 20,
 };
 
 export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: number): SearchResult {
@@ -59,7 +80,7 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
   const t0 = searchTuning.startTemperature * meanArc;
   const tEnd = searchTuning.endTemperature * meanArc;
 
-  const ls = new LocalSearch(cp);
+  const ls = new LocalSearch(cp, searchTuning.localSearchNeighbours);
   if (searchTuning.constructionLocalSearch > 0) ls.run(plan, rng);
   current = plan.totalCost();
   best = current;
@@ -67,6 +88,12 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
   const touched = new Set<number>();
   const journal = new Map<number, number[]>();
   const mark = new Uint8Array(cp.nJobs);
+  // Routes changed since the best plan was copied: a new best copies only those, so keeping
+  // the best plan costs the size of the change, not of the whole plan.
+  const dirty = new Set<number>();
+  // Movable jobs left out of the current plan (the recreate step retries them).
+  let unassigned = 0;
+  for (let j = 0; j < cp.nJobs; j++) if (plan.routeOf[j]! < 0 && cp.jobTechs[j]!.length > 0) unassigned++;
   let iteration = 0;
   let lastReport = 0;
   const elapsed = (): number => (clock ? clock() - startMs : 0);
@@ -100,20 +127,43 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
 
     touched.clear();
     journal.clear();
+    plan.journalCost.clear();
     plan.journal = journal;
     const removed = ruin(plan, rng, DEFAULT_RUIN, touched);
-    addUnassigned(plan, removed, mark, rng);
-    recreate(plan, removed, rng, searchTuning.blink);
-    let candidate = plan.totalCost();
-    // Intensify around promising plans: a local search when the candidate beats the best.
-    if (searchTuning.localSearch > 0 && candidate < best - 1e-9) {
-      candidate -= ls.run(plan, rng);
+    const ruined = removed.length;
+    let delta = 0;
+    if (unassigned > 0) {
+      addUnassigned(plan, removed, mark, rng);
+      for (let k = ruined; k < removed.length; k++) delta -= cp.penalty[removed[k]!]!;
     }
-    if (candidate < current - temperature * Math.log(rng.next() + 1e-300)) {
-      current = candidate;
-      if (candidate < best - 1e-9) {
-        best = candidate;
-        bestSeqs = plan.snapshot();
+    recreate(plan, removed, rng, searchTuning.blink);
+    // Intensify: polish where the plan changed (or, optionally, promising candidates only).
+    const mode = searchTuning.localSearch;
+    if (mode === 'reinserted') {
+      ls.run(plan, rng, searchTuning.localSearchPasses, removed);
+    } else if (mode === 'new-best' && current + changeOf(plan) + delta < best - 1e-9) {
+      ls.run(plan, rng);
+    }
+    let left = 0;
+    for (const j of removed) {
+      if (plan.routeOf[j]! < 0) {
+        left++;
+        delta += cp.penalty[j]!;
+      }
+    }
+    delta += changeOf(plan);
+    if (delta < -temperature * Math.log(rng.next() + 1e-300)) {
+      current += delta;
+      unassigned += left - (removed.length - ruined);
+      for (const r of journal.keys()) dirty.add(r);
+      if (current < best - 1e-9) {
+        // The running total drifts by rounding: confirm against the exact total.
+        current = plan.totalCost();
+        if (current < best - 1e-9) {
+          best = current;
+          for (const r of dirty) bestSeqs[r] = plan.seqs[r]!.slice();
+          dirty.clear();
+        }
       }
       plan.journal = null;
     } else {
@@ -124,6 +174,13 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
   plan.journal = null;
   report();
   return { seqs: bestSeqs, cost: best, iterations: iteration };
+}
+
+/** Change of the routes' costs since the journal was opened. */
+function changeOf(plan: RouteSet): number {
+  let change = 0;
+  for (const [r, before] of plan.journalCost) change += plan.cost[r]! - before;
+  return change;
 }
 
 /**

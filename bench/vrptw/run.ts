@@ -53,6 +53,8 @@ export interface VrptwRunOptions {
   dataDir: string;
   seconds: number;
   seed: number;
+  /** Fixed iteration budget per instance instead of the time budget. */
+  iterations?: number;
   /** Comma-separated names, `*` as wildcard (e.g. "C101,R2*"). */
   instances?: string;
   /** Gehring & Homberger size: 200 or 1000 customers. */
@@ -92,11 +94,18 @@ export function solveInstance(
   bks: number,
   seconds: number,
   seed: number,
+  iterations?: number,
 ): InstanceResult {
   const instance = readVrptw(file);
   const problem = vrptwToProblem(instance);
   const started = performance.now();
-  const solution = solve(problem, { seed, timeLimitMs: seconds * 1000, clock: () => performance.now() });
+  // A fixed iteration budget (for comparing variants on a busy machine) replaces the time budget.
+  const solution = solve(
+    problem,
+    iterations !== undefined
+      ? { seed, maxIterations: iterations }
+      : { seed, timeLimitMs: seconds * 1000, clock: () => performance.now() },
+  );
   const elapsed = (performance.now() - started) / 1000;
   const report = checkSolution(problem, solution);
   const failures: string[] = [];
@@ -184,9 +193,10 @@ export function runVrptwBenchmark(options: VrptwRunOptions): {
     .sort(compareInstances);
   if (names.length === 0) throw new Error(`no ${options.set} instance matches "${options.instances ?? '*'}"`);
   const title = `${options.set}${options.set === 'homberger' ? ` ${options.size ?? 200}` : ''}`;
-  console.log(
-    `${title}: ${names.length} instances, ${options.seconds} s each, seed ${options.seed}, single thread`,
-  );
+  const budget =
+    options.iterations !== undefined ? `${options.iterations} iterations` : `${options.seconds} s`;
+  const budgetTag = options.iterations !== undefined ? `${options.iterations}it` : `${options.seconds}s`;
+  console.log(`${title}: ${names.length} instances, ${budget} each, seed ${options.seed}, single thread`);
   console.log(textTable(HEADER, []).split('\n')[0]);
 
   const results: InstanceResult[] = [];
@@ -199,6 +209,7 @@ export function runVrptwBenchmark(options: VrptwRunOptions): {
       best.distanceMin,
       options.seconds,
       options.seed,
+      options.iterations,
     );
     results.push(result);
     console.log(row(result).join('  '));
@@ -214,10 +225,10 @@ export function runVrptwBenchmark(options: VrptwRunOptions): {
     join(
       'bench',
       'results',
-      `${options.set}${options.set === 'homberger' ? `-${options.size ?? 200}` : ''}-${options.seconds}s.json`,
+      `${options.set}${options.set === 'homberger' ? `-${options.size ?? 200}` : ''}-${budgetTag}.json`,
     );
   const markdown = [
-    `# ${title}: ${options.seconds} s per instance, seed ${options.seed}`,
+    `# ${title}: ${budget} per instance, seed ${options.seed}`,
     '',
     machineMarkdown(machine),
     'Single thread. Distances in the DIMACS convention (every arc truncated to one decimal); BKS = `distance_min`. ' +
@@ -232,7 +243,8 @@ export function runVrptwBenchmark(options: VrptwRunOptions): {
     {
       set: options.set,
       size: options.size,
-      seconds: options.seconds,
+      seconds: options.iterations !== undefined ? null : options.seconds,
+      iterations: options.iterations ?? null,
       seed: options.seed,
       machine,
       summary,
