@@ -11,7 +11,7 @@ import { requireScope } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import type { Plan } from '../../src/pipeline/plan.ts';
-import { buildReport, type PlanReport } from '../../src/report/plan-report.ts';
+import { storedPlanReport } from '../../src/report/plan-report.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
 
 const PlanStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
@@ -81,24 +81,6 @@ function journalSummary(entries: { operation: string; state: string }[]): {
     op[e.state] = (op[e.state] ?? 0) + 1;
   }
   return { entries: entries.length, byState, byOperation };
-}
-
-/** The report of a stored plan when the run that made it is no longer in memory (ids only). */
-function storedReport(planId: string, plan: Plan, now: number): PlanReport {
-  return buildReport({
-    planId,
-    now,
-    mode: 'apply',
-    plan,
-    issues: [],
-    operations: [],
-    writeBack: undefined,
-    latestStart: new Map(),
-    timeZones: new Map(),
-    shiftTime: plan.routes.reduce((n, r) => n + (r.shift.end - r.shift.start), 0),
-    techniciansAvailable: plan.schedules.length,
-    timingsMs: {},
-  });
 }
 
 export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
@@ -310,7 +292,7 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
       const report =
         live?.result?.report ??
         (plan !== null && record.status !== 'running'
-          ? storedReport(id, plan as Plan, ctx.clock().getTime())
+          ? storedPlanReport(id, plan as Plan, ctx.clock().getTime())
           : null);
       return {
         ...summary,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openStore } from '../store/index.ts';
 import type { Plan } from '../pipeline/plan.ts';
-import { buildReport, reportMarkdown } from '../report/plan-report.ts';
+import { storedPlanReport, reportMarkdown } from '../report/plan-report.ts';
 import { defaultDatabase, describeError, EXIT } from './plan.ts';
 
 export function registerReportCommand(program: Command): void {
@@ -28,20 +28,7 @@ export function registerReportCommand(program: Command): void {
           if (record === undefined || record.plan === null)
             throw new Error(planId ? `no plan ${planId} in the store` : 'no plan in the store yet');
           const plan = record.plan as Plan;
-          const report = buildReport({
-            planId: record.planId,
-            now: Date.now(),
-            mode: 'apply',
-            plan,
-            issues: [],
-            operations: [],
-            writeBack: undefined,
-            latestStart: new Map(),
-            timeZones: new Map(),
-            shiftTime: plan.routes.reduce((n, r) => n + (r.shift.end - r.shift.start), 0),
-            techniciansAvailable: plan.schedules.length,
-            timingsMs: {},
-          });
+          const report = storedPlanReport(record.planId, plan, Date.now());
           if (opts.out !== undefined) {
             await mkdir(opts.out, { recursive: true });
             await writeFile(join(opts.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -188,3 +188,21 @@ export function buildReport(input: ReportInput): PlanReport {
     timingsMs: input.timingsMs,
   };
 }
+
+/** The report of a stored plan when the run that made it is gone (no issues, no write-back; ids only). */
+export function storedPlanReport(planId: string, plan: Plan, now: number): PlanReport {
+  return buildReport({
+    planId,
+    now,
+    mode: 'apply',
+    plan,
+    issues: [],
+    operations: [],
+    writeBack: undefined,
+    latestStart: new Map(),
+    timeZones: new Map(),
+    shiftTime: plan.routes.reduce((n, r) => n + (r.shift.end - r.shift.start), 0),
+    techniciansAvailable: plan.schedules.length,
+    timingsMs: {},
+  });
+}
