@@ -183,21 +183,25 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
       });
     },
     async refusedAppointmentTimes(storeIds: string[]): Promise<Set<string>> {
-      const out = new Set<string>();
+      // A time refused once and then taken by a later attempt (the write-back retries a
+      // refused appointment after the rest of the capacity changes landed) is not refused.
+      const refused = new Set<string>();
+      const taken = new Set<string>();
       for (const p of await plansOf(storeIds)) {
         for (const e of await store.journal.list(p.planId)) {
-          if (
-            e.state !== 'failed' ||
-            e.errorCode === 'NOT_APPLIED' ||
-            !APPOINTMENT_OPERATIONS.has(e.operation)
-          )
-            continue;
+          if (!APPOINTMENT_OPERATIONS.has(e.operation)) continue;
+          const into =
+            e.state === 'succeeded'
+              ? taken
+              : e.state === 'failed' && e.errorCode !== 'NOT_APPLIED'
+                ? refused
+                : undefined;
           const body = (e.personalRequestBody ?? {}) as { serviceJobId?: string; startTime?: string };
-          if (body.serviceJobId !== undefined && body.startTime !== undefined)
-            out.add(`${body.serviceJobId}|${Date.parse(body.startTime)}`);
+          if (into !== undefined && body.serviceJobId !== undefined && body.startTime !== undefined)
+            into.add(`${body.serviceJobId}|${Date.parse(body.startTime)}`);
         }
       }
-      return out;
+      return new Set([...refused].filter((k) => !taken.has(k)));
     },
     async purge(now: Date) {
       const r = await store.purgeExpiredPersonalData(now, actor);

@@ -11,6 +11,11 @@
  *   no order within it can overfill a slot the finished plan fits in.
  *
  * Assignments of appointments that are kept need no wait and go first in their lane.
+ *
+ * Within a stage, calls go out side by side, so an appointment can reach a slot before the
+ * appointment moving out of it has left. Amazon refuses it (422, slot not available); such a
+ * refusal is tried once more after every stage has landed, and only a second refusal is
+ * reported.
  */
 import { formatWireTime } from '../schedule/index.ts';
 import { callsOf, type AppointmentWrite, type WriteOperation } from './operations.ts';
@@ -71,7 +76,7 @@ export async function writeBack(
   ctx: WriteBackContext,
 ): Promise<WriteBackResult> {
   const result: WriteBackResult = { calls: 0, failures: [], inDoubt: 0 };
-  const total = ops.reduce((n, op) => n + callsOf(op), 0);
+  let total = ops.reduce((n, op) => n + callsOf(op), 0);
   let done = 0;
   const tick = (): void => {
     done += 1;
@@ -86,11 +91,15 @@ export async function writeBack(
     }
     return l;
   };
-  const call = async (s: Step): Promise<JournalRecord['result'] | undefined> => {
+  const call = async (s: Step): Promise<StepOutcome> => {
     const r = await lane(s.operation).run(() => step(ctx, result, s));
     tick();
     return r;
   };
+  const appointmentIdOf = (ids: StepOutcome): string | undefined =>
+    ids !== REFUSED && typeof ids?.['appointmentId'] === 'string' ? ids['appointmentId'] : undefined;
+  let allPlaced: () => void = () => undefined;
+  const everyStagePlaced = new Promise<void>((resolve) => (allPlaced = resolve));
 
   /** Starts an operation; `placed` settles when what it does to capacity is done, `finished` when all of it is. */
   const start = (op: WriteOperation): { placed: Promise<unknown>; finished: Promise<unknown> } => {
@@ -98,15 +107,23 @@ export async function writeBack(
       const p = call(capacityStep(op, ctx));
       return { placed: p, finished: p };
     }
-    const placed: Promise<string | undefined> =
-      op.set === undefined
-        ? Promise.resolve(op.appointmentId)
-        : call(setStep(op, ctx)).then((ids) =>
-            typeof ids?.['appointmentId'] === 'string' ? ids['appointmentId'] : undefined,
-          );
-    const finished = placed.then((id) =>
-      op.assign !== undefined && id !== undefined ? call(assignStep(op, id, ctx)) : undefined,
-    );
+    const first: Promise<StepOutcome> =
+      op.set === undefined ? Promise.resolve({ appointmentId: op.appointmentId }) : call(setStep(op, ctx));
+    const placed = first.then(appointmentIdOf);
+    const finished = first
+      .then((ids) =>
+        ids === REFUSED
+          ? everyStagePlaced
+              .then(() => {
+                total += 1;
+                return call(setStep(op, ctx, 'retry'));
+              })
+              .then(appointmentIdOf)
+          : appointmentIdOf(ids),
+      )
+      .then((id) =>
+        op.assign !== undefined && id !== undefined ? call(assignStep(op, id, ctx)) : undefined,
+      );
     return { placed, finished };
   };
 
@@ -125,10 +142,12 @@ export async function writeBack(
     const gate = before;
     const started = stage.map((op) => gate.then(() => start(op)));
     for (const s of started) finished.push(s.then((x) => x.finished));
-    before = Promise.all(started.map((s) => s.then((x) => x.placed)));
+    // Through the gate, so that an empty stage still waits for the ones before it.
+    before = gate.then(() => Promise.all(started.map((s) => s.then((x) => x.placed))));
     // A failure reaches the caller through `finished`; the last gate is awaited by no one.
     before.catch(() => undefined);
   }
+  void before.then(allPlaced, allPlaced);
   await Promise.all(finished);
   return result;
 }
@@ -210,13 +229,17 @@ function capacityStep(op: Exclude<WriteOperation, AppointmentWrite>, ctx: WriteB
   }
 }
 
-/** Add the appointment, or move the current one. */
-function setStep(op: AppointmentWrite, ctx: WriteBackContext): Step {
+/**
+ * Add the appointment, or move the current one. The first attempt's refusal for a slot is
+ * held back (see the header); the retry is its own journal entry and reports as usual.
+ */
+function setStep(op: AppointmentWrite, ctx: WriteBackContext, attempt: 'first' | 'retry' = 'first'): Step {
   const { services } = ctx;
   const set = op.set!;
   const time = { startTime: formatWireTime(op.time.start), durationInMinutes: op.time.minutes };
   return {
-    key: `${op.key}|set`,
+    key: attempt === 'first' ? `${op.key}|set` : `${op.key}|set|retry`,
+    holdRefusal: attempt === 'first',
     operation:
       set.kind === 'add'
         ? 'addAppointmentForServiceJobByServiceJobId'
@@ -260,15 +283,16 @@ interface Step {
   resourceId?: string;
   body: unknown;
   personal: boolean;
+  /** A refusal (422) is returned as REFUSED for one later retry instead of being reported. */
+  holdRefusal?: boolean;
   send: () => Promise<Record<string, string | string[] | undefined>>;
 }
 
+const REFUSED = Symbol('refused');
+type StepOutcome = JournalRecord['result'] | undefined | typeof REFUSED;
+
 /** One journaled call. Returns its result ids when it succeeded now or in an earlier attempt. */
-async function step(
-  ctx: WriteBackContext,
-  result: WriteBackResult,
-  s: Step,
-): Promise<JournalRecord['result'] | undefined> {
+async function step(ctx: WriteBackContext, result: WriteBackResult, s: Step): Promise<StepOutcome> {
   const entry = await ctx.journal.intend(ctx.planId, {
     key: `${ctx.planId}|${s.key}`,
     operation: s.operation,
@@ -279,7 +303,9 @@ async function step(
   });
   if (entry.state === 'succeeded') return entry.result ?? {};
   if (entry.state === 'failed' && entry.errorCode !== 'NOT_APPLIED') {
-    // Amazon refused it in an earlier attempt of this plan: report, do not repeat.
+    // Amazon refused it in an earlier attempt of this plan: the retry's own entry decides.
+    if (s.holdRefusal === true) return REFUSED;
+    // Otherwise report, do not repeat.
     result.failures.push({
       key: s.key,
       operation: s.operation,
@@ -314,6 +340,7 @@ async function step(
       result.inDoubt += 1;
     } else {
       await ctx.journal.markResult(entry.entryId, { state: 'failed', errorCode: code });
+      if (s.holdRefusal === true && status === 422) return REFUSED;
       result.failures.push({
         key: s.key,
         operation: s.operation,

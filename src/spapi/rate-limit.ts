@@ -37,97 +37,78 @@ export interface RateLimiterOptions {
 }
 
 /**
- * One token bucket (Bottleneck reservoir: `burst` tokens, one more every 1/rate s) for one
- * operation at one endpoint for one selling-partner identity, as Amazon counts them.
+ * One token bucket (`burst` tokens, one more every 1/rate s) for one operation at one
+ * endpoint for one selling-partner identity, as Amazon counts them.
+ *
+ * The bucket is continuous and computed from the actual send times, so a timer that fires
+ * late never costs rate: the next send simply finds more in the bucket. (Bottleneck's
+ * reservoir refill restarts its clock at the heartbeat that adds a token, so every token
+ * arrives up to a heartbeat late; at 5 requests/s that lost 5–10 % of the allowed rate.)
+ * Bottleneck serves as the FIFO queue in front of the bucket: callers take tokens in the
+ * order they asked, one at a time, and their requests then run side by side.
  */
 export class OperationRateLimiter {
-  private readonly limiter: Bottleneck;
+  private readonly queue: Bottleneck;
   private readonly margin: number;
   private current: UsagePlan;
+  private tokens: number;
+  private last: number | undefined;
 
   constructor(plan: UsagePlan, options: RateLimiterOptions = {}) {
     if (!(plan.rate > 0) || !(plan.burst >= 1))
       throw new Error(`usage plan needs rate > 0 and burst >= 1, got ${JSON.stringify(plan)}`);
-    this.margin = options.safetyMargin ?? 0.05;
+    this.margin = options.safetyMargin ?? 0.03;
     this.current = { ...plan };
-    const interval = this.intervalMs(plan.rate);
-    // Bottleneck refills on a clock that keeps ticking while the bucket is full, so a token
-    // can arrive up to one interval earlier than in Amazon's continuous bucket. Holding one
-    // token back keeps our bucket at or below Amazon's at every instant; with a burst of 1,
-    // spacing every start by a full interval does the same.
-    const reservoir = Math.max(1, plan.burst - 1);
-    this.limiter = new Bottleneck({
-      reservoir,
-      reservoirIncreaseAmount: 1,
-      reservoirIncreaseInterval: interval,
-      reservoirIncreaseMaximum: reservoir,
-      minTime: plan.burst === 1 ? interval : 0,
-      // The refill is checked on a heartbeat (250 ms by default), too coarse for 20 requests/s.
-      heartbeatInterval: Math.min(50, Math.max(5, Math.floor(interval / 10))),
-    } as Bottleneck.ConstructorOptions);
+    this.tokens = plan.burst;
+    this.queue = new Bottleneck({ maxConcurrent: 1 });
   }
 
   get plan(): UsagePlan {
     return { ...this.current };
   }
 
-  private intervalMs(rate: number): number {
-    // A few milliseconds on top cover jitter at high rates, where 5 % is too little.
-    return Math.ceil((1000 / rate) * (1 + this.margin)) + 3;
-  }
-
   /** Runs `task` once a token is available. */
-  schedule<T>(task: () => Promise<T>): Promise<T> {
-    return this.limiter.schedule(async () => {
-      await this.sendGate();
-      return task();
-    });
+  async schedule<T>(task: () => Promise<T>): Promise<T> {
+    await this.queue.schedule(() => this.takeToken());
+    return task();
   }
 
-  // Bottleneck decides on timers, and a busy event loop runs two decisions made an interval
-  // apart almost together. This gate checks Amazon's continuous bucket again at the moment
-  // of sending, from the actual send times, and waits out any shortfall.
-  private gateTokens: number | undefined;
-  private gateLast = 0;
+  private refill(now: number): void {
+    // Tokens per millisecond, slowed by the margin so that jitter between our send time and
+    // Amazon's arrival time cannot make two requests look closer than the plan allows.
+    const perMs = this.current.rate / (1 + this.margin) / 1000;
+    if (this.last !== undefined)
+      this.tokens = Math.min(this.current.burst, this.tokens + (now - this.last) * perMs);
+    this.last = now;
+  }
 
-  private async sendGate(): Promise<void> {
+  private async takeToken(): Promise<void> {
     for (;;) {
-      const now = Date.now();
-      const perMs = this.current.rate / (1 + this.margin) / 1000;
-      const tokens =
-        this.gateTokens === undefined
-          ? this.current.burst
-          : Math.min(this.current.burst, this.gateTokens + (now - this.gateLast) * perMs);
-      this.gateLast = now;
-      if (tokens >= 1) {
-        this.gateTokens = tokens - 1;
+      this.refill(Date.now());
+      if (this.tokens >= 1) {
+        this.tokens -= 1;
         return;
       }
-      this.gateTokens = tokens;
-      await new Promise((resolve) => setTimeout(resolve, Math.ceil((1 - tokens) / perMs)));
+      const perMs = this.current.rate / (1 + this.margin) / 1000;
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, Math.ceil((1 - this.tokens) / perMs))));
     }
   }
 
   /** Follows the rate Amazon says it applied; the burst stays as planned (the header has none). */
   adaptRate(rate: number | undefined): void {
     if (rate === undefined || Math.abs(rate - this.current.rate) < 1e-9) return;
+    this.refill(Date.now());
     this.current = { rate, burst: this.current.burst };
-    const interval = this.intervalMs(rate);
-    this.limiter.updateSettings({
-      reservoirIncreaseInterval: interval,
-      minTime: this.current.burst === 1 ? interval : 0,
-    });
   }
 
   /** After a 429 every caller waits for a fresh token rather than spending the rest of the burst. */
   drain(): void {
-    this.limiter.updateSettings({ reservoir: 0 });
-    this.gateTokens = 0;
-    this.gateLast = Date.now();
+    this.tokens = 0;
+    this.last = Date.now();
   }
 
   async stop(): Promise<void> {
-    await this.limiter.stop({ dropWaitingJobs: false });
+    await this.queue.stop({ dropWaitingJobs: false });
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { WriteOperation } from '../../src/pipeline/operations.ts';
-import type { ServicesPort } from '../../src/pipeline/ports.ts';
+import { ServicesCallError, type ServicesPort } from '../../src/pipeline/ports.ts';
 import { writeBack } from '../../src/pipeline/write-back.ts';
 import { memoryStore } from './support/memory-store.ts';
 
@@ -136,5 +136,66 @@ describe('write-back order', () => {
     const again = await writeBack(operations(), ctx);
     expect(again.calls).toBe(0);
     expect(calls.length).toBe(made);
+  });
+});
+
+describe('an appointment refused for its slot', () => {
+  /** J-IN wants the slot J-OUT is leaving: refused until J-OUT's move has landed. */
+  function slotServices(opts: { outMoves: boolean }): { services: ServicesPort; sent: string[] } {
+    const sent: string[] = [];
+    let slotFree = false;
+    const services = {
+      rescheduleAppointment: async (id: string) => {
+        sent.push(`reschedule ${id}`);
+        if (id === 'J-IN' && !slotFree)
+          throw new ServicesCallError('reschedule', 422, 'InvalidInput', 'slot is not available');
+        await new Promise((r) => setTimeout(r, 5));
+        if (id === 'J-OUT' && opts.outMoves) slotFree = true;
+        return { appointmentId: `${id}-moved`, warnings: [] };
+      },
+      assignAppointmentResources: async (id: string) => {
+        sent.push(`assign ${id}`);
+        return { warnings: [] };
+      },
+    } as unknown as ServicesPort;
+    return { services, sent };
+  }
+  const move = (id: string): WriteOperation => ({
+    op: 'appointment',
+    key: id,
+    serviceJobId: id,
+    time,
+    set: { kind: 'reschedule', appointmentId: `${id}-A`, reasonCode: 'R1' },
+    appointmentId: undefined,
+    assign: ['T1'],
+  });
+
+  it('is sent again once the rest of the plan has landed, then assigned', async () => {
+    const { services, sent } = slotServices({ outMoves: true });
+    const store = memoryStore();
+    const ctx = { planId: 'P', marketplaceId: 'M', services, journal: store.journal };
+    const result = await writeBack([move('J-IN'), move('J-OUT')], ctx);
+    expect(result.failures).toEqual([]);
+    expect(sent.filter((c) => c === 'reschedule J-IN')).toHaveLength(2);
+    expect(sent.indexOf('reschedule J-IN', 1)).toBeGreaterThan(sent.indexOf('reschedule J-OUT'));
+    expect(sent).toContain('assign J-IN');
+    expect(result.calls).toBe(5);
+    // A second pass repeats nothing: both attempts are in the journal.
+    const again = await writeBack([move('J-IN'), move('J-OUT')], ctx);
+    expect(again.calls).toBe(0);
+    expect(again.failures).toEqual([]);
+  });
+
+  it('is reported when the retry is refused too, and tried no third time', async () => {
+    const { services, sent } = slotServices({ outMoves: false });
+    const store = memoryStore();
+    const ctx = { planId: 'P', marketplaceId: 'M', services, journal: store.journal };
+    const result = await writeBack([move('J-IN'), move('J-OUT')], ctx);
+    expect(result.failures.map((f) => [f.serviceJobId, f.code])).toEqual([['J-IN', 'InvalidInput']]);
+    expect(sent.filter((c) => c === 'reschedule J-IN')).toHaveLength(2);
+    expect(sent).not.toContain('assign J-IN');
+    const again = await writeBack([move('J-IN'), move('J-OUT')], ctx);
+    expect(again.calls).toBe(0);
+    expect(again.failures).toHaveLength(1);
   });
 });
