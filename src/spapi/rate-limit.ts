@@ -46,6 +46,10 @@ export interface RateLimiterOptions {
  * arrives up to a heartbeat late; at 5 requests/s that lost 5–10 % of the allowed rate.)
  * Bottleneck serves as the FIFO queue in front of the bucket: callers take tokens in the
  * order they asked, one at a time, and their requests then run side by side.
+ *
+ * Our bucket holds one token fewer than Amazon's (and never less than one), so Amazon's
+ * always has one to spare: a request delayed on its way (by the network, or a busy event
+ * loop at either end) by up to one refill interval cannot make the next one look early.
  */
 export class OperationRateLimiter {
   private readonly queue: Bottleneck;
@@ -59,7 +63,7 @@ export class OperationRateLimiter {
       throw new Error(`usage plan needs rate > 0 and burst >= 1, got ${JSON.stringify(plan)}`);
     this.margin = options.safetyMargin ?? 0.03;
     this.current = { ...plan };
-    this.tokens = plan.burst;
+    this.tokens = this.capacity(plan);
     this.queue = new Bottleneck({ maxConcurrent: 1 });
   }
 
@@ -73,12 +77,16 @@ export class OperationRateLimiter {
     return task();
   }
 
+  private capacity(plan: UsagePlan): number {
+    return Math.max(1, plan.burst - 1);
+  }
+
   private refill(now: number): void {
     // Tokens per millisecond, slowed by the margin so that jitter between our send time and
     // Amazon's arrival time cannot make two requests look closer than the plan allows.
     const perMs = this.current.rate / (1 + this.margin) / 1000;
     if (this.last !== undefined)
-      this.tokens = Math.min(this.current.burst, this.tokens + (now - this.last) * perMs);
+      this.tokens = Math.min(this.capacity(this.current), this.tokens + (now - this.last) * perMs);
     this.last = now;
   }
 
