@@ -166,45 +166,23 @@ console.log(
   `Seller: ${n('stores')} stores, ${n('technicians')} technicians, ${n('jobs')} jobs; planning ${days} days from ${startDate}; usage plans ×${scale}`,
 );
 
+const planOnce = () =>
+  runPlanning(
+    { date: startDate, days, marketplaceId, apply: true, seed: 1, solverSeconds: n('seconds') },
+    {
+      config,
+      services,
+      store,
+      geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
+      travel: new GreatCircleMatrixProvider({ roadFactor: 1.3, speedKmh: 40 }),
+      clock: () => new Date(),
+    },
+  );
 const t0 = performance.now();
-const result = await runPlanning(
-  {
-    date: startDate,
-    days,
-    marketplaceId,
-    apply: true,
-    seed: 1,
-    solverSeconds: n('seconds'),
-  },
-  {
-    config,
-    services,
-    store,
-    geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
-    travel: new GreatCircleMatrixProvider({ roadFactor: 1.3, speedKmh: 40 }),
-    clock: () => new Date(),
-  },
-);
+const result = await planOnce();
 const total = performance.now() - t0;
 const second0 = answered.length;
-const again = await runPlanning(
-  {
-    date: startDate,
-    days,
-    marketplaceId,
-    apply: true,
-    seed: 1,
-    solverSeconds: n('seconds'),
-  },
-  {
-    config,
-    services,
-    store,
-    geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
-    travel: new GreatCircleMatrixProvider({ roadFactor: 1.3, speedKmh: 40 }),
-    clock: () => new Date(),
-  },
-);
+const again = await planOnce();
 const secondWrites = answered.length - second0;
 
 const lines: string[] = [];

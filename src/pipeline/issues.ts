@@ -1,4 +1,5 @@
 /** Why a job is not in the plan, or what the run noticed about it. Ids and field names only, never personal data. */
+import type { ServiceJobParse } from './service-job.ts';
 
 export type IssueCode =
   /** The Services payload lacks a field planning needs, or holds a value the model does not allow. */
@@ -35,4 +36,14 @@ export interface PlanningIssue {
 /** Issues that keep a job out of the plan. */
 export function isBlocking(issue: PlanningIssue): boolean {
   return issue.level === 'error';
+}
+
+/** The issue for a Services payload that cannot be parsed: its field paths and what each expects. */
+export function invalidPayloadIssue(parsed: Extract<ServiceJobParse, { ok: false }>): PlanningIssue {
+  return {
+    serviceJobId: parsed.serviceJobId,
+    code: 'INVALID_PAYLOAD',
+    level: 'error',
+    detail: `Services payload cannot be planned: ${parsed.problems.join('; ')}`,
+  };
 }

@@ -4,7 +4,7 @@
  * Pure: the clock (`now`) and the setup are passed in.
  */
 import { resolveServiceDuration } from '../config/index.ts';
-import type { PlanningIssue } from './issues.ts';
+import { invalidPayloadIssue, type PlanningIssue } from './issues.ts';
 import { parseServiceJob, type Appointment, type ServiceJob } from './service-job.ts';
 import type { Interval, PlanningSetup, StoreSetup } from './setup.ts';
 
@@ -74,12 +74,7 @@ export function normaliseJobs(
   for (const raw of raws) {
     const parsed = parseServiceJob(raw);
     if (!parsed.ok) {
-      issues.push({
-        serviceJobId: parsed.serviceJobId,
-        code: 'INVALID_PAYLOAD',
-        level: 'error',
-        detail: `Services payload cannot be planned: ${parsed.problems.join('; ')}`,
-      });
+      issues.push(invalidPayloadIssue(parsed));
       continue;
     }
     const job = parsed.job;

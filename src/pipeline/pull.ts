@@ -3,7 +3,7 @@
  * created in the lookback period; later runs read only what changed since the stored
  * watermark (lastUpdatedAfter), which also brings cancellations and completions.
  */
-import type { PlanningIssue } from './issues.ts';
+import { invalidPayloadIssue, type PlanningIssue } from './issues.ts';
 import type { JobQuery, PipelineStorePort, ServicesPort } from './ports.ts';
 import { parseServiceJob } from './service-job.ts';
 
@@ -46,12 +46,7 @@ export async function pullJobs(
     for (const raw of page.jobs) {
       const parsed = parseServiceJob(raw);
       if (!parsed.ok) {
-        issues.push({
-          serviceJobId: parsed.serviceJobId,
-          code: 'INVALID_PAYLOAD',
-          level: 'error',
-          detail: `Services payload cannot be planned: ${parsed.problems.join('; ')}`,
-        });
+        issues.push(invalidPayloadIssue(parsed));
         continue;
       }
       if (parsed.unknownFields.length > 0) {
