@@ -5,16 +5,9 @@
  */
 import { z } from 'zod';
 
-export const SERVICE_JOB_STATUSES = [
-  'NOT_SERVICED',
-  'CANCELLED',
-  'COMPLETED',
-  'PENDING_SCHEDULE',
-  'NOT_FULFILLABLE',
-  'HOLD',
-  'PAYMENT_DECLINED',
-] as const;
-export type ServiceJobStatus = (typeof SERVICE_JOB_STATUSES)[number];
+import { SERVICE_JOB_STATUSES, type ServiceJobStatus } from '../spapi/statuses.ts';
+
+export { SERVICE_JOB_STATUSES, type ServiceJobStatus };
 
 export const AppointmentTimeSchema = z.object({
   startTime: z.iso.datetime({ offset: true }),

@@ -1,3 +1,4 @@
+import type { ServiceJobStatus } from '../spapi/statuses.ts';
 import type { Skill } from './catalog.ts';
 import type { AvailabilityRule, WeeklyShift } from './schedule-rules.ts';
 
@@ -56,14 +57,7 @@ export interface FulfillmentRecord {
   uploadDestinationIds: string[];
 }
 
-export type JobStatus =
-  | 'NOT_SERVICED'
-  | 'CANCELLED'
-  | 'COMPLETED'
-  | 'PENDING_SCHEDULE'
-  | 'NOT_FULFILLABLE'
-  | 'HOLD'
-  | 'PAYMENT_DECLINED';
+export type JobStatus = ServiceJobStatus;
 
 export interface JobRecord {
   serviceJobId: string;

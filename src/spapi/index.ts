@@ -51,3 +51,4 @@ export {
   type OperationDefinition,
 } from './generated/operations.ts';
 export type * from './generated/services.ts';
+export { SERVICE_JOB_STATUSES, type ServiceJobStatus } from './statuses.ts';

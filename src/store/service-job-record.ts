@@ -10,11 +10,9 @@ import type {
   LinkedAsset as WireLinkedAsset,
   ServiceJob,
 } from '../spapi/generated/services.ts';
-import { ServiceJobSchema } from '../spapi/generated/services.ts';
+import { SERVICE_JOB_STATUSES, type ServiceJobStatus } from '../spapi/statuses.ts';
 
-/** The model's serviceJobStatus enum, taken from the generated wire schema. */
-export const SERVICE_JOB_STATUSES = ServiceJobSchema.shape.serviceJobStatus.unwrap().options;
-export type ServiceJobStatus = (typeof SERVICE_JOB_STATUSES)[number];
+export { SERVICE_JOB_STATUSES, type ServiceJobStatus };
 
 /** Statuses after which a job's personal data starts its retention countdown. */
 export const CLOSED_STATUSES: ReadonlySet<string> = new Set(['COMPLETED', 'CANCELLED']);

@@ -8,18 +8,11 @@ import { activeAppointment } from '../state.ts';
 import { parseIsoInstant } from '../time.ts';
 import { checkMarketplace, touch, validId } from './context.ts';
 import type { OperationContext } from './context.ts';
+import { SERVICE_JOB_STATUSES } from '../../spapi/statuses.ts';
 
 /** Job data and closing operations: get one, list, cancel, complete. */
 
-const JOB_STATUSES: readonly JobStatus[] = [
-  'NOT_SERVICED',
-  'CANCELLED',
-  'COMPLETED',
-  'PENDING_SCHEDULE',
-  'NOT_FULFILLABLE',
-  'HOLD',
-  'PAYMENT_DECLINED',
-];
+const JOB_STATUSES: readonly JobStatus[] = SERVICE_JOB_STATUSES;
 
 export function getServiceJobByServiceJobId(ctx: OperationContext): OperationResult {
   const id = ctx.params.serviceJobId;
