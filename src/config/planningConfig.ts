@@ -56,6 +56,7 @@ export const PlanningConfigSchema = z
     });
 
     const crewIds = new Map<string, number>();
+    const crewOf = new Map<string, number>();
     config.crews.forEach((crew, i) => {
       const first = crewIds.get(crew.id);
       if (first !== undefined) {
@@ -73,6 +74,14 @@ export const PlanningConfigSchema = z
         });
       }
       crew.members.forEach((member, j) => {
+        const other = crewOf.get(member);
+        if (other !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['crews', i, 'members', j],
+            message: `technician ${JSON.stringify(member)} is already in crews[${other}]; expected each technician in one crew at most`,
+          });
+        } else crewOf.set(member, i);
         if (!technicianIds.has(member)) {
           ctx.addIssue({
             code: 'custom',

@@ -59,6 +59,11 @@ export const PlanningSettingsSchema = z.strictObject({
   resources: z.enum(RESOURCE_READINGS).default('per-technician'),
   /** Service minutes when neither a rule nor the appointment gives a duration. */
   defaultServiceMinutes: z.number().int().positive().default(60),
+  /**
+   * Jobs that need any of these skills need two technicians on site; only a crew (see
+   * `crews`) can serve them.
+   */
+  twoTechnicianSkills: z.array(z.string().min(1, { error: 'expected a skill id' })).default([]),
   objective: ObjectiveWeightsSchema.prefault({}),
   travel: TravelSettingsSchema.prefault({}),
   geocoding: GeocodingSettingsSchema.prefault({}),

@@ -2,13 +2,19 @@
  * Build the solver's Problem: one route per technician and shift, jobs with their windows in
  * solver seconds from the horizon start, pins for frozen work and for work to keep as it is.
  * Travel is rounded up to the planning grid so every planned time stays on it.
+ *
+ * A configured crew works as one team on each day both its members are on shift: one route
+ * with both as members (the hours they share, from the first member's home base, with the
+ * first member's breaks, the skills of either, the shorter working day, and only jobs both may
+ * serve), in place of the members' own routes that day. Jobs that need two technicians can
+ * only go to such routes; the crew serves one-person jobs too.
  */
 import { booleanPointInPolygon, point } from '@turf/turf';
 import type { Job, Problem, Technician } from '../../solver/problem.ts';
 import { durationFactorFor } from './durations.ts';
 import type { Located, TravelMatrix } from './geography.ts';
 import type { PlannableJob } from './normalise.ts';
-import type { PlanningSetup, TechnicianSetup } from './setup.ts';
+import type { PlanningSetup, ShiftInstance, TechnicianSetup } from './setup.ts';
 import { HOLD_BREAK_PREFIX, type CapacityHold } from './holds.ts';
 
 export interface RouteInfo {
@@ -61,13 +67,67 @@ export function buildProblem(
 
   const routes = new Map<string, RouteInfo>();
   const technicians: Technician[] = [];
-  const byTechnician = new Map<string, TechnicianSetup>();
+  const costs = {
+    perHourTravel: setup.rules.objective.perHourTravel,
+    perHourWork: setup.rules.objective.perHourWork,
+    perHourOvertime: setup.rules.objective.perHourOvertime,
+  };
+  const byTechnician = new Map(setup.technicians.map((t) => [t.technicianId, t]));
+  /** `technician@day` of members whose day belongs to their crew. */
+  const inCrew = new Set<string>();
+  for (const crew of setup.crews) {
+    const members = crew.members.map((id) => byTechnician.get(id));
+    const [lead, mate] = members;
+    if (members.length !== 2 || lead === undefined || mate === undefined) continue;
+    const home = located.technicianLocation.get(lead.technicianId);
+    if (home === undefined || !located.technicianLocation.has(mate.technicianId)) continue;
+    for (const shift of lead.shifts) {
+      const other = mate.shifts.find((s) => s.day === shift.day);
+      if (other === undefined) continue;
+      const start = Math.max(shift.start, other.start);
+      const end = Math.min(shift.end, other.end);
+      if (end <= start) continue;
+      const routeId = routeIdOf(crew.crewId, shift.day);
+      for (const m of crew.members) inCrew.add(routeIdOf(m, shift.day));
+      routes.set(routeId, {
+        routeId,
+        technicianIds: [...crew.members],
+        day: shift.day,
+        shiftStart: start,
+        shiftEnd: end,
+      });
+      const allowedLead = allowedJobs(lead, located, options.exclude);
+      const allowedMate = allowedJobs(mate, located, options.exclude);
+      const allowed =
+        allowedLead === undefined
+          ? allowedMate
+          : allowedMate === undefined
+            ? allowedLead
+            : allowedLead.filter((id) => allowedMate.includes(id));
+      const maxWork = [lead.maxWorkTime, mate.maxWorkTime].filter((x): x is number => x !== undefined);
+      technicians.push({
+        id: routeId,
+        members: [...crew.members],
+        start: home,
+        end: home,
+        shift: { start: sec(start), end: sec(end) },
+        breaks: [
+          ...clipBreaks(breaksOf(shift, sec), sec(start), sec(end)),
+          ...holdBreaks(options.holds?.get(routeId), sec),
+        ],
+        skills: [...new Set([...lead.skills, ...mate.skills])],
+        ...(maxWork.length > 0 ? { maxWorkTime: Math.min(...maxWork) / 1000 } : {}),
+        ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
+        costs,
+      });
+    }
+  }
   for (const t of setup.technicians) {
-    byTechnician.set(t.technicianId, t);
     const home = located.technicianLocation.get(t.technicianId);
     if (home === undefined) continue;
     for (const shift of t.shifts) {
       const routeId = routeIdOf(t.technicianId, shift.day);
+      if (inCrew.has(routeId)) continue;
       routes.set(routeId, {
         routeId,
         technicianIds: [t.technicianId],
@@ -82,33 +142,18 @@ export function buildProblem(
         start: home,
         end: home,
         shift: { start: sec(shift.start), end: sec(shift.end) },
-        breaks: [
-          ...shift.breaks.map((b, i) => ({
-            id: `break-${i}`,
-            duration: b.duration / 1000,
-            window: { start: sec(b.window.start), end: sec(b.window.end) },
-          })),
-          ...(options.holds?.get(routeId) ?? []).map((h) => ({
-            id: `${HOLD_BREAK_PREFIX}${h.serviceJobId}`,
-            duration: (h.end - h.start) / 1000,
-            window: { start: sec(h.start), end: sec(h.start) },
-          })),
-        ],
+        breaks: [...breaksOf(shift, sec), ...holdBreaks(options.holds?.get(routeId), sec)],
         skills: [...t.skills],
         ...(t.maxWorkTime !== undefined ? { maxWorkTime: t.maxWorkTime / 1000 } : {}),
         ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
-        costs: {
-          perHourTravel: setup.rules.objective.perHourTravel,
-          perHourWork: setup.rules.objective.perHourWork,
-          perHourOvertime: setup.rules.objective.perHourOvertime,
-        },
+        costs,
       });
     }
   }
 
   const routeOn = (technicianId: string, instant: number): string | undefined => {
     for (const r of routes.values()) {
-      if (r.technicianIds[0] === technicianId && instant >= r.shiftStart && instant < r.shiftEnd)
+      if (r.technicianIds.includes(technicianId) && instant >= r.shiftStart && instant < r.shiftEnd)
         return r.routeId;
     }
     return undefined;
@@ -129,6 +174,7 @@ export function buildProblem(
       duration: j.durationMinutes * 60,
       windows: windows.map((w) => ({ start: sec(w.start), end: sec(w.end) })),
       skills: [...j.skills],
+      ...(j.technicians === 2 ? { technicians: 2 as const } : {}),
       priority: j.priority,
       // A buyer holds this appointment: drop it only when no feasible plan can keep it.
       ...(j.activeAppointment !== undefined ? { mandatory: true } : {}),
@@ -177,6 +223,32 @@ export function buildProblem(
     routes,
     jobs: jobMap,
   };
+}
+
+type Breaks = NonNullable<Technician['breaks']>;
+
+function breaksOf(shift: ShiftInstance, sec: (ms: number) => number): Breaks {
+  return shift.breaks.map((b, i) => ({
+    id: `break-${i}`,
+    duration: b.duration / 1000,
+    window: { start: sec(b.window.start), end: sec(b.window.end) },
+  }));
+}
+
+/** Breaks whose start window is cut to a shorter shift; a break that no longer fits is dropped. */
+function clipBreaks(breaks: Breaks, start: number, end: number): Breaks {
+  return breaks.flatMap((b) => {
+    const window = { start: Math.max(b.window.start, start), end: Math.min(b.window.end, end - b.duration) };
+    return window.start <= window.end ? [{ ...b, window }] : [];
+  });
+}
+
+function holdBreaks(holds: readonly CapacityHold[] | undefined, sec: (ms: number) => number): Breaks {
+  return (holds ?? []).map((h) => ({
+    id: `${HOLD_BREAK_PREFIX}${h.serviceJobId}`,
+    duration: (h.end - h.start) / 1000,
+    window: { start: sec(h.start), end: sec(h.start) },
+  }));
 }
 
 /** Jobs a technician may serve: their stores' jobs, inside their territory; undefined = no restriction. */

@@ -124,7 +124,7 @@ export function chooseHolds(
     };
     const chosen =
       a.technicianIds.length > 0
-        ? a.technicianIds.map((id) => pick(covering.filter((r) => r.technicianIds[0] === id)))
+        ? a.technicianIds.map((id) => pick(covering.filter((r) => r.technicianIds.includes(id))))
         : [
             pick(
               covering.filter((r) => technicians.get(r.technicianIds[0]!)?.storeIds.includes(job.storeId)),

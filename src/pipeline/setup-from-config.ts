@@ -84,6 +84,7 @@ export function setupFromConfig(config: PlanningConfig, options: SetupOptions): 
   const rules: PlanningRules = {
     ...PIPELINE_DEFAULTS,
     defaultServiceMinutes: settings.defaultServiceMinutes,
+    twoTechnicianSkills: [...settings.twoTechnicianSkills],
     serviceDurations: config.serviceDurations.map((r) => ({ ...r })),
     skillDurationFactor,
     appointmentTime: settings.appointmentTime,

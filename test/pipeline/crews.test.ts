@@ -1,0 +1,103 @@
+/**
+ * Two-person jobs: a configured crew works as one team on the days both members are on
+ * shift, and only such a team can take a job that needs two technicians.
+ */
+import { describe, expect, it } from 'vitest';
+import { validatePlanningConfig, type PlanningConfigInput } from '../../src/config/index.ts';
+import { GreatCircleMatrixProvider, PostalCodeGeocoder } from '../../src/geo/index.ts';
+import { buildProblem } from '../../src/pipeline/build-problem.ts';
+import { locate } from '../../src/pipeline/geography.ts';
+import { normaliseJobs } from '../../src/pipeline/normalise.ts';
+import { planFromSolution } from '../../src/pipeline/plan.ts';
+import { setupFromConfig } from '../../src/pipeline/setup-from-config.ts';
+import { solveInWorker } from '../../src/pipeline/solve.ts';
+import { checkSolution } from '../../solver/checker.ts';
+
+const technician = (id: string, skills: string[], days: string[]) => ({
+  resourceId: id,
+  name: id,
+  skills,
+  home: { postalCode: '98108' },
+  timeZone: 'America/Los_Angeles',
+  shifts: Object.fromEntries(days.map((d) => [d, { start: '08:00', end: '17:00' }])),
+  lunch: { earliest: '11:30', latest: '13:30', minutes: 30 },
+});
+
+const input: PlanningConfigInput = {
+  stores: [{ storeId: 'S1', timeZone: 'America/Los_Angeles', location: { postalCode: '98108' } }],
+  technicians: [
+    technician('T1', ['APPLIANCE_INSTALL'], ['tuesday', 'wednesday']),
+    technician('T2', ['HEAVY_LIFT'], ['tuesday']),
+    technician('T3', ['APPLIANCE_INSTALL'], ['tuesday', 'wednesday']),
+  ],
+  crews: [{ id: 'CREW-A', members: ['T1', 'T2'] }],
+  planning: { twoTechnicianSkills: ['HEAVY_LIFT'] },
+};
+const config = validatePlanningConfig(input, 'crews.yaml');
+const zips = ['98101', '98102', '98103', '98104', '98105', '98106', '98107', '98109'];
+
+describe('crews for two-person jobs', () => {
+  it('serves two-person jobs with the crew on days both work, and each member alone otherwise', async () => {
+    const setup = setupFromConfig(config, { date: '2026-11-24', days: 2 });
+    const raws = zips.map((zip, i) => ({
+      serviceJobId: `J${i}`,
+      serviceJobStatus: 'PENDING_SCHEDULE',
+      storeId: 'S1',
+      scopeOfWork: { requiredSkills: i < 3 ? ['HEAVY_LIFT', 'APPLIANCE_INSTALL'] : ['APPLIANCE_INSTALL'] },
+      serviceLocation: { address: { name: 'n', addressLine1: 'a', postalCode: zip } },
+    }));
+    const norm = normaliseJobs(raws, setup, Date.parse('2026-11-23T12:00:00Z'));
+    expect(norm.jobs.filter((j) => j.technicians === 2).map((j) => j.serviceJobId)).toEqual([
+      'J0',
+      'J1',
+      'J2',
+    ]);
+    const located = await locate(norm.jobs, setup, new PostalCodeGeocoder());
+    const matrix = await new GreatCircleMatrixProvider({ roadFactor: 1.3, speedKmh: 40 }).matrix(
+      located.points,
+    );
+    const built = buildProblem(setup, located, matrix);
+
+    // Tuesday: the crew (T1 + T2) and T3; Wednesday: T1 and T3 alone (T2 is off).
+    expect([...built.routes.keys()].sort()).toEqual([
+      'CREW-A@2026-11-24',
+      'T1@2026-11-25',
+      'T3@2026-11-24',
+      'T3@2026-11-25',
+    ]);
+    const crew = built.problem.technicians.find((t) => t.id === 'CREW-A@2026-11-24')!;
+    expect(crew.members).toEqual(['T1', 'T2']);
+    expect([...(crew.skills ?? [])].sort()).toEqual(['APPLIANCE_INSTALL', 'HEAVY_LIFT']);
+    expect(crew.breaks).toHaveLength(1);
+
+    const solution = await solveInWorker({ problem: built.problem, seed: 3, maxIterations: 300 });
+    expect(checkSolution(built.problem, solution).violations).toEqual([]);
+    const plan = planFromSolution({ setup, built, solution, marketplaceId: 'ATVPDKIKX0DER' });
+
+    const byJob = new Map(plan.appointments.map((a) => [a.serviceJobId, a]));
+    for (const id of ['J0', 'J1', 'J2']) expect(byJob.get(id)?.technicianIds).toEqual(['T1', 'T2']);
+    expect(plan.appointments.length).toBe(zips.length);
+    // Both members' capacity is reserved for the crew's travel.
+    const crewRoute = plan.routes.find((r) => r.technicianIds.length === 2)!;
+    const travel = plan.blocks.filter((b) => b.type === 'TRAVEL' && b.start >= crewRoute.shift.start);
+    const t1 = travel.filter((b) => b.resourceId === 'T1' && b.end <= crewRoute.shift.end);
+    const t2 = travel.filter((b) => b.resourceId === 'T2');
+    expect(t1.length).toBeGreaterThan(0);
+    expect(t2.map((b) => [b.start, b.end])).toEqual(t1.map((b) => [b.start, b.end]));
+  });
+
+  it('refuses a technician in two crews, naming the field', () => {
+    expect(() =>
+      validatePlanningConfig(
+        {
+          ...input,
+          crews: [
+            { id: 'CREW-A', members: ['T1', 'T2'] },
+            { id: 'CREW-B', members: ['T3', 'T1'] },
+          ],
+        },
+        'crews.yaml',
+      ),
+    ).toThrow(/crews\[1\]\.members\[1\].*already in crews\[0\]/s);
+  });
+});
