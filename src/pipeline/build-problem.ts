@@ -5,7 +5,7 @@
  *
  * A configured crew works as one team on each day both its members are on shift: one route
  * with both as members (the hours they share, from the first member's home base, with the
- * first member's breaks, the skills of either, the shorter working day, and only jobs both may
+ * first member's breaks, the skills both have, the shorter working day, and only jobs both may
  * serve), in place of the members' own routes that day. Jobs that need two technicians can
  * only go to such routes; the crew serves one-person jobs too.
  */
@@ -115,7 +115,8 @@ export function buildProblem(
           ...clipBreaks(breaksOf(shift, sec), sec(start), sec(end)),
           ...holdBreaks(options.holds?.get(routeId), sec),
         ],
-        skills: [...new Set([...lead.skills, ...mate.skills])],
+        // Amazon checks each assigned technician for the job's skills, so the crew has the skills both have.
+        skills: lead.skills.filter((k) => mate.skills.includes(k)),
         ...(maxWork.length > 0 ? { maxWorkTime: Math.min(...maxWork) / 1000 } : {}),
         ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
         costs,

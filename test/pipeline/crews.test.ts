@@ -26,8 +26,8 @@ const technician = (id: string, skills: string[], days: string[]) => ({
 const input: PlanningConfigInput = {
   stores: [{ storeId: 'S1', timeZone: 'America/Los_Angeles', location: { postalCode: '98108' } }],
   technicians: [
-    technician('T1', ['APPLIANCE_INSTALL'], ['tuesday', 'wednesday']),
-    technician('T2', ['HEAVY_LIFT'], ['tuesday']),
+    technician('T1', ['APPLIANCE_INSTALL', 'HEAVY_LIFT'], ['tuesday', 'wednesday']),
+    technician('T2', ['APPLIANCE_INSTALL', 'HEAVY_LIFT', 'TV_MOUNTING'], ['tuesday']),
     technician('T3', ['APPLIANCE_INSTALL'], ['tuesday', 'wednesday']),
   ],
   crews: [{ id: 'CREW-A', members: ['T1', 'T2'] }],
@@ -67,6 +67,7 @@ describe('crews for two-person jobs', () => {
     ]);
     const crew = built.problem.technicians.find((t) => t.id === 'CREW-A@2026-11-24')!;
     expect(crew.members).toEqual(['T1', 'T2']);
+    // Amazon checks every assigned technician for the skills: the crew has those both have.
     expect([...(crew.skills ?? [])].sort()).toEqual(['APPLIANCE_INSTALL', 'HEAVY_LIFT']);
     expect(crew.breaks).toHaveLength(1);
 
@@ -99,5 +100,64 @@ describe('crews for two-person jobs', () => {
         'crews.yaml',
       ),
     ).toThrow(/crews\[1\]\.members\[1\].*already in crews\[0\]/s);
+  });
+});
+
+describe('a crew over real HTTP against the sandbox', () => {
+  it('assigns both members to two-person jobs, and a second run writes nothing', async () => {
+    const { deps, runOptions, sqliteStore, startWorld, tempDir, writeCalls } =
+      await import('./support/world.ts');
+    const { runPlanning } = await import('../../src/pipeline/run.ts');
+    const world = await startWorld({ seed: 5, stores: 1, technicians: 6, jobs: 60 });
+    try {
+      // Two technicians who share a skill that some seeded jobs need: that skill becomes a two-person one.
+      const crews = world.sandbox.seededCrews();
+      const jobs = world.sandbox.snapshot().jobs;
+      const needed = (j: (typeof jobs)[number]): string[] =>
+        ((j.scopeOfWork as { requiredSkills?: string[] }) ?? {}).requiredSkills ?? [];
+      let pick: { skill: string; members: [string, string] } | undefined;
+      for (const a of crews)
+        for (const b of crews)
+          for (const skill of a.skills)
+            if (
+              pick === undefined &&
+              a.resourceId < b.resourceId &&
+              b.skills.includes(skill) &&
+              jobs.some((j) => needed(j).length === 1 && needed(j)[0] === skill)
+            )
+              pick = { skill, members: [a.resourceId, b.resourceId] };
+      expect(pick, 'two technicians sharing a skill the seeded jobs need').toBeDefined();
+      const config = validatePlanningConfig(
+        {
+          ...world.config,
+          crews: [{ id: 'CREW-1', members: pick!.members }],
+          planning: { ...world.config.planning, twoTechnicianSkills: [pick!.skill] },
+        },
+        'crews.yaml',
+      );
+      const store = await sqliteStore(tempDir());
+      const first = await runPlanning(runOptions(world), { ...deps(world, store), config });
+      expect(first.report.writeBack.failures).toEqual([]);
+      const twoPerson = first.plan.appointments.filter((a) => a.technicianIds.length === 2);
+      expect(twoPerson.length).toBeGreaterThan(0);
+      const snap = world.sandbox.snapshot();
+      for (const a of twoPerson) {
+        expect(a.technicianIds).toEqual([...pick!.members].sort());
+        const held = snap.appointments.find(
+          (x) => x.serviceJobId === a.serviceJobId && x.status === 'ACTIVE',
+        );
+        expect([...(held?.technicianIds ?? [])].sort()).toEqual(a.technicianIds);
+      }
+      // Every planned job that needs the two-person skill went to the crew.
+      const bySkill = new Map(jobs.map((j) => [String(j.serviceJobId), needed(j)]));
+      for (const a of first.plan.appointments)
+        if (bySkill.get(a.serviceJobId)?.includes(pick!.skill)) expect(a.technicianIds).toHaveLength(2);
+      const before = world.sandbox.requestLog.length;
+      await runPlanning(runOptions(world), { ...deps(world, store), config });
+      expect(writeCalls(world.sandbox, before)).toBe(0);
+      await store.close();
+    } finally {
+      await world.close();
+    }
   });
 });
