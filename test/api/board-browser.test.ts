@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BoardView, OptimizeResult } from '../../api/board/src/types.ts';
+import type { BoardView, OptimizeResult, WhatIfRun } from '../../api/board/src/types.ts';
 import { startApiWorld, waitForPlan, type ApiWorld } from './support/api-world.ts';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -88,7 +88,7 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     const signIn = async (token: string): Promise<void> => {
       await page.fill('#token', token);
       await page.click('form.sign-in button[type=submit]');
-      await page.waitForSelector('.timeline-row').catch(async (err: unknown) => {
+      await page.waitForSelector('.timeline-panel .timeline-row').catch(async (err: unknown) => {
         throw new Error(`the board did not show: ${await page.textContent('.error')} (${String(err)})`);
       });
     };
@@ -101,19 +101,19 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     // The map: one line per technician with work, in that technician's colour.
     const working = view.routes.filter((r) => r.stops.length > 0);
     expect(working.length).toBeGreaterThan(0);
-    const drawn = await page.$$eval('.map-svg .route', (els) =>
+    const drawn = await page.$$eval('.map-panel .map-svg .route', (els) =>
       els.map((e) => e.getAttribute('data-technician-ids') ?? ''),
     );
     expect(drawn.sort()).toEqual(working.map((r) => r.technicianIds.join(' ')).sort());
-    const colours = await page.$$eval('.map-svg .route-line', (els) =>
+    const colours = await page.$$eval('.map-panel .map-svg .route-line', (els) =>
       els.map((e) => `${e.getAttribute('stroke')}/${e.getAttribute('stroke-dasharray') ?? ''}`),
     );
     expect(new Set(colours).size).toBe(working.length);
     const stopCount = working.reduce((n, r) => n + r.stops.length, 0);
-    expect(await page.locator('.map-svg .stop').count()).toBe(stopCount);
+    expect(await page.locator('.map-panel .map-svg .stop').count()).toBe(stopCount);
 
     // The timeline: a row per technician, each with its route's visits in order.
-    const rows = await page.$$eval('.timeline-row', (els) =>
+    const rows = await page.$$eval('.timeline-panel .timeline-row', (els) =>
       els.map((e) => ({
         id: e.getAttribute('data-resource-id') ?? '',
         visits: [...e.querySelectorAll('.visit')].map((v) => v.getAttribute('data-job-id') ?? ''),
@@ -194,8 +194,103 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     }
     expect(await page.isEnabled('button.apply')).toBe(true);
 
+    // The sick technician's visits already done or under way are kept, not dropped: the new
+    // plan does not re-plan them, and the comparison lists them apart.
+    const proposedNow = Date.parse(optimized.board.now);
+    const replanned = new Set([
+      ...optimized.board.routes.flatMap((r) => r.stops.map((st) => st.serviceJobId)),
+      ...optimized.board.unassigned.map((u) => u.serviceJobId),
+    ]);
+    const started = working
+      .filter((r) => r.technicianIds.includes(busiest))
+      .flatMap((r) => r.stops)
+      .filter((st) => Date.parse(st.start) <= proposedNow && !replanned.has(st.serviceJobId));
+    expect(started.length, 'visits of the sick technician before 11:00').toBeGreaterThan(0);
+    const keptRows = await page.$$eval('.optimize-result .kept-visits tbody tr', (els) =>
+      els.map((e) => ({
+        id: e.getAttribute('data-job-id') ?? '',
+        state: e.getAttribute('data-state') ?? '',
+      })),
+    );
+    for (const st of started) {
+      const state = Date.parse(st.end) <= proposedNow ? 'done' : 'under way';
+      expect(keptRows, st.serviceJobId).toContainEqual({ id: st.serviceJobId, state });
+    }
+    const dropped = await page.$$eval('.optimize-result .job-changes tbody tr', (els) =>
+      els
+        .filter((e) => e.children[1]?.textContent === 'dropped')
+        .map((e) => e.getAttribute('data-job-id') ?? ''),
+    );
+    for (const st of started) expect(dropped, st.serviceJobId).not.toContain(st.serviceJobId);
+
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'board.png'), fullPage: true });
+
+    // What-if: one more technician like the first, against the base day; the board follows the
+    // run and shows the KPI distributions and one sampled day's two plans side by side.
+    const like = view.technicians[0]!.resourceId;
+    await page.selectOption('#whatif-like', like);
+    await page.fill('#whatif-add', '1');
+    await page.fill('#whatif-samples', '2');
+    await page.fill('#whatif-iterations', '60');
+    const startedWhatIf = page.waitForResponse(
+      (r) => r.url().endsWith('/v1/what-if') && r.request().method() === 'POST',
+    );
+    await page.click('form.whatif-form button[type=submit]');
+    const { id } = (await (await startedWhatIf).json()) as { id: string };
+    await page.waitForSelector(
+      `.whatif-run[data-run-id="${id}"][data-status="succeeded"], .whatif-run[data-run-id="${id}"][data-status="failed"]`,
+      { timeout: 180_000 },
+    );
+    expect(await page.textContent('.whatif-result')).not.toContain('failed');
+    const run = (await env.call('GET', `/v1/what-if/${id}`)).body as WhatIfRun;
+    expect(run.status).toBe('succeeded');
+    const result = run.result!;
+    const metrics = await page.$$eval('.whatif-kpis tbody tr', (els) =>
+      els.map((e) => e.getAttribute('data-metric') ?? ''),
+    );
+    expect(metrics.slice(0, 4)).toEqual(['servedPct', 'travelHours', 'utilisationPct', 'overtimeHours']);
+    for (const v of [result.base.summary, result.scenario.summary]) {
+      for (const reason of Object.keys(v.unservedByReason)) expect(metrics).toContain(`unserved:${reason}`);
+      for (const slot of Object.keys(v.capacityPerSlot)) expect(metrics).toContain(`capacity:${slot}`);
+    }
+    expect(Object.keys(result.base.summary.capacityPerSlot).length).toBeGreaterThan(0);
+    const served = await page.textContent(
+      '.whatif-kpis tr[data-metric="servedPct"] [data-variant="scenario"]',
+    );
+    expect(served).toContain(String(result.scenario.summary.servedPct.median));
+
+    // The sampled day: one route per technician with work and the timeline rows of each plan.
+    const rep = result.representative!;
+    expect(rep).toBeTruthy();
+    for (const [variant, plan] of [
+      ['base', rep.base],
+      ['scenario', rep.scenario],
+    ] as const) {
+      const col = `.whatif-day[data-variant="${variant}"]`;
+      const routes = await page.$$eval(`${col} .map-svg .route`, (els) =>
+        els.map((e) => e.getAttribute('data-technician-ids') ?? ''),
+      );
+      expect(routes.sort(), variant).toEqual(
+        plan.routes
+          .filter((r) => r.stops.length > 0)
+          .map((r) => r.technicianIds.join(' '))
+          .sort(),
+      );
+      const visits = await page.$$eval(`${col} .timeline .visit`, (els) =>
+        els.map((e) => e.getAttribute('data-job-id') ?? ''),
+      );
+      expect(visits.sort(), variant).toEqual(
+        plan.routes.flatMap((r) => r.stops.map((st) => st.serviceJobId)).sort(),
+      );
+    }
+    expect(await page.locator('.whatif-day[data-variant="scenario"] .timeline-row').count()).toBe(
+      view.technicians.length + 1,
+    );
+    const scenarioRoutes = rep.scenario.routes.filter((r) => r.stops.length > 0).length;
+    expect(scenarioRoutes).toBeGreaterThan(0);
+
+    await page.locator('.whatif-result').screenshot({ path: join(OUT, 'whatif.png') });
     expect(problems).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });
