@@ -5,6 +5,8 @@
  * installed (`apt-get install -y chromium`; `.ci/run` installs it).
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -293,4 +295,84 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     await page.locator('.whatif-result').screenshot({ path: join(OUT, 'whatif.png') });
     expect(problems).toEqual([]);
   }, 300_000);
+  it('draws the routes over a MapLibre base map from a configured tile server, and keeps them when tiles fail', async () => {
+    // A tile server of our own: one small PNG for every tile under /ok/; under /down/ it fails
+    // (503: MapLibre takes a 404 for "no tile here" and says nothing).
+    const PNG = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const served: string[] = [];
+    const tiles: Server = createServer((req, res) => {
+      served.push(req.url ?? '');
+      const ok = /^\/ok\/\d+\/\d+\/\d+\.png$/.test(req.url ?? '');
+      res.writeHead(ok ? 200 : 503, {
+        'content-type': ok ? 'image/png' : 'text/plain',
+        'access-control-allow-origin': '*',
+      });
+      res.end(ok ? PNG : 'tile server down');
+    });
+    await new Promise<void>((resolve) => tiles.listen(0, '127.0.0.1', resolve));
+    const tileBase = `http://127.0.0.1:${(tiles.address() as AddressInfo).port}`;
+    const page: Page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      // Chromium's own network log of the failing tiles is expected; nothing else is.
+      if (m.text().startsWith('Failed to load resource') && m.location().url.startsWith(`${tileBase}/down/`))
+        return;
+      problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    try {
+      const firstTile = page.waitForResponse(
+        (r) => r.url().startsWith(`${tileBase}/ok/`) && r.status() === 200,
+      );
+      await page.goto(`${env.url}/board/?tiles=${encodeURIComponent(`${tileBase}/ok/{z}/{x}/{y}.png`)}`);
+      await page.fill('#token', env.tokens.viewer);
+      await page.click('form.sign-in button[type=submit]');
+      await page.waitForSelector('.map-stage.with-basemap .maplibregl-canvas');
+      await page.waitForSelector('.map-stage .map-overlay .route');
+      await firstTile;
+      // The plan the board opens now (the day's newest with routes; optimize-today above made one).
+      const shown = (await env.call('GET', `/v1/board?storeId=${view.storeId}&date=${view.date}`))
+        .body as BoardView;
+      expect(await page.textContent('.plan-title')).toContain(shown.planId);
+      const working = shown.routes.filter((r) => r.stops.length > 0);
+      expect(working.length).toBeGreaterThan(0);
+      const overlay = await page.$$eval('.map-stage .map-overlay .route', (els) =>
+        els.map((e) => e.getAttribute('data-technician-ids') ?? ''),
+      );
+      expect(overlay.sort()).toEqual(working.map((r) => r.technicianIds.join(' ')).sort());
+      expect(await page.textContent('.map-panel')).toContain('Tiles: 127.0.0.1');
+      // The base map fills the stage, and the routes are drawn over it at its size.
+      const box = await page.locator('.map-stage .basemap-canvas').boundingBox();
+      expect(box?.width).toBeGreaterThan(300);
+      expect(box?.height).toBeGreaterThan(300);
+      const viewBox = await page.getAttribute('.map-stage .map-overlay', 'viewBox');
+      expect(viewBox).toBe(`0 0 ${Math.round(box!.width)} ${Math.round(box!.height)}`);
+      expect(await page.textContent('.error')).toBe('');
+      expect(served.some((u) => /^\/ok\/\d+\/\d+\/\d+\.png$/.test(u))).toBe(true);
+      mkdirSync(OUT, { recursive: true });
+      await page.locator('.map-panel').screenshot({ path: join(OUT, 'basemap.png') });
+
+      // Tiles that fail: the page says so once, and the routes stay drawn.
+      await page.click('details.basemap summary');
+      await page.fill('#tiles', `${tileBase}/down/{z}/{x}/{y}.png`);
+      await page.click('form.tiles-form button[type=submit]');
+      await page.waitForSelector('.basemap-note:text("could not be loaded")');
+      expect(await page.textContent('.basemap-note')).toContain('(HTTP 503)');
+      expect(await page.locator('.map-stage .map-overlay .route').count()).toBe(working.length);
+
+      // And without a base map, the offline map is back.
+      await page.click('form.tiles-form button.tiles-off');
+      await page.waitForSelector('.map-stage:not(.with-basemap) > .map-svg .route');
+      expect(await page.locator('.maplibregl-canvas').count()).toBe(0);
+      expect(await page.textContent('.basemap-note')).toBe('');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await new Promise((resolve) => tiles.close(resolve));
+    }
+  }, 120_000);
 });

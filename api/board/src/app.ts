@@ -124,6 +124,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
   const kpiSlot = h('div', { class: 'kpi-slot' });
   const mapStage = h('div', { class: 'map-stage' });
   const legendSlot = h('div', { class: 'legend-slot' });
+  const baseMapNote = h('p', { class: 'hint basemap-note', role: 'status' });
   const tilesInput = h('input', {
     id: 'tiles',
     name: 'tiles',
@@ -143,6 +144,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     { class: 'panel map-panel', 'aria-labelledby': 'map-title' },
     h('h2', { id: 'map-title' }, 'Map'),
     mapStage,
+    baseMapNote,
     legendSlot,
     h('details', { class: 'basemap' }, h('summary', {}, 'Base map'), tilesForm),
   );
@@ -409,6 +411,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     state.baseMap = null;
     mapStage.replaceChildren();
     mapStage.classList.remove('with-basemap');
+    baseMapNote.textContent = '';
     const view = state.view;
     if (!view) return;
     if (state.tilesUrl) {
@@ -416,7 +419,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       mapStage.classList.add('with-basemap');
       mapStage.append(container);
       try {
-        const base = await createBaseMap(container, state.tilesUrl, mapBounds(view));
+        const base = await createBaseMap(container, state.tilesUrl, mapBounds(view), (note) => {
+          baseMapNote.textContent = note;
+        });
         state.baseMap = base;
         base.onMove(drawOverlay);
       } catch (err) {
@@ -604,6 +609,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     compareB.value = '';
     whatIfRunInput.value = '';
     whatIfDate.value = '';
+    baseMapNote.textContent = '';
     signInForm.hidden = false;
     signedIn.hidden = true;
     setStatus('Signed out.');
