@@ -238,7 +238,9 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     const startedWhatIf = page.waitForResponse(
       (r) => r.url().endsWith('/v1/what-if') && r.request().method() === 'POST',
     );
-    await page.click('form.whatif-form button[type=submit]');
+    // Sent from the keyboard: Enter in the form's last field.
+    await page.focus('#whatif-iterations');
+    await page.keyboard.press('Enter');
     const { id } = (await (await startedWhatIf).json()) as { id: string };
     await page.waitForSelector(
       `.whatif-run[data-run-id="${id}"][data-status="succeeded"], .whatif-run[data-run-id="${id}"][data-status="failed"]`,
