@@ -167,9 +167,16 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     await page.click(`.unassigned-item[data-job-id="${first.serviceJobId}"]`);
     expect(await page.locator('.details dt', { hasText: 'Buyer' }).count()).toBe(0);
 
-    // Optimize-today: the busiest technician calls in sick; the preview shows the diff and
-    // applies nothing.
-    const busiest = [...working].sort((a, b) => b.stops.length - a.stops.length)[0]!.technicianIds[0]!;
+    // Optimize-today: the busiest technician with a visit begun by now and one to come calls in
+    // sick; the preview shows the diff and applies nothing.
+    const nowMs = Date.parse(view.now);
+    const both = (r: (typeof working)[0]): number =>
+      r.stops.some((st) => Date.parse(st.start) <= nowMs) &&
+      r.stops.some((st) => Date.parse(st.start) > nowMs)
+        ? 1
+        : 0;
+    const busiest = [...working].sort((a, b) => both(b) - both(a) || b.stops.length - a.stops.length)[0]!
+      .technicianIds[0]!;
     await page.check(`#sick-${busiest}`);
     await page.fill('#budget', '2');
     const answer = page.waitForResponse((r) => r.url().endsWith('/v1/optimize-today'));
