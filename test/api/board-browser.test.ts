@@ -235,6 +235,16 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'board.png'), fullPage: true });
 
+    // Shown on the board, the proposal keeps those visits on the sick technician's row.
+    await page.click('button.show-proposal');
+    await page.waitForSelector(`.plan-title:has-text("${optimized.planId}")`);
+    expect(await page.textContent('.plan-title')).toContain('done or under way kept');
+    const sickRow = await page.getAttribute(
+      `.timeline-panel .timeline-row[data-resource-id="${busiest}"]`,
+      'data-visits',
+    );
+    for (const st of started) expect(sickRow?.split(' '), st.serviceJobId).toContain(st.serviceJobId);
+
     // What-if: one more technician like the first, against the base day; the board follows the
     // run and shows the KPI distributions and one sampled day's two plans side by side.
     const like = view.technicians[0]!.resourceId;

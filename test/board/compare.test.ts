@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, BoardApi, periodDays, readPlanList } from '../../api/board/src/api-client.ts';
-import { compareBoards, describeDiffEntry } from '../../api/board/src/compare.ts';
+import { compareBoards, describeDiffEntry, withKeptVisits } from '../../api/board/src/compare.ts';
 import { boardFixture } from './fixture.ts';
 
 describe('comparing two plans', () => {
@@ -64,6 +64,27 @@ describe('comparing two plans', () => {
       skills: [],
     });
     expect(compareBoards(a, b).changes.map((x) => x.serviceJobId)).toEqual(['JOB-2', 'JOB-3']);
+  });
+
+  it("puts the kept visits back on the sick technician's row of the proposal, marked", () => {
+    const a = boardFixture();
+    const b = boardFixture();
+    b.planId = 'PLAN-B';
+    b.routes = b.routes.filter((r) => !r.technicianIds.includes('TECH-1'));
+    const shown = withKeptVisits(a, b);
+    const r1 = shown.routes.find((r) => r.technicianIds.includes('TECH-1'))!;
+    expect(r1.stops.map((st) => [st.seq, st.serviceJobId, st.kept])).toEqual([
+      [1, 'JOB-1', 'done'],
+      [2, 'JOB-2', 'under way'],
+    ]);
+    expect(r1.blocks.filter((x) => x.kind === 'service').map((x) => x.serviceJobId)).toEqual([
+      'JOB-1',
+      'JOB-2',
+    ]);
+    expect(r1.blocks.filter((x) => x.kind === 'travel')).toHaveLength(2);
+    // The proposal itself is left as it was; a plan with nothing kept comes back unchanged.
+    expect(b.routes.some((r) => r.technicianIds.includes('TECH-1'))).toBe(false);
+    expect(withKeptVisits(a, a)).toBe(a);
   });
 
   it('a plan compared with itself has no changes', () => {

@@ -4,7 +4,7 @@
  */
 import { ApiError, BoardApi, type PlanSummary } from './api-client.ts';
 import { createBaseMap, tileUrlProblem, type BaseMap } from './basemap.ts';
-import { compareBoards } from './compare.ts';
+import { compareBoards, withKeptVisits } from './compare.ts';
 import { h } from './dom.ts';
 import { fitProjector, layoutMap, mapBounds } from './map-layout.ts';
 import { renderLegend, renderMap } from './map-view.ts';
@@ -668,10 +668,15 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
         });
         state.proposal = result;
         const sameDay = result.board.date === view.date && result.board.storeId === view.storeId;
+        const comparison = sameDay ? compareBoards(view, result.board) : null;
+        const shown = comparison ? withKeptVisits(view, result.board, comparison) : result.board;
         const showProposal = h('button', { type: 'button', class: 'show-proposal' }, 'Show it on the board');
         showProposal.addEventListener('click', () => {
-          void showView(result.board).then(() => {
-            planTitle.textContent = `${planTitle.textContent ?? ''} · proposal, not applied`;
+          void showView(shown).then(() => {
+            const kept = comparison?.kept.length ?? 0;
+            planTitle.textContent =
+              `${planTitle.textContent ?? ''} · proposal, not applied` +
+              (kept > 0 ? ` · ${kept} visit${kept === 1 ? '' : 's'} done or under way kept` : '');
             setStatus(`Showing the proposed plan ${result.planId}; apply it or pick another plan.`);
           });
         });
@@ -683,8 +688,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
             showProposal,
           ),
           renderOptimizeDiff(result.diff, result.board.timeZone),
-          sameDay
-            ? renderComparison(view, result.board)
+          comparison
+            ? renderComparison(view, result.board, comparison)
             : h('p', {}, 'The proposal is for another day than the one shown.'),
         );
         compareB.value = result.planId;

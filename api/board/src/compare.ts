@@ -1,6 +1,6 @@
 /** Differences between two plans, and readable lines for the optimize-today diff. No DOM here. */
 import { clockTime, toMs } from './time.ts';
-import type { BoardKpis, BoardView, DiffEntry } from './types.ts';
+import type { BoardKpis, BoardRoute, BoardView, DiffEntry } from './types.ts';
 
 export interface KpiDelta {
   key: keyof BoardKpis;
@@ -107,6 +107,46 @@ export function compareBoards(a: BoardView, b: BoardView): BoardComparison {
     }
   }
   return { kpis, changes, unchanged, kept };
+}
+
+/**
+ * The proposal `b` as the board shows it: with the visits of `a` it keeps as they were (done or
+ * under way, see KeptVisit) put back on their technician's row, marked as kept, so the morning
+ * of a technician gone sick still shows. Stops are renumbered by start; KPIs stay the server's.
+ */
+export function withKeptVisits(a: BoardView, b: BoardView, comparison = compareBoards(a, b)): BoardView {
+  if (comparison.kept.length === 0) return b;
+  const state = new Map(comparison.kept.map((k) => [k.serviceJobId, k.state]));
+  const routes: BoardRoute[] = b.routes.map((r) => ({ ...r, stops: [...r.stops], blocks: [...r.blocks] }));
+  for (const from of a.routes) {
+    const stops = from.stops.filter((st) => state.has(st.serviceJobId));
+    if (stops.length === 0) continue;
+    const ids = new Set(stops.map((st) => st.serviceJobId));
+    const crew = [...from.technicianIds].sort().join(',');
+    let into = routes.find((r) => [...r.technicianIds].sort().join(',') === crew);
+    if (!into) {
+      into = { ...from, routeId: `${from.routeId} (kept)`, stops: [], blocks: [] };
+      routes.push(into);
+    }
+    into.stops.push(...stops.map((st) => ({ ...st, kept: state.get(st.serviceJobId)! })));
+    // The visit itself and the travel that led to it.
+    for (const [i, blk] of from.blocks.entries()) {
+      const next = from.blocks[i + 1];
+      const isVisit = blk.kind === 'service' && blk.serviceJobId !== undefined && ids.has(blk.serviceJobId);
+      const leadsTo =
+        blk.kind === 'travel' &&
+        next?.kind === 'service' &&
+        next.serviceJobId !== undefined &&
+        ids.has(next.serviceJobId);
+      if (isVisit || leadsTo) into.blocks.push(blk);
+    }
+  }
+  for (const r of routes) {
+    r.stops.sort((x, y) => toMs(x.start) - toMs(y.start));
+    r.stops = r.stops.map((st, i) => ({ ...st, seq: i + 1 }));
+    r.blocks.sort((x, y) => toMs(x.start) - toMs(y.start));
+  }
+  return { ...b, routes };
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;

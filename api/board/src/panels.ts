@@ -77,7 +77,14 @@ export function renderDetails(view: BoardView, serviceJobId: string | null): HTM
       ['Service', clockRange(stop, tz)],
       ['Window', stop.window ? clockRange(stop.window, tz) : 'none'],
       ['Skills', stop.skills.join(', ') || '—'],
-      ['Status', stop.risk === 'ok' ? 'on time' : stop.risk],
+      [
+        'Status',
+        stop.kept
+          ? `${stop.kept}, kept as it was (not re-planned)`
+          : stop.risk === 'ok'
+            ? 'on time'
+            : stop.risk,
+      ],
     );
     if (stop.buyer) rows.push(['Buyer', stop.buyer.name], ['Address', stop.buyer.address]);
   } else {

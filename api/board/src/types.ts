@@ -56,6 +56,8 @@ export interface BoardStop {
   skills: string[];
   risk: StopRisk;
   buyer?: { name: string; address: string };
+  /** Set by the page only: a visit done or under way that a proposal keeps as it was. */
+  kept?: 'done' | 'under way';
 }
 
 export type BlockKind = 'travel' | 'service' | 'break' | 'wait';
