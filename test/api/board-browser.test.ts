@@ -312,6 +312,13 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     expect(scenarioRoutes).toBeGreaterThan(0);
 
     await page.locator('.whatif-result').screenshot({ path: join(OUT, 'whatif.png') });
+
+    // On a tablet held upright, the page fits its width (wide timelines scroll inside their box).
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.waitForFunction(() => window.innerWidth === 820);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.screenshot({ path: join(OUT, 'tablet.png'), fullPage: true });
+    expect(overflow).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
   }, 300_000);
   it('draws the routes over a MapLibre base map from a configured tile server, and keeps them when tiles fail', async () => {
