@@ -315,8 +315,10 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
 
     // On a tablet held upright, the page fits its width (wide timelines scroll inside their box).
     await page.setViewportSize({ width: 820, height: 1180 });
-    await page.waitForFunction(() => window.innerWidth === 820);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.waitForFunction('window.innerWidth === 820');
+    const overflow = (await page.evaluate(
+      'document.documentElement.scrollWidth - window.innerWidth',
+    )) as number;
     await page.screenshot({ path: join(OUT, 'tablet.png'), fullPage: true });
     expect(overflow).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
