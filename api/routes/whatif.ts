@@ -2,7 +2,9 @@
  * What-if (planner): `POST /v1/what-if` starts a simulation (base + changes, K seeded sampled
  * days, solver on an iteration budget, in a worker thread) and answers 202 with its id;
  * `GET /v1/what-if/:id` (viewer) tells its progress and, when done, the KPI distributions of
- * base and scenario side by side and the staffing bound. Never writes to Amazon.
+ * base and scenario side by side, the staffing bound and (unless `samplePlans: false`) one
+ * representative sampled day planned for base and scenario in the board's shape, so the board
+ * can draw both routes side by side. Never writes to Amazon.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -108,6 +110,9 @@ export const WhatIfBody = z
     iterations: z.number().int().min(10).max(20_000).default(300),
     targetServedPct: z.number().min(1).max(100).default(95),
     capacitySkill: Skill.optional(),
+    samplePlans: z
+      .boolean({ error: 'expected true or false (carry one sampled day’s plans, base and scenario)' })
+      .default(true),
   })
   .strict();
 
@@ -162,6 +167,7 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
             iterations: b.iterations,
             targetServedPct: b.targetServedPct,
             capacitySkill: b.capacitySkill,
+            samplePlans: b.samplePlans,
           },
         ),
       );

@@ -39,6 +39,8 @@ export interface WhatIfOptions {
   targetServedPct: number;
   /** Skill whose free capacity per slot is reported (default: the most demanded). */
   capacitySkill?: string | undefined;
+  /** Carry one representative sampled day's plans, base and scenario (default true). */
+  samplePlans?: boolean | undefined;
 }
 
 export interface PreparedWhatIf {

@@ -24,6 +24,7 @@ import type { DayModel } from '../capacity/day-model.ts';
 import { routeFeasible } from '../capacity/insertion.ts';
 import type { DemandTemplate, PreparedWhatIf } from './demand.ts';
 import { staffingBound, type StaffingBound } from './lp.ts';
+import { samplePlan, type SampleDayPlan } from './sample-plan.ts';
 import { demandWeight, durationFactor, type WhatIfChanges } from './scenario.ts';
 
 export interface DayResult {
@@ -66,6 +67,17 @@ export interface VariantSummary {
   staffingBySkill: Record<string, number>;
 }
 
+/**
+ * The sampled day whose served share is nearest the median for both base and scenario, with
+ * both plans as the board draws them (made-up job ids, postal-code centroids).
+ */
+export interface RepresentativeDay {
+  sample: number;
+  day: string;
+  base: SampleDayPlan;
+  scenario: SampleDayPlan;
+}
+
 export interface WhatIfResult {
   samples: number;
   seed: number;
@@ -74,6 +86,8 @@ export interface WhatIfResult {
   capacitySkill: string | null;
   base: { summary: VariantSummary; days: DayResult[] };
   scenario: { summary: VariantSummary; days: DayResult[] };
+  /** Null when the request asked for no plans (`samplePlans: false`). */
+  representative: RepresentativeDay | null;
 }
 
 const HOUR = 3600;
@@ -376,6 +390,32 @@ function summarise(days: DayResult[]): VariantSummary {
   };
 }
 
+/** The sample nearest the medians of served share (base and scenario), then of travel; the first on ties. */
+export function representativeSample(
+  base: readonly DayResult[],
+  scenario: readonly DayResult[],
+  baseSummary: VariantSummary,
+  scenarioSummary: VariantSummary,
+): number {
+  let best = 0;
+  let bestScore = Infinity;
+  for (let k = 0; k < base.length; k++) {
+    const b = base[k]!;
+    const s = scenario[k]!;
+    const score =
+      Math.abs(b.servedPct - baseSummary.servedPct.median) +
+      Math.abs(s.servedPct - scenarioSummary.servedPct.median) +
+      0.01 *
+        (Math.abs(b.travelHours - baseSummary.travelHours.median) +
+          Math.abs(s.travelHours - scenarioSummary.travelHours.median));
+    if (score < bestScore - 1e-9) {
+      best = k;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
 export interface SimulationProgress {
   done: number;
   total: number;
@@ -389,7 +429,23 @@ export function simulate(p: PreparedWhatIf, onProgress?: (x: SimulationProgress)
   const prepared = { ...p, options: { ...p.options, capacitySkill } };
   const base: DayResult[] = [];
   const scenario: DayResult[] = [];
+  const plans: { base: SampleDayPlan; scenario: SampleDayPlan }[] = [];
+  const withPlans = p.options.samplePlans !== false;
   const total = p.options.samples * 2;
+  const drawn = (label: string, config: PlanningConfig, planned: Planned, day: string): SampleDayPlan =>
+    samplePlan({
+      label,
+      storeId: p.storeId,
+      timeZone: p.timeZone,
+      day,
+      config,
+      setup: planned.setup,
+      built: planned.built,
+      solution: planned.solution,
+      located: planned.located,
+      points: p.points,
+      technicianLocation: p.technicianLocation,
+    });
   for (let k = 0; k < p.options.samples; k++) {
     const day = p.days[k % p.days.length]!;
     const b = planDay(prepared, p.base, k, day, undefined, undefined);
@@ -397,7 +453,19 @@ export function simulate(p: PreparedWhatIf, onProgress?: (x: SimulationProgress)
     onProgress?.({ done: 2 * k + 1, total });
     const s = planDay(prepared, p.scenario, k, day, p.changes.scaleDemand, b.solution);
     scenario.push(dayResult(prepared, s, k, day));
+    if (withPlans)
+      plans.push({
+        base: drawn(`base, sample ${k + 1}`, p.base, b, day),
+        scenario: drawn(`scenario, sample ${k + 1}`, p.scenario, s, day),
+      });
     onProgress?.({ done: 2 * k + 2, total });
+  }
+  const baseSummary = summarise(base);
+  const scenarioSummary = summarise(scenario);
+  let representative: RepresentativeDay | null = null;
+  if (withPlans && plans.length > 0) {
+    const k = representativeSample(base, scenario, baseSummary, scenarioSummary);
+    representative = { sample: k, day: base[k]!.day, ...plans[k]! };
   }
   return {
     samples: p.options.samples,
@@ -405,7 +473,8 @@ export function simulate(p: PreparedWhatIf, onProgress?: (x: SimulationProgress)
     iterations: p.options.iterations,
     targetServedPct: p.options.targetServedPct,
     capacitySkill: capacitySkill ?? null,
-    base: { summary: summarise(base), days: base },
-    scenario: { summary: summarise(scenario), days: scenario },
+    base: { summary: baseSummary, days: base },
+    scenario: { summary: scenarioSummary, days: scenario },
+    representative,
   };
 }

@@ -5,11 +5,13 @@
  * installed (`apt-get install -y chromium`; `.ci/run` installs it).
  */
 import { existsSync, mkdirSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BoardView, OptimizeResult } from '../../api/board/src/types.ts';
+import type { BoardView, OptimizeResult, WhatIfRun } from '../../api/board/src/types.ts';
 import { startApiWorld, waitForPlan, type ApiWorld } from './support/api-world.ts';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -88,7 +90,7 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     const signIn = async (token: string): Promise<void> => {
       await page.fill('#token', token);
       await page.click('form.sign-in button[type=submit]');
-      await page.waitForSelector('.timeline-row').catch(async (err: unknown) => {
+      await page.waitForSelector('.timeline-panel .timeline-row').catch(async (err: unknown) => {
         throw new Error(`the board did not show: ${await page.textContent('.error')} (${String(err)})`);
       });
     };
@@ -101,19 +103,19 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     // The map: one line per technician with work, in that technician's colour.
     const working = view.routes.filter((r) => r.stops.length > 0);
     expect(working.length).toBeGreaterThan(0);
-    const drawn = await page.$$eval('.map-svg .route', (els) =>
+    const drawn = await page.$$eval('.map-panel .map-svg .route', (els) =>
       els.map((e) => e.getAttribute('data-technician-ids') ?? ''),
     );
     expect(drawn.sort()).toEqual(working.map((r) => r.technicianIds.join(' ')).sort());
-    const colours = await page.$$eval('.map-svg .route-line', (els) =>
+    const colours = await page.$$eval('.map-panel .map-svg .route-line', (els) =>
       els.map((e) => `${e.getAttribute('stroke')}/${e.getAttribute('stroke-dasharray') ?? ''}`),
     );
     expect(new Set(colours).size).toBe(working.length);
     const stopCount = working.reduce((n, r) => n + r.stops.length, 0);
-    expect(await page.locator('.map-svg .stop').count()).toBe(stopCount);
+    expect(await page.locator('.map-panel .map-svg .stop').count()).toBe(stopCount);
 
     // The timeline: a row per technician, each with its route's visits in order.
-    const rows = await page.$$eval('.timeline-row', (els) =>
+    const rows = await page.$$eval('.timeline-panel .timeline-row', (els) =>
       els.map((e) => ({
         id: e.getAttribute('data-resource-id') ?? '',
         visits: [...e.querySelectorAll('.visit')].map((v) => v.getAttribute('data-job-id') ?? ''),
@@ -165,9 +167,16 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     await page.click(`.unassigned-item[data-job-id="${first.serviceJobId}"]`);
     expect(await page.locator('.details dt', { hasText: 'Buyer' }).count()).toBe(0);
 
-    // Optimize-today: the busiest technician calls in sick; the preview shows the diff and
-    // applies nothing.
-    const busiest = [...working].sort((a, b) => b.stops.length - a.stops.length)[0]!.technicianIds[0]!;
+    // Optimize-today: the busiest technician with a visit begun by now and one to come calls in
+    // sick; the preview shows the diff and applies nothing.
+    const nowMs = Date.parse(view.now);
+    const both = (r: (typeof working)[0]): number =>
+      r.stops.some((st) => Date.parse(st.start) <= nowMs) &&
+      r.stops.some((st) => Date.parse(st.start) > nowMs)
+        ? 1
+        : 0;
+    const busiest = [...working].sort((a, b) => both(b) - both(a) || b.stops.length - a.stops.length)[0]!
+      .technicianIds[0]!;
     await page.check(`#sick-${busiest}`);
     await page.fill('#budget', '2');
     const answer = page.waitForResponse((r) => r.url().endsWith('/v1/optimize-today'));
@@ -194,8 +203,204 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     }
     expect(await page.isEnabled('button.apply')).toBe(true);
 
+    // The sick technician's visits already done or under way are kept, not dropped: the new
+    // plan does not re-plan them, and the comparison lists them apart.
+    const proposedNow = Date.parse(optimized.board.now);
+    const replanned = new Set([
+      ...optimized.board.routes.flatMap((r) => r.stops.map((st) => st.serviceJobId)),
+      ...optimized.board.unassigned.map((u) => u.serviceJobId),
+    ]);
+    const started = working
+      .filter((r) => r.technicianIds.includes(busiest))
+      .flatMap((r) => r.stops)
+      .filter((st) => Date.parse(st.start) <= proposedNow && !replanned.has(st.serviceJobId));
+    expect(started.length, 'visits of the sick technician before 11:00').toBeGreaterThan(0);
+    const keptRows = await page.$$eval('.optimize-result .kept-visits tbody tr', (els) =>
+      els.map((e) => ({
+        id: e.getAttribute('data-job-id') ?? '',
+        state: e.getAttribute('data-state') ?? '',
+      })),
+    );
+    for (const st of started) {
+      const state = Date.parse(st.end) <= proposedNow ? 'done' : 'under way';
+      expect(keptRows, st.serviceJobId).toContainEqual({ id: st.serviceJobId, state });
+    }
+    const dropped = await page.$$eval('.optimize-result .job-changes tbody tr', (els) =>
+      els
+        .filter((e) => e.children[1]?.textContent === 'dropped')
+        .map((e) => e.getAttribute('data-job-id') ?? ''),
+    );
+    for (const st of started) expect(dropped, st.serviceJobId).not.toContain(st.serviceJobId);
+
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'board.png'), fullPage: true });
+
+    // Shown on the board, the proposal keeps those visits on the sick technician's row.
+    await page.click('button.show-proposal');
+    await page.waitForSelector(`.plan-title:has-text("${optimized.planId}")`);
+    expect(await page.textContent('.plan-title')).toContain('done or under way kept');
+    const sickRow = await page.getAttribute(
+      `.timeline-panel .timeline-row[data-resource-id="${busiest}"]`,
+      'data-visits',
+    );
+    for (const st of started) expect(sickRow?.split(' '), st.serviceJobId).toContain(st.serviceJobId);
+
+    // What-if: one more technician like the first, against the base day; the board follows the
+    // run and shows the KPI distributions and one sampled day's two plans side by side.
+    const like = view.technicians[0]!.resourceId;
+    await page.selectOption('#whatif-like', like);
+    await page.fill('#whatif-add', '1');
+    await page.fill('#whatif-samples', '2');
+    await page.fill('#whatif-iterations', '60');
+    const startedWhatIf = page.waitForResponse(
+      (r) => r.url().endsWith('/v1/what-if') && r.request().method() === 'POST',
+    );
+    // Sent from the keyboard: Enter in the form's last field.
+    await page.focus('#whatif-iterations');
+    await page.keyboard.press('Enter');
+    const { id } = (await (await startedWhatIf).json()) as { id: string };
+    await page.waitForSelector(
+      `.whatif-run[data-run-id="${id}"][data-status="succeeded"], .whatif-run[data-run-id="${id}"][data-status="failed"]`,
+      { timeout: 180_000 },
+    );
+    expect(await page.textContent('.whatif-result')).not.toContain('failed');
+    const run = (await env.call('GET', `/v1/what-if/${id}`)).body as WhatIfRun;
+    expect(run.status).toBe('succeeded');
+    const result = run.result!;
+    const metrics = await page.$$eval('.whatif-kpis tbody tr', (els) =>
+      els.map((e) => e.getAttribute('data-metric') ?? ''),
+    );
+    expect(metrics.slice(0, 4)).toEqual(['servedPct', 'travelHours', 'utilisationPct', 'overtimeHours']);
+    for (const v of [result.base.summary, result.scenario.summary]) {
+      for (const reason of Object.keys(v.unservedByReason)) expect(metrics).toContain(`unserved:${reason}`);
+      for (const slot of Object.keys(v.capacityPerSlot)) expect(metrics).toContain(`capacity:${slot}`);
+    }
+    expect(Object.keys(result.base.summary.capacityPerSlot).length).toBeGreaterThan(0);
+    const served = await page.textContent(
+      '.whatif-kpis tr[data-metric="servedPct"] [data-variant="scenario"]',
+    );
+    expect(served).toContain(String(result.scenario.summary.servedPct.median));
+
+    // The sampled day: one route per technician with work and the timeline rows of each plan.
+    const rep = result.representative!;
+    expect(rep).toBeTruthy();
+    for (const [variant, plan] of [
+      ['base', rep.base],
+      ['scenario', rep.scenario],
+    ] as const) {
+      const col = `.whatif-day[data-variant="${variant}"]`;
+      const routes = await page.$$eval(`${col} .map-svg .route`, (els) =>
+        els.map((e) => e.getAttribute('data-technician-ids') ?? ''),
+      );
+      expect(routes.sort(), variant).toEqual(
+        plan.routes
+          .filter((r) => r.stops.length > 0)
+          .map((r) => r.technicianIds.join(' '))
+          .sort(),
+      );
+      const visits = await page.$$eval(`${col} .timeline .visit`, (els) =>
+        els.map((e) => e.getAttribute('data-job-id') ?? ''),
+      );
+      expect(visits.sort(), variant).toEqual(
+        plan.routes.flatMap((r) => r.stops.map((st) => st.serviceJobId)).sort(),
+      );
+    }
+    expect(await page.locator('.whatif-day[data-variant="scenario"] .timeline-row').count()).toBe(
+      view.technicians.length + 1,
+    );
+    const scenarioRoutes = rep.scenario.routes.filter((r) => r.stops.length > 0).length;
+    expect(scenarioRoutes).toBeGreaterThan(0);
+
+    await page.locator('.whatif-result').screenshot({ path: join(OUT, 'whatif.png') });
+
+    // On a tablet held upright, the page fits its width (wide timelines scroll inside their box).
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await page.waitForFunction('window.innerWidth === 820');
+    const overflow = (await page.evaluate(
+      'document.documentElement.scrollWidth - window.innerWidth',
+    )) as number;
+    await page.screenshot({ path: join(OUT, 'tablet.png'), fullPage: true });
+    expect(overflow).toBeLessThanOrEqual(0);
     expect(problems).toEqual([]);
+  }, 300_000);
+  it('draws the routes over a MapLibre base map from a configured tile server, and keeps them when tiles fail', async () => {
+    // A tile server of our own: one small PNG for every tile under /ok/; under /down/ it fails
+    // (503: MapLibre takes a 404 for "no tile here" and says nothing).
+    const PNG = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const served: string[] = [];
+    const tiles: Server = createServer((req, res) => {
+      served.push(req.url ?? '');
+      const ok = /^\/ok\/\d+\/\d+\/\d+\.png$/.test(req.url ?? '');
+      res.writeHead(ok ? 200 : 503, {
+        'content-type': ok ? 'image/png' : 'text/plain',
+        'access-control-allow-origin': '*',
+      });
+      res.end(ok ? PNG : 'tile server down');
+    });
+    await new Promise<void>((resolve) => tiles.listen(0, '127.0.0.1', resolve));
+    const tileBase = `http://127.0.0.1:${(tiles.address() as AddressInfo).port}`;
+    const page: Page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() !== 'error') return;
+      // Chromium's own network log of the failing tiles is expected; nothing else is.
+      if (m.text().startsWith('Failed to load resource') && m.location().url.startsWith(`${tileBase}/down/`))
+        return;
+      problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    try {
+      const firstTile = page.waitForResponse(
+        (r) => r.url().startsWith(`${tileBase}/ok/`) && r.status() === 200,
+      );
+      await page.goto(`${env.url}/board/?tiles=${encodeURIComponent(`${tileBase}/ok/{z}/{x}/{y}.png`)}`);
+      await page.fill('#token', env.tokens.viewer);
+      await page.click('form.sign-in button[type=submit]');
+      await page.waitForSelector('.map-stage.with-basemap .maplibregl-canvas');
+      await page.waitForSelector('.map-stage .map-overlay .route');
+      await firstTile;
+      // The plan the board opens now (the day's newest with routes; optimize-today above made one).
+      const shown = (await env.call('GET', `/v1/board?storeId=${view.storeId}&date=${view.date}`))
+        .body as BoardView;
+      expect(await page.textContent('.plan-title')).toContain(shown.planId);
+      const working = shown.routes.filter((r) => r.stops.length > 0);
+      expect(working.length).toBeGreaterThan(0);
+      const overlay = await page.$$eval('.map-stage .map-overlay .route', (els) =>
+        els.map((e) => e.getAttribute('data-technician-ids') ?? ''),
+      );
+      expect(overlay.sort()).toEqual(working.map((r) => r.technicianIds.join(' ')).sort());
+      expect(await page.textContent('.map-panel')).toContain('Tiles: 127.0.0.1');
+      // The base map fills the stage, and the routes are drawn over it at its size.
+      const box = await page.locator('.map-stage .basemap-canvas').boundingBox();
+      expect(box?.width).toBeGreaterThan(300);
+      expect(box?.height).toBeGreaterThan(300);
+      const viewBox = await page.getAttribute('.map-stage .map-overlay', 'viewBox');
+      expect(viewBox).toBe(`0 0 ${Math.round(box!.width)} ${Math.round(box!.height)}`);
+      expect(await page.textContent('.error')).toBe('');
+      expect(served.some((u) => /^\/ok\/\d+\/\d+\/\d+\.png$/.test(u))).toBe(true);
+      mkdirSync(OUT, { recursive: true });
+      await page.locator('.map-panel').screenshot({ path: join(OUT, 'basemap.png') });
+
+      // Tiles that fail: the page says so once, and the routes stay drawn.
+      await page.click('details.basemap summary');
+      await page.fill('#tiles', `${tileBase}/down/{z}/{x}/{y}.png`);
+      await page.click('form.tiles-form button[type=submit]');
+      await page.waitForSelector('.basemap-note:text("could not be loaded")');
+      expect(await page.textContent('.basemap-note')).toContain('(HTTP 503)');
+      expect(await page.locator('.map-stage .map-overlay .route').count()).toBe(working.length);
+
+      // And without a base map, the offline map is back.
+      await page.click('form.tiles-form button.tiles-off');
+      await page.waitForSelector('.map-stage:not(.with-basemap) > .map-svg .route');
+      expect(await page.locator('.maplibregl-canvas').count()).toBe(0);
+      expect(await page.textContent('.basemap-note')).toBe('');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await new Promise((resolve) => tiles.close(resolve));
+    }
   }, 120_000);
 });

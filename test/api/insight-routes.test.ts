@@ -134,7 +134,15 @@ describe('insight routes', () => {
       expect(start.status).toBe(202);
       const id = (start.body as { id: string }).id;
       let run:
-        { status: string; result: { base: unknown; scenario: { days: unknown[] } } | null } | undefined;
+        | {
+            status: string;
+            result: {
+              base: unknown;
+              scenario: { days: unknown[] };
+              representative: { base: { routes: unknown[] }; scenario: { routes: unknown[] } } | null;
+            } | null;
+          }
+        | undefined;
       for (let i = 0; i < 240; i++) {
         const r = await w.call('GET', `/v1/what-if/${id}`);
         expect(r.status).toBe(200);
@@ -144,15 +152,20 @@ describe('insight routes', () => {
       }
       expect(run!.status).toBe('succeeded');
       expect(run!.result!.scenario.days).toHaveLength(2);
+      // One sampled day planned both ways, for the board to draw side by side.
+      expect(run!.result!.representative?.base.routes.length).toBeGreaterThan(0);
+      expect(run!.result!.representative?.scenario.routes.length).toBeGreaterThan(0);
       expect((await w.call('GET', '/v1/what-if/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     }, 120_000);
     it('400 naming each wrong field, including an unknown technician', async () => {
       const r = await w.call('POST', '/v1/what-if', {
         token: 'planner',
-        body: { ...body(), samples: 0, base: { kind: 'date', date: 'soon' } },
+        body: { ...body(), samples: 0, base: { kind: 'date', date: 'soon' }, samplePlans: 'yes' },
       });
       expect(r.status).toBe(400);
-      expect(paths(r.body)).toEqual(expect.arrayContaining(['body.samples', 'body.base.date']));
+      expect(paths(r.body)).toEqual(
+        expect.arrayContaining(['body.samples', 'body.base.date', 'body.samplePlans']),
+      );
       const unknown = await w.call('POST', '/v1/what-if', {
         token: 'planner',
         body: { ...body(), changes: { removeTechnicians: ['NOBODY'] } },

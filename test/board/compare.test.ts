@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError, BoardApi, periodDays, readPlanList } from '../../api/board/src/api-client.ts';
-import { compareBoards, describeDiffEntry } from '../../api/board/src/compare.ts';
+import { compareBoards, describeDiffEntry, withKeptVisits } from '../../api/board/src/compare.ts';
 import { boardFixture } from './fixture.ts';
 
 describe('comparing two plans', () => {
@@ -31,10 +31,67 @@ describe('comparing two plans', () => {
     expect(c.kpis.find((k) => k.key === 'jobsPlanned')!.delta).toBe(0);
   });
 
+  it('keeps the finished and under-way visits of a technician gone sick, rather than dropping them', () => {
+    // The board is at 18:45 (fixture): TECH-1 finished JOB-1 (17:00–18:00), is on JOB-2
+    // (18:30–19:30) and has JOB-3 at 20:00 to come. Optimize-today with TECH-1 out re-plans only
+    // JOB-3, which no one else can take: it is left out with its reason.
+    const a = boardFixture();
+    const b = boardFixture();
+    b.planId = 'PLAN-B';
+    b.routes = b.routes.filter((r) => !r.technicianIds.includes('TECH-1'));
+    b.unassigned.push({
+      serviceJobId: 'JOB-3',
+      code: 'NO_WINDOW_FITS',
+      reason: 'technician TECH-1 is unavailable today; no other technician can take it',
+      skills: ['TV_MOUNTING'],
+    });
+    const c = compareBoards(a, b);
+    expect(c.kept.map((k) => [k.serviceJobId, k.state])).toEqual([
+      ['JOB-1', 'done'],
+      ['JOB-2', 'under way'],
+    ]);
+    expect(c.changes.map((x) => [x.serviceJobId, x.kind])).toEqual([['JOB-3', 'dropped']]);
+    expect(c.unchanged).toBe(1); // JOB-4
+
+    // A visit not yet started that the new plan simply lacks is still dropped.
+    b.unassigned.pop();
+    expect(compareBoards(a, b).changes.map((x) => [x.serviceJobId, x.kind])).toEqual([['JOB-3', 'dropped']]);
+    // So is one the new plan leaves out with a reason, even if it had started.
+    b.unassigned.push({
+      serviceJobId: 'JOB-2',
+      code: 'PIN_UNSATISFIABLE',
+      reason: 'cannot keep',
+      skills: [],
+    });
+    expect(compareBoards(a, b).changes.map((x) => x.serviceJobId)).toEqual(['JOB-2', 'JOB-3']);
+  });
+
+  it("puts the kept visits back on the sick technician's row of the proposal, marked", () => {
+    const a = boardFixture();
+    const b = boardFixture();
+    b.planId = 'PLAN-B';
+    b.routes = b.routes.filter((r) => !r.technicianIds.includes('TECH-1'));
+    const shown = withKeptVisits(a, b);
+    const r1 = shown.routes.find((r) => r.technicianIds.includes('TECH-1'))!;
+    expect(r1.stops.map((st) => [st.seq, st.serviceJobId, st.kept])).toEqual([
+      [1, 'JOB-1', 'done'],
+      [2, 'JOB-2', 'under way'],
+    ]);
+    expect(r1.blocks.filter((x) => x.kind === 'service').map((x) => x.serviceJobId)).toEqual([
+      'JOB-1',
+      'JOB-2',
+    ]);
+    expect(r1.blocks.filter((x) => x.kind === 'travel')).toHaveLength(2);
+    // The proposal itself is left as it was; a plan with nothing kept comes back unchanged.
+    expect(b.routes.some((r) => r.technicianIds.includes('TECH-1'))).toBe(false);
+    expect(withKeptVisits(a, a)).toBe(a);
+  });
+
   it('a plan compared with itself has no changes', () => {
     const c = compareBoards(boardFixture(), boardFixture());
     expect(c.changes).toEqual([]);
     expect(c.unchanged).toBe(4);
+    expect(c.kept).toEqual([]);
     expect(c.kpis.every((k) => k.delta === 0)).toBe(true);
   });
 });

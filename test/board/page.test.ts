@@ -162,6 +162,7 @@ describe('the page', () => {
   const calls: { method: string; url: string; auth: string | undefined; body: unknown }[] = [];
   let status = 200;
   let scope: string | null = 'planner';
+  let next: OptimizeResult | null = null;
 
   const proposal = (): OptimizeResult => {
     const board = boardFixture();
@@ -192,7 +193,7 @@ describe('the page', () => {
     if (url === '/v1/plans')
       return json([{ planId: 'PLAN-A', storeIds: ['STORE-1'], days: ['2026-11-24'], status: 'applied' }]);
     if (url.startsWith('/v1/board')) return json(url.includes('PLAN-B') ? proposal().board : boardFixture());
-    if (url === '/v1/optimize-today') return json(proposal());
+    if (url === '/v1/optimize-today') return json(next ?? proposal());
     if (url === '/v1/plans/PLAN-B/apply') return json({ planId: 'PLAN-B', applied: true });
     return json({ error: { code: 'NOT_FOUND', message: 'no route' } }, 404);
   };
@@ -212,6 +213,7 @@ describe('the page', () => {
     calls.length = 0;
     status = 200;
     scope = 'planner';
+    next = null;
     document.body.innerHTML = '<div id="app"></div>';
     root = document.getElementById('app')!;
     app = startApp(root, { fetch: fakeFetch, clock: () => Date.parse('2026-11-24T18:45:00Z') });
@@ -308,6 +310,41 @@ describe('the page', () => {
     expect(calls.some((c) => c.method === 'POST' && c.url === '/v1/plans/PLAN-B/apply')).toBe(true);
     expect(calls.at(-1)!.url).toBe('/v1/board?storeId=STORE-1&date=2026-11-24&planId=PLAN-B');
     expect(root.querySelector('.plan-title')!.textContent).toContain('PLAN-B');
+  });
+
+  it("shows a sick technician's visits done or under way as kept, in the comparison and on the proposal", async () => {
+    await signIn();
+    const sick = proposal();
+    sick.board.routes = sick.board.routes
+      .filter((r) => !r.technicianIds.includes('TECH-1'))
+      .map((r) => ({ ...r, stops: r.stops.filter((st) => st.serviceJobId !== 'JOB-3') }));
+    sick.board.unassigned.push({
+      serviceJobId: 'JOB-3',
+      code: 'NO_WINDOW_FITS',
+      reason: 'technician TECH-1 is unavailable today',
+      skills: ['TV_MOUNTING'],
+    });
+    sick.diff = { rescheduled: [], reassigned: [], added: [], unassigned: [], unchanged: 1 };
+    next = sick;
+    root.querySelector<HTMLInputElement>('#sick-TECH-1')!.checked = true;
+    root.querySelector('form.optimize-form')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await settle();
+    const result = root.querySelector('.optimize-result')!;
+    const changes = [...result.querySelectorAll('.job-changes tbody tr')].map((tr) => tr.textContent);
+    expect(changes).toEqual(['JOB-3droppedTech One 12:00not planned']);
+    expect(
+      [...result.querySelectorAll('.kept-visits tbody tr')].map((tr) => tr.getAttribute('data-state')),
+    ).toEqual(['done', 'under way']);
+    root.querySelector<HTMLButtonElement>('button.show-proposal')!.click();
+    await settle();
+    expect(root.querySelector('.plan-title')!.textContent).toContain('2 visits done or under way kept');
+    expect(root.querySelector('.timeline-row[data-resource-id="TECH-1"]')!.getAttribute('data-visits')).toBe(
+      'JOB-1 JOB-2',
+    );
+    root
+      .querySelector('.timeline .visit[data-job-id="JOB-1"]')!
+      .dispatchEvent(new MouseEvent('click', { bubbles: true }));
+    expect(root.querySelector('.details')!.textContent).toContain('done, kept as it was (not re-planned)');
   });
 
   it('compares two plans side by side', async () => {

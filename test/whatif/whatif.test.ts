@@ -103,6 +103,45 @@ describe('what-if against the sandbox', () => {
     expect(again).toEqual(r);
   }, 60_000);
 
+  it('carries one representative sampled day planned for base and scenario, as the board draws a plan', () => {
+    const r = simulate(prepared);
+    const rep = r.representative!;
+    expect(rep).not.toBeNull();
+    expect(rep.sample).toBeGreaterThanOrEqual(0);
+    expect(rep.sample).toBeLessThan(r.samples);
+    for (const [variant, plan] of [
+      ['base', rep.base],
+      ['scenario', rep.scenario],
+    ] as const) {
+      const day = r[variant].days[rep.sample]!;
+      expect(plan.date).toBe(day.day);
+      expect(rep.day).toBe(day.day);
+      const visits = plan.routes.flatMap((x) => x.stops);
+      // Every sampled job is either on a route or left out with its reason.
+      expect(visits.length).toBe(day.served);
+      expect(visits.length + plan.unassigned.length).toBe(day.jobs);
+      expect(plan.kpis.jobsPlanned).toBe(day.served);
+      expect(plan.kpis.travelHours).toBeCloseTo(day.travelHours, 1);
+      for (const x of plan.routes) {
+        expect(x.stops.map((st) => st.seq)).toEqual(x.stops.map((_, i) => i + 1));
+        for (const st of x.stops) {
+          // Made-up ids, placed on the map; no buyer data.
+          expect(st.serviceJobId).toMatch(/^s\d+-j\d+$/);
+          expect(Number.isFinite(st.lat) && st.lat !== 0).toBe(true);
+          expect(Date.parse(st.end)).toBeGreaterThan(Date.parse(st.start));
+          expect(x.blocks.some((b) => b.kind === 'service' && b.serviceJobId === st.serviceJobId)).toBe(true);
+        }
+      }
+      for (const u of plan.unassigned) expect(u.reason.length).toBeGreaterThan(0);
+      expect(JSON.stringify(plan)).not.toMatch(/postalCode|buyer|address/i);
+    }
+    expect(rep.scenario.technicians.length).toBe(rep.base.technicians.length + 1);
+    // Without plans the result carries none.
+    const bare = simulate({ ...prepared, options: { ...prepared.options, samplePlans: false } });
+    expect(bare.representative).toBeNull();
+    expect(bare.base).toEqual(r.base);
+  }, 60_000);
+
   it('adding technicians never lowers the served share of a sampled day', () => {
     const ids = prepared.base.technicians.map((t) => t.resourceId);
     const skills = [...new Set(prepared.base.technicians.flatMap((t) => t.skills))].sort();

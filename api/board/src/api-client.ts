@@ -2,7 +2,7 @@
  * The board's only way to the server: the `/v1` routes with the bearer token. The token lives
  * in this object (memory) only; nothing is written to browser storage or cookies.
  */
-import type { BoardView, OptimizeResult } from './types.ts';
+import type { BoardView, OptimizeResult, WhatIfRequest, WhatIfRun } from './types.ts';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -174,6 +174,15 @@ export class BoardApi {
 
   optimizeToday(req: OptimizeRequest): Promise<OptimizeResult> {
     return this.#call<OptimizeResult>('POST', '/v1/optimize-today', req);
+  }
+
+  /** Starts a what-if simulation (planner); answers at once with the run's id. */
+  startWhatIf(req: WhatIfRequest): Promise<{ id: string; status: string }> {
+    return this.#call<{ id: string; status: string }>('POST', '/v1/what-if', req);
+  }
+
+  whatIf(id: string): Promise<WhatIfRun> {
+    return this.#call<WhatIfRun>('GET', `/v1/what-if/${encodeURIComponent(id)}`);
   }
 
   applyPlan(planId: string): Promise<unknown> {

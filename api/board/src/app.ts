@@ -4,7 +4,7 @@
  */
 import { ApiError, BoardApi, type PlanSummary } from './api-client.ts';
 import { createBaseMap, tileUrlProblem, type BaseMap } from './basemap.ts';
-import { compareBoards } from './compare.ts';
+import { compareBoards, withKeptVisits } from './compare.ts';
 import { h } from './dom.ts';
 import { fitProjector, layoutMap, mapBounds } from './map-layout.ts';
 import { renderLegend, renderMap } from './map-view.ts';
@@ -18,7 +18,9 @@ import {
 import { localDate, toMs } from './time.ts';
 import { layoutTimeline } from './timeline-layout.ts';
 import { renderTimeline, timelineDefs } from './timeline-view.ts';
-import type { BoardView, OptimizeResult } from './types.ts';
+import type { BoardView, OptimizeResult, WhatIfRequest, WhatIfRun } from './types.ts';
+import { whatIfRunId } from './whatif.ts';
+import { renderWhatIfRun } from './whatif-view.ts';
 
 type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -28,6 +30,8 @@ export interface AppOptions {
   clock?: () => number;
   /** A tile URL template given in the page address (`?tiles=`). */
   tilesUrl?: string | null;
+  /** Pause between two reads of a running what-if, ms. */
+  pollMs?: number;
 }
 
 const MAP_WIDTH = 800;
@@ -43,6 +47,8 @@ interface State {
   proposal: OptimizeResult | null;
   tilesUrl: string | null;
   baseMap: BaseMap | null;
+  /** Bumped on sign-out and on each new what-if, so an older poll stops. */
+  whatIfGeneration: number;
 }
 
 function message(err: unknown): string {
@@ -61,7 +67,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     proposal: null,
     tilesUrl: options.tilesUrl ?? null,
     baseMap: null,
+    whatIfGeneration: 0,
   };
+  const pollMs = options.pollMs ?? 500;
   const timers: ReturnType<typeof setInterval>[] = [];
 
   // ---- skeleton -----------------------------------------------------------------------------
@@ -116,6 +124,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
   const kpiSlot = h('div', { class: 'kpi-slot' });
   const mapStage = h('div', { class: 'map-stage' });
   const legendSlot = h('div', { class: 'legend-slot' });
+  const baseMapNote = h('p', { class: 'hint basemap-note', role: 'status' });
   const tilesInput = h('input', {
     id: 'tiles',
     name: 'tiles',
@@ -135,6 +144,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     { class: 'panel map-panel', 'aria-labelledby': 'map-title' },
     h('h2', { id: 'map-title' }, 'Map'),
     mapStage,
+    baseMapNote,
     legendSlot,
     h('details', { class: 'basemap' }, h('summary', {}, 'Base map'), tilesForm),
   );
@@ -201,6 +211,90 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     compareB,
     h('button', { type: 'submit' }, 'Compare'),
   );
+  const whatIfDate = h('input', { id: 'whatif-date', name: 'whatif-date', type: 'date', required: true });
+  const whatIfLike = h('select', { id: 'whatif-like', name: 'whatif-like' });
+  const whatIfAdd = h('input', {
+    id: 'whatif-add',
+    name: 'whatif-add',
+    type: 'number',
+    min: 0,
+    max: 20,
+    step: 1,
+    value: 1,
+  });
+  const whatIfRemove = h('fieldset', { class: 'whatif-remove' }, h('legend', {}, 'Remove technicians'));
+  const whatIfDemand = h('input', {
+    id: 'whatif-demand',
+    name: 'whatif-demand',
+    type: 'number',
+    min: 0,
+    max: 10,
+    step: 0.05,
+    value: 1,
+  });
+  const whatIfSamples = h('input', {
+    id: 'whatif-samples',
+    name: 'whatif-samples',
+    type: 'number',
+    min: 1,
+    max: 50,
+    step: 1,
+    value: 5,
+  });
+  const whatIfIterations = h('input', {
+    id: 'whatif-iterations',
+    name: 'whatif-iterations',
+    type: 'number',
+    min: 10,
+    max: 20000,
+    step: 10,
+    value: 300,
+  });
+  const whatIfButton = h('button', { type: 'submit' }, 'Run what-if');
+  const whatIfForm = h(
+    'form',
+    { class: 'whatif-form', 'aria-label': 'Run a what-if scenario' },
+    h('label', { for: 'whatif-date' }, 'Base: jobs of'),
+    whatIfDate,
+    h('label', { for: 'whatif-like' }, 'Add technicians like'),
+    whatIfLike,
+    h('label', { for: 'whatif-add' }, 'How many'),
+    whatIfAdd,
+    h('label', { for: 'whatif-demand' }, 'Demand ×'),
+    whatIfDemand,
+    h('label', { for: 'whatif-samples' }, 'Sampled days'),
+    whatIfSamples,
+    h('label', { for: 'whatif-iterations' }, 'Solver iterations'),
+    whatIfIterations,
+    whatIfRemove,
+    whatIfButton,
+  );
+  const whatIfRunInput = h('input', {
+    id: 'whatif-run',
+    name: 'whatif-run',
+    placeholder: 'what-if run id',
+    required: true,
+    autocomplete: 'off',
+  });
+  const whatIfOpenForm = h(
+    'form',
+    { class: 'whatif-open', 'aria-label': 'Open a what-if run' },
+    h('label', { for: 'whatif-run' }, 'What-if run'),
+    whatIfRunInput,
+    h('button', { type: 'submit' }, 'Open'),
+  );
+  const whatIfResult = h('div', { class: 'whatif-result', 'aria-live': 'polite' });
+  const whatIfSection = h(
+    'div',
+    { class: 'whatif' },
+    h(
+      'p',
+      { class: 'hint' },
+      'Simulates sampled days of the base with and without the changes; never writes to Amazon.',
+    ),
+    whatIfForm,
+  );
+
   const optimizeSection = h(
     'div',
     { class: 'optimize' },
@@ -216,7 +310,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
   const viewerNote = h(
     'p',
     { class: 'hint viewer-note', hidden: true },
-    'Optimize-today and applying plans need a planner token; this one may only read.',
+    'Optimize-today, applying plans and running what-ifs need a planner token; this one may only read (and open a what-if run by its id).',
   );
   const plannerPanel = h(
     'section',
@@ -227,6 +321,10 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     h('h3', {}, 'Compare two plans'),
     compareForm,
     compareResult,
+    h('h3', {}, 'What-if scenario against its base'),
+    whatIfSection,
+    whatIfOpenForm,
+    whatIfResult,
   );
 
   const board = h(
@@ -313,6 +411,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     state.baseMap = null;
     mapStage.replaceChildren();
     mapStage.classList.remove('with-basemap');
+    baseMapNote.textContent = '';
     const view = state.view;
     if (!view) return;
     if (state.tilesUrl) {
@@ -320,7 +419,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       mapStage.classList.add('with-basemap');
       mapStage.append(container);
       try {
-        const base = await createBaseMap(container, state.tilesUrl, mapBounds(view));
+        const base = await createBaseMap(container, state.tilesUrl, mapBounds(view), (note) => {
+          baseMapNote.textContent = note;
+        });
         state.baseMap = base;
         base.onMove(drawOverlay);
       } catch (err) {
@@ -363,6 +464,27 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     }
   };
 
+  const renderWhatIfTechnicians = (view: BoardView): void => {
+    const chosen = whatIfLike.value;
+    whatIfLike.replaceChildren(
+      h('option', { value: '' }, '— none —'),
+      ...view.technicians.map((t) => h('option', { value: t.resourceId }, t.name)),
+    );
+    if (view.technicians.some((t) => t.resourceId === chosen)) whatIfLike.value = chosen;
+    whatIfRemove.replaceChildren(h('legend', {}, 'Remove technicians'));
+    for (const t of view.technicians) {
+      const id = `whatif-remove-${t.resourceId}`;
+      whatIfRemove.append(
+        h(
+          'label',
+          { for: id, class: 'check' },
+          h('input', { id, type: 'checkbox', value: t.resourceId }),
+          ` ${t.name}`,
+        ),
+      );
+    }
+  };
+
   const showView = async (view: BoardView): Promise<void> => {
     state.view = view;
     state.loadedAt = clock();
@@ -375,6 +497,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     detailsSlot.replaceChildren(renderDetails(view, null));
     unassignedSlot.replaceChildren(renderUnassigned(view, selectJob));
     renderSick(view);
+    renderWhatIfTechnicians(view);
+    if (!whatIfDate.value) whatIfDate.value = view.date;
     if (!compareA.value) compareA.value = view.planId;
     drawTimeline();
     await showBaseMap();
@@ -435,6 +559,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
         signedInText.textContent = scope ? `Signed in (${scope})` : 'Signed in';
         // The server enforces scopes; the page only hides what this token may not do.
         optimizeSection.hidden = scope === 'viewer';
+        whatIfSection.hidden = scope === 'viewer';
         viewerNote.hidden = scope !== 'viewer';
       } catch (err) {
         setStatus('');
@@ -461,6 +586,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     state.view = null;
     state.proposal = null;
     state.plans = [];
+    state.whatIfGeneration += 1;
     state.baseMap?.destroy();
     state.baseMap = null;
     board.hidden = true;
@@ -473,6 +599,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       timelineSlot,
       optimizeResult,
       compareResult,
+      whatIfResult,
     ]) {
       slot.replaceChildren();
     }
@@ -480,6 +607,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     planOptions.replaceChildren();
     compareA.value = '';
     compareB.value = '';
+    whatIfRunInput.value = '';
+    whatIfDate.value = '';
+    baseMapNote.textContent = '';
     signInForm.hidden = false;
     signedIn.hidden = true;
     setStatus('Signed out.');
@@ -538,10 +668,15 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
         });
         state.proposal = result;
         const sameDay = result.board.date === view.date && result.board.storeId === view.storeId;
+        const comparison = sameDay ? compareBoards(view, result.board) : null;
+        const shown = comparison ? withKeptVisits(view, result.board, comparison) : result.board;
         const showProposal = h('button', { type: 'button', class: 'show-proposal' }, 'Show it on the board');
         showProposal.addEventListener('click', () => {
-          void showView(result.board).then(() => {
-            planTitle.textContent = `${planTitle.textContent ?? ''} · proposal, not applied`;
+          void showView(shown).then(() => {
+            const kept = comparison?.kept.length ?? 0;
+            planTitle.textContent =
+              `${planTitle.textContent ?? ''} · proposal, not applied` +
+              (kept > 0 ? ` · ${kept} visit${kept === 1 ? '' : 's'} done or under way kept` : '');
             setStatus(`Showing the proposed plan ${result.planId}; apply it or pick another plan.`);
           });
         });
@@ -553,8 +688,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
             showProposal,
           ),
           renderOptimizeDiff(result.diff, result.board.timeZone),
-          sameDay
-            ? renderComparison(view, result.board)
+          comparison
+            ? renderComparison(view, result.board, comparison)
             : h('p', {}, 'The proposal is for another day than the one shown.'),
         );
         compareB.value = result.planId;
@@ -635,6 +770,111 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     })();
   });
 
+  const selectSampled = (id: string): void => {
+    for (const el of whatIfResult.querySelectorAll<Element>('[data-job-id]')) {
+      const on = el.getAttribute('data-job-id') === id;
+      el.classList.toggle('selected', on);
+      if (on) el.setAttribute('aria-current', 'true');
+      else el.removeAttribute('aria-current');
+    }
+    for (const el of whatIfResult.querySelectorAll<Element>('[data-window-for]')) {
+      el.classList.toggle('selected', el.getAttribute('data-window-for') === id);
+    }
+  };
+
+  /** Reads the run until it has finished, showing its progress; stops when another starts. */
+  const followWhatIf = async (api: BoardApi, id: string): Promise<void> => {
+    const generation = ++state.whatIfGeneration;
+    const half = Math.max(360, Math.floor((whatIfResult.clientWidth || 1000) / 2) - LABEL_WIDTH - 40);
+    whatIfRunInput.value = id;
+    for (;;) {
+      let run: WhatIfRun;
+      try {
+        run = await api.whatIf(id);
+      } catch (err) {
+        if (generation !== state.whatIfGeneration) return;
+        whatIfResult.replaceChildren();
+        setError(message(err));
+        return;
+      }
+      if (generation !== state.whatIfGeneration) return;
+      whatIfResult.replaceChildren(renderWhatIfRun(run, { onSelect: selectSampled, timelineWidth: half }));
+      if (run.status === 'succeeded' || run.status === 'failed') {
+        setStatus(`What-if ${id} ${run.status}.`);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      if (generation !== state.whatIfGeneration) return;
+    }
+  };
+
+  /** The request the what-if form describes, or a message naming the field that is wrong. */
+  const whatIfRequest = (view: BoardView): WhatIfRequest | string => {
+    const date = whatIfDate.value;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(date))
+      return 'Base date: choose the day whose jobs the what-if starts from.';
+    const count = Number(whatIfAdd.value || '0');
+    if (!Number.isInteger(count) || count < 0 || count > 20)
+      return 'How many: expected a whole number of technicians from 0 to 20.';
+    const factor = Number(whatIfDemand.value || '1');
+    if (!Number.isFinite(factor) || factor < 0 || factor > 10)
+      return 'Demand ×: expected a factor from 0 to 10.';
+    const samples = Number(whatIfSamples.value);
+    if (!Number.isInteger(samples) || samples < 1 || samples > 50)
+      return 'Sampled days: expected a whole number from 1 to 50.';
+    const iterations = Number(whatIfIterations.value);
+    if (!Number.isInteger(iterations) || iterations < 10 || iterations > 20000)
+      return 'Solver iterations: expected a whole number from 10 to 20000.';
+    const remove = [...whatIfRemove.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map(
+      (c) => c.value,
+    );
+    const changes: WhatIfRequest['changes'] = {};
+    if (whatIfLike.value && count > 0) changes.addTechnicians = [{ like: whatIfLike.value, count }];
+    if (remove.length > 0) changes.removeTechnicians = remove;
+    if (factor !== 1) changes.scaleDemand = [{ factor }];
+    return { storeId: view.storeId, base: { kind: 'date', date }, changes, samples, iterations };
+  };
+
+  whatIfForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const api = state.api;
+    const view = state.view;
+    if (!api || !view) return;
+    const req = whatIfRequest(view);
+    if (typeof req === 'string') {
+      setError(req);
+      return;
+    }
+    void (async () => {
+      setError('');
+      whatIfButton.disabled = true;
+      whatIfResult.replaceChildren(h('p', { class: 'whatif-progress' }, 'Starting the what-if…'));
+      try {
+        const started = await api.startWhatIf(req);
+        setStatus(`What-if ${started.id} started.`);
+        await followWhatIf(api, started.id);
+      } catch (err) {
+        whatIfResult.replaceChildren();
+        setError(message(err));
+      } finally {
+        whatIfButton.disabled = false;
+      }
+    })();
+  });
+
+  whatIfOpenForm.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const api = state.api;
+    if (!api) return;
+    const id = whatIfRunId(whatIfRunInput.value);
+    if (!id) {
+      setError('What-if run: expected the run id the what-if answered with (a UUID).');
+      return;
+    }
+    setError('');
+    void followWhatIf(api, id);
+  });
+
   // ---- clocks and sizes ---------------------------------------------------------------------
   timers.push(setInterval(drawTimeline, 60_000));
   let resizeObserver: ResizeObserver | null = null;
@@ -652,6 +892,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
   return {
     destroy() {
       for (const t of timers) clearInterval(t);
+      state.whatIfGeneration += 1;
       resizeObserver?.disconnect();
       state.baseMap?.destroy();
     },

@@ -33,6 +33,8 @@ export async function createBaseMap(
   container: HTMLElement,
   tileUrl: string,
   bounds: [number, number, number, number],
+  /** Told (once) when tiles fail to load; the map goes on without them. */
+  onTileProblem?: (message: string) => void,
 ): Promise<BaseMap> {
   const [{ Map: MapLibreMap }] = await Promise.all([
     import('maplibre-gl'),
@@ -54,6 +56,17 @@ export async function createBaseMap(
     ],
     fitBoundsOptions: { padding: 40 },
     attributionControl: { compact: true },
+  });
+  // MapLibre logs a failed tile to the console unless someone listens: the page says it once
+  // instead, and the routes stay drawn over whatever tiles did load.
+  let told = false;
+  map.on('error', (ev: { error?: { message?: string; status?: number } }) => {
+    if (told) return;
+    told = true;
+    const status = ev.error?.status ? ` (HTTP ${ev.error.status})` : '';
+    onTileProblem?.(
+      `Base map tiles from ${host} could not be loaded${status}; the routes are drawn without them.`,
+    );
   });
   return {
     projector: () => (lon, lat) => {

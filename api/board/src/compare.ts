@@ -1,6 +1,6 @@
 /** Differences between two plans, and readable lines for the optimize-today diff. No DOM here. */
-import { clockTime } from './time.ts';
-import type { BoardKpis, BoardView, DiffEntry } from './types.ts';
+import { clockTime, toMs } from './time.ts';
+import type { BoardKpis, BoardRoute, BoardView, DiffEntry } from './types.ts';
 
 export interface KpiDelta {
   key: keyof BoardKpis;
@@ -26,6 +26,7 @@ export const KPI_LABELS: { key: keyof BoardKpis; label: string; higherIsBetter: 
 export interface Placement {
   technicianIds: string[];
   start: string;
+  end: string;
 }
 
 export interface JobChange {
@@ -35,24 +36,40 @@ export interface JobChange {
   kind: 'reassigned' | 'rescheduled' | 'added' | 'dropped';
 }
 
+/**
+ * A visit of plan `a` that plan `b` does not re-plan because it had already started (or is
+ * finished) when `b` was made: it is kept as it happened, not dropped. Optimize-today leaves
+ * such visits out of its new plan, for instance those of a technician who then went home sick.
+ */
+export interface KeptVisit {
+  serviceJobId: string;
+  a: Placement;
+  state: 'done' | 'under way';
+}
+
 export interface BoardComparison {
   kpis: KpiDelta[];
   changes: JobChange[];
   unchanged: number;
+  kept: KeptVisit[];
 }
 
 function placements(view: BoardView): Map<string, Placement> {
   const out = new Map<string, Placement>();
   for (const r of view.routes) {
     for (const s of r.stops)
-      out.set(s.serviceJobId, { technicianIds: [...r.technicianIds].sort(), start: s.start });
+      out.set(s.serviceJobId, { technicianIds: [...r.technicianIds].sort(), start: s.start, end: s.end });
   }
   return out;
 }
 
 const round2 = (x: number): number => Math.round(x * 100) / 100;
 
-/** Plan `a` against plan `b`: KPI deltas (b − a) and each job whose placement differs. */
+/**
+ * Plan `a` against plan `b`: KPI deltas (b − a) and each job whose placement differs. A visit
+ * of `a` missing from `b` is dropped only when `b` leaves it out with a reason, or when it had
+ * not started by `b`'s time; one already under way or done then is kept (see KeptVisit).
+ */
 export function compareBoards(a: BoardView, b: BoardView): BoardComparison {
   const kpis = KPI_LABELS.map(({ key, label, higherIsBetter }) => ({
     key,
@@ -66,7 +83,10 @@ export function compareBoards(a: BoardView, b: BoardView): BoardComparison {
   const pb = placements(b);
   const ids = [...new Set([...pa.keys(), ...pb.keys()])].sort();
   const changes: JobChange[] = [];
+  const kept: KeptVisit[] = [];
   let unchanged = 0;
+  const leftOut = new Set(b.unassigned.map((u) => u.serviceJobId));
+  const now = toMs(b.now);
   for (const id of ids) {
     const x = pa.get(id) ?? null;
     const y = pb.get(id) ?? null;
@@ -80,11 +100,53 @@ export function compareBoards(a: BoardView, b: BoardView): BoardComparison {
       }
     } else if (y) {
       changes.push({ serviceJobId: id, a: null, b: y, kind: 'added' });
+    } else if (x && !leftOut.has(id) && toMs(x.start) <= now) {
+      kept.push({ serviceJobId: id, a: x, state: toMs(x.end) <= now ? 'done' : 'under way' });
     } else {
       changes.push({ serviceJobId: id, a: x, b: null, kind: 'dropped' });
     }
   }
-  return { kpis, changes, unchanged };
+  return { kpis, changes, unchanged, kept };
+}
+
+/**
+ * The proposal `b` as the board shows it: with the visits of `a` it keeps as they were (done or
+ * under way, see KeptVisit) put back on their technician's row, marked as kept, so the morning
+ * of a technician gone sick still shows. Stops are renumbered by start; KPIs stay the server's.
+ */
+export function withKeptVisits(a: BoardView, b: BoardView, comparison = compareBoards(a, b)): BoardView {
+  if (comparison.kept.length === 0) return b;
+  const state = new Map(comparison.kept.map((k) => [k.serviceJobId, k.state]));
+  const routes: BoardRoute[] = b.routes.map((r) => ({ ...r, stops: [...r.stops], blocks: [...r.blocks] }));
+  for (const from of a.routes) {
+    const stops = from.stops.filter((st) => state.has(st.serviceJobId));
+    if (stops.length === 0) continue;
+    const ids = new Set(stops.map((st) => st.serviceJobId));
+    const crew = [...from.technicianIds].sort().join(',');
+    let into = routes.find((r) => [...r.technicianIds].sort().join(',') === crew);
+    if (!into) {
+      into = { ...from, routeId: `${from.routeId} (kept)`, stops: [], blocks: [] };
+      routes.push(into);
+    }
+    into.stops.push(...stops.map((st) => ({ ...st, kept: state.get(st.serviceJobId)! })));
+    // The visit itself and the travel that led to it.
+    for (const [i, blk] of from.blocks.entries()) {
+      const next = from.blocks[i + 1];
+      const isVisit = blk.kind === 'service' && blk.serviceJobId !== undefined && ids.has(blk.serviceJobId);
+      const leadsTo =
+        blk.kind === 'travel' &&
+        next?.kind === 'service' &&
+        next.serviceJobId !== undefined &&
+        ids.has(next.serviceJobId);
+      if (isVisit || leadsTo) into.blocks.push(blk);
+    }
+  }
+  for (const r of routes) {
+    r.stops.sort((x, y) => toMs(x.start) - toMs(y.start));
+    r.stops = r.stops.map((st, i) => ({ ...st, seq: i + 1 }));
+    r.blocks.sort((x, y) => toMs(x.start) - toMs(y.start));
+  }
+  return { ...b, routes };
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;

@@ -77,7 +77,14 @@ export function renderDetails(view: BoardView, serviceJobId: string | null): HTM
       ['Service', clockRange(stop, tz)],
       ['Window', stop.window ? clockRange(stop.window, tz) : 'none'],
       ['Skills', stop.skills.join(', ') || '—'],
-      ['Status', stop.risk === 'ok' ? 'on time' : stop.risk],
+      [
+        'Status',
+        stop.kept
+          ? `${stop.kept}, kept as it was (not re-planned)`
+          : stop.risk === 'ok'
+            ? 'on time'
+            : stop.risk,
+      ],
     );
     if (stop.buyer) rows.push(['Buyer', stop.buyer.name], ['Address', stop.buyer.address]);
   } else {
@@ -193,7 +200,12 @@ export function renderComparison(
   const changes = h(
     'table',
     { class: 'job-changes' },
-    h('caption', {}, `Jobs that differ: ${comparison.changes.length} (unchanged ${comparison.unchanged})`),
+    h(
+      'caption',
+      {},
+      `Jobs that differ: ${comparison.changes.length} (unchanged ${comparison.unchanged}` +
+        (comparison.kept.length > 0 ? `; done or under way, kept ${comparison.kept.length})` : ')'),
+    ),
     h(
       'thead',
       {},
@@ -214,5 +226,33 @@ export function renderComparison(
       ),
     ),
   );
-  return h('div', { class: 'comparison' }, table, changes);
+  const root = h('div', { class: 'comparison' }, table, changes);
+  if (comparison.kept.length > 0) {
+    root.append(
+      h(
+        'table',
+        { class: 'kept-visits' },
+        h(
+          'caption',
+          {},
+          `Done or under way at ${clockTime(b.now, tz)}, kept as they are: ${comparison.kept.length}`,
+        ),
+        h('thead', {}, h('tr', {}, ...['Job', 'State', a.planId].map((c) => h('th', { scope: 'col' }, c)))),
+        h(
+          'tbody',
+          {},
+          ...comparison.kept.map((k) =>
+            h(
+              'tr',
+              { 'data-job-id': k.serviceJobId, 'data-state': k.state },
+              h('td', {}, k.serviceJobId),
+              h('td', {}, `${k.state} (kept)`),
+              h('td', {}, `${crew(k.a.technicianIds)} ${clockTime(k.a.start, tz)}`),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  return root;
 }

@@ -56,6 +56,8 @@ export interface BoardStop {
   skills: string[];
   risk: StopRisk;
   buyer?: { name: string; address: string };
+  /** Set by the page only: a visit done or under way that a proposal keeps as it was. */
+  kept?: 'done' | 'under way';
 }
 
 export type BlockKind = 'travel' | 'service' | 'break' | 'wait';
@@ -123,4 +125,60 @@ export interface OptimizeResult {
   applied: boolean;
   board: BoardView;
   diff: OptimizeDiff;
+}
+
+/** A KPI over the sampled days of a what-if. */
+export interface Distribution {
+  mean: number;
+  min: number;
+  p10: number;
+  median: number;
+  p90: number;
+  max: number;
+}
+
+export interface WhatIfSummary {
+  servedPct: Distribution;
+  travelHours: Distribution;
+  utilisationPct: Distribution;
+  overtimeHours: Distribution;
+  unservedByReason: Record<string, Distribution>;
+  capacityPerSlot: Record<string, Distribution>;
+  staffingTechnicians: Distribution | null;
+  staffingBySkill: Record<string, number>;
+}
+
+export interface WhatIfResult {
+  samples: number;
+  seed: number;
+  iterations: number;
+  targetServedPct: number;
+  capacitySkill: string | null;
+  base: { summary: WhatIfSummary; days: { day: string; servedPct: number }[] };
+  scenario: { summary: WhatIfSummary; days: { day: string; servedPct: number }[] };
+  /** One sampled day planned for base and scenario, in the board's shape (absent on older servers). */
+  representative?: { sample: number; day: string; base: BoardView; scenario: BoardView } | null;
+}
+
+export interface WhatIfRun {
+  id: string;
+  status: 'queued' | 'preparing' | 'running' | 'succeeded' | 'failed';
+  progress: { done: number; total: number };
+  createdAt: string;
+  finishedAt: string | null;
+  result: WhatIfResult | null;
+  error: { code: string; message: string; field?: string } | null;
+}
+
+/** The changes the board's what-if form can express (a subset of the API's). */
+export interface WhatIfRequest {
+  storeId: string;
+  base: { kind: 'date'; date: string };
+  changes: {
+    addTechnicians?: { like: string; count: number }[];
+    removeTechnicians?: string[];
+    scaleDemand?: { factor: number }[];
+  };
+  samples: number;
+  iterations: number;
 }
