@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Plan } from '../../src/pipeline/plan.ts';
 import type { PlanRecord, PlanSummary, StoredServiceJob } from '../../src/store/index.ts';
 import { maySeePersonalData, requireScope } from '../auth.ts';
-import { BoardCache } from '../board-cache.ts';
+import { boardCache, type BoardCache, type BoardKey } from '../board-cache.ts';
 import { buildBoardView, type BoardView } from '../board-view.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -50,18 +50,6 @@ export async function jobsOfPlan(
   return out;
 }
 
-const caches = new WeakMap<ApiContext, BoardCache>();
-
-/** The server's cache of built board views. */
-export function boardCache(ctx: ApiContext): BoardCache {
-  let cache = caches.get(ctx);
-  if (cache === undefined) {
-    cache = new BoardCache();
-    caches.set(ctx, cache);
-  }
-  return cache;
-}
-
 const stampOf = (p: PlanSummary): string => `${p.status}|${p.finishedAt ?? ''}`;
 
 /**
@@ -78,12 +66,7 @@ async function summaryOf(
   return list.find((p) => p.planId === planId) ?? (await ctx.store.plans.get(planId));
 }
 
-/**
- * The board view of a plan, built once per plan, store, day and scope and then served from
- * the cache (`now` is the request's). `plan` is the plan's content when the caller has it
- * (the run that just stored it), which spares reading it back.
- */
-export async function boardFor(
+type BoardArgs = [
   ctx: ApiContext,
   planId: string,
   storeId: string,
@@ -91,7 +74,12 @@ export async function boardFor(
   withPersonal: boolean,
   issues?: Parameters<typeof buildBoardView>[0]['issues'],
   known?: { summary?: PlanSummary | PlanRecord | undefined; plan?: Plan | undefined },
-): Promise<BoardView> {
+];
+
+async function cached<T>(
+  how: (cache: BoardCache, key: BoardKey, now: Date, build: () => Promise<BoardView>) => Promise<T>,
+  ...[ctx, planId, storeId, date, withPersonal, issues, known]: BoardArgs
+): Promise<T> {
   const summary = known?.summary ?? (await summaryOf(ctx, planId, storeId));
   if (summary === undefined) throw new ApiError(404, 'NOT_FOUND', `no plan ${planId}`);
   const key = {
@@ -102,7 +90,7 @@ export async function boardFor(
     withIssues: issues !== undefined,
     stamp: stampOf(summary),
   };
-  return boardCache(ctx).view(key, ctx.clock(), async () => {
+  return how(boardCache(ctx), key, ctx.clock(), async () => {
     const record = 'plan' in summary ? summary : await ctx.store.plans.get(planId);
     if (record === undefined) throw new ApiError(404, 'NOT_FOUND', `no plan ${planId}`);
     const plan = (known?.plan ?? record.plan) as Plan | null;
@@ -122,6 +110,20 @@ export async function boardFor(
   });
 }
 
+/**
+ * The board view of a plan, built once per plan, store, day and scope and then served from
+ * the cache (`now` is the request's). `known.plan` is the plan's content when the caller has
+ * it (the run that just stored it), which spares reading it back.
+ */
+export function boardFor(...args: BoardArgs): Promise<BoardView> {
+  return cached((cache, key, now, build) => cache.view(key, now, build), ...args);
+}
+
+/** The same, serialised once per cached view. */
+export function boardJsonFor(...args: BoardArgs): Promise<string> {
+  return cached((cache, key, now, build) => cache.json(key, now, build), ...args);
+}
+
 export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -134,7 +136,7 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
         querystring: BoardQuery,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { storeId, date, planId } = request.query;
       if (!ctx.config.stores.some((s) => s.storeId === storeId)) {
         throw new ApiError(404, 'NOT_FOUND', `store ${storeId} is not in the crews config`);
@@ -180,7 +182,7 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
           'NOT_FOUND',
           `plan ${id} covers ${summary.periodStart} to ${summary.periodEnd}, not ${date}`,
         );
-      return boardFor(
+      const json = await boardJsonFor(
         ctx,
         id,
         storeId,
@@ -189,6 +191,7 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
         ctx.planner.get(id)?.result?.issues,
         { summary },
       );
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   );
 }
