@@ -133,16 +133,32 @@ describe('insight routes', () => {
       const start = await w.call('POST', '/v1/what-if', { token: 'planner', body: body() });
       expect(start.status).toBe(202);
       const id = (start.body as { id: string }).id;
+      // The answer comes before any work is done: the run is only queued.
+      expect(start.body).toEqual({ id, status: 'queued', location: `/v1/what-if/${id}` });
+      const order = ['queued', 'preparing', 'running', 'succeeded'];
+      let seen = 0;
       let run:
-        { status: string; result: { base: unknown; scenario: { days: unknown[] } } | null } | undefined;
+        | {
+            status: string;
+            progress: { done: number; total: number };
+            result: { base: unknown; scenario: { days: unknown[] } } | null;
+          }
+        | undefined;
       for (let i = 0; i < 240; i++) {
         const r = await w.call('GET', `/v1/what-if/${id}`);
         expect(r.status).toBe(200);
         run = r.body as typeof run;
+        // Status only moves forward; progress counts simulated days (base and scenario) of a known total.
+        expect(order.indexOf(run!.status), run!.status).toBeGreaterThanOrEqual(seen);
+        seen = order.indexOf(run!.status);
+        expect(run!.progress.done).toBeGreaterThanOrEqual(0);
+        expect(run!.progress.done).toBeLessThanOrEqual(run!.progress.total);
+        if (run!.status === 'running') expect(run!.progress.total).toBe(2 * body().samples);
         if (run!.status === 'succeeded' || run!.status === 'failed') break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       expect(run!.status).toBe('succeeded');
+      expect(run!.progress).toEqual({ done: 2 * body().samples, total: 2 * body().samples });
       expect(run!.result!.scenario.days).toHaveLength(2);
       expect((await w.call('GET', '/v1/what-if/00000000-0000-4000-8000-000000000000')).status).toBe(404);
     }, 120_000);
