@@ -6,7 +6,8 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { request } from 'node:https';
+import { createServer, request } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { connect, type SecureVersion } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,7 @@ describe.skipIf(!hasOpenssl)(
     let child: ChildProcess | undefined;
     let url: string;
     let ca: Buffer;
+    let keyFile: string;
     let token: string;
 
     beforeAll(async () => {
@@ -111,6 +113,7 @@ describe.skipIf(!hasOpenssl)(
       const dir = tempDir('fieldplan-api-tls-');
       const files = selfSignedCertificate(dir);
       ca = readFileSync(files.cert);
+      keyFile = files.key;
       const db = join(dir, 'fieldplan.db');
       const created = await runCli(['token', 'create', '--scope', 'viewer', '--db', db], cliEnv());
       expect(created.status, created.stderr).toBe(0);
@@ -165,8 +168,20 @@ describe.skipIf(!hasOpenssl)(
       expect(JSON.parse(plans.body)).toEqual({ plans: [] });
     });
 
-    it('refuses TLS 1.1 and accepts TLS 1.2 and 1.3', async () => {
+    it('refuses TLS 1.1 and accepts TLS 1.2 and 1.3', async (t) => {
       const port = Number(new URL(url).port);
+      // Control: this client can speak TLS 1.1 to a server that allows it (else the refusal
+      // below would prove nothing about the API server).
+      const lenient = createServer(
+        { cert: ca, key: readFileSync(keyFile), minVersion: 'TLSv1.1', ciphers: 'DEFAULT@SECLEVEL=0' },
+        (_req, res) => res.end(),
+      );
+      await new Promise<void>((resolve) => lenient.listen(0, '127.0.0.1', resolve));
+      const control = await handshake((lenient.address() as AddressInfo).port, ca, 'TLSv1.1');
+      await new Promise((resolve) => lenient.close(resolve));
+      if (!('protocol' in control))
+        t.skip(`this Node's OpenSSL cannot speak TLS 1.1 at all (${control.error})`);
+      expect(control).toEqual({ protocol: 'TLSv1.1' });
       // The server answers a TLS 1.1 hello with a protocol_version alert.
       expect(await handshake(port, ca, 'TLSv1.1')).toEqual({ error: 'ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION' });
       expect(await handshake(port, ca, 'TLSv1.2')).toEqual({ protocol: 'TLSv1.2' });
