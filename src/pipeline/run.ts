@@ -169,25 +169,6 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
   const lockName = `plan:${storeIds.join(',')}`;
   await takeLock(deps.store, lockName, holder);
   try {
-    const latest = await timed('latest-plan', () => deps.store.latestPlan(setup.days, storeIds));
-    const resume = options.apply && latest?.status === 'running' ? latest : undefined;
-
-    // The capacity read of Amazon's reserved slots does not depend on the pull or the plan: it
-    // runs while jobs are pulled and the problem is solved, not after (a caller with a deadline
-    // waits less).
-    let heldSlots: Promise<{ ok: HeldSlots } | { err: unknown }> | undefined;
-    if (resume === undefined && setup.rules.resources === 'per-technician') {
-      const t0 = performance.now();
-      const resources = setup.technicians.filter((t) => t.shifts.length > 0).map((t) => t.technicianId);
-      heldSlots = readHeldSlots(deps.services, options.marketplaceId, resources, setup.horizon).then(
-        (ok) => {
-          timings['capacity-prefetch'] = Math.round(performance.now() - t0);
-          return { ok };
-        },
-        (err: unknown) => ({ err }),
-      );
-    }
-
     await timed('purge', async () => {
       const step = progress.start('purge', 'Retention purge');
       const purged = await deps.store.purge(deps.clock());
@@ -222,6 +203,24 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     progress.note(
       `${normalised.jobs.length} plannable jobs, ${issues.filter((i) => i.level === 'error').length} not plannable, ${normalised.outOfScope} outside the horizon or closed`,
     );
+
+    const latest = await timed('latest-plan', () => deps.store.latestPlan(setup.days, storeIds));
+    const resume = options.apply && latest?.status === 'running' ? latest : undefined;
+
+    // The capacity read of Amazon's reserved slots does not depend on the plan: it runs while
+    // the problem is built and solved, not after (a caller with a deadline waits less).
+    let heldSlots: Promise<{ ok: HeldSlots } | { err: unknown }> | undefined;
+    if (resume === undefined && setup.rules.resources === 'per-technician') {
+      const t0 = performance.now();
+      const resources = setup.technicians.filter((t) => t.shifts.length > 0).map((t) => t.technicianId);
+      heldSlots = readHeldSlots(deps.services, options.marketplaceId, resources, setup.horizon).then(
+        (ok) => {
+          timings['capacity-prefetch'] = Math.round(performance.now() - t0);
+          return { ok };
+        },
+        (err: unknown) => ({ err }),
+      );
+    }
 
     let planId: string;
     let plan: Plan;
