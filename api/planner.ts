@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import type { ProgressSink, StepName } from '../src/pipeline/progress.ts';
 import { RunError, runPlanning, type RunOptions, type RunResult } from '../src/pipeline/run.ts';
 import { StoreError } from '../src/store/index.ts';
+import { boardCache } from './board-cache.ts';
 import type { ApiContext } from './context.ts';
 
 export interface RunProgress {
@@ -152,6 +153,8 @@ export class Planner {
         ctx.logger.error({ planId: state.planId, err: e }, 'could not record the failed run'),
       );
     } finally {
+      // Jobs were pulled, personal data purged, a plan changed: boards are built again.
+      boardCache(ctx).clear();
       state.finishedAt = ctx.clock().toISOString();
       ctx.metrics.planDuration.observe(
         { kind: state.kind, outcome: state.status },

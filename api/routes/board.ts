@@ -6,8 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Plan } from '../../src/pipeline/plan.ts';
-import type { StoredServiceJob } from '../../src/store/index.ts';
+import type { PlanRecord, PlanSummary, StoredServiceJob } from '../../src/store/index.ts';
 import { maySeePersonalData, requireScope } from '../auth.ts';
+import { boardCache, type BoardCache, type BoardKey } from '../board-cache.ts';
 import { buildBoardView, type BoardView } from '../board-view.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
@@ -34,37 +35,93 @@ export async function jobsOfPlan(
     ...plan.unassigned.map((u) => u.serviceJobId),
   ]);
   const out = new Map<string, StoredServiceJob>();
+  // The store's jobs still open in the plan's horizon in one read (most of the plan's), then
+  // the rest (closed since, or of another store) one by one.
+  const open = await ctx.store.jobs.listPlannable([storeId], {
+    from: new Date(plan.horizon.start).toISOString(),
+    to: new Date(plan.horizon.end).toISOString(),
+  });
+  for (const job of open) if (ids.has(job.serviceJobId)) out.set(job.serviceJobId, job);
   for (const id of ids) {
+    if (out.has(id)) continue;
     const job = await ctx.store.jobs.get(id);
     if (job !== undefined) out.set(id, job);
   }
   return out;
 }
 
-export async function boardFor(
+const stampOf = (p: PlanSummary): string => `${p.status}|${p.finishedAt ?? ''}`;
+
+/**
+ * A plan's summary without its content (the content of a large plan is costly to parse):
+ * from the store's recent plans of the store, or the whole record when it is older.
+ */
+async function summaryOf(
+  ctx: ApiContext,
+  planId: string,
+  storeId: string,
+  recent?: readonly PlanSummary[],
+): Promise<PlanSummary | PlanRecord | undefined> {
+  const list = recent ?? (await ctx.store.plans.list({ storeId, limit: 20 }));
+  return list.find((p) => p.planId === planId) ?? (await ctx.store.plans.get(planId));
+}
+
+type BoardArgs = [
   ctx: ApiContext,
   planId: string,
   storeId: string,
   date: string,
   withPersonal: boolean,
   issues?: Parameters<typeof buildBoardView>[0]['issues'],
-): Promise<BoardView> {
-  const record = await ctx.store.plans.get(planId);
-  if (record === undefined) throw new ApiError(404, 'NOT_FOUND', `no plan ${planId}`);
-  if (record.plan === null)
-    throw new ApiError(404, 'NOT_FOUND', `plan ${planId} has no routes yet (status ${record.status})`);
-  const plan = record.plan as Plan;
-  return buildBoardView({
-    record,
-    plan,
-    config: ctx.config,
+  known?: { summary?: PlanSummary | PlanRecord | undefined; plan?: Plan | undefined },
+];
+
+async function cached<T>(
+  how: (cache: BoardCache, key: BoardKey, now: Date, build: () => Promise<BoardView>) => Promise<T>,
+  ...[ctx, planId, storeId, date, withPersonal, issues, known]: BoardArgs
+): Promise<T> {
+  const summary = known?.summary ?? (await summaryOf(ctx, planId, storeId));
+  if (summary === undefined) throw new ApiError(404, 'NOT_FOUND', `no plan ${planId}`);
+  const key = {
+    planId,
     storeId,
     date,
-    jobs: await jobsOfPlan(ctx, plan, storeId),
-    now: ctx.clock(),
     withPersonal,
-    issues,
+    withIssues: issues !== undefined,
+    stamp: stampOf(summary),
+  };
+  return how(boardCache(ctx), key, ctx.clock(), async () => {
+    const record = 'plan' in summary ? summary : await ctx.store.plans.get(planId);
+    if (record === undefined) throw new ApiError(404, 'NOT_FOUND', `no plan ${planId}`);
+    const plan = (known?.plan ?? record.plan) as Plan | null;
+    if (plan === null)
+      throw new ApiError(404, 'NOT_FOUND', `plan ${planId} has no routes yet (status ${record.status})`);
+    return buildBoardView({
+      record,
+      plan,
+      config: ctx.config,
+      storeId,
+      date,
+      jobs: await jobsOfPlan(ctx, plan, storeId),
+      now: ctx.clock(),
+      withPersonal,
+      issues,
+    });
   });
+}
+
+/**
+ * The board view of a plan, built once per plan, store, day and scope and then served from
+ * the cache (`now` is the request's). `known.plan` is the plan's content when the caller has
+ * it (the run that just stored it), which spares reading it back.
+ */
+export function boardFor(...args: BoardArgs): Promise<BoardView> {
+  return cached((cache, key, now, build) => cache.view(key, now, build), ...args);
+}
+
+/** The same, serialised once per cached view. */
+export function boardJsonFor(...args: BoardArgs): Promise<string> {
+  return cached((cache, key, now, build) => cache.json(key, now, build), ...args);
 }
 
 export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
@@ -79,14 +136,17 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
         querystring: BoardQuery,
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const { storeId, date, planId } = request.query;
       if (!ctx.config.stores.some((s) => s.storeId === storeId)) {
         throw new ApiError(404, 'NOT_FOUND', `store ${storeId} is not in the crews config`);
       }
+      // Summaries only (no plan content): the board of a plan already built comes from the cache.
+      const recent = await ctx.store.plans.list({ storeId, limit: 200 });
       let id = planId;
+      let summary: PlanSummary | PlanRecord | undefined;
       if (id === undefined) {
-        const candidates = (await ctx.store.plans.list({ storeId, limit: 200 })).filter(
+        const candidates = recent.filter(
           (p) =>
             p.periodStart <= date &&
             date <= p.periodEnd &&
@@ -94,32 +154,44 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
             p.status !== 'running',
         );
         // The newest with routes (a run that failed before solving has none).
+        const cache = boardCache(ctx);
         for (const c of candidates) {
-          if ((await ctx.store.plans.get(c.planId))?.plan != null) {
+          if (cache.hasRoutes(c.planId)) {
             id = c.planId;
+            summary = c;
+            break;
+          }
+          const record = await ctx.store.plans.get(c.planId);
+          if (record?.plan != null) {
+            cache.markHasRoutes(c.planId);
+            id = c.planId;
+            summary = record;
             break;
           }
         }
         if (id === undefined)
           throw new ApiError(404, 'NOT_FOUND', `no plan for store ${storeId} on ${date} yet`);
+      } else {
+        summary = await summaryOf(ctx, id, storeId, recent);
       }
-      const record = await ctx.store.plans.get(id);
-      if (record === undefined || !record.storeIds.includes(storeId))
+      if (summary === undefined || !summary.storeIds.includes(storeId))
         throw new ApiError(404, 'NOT_FOUND', `no plan ${id} for store ${storeId}`);
-      if (date < record.periodStart || date > record.periodEnd)
+      if (date < summary.periodStart || date > summary.periodEnd)
         throw new ApiError(
           404,
           'NOT_FOUND',
-          `plan ${id} covers ${record.periodStart} to ${record.periodEnd}, not ${date}`,
+          `plan ${id} covers ${summary.periodStart} to ${summary.periodEnd}, not ${date}`,
         );
-      return boardFor(
+      const json = await boardJsonFor(
         ctx,
         id,
         storeId,
         date,
         maySeePersonalData(request),
         ctx.planner.get(id)?.result?.issues,
+        { summary },
       );
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   );
 }

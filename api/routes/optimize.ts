@@ -99,9 +99,32 @@ export function diffAgainstCurrent(plan: Plan, issues: readonly PlanningIssue[])
   return diff;
 }
 
-/** Planning work after the solve (capacity read, storing, diff, report, board) gets this share of the budget. */
-export function solveReserveMs(budgetMs: number): number {
-  return Math.min(2_000, Math.max(150, budgetMs * 0.15));
+/**
+ * Time kept back from the solve for the work after it (storing, diff, report, board): a share
+ * of the budget, or more when earlier calls for the store measured more (a busy machine, a
+ * large day), at most half the budget.
+ */
+export function solveReserveMs(budgetMs: number, measuredAfterSolveMs?: number): number {
+  const base = Math.min(2_000, Math.max(150, budgetMs * 0.15));
+  if (measuredAfterSolveMs === undefined) return base;
+  return Math.min(budgetMs * 0.5, Math.max(base, measuredAfterSolveMs * 1.25));
+}
+
+/** Measured time from the end of the solve to the answer, per server and store. */
+const afterSolve = new WeakMap<ApiContext, Map<string, number>>();
+
+function afterSolveOf(ctx: ApiContext): Map<string, number> {
+  let m = afterSolve.get(ctx);
+  if (m === undefined) {
+    m = new Map();
+    afterSolve.set(ctx, m);
+  }
+  return m;
+}
+
+/** Rises at once with a slower call, comes down slowly with faster ones. */
+export function nextAfterSolveEstimate(previous: number | undefined, observed: number): number {
+  return previous === undefined ? observed : Math.max(observed, 0.8 * previous + 0.2 * observed);
 }
 
 export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
@@ -153,6 +176,7 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
         );
       }
       const date = DateTime.fromJSDate(ctx.clock(), { zone: store.timeZone }).toISODate()!;
+      const measured = afterSolveOf(ctx);
       const state = await ctx.planner.run({
         kind: 'optimize_today',
         date,
@@ -163,7 +187,7 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
         unavailableTechnicians: body.unavailableTechnicians,
         keepPrevious: false,
         solverSeconds: body.timeBudgetMs / 1000,
-        solveDeadline: t0 + body.timeBudgetMs - solveReserveMs(body.timeBudgetMs),
+        solveDeadline: t0 + body.timeBudgetMs - solveReserveMs(body.timeBudgetMs, measured.get(body.storeId)),
         actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
       });
       if (state.status === 'failed' || state.result === undefined) {
@@ -173,6 +197,7 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
         throw new ApiError(status, code, state.error?.message ?? 'the run failed');
       }
       const result = state.result;
+      const tRun = performance.now();
       const board = await boardFor(
         ctx,
         result.planId,
@@ -180,14 +205,25 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
         date,
         maySeePersonalData(request),
         result.issues,
+        { plan: result.plan },
       );
+      const diff = diffAgainstCurrent(result.plan, result.issues);
+      const answerMs = performance.now() - tRun;
+      const solvedToRunEnd = result.timingsMs['after-solve'];
+      // Only a dry run's tail is a guide (a write-back is not bounded by the budget).
+      if (solvedToRunEnd !== undefined && !body.apply) {
+        measured.set(
+          body.storeId,
+          nextAfterSolveEstimate(measured.get(body.storeId), solvedToRunEnd + answerMs),
+        );
+      }
       return {
         planId: result.planId,
         applied: body.apply,
         outcome: result.outcome,
         date,
         board,
-        diff: diffAgainstCurrent(result.plan, result.issues),
+        diff,
         writeBack: body.apply
           ? {
               calls: result.report.writeBack.callsMade,
@@ -196,6 +232,7 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
             }
           : { planned: result.report.writeBack.planned },
         elapsedMs: Math.round(performance.now() - t0),
+        timingsMs: { ...result.timingsMs, run: Math.round(tRun - t0), answer: Math.round(answerMs) },
       };
     },
   );

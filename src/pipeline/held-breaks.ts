@@ -7,19 +7,43 @@
 import type { LedgerReservation } from './ledger.ts';
 import type { Plan } from './plan.ts';
 import type { ServicesPort } from './ports.ts';
+import type { Interval } from './setup.ts';
+
+export type HeldSlots = Map<string, { start: number; end: number; capacity: number }[]>;
+
+/**
+ * The capacity read on its own, so a run can make it while it solves (it does not depend on
+ * the plan): RESERVED capacity of each resource over the horizon.
+ */
+export async function readHeldSlots(
+  services: ServicesPort,
+  marketplaceId: string,
+  resources: readonly string[],
+  horizon: Interval,
+): Promise<HeldSlots> {
+  const held: HeldSlots = new Map();
+  await Promise.all(
+    resources.map(async (r) => held.set(r, await services.reservedSlots(marketplaceId, r, horizon))),
+  );
+  return held;
+}
 
 export async function dropBreaksHeldElsewhere(
   plan: Plan,
   services: ServicesPort,
   ours: readonly LedgerReservation[],
+  /** Read earlier over the same horizon; resources it lacks are read now. */
+  prefetched?: HeldSlots,
 ): Promise<Plan> {
   const resources = [...new Set(plan.blocks.filter((b) => b.type === 'BREAK').map((b) => b.resourceId))];
-  const held = new Map<string, { start: number; end: number; capacity: number }[]>();
-  await Promise.all(
-    resources.map(async (r) =>
-      held.set(r, await services.reservedSlots(plan.marketplaceId, r, plan.horizon)),
-    ),
-  );
+  const held: HeldSlots = new Map();
+  for (const r of resources) {
+    const slots = prefetched?.get(r);
+    if (slots !== undefined) held.set(r, slots);
+  }
+  const missing = resources.filter((r) => !held.has(r));
+  for (const [r, slots] of await readHeldSlots(services, plan.marketplaceId, missing, plan.horizon))
+    held.set(r, slots);
   const coveredElsewhere = (resourceId: string, start: number, end: number): boolean => {
     const slots = (held.get(resourceId) ?? []).filter((s) => s.start < end && s.end > start);
     if (slots.length === 0) return false;

@@ -28,7 +28,7 @@ import type { PlanningSetup } from './setup.ts';
 import { solveInWorker, type SolveRequest } from './solve.ts';
 import { releaseUnavailableTechnicians, withoutTechnicians } from './unavailable.ts';
 import { keepHeldBreaks } from './stabilise.ts';
-import { dropBreaksHeldElsewhere } from './held-breaks.ts';
+import { dropBreaksHeldElsewhere, readHeldSlots, type HeldSlots } from './held-breaks.ts';
 import { writeBack, type WriteBackResult } from './write-back.ts';
 
 export interface RunOptions {
@@ -190,8 +190,10 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
       });
     }
 
-    const raws = await deps.store.plannableJobs(storeIds, setup.horizon);
-    const refused = await deps.store.refusedAppointmentTimes(storeIds);
+    const { raws, refused } = await timed('read', async () => ({
+      raws: await deps.store.plannableJobs(storeIds, setup.horizon),
+      refused: await deps.store.refusedAppointmentTimes(storeIds),
+    }));
     const normalised = await timed('normalise', async () => {
       const n = normaliseJobs(raws, fullSetup, now, refused);
       const released = releaseUnavailableTechnicians(n.jobs, unavailable, now);
@@ -202,12 +204,28 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
       `${normalised.jobs.length} plannable jobs, ${issues.filter((i) => i.level === 'error').length} not plannable, ${normalised.outOfScope} outside the horizon or closed`,
     );
 
-    const latest = await deps.store.latestPlan(setup.days, storeIds);
+    const latest = await timed('latest-plan', () => deps.store.latestPlan(setup.days, storeIds));
     const resume = options.apply && latest?.status === 'running' ? latest : undefined;
+
+    // The capacity read of Amazon's reserved slots does not depend on the plan: it runs while
+    // the problem is built and solved, not after (a caller with a deadline waits less).
+    let heldSlots: Promise<{ ok: HeldSlots } | { err: unknown }> | undefined;
+    if (resume === undefined && setup.rules.resources === 'per-technician') {
+      const t0 = performance.now();
+      const resources = setup.technicians.filter((t) => t.shifts.length > 0).map((t) => t.technicianId);
+      heldSlots = readHeldSlots(deps.services, options.marketplaceId, resources, setup.horizon).then(
+        (ok) => {
+          timings['capacity-prefetch'] = Math.round(performance.now() - t0);
+          return { ok };
+        },
+        (err: unknown) => ({ err }),
+      );
+    }
 
     let planId: string;
     let plan: Plan;
     let built: BuiltProblem | undefined;
+    let solvedAt: number | undefined;
     const byId = new Map(normalised.jobs.map((j) => [j.serviceJobId, j]));
     const signatureOf = (planned: Plan): string =>
       inputSignature(raws, normalised.jobs, new Set(planned.appointments.map((a) => a.serviceJobId)), {
@@ -259,7 +277,9 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
       const solved = await timed('solve', () =>
         solvePasses(setup, located, matrix, keep, options, progress, deps.solve ?? solveInWorker),
       );
+      solvedAt = performance.now();
       built = solved.built;
+      const tPlan = performance.now();
       plan = planFromSolution({
         setup,
         built,
@@ -267,6 +287,7 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
         marketplaceId: options.marketplaceId,
       });
       plan = { ...plan, inputSignature: signatureOf(plan) };
+      timings['plan'] = Math.round(performance.now() - tPlan);
       planId = await deps.store.createPlan({
         days: setup.days,
         storeIds,
@@ -279,12 +300,15 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     plan = withCurrentAppointments(plan, byId);
     let ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
     plan = keepHeldBreaks(plan, ledger.reservations, setup);
-    if (resume === undefined && setup.rules.resources === 'per-technician') {
-      plan = await timed('capacity-read', () =>
-        dropBreaksHeldElsewhere(plan, deps.services, ledger.reservations),
-      );
+    if (heldSlots !== undefined) {
+      plan = await timed('capacity-read', async () => {
+        const read = await heldSlots;
+        if ('err' in read) throw read.err;
+        return dropBreaksHeldElsewhere(plan, deps.services, ledger.reservations, read.ok);
+      });
     }
-    if (resume === undefined) await deps.store.savePlan(planId, plan, { seed: options.seed ?? 1 });
+    if (resume === undefined)
+      await timed('save', () => deps.store.savePlan(planId, plan, { seed: options.seed ?? 1 }));
 
     let writeResult: WriteBackResult | undefined;
     let operations: WriteOperation[] = [];
@@ -349,6 +373,8 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
       calls: writeResult?.calls ?? 0,
       failures,
     });
+    // What a caller with a deadline must leave for the work after the solve.
+    if (solvedAt !== undefined) timings['after-solve'] = Math.round(performance.now() - solvedAt);
     return {
       planId,
       outcome,

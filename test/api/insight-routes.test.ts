@@ -133,9 +133,14 @@ describe('insight routes', () => {
       const start = await w.call('POST', '/v1/what-if', { token: 'planner', body: body() });
       expect(start.status).toBe(202);
       const id = (start.body as { id: string }).id;
+      // The answer comes before any work is done: the run is only queued.
+      expect(start.body).toEqual({ id, status: 'queued', location: `/v1/what-if/${id}` });
+      const order = ['queued', 'preparing', 'running', 'succeeded'];
+      let seen = 0;
       let run:
         | {
             status: string;
+            progress: { done: number; total: number };
             result: {
               base: unknown;
               scenario: { days: unknown[] };
@@ -147,10 +152,17 @@ describe('insight routes', () => {
         const r = await w.call('GET', `/v1/what-if/${id}`);
         expect(r.status).toBe(200);
         run = r.body as typeof run;
+        // Status only moves forward; progress counts simulated days (base and scenario) of a known total.
+        expect(order.indexOf(run!.status), run!.status).toBeGreaterThanOrEqual(seen);
+        seen = order.indexOf(run!.status);
+        expect(run!.progress.done).toBeGreaterThanOrEqual(0);
+        expect(run!.progress.done).toBeLessThanOrEqual(run!.progress.total);
+        if (run!.status === 'running') expect(run!.progress.total).toBe(2 * body().samples);
         if (run!.status === 'succeeded' || run!.status === 'failed') break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       expect(run!.status).toBe('succeeded');
+      expect(run!.progress).toEqual({ done: 2 * body().samples, total: 2 * body().samples });
       expect(run!.result!.scenario.days).toHaveLength(2);
       // One sampled day planned both ways, for the board to draw side by side.
       expect(run!.result!.representative?.base.routes.length).toBeGreaterThan(0);
