@@ -125,6 +125,7 @@ export function boardJsonFor(...args: BoardArgs): Promise<string> {
 }
 
 export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
+  const appliedByStamp = new Map<string, boolean>();
   const { ctx } = opts;
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/board',
@@ -153,9 +154,24 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
             (p.kind === 'nightly' || p.kind === 'optimize_today') &&
             p.status !== 'running',
         );
+        // An optimize-today preview nobody applied is a proposal, not the day's plan. Applying
+        // it runs it again, which changes its stamp, so the answer is kept per stamp.
+        const applied = async (p: PlanSummary): Promise<boolean> => {
+          if (p.kind !== 'optimize_today') return true;
+          const key = `${p.planId}|${stampOf(p)}`;
+          let known = appliedByStamp.get(key);
+          if (known === undefined) {
+            known =
+              (await ctx.store.audit.list({ action: 'plan.apply', planId: p.planId, limit: 1 })).length > 0;
+            if (appliedByStamp.size > 1000) appliedByStamp.clear();
+            appliedByStamp.set(key, known);
+          }
+          return known;
+        };
         // The newest with routes (a run that failed before solving has none).
         const cache = boardCache(ctx);
         for (const c of candidates) {
+          if (!(await applied(c))) continue;
           if (cache.hasRoutes(c.planId)) {
             id = c.planId;
             summary = c;

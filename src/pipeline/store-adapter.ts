@@ -208,7 +208,8 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
       return { jobs: r.jobs };
     },
     async audit(action, details) {
-      await store.audit.record({ actor, action, details });
+      const planId = typeof details['planId'] === 'string' ? details['planId'] : undefined;
+      await store.audit.record({ actor, action, details, ...(planId !== undefined ? { planId } : {}) });
     },
     async acquireLock(name, holder, ttlMs) {
       const attempt = await store.locks.tryAcquire(name, holder, ttlMs);

@@ -4,6 +4,7 @@
  * HTTP a board read again is the same but for `now`, a viewer never gets the planner's
  * buyer data from the cache, and a new plan is drawn as soon as it is stored.
  */
+import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BoardCache, type BoardKey } from '../../api/board-cache.ts';
 import type { BoardView } from '../../api/board-view.ts';
@@ -138,4 +139,50 @@ describe('GET /v1/board from the cache', () => {
     expect((await board('viewer')).planId).toBe(second);
     expect((await board('viewer', first)).planId).toBe(first);
   });
+});
+
+describe('the plan the board opens by default', () => {
+  let w: ApiWorld;
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  it('is not an optimize-today preview nobody applied, and is the optimize-today plan once applied', async () => {
+    let offset = 0;
+    const clock = (): Date => new Date(Date.now() + offset);
+    const probe = await startApiWorld({ sandbox: { jobs: 40, technicians: 4, seed: 11 } });
+    const zone = probe.world.config.stores[0]!.timeZone;
+    const date = probe.world.date;
+    await probe.close();
+    offset = DateTime.fromISO(`${date}T07:00`, { zone }).toMillis() - Date.now();
+    w = await startApiWorld({ sandbox: { jobs: 40, technicians: 4, seed: 11, clock, date }, api: { clock } });
+    const storeId = w.world.config.stores[0]!.storeId;
+    const opened = async (): Promise<string> => {
+      const r = await w.call('GET', `/v1/board?storeId=${storeId}&date=${date}`, { token: 'viewer' });
+      expect(r.status, r.text).toBe(200);
+      return (r.body as { planId: string }).planId;
+    };
+    const started = await w.call('POST', '/v1/plans', {
+      token: 'planner',
+      body: { from: date, apply: true, solverSeconds: 1, seed: 1 },
+    });
+    expect(started.status, started.text).toBe(202);
+    const nightly = (started.body as { planId: string }).planId;
+    await waitForPlan(w, nightly);
+    expect(await opened()).toBe(nightly);
+
+    const optimize = (apply: boolean) =>
+      w.call('POST', '/v1/optimize-today', {
+        token: 'planner',
+        body: { storeId, timeBudgetMs: 1000, apply },
+      });
+    const preview = await optimize(false);
+    expect(preview.status, preview.text).toBe(200);
+    expect((preview.body as { planId: string }).planId).not.toBe(nightly);
+    expect(await opened()).toBe(nightly);
+
+    const applied = await optimize(true);
+    expect(applied.status, applied.text).toBe(200);
+    expect(await opened()).toBe((applied.body as { planId: string }).planId);
+  }, 120_000);
 });
