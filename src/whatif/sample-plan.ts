@@ -11,98 +11,33 @@ import type { GeoPoint, PlanningSetup } from '../pipeline/setup.ts';
 import type { BuiltProblem } from '../pipeline/build-problem.ts';
 import type { Located } from '../pipeline/geography.ts';
 import type { Solution } from '../../solver/index.ts';
+import type { ReportKpis } from '../pipeline/report.ts';
+import {
+  appointmentWindows,
+  boardRoute,
+  boundsOf,
+  iso,
+  UNASSIGNED_REASONS,
+  type BoardDay,
+  type BoardRoute,
+  type BoardStop,
+  type BoardTechnician,
+  type BoardUnassigned,
+  type Window,
+} from '../report/board-shape.ts';
 
-export interface SampleWindow {
-  start: string;
-  end: string;
-}
-
-export interface SampleStop {
-  seq: number;
-  serviceJobId: string;
-  lat: number;
-  lon: number;
-  arrival: string;
-  start: string;
-  end: string;
-  window: SampleWindow | null;
-  skills: string[];
-  risk: 'ok' | 'at-risk' | 'late';
-}
-
-export interface SampleRoute {
-  routeId: string;
-  technicianIds: string[];
-  shift: SampleWindow;
-  travelMinutes: number;
-  serviceMinutes: number;
-  overtimeMinutes: number;
-  utilisationPct: number;
-  stops: SampleStop[];
-  blocks: {
-    kind: 'travel' | 'service' | 'break' | 'wait';
-    start: string;
-    end: string;
-    serviceJobId?: string;
-  }[];
-}
+export type SampleWindow = Window;
+export type SampleStop = BoardStop;
+export type SampleRoute = BoardRoute;
 
 /** A sampled day's plan for one variant, in the board view's shape. */
-export interface SampleDayPlan {
-  planId: string;
+export interface SampleDayPlan extends BoardDay {
   status: 'simulated';
-  storeId: string;
-  date: string;
-  timeZone: string;
-  generatedAt: string;
-  now: string;
-  kpis: {
-    jobsInScope: number;
-    jobsPlanned: number;
-    demandCoveredPct: number;
-    travelHours: number;
-    serviceHours: number;
-    utilisationPct: number;
-    overtimeHours: number;
-    onTimeRisk: number;
-    techniciansUsed: number;
-    techniciansAvailable: number;
-  };
-  bounds: [number, number, number, number];
-  technicians: {
-    resourceId: string;
-    name: string;
-    skills: string[];
-    home: GeoPoint;
-    shift: SampleWindow | null;
-  }[];
-  routes: SampleRoute[];
-  unassigned: {
-    serviceJobId: string;
-    code: string;
-    reason: string;
-    lat?: number;
-    lon?: number;
-    window: SampleWindow | null;
-    skills: string[];
-  }[];
+  kpis: ReportKpis;
+  technicians: (BoardTechnician & { shift: Window | null })[];
+  unassigned: (BoardUnassigned & { window: Window | null })[];
 }
 
-/** Arrival less than this before the window closes counts as at risk (as on the board). */
-const AT_RISK_MS = 15 * 60_000;
-
-const REASONS: Record<string, string> = {
-  NO_SKILLED_TECHNICIAN: 'no technician on shift has every required skill',
-  NO_TEAM_LARGE_ENOUGH: 'no crew is large enough for the job',
-  OUTSIDE_TERRITORY: 'outside every suitable technician’s territory',
-  PIN_UNSATISFIABLE: 'the fixed time or technician cannot be kept',
-  EXCEEDS_CAPACITY: 'exceeds every vehicle’s capacity',
-  NO_WINDOW_FITS: 'fits in no suitable technician’s day within its window',
-  DISPLACED: 'fits alone, but more valuable work took the time',
-};
-
-const iso = (ms: number): string => new Date(ms).toISOString();
-const minutes = (ms: number): number => Math.round(ms / 60_000);
 const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export interface SamplePlanInput {
@@ -129,66 +64,15 @@ export function samplePlan(input: SamplePlanInput): SampleDayPlan {
     if (p !== undefined) drawn.push(p);
     return p;
   };
-  const windows = new Map(
-    plan.appointments.map((a) => [
-      a.serviceJobId,
-      { start: a.time.start, end: a.time.start + a.time.minutes * 60_000 },
-    ]),
-  );
+  const windows = appointmentWindows(plan.appointments);
   const arrivalReading = setup.rules.appointmentTime === 'arrival-window';
-
-  let atRisk = 0;
-  const routes: SampleRoute[] = plan.routes.map((r) => {
-    const stops: SampleStop[] = [];
-    const blocks: SampleRoute['blocks'] = [];
-    for (const [i, s] of r.stops.entries()) {
-      const p = pointOf(s.serviceJobId) ?? { lat: 0, lon: 0 };
-      const w = windows.get(s.serviceJobId);
-      const latest = w === undefined ? undefined : arrivalReading ? w.end : w.start;
-      const risk: SampleStop['risk'] =
-        latest === undefined
-          ? 'ok'
-          : s.start > latest
-            ? 'late'
-            : latest - s.arrival < AT_RISK_MS
-              ? 'at-risk'
-              : 'ok';
-      if (risk !== 'ok') atRisk += 1;
-      stops.push({
-        seq: i + 1,
-        serviceJobId: s.serviceJobId,
-        lat: p.lat,
-        lon: p.lon,
-        arrival: iso(s.arrival),
-        start: iso(s.start),
-        end: iso(s.end),
-        window: w !== undefined ? { start: iso(w.start), end: iso(w.end) } : null,
-        skills: [...(built.jobs.get(s.serviceJobId)?.skills ?? [])],
-        risk,
-      });
-      if (s.travel > 0)
-        blocks.push({ kind: 'travel', start: iso(s.arrival - s.travel), end: iso(s.arrival) });
-      if (s.start > s.arrival) blocks.push({ kind: 'wait', start: iso(s.arrival), end: iso(s.start) });
-      blocks.push({ kind: 'service', start: iso(s.start), end: iso(s.end), serviceJobId: s.serviceJobId });
-    }
-    const last = r.stops[r.stops.length - 1];
-    if (last !== undefined && r.back > last.end)
-      blocks.push({ kind: 'travel', start: iso(last.end), end: iso(r.back) });
-    for (const b of r.breaks) blocks.push({ kind: 'break', start: iso(b.start), end: iso(b.end) });
-    blocks.sort((a, b) => a.start.localeCompare(b.start));
-    const shiftMs = r.shift.end - r.shift.start;
-    return {
-      routeId: r.routeId,
-      technicianIds: r.technicianIds,
-      shift: { start: iso(r.shift.start), end: iso(r.shift.end) },
-      travelMinutes: minutes(r.travel),
-      serviceMinutes: minutes(r.service),
-      overtimeMinutes: minutes(r.overtime),
-      utilisationPct: shiftMs > 0 ? round((100 * r.service) / shiftMs, 1) : 0,
-      stops,
-      blocks,
-    };
-  });
+  const routes: SampleRoute[] = plan.routes.map((r) =>
+    boardRoute(r, windows, arrivalReading, (id) => ({
+      point: pointOf(id),
+      skills: [...(built.jobs.get(id)?.skills ?? [])],
+    })),
+  );
+  const atRisk = routes.reduce((n, r) => n + r.stops.filter((s) => s.risk !== 'ok').length, 0);
 
   const names = new Map(input.config.technicians.map((t) => [t.resourceId, t.name]));
   const technicians: SampleDayPlan['technicians'] = setup.technicians.map((t) => {
@@ -210,7 +94,7 @@ export function samplePlan(input: SamplePlanInput): SampleDayPlan {
     return {
       serviceJobId: u.serviceJobId,
       code: u.reason,
-      reason: REASONS[u.reason] ?? u.reason,
+      reason: UNASSIGNED_REASONS[u.reason] ?? u.reason,
       ...(p !== undefined ? { lat: p.lat, lon: p.lon } : {}),
       window: null,
       skills: [...(built.jobs.get(u.serviceJobId)?.skills ?? [])],
@@ -229,8 +113,6 @@ export function samplePlan(input: SamplePlanInput): SampleDayPlan {
   for (const t of built.problem.technicians) shiftTotal += (t.shift.end - t.shift.start) * 1000;
   const jobs = built.problem.jobs.length;
   const planned = plan.appointments.length;
-  const lons = drawn.map((p) => p.lon);
-  const lats = drawn.map((p) => p.lat);
   const midnight = DateTime.fromISO(day, { zone: input.timeZone }).startOf('day').toUTC().toISO()!;
   return {
     planId: input.label,
@@ -253,10 +135,7 @@ export function samplePlan(input: SamplePlanInput): SampleDayPlan {
       techniciansUsed: routes.filter((r) => r.stops.length > 0).length,
       techniciansAvailable: technicians.filter((t) => t.shift !== null).length,
     },
-    bounds:
-      drawn.length > 0
-        ? [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)]
-        : [0, 0, 0, 0],
+    bounds: boundsOf(drawn),
     technicians,
     routes,
     unassigned,

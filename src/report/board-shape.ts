@@ -1,0 +1,191 @@
+/**
+ * The dispatch board's shape of a plan's day (`GET /v1/board`, and a what-if's sampled days):
+ * per technician the route with its stops, blocks (travel, wait, service, break) and risk;
+ * the jobs left out with their reasons; KPIs and the bounds of everything drawn. Where the
+ * points come from and whether a buyer's data is added is the caller's business: this module
+ * only turns a planned route into its drawn form.
+ */
+import type { PlannedRoute } from '../pipeline/plan.ts';
+import type { ReportKpis } from '../pipeline/report.ts';
+import type { GeoPoint } from '../pipeline/setup.ts';
+
+export interface Window {
+  start: string;
+  end: string;
+}
+
+export type { GeoPoint };
+
+export interface BoardStop {
+  seq: number;
+  serviceJobId: string;
+  lat: number;
+  lon: number;
+  arrival: string;
+  start: string;
+  end: string;
+  window: Window | null;
+  skills: string[];
+  risk: 'ok' | 'at-risk' | 'late';
+  buyer?: { name: string; address: string };
+}
+
+export interface BoardRoute {
+  routeId: string;
+  technicianIds: string[];
+  shift: Window;
+  travelMinutes: number;
+  serviceMinutes: number;
+  overtimeMinutes: number;
+  utilisationPct: number;
+  stops: BoardStop[];
+  blocks: {
+    kind: 'travel' | 'service' | 'break' | 'wait';
+    start: string;
+    end: string;
+    serviceJobId?: string;
+  }[];
+}
+
+export interface BoardTechnician {
+  resourceId: string;
+  name: string;
+  skills: string[];
+  home: GeoPoint;
+  shift: Window | null;
+  territory?: unknown;
+}
+
+export interface BoardUnassigned {
+  serviceJobId: string;
+  code: string;
+  reason: string;
+  lat?: number;
+  lon?: number;
+  window?: Window | null;
+  skills: string[];
+}
+
+/** What the board draws for one store's day. */
+export interface BoardDay {
+  planId: string;
+  status: string;
+  storeId: string;
+  date: string;
+  timeZone: string;
+  generatedAt: string;
+  now: string;
+  kpis: ReportKpis | null;
+  bounds: [number, number, number, number];
+  technicians: BoardTechnician[];
+  routes: BoardRoute[];
+  unassigned: BoardUnassigned[];
+}
+
+/** Arrival less than this before the window closes counts as at risk (as in the report). */
+export const AT_RISK_MS = 15 * 60_000;
+
+/** The solver's reasons for leaving a job out, as a dispatcher reads them. */
+export const UNASSIGNED_REASONS: Record<string, string> = {
+  NO_SKILLED_TECHNICIAN: 'no technician on shift has every required skill',
+  NO_TEAM_LARGE_ENOUGH: 'no crew is large enough for the job',
+  OUTSIDE_TERRITORY: 'outside every suitable technician’s territory',
+  PIN_UNSATISFIABLE: 'the fixed time or technician cannot be kept',
+  EXCEEDS_CAPACITY: 'exceeds every vehicle’s capacity',
+  NO_WINDOW_FITS: 'fits in no suitable technician’s day within its window',
+  DISPLACED: 'fits alone, but more valuable work took the time',
+};
+
+export const iso = (ms: number): string => new Date(ms).toISOString();
+const minutes = (ms: number): number => Math.round(ms / 60_000);
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+/** Each appointment's interval (epoch ms), by job. */
+export type AppointmentWindows = ReadonlyMap<string, { start: number; end: number }>;
+
+export interface StopDetails {
+  point: GeoPoint | undefined;
+  skills: string[];
+  buyer?: { name: string; address: string } | undefined;
+}
+
+/**
+ * One planned route as the board draws it. `arrivalWindow`: the appointment is the window the
+ * technician arrives in (service must start inside it); otherwise it is the visit itself.
+ */
+export function boardRoute(
+  r: PlannedRoute,
+  windows: AppointmentWindows,
+  arrivalWindow: boolean,
+  details: (serviceJobId: string) => StopDetails,
+): BoardRoute {
+  const stops: BoardStop[] = [];
+  const blocks: BoardRoute['blocks'] = [];
+  for (const [i, s] of r.stops.entries()) {
+    const d = details(s.serviceJobId);
+    const p = d.point ?? { lat: 0, lon: 0 };
+    const w = windows.get(s.serviceJobId);
+    const latest = w === undefined ? undefined : arrivalWindow ? w.end : w.start;
+    const risk: BoardStop['risk'] =
+      latest === undefined
+        ? 'ok'
+        : s.start > latest
+          ? 'late'
+          : latest - s.arrival < AT_RISK_MS
+            ? 'at-risk'
+            : 'ok';
+    stops.push({
+      seq: i + 1,
+      serviceJobId: s.serviceJobId,
+      lat: p.lat,
+      lon: p.lon,
+      arrival: iso(s.arrival),
+      start: iso(s.start),
+      end: iso(s.end),
+      window: w !== undefined ? { start: iso(w.start), end: iso(w.end) } : null,
+      skills: d.skills,
+      risk,
+      ...(d.buyer !== undefined ? { buyer: d.buyer } : {}),
+    });
+    if (s.travel > 0) blocks.push({ kind: 'travel', start: iso(s.arrival - s.travel), end: iso(s.arrival) });
+    if (s.start > s.arrival) blocks.push({ kind: 'wait', start: iso(s.arrival), end: iso(s.start) });
+    blocks.push({ kind: 'service', start: iso(s.start), end: iso(s.end), serviceJobId: s.serviceJobId });
+  }
+  const last = r.stops[r.stops.length - 1];
+  if (last !== undefined && r.back > last.end)
+    blocks.push({ kind: 'travel', start: iso(last.end), end: iso(r.back) });
+  for (const b of r.breaks) blocks.push({ kind: 'break', start: iso(b.start), end: iso(b.end) });
+  blocks.sort((a, b) => a.start.localeCompare(b.start));
+  const shiftMs = r.shift.end - r.shift.start;
+  return {
+    routeId: r.routeId,
+    technicianIds: r.technicianIds,
+    shift: { start: iso(r.shift.start), end: iso(r.shift.end) },
+    travelMinutes: minutes(r.travel),
+    serviceMinutes: minutes(r.service),
+    overtimeMinutes: minutes(r.overtime),
+    utilisationPct: shiftMs > 0 ? round1((100 * r.service) / shiftMs) : 0,
+    stops,
+    blocks,
+  };
+}
+
+/** Appointment intervals of a plan, by job. */
+export function appointmentWindows(
+  appointments: readonly { serviceJobId: string; time: { start: number; minutes: number } }[],
+): AppointmentWindows {
+  return new Map(
+    appointments.map((a) => [
+      a.serviceJobId,
+      { start: a.time.start, end: a.time.start + a.time.minutes * 60_000 },
+    ]),
+  );
+}
+
+/** [west, south, east, north] of the points; zeros when there are none. */
+export function boundsOf(points: readonly GeoPoint[]): [number, number, number, number] {
+  if (points.length === 0) return [0, 0, 0, 0];
+  const lons = points.map((p) => p.lon);
+  const lats = points.map((p) => p.lat);
+  return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+}
