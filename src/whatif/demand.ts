@@ -4,6 +4,8 @@
  * store or from the store's history at Amazon, technician homes and the store geocoded, and
  * the travel matrix over all of them. The result is plain data for the simulation worker.
  */
+import { pullJobs } from '../pipeline/pull.ts';
+import { servicesPort } from '../pipeline/services-adapter.ts';
 import { DateTime } from 'luxon';
 import { resolveServiceDuration, type PlanningConfig } from '../config/index.ts';
 import {
@@ -92,6 +94,14 @@ async function dateTemplates(
   date: string,
 ): Promise<{ jobs: PlannableJob[]; setup: PlanningSetup }> {
   const setup = setupFromConfig(deps.config, { date, days: 1, storeIds: [storeId] });
+  // The store's jobs as Amazon has them now (incremental after the first pull), so a what-if
+  // on a server that has not planned yet sees the day's demand too. Reading only.
+  await pullJobs(servicesPort(deps.client), deps.store, {
+    storeIds: [storeId],
+    marketplaceId: deps.marketplaceId,
+    now: deps.clock().getTime(),
+    lookbackDays: setup.rules.pullLookbackDays,
+  });
   const raws = await deps.store.plannableJobs([storeId], setup.horizon);
   const normalised = normaliseJobs(raws, setup, deps.clock().getTime());
   return { jobs: normalised.jobs, setup };

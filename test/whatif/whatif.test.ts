@@ -17,6 +17,7 @@ import {
 } from '../../src/whatif/index.ts';
 import { addedTechnicianId } from '../../src/whatif/scenario.ts';
 import { capacityWorld, type CapacityWorld } from '../capacity/support.ts';
+import { sqliteStore, tempDir } from '../pipeline/support/world.ts';
 
 describe('staffing bound', () => {
   it('finds the fewest technicians by profile', () => {
@@ -80,6 +81,25 @@ describe('what-if against the sandbox', () => {
     );
   }, 60_000);
   afterAll(async () => cw?.close());
+
+  it('reads the day from Amazon itself on a store that has not planned yet', async () => {
+    const fresh = await sqliteStore(tempDir());
+    try {
+      const deps = {
+        config: cw.world.config,
+        store: fresh,
+        client: cw.client,
+        geocoder: cw.deps.geocoder,
+        travel: cw.deps.travel,
+        clock: () => new Date(),
+        marketplaceId: cw.deps.marketplaceId,
+      };
+      const p = await prepareWhatIf(deps, cw.storeId, { kind: 'date', date: cw.world.date }, {}, options);
+      expect(p.templates.length).toBe(prepared.templates.length);
+    } finally {
+      await fresh.close();
+    }
+  });
 
   /** The prepared run with other crew changes (added technicians live where their model lives). */
   const withChanges = (changes: WhatIfChanges): PreparedWhatIf => {
