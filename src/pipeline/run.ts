@@ -28,7 +28,7 @@ import type { PlanningSetup } from './setup.ts';
 import { solveInWorker, type SolveRequest } from './solve.ts';
 import { releaseUnavailableTechnicians, withoutTechnicians } from './unavailable.ts';
 import { keepHeldBreaks } from './stabilise.ts';
-import { dropBreaksHeldElsewhere, readHeldSlots, type HeldSlots } from './held-breaks.ts';
+import { dropBreaksHeldElsewhere, prefetchable, readHeldSlots, type HeldSlots } from './held-breaks.ts';
 import { writeBack, type WriteBackResult } from './write-back.ts';
 
 export interface RunOptions {
@@ -212,7 +212,12 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     let heldSlots: Promise<{ ok: HeldSlots } | { err: unknown }> | undefined;
     if (resume === undefined && setup.rules.resources === 'per-technician') {
       const t0 = performance.now();
-      const resources = setup.technicians.filter((t) => t.shifts.length > 0).map((t) => t.technicianId);
+      const ours = foldLedger(await deps.store.ledgerEvents(storeIds)).reservations;
+      const resources = prefetchable(
+        setup.technicians.filter((t) => t.shifts.length > 0).map((t) => t.technicianId),
+        ours,
+        setup.horizon,
+      );
       heldSlots = readHeldSlots(deps.services, options.marketplaceId, resources, setup.horizon).then(
         (ok) => {
           timings['capacity-prefetch'] = Math.round(performance.now() - t0);

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nextAfterSolveEstimate, solveReserveMs } from '../../api/routes/optimize.ts';
-import { dropBreaksHeldElsewhere, readHeldSlots } from '../../src/pipeline/held-breaks.ts';
+import { dropBreaksHeldElsewhere, prefetchable, readHeldSlots } from '../../src/pipeline/held-breaks.ts';
 import type { Plan } from '../../src/pipeline/plan.ts';
 import type { ServicesPort } from '../../src/pipeline/ports.ts';
 
@@ -71,5 +71,21 @@ describe('capacity read made while solving', () => {
     const r = await dropBreaksHeldElsewhere(plan, services(late), [], held);
     expect(late).toEqual(['tech-b']);
     expect(r.blocks.map((b) => b.resourceId)).toEqual(['tech-b']);
+  });
+
+  it('reads nobody whose planned break is one the engine already holds, and prefetches only the others', async () => {
+    const ours = plan.blocks.map((b) => ({ ...b, reservationId: `R-${b.resourceId}` }));
+    const reads: string[] = [];
+    const r = await dropBreaksHeldElsewhere(plan, services(reads), ours);
+    expect(reads).toEqual([]);
+    expect(r.blocks).toEqual(plan.blocks);
+    expect(prefetchable(['tech-a', 'tech-b', 'tech-c'], ours, plan.horizon)).toEqual(['tech-c']);
+    // A break moved within the day is new: that technician is read again.
+    const moved = ours.map((o) =>
+      o.resourceId === 'tech-b' ? { ...o, start: o.start + HOUR, end: o.end + HOUR } : o,
+    );
+    const again: string[] = [];
+    await dropBreaksHeldElsewhere(plan, services(again), moved);
+    expect(again).toEqual(['tech-b']);
   });
 });
