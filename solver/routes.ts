@@ -29,6 +29,8 @@ export class RouteSet {
   readonly arcs: Float64Array[];
   /** Latest service start per position keeping the rest feasible (simple routes only). */
   readonly latest: Float64Array[];
+  /** Load of the first p visits, [p * nDims + d] for p = 0..length (prefix sums for 2-opt*). */
+  readonly cload: Float64Array[];
   private scratch: Int32Array;
   /** When set, the first change to a route saves its previous sequence here (for undo). */
   journal: Map<number, number[]> | null = null;
@@ -48,6 +50,7 @@ export class RouteSet {
     this.latest = Array.from({ length: cp.nTechs }, () => new Float64Array(8));
     this.locs = Array.from({ length: cp.nTechs }, () => new Int32Array(10));
     this.arcs = Array.from({ length: cp.nTechs }, () => new Float64Array(10));
+    this.cload = Array.from({ length: cp.nTechs }, () => new Float64Array(10 * Math.max(1, cp.nDims)));
     this.scratch = new Int32Array(cp.nJobs + 1);
     for (let r = 0; r < cp.nTechs; r++) this.refresh(r);
   }
@@ -126,19 +129,27 @@ export class RouteSet {
     const D = cp.nDims;
     const n = cp.nJobs;
     let complex = 0;
-    for (let d = 0; d < D; d++) this.load[r * D + d] = 0;
-    for (let i = 0; i < len; i++) {
-      const j = seq[i]!;
-      complex += cp.jobComplex[j]!;
-      for (let d = 0; d < D; d++) this.load[r * D + d] = this.load[r * D + d]! + cp.load[j * D + d]!;
-    }
-    this.complexJobs[r] = complex;
     if (this.earliest[r]!.length < len) {
       this.earliest[r] = new Float64Array(2 * len);
       this.latest[r] = new Float64Array(2 * len);
       this.locs[r] = new Int32Array(2 * len + 2);
       this.arcs[r] = new Float64Array(2 * len + 2);
+      this.cload[r] = new Float64Array((2 * len + 2) * Math.max(1, D));
     }
+    const cload = this.cload[r]!;
+    for (let d = 0; d < D; d++) {
+      this.load[r * D + d] = 0;
+      cload[d] = 0;
+    }
+    for (let i = 0; i < len; i++) {
+      const j = seq[i]!;
+      complex += cp.jobComplex[j]!;
+      for (let d = 0; d < D; d++) {
+        this.load[r * D + d] = this.load[r * D + d]! + cp.load[j * D + d]!;
+        cload[(i + 1) * D + d] = this.load[r * D + d]!;
+      }
+    }
+    this.complexJobs[r] = complex;
     {
       const locs = this.locs[r]!;
       const arcs = this.arcs[r]!;
