@@ -35,6 +35,8 @@ export class LocalSearch {
   orOpt = true;
   /** Use the concatenation checks where they are exact (off: always the full schedule; for tests). */
   concatenation = true;
+  /** Checked once per moved job: true ends the run early (a time budget). */
+  stop: (() => boolean) | null = null;
 
   constructor(cp: CompiledProblem, granularity = 20) {
     this.cp = cp;
@@ -67,6 +69,7 @@ export class LocalSearch {
     for (let pass = 0; pass < maxPasses; pass++) {
       let improved = false;
       for (const u of this.order) {
+        if (this.stop !== null && this.stop()) return gain;
         const near = cp.neighbours[u]!;
         const k = Math.min(this.granularity, near.length);
         for (let q = 0; q < k; q++) {
@@ -170,7 +173,10 @@ export class LocalSearch {
     const vNext = locsV[iv + 2]!;
     const fastU = this.fast(plan, ru);
     const fastV = ru === rv ? fastU : this.fast(plan, rv);
-    const removeGain = this.arc(ru, uPrev, lu) + this.arc(ru, lu, uNext) - this.arc(ru, uPrev, uNext);
+    // Cached arc costs along both routes: arcsX[p] leaves locsX[p].
+    const arcsU = plan.arcs[ru]!;
+    const arcsV = plan.arcs[rv]!;
+    const removeGain = arcsU[iu]! + arcsU[iu + 1]! - this.arc(ru, uPrev, uNext);
     const mid = this.mid;
 
     // Relocate u after v, then before v.
@@ -180,7 +186,7 @@ export class LocalSearch {
         if (ru === rv && (p === iu || p === iu + 1)) continue;
         const prev = locsV[p]!;
         const next = locsV[p + 1]!;
-        const addCost = this.arc(rv, prev, lu) + this.arc(rv, lu, next) - this.arc(rv, prev, next);
+        const addCost = this.arc(rv, prev, lu) + this.arc(rv, lu, next) - arcsV[p]!;
         if (addCost - removeGain >= -SCREEN) continue;
         if (ru === rv) {
           if (fastU) {
@@ -234,12 +240,12 @@ export class LocalSearch {
       const delta =
         this.arc(ru, uPrev, lv) +
         this.arc(ru, lv, uNext) -
-        this.arc(ru, uPrev, lu) -
-        this.arc(ru, lu, uNext) +
+        arcsU[iu]! -
+        arcsU[iu + 1]! +
         this.arc(rv, vPrev, lu) +
         this.arc(rv, lu, vNext) -
-        this.arc(rv, vPrev, lv) -
-        this.arc(rv, lv, vNext);
+        arcsV[iv]! -
+        arcsV[iv + 1]!;
       if (delta < -SCREEN) {
         if (ru === rv) {
           let ok = true;
@@ -255,7 +261,9 @@ export class LocalSearch {
           if (ok) {
             this.a.length = 0;
             for (const j of su) this.a.push(j === u ? v : j === v ? u : j);
-            const g = fastU ? this.apply(plan, ru, this.a, -1, null, -delta) : this.commit(plan, ru, this.a, -1, null);
+            const g = fastU
+              ? this.apply(plan, ru, this.a, -1, null, -delta)
+              : this.commit(plan, ru, this.a, -1, null);
             if (g > 0) return g;
           }
         } else if (fastU && fastV) {
@@ -265,8 +273,7 @@ export class LocalSearch {
           mid[0] = u;
           ok = ok && this.feasible(plan, rv, iv, 1, rv, iv + 1);
           if (ok) {
-            const gain =
-              -delta - this.work(ru, v) + this.work(ru, u) - this.work(rv, u) + this.work(rv, v);
+            const gain = -delta - this.work(ru, v) + this.work(ru, u) - this.work(rv, u) + this.work(rv, v);
             if (gain > SCREEN) {
               this.buildSwap(su, sv, u, v);
               return this.apply(plan, ru, this.a, rv, this.b, gain);
@@ -295,8 +302,7 @@ export class LocalSearch {
         fastV &&
         this.tailClass[ru] === this.tailClass[rv] &&
         (cp.techClass[ru] === cp.techClass[rv] || this.tailsAllowed(plan, ru, iu, rv, iv));
-      const delta1 =
-        this.arc(ru, lu, vNext) + this.arc(rv, lv, uNext) - this.arc(ru, lu, uNext) - this.arc(rv, lv, vNext);
+      const delta1 = this.arc(ru, lu, vNext) + this.arc(rv, lv, uNext) - arcsU[iu + 1]! - arcsV[iv + 1]!;
       if (delta1 < -SCREEN) {
         if (sameClass) {
           if (
@@ -313,8 +319,7 @@ export class LocalSearch {
           if (g > 0) return g;
         }
       }
-      const delta2 =
-        this.arc(ru, uPrev, lv) + this.arc(rv, vPrev, lu) - this.arc(ru, uPrev, lu) - this.arc(rv, vPrev, lv);
+      const delta2 = this.arc(ru, uPrev, lv) + this.arc(rv, vPrev, lu) - arcsU[iu]! - arcsV[iv]!;
       if (delta2 < -SCREEN) {
         if (sameClass) {
           if (
@@ -417,13 +422,9 @@ export class LocalSearch {
     const after = locsU[iu + m + 1]!;
     const lv = locsV[iv + 1]!;
     const vNext = locsV[iv + 2]!;
-    const delta =
-      this.arc(ru, before, after) -
-      this.arc(ru, before, first) -
-      this.arc(ru, last, after) +
-      this.arc(rv, lv, first) +
-      this.arc(rv, last, vNext) -
-      this.arc(rv, lv, vNext);
+    const arcsU = plan.arcs[ru]!;
+    const arcU = this.arc(ru, before, after) - arcsU[iu]! - arcsU[iu + m]!;
+    const delta = arcU + this.arc(rv, lv, first) + this.arc(rv, last, vNext) - plan.arcs[rv]![iv + 1]!;
     if (delta >= -SCREEN) return 0;
     const mid = this.mid;
     this.a.length = 0;
@@ -470,11 +471,10 @@ export class LocalSearch {
         workU += this.work(ru, su[i]!);
         workV += this.work(rv, su[i]!);
         if (i < iu + m - 1) {
-          innerU += this.arc(ru, locsU[i + 1]!, locsU[i + 2]!);
+          innerU += arcsU[i + 1]!;
           innerV += this.arc(rv, locsU[i + 1]!, locsU[i + 2]!);
         }
       }
-      const arcU = this.arc(ru, before, after) - this.arc(ru, before, first) - this.arc(ru, last, after);
       const newU = su.length === m ? 0 : plan.cost[ru]! + arcU - innerU - workU;
       const newV = plan.cost[rv]! + (delta - arcU) + innerV + workV;
       gain = plan.cost[ru]! + plan.cost[rv]! - newU - newV;
@@ -489,7 +489,14 @@ export class LocalSearch {
   }
 
   /** Applies sequences already known to be feasible and `gain` cheaper; returns the gain. */
-  private apply(plan: RouteSet, r1: number, s1: number[], r2: number, s2: number[] | null, gain: number): number {
+  private apply(
+    plan: RouteSet,
+    r1: number,
+    s1: number[],
+    r2: number,
+    s2: number[] | null,
+    gain: number,
+  ): number {
     if (gain <= SCREEN) return 0;
     plan.setRoute(r1, s1.slice());
     if (s2 !== null) plan.setRoute(r2, s2.slice());

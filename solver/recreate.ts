@@ -30,7 +30,7 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
       const r = plan.routeOf[v]!;
       if (r < 0 || cp.compat[r * cp.nJobs + j] === 0) continue;
       const at = plan.posOf[v]!;
-      const delta = plan.bestInsertion(j, r, best, rng, blink, at, at + 1);
+      const delta = plan.bestInsertionSimple(j, r, best, rng, blink, at, at + 1);
       if (delta < best) {
         best = delta;
         bestRoute = r;

@@ -379,6 +379,70 @@ export class RouteSet {
     return this.bestPos >= 0 ? best : Infinity;
   }
 
+  /**
+   * `bestInsertion` restricted to positions from..to of a simple route for a simple job (the
+   * granular insertion's case), with less set-up per call. Same result, same use of `rng`.
+   */
+  bestInsertionSimple(
+    j: number,
+    r: number,
+    bound: number,
+    rng: Random | null,
+    blink: number,
+    from: number,
+    to: number,
+  ): number {
+    const cp = this.cp;
+    this.bestPos = -1;
+    if (!this.isSimple(r) || cp.jobComplex[j] !== 0 || cp.maxTravel[r]! < Infinity)
+      return this.bestInsertion(j, r, bound, rng, blink, from, to);
+    const n = cp.nJobs;
+    if (cp.compat[r * n + j] === 0 || !this.fitsCapacity(j, r)) return Infinity;
+    const len = this.seqs[r]!.length;
+    const L = cp.nLocs;
+    const loc = cp.jobLoc[j]!;
+    const serv = cp.service[r * n + j]!;
+    const base = serv * cp.workCostPerSec[r]! + (len === 0 ? cp.fixedCost[r]! : 0);
+    const ac = cp.arcCost;
+    const locs = this.locs[r]!;
+    const arcs = this.arcs[r]!;
+    const last = to < len ? to : len;
+    let best = bound;
+    for (let p = from; p <= last; p++) {
+      const prevLoc = locs[p]!;
+      const nextLoc = locs[p + 1]!;
+      const a1 = prevLoc * L + loc;
+      let delta: number;
+      if (ac !== null) {
+        delta = base + ac[a1]! - arcs[p]!;
+        if (nextLoc >= 0) delta += ac[loc * L + nextLoc]!;
+      } else {
+        delta = base + cp.dist[a1]! * cp.costPerDist[r]! + cp.dur[a1]! * cp.costPerDur[r]! - arcs[p]!;
+        if (nextLoc >= 0) {
+          const a2 = loc * L + nextLoc;
+          delta += cp.dist[a2]! * cp.costPerDist[r]! + cp.dur[a2]! * cp.costPerDur[r]!;
+        }
+      }
+      if (delta >= best) continue;
+      if (blink > 0 && rng !== null && rng.next() < blink) continue;
+      const inv = cp.invSpeed[r]!;
+      const prevEnd = p === 0 ? cp.shiftStart[r]! : this.earliest[r]![p - 1]!;
+      const arrive = prevEnd + cp.dur[a1]! * inv;
+      const e = cp.jobEarliest[j]!;
+      const st = arrive > e ? arrive : e;
+      if (st > cp.jobLatest[j]! + 1e-9) continue;
+      const fin = st + serv;
+      if (p === len) {
+        const endLoc = cp.techEnd[r]!;
+        const back = endLoc >= 0 ? cp.dur[loc * L + endLoc]! * inv : 0;
+        if (fin + back > cp.latestEnd[r]! + 1e-9) continue;
+      } else if (fin + cp.dur[loc * L + nextLoc]! * inv > this.latest[r]![p]! + 1e-9) continue;
+      best = delta;
+      this.bestPos = p;
+    }
+    return this.bestPos >= 0 ? best : Infinity;
+  }
+
   bestPos = -1;
 
   private classSeen = new Int32Array(0);

@@ -70,7 +70,10 @@ describe('local search by concatenation', () => {
   const cases: [string, () => Problem][] = [
     ['depot, windows, capacity', () => depotDay(5, 60, 8)],
     ['depot, tight windows', () => depotDay(6, 80, 12)],
-    ['homes, skills, capacity', () => fieldDay({ jobs: 60, technicians: 6, seed: 21, skills: true, capacity: true })],
+    [
+      'homes, skills, capacity',
+      () => fieldDay({ jobs: 60, technicians: 6, seed: 21, skills: true, capacity: true }),
+    ],
     ['homes, open ends', () => fieldDay({ jobs: 60, technicians: 6, seed: 22, openEnd: true })],
   ];
   for (const [name, make] of cases) {
