@@ -18,6 +18,8 @@ export interface CompiledProblem {
   /** Row-major nLocs × nLocs. */
   readonly dur: Float64Array;
   readonly dist: Float64Array;
+  /** Both matrices are symmetric: hot loops may read a job's own row (fewer cache misses). */
+  readonly symmetric: boolean;
 
   readonly jobLoc: Int32Array;
   /** Service duration per technician and job: [t * nJobs + j]. */
@@ -101,7 +103,9 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   const travelByDistance = (objective.travel ?? 'distance') === 'distance';
 
   const dur = flatten(problem.matrices.durations, nLocs);
+  const maxDur = flattenedMax;
   const dist = problem.matrices.distances ? flatten(problem.matrices.distances, nLocs) : dur;
+  const maxDist = flattenedMax;
 
   let nDims = 0;
   for (const job of jobs) nDims = Math.max(nDims, job.load?.length ?? 0);
@@ -261,12 +265,6 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
 
   // Unassigned penalty: by default larger than any plan's total of every other cost, so that
   // serving one more job always wins (lexicographic in effect).
-  let maxDist = 0;
-  let maxDur = 0;
-  for (let k = 0; k < dur.length; k++) {
-    if (dist[k]! > maxDist) maxDist = dist[k]!;
-    if (dur[k]! > maxDur) maxDur = dur[k]!;
-  }
   let maxArc = 0;
   for (let t = 0; t < nTechs; t++)
     maxArc = Math.max(maxArc, maxDist * costPerDist[t]! + maxDur * costPerDur[t]!);
@@ -322,7 +320,8 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     service,
   });
 
-  const neighbours = nearestJobs(nJobs, jobLoc, dur, dist, nLocs);
+  const symmetric = isSymmetric(dur, nLocs) && (dist === dur || isSymmetric(dist, nLocs));
+  const neighbours = nearestJobs(nJobs, jobLoc, dur, dist, nLocs, symmetric);
 
   return {
     problem,
@@ -332,6 +331,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     nDims,
     dur,
     dist,
+    symmetric,
     jobLoc,
     service,
     winOffset,
@@ -378,15 +378,40 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   };
 }
 
-/** Row-major copy of a square matrix (plain loops: this runs over millions of entries). */
+/** Largest entry (at least 0) of the matrix last flattened. */
+let flattenedMax = 0;
+
+/** Row-major copy of a square matrix and its largest entry (plain loops: millions of entries). */
 function flatten(rows: number[][], size: number): Float64Array {
   const out = new Float64Array(size * size);
+  let max = 0;
   for (let a = 0; a < size; a++) {
     const row = rows[a]!;
     const base = a * size;
-    for (let b = 0; b < size; b++) out[base + b] = row[b]!;
+    for (let b = 0; b < size; b++) {
+      const x = row[b]!;
+      out[base + b] = x;
+      if (x > max) max = x;
+    }
   }
+  flattenedMax = max;
   return out;
+}
+
+/** Whether m equals its transpose (compared tile by tile, so that column reads stay in cache). */
+function isSymmetric(m: Float64Array, size: number): boolean {
+  const tile = 64;
+  for (let a0 = 0; a0 < size; a0 += tile) {
+    const a1 = Math.min(size, a0 + tile);
+    for (let b0 = a0; b0 < size; b0 += tile) {
+      const b1 = Math.min(size, b0 + tile);
+      for (let a = a0; a < a1; a++) {
+        const row = a * size;
+        for (let b = b0 > a ? b0 : a + 1; b < b1; b++) if (m[row + b] !== m[b * size + a]) return false;
+      }
+    }
+  }
+  return true;
 }
 
 /** The k nearest other jobs of each job, by the sum of both travel directions. */
@@ -396,6 +421,7 @@ function nearestJobs(
   dur: Float64Array,
   dist: Float64Array,
   nLocs: number,
+  symmetric: boolean,
 ): Int32Array[] {
   const k = Math.max(0, Math.min(NEIGHBOURS, nJobs - 1));
   const result: Int32Array[] = [];
@@ -407,8 +433,10 @@ function nearestJobs(
     for (let j = 0; j < nJobs; j++) {
       if (j === i) continue;
       const b = jobLoc[j]!;
-      const key =
-        dist[a * nLocs + b]! + dist[b * nLocs + a]! + 1e-6 * (dur[a * nLocs + b]! + dur[b * nLocs + a]!);
+      // Symmetric matrices: twice the row entry, without the cache-missing column read.
+      const key = symmetric
+        ? 2 * (dist[a * nLocs + b]! + 1e-6 * dur[a * nLocs + b]!)
+        : dist[a * nLocs + b]! + dist[b * nLocs + a]! + 1e-6 * (dur[a * nLocs + b]! + dur[b * nLocs + a]!);
       if (size === k && key >= bestKey[k - 1]!) continue;
       // Insertion into the small sorted list of the best so far.
       let p = size < k ? size++ : k - 1;

@@ -407,11 +407,12 @@ export class RouteSet {
     const locs = this.locs[r]!;
     const arcs = this.arcs[r]!;
     const last = to < len ? to : len;
+    const sym = cp.symmetric;
     let best = bound;
     for (let p = from; p <= last; p++) {
       const prevLoc = locs[p]!;
       const nextLoc = locs[p + 1]!;
-      const a1 = prevLoc * L + loc;
+      const a1 = sym ? loc * L + prevLoc : prevLoc * L + loc;
       let delta: number;
       if (ac !== null) {
         delta = base + ac[a1]! - arcs[p]!;
