@@ -66,6 +66,29 @@ function depotDay(seed: number, jobs: number, technicians: number): Problem {
   };
 }
 
+/** Mixed fleet on a depot: speeds, fixed, work and travel prices, faster technicians, asymmetric travel. */
+function mixedDepotDay(seed: number): Problem {
+  const base = depotDay(seed, 60, 8);
+  const rng = new Random(seed + 100);
+  const durations = base.matrices.durations.map((row) => row.map((d) => d + rng.int(30)));
+  return {
+    ...base,
+    matrices: { durations },
+    objective: { travel: 'duration' },
+    jobs: base.jobs.map((job) =>
+      rng.next() < 0.3
+        ? { ...job, durationByTechnician: { t1: job.duration / 2, t2: job.duration + 300 } }
+        : job,
+    ),
+    technicians: base.technicians.map((tech, t) => ({
+      ...tech,
+      ...(t % 2 === 1 ? { speedFactor: 1.25 } : {}),
+      ...(t % 3 === 0 ? { end: null } : {}),
+      costs: { fixed: t % 2 === 0 ? 500 : 0, perHourWork: 10 + t, perHourTravel: 20 },
+    })),
+  };
+}
+
 describe('local search by concatenation', () => {
   const cases: [string, () => Problem][] = [
     ['depot, windows, capacity', () => depotDay(5, 60, 8)],
@@ -75,6 +98,8 @@ describe('local search by concatenation', () => {
       () => fieldDay({ jobs: 60, technicians: 6, seed: 21, skills: true, capacity: true }),
     ],
     ['homes, open ends', () => fieldDay({ jobs: 60, technicians: 6, seed: 22, openEnd: true })],
+    ['mixed fleet, asymmetric durations', () => mixedDepotDay(7)],
+    ['mixed fleet, other seed', () => mixedDepotDay(8)],
   ];
   for (const [name, make] of cases) {
     it(`makes the same moves as the full schedule and keeps every route feasible (${name})`, () => {
