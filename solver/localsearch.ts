@@ -70,7 +70,7 @@ export class LocalSearch {
       let improved = false;
       for (const u of this.order) {
         if (this.stop !== null && this.stop()) return gain;
-        const near = cp.neighbours[u]!;
+        const near = cp.granularNeighbours[u]!;
         const k = Math.min(this.granularity, near.length);
         for (let q = 0; q < k; q++) {
           const v = near[q]!;

@@ -23,7 +23,7 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   plan.newRound();
   if (cp.nJobs >= granular.from && cp.pinPos[j]! < 0) {
     // Granular: only next to the nearest assigned jobs, and in empty routes.
-    const near = cp.neighbours[j]!;
+    const near = cp.granularNeighbours[j]!;
     const k = Math.min(granular.neighbours, near.length);
     for (let q = 0; q < k; q++) {
       const v = near[q]!;
