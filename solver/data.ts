@@ -436,7 +436,14 @@ const WAIT_WEIGHT = 0.2;
 const LATE_WEIGHT = 1;
 
 /** Sorted-list insertion of (key, job) into the k best so far; returns the new size. */
-function keep(keys: Float64Array, jobs: Int32Array, size: number, k: number, key: number, job: number): number {
+function keep(
+  keys: Float64Array,
+  jobs: Int32Array,
+  size: number,
+  k: number,
+  key: number,
+  job: number,
+): number {
   if (size === k && key >= keys[k - 1]!) return size;
   let p = size < k ? size++ : k - 1;
   while (p > 0 && keys[p - 1]! > key) {
