@@ -18,6 +18,8 @@ export interface CompiledProblem {
   /** Row-major nLocs × nLocs. */
   readonly dur: Float64Array;
   readonly dist: Float64Array;
+  /** Both matrices are symmetric: hot loops may read a job's own row (fewer cache misses). */
+  readonly symmetric: boolean;
 
   readonly jobLoc: Int32Array;
   /** Service duration per technician and job: [t * nJobs + j]. */
@@ -46,8 +48,14 @@ export interface CompiledProblem {
   readonly jobTechs: Int32Array[];
   /** Why a job can never be assigned, known before searching (null = it might be). */
   readonly staticReason: (UnassignedReasonStatic | null)[];
-  /** Nearest other jobs by travel, used by the ruin step and granular neighbourhoods. */
+  /** Nearest other jobs by travel, used by the ruin step. */
   readonly neighbours: Int32Array[];
+  /**
+   * Nearest other jobs by travel plus the least waiting and lateness their windows force
+   * between them (Vidal et al. 2013's correlation measure): the granular neighbourhoods of
+   * insertion and local search.
+   */
+  readonly granularNeighbours: Int32Array[];
 
   readonly techStart: Int32Array;
   /** −1 = open end. */
@@ -101,7 +109,9 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   const travelByDistance = (objective.travel ?? 'distance') === 'distance';
 
   const dur = flatten(problem.matrices.durations, nLocs);
+  const maxDur = flattenedMax;
   const dist = problem.matrices.distances ? flatten(problem.matrices.distances, nLocs) : dur;
+  const maxDist = flattenedMax;
 
   let nDims = 0;
   for (const job of jobs) nDims = Math.max(nDims, job.load?.length ?? 0);
@@ -261,12 +271,6 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
 
   // Unassigned penalty: by default larger than any plan's total of every other cost, so that
   // serving one more job always wins (lexicographic in effect).
-  let maxDist = 0;
-  let maxDur = 0;
-  for (let k = 0; k < dur.length; k++) {
-    if (dist[k]! > maxDist) maxDist = dist[k]!;
-    if (dur[k]! > maxDur) maxDur = dur[k]!;
-  }
   let maxArc = 0;
   for (let t = 0; t < nTechs; t++)
     maxArc = Math.max(maxArc, maxDist * costPerDist[t]! + maxDur * costPerDur[t]!);
@@ -322,7 +326,18 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     service,
   });
 
-  const neighbours = nearestJobs(nJobs, jobLoc, dur, dist, nLocs);
+  const symmetric = isSymmetric(dur, nLocs) && (dist === dur || isSymmetric(dist, nLocs));
+  const { neighbours, granularNeighbours } = nearestJobs(
+    nJobs,
+    jobLoc,
+    dur,
+    dist,
+    nLocs,
+    symmetric,
+    jobEarliest,
+    jobLatest,
+    service,
+  );
 
   return {
     problem,
@@ -332,6 +347,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     nDims,
     dur,
     dist,
+    symmetric,
     jobLoc,
     service,
     winOffset,
@@ -350,6 +366,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     jobTechs,
     staticReason,
     neighbours,
+    granularNeighbours,
     techStart,
     techEnd,
     shiftStart,
@@ -378,51 +395,136 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   };
 }
 
-/** Row-major copy of a square matrix (plain loops: this runs over millions of entries). */
+/** Largest entry (at least 0) of the matrix last flattened. */
+let flattenedMax = 0;
+
+/** Row-major copy of a square matrix and its largest entry (plain loops: millions of entries). */
 function flatten(rows: number[][], size: number): Float64Array {
   const out = new Float64Array(size * size);
+  let max = 0;
   for (let a = 0; a < size; a++) {
     const row = rows[a]!;
     const base = a * size;
-    for (let b = 0; b < size; b++) out[base + b] = row[b]!;
+    for (let b = 0; b < size; b++) {
+      const x = row[b]!;
+      out[base + b] = x;
+      if (x > max) max = x;
+    }
   }
+  flattenedMax = max;
   return out;
 }
 
-/** The k nearest other jobs of each job, by the sum of both travel directions. */
+/** Whether m equals its transpose (compared tile by tile, so that column reads stay in cache). */
+function isSymmetric(m: Float64Array, size: number): boolean {
+  const tile = 64;
+  for (let a0 = 0; a0 < size; a0 += tile) {
+    const a1 = Math.min(size, a0 + tile);
+    for (let b0 = a0; b0 < size; b0 += tile) {
+      const b1 = Math.min(size, b0 + tile);
+      for (let a = a0; a < a1; a++) {
+        const row = a * size;
+        for (let b = b0 > a ? b0 : a + 1; b < b1; b++) if (m[row + b] !== m[b * size + a]) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/** Weights of the forced waiting and lateness in the correlation measure (PyVRP's defaults). */
+const WAIT_WEIGHT = 0.2;
+const LATE_WEIGHT = 1;
+
+/** Sorted-list insertion of (key, job) into the k best so far; returns the new size. */
+function keep(
+  keys: Float64Array,
+  jobs: Int32Array,
+  size: number,
+  k: number,
+  key: number,
+  job: number,
+): number {
+  if (size === k && key >= keys[k - 1]!) return size;
+  let p = size < k ? size++ : k - 1;
+  while (p > 0 && keys[p - 1]! > key) {
+    keys[p] = keys[p - 1]!;
+    jobs[p] = jobs[p - 1]!;
+    p--;
+  }
+  keys[p] = key;
+  jobs[p] = job;
+  return size;
+}
+
+/**
+ * The k nearest other jobs of each job, by the sum of both travel directions, and by the
+ * correlation measure of Vidal et al. (2013) as PyVRP computes it: travel i→j plus
+ * 0.2 × the least waiting and 1 × the least lateness that j's window forces after i, the
+ * smaller of both directions. Times are converted to the distance unit by the matrices'
+ * mean ratio. One pass over the rows.
+ */
 function nearestJobs(
   nJobs: number,
   jobLoc: Int32Array,
   dur: Float64Array,
   dist: Float64Array,
   nLocs: number,
-): Int32Array[] {
+  symmetric: boolean,
+  early: Float64Array,
+  late: Float64Array,
+  service: Float64Array,
+): { neighbours: Int32Array[]; granularNeighbours: Int32Array[] } {
   const k = Math.max(0, Math.min(NEIGHBOURS, nJobs - 1));
-  const result: Int32Array[] = [];
+  const neighbours: Int32Array[] = [];
+  const granularNeighbours: Int32Array[] = [];
   const bestKey = new Float64Array(k + 1);
   const bestJob = new Int32Array(k + 1);
+  const corrKey = new Float64Array(k + 1);
+  const corrJob = new Int32Array(k + 1);
+  // Distance per second of travel, from a deterministic sample of job pairs.
+  let sumDist = 0;
+  let sumDur = 0;
+  for (let s = 0; s < Math.min(20000, nJobs * nJobs); s++) {
+    const a = jobLoc[s % nJobs]!;
+    const b = jobLoc[(s * 7919 + 13) % nJobs]!;
+    sumDist += dist[a * nLocs + b]!;
+    sumDur += dur[a * nLocs + b]!;
+  }
+  const perSecond = sumDur > 0 && sumDist > 0 ? sumDist / sumDur : 1;
+  const wait = WAIT_WEIGHT * perSecond;
+  const lateW = LATE_WEIGHT * perSecond;
   for (let i = 0; i < nJobs; i++) {
     const a = jobLoc[i]!;
+    const row = a * nLocs;
+    const ei = early[i]!;
+    const li = late[i]!;
+    const si = service[i]!;
     let size = 0;
+    let corr = 0;
     for (let j = 0; j < nJobs; j++) {
       if (j === i) continue;
       const b = jobLoc[j]!;
-      const key =
-        dist[a * nLocs + b]! + dist[b * nLocs + a]! + 1e-6 * (dur[a * nLocs + b]! + dur[b * nLocs + a]!);
-      if (size === k && key >= bestKey[k - 1]!) continue;
-      // Insertion into the small sorted list of the best so far.
-      let p = size < k ? size++ : k - 1;
-      while (p > 0 && bestKey[p - 1]! > key) {
-        bestKey[p] = bestKey[p - 1]!;
-        bestJob[p] = bestJob[p - 1]!;
-        p--;
-      }
-      bestKey[p] = key;
-      bestJob[p] = j;
+      const dab = dist[row + b]!;
+      const tab = dur[row + b]!;
+      const dba = symmetric ? dab : dist[b * nLocs + a]!;
+      const tba = symmetric ? tab : dur[b * nLocs + a]!;
+      size = keep(bestKey, bestJob, size, k, dab + dba + 1e-6 * (tab + tba), j);
+      // i then j, and j then i; the smaller (infinite windows give 0, never NaN).
+      const ej = early[j]!;
+      const lj = late[j]!;
+      const sj = service[j]!;
+      let w = ej - tab - si - li;
+      let l = ei + si + tab - lj;
+      const ij = dab + (w > 0 ? wait * w : 0) + (l > 0 ? lateW * l : 0);
+      w = ei - tba - sj - lj;
+      l = ej + sj + tba - li;
+      const ji = dba + (w > 0 ? wait * w : 0) + (l > 0 ? lateW * l : 0);
+      corr = keep(corrKey, corrJob, corr, k, ij < ji ? ij : ji, j);
     }
-    result.push(bestJob.slice(0, size));
+    neighbours.push(bestJob.slice(0, size));
+    granularNeighbours.push(corrJob.slice(0, corr));
   }
-  return result;
+  return { neighbours, granularNeighbours };
 }
 
 /** Class of each technician: equal classes mean interchangeable empty routes. */

@@ -1,10 +1,19 @@
 /**
  * Local search on granular neighbourhoods (Toth & Vigo 2003; Vidal et al. 2013): for each
- * visit u and each of its nearest jobs v, try relocating u next to v, swapping u and v, and
- * exchanging route tails after u and v (2-opt*). A move is first screened by the change of its
- * arc costs, then confirmed by the exact schedule of the changed routes, so that every
- * feature (breaks, several windows, pins, limits) is respected. First improvement, until no
- * move improves or the pass limit is reached.
+ * visit u and each of its nearest jobs v, try relocating u next to v, swapping u and v, moving
+ * strings of two or three visits after v (or-opt) and exchanging route tails after u and v
+ * (2-opt*). A move is first screened by the change of its arc costs. First improvement, until
+ * no move improves or the pass limit is reached.
+ *
+ * Confirming a move: routes whose timing the cached forward/backward data decide (single
+ * windows, no breaks, pins, soft windows, work or travel limits; see `RouteSet`) are checked
+ * by concatenation: the unchanged prefix is summarised by its earliest service end, the
+ * changed part is timed visit by visit, and the unchanged suffix by its latest feasible
+ * service start (Savelsbergh 1992; the same idea as Vidal et al. 2013's segment
+ * concatenation, restricted to what hard windows with waiting need). That is O(1) for moves
+ * between routes and O(changed part) within a route, and the cost change is the arc and work
+ * change. Every other route is confirmed by its exact schedule (`scheduleRoute`), so every
+ * feature keeps working. New sequences are built only for moves that are applied.
  */
 import type { CompiledProblem } from './data.ts';
 import type { Random } from './random.ts';
@@ -12,20 +21,36 @@ import type { RouteSet } from './routes.ts';
 import { scheduleRoute } from './schedule.ts';
 
 const SCREEN = 1e-9;
+const EPS = 1e-9;
 
 export class LocalSearch {
   private readonly cp: CompiledProblem;
   private readonly a: number[] = [];
   private readonly b: number[] = [];
   private order: number[] = [];
+  /** Visits of the changed part of a route (concatenation checks). */
+  private mid: Int32Array;
   granularity: number;
   /** Also try moving strings of two and three visits (or-opt). */
   orOpt = true;
+  /** Use the concatenation checks where they are exact (off: always the full schedule; for tests). */
+  concatenation = true;
+  /** Checked once per moved job: true ends the run early (a time budget). */
+  stop: (() => boolean) | null = null;
 
   constructor(cp: CompiledProblem, granularity = 20) {
     this.cp = cp;
     this.granularity = granularity;
+    this.mid = new Int32Array(cp.nJobs + 1);
+    this.tailClass = tailClasses(cp);
   }
+
+  /**
+   * Technicians whose cached latest starts hold for each other's route tails (same end place,
+   * latest end, speed, arc and work pricing, service durations): 2-opt* between them is
+   * checked by concatenation.
+   */
+  private readonly tailClass: Int32Array;
 
   /**
    * Improves the plan in place; returns the total gain (≥ 0). With `jobs`, only those jobs
@@ -44,7 +69,8 @@ export class LocalSearch {
     for (let pass = 0; pass < maxPasses; pass++) {
       let improved = false;
       for (const u of this.order) {
-        const near = cp.neighbours[u]!;
+        if (this.stop !== null && this.stop()) return gain;
+        const near = cp.granularNeighbours[u]!;
         const k = Math.min(this.granularity, near.length);
         for (let q = 0; q < k; q++) {
           const v = near[q]!;
@@ -61,63 +87,148 @@ export class LocalSearch {
     return gain;
   }
 
+  /** Cost of the arc from → to for technician r (0 into an open end). */
   private arc(r: number, from: number, to: number): number {
+    if (to < 0) return 0;
     const cp = this.cp;
-    if (to < 0 || from < 0) return 0;
     const k = from * cp.nLocs + to;
     const ac = cp.arcCost;
     return ac !== null ? ac[k]! : cp.dist[k]! * cp.costPerDist[r]! + cp.dur[k]! * cp.costPerDur[r]!;
   }
 
-  /** Location before position i of route r (the start for i = 0). */
-  private locBefore(plan: RouteSet, r: number, i: number): number {
-    return i === 0 ? this.cp.techStart[r]! : this.cp.jobLoc[plan.seqs[r]![i - 1]!]!;
+  /** Work cost of job j done by technician r. */
+  private work(r: number, j: number): number {
+    const cp = this.cp;
+    return cp.service[r * cp.nJobs + j]! * cp.workCostPerSec[r]!;
   }
 
-  /** Location at position i of route r (the end, or −1 for an open end, past the last visit). */
-  private locAt(plan: RouteSet, r: number, i: number): number {
-    const seq = plan.seqs[r]!;
-    return i < seq.length ? this.cp.jobLoc[seq[i]!]! : this.cp.techEnd[r]!;
+  /** Whether route r's moves can be confirmed by concatenation. */
+  private fast(plan: RouteSet, r: number): boolean {
+    return this.concatenation && plan.isSimple(r) && this.cp.maxTravel[r] === Infinity;
+  }
+
+  /**
+   * Feasibility of route r made of its own first `pre` visits, then mid[0..m), then the visits
+   * of route sr from position `suf` on (sr is r or a technician of the same class). Exact for
+   * simple routes: the prefix's earliest service end and the suffix's latest service start
+   * summarise both, and the changed part is timed visit by visit.
+   */
+  private feasible(plan: RouteSet, r: number, pre: number, m: number, sr: number, suf: number): boolean {
+    const cp = this.cp;
+    const L = cp.nLocs;
+    const inv = cp.invSpeed[r]!;
+    const base = r * cp.nJobs;
+    let tFree = pre === 0 ? cp.shiftStart[r]! : plan.earliest[r]![pre - 1]!;
+    let prevLoc = plan.locs[r]![pre]!;
+    const mid = this.mid;
+    for (let k = 0; k < m; k++) {
+      const j = mid[k]!;
+      const loc = cp.jobLoc[j]!;
+      const arrive = tFree + cp.dur[prevLoc * L + loc]! * inv;
+      const e = cp.jobEarliest[j]!;
+      const st = arrive > e ? arrive : e;
+      if (st > cp.jobLatest[j]! + EPS) return false;
+      tFree = st + cp.service[base + j]!;
+      prevLoc = loc;
+    }
+    const lenS = plan.seqs[sr]!.length;
+    if (suf < lenS) {
+      return tFree + cp.dur[prevLoc * L + plan.locs[sr]![suf + 1]!]! * inv <= plan.latest[sr]![suf]! + EPS;
+    }
+    if (pre === 0 && m === 0) return true; // an empty route
+    const endLoc = cp.techEnd[r]!;
+    const back = endLoc >= 0 ? cp.dur[prevLoc * L + endLoc]! * inv : 0;
+    return tFree + back <= cp.latestEnd[r]! + EPS;
+  }
+
+  /** Load of route r with `out` removed and `inLoad` added fits its capacity. */
+  private fitsWith(plan: RouteSet, r: number, add: number, drop: number): boolean {
+    const cp = this.cp;
+    const D = cp.nDims;
+    for (let d = 0; d < D; d++) {
+      let l = plan.load[r * D + d]!;
+      if (add >= 0) l += cp.load[add * D + d]!;
+      if (drop >= 0) l -= cp.load[drop * D + d]!;
+      if (l > cp.capacity[r * D + d]! + 1e-9) return false;
+    }
+    return true;
   }
 
   private tryMoves(plan: RouteSet, u: number, v: number): number {
     const cp = this.cp;
+    const n = cp.nJobs;
     const ru = plan.routeOf[u]!;
     const rv = plan.routeOf[v]!;
     const su = plan.seqs[ru]!;
     const sv = plan.seqs[rv]!;
     const iu = plan.posOf[u]!;
     const iv = plan.posOf[v]!;
+    const locsU = plan.locs[ru]!;
+    const locsV = plan.locs[rv]!;
     const lu = cp.jobLoc[u]!;
     const lv = cp.jobLoc[v]!;
-    const uPrev = this.locBefore(plan, ru, iu);
-    const uNext = this.locAt(plan, ru, iu + 1);
-    const removeGain = this.arc(ru, uPrev, lu) + this.arc(ru, lu, uNext) - this.arc(ru, uPrev, uNext);
+    const uPrev = locsU[iu]!;
+    const uNext = locsU[iu + 2]!;
+    const vPrev = locsV[iv]!;
+    const vNext = locsV[iv + 2]!;
+    const fastU = this.fast(plan, ru);
+    const fastV = ru === rv ? fastU : this.fast(plan, rv);
+    // Cached arc costs along both routes: arcsX[p] leaves locsX[p].
+    const arcsU = plan.arcs[ru]!;
+    const arcsV = plan.arcs[rv]!;
+    const removeGain = arcsU[iu]! + arcsU[iu + 1]! - this.arc(ru, uPrev, uNext);
+    const mid = this.mid;
 
     // Relocate u after v, then before v.
-    if (cp.compat[rv * cp.nJobs + u]) {
+    if (cp.compat[rv * n + u]) {
       for (let side = 0; side < 2; side++) {
         const p = side === 0 ? iv + 1 : iv; // after v, then before v (index in sv before removing u)
         if (ru === rv && (p === iu || p === iu + 1)) continue;
-        const prev = this.locBefore(plan, rv, p);
-        const next = this.locAt(plan, rv, p);
-        const addCost = this.arc(rv, prev, lu) + this.arc(rv, lu, next) - this.arc(rv, prev, next);
+        const prev = locsV[p]!;
+        const next = locsV[p + 1]!;
+        const addCost = this.arc(rv, prev, lu) + this.arc(rv, lu, next) - arcsV[p]!;
         if (addCost - removeGain >= -SCREEN) continue;
-        this.a.length = 0;
-        this.b.length = 0;
         if (ru === rv) {
+          if (fastU) {
+            let m = 0;
+            let pre: number;
+            let suf: number;
+            if (p < iu) {
+              mid[m++] = u;
+              for (let i = p; i < iu; i++) mid[m++] = su[i]!;
+              pre = p;
+              suf = iu + 1;
+            } else {
+              for (let i = iu + 1; i < p; i++) mid[m++] = su[i]!;
+              mid[m++] = u;
+              pre = iu;
+              suf = p;
+            }
+            if (!this.feasible(plan, ru, pre, m, ru, suf)) continue;
+          }
+          this.a.length = 0;
           for (let i = 0; i <= su.length; i++) {
             if (i === p) this.a.push(u);
             if (i < su.length && i !== iu) this.a.push(su[i]!);
           }
-          const g = this.commit(plan, ru, this.a, -1, null);
+          const g = fastU
+            ? this.apply(plan, ru, this.a, -1, null, removeGain - addCost)
+            : this.commit(plan, ru, this.a, -1, null);
           if (g > 0) return g;
         } else {
-          for (let i = 0; i < su.length; i++) if (i !== iu) this.a.push(su[i]!);
-          for (let i = 0; i <= sv.length; i++) {
-            if (i === p) this.b.push(u);
-            if (i < sv.length) this.b.push(sv[i]!);
+          if (fastU && fastV) {
+            if (!this.fitsWith(plan, rv, u, -1)) continue;
+            if (!this.feasible(plan, ru, iu, 0, ru, iu + 1)) continue;
+            mid[0] = u;
+            if (!this.feasible(plan, rv, p, 1, rv, p)) continue;
+            const newU = su.length === 1 ? 0 : plan.cost[ru]! - removeGain - this.work(ru, u);
+            const newV = plan.cost[rv]! + addCost + this.work(rv, u);
+            const gain = plan.cost[ru]! + plan.cost[rv]! - newU - newV;
+            if (gain <= SCREEN) continue;
+            this.buildRelocate(su, iu, sv, p, u);
+            return this.apply(plan, ru, this.a, rv, this.b, gain);
           }
+          this.buildRelocate(su, iu, sv, p, u);
           const g = this.commit(plan, ru, this.a, rv, this.b);
           if (g > 0) return g;
         }
@@ -125,29 +236,51 @@ export class LocalSearch {
     }
 
     // Swap u and v.
-    if (ru !== rv ? cp.compat[rv * cp.nJobs + u] && cp.compat[ru * cp.nJobs + v] : Math.abs(iu - iv) > 1) {
-      const vPrev = this.locBefore(plan, rv, iv);
-      const vNext = this.locAt(plan, rv, iv + 1);
+    if (ru !== rv ? cp.compat[rv * n + u] && cp.compat[ru * n + v] : Math.abs(iu - iv) > 1) {
       const delta =
         this.arc(ru, uPrev, lv) +
         this.arc(ru, lv, uNext) -
-        this.arc(ru, uPrev, lu) -
-        this.arc(ru, lu, uNext) +
+        arcsU[iu]! -
+        arcsU[iu + 1]! +
         this.arc(rv, vPrev, lu) +
         this.arc(rv, lu, vNext) -
-        this.arc(rv, vPrev, lv) -
-        this.arc(rv, lv, vNext);
+        arcsV[iv]! -
+        arcsV[iv + 1]!;
       if (delta < -SCREEN) {
         if (ru === rv) {
-          this.a.length = 0;
-          for (const j of su) this.a.push(j === u ? v : j === v ? u : j);
-          const g = this.commit(plan, ru, this.a, -1, null);
-          if (g > 0) return g;
+          let ok = true;
+          if (fastU) {
+            const lo = iu < iv ? iu : iv;
+            const hi = iu < iv ? iv : iu;
+            let m = 0;
+            mid[m++] = su[hi]!;
+            for (let i = lo + 1; i < hi; i++) mid[m++] = su[i]!;
+            mid[m++] = su[lo]!;
+            ok = this.feasible(plan, ru, lo, m, ru, hi + 1);
+          }
+          if (ok) {
+            this.a.length = 0;
+            for (const j of su) this.a.push(j === u ? v : j === v ? u : j);
+            const g = fastU
+              ? this.apply(plan, ru, this.a, -1, null, -delta)
+              : this.commit(plan, ru, this.a, -1, null);
+            if (g > 0) return g;
+          }
+        } else if (fastU && fastV) {
+          mid[0] = v;
+          let ok = this.fitsWith(plan, ru, v, u) && this.fitsWith(plan, rv, u, v);
+          ok = ok && this.feasible(plan, ru, iu, 1, ru, iu + 1);
+          mid[0] = u;
+          ok = ok && this.feasible(plan, rv, iv, 1, rv, iv + 1);
+          if (ok) {
+            const gain = -delta - this.work(ru, v) + this.work(ru, u) - this.work(rv, u) + this.work(rv, v);
+            if (gain > SCREEN) {
+              this.buildSwap(su, sv, u, v);
+              return this.apply(plan, ru, this.a, rv, this.b, gain);
+            }
+          }
         } else {
-          this.a.length = 0;
-          this.b.length = 0;
-          for (const j of su) this.a.push(j === u ? v : j);
-          for (const j of sv) this.b.push(j === v ? u : j);
+          this.buildSwap(su, sv, u, v);
           const g = this.commit(plan, ru, this.a, rv, this.b);
           if (g > 0) return g;
         }
@@ -157,41 +290,110 @@ export class LocalSearch {
     // Or-opt: the string of u and its next one or two visits moves after v.
     for (let m = 2; m <= 3 && this.orOpt; m++) {
       if (iu + m > su.length) break;
-      const g = this.moveString(plan, ru, su, iu, m, rv, sv, iv);
+      const g = this.moveString(plan, ru, su, iu, m, rv, sv, iv, fastU && fastV);
       if (g > 0) return g;
     }
 
     // 2-opt*: u is followed by v's successor tail, v by u's successor tail; and the mirror
     // (u's predecessor tail joined before v).
     if (ru !== rv) {
-      const vNext = this.locAt(plan, rv, iv + 1);
-      const delta1 =
-        this.arc(ru, lu, vNext) + this.arc(rv, lv, uNext) - this.arc(ru, lu, uNext) - this.arc(rv, lv, vNext);
+      const sameClass =
+        fastU &&
+        fastV &&
+        this.tailClass[ru] === this.tailClass[rv] &&
+        (cp.techClass[ru] === cp.techClass[rv] || this.tailsAllowed(plan, ru, iu, rv, iv));
+      const delta1 = this.arc(ru, lu, vNext) + this.arc(rv, lv, uNext) - arcsU[iu + 1]! - arcsV[iv + 1]!;
       if (delta1 < -SCREEN) {
-        this.a.length = 0;
-        this.b.length = 0;
-        for (let i = 0; i <= iu; i++) this.a.push(su[i]!);
-        for (let i = iv + 1; i < sv.length; i++) this.a.push(sv[i]!);
-        for (let i = 0; i <= iv; i++) this.b.push(sv[i]!);
-        for (let i = iu + 1; i < su.length; i++) this.b.push(su[i]!);
-        const g = this.commit(plan, ru, this.a, rv, this.b);
-        if (g > 0) return g;
+        if (sameClass) {
+          if (
+            this.tailsFit(plan, ru, iu + 1, rv, iv + 1) &&
+            this.feasible(plan, ru, iu + 1, 0, rv, iv + 1) &&
+            this.feasible(plan, rv, iv + 1, 0, ru, iu + 1)
+          ) {
+            this.buildTails(su, iu + 1, sv, iv + 1);
+            return this.apply(plan, ru, this.a, rv, this.b, -delta1);
+          }
+        } else {
+          this.buildTails(su, iu + 1, sv, iv + 1);
+          const g = this.commit(plan, ru, this.a, rv, this.b);
+          if (g > 0) return g;
+        }
       }
-      const vPrev = this.locBefore(plan, rv, iv);
-      const delta2 =
-        this.arc(ru, uPrev, lv) + this.arc(rv, vPrev, lu) - this.arc(ru, uPrev, lu) - this.arc(rv, vPrev, lv);
+      const delta2 = this.arc(ru, uPrev, lv) + this.arc(rv, vPrev, lu) - arcsU[iu]! - arcsV[iv]!;
       if (delta2 < -SCREEN) {
-        this.a.length = 0;
-        this.b.length = 0;
-        for (let i = 0; i < iu; i++) this.a.push(su[i]!);
-        for (let i = iv; i < sv.length; i++) this.a.push(sv[i]!);
-        for (let i = 0; i < iv; i++) this.b.push(sv[i]!);
-        for (let i = iu; i < su.length; i++) this.b.push(su[i]!);
-        const g = this.commit(plan, ru, this.a, rv, this.b);
-        if (g > 0) return g;
+        if (sameClass) {
+          if (
+            this.tailsFit(plan, ru, iu, rv, iv) &&
+            this.feasible(plan, ru, iu, 0, rv, iv) &&
+            this.feasible(plan, rv, iv, 0, ru, iu)
+          ) {
+            this.buildTails(su, iu, sv, iv);
+            return this.apply(plan, ru, this.a, rv, this.b, -delta2);
+          }
+        } else {
+          this.buildTails(su, iu, sv, iv);
+          const g = this.commit(plan, ru, this.a, rv, this.b);
+          if (g > 0) return g;
+        }
       }
     }
     return 0;
+  }
+
+  /** Compatibility of every visit from iu on in ru with rv, and from iv on in rv with ru. */
+  private tailsAllowed(plan: RouteSet, ru: number, iu: number, rv: number, iv: number): boolean {
+    const cp = this.cp;
+    const n = cp.nJobs;
+    const su = plan.seqs[ru]!;
+    const sv = plan.seqs[rv]!;
+    for (let i = iu; i < su.length; i++) if (cp.compat[rv * n + su[i]!] === 0) return false;
+    for (let i = iv; i < sv.length; i++) if (cp.compat[ru * n + sv[i]!] === 0) return false;
+    return true;
+  }
+
+  /** a = su without u; b = sv with u inserted before index p. */
+  private buildRelocate(su: number[], iu: number, sv: number[], p: number, u: number): void {
+    this.a.length = 0;
+    this.b.length = 0;
+    for (let i = 0; i < su.length; i++) if (i !== iu) this.a.push(su[i]!);
+    for (let i = 0; i <= sv.length; i++) {
+      if (i === p) this.b.push(u);
+      if (i < sv.length) this.b.push(sv[i]!);
+    }
+  }
+
+  private buildSwap(su: number[], sv: number[], u: number, v: number): void {
+    this.a.length = 0;
+    this.b.length = 0;
+    for (const j of su) this.a.push(j === u ? v : j);
+    for (const j of sv) this.b.push(j === v ? u : j);
+  }
+
+  /** a = su[0..cu) + sv[cv..]; b = sv[0..cv) + su[cu..]. */
+  private buildTails(su: number[], cu: number, sv: number[], cv: number): void {
+    this.a.length = 0;
+    this.b.length = 0;
+    for (let i = 0; i < cu; i++) this.a.push(su[i]!);
+    for (let i = cv; i < sv.length; i++) this.a.push(sv[i]!);
+    for (let i = 0; i < cv; i++) this.b.push(sv[i]!);
+    for (let i = cu; i < su.length; i++) this.b.push(su[i]!);
+  }
+
+  /** Capacities after exchanging the tails of ru from cu and of rv from cv. */
+  private tailsFit(plan: RouteSet, ru: number, cu: number, rv: number, cv: number): boolean {
+    const cp = this.cp;
+    const D = cp.nDims;
+    const lu = plan.cload[ru]!;
+    const lv = plan.cload[rv]!;
+    for (let d = 0; d < D; d++) {
+      const headU = lu[cu * D + d]!;
+      const headV = lv[cv * D + d]!;
+      const tailU = plan.load[ru * D + d]! - headU;
+      const tailV = plan.load[rv * D + d]! - headV;
+      if (headU + tailV > cp.capacity[ru * D + d]! + 1e-9) return false;
+      if (headV + tailU > cp.capacity[rv * D + d]! + 1e-9) return false;
+    }
+    return true;
   }
 
   /** Moves su[iu .. iu+m) after sv[iv] when cheaper and feasible; returns the gain. */
@@ -204,43 +406,101 @@ export class LocalSearch {
     rv: number,
     sv: number[],
     iv: number,
+    fast: boolean,
   ): number {
     const cp = this.cp;
+    const D = cp.nDims;
     if (ru === rv && iv >= iu - 1 && iv < iu + m) return 0;
     for (let i = iu; i < iu + m; i++) {
       if (!cp.compat[rv * cp.nJobs + su[i]!] || cp.pinPos[su[i]!]! >= 0) return 0;
     }
-    const first = cp.jobLoc[su[iu]!]!;
-    const last = cp.jobLoc[su[iu + m - 1]!]!;
-    const before = this.locBefore(plan, ru, iu);
-    const after = this.locAt(plan, ru, iu + m);
-    const lv = cp.jobLoc[sv[iv]!]!;
-    const vNext = this.locAt(plan, rv, iv + 1);
-    const delta =
-      this.arc(ru, before, after) -
-      this.arc(ru, before, first) -
-      this.arc(ru, last, after) +
-      this.arc(rv, lv, first) +
-      this.arc(rv, last, vNext) -
-      this.arc(rv, lv, vNext);
+    const locsU = plan.locs[ru]!;
+    const locsV = plan.locs[rv]!;
+    const first = locsU[iu + 1]!;
+    const last = locsU[iu + m]!;
+    const before = locsU[iu]!;
+    const after = locsU[iu + m + 1]!;
+    const lv = locsV[iv + 1]!;
+    const vNext = locsV[iv + 2]!;
+    const arcsU = plan.arcs[ru]!;
+    const arcU = this.arc(ru, before, after) - arcsU[iu]! - arcsU[iu + m]!;
+    const delta = arcU + this.arc(rv, lv, first) + this.arc(rv, last, vNext) - plan.arcs[rv]![iv + 1]!;
     if (delta >= -SCREEN) return 0;
+    const mid = this.mid;
     this.a.length = 0;
     this.b.length = 0;
     if (ru === rv) {
+      if (fast) {
+        let k = 0;
+        let ok: boolean;
+        if (iv >= iu + m) {
+          for (let i = iu + m; i <= iv; i++) mid[k++] = su[i]!;
+          for (let i = iu; i < iu + m; i++) mid[k++] = su[i]!;
+          ok = this.feasible(plan, ru, iu, k, ru, iv + 1);
+        } else {
+          for (let i = iu; i < iu + m; i++) mid[k++] = su[i]!;
+          for (let i = iv + 1; i < iu; i++) mid[k++] = su[i]!;
+          ok = this.feasible(plan, ru, iv + 1, k, ru, iu + m);
+        }
+        if (!ok) return 0;
+      }
       const v = sv[iv]!;
       for (let i = 0; i < su.length; i++) {
         if (i >= iu && i < iu + m) continue;
         this.a.push(su[i]!);
         if (su[i] === v) for (let k = iu; k < iu + m; k++) this.a.push(su[k]!);
       }
-      return this.commit(plan, ru, this.a, -1, null);
+      return fast ? this.apply(plan, ru, this.a, -1, null, -delta) : this.commit(plan, ru, this.a, -1, null);
+    }
+    let gain = 0;
+    if (fast) {
+      for (let d = 0; d < D; d++) {
+        let l = plan.load[rv * D + d]!;
+        for (let i = iu; i < iu + m; i++) l += cp.load[su[i]! * D + d]!;
+        if (l > cp.capacity[rv * D + d]! + 1e-9) return 0;
+      }
+      if (!this.feasible(plan, ru, iu, 0, ru, iu + m)) return 0;
+      for (let i = iu; i < iu + m; i++) mid[i - iu] = su[i]!;
+      if (!this.feasible(plan, rv, iv + 1, m, rv, iv + 1)) return 0;
+      // The string's inner arcs and work move from ru to rv.
+      let innerU = 0;
+      let innerV = 0;
+      let workU = 0;
+      let workV = 0;
+      for (let i = iu; i < iu + m; i++) {
+        workU += this.work(ru, su[i]!);
+        workV += this.work(rv, su[i]!);
+        if (i < iu + m - 1) {
+          innerU += arcsU[i + 1]!;
+          innerV += this.arc(rv, locsU[i + 1]!, locsU[i + 2]!);
+        }
+      }
+      const newU = su.length === m ? 0 : plan.cost[ru]! + arcU - innerU - workU;
+      const newV = plan.cost[rv]! + (delta - arcU) + innerV + workV;
+      gain = plan.cost[ru]! + plan.cost[rv]! - newU - newV;
+      if (gain <= SCREEN) return 0;
     }
     for (let i = 0; i < su.length; i++) if (i < iu || i >= iu + m) this.a.push(su[i]!);
     for (let i = 0; i < sv.length; i++) {
       this.b.push(sv[i]!);
       if (i === iv) for (let k = iu; k < iu + m; k++) this.b.push(su[k]!);
     }
-    return this.commit(plan, ru, this.a, rv, this.b);
+    return fast ? this.apply(plan, ru, this.a, rv, this.b, gain) : this.commit(plan, ru, this.a, rv, this.b);
+  }
+
+  /** Applies sequences already known to be feasible and `gain` cheaper; returns the gain. */
+  private apply(
+    plan: RouteSet,
+    r1: number,
+    s1: number[],
+    r2: number,
+    s2: number[] | null,
+    gain: number,
+  ): number {
+    if (gain <= SCREEN) return 0;
+    plan.setRoute(r1, s1.slice());
+    if (s2 !== null) plan.setRoute(r2, s2.slice());
+    return gain;
   }
 
   /** Applies new sequences for one or two routes when they are feasible and cheaper; returns the gain. */
@@ -279,4 +539,36 @@ export class LocalSearch {
     void plan;
     return true;
   }
+}
+
+/** Classes of technicians that can exchange route tails with cached timing (see LocalSearch). */
+function tailClasses(cp: CompiledProblem): Int32Array {
+  const out = new Int32Array(cp.nTechs);
+  const n = cp.nJobs;
+  const byKey = new Map<string, number[]>();
+  let classes = 0;
+  for (let t = 0; t < cp.nTechs; t++) {
+    const key = [
+      cp.techEnd[t],
+      cp.latestEnd[t],
+      cp.invSpeed[t],
+      cp.costPerDist[t],
+      cp.costPerDur[t],
+      cp.workCostPerSec[t],
+    ].join(',');
+    const same = byKey.get(key);
+    let found = -1;
+    for (const u of same ?? []) {
+      let equal = true;
+      for (let j = 0; j < n && equal; j++) equal = cp.service[u * n + j] === cp.service[t * n + j];
+      if (equal) {
+        found = out[u]!;
+        break;
+      }
+    }
+    if (same === undefined) byKey.set(key, [t]);
+    else if (found < 0) same.push(t);
+    out[t] = found >= 0 ? found : classes++;
+  }
+  return out;
 }

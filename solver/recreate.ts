@@ -23,14 +23,14 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   plan.newRound();
   if (cp.nJobs >= granular.from && cp.pinPos[j]! < 0) {
     // Granular: only next to the nearest assigned jobs, and in empty routes.
-    const near = cp.neighbours[j]!;
+    const near = cp.granularNeighbours[j]!;
     const k = Math.min(granular.neighbours, near.length);
     for (let q = 0; q < k; q++) {
       const v = near[q]!;
       const r = plan.routeOf[v]!;
       if (r < 0 || cp.compat[r * cp.nJobs + j] === 0) continue;
       const at = plan.posOf[v]!;
-      const delta = plan.bestInsertion(j, r, best, rng, blink, at, at + 1);
+      const delta = plan.bestInsertionSimple(j, r, best, rng, blink, at, at + 1);
       if (delta < best) {
         best = delta;
         bestRoute = r;
