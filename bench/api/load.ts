@@ -7,19 +7,17 @@
  *   node --import tsx bench/api/load.ts [--jobs 1000] [--technicians 60] [--stores 5]
  *                                       [--seconds 10] [--solve-seconds 40] [--connections 10]
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { DateTime } from 'luxon';
-import pino from 'pino';
 import { validatePlanningConfig } from '../../src/config/index.ts';
 import { seededPlanningConfig } from '../../src/sandbox/crews-config.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
-import { startApi } from '../../api/start.ts';
 import { projectRoot } from '../paths.ts';
+import { startBenchApi } from './serve.ts';
 
 const { values } = parseArgs({
   options: {
@@ -45,28 +43,11 @@ const sandbox = await startSandbox({
   rateLimits: 'off',
   logger: false,
 });
-const dir = mkdtempSync(join(tmpdir(), 'fieldplan-bench-api-'));
 const config = validatePlanningConfig(
   seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores()),
   'sandbox',
 );
-const api = await startApi({
-  endpoint: sandbox.url,
-  marketplaceId: sandbox.marketplaceId,
-  db: join(dir, 'fieldplan.db'),
-  config,
-  connection: { rateLimits: 'off' },
-  env: {
-    ...process.env,
-    LWA_CLIENT_ID: '',
-    LWA_CLIENT_SECRET: '',
-    LWA_REFRESH_TOKEN: '',
-    SPAPI_CONFIG_FILE: '',
-  },
-  logger: pino({ level: 'silent' }),
-  server: { rateLimit: false },
-});
-const token = (await api.ctx.store.tokens.create({ scope: 'planner', name: 'bench' })).token;
+const { api, token, dir } = await startBenchApi(sandbox, config, { prefix: 'fieldplan-bench-api-' });
 const auth = { authorization: `Bearer ${token}` };
 const storeId = config.stores[0]!.storeId;
 

@@ -7,18 +7,16 @@
  *
  *   node --import tsx bench/api/optimize-today.ts [--sizes 100,300,1000] [--budget 5000]
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
-import pino from 'pino';
 import { validatePlanningConfig } from '../../src/config/index.ts';
 import { seededPlanningConfig } from '../../src/sandbox/crews-config.ts';
 import { startSandbox } from '../../src/sandbox/index.ts';
-import { startApi } from '../../api/start.ts';
 import { projectRoot } from '../paths.ts';
+import { startBenchApi } from './serve.ts';
 
 const { values } = parseArgs({
   options: {
@@ -69,25 +67,7 @@ for (const size of sizes) {
   );
   const zone = config.stores[0]!.timeZone;
   offset = DateTime.fromISO(`${date}T08:00`, { zone }).toMillis() - Date.now();
-  const dir = mkdtempSync(join(tmpdir(), 'fieldplan-bench-opt-'));
-  const api = await startApi({
-    endpoint: sandbox.url,
-    marketplaceId: sandbox.marketplaceId,
-    db: join(dir, 'fieldplan.db'),
-    config,
-    clock,
-    connection: { rateLimits: 'off' },
-    env: {
-      ...process.env,
-      LWA_CLIENT_ID: '',
-      LWA_CLIENT_SECRET: '',
-      LWA_REFRESH_TOKEN: '',
-      SPAPI_CONFIG_FILE: '',
-    },
-    logger: pino({ level: 'silent' }),
-    server: { rateLimit: false },
-  });
-  const token = (await api.ctx.store.tokens.create({ scope: 'planner', name: 'bench' })).token;
+  const { api, token, dir } = await startBenchApi(sandbox, config, { prefix: 'fieldplan-bench-opt-', clock });
   const call = async (): Promise<{
     ms: number;
     body: {
