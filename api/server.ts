@@ -9,16 +9,18 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { AccessLogController } from './access-log.ts';
 import { registerAuthentication } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
+import { registerJsonBodyParser } from './json-body.ts';
 import { capacityRoutes } from './routes/capacity.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -40,7 +42,7 @@ export interface ServerOptions {
   rateLimit?: { max: number; timeWindowMs: number } | false;
   /** PEM certificate and key: serve HTTPS with TLS 1.2 at least. */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Log each request (ids, routes, statuses only); default false. */
+  /** One access-log line per request (method, route, status, duration, request and token ids); default false. */
   logRequests?: boolean;
 }
 
@@ -49,7 +51,7 @@ export const DEFAULT_RATE_LIMIT = { max: 600, timeWindowMs: 60_000 };
 export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger,
-    logController: new LogController({ disableRequestLogging: opts.logRequests !== true }),
+    logController: new AccessLogController({ disableRequestLogging: opts.logRequests !== true }),
     bodyLimit: 1024 * 1024,
     ...(opts.tls !== undefined
       ? { https: { cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' as const } }
@@ -58,6 +60,7 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerJsonBodyParser(app);
 
   await app.register(swagger, {
     openapi: {

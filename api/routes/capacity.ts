@@ -90,7 +90,7 @@ export async function capacityRoutes(app: FastifyInstance, opts: { ctx: ApiConte
   r.get(
     '/v1/capacity',
     {
-      preHandler: requireScope('viewer'),
+      onRequest: requireScope('viewer'),
       schema: {
         summary: "Free capacity per slot: the engine's feasible insertions beside Amazon's slot capacity",
         tags: ['capacity'],
@@ -109,7 +109,7 @@ export async function capacityRoutes(app: FastifyInstance, opts: { ctx: ApiConte
   r.post(
     '/v1/capacity/publish',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       schema: {
         summary: "Write the engine's capacity view to Amazon (store reservations and schedule, journaled)",
         tags: ['capacity'],

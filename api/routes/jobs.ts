@@ -104,7 +104,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
   r.post(
     '/v1/jobs/:id/fulfillment',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       // Proof documents travel base64-encoded in the body.
       bodyLimit: 8 * 1024 * 1024,
       schema: {
@@ -137,7 +137,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
   r.post(
     '/v1/jobs/:id/complete',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       schema: { summary: 'Complete a service job', tags: ['close-out'], params: JobParams },
     },
     async (request) => {
@@ -152,7 +152,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
   r.post(
     '/v1/jobs/:id/cancel',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       schema: {
         summary: 'Cancel a service job with a reason code',
         tags: ['close-out'],
