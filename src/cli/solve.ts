@@ -16,6 +16,7 @@ import {
   solutionToVroom,
   VroomFormatError,
 } from '../../solver/formats/vroom.ts';
+import { MAX_NESTING_DEPTH, NestingTooDeepError, parseJsonWithin } from '../input/nesting.ts';
 
 export type ProblemFileFormat = 'fieldplan' | 'vroom';
 
@@ -50,9 +51,11 @@ export function parseProblemDocument(
 ): { problem: Problem; warnings: string[] } {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonWithin(text, MAX_NESTING_DEPTH);
   } catch (error) {
-    throw new ProblemFileError(file, [{ path: '', message: `not valid JSON (${(error as Error).message})` }]);
+    const reason =
+      error instanceof NestingTooDeepError ? error.message : `not valid JSON (${(error as Error).message})`;
+    throw new ProblemFileError(file, [{ path: '', message: reason }]);
   }
   if (format === 'vroom') {
     try {
