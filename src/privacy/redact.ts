@@ -14,7 +14,7 @@ import { stdSerializers } from 'pino';
 import { PERSONAL_DATA_KEYS } from './personal-data-fields.ts';
 
 export const REDACTED = '[personal data redacted]';
-/** Deeper than any object we log on purpose; deeper values become TOO_DEEP. */
+/** Levels of objects copied: deeper than anything logged on purpose; deeper ones become TOO_DEEP. */
 export const MAX_REDACT_DEPTH = 32;
 /** Objects and arrays copied per call; the rest become TRUNCATED. */
 export const MAX_REDACT_NODES = 20_000;
@@ -36,7 +36,7 @@ export function redactPersonalData<T>(value: T): T {
     if (child === null || typeof child !== 'object') return child;
     if (child instanceof Date) return child;
     if (seen.has(child)) return '[circular]';
-    if (depth > MAX_REDACT_DEPTH) return TOO_DEEP;
+    if (depth >= MAX_REDACT_DEPTH) return TOO_DEEP;
     if (++nodes > MAX_REDACT_NODES) return TRUNCATED;
     seen.add(child);
     const target: Record<string, unknown> | unknown[] = Array.isArray(child)
