@@ -49,7 +49,9 @@ export function parseJsonBody(text: string): unknown {
   } catch (error) {
     throw new ApiError(400, 'BAD_REQUEST', `request body is not valid JSON (${(error as Error).message})`);
   }
-  const forbidden = forbiddenKeyPath(value);
+  // Only text that spells such a key, or escapes characters (which could spell one), is walked.
+  const suspect = text.includes('__proto__') || text.includes('constructor') || text.includes('\\u');
+  const forbidden = suspect ? forbiddenKeyPath(value) : undefined;
   if (forbidden !== undefined) {
     throw new ApiError(
       400,

@@ -9,7 +9,7 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -47,12 +47,27 @@ export interface ServerOptions {
 }
 
 export const DEFAULT_RATE_LIMIT = { max: 600, timeWindowMs: 60_000 };
+/** fastify's default; ids are far shorter. */
+const MAX_PARAM_LENGTH = 100;
 
 export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger,
     logController: new AccessLogController({ disableRequestLogging: opts.logRequests !== true }),
     bodyLimit: 1024 * 1024,
+    // A URL the router cannot read is refused in the one error shape, without echoing the URL.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void (reply as FastifyReply).status(tooLong ? 414 : 400).send({
+        error: {
+          code: tooLong ? 'URI_TOO_LONG' : 'BAD_REQUEST',
+          message: tooLong
+            ? `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`
+            : 'the URL is not valid (bad percent-encoding or characters)',
+        },
+      });
+    },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     ...(opts.tls !== undefined
       ? { https: { cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' as const } }
       : {}),
