@@ -326,6 +326,17 @@ describe('hostile requests', () => {
     expect(new Set(routes.filter((r) => !r.public).map((r) => r.rank))).toEqual(new Set([1, 2, 3]));
   });
 
+  it('a body nested 10 000 levels sent without a token to any POST route is a 401, and the server stays up', async () => {
+    for (const route of routes.filter((r) => r.method === 'POST')) {
+      for (const kind of ['object', 'array'] as const) {
+        const path = route.path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+        const r = await send(w.url, 'POST', path, undefined, json(nested(10_000, kind)));
+        expect(r.status, `${route.path} ${r.text.slice(0, 200)}`).toBe(401);
+        expect((await send(w.url, 'GET', '/health', undefined, {})).status).toBe(200);
+      }
+    }
+  });
+
   it('every route × caller × body family: no 5xx, no dropped connection, 401/403 before the body', async () => {
     for (const fam of FAMILIES) {
       for (const route of routes) {
