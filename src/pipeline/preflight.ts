@@ -23,7 +23,7 @@ export const CREWS_FIX =
   'write the crews config from the seller again: for the local sandbox ' +
   '`fieldplan sandbox --seed <n> --technicians <n> --stores <n> --write-crews crews.yaml` ' +
   '(the options the sandbox was started with), then pass --config crews.yaml; ' +
-  'for Amazon, use the resource and store ids of the seller in Seller Central';
+  "against Amazon, correct the ids in the config to the seller's own store and resource ids";
 
 const SHOWN_IDS = 20;
 /** Capacity reads in flight at once; the client paces them at Amazon's rate anyway. */
@@ -97,7 +97,11 @@ export function resourcesToCheck(setup: PlanningSetup): UnknownResource[] {
   ];
 }
 
-export function unknownResourcesMessage(unknown: readonly UnknownResource[]): string {
+export function unknownResourcesMessage(
+  unknown: readonly UnknownResource[],
+  /** Said by a planning run, which stops here. */
+  run = false,
+): string {
   const list = (kind: UnknownResource['kind'], label: string): string | undefined => {
     const ids = unknown.filter((u) => u.kind === kind).map((u) => u.resourceId);
     if (ids.length === 0) return undefined;
@@ -107,7 +111,7 @@ export function unknownResourcesMessage(unknown: readonly UnknownResource[]): st
   const parts = [list('store', 'stores'), list('technician', 'technicians')].filter((p) => p !== undefined);
   return (
     `the crews config does not match the seller: Amazon knows no resource for ${parts.join('; ')}. ` +
-    `Nothing was planned or written; ${CREWS_FIX}`
+    `${run ? 'Nothing was planned or written; ' : 'To fix it, '}${CREWS_FIX}`
   );
 }
 
@@ -127,5 +131,5 @@ export async function preflight(
   const unknown = await unknownResources(services, options.marketplaceId, asked, setup.horizon.start);
   for (const r of asked) if (!unknown.includes(r)) known.set(keyOf(r), nowMs + CONFIRMED_TTL_MS);
   if (unknown.length === 0) return undefined;
-  return { code: 'UNKNOWN_RESOURCES', message: unknownResourcesMessage(unknown) };
+  return { code: 'UNKNOWN_RESOURCES', message: unknownResourcesMessage(unknown, true) };
 }
