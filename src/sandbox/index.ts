@@ -61,6 +61,11 @@ export interface Sandbox {
   snapshot(): SandboxSnapshot;
   seededCrews(): SeededCrew[];
   seededStores(): Store[];
+  /**
+   * Plays a restart of the token issuer: every access token and RDT issued so far is refused
+   * from now on as revoked or invalid; new exchanges work. Returns how many were forgotten.
+   */
+  forgetIssuedTokens(): number;
   close(): Promise<void>;
 }
 
@@ -119,6 +124,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     snapshot: () => takeSnapshot(world),
     seededCrews: () => structuredClone(world.crews) as SeededCrew[],
     seededStores: () => structuredClone(world.stores),
+    forgetIssuedTokens: () => server.forgetIssuedTokens(),
     close: () => server.app.close(),
   };
 }

@@ -37,6 +37,8 @@ export interface SandboxServer {
   readonly app: FastifyInstance;
   readonly requestLog: RequestLogEntry[];
   setBaseUrl(url: string): void;
+  /** LWA forgets the access tokens and RDTs it issued (a restart of the token issuer). */
+  forgetIssuedTokens(): number;
 }
 
 const SERVICES_PREFIX = '/service/v1';
@@ -503,5 +505,6 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
     setBaseUrl: (url) => {
       baseUrl = url;
     },
+    forgetIssuedTokens: () => authority.forgetIssued(),
   };
 }

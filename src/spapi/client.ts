@@ -17,7 +17,7 @@ import {
 } from './rate-limit.ts';
 import { requestRules } from './request-rules.ts';
 import { RestrictedDataTokenCache, type RestrictedDataTokenOptions } from './restricted-data-tokens.ts';
-import { interpret, isExpiredTokenError } from './responses.ts';
+import { interpret, isRejectedTokenError } from './responses.ts';
 import { retryPolicyFor, type RetryOptions } from './retry.ts';
 import { prepareRequest, send, type PreparedRequest } from './transport.ts';
 import { issuesOf } from './validation.ts';
@@ -192,7 +192,7 @@ export class ServicesClient {
     return this.tokens.getAccessToken(signal);
   }
 
-  /** One attempt, plus one immediate re-send when Amazon reports the access token expired. */
+  /** One attempt, plus one immediate re-send with a new token when Amazon refuses the access token. */
   private async attempt(
     definition: OperationDefinition,
     request: PreparedRequest,
@@ -245,13 +245,18 @@ export class ServicesClient {
         return result;
       } catch (error) {
         if (error instanceof ServicesApiError) {
-          this.logger.warn({ ...log, code: error.code }, 'request answered with an error');
-          if (error.status === 429) limiter?.drain();
-          if (!refreshed && isExpiredTokenError(error)) {
+          if (isRejectedTokenError(error)) {
+            // Expired, or forgotten by a token issuer that restarted: never reuse it.
             this.tokens.invalidate(token);
             this.rdt?.invalidate(token);
-            continue;
+            if (!refreshed) {
+              this.logger.info({ ...log, code: error.code }, 'access token refused; exchanging a new one');
+              continue;
+            }
+            throw tokenRefusedTwice(operation, error);
           }
+          this.logger.warn({ ...log, code: error.code }, 'request answered with an error');
+          if (error.status === 429) limiter?.drain();
         } else {
           this.logger.warn({ ...log, error: (error as ServicesClientError).kind }, 'request answer rejected');
         }
@@ -377,6 +382,18 @@ export class ServicesClient {
   ) {
     return iterateCapacityPages((p) => this.getFixedSlotCapacity(p, options), params);
   }
+}
+
+/** A token exchanged just now was refused too: the credentials do not fit this endpoint. */
+function tokenRefusedTwice(operation: string, error: ServicesApiError): AuthError {
+  const said = [error.errors[0]?.message, error.details].filter((x) => x !== undefined && x !== '').join(' ');
+  return new AuthError(
+    'access_token_rejected',
+    `${operation}: Amazon refused the access token twice, the second one exchanged just now ` +
+      `(${error.status} ${error.code}${said === '' ? '' : `: ${said}`}); check that the LWA credentials ` +
+      'and token endpoint belong to this Services endpoint and that the application may use the Services API',
+    { status: error.status, operation, cause: error },
+  );
 }
 
 export function createServicesClient(options: ServicesClientOptions = {}): ServicesClient {
