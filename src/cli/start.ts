@@ -13,6 +13,7 @@ import { stringify } from 'yaml';
 import { loadPlanningConfig, validatePlanningConfig, type PlanningConfig } from '../config/index.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import { seededPlanningConfig } from '../sandbox/crews-config.ts';
+import { positiveNumberArg } from './arg-parsers.ts';
 import { EXIT, planCommand, SANDBOX_SELLER_CONFIG } from './plan.ts';
 
 /**
@@ -34,7 +35,7 @@ export function registerStartCommand(program: Command): void {
       'Run the main job end to end against the embedded local sandbox: pull, solve, write back, report.',
     )
     .option('--out <dir>', 'directory for the report', 'out/demo')
-    .option('--seconds <n>', 'solver time budget in seconds', (v) => Number(v), 20)
+    .option('--seconds <n>', 'solver time budget in seconds', positiveNumberArg(), 20)
     .option('--write-config <file>', "write the demo seller's crews config (YAML) and exit")
     .action(async (opts: { out: string; seconds: number; writeConfig?: string }) => {
       if (opts.writeConfig !== undefined) {
