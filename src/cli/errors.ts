@@ -35,7 +35,7 @@ function describeSystemError(error: SystemError): string | undefined {
       return `${address ?? 'the address'} is not an address of this machine: choose another with --host`;
   }
   if (path !== undefined) {
-    if (code === 'ENOENT') return `${path} does not exist: check the path`;
+    if (code === 'ENOENT') return `${path}: no such file or directory: check the path`;
     if (code === 'EACCES' || code === 'EPERM') return `${path} is not accessible: check its permissions`;
     if (code === 'EISDIR') return `${path} is a directory: give a file`;
     if (code === 'ENOTDIR') return `${path}: a part of the path is not a directory`;
@@ -54,12 +54,21 @@ export function describeCliError(error: unknown): string {
     const described = describeSystemError(error);
     if (described !== undefined) return described;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : safeString(error);
   return `${firstLine(message)} (unexpected; run again with FIELDPLAN_DEBUG=1 for details)`;
 }
 
 function firstLine(text: string): string {
-  return text.split('\n', 1)[0]?.trim() || 'unknown error';
+  return String(text).split('\n', 1)[0]?.trim() || 'unknown error';
+}
+
+/** String() of anything thrown, even an object whose toString throws. */
+function safeString(value: unknown): string {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
 }
 
 export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
@@ -77,7 +86,7 @@ export function reportFailure(
   write(`error: ${command ? `fieldplan ${command}: ` : ''}${describeCliError(error)}\n`);
   if (!debugEnabled(env)) return;
   for (let e: unknown = error, depth = 0; e !== undefined && depth < 5; depth++) {
-    write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    write(`${e instanceof Error ? (e.stack ?? e.message) : safeString(e)}\n`);
     e = e instanceof Error ? e.cause : undefined;
   }
 }

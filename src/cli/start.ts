@@ -14,7 +14,7 @@ import { loadPlanningConfig, validatePlanningConfig, type PlanningConfig } from 
 import { startSandbox } from '../sandbox/index.ts';
 import { seededPlanningConfig } from '../sandbox/crews-config.ts';
 import { positiveNumberArg } from './arg-parsers.ts';
-import { EXIT, planCommand, SANDBOX_SELLER_CONFIG } from './plan.ts';
+import { describeError, EXIT, planCommand, SANDBOX_SELLER_CONFIG } from './plan.ts';
 
 /**
  * The demo seller. The sandbox spreads the buyers' preferred days over as many working days
@@ -130,7 +130,7 @@ export async function startCommand(opts: { out: string; seconds: number }): Prom
     console.log(`Sandbox saw ${sandbox.requestLog.length} requests, ${writes} successful writes.`);
     return code;
   } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
+    console.error(`error: ${describeError(err)}`);
     return EXIT.error;
   } finally {
     await sandbox.close();
