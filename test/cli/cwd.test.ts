@@ -47,7 +47,7 @@ describe('run from a folder outside the project', () => {
 
   it('an eval worker built by tsxWorkerSource loads TypeScript with another current directory', async () => {
     const dir = tempDir('fieldplan-worker-');
-    const module = join(dir, 'answer.ts');
+    const module = join(dir, 'answer.mts');
     writeFileSync(
       module,
       "import { parentPort } from 'node:worker_threads';\nconst answer: number = 42;\nparentPort?.postMessage(answer);\n",
