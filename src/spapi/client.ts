@@ -169,8 +169,32 @@ export class ServicesClient {
     } catch (error) {
       if (error instanceof ServicesClientError && earlierAttemptMayHaveTakenEffect)
         error.mayHaveTakenEffect = true;
+      this.logFinalFailure(operation, attempt, error, options.signal);
       throw error;
     }
+  }
+
+  /**
+   * One warning per call that failed for good. Attempts that failed and were retried log at
+   * debug only: a throttled call that succeeds on its second try is not worth an operator's look.
+   */
+  private logFinalFailure(
+    operation: string,
+    attempts: number,
+    error: unknown,
+    signal: AbortSignal | undefined,
+  ): void {
+    const e = error as Partial<ServicesApiError> & { kind?: string };
+    const entry = {
+      operation,
+      attempts,
+      ...(e.kind !== undefined && { error: e.kind }),
+      ...(typeof e.status === 'number' && { status: e.status }),
+      ...(typeof e.code === 'string' && { code: e.code }),
+      ...(typeof e.requestId === 'string' && { requestId: e.requestId }),
+    };
+    if (signal?.aborted === true) this.logger.debug(entry, 'request cancelled');
+    else this.logger.warn(entry, 'request failed');
   }
 
   private limiterFor(operation: OperationId): OperationRateLimiter | undefined {
@@ -207,7 +231,7 @@ export class ServicesClient {
         token = await this.accessTokenFor(definition, request, signal);
       } catch (error) {
         if (error instanceof ServicesClientError) {
-          this.logger.warn(
+          this.logger.debug(
             { operation, attempt, error: error.kind, code: (error as AuthError).code },
             'access token unavailable',
           );
@@ -230,7 +254,7 @@ export class ServicesClient {
         raw = limiter ? await limiter.schedule(exchange) : await exchange();
       } catch (error) {
         const code = (error as { code?: string }).code;
-        this.logger.warn(
+        this.logger.debug(
           { operation, attempt, durationMs: this.now() - started, network: code },
           'request failed without an answer',
         );
@@ -245,6 +269,7 @@ export class ServicesClient {
         return result;
       } catch (error) {
         if (error instanceof ServicesApiError) {
+          this.logger.debug({ ...log, code: error.code }, 'request answered with an error');
           if (isRejectedTokenError(error)) {
             // Expired, or forgotten by a token issuer that restarted: never reuse it.
             this.tokens.invalidate(token);
@@ -255,10 +280,12 @@ export class ServicesClient {
             }
             throw tokenRefusedTwice(operation, error);
           }
-          this.logger.warn({ ...log, code: error.code }, 'request answered with an error');
           if (error.status === 429) limiter?.drain();
         } else {
-          this.logger.warn({ ...log, error: (error as ServicesClientError).kind }, 'request answer rejected');
+          this.logger.debug(
+            { ...log, error: (error as ServicesClientError).kind },
+            'request answer rejected',
+          );
         }
         throw error;
       }
