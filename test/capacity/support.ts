@@ -36,14 +36,24 @@ export function clientFor(world: World): ServicesClient {
 }
 
 export async function capacityWorld(
-  options: { plan?: boolean; apply?: boolean } = {},
+  options: {
+    plan?: boolean;
+    apply?: boolean;
+    days?: number;
+    iterations?: number;
+    sandbox?: { seed?: number; technicians?: number; jobs?: number };
+  } = {},
 ): Promise<CapacityWorld> {
-  const world = await startWorld();
+  const world = await startWorld(options.sandbox ?? {});
   const db = await openStore(join(tempDir(), 'fieldplan.db'));
   const store = storePort(db, { actor: 'test' });
   if (options.plan !== false) {
     await runPlanning(
-      runOptions(world, { apply: options.apply ?? false, solverIterations: 200 }),
+      runOptions(world, {
+        apply: options.apply ?? false,
+        solverIterations: options.iterations ?? 200,
+        days: options.days ?? 1,
+      }),
       deps(world, store),
     );
   }
@@ -62,6 +72,7 @@ export async function capacityWorld(
       geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
       travel: new GreatCircleMatrixProvider({ roadFactor: 1.3, speedKmh: 40 }),
       clock: () => new Date(),
+      plans: db.plans,
       amazon: amazonCapacityPort(client),
       marketplaceId: world.sandbox.marketplaceId,
     },
