@@ -22,7 +22,7 @@ import { writeBack, type WriteBackResult } from '../pipeline/write-back.ts';
 import { formatWireTime } from '../schedule/index.ts';
 import { loadDayModel, type DayModel } from './day-model.ts';
 import { holdRuns, solveHolds, type OfferState } from './fixpoint.ts';
-import { CapacityQueryError, daysBetween, type CapacityDeps } from './index.ts';
+import { capacitySlots, CapacityQueryError, daysBetween, type CapacityDeps } from './index.ts';
 import { buildOffers, HOLD_KEY_TAG, type BuiltOffers } from './offers.ts';
 
 export interface PublishDeps extends Omit<CapacityDeps, 'store'> {
@@ -39,6 +39,18 @@ export interface PublishQuery {
   to: string;
   /** Only list offers of work that needs this skill (the publication always covers all skills). */
   skill?: string | undefined;
+  /** Length of the slots of the per-skill summary (default: the store's slot grid). */
+  slotMinutes?: number | undefined;
+}
+
+/** Per slot and skill: the most the routes absorb and Amazon offers for a window starting in it. */
+export interface SlotSummary {
+  start: string;
+  end: string;
+  label: string;
+  skill: string;
+  engine: number;
+  offered: number;
 }
 
 export type ShortReason = 'amazon-busy' | 'held-for-other-work' | 'store-capacity';
@@ -72,6 +84,7 @@ export interface PublishResult {
   kinds: { asin: string | null; skills: string[]; durationMinutes: number }[];
   holds: { technicianId: string; start: string; end: string }[];
   offers: PublishedOffer[];
+  slots: SlotSummary[];
   underOffered: UnderOffer[];
   totals: { engine: number; offered: number; overOfferedWithoutHolds: number; underOffered: number };
   operations: { createReservation: number; updateReservation: number; cancelReservation: number };
@@ -103,6 +116,38 @@ function explain(engine: number, before: OfferState, after: OfferState): UnderOf
     left,
     'the routes can take it, but Amazon sees no more qualified technician free for the whole window (appointments, reservations or schedule), or counts one job per technician',
   );
+  return out;
+}
+
+function summarise(
+  model: DayModel,
+  deps: PublishDeps,
+  q: PublishQuery,
+  offers: readonly PublishedOffer[],
+): SlotSummary[] {
+  const store = deps.config.stores.find((x) => x.storeId === q.storeId)!;
+  const slots = capacitySlots(model, deps.config, q.storeId, q.slotMinutes ?? store.slotGrid.slotMinutes);
+  const skills = [...new Set(model.setup.technicians.flatMap((t) => t.skills))]
+    .filter((s) => q.skill === undefined || s === q.skill)
+    .sort();
+  const out: SlotSummary[] = [];
+  for (const slot of slots) {
+    for (const skill of skills) {
+      // The skill on its own (the kind without an ASIN) stands for the skill.
+      const inSlot = offers.filter((o) => {
+        const t = Date.parse(o.start);
+        return o.asin === null && o.skills.join() === skill && t >= slot.start && t < slot.end;
+      });
+      out.push({
+        start: formatWireTime(slot.start),
+        end: formatWireTime(slot.end),
+        label: slot.label,
+        skill,
+        engine: Math.max(0, ...inSlot.map((o) => o.engine)),
+        offered: Math.max(0, ...inSlot.map((o) => o.offered)),
+      });
+    }
+  }
   return out;
 }
 
@@ -206,6 +251,7 @@ export async function publishCapacity(
       end: formatWireTime(b.end),
     })),
     offers,
+    slots: summarise(model, deps, q, offers),
     underOffered: under,
     totals: {
       engine: offers.reduce((n, o) => n + o.engine, 0),

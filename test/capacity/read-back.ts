@@ -11,8 +11,7 @@ export interface ReadBack {
 export async function readBack(cw: CapacityWorld, result: PublishResult): Promise<ReadBack> {
   const out: ReadBack = { compared: 0, overOffers: [], mispredicted: [] };
   const byAsin = new Map<string, PublishResult['offers']>();
-  for (const o of result.offers)
-    if (o.asin !== null) byAsin.set(o.asin, [...(byAsin.get(o.asin) ?? []), o]);
+  for (const o of result.offers) if (o.asin !== null) byAsin.set(o.asin, [...(byAsin.get(o.asin) ?? []), o]);
   for (const [asin, offers] of byAsin) {
     const start = Math.min(...offers.map((o) => Date.parse(o.start)));
     const end = Math.max(...offers.map((o) => Date.parse(o.start))) + 1;
@@ -26,7 +25,8 @@ export async function readBack(cw: CapacityWorld, result: PublishResult): Promis
       }
       out.compared += 1;
       if (s.capacity > o.engine) out.overOffers.push(`${at}: Amazon ${s.capacity} > routes ${o.engine}`);
-      if (s.capacity !== o.offered) out.mispredicted.push(`${at}: Amazon ${s.capacity}, predicted ${o.offered}`);
+      if (s.capacity !== o.offered)
+        out.mispredicted.push(`${at}: Amazon ${s.capacity}, predicted ${o.offered}`);
     }
   }
   return out;
