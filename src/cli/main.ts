@@ -10,6 +10,7 @@ import { registerSolveCommand } from './solve.ts';
 import { registerReencryptCommand } from './reencrypt.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerTokenCommand } from './token.ts';
+import { registerSlotsCommand } from './slots.ts';
 
 /** Builds the `fieldplan` command line. Each subcommand lives in its own module under src/cli/. */
 export function buildProgram(): Command {
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerReencryptCommand(program);
   registerServeCommand(program);
   registerTokenCommand(program);
+  registerSlotsCommand(program);
   return program;
 }
 
