@@ -22,6 +22,8 @@ export interface CapacityWorld {
   client: ServicesClient;
   deps: CapacityDeps;
   storeId: string;
+  /** The SQLite file behind `db`. */
+  dbPath: string;
   close(): Promise<void>;
 }
 
@@ -45,7 +47,8 @@ export async function capacityWorld(
   } = {},
 ): Promise<CapacityWorld> {
   const world = await startWorld(options.sandbox ?? {});
-  const db = await openStore(join(tempDir(), 'fieldplan.db'));
+  const dbPath = join(tempDir(), 'fieldplan.db');
+  const db = await openStore(dbPath);
   const store = storePort(db, { actor: 'test' });
   if (options.plan !== false) {
     await runPlanning(
@@ -66,6 +69,7 @@ export async function capacityWorld(
     services: servicesFor(world.sandbox),
     client,
     storeId,
+    dbPath,
     deps: {
       config: world.config,
       store,
