@@ -52,7 +52,7 @@ const day = date.toISODate()!;
 // Enough seeded jobs that `wanted` of them are pending (the rest hold appointments already).
 const sandbox = await startSandbox({
   seed: Number(values.seed),
-  jobs: Math.round(wanted * 1.6),
+  jobs: Math.round(wanted * 2),
   technicians: Number(values.technicians),
   stores: 1,
   rateLimits: 'off',
