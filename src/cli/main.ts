@@ -11,6 +11,7 @@ import { registerSolveCommand } from './solve.ts';
 import { registerReencryptCommand } from './reencrypt.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerTokenCommand } from './token.ts';
+import { registerSlotsCommand } from './slots.ts';
 import { reportFailure } from './errors.ts';
 import { commandPath } from './store-options.ts';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerReencryptCommand(program);
   registerServeCommand(program);
   registerTokenCommand(program);
+  registerSlotsCommand(program);
   for (const command of allCommands(program)) oneLineErrors(command);
   checkUnknownOptionsBeforeRequired(program);
   return program;
