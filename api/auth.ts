@@ -74,6 +74,19 @@ export function registerAuthentication(app: FastifyInstance, tokens: Pick<ApiTok
   });
 }
 
+/**
+ * Moves each route's scope check behind the other onRequest hooks given to it so far (the
+ * rate limiter's): a flood without a token is limited per address before it is refused.
+ * Install after the rate limiter and before the routes.
+ */
+export function runScopeChecksLast(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const hooks = [route.onRequest ?? []].flat();
+    const checks = hooks.filter((hook) => scopeChecks.has(hook));
+    if (checks.length > 0) route.onRequest = [...hooks.filter((hook) => !scopeChecks.has(hook)), ...checks];
+  });
+}
+
 /** onRequest hook: 401 without a valid token, 403 when its scope is below `need`. */
 export function requireScope(need: TokenScope): onRequestAsyncHookHandler {
   const check = async function checkScope(request: FastifyRequest, reply: FastifyReply): Promise<void> {

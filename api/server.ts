@@ -17,7 +17,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { AccessLogController } from './access-log.ts';
-import { registerAuthentication } from './auth.ts';
+import { registerAuthentication, runScopeChecksLast } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerJsonBodyParser } from './json-body.ts';
@@ -115,6 +115,8 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
       }),
     });
   }
+
+  runScopeChecksLast(app);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

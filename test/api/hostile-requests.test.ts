@@ -367,7 +367,7 @@ describe('hostile requests', () => {
           await check(route, role, param, sent!);
         },
       ),
-      { numRuns: 60, endOnFailure: true },
+      { numRuns: 40, endOnFailure: true },
     );
   }, 300_000);
 });
