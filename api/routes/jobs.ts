@@ -119,7 +119,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
   r.get(
     '/v1/jobs/:id/slots',
     {
-      preHandler: requireScope('viewer'),
+      onRequest: requireScope('viewer'),
       schema: {
         summary: "The job's candidate windows ranked by the cost of fitting it into the current routes",
         tags: ['capacity'],
