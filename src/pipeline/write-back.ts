@@ -319,7 +319,9 @@ function setStep(op: AppointmentWrite, ctx: WriteBackContext, attempt = 0): Step
         : attempt === 1
           ? `${op.key}|set|retry`
           : `${op.key}|set|retry${attempt}`,
-    holdRefusal: true,
+    // A later try's refusal of any kind is held too, so that a pass over the plan that the
+    // journal answers takes the same turns as the pass that made the calls.
+    holdRefusal: attempt === 0 ? 'slot' : 'any',
     operation:
       set.kind === 'add'
         ? 'addAppointmentForServiceJobByServiceJobId'
@@ -363,8 +365,8 @@ interface Step {
   resourceId?: string;
   body: unknown;
   personal: boolean;
-  /** A refusal (422) is returned as a Refusal, for the caller to try again or report. */
-  holdRefusal?: boolean;
+  /** A refusal (422 for `slot`, any 4xx for `any`) is returned as a Refusal, for the caller to try again or report. */
+  holdRefusal?: 'slot' | 'any';
   send: () => Promise<Record<string, string | string[] | undefined>>;
 }
 
@@ -396,7 +398,7 @@ async function step(ctx: WriteBackContext, result: WriteBackResult, s: Step): Pr
       message: 'refused in an earlier attempt of this plan',
     };
     // Amazon refused it in an earlier attempt of this plan: the next try's own entry decides.
-    if (s.holdRefusal === true) return new Refusal(failure);
+    if (s.holdRefusal !== undefined) return new Refusal(failure);
     // Otherwise report, do not repeat.
     result.failures.push(failure);
     return undefined;
@@ -439,7 +441,8 @@ async function step(ctx: WriteBackContext, result: WriteBackResult, s: Step): Pr
           ? `HTTP ${err.status} ${err.code}${err.requestId ? ` (request ${err.requestId})` : ''}`
           : `unexpected ${err instanceof Error ? err.name : 'error'}`,
       };
-      if (s.holdRefusal === true && status === 422) return new Refusal(failure);
+      if (s.holdRefusal === 'any' || (s.holdRefusal === 'slot' && status === 422))
+        return new Refusal(failure);
       result.failures.push(failure);
     }
     return undefined;

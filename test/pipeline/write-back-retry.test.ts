@@ -223,7 +223,7 @@ describe('a booking refused for its slot', () => {
  * so chains and cycles of moves occur), reservations that stay, go or move, new bookings and
  * new reservations. Each slot ends with at most one holder, as a solved plan would have it.
  */
-export function randomPlan(seed: number): { start: Parameters<typeof slotBook>[0]; ops: WriteOperation[] } {
+function randomPlan(seed: number): { start: Parameters<typeof slotBook>[0]; ops: WriteOperation[] } {
   let a = seed >>> 0;
   const rnd = (n: number): number => {
     a = (Math.imul(a ^ (a >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
