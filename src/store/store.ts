@@ -282,9 +282,17 @@ async function connect(
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    // A store that must exist already gets no new schema either.
+    if (schema !== undefined && options.mustExist !== true)
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     const current = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
     const migrationTableSchema = current.rows[0]?.schema ?? undefined;
+    if (migrationTableSchema === undefined && options.mustExist === true) {
+      throw new StoreError(
+        'STORE_NOT_FOUND',
+        `the PostgreSQL schema ${schema ?? '(search_path)'} does not exist (nothing was created); check --db or DATABASE_URL`,
+      );
+    }
     if (migrationTableSchema === undefined) {
       throw new StoreError(
         'STORE_TARGET_INVALID',

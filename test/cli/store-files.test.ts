@@ -128,3 +128,50 @@ describe('files named by the user', () => {
     expect(readdirSync(cwd)).toEqual([]);
   });
 });
+
+describe('a PostgreSQL store that must exist', () => {
+  const url = process.env['DATABASE_URL'];
+  if (url === undefined || url === '') {
+    it.skip('needs DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/test)', () => {});
+    console.warn('PostgreSQL store-file tests skipped: DATABASE_URL is unset');
+    return;
+  }
+
+  it('is refused when its schema holds no store, and no schema or table is created', async () => {
+    const pg = (await import('pg')).default;
+    await fc.assert(
+      fc.asyncProperty(fc.stringMatching(/^[a-z]{4,10}$/), async (suffix) => {
+        const schema = `cli_missing_${suffix}_${process.pid}`;
+        await expect(openStore(url, { schema, env: {}, mustExist: true })).rejects.toMatchObject({
+          code: 'STORE_NOT_FOUND',
+        });
+        const client = new pg.Client({ connectionString: url });
+        await client.connect();
+        try {
+          const found = await client.query(
+            'select 1 from information_schema.schemata where schema_name = $1',
+            [schema],
+          );
+          expect(found.rowCount).toBe(0);
+        } finally {
+          await client.end();
+        }
+      }),
+      { numRuns: 5 },
+    );
+  });
+
+  it('opens once it exists', async () => {
+    const schema = `cli_present_${process.pid}`;
+    const dataKeys = { current: generateDataKey(), previous: [], source: 'test' };
+    const created = await openStore(url, { schema, dataKeys });
+    await created.close();
+    const reopened = await openStore(url, { schema, dataKeys, mustExist: true });
+    await reopened.close();
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+  });
+});
