@@ -162,7 +162,7 @@ export function registerConfigCommand(program: Command): void {
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         console.error(err.message);
-        process.exitCode = 2;
+        process.exitCode = 1;
         return;
       }
       let seller: { services: ServicesPort; marketplaceId: string } | undefined;

@@ -1,9 +1,11 @@
 /** Every CLI failure is one line saying what is wrong and what to do; the stack only when debugging. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeCliError, reportFailure } from '../../src/cli/errors.ts';
-import { childEnv, lines, runCli } from './support/cli.ts';
+import { childEnv, lines, runCli, tempDir } from './support/cli.ts';
 
 function systemError(code: string, fields: Record<string, unknown>): Error {
   return Object.assign(
@@ -83,5 +85,16 @@ describe('sandbox --port <port in use>', () => {
       `error: fieldplan sandbox: port ${port} is in use: choose another with --port`,
     );
     expect(r.stderr).toMatch(/^\s+at /m);
+  });
+});
+
+describe('config check on a bad file', () => {
+  it('exits 1 (2 is kept for a partial write-back) and names the field', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'crews.yaml');
+    writeFileSync(file, 'stores: []\ntechnicians: [{ resourceId: 7 }]\n');
+    const r = await runCli(['config', 'check', file], { env: childEnv() });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/technicians/);
   });
 });
