@@ -3,6 +3,7 @@
  * it into the current routes (the plan in force, or the booked work), from the local store as
  * last pulled; unservable windows say why. Ids, times and costs only.
  */
+import { integerArg } from './arg-parsers.ts';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { jobSlotOffers, type JobSlotsAnswer } from '../capacity/job-slots.ts';
@@ -28,12 +29,7 @@ interface SlotsOptions {
   json?: boolean;
 }
 
-const days = (v: string): number => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 14)
-    throw new InvalidArgumentError('expected whole days from 1 to 14.');
-  return n;
-};
+const days = integerArg({ min: 1, max: 14 });
 const date = (v: string): string => {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`)))
     throw new InvalidArgumentError('expected a date YYYY-MM-DD.');

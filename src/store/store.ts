@@ -255,14 +255,15 @@ async function connect(
     if (location.path !== MEMORY) mkdirSync(dirname(location.path), { recursive: true, mode: 0o700 });
     const database = new SqliteDatabase(location.path);
     if (created && process.platform !== 'win32') chmodSync(location.path, 0o600);
+    // Other processes writing the same file wait instead of failing with SQLITE_BUSY; set first,
+    // since switching a new file to WAL takes a lock another opener may hold.
+    database.pragma('busy_timeout = 10000');
     if (location.path !== MEMORY) database.pragma('journal_mode = WAL');
     // FULL: an intent recorded in the journal must survive a power cut before the call goes out.
     database.pragma('synchronous = FULL');
     database.pragma('foreign_keys = ON');
     // Purged personal data is overwritten in the file, not left behind in free pages.
     database.pragma('secure_delete = ON');
-    // Other processes writing the same file wait instead of failing with SQLITE_BUSY.
-    database.pragma('busy_timeout = 10000');
     return {
       db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }),
       migrationTableSchema: undefined,

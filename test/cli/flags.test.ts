@@ -34,6 +34,7 @@ const NUMERIC_FLAGS: Record<string, { min: number; max?: number; integer: boolea
   'serve --rate-limit': { min: 1, integer: true },
   'serve --solver-threads': { min: 1, max: 64, integer: true },
   'serve --nightly-days': { min: 1, max: 14, integer: true },
+  'slots --days': { min: 1, max: 14, integer: true },
 };
 
 /** Placeholders that announce a number in the help text. */
