@@ -4,12 +4,14 @@
  * (within the tolerance) with the members' skills matched to the routes; linked jobs are served
  * all or none, precedence delays are measured start to start.
  */
-import type { Problem, Technician } from './problem.ts';
+import type { Job, Problem, Technician } from './problem.ts';
 import type { Violation } from './checker.ts';
 
 export interface ServedAt {
   technician: Technician;
   start: number;
+  /** Index among the route's visits. */
+  position: number;
 }
 
 export function checkLinkedJobs(
@@ -32,6 +34,7 @@ export function checkLinkedJobs(
       if (!where) continue;
       const n = job.technicians ?? 1;
       const first = where[0]!;
+      if (n > 1) checkPins(job, where);
       if (where.length === 1) {
         const team = first.technician.members?.length ?? 1;
         if (n > team) {
@@ -88,6 +91,25 @@ export function checkLinkedJobs(
   }
 
   /** Linked jobs are served all or none; delays are start to start. */
+  /** A technician pin: one of the job's routes; a position pin: that route's visit's index. */
+  function checkPins(job: Job, where: ServedAt[]): void {
+    const pin = job.pin;
+    const pinned = where.filter((w) => pin?.technician === undefined || w.technician.id === pin.technician);
+    if (pinned.length === 0) {
+      violations.push({
+        code: 'PIN_TECHNICIAN',
+        job: job.id,
+        message: `job "${job.id}" is pinned to "${pin?.technician}", who is not among its routes`,
+      });
+    } else if (pin?.position !== undefined && !pinned.some((w) => w.position === pin.position)) {
+      violations.push({
+        code: 'PIN_POSITION',
+        job: job.id,
+        message: `job "${job.id}" is pinned to position ${pin.position}`,
+      });
+    }
+  }
+
   function checkLinks(): void {
     const startOf = (id: string): number | undefined => served.get(id)?.[0]?.start;
     const routesOf = (id: string): string[] => (served.get(id) ?? []).map((w) => w.technician.id);

@@ -251,7 +251,7 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
       if (where.some((w) => w.technician.id === tid)) {
         add('JOB_ROUTED_TWICE', `job "${job.id}" is visited twice by this route`, job.id);
       } else {
-        where.push({ technician, start: visit.start });
+        where.push({ technician, start: visit.start, position: jobs.length });
         served.set(job.id, where);
       }
       jobs.push(job);
@@ -268,7 +268,9 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
         add('OUTSIDE_TERRITORY', `job "${job.id}" is not in this technician's allowed jobs`, job.id);
       }
       const pin = job.pin;
-      if (pin?.technician !== undefined && pin.technician !== tid) {
+      // A job for several people (maybe several routes) has these pins checked as a whole.
+      const several = (job.technicians ?? 1) > 1;
+      if (pin?.technician !== undefined && pin.technician !== tid && !several) {
         add('PIN_TECHNICIAN', `job "${job.id}" is pinned to "${pin.technician}"`, job.id);
       }
       if (pin?.start !== undefined && !near(visit.start, pin.start)) {
@@ -278,7 +280,7 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
           job.id,
         );
       }
-      if (pin?.position !== undefined && pin.position !== index) {
+      if (pin?.position !== undefined && pin.position !== index && !several) {
         add('PIN_POSITION', `job "${job.id}" is pinned to position ${pin.position}, is at ${index}`, job.id);
       }
       (job.load ?? []).forEach((amount, d) => {
