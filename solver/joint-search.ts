@@ -28,6 +28,9 @@ export class JointPlan {
   cost = 0;
   private readonly buffer: number[] = [];
   private readonly seenClass: Int32Array;
+  private readonly topR = new Int32Array(SCREENED);
+  private readonly topP = new Int32Array(SCREENED);
+  private readonly topD = new Float64Array(SCREENED);
 
   constructor(cp: CompiledProblem) {
     this.cp = cp;
@@ -86,7 +89,11 @@ export class JointPlan {
       if (b === v && this.routeOf[a]! >= 0) rel = Math.max(rel, this.js.start[a]! + L.consLo[c]!);
       if (a === v && this.routeOf[b]! >= 0) rel = Math.max(rel, this.js.start[b]! - L.consHi[c]!);
     }
-    const cand: { r: number; p: number; d: number }[] = [];
+    // The SCREENED cheapest positions by the route's own schedule, kept sorted.
+    const topR = this.topR;
+    const topP = this.topP;
+    const topD = this.topD;
+    let count = 0;
     const techs = cp.jobTechs[v]!;
     this.seenClass.fill(-1);
     for (let k = 0; k < techs.length; k++) {
@@ -110,31 +117,46 @@ export class JointPlan {
         const c = scheduleRoute(cp, r, buf, buf.length);
         release[v] = -Infinity;
         if (c === Infinity) continue;
-        cand.push({ r, p, d: c - base });
+        const d = c - base;
+        if (count === SCREENED && d >= topD[SCREENED - 1]!) continue;
+        let at = count < SCREENED ? count++ : SCREENED - 1;
+        while (at > 0 && topD[at - 1]! > d) {
+          topD[at] = topD[at - 1]!;
+          topR[at] = topR[at - 1]!;
+          topP[at] = topP[at - 1]!;
+          at--;
+        }
+        topD[at] = d;
+        topR[at] = r;
+        topP[at] = p;
       }
     }
-    if (cand.length === 0) return false;
-    cand.sort((x, y) => x.d - y.d);
+    if (count === 0) return false;
     let best = Infinity;
     let bestR = -1;
     let bestP = -1;
-    for (let k = 0; k < Math.min(SCREENED, cand.length); k++) {
-      const { r, p } = cand[k]!;
+    this.js.save();
+    for (let k = 0; k < count; k++) {
+      const r = topR[k]!;
+      const p = topP[k]!;
       this.put(v, r, p);
-      const total = this.evaluate();
+      const total = this.js.evaluateInsertion(this.seqs, this.routeOf, r);
       this.take(v);
+      this.js.restore();
       if (total < best) {
         best = total;
         bestR = r;
         bestP = p;
       }
     }
-    if (bestR < 0) {
+    if (bestR < 0) return false;
+    this.put(v, bestR, bestP);
+    // The plan kept is timed from scratch.
+    if (this.evaluate() === Infinity) {
+      this.take(v);
       this.evaluate();
       return false;
     }
-    this.put(v, bestR, bestP);
-    this.evaluate();
     return true;
   }
 

@@ -184,6 +184,13 @@ export class JointSchedule {
   /** Routes without linked visits keep their cost until they change (cached = 1). */
   readonly cached: Uint8Array;
   rounds = 0;
+  private readonly backup: {
+    release: Float64Array;
+    start: Float64Array;
+    routeCost: Float64Array;
+    routeLate: Float64Array;
+    cached: Uint8Array;
+  };
 
   constructor(cp: CompiledProblem) {
     this.cp = cp;
@@ -193,6 +200,13 @@ export class JointSchedule {
     this.ends = new Float64Array(cp.nJobs + 1);
     this.dirty = new Uint8Array(cp.nTechs);
     this.cached = new Uint8Array(cp.nTechs);
+    this.backup = {
+      release: new Float64Array(cp.nJobs),
+      start: new Float64Array(cp.nJobs),
+      routeCost: new Float64Array(cp.nTechs),
+      routeLate: new Float64Array(cp.nTechs),
+      cached: new Uint8Array(cp.nTechs),
+    };
   }
 
   /** Marks a route as changed (its cached cost is stale). */
@@ -202,24 +216,69 @@ export class JointSchedule {
 
   evaluate(seqs: number[][], routeOf: Int32Array): number {
     const cp = this.cp;
-    const L = cp.links!;
     const release = cp.release!;
+    if (!this.routeLinksHold(routeOf)) return Infinity;
+    release.fill(-Infinity);
+    for (let r = 0; r < cp.nTechs; r++) this.dirty[r] = seqs[r]!.length > 0 && !this.cached[r] ? 1 : 0;
+    return this.settle(seqs, routeOf);
+  }
+
+  /**
+   * After one visit was added to route r of the plan this schedule last timed: starts from the
+   * current releases (adding work only delays, so they stay lower bounds) and re-times only
+   * what moves. A screening device: the plan kept is always timed from scratch by `evaluate`.
+   */
+  evaluateInsertion(seqs: number[][], routeOf: Int32Array, r: number): number {
+    if (!this.routeLinksHold(routeOf)) return Infinity;
+    this.dirty.fill(0);
+    this.dirty[r] = 1;
+    return this.settle(seqs, routeOf);
+  }
+
+  /** Keeps the timing state, to come back to it after trying a change. */
+  save(): void {
+    const b = this.backup;
+    b.release.set(this.cp.release!);
+    b.start.set(this.start);
+    b.routeCost.set(this.routeCost);
+    b.routeLate.set(this.routeLate);
+    b.cached.set(this.cached);
+  }
+
+  restore(): void {
+    const b = this.backup;
+    this.cp.release!.set(b.release);
+    this.start.set(b.start);
+    this.routeCost.set(b.routeCost);
+    this.routeLate.set(b.routeLate);
+    this.cached.set(b.cached);
+  }
+
+  private routeLinksHold(routeOf: Int32Array): boolean {
+    const L = this.cp.links!;
     for (let k = 0; k < L.diffA.length; k++) {
       const ra = routeOf[L.diffA[k]!]!;
-      if (ra >= 0 && ra === routeOf[L.diffB[k]!]) return Infinity;
+      if (ra >= 0 && ra === routeOf[L.diffB[k]!]) return false;
     }
     for (let k = 0; k < L.sameA.length; k++) {
       const ra = routeOf[L.sameA[k]!]!;
       const rb = routeOf[L.sameB[k]!]!;
-      if (ra >= 0 && rb >= 0 && ra !== rb) return Infinity;
+      if (ra >= 0 && rb >= 0 && ra !== rb) return false;
     }
-    release.fill(-Infinity);
-    for (let r = 0; r < cp.nTechs; r++) this.dirty[r] = seqs[r]!.length > 0 && !this.cached[r] ? 1 : 0;
+    return true;
+  }
+
+  /** The fixpoint from the current releases and dirty routes. */
+  private settle(seqs: number[][], routeOf: Int32Array): number {
+    const cp = this.cp;
+    const L = cp.links!;
+    const release = cp.release!;
     for (let r = 0; r < cp.nTechs; r++) {
       if (seqs[r]!.length === 0) {
         this.routeCost[r] = 0;
         this.routeLate[r] = 0;
         this.cached[r] = 1;
+        this.dirty[r] = 0;
       }
     }
     // Without a positive cycle each round settles at least one more link of the longest chain.
