@@ -19,6 +19,14 @@ import type { SearchResult } from './search.ts';
 const SCREENED = 6;
 const BLINK = 0.01;
 
+/** Search parameters of the joint search. */
+export const jointTuning = {
+  /** Most groups removed by one ruin step (25 beat 6, 12 and 40 on C1, D2, E3, E7 at 2 s). */
+  maxRemoved: 25,
+  /** Share of ruin steps that remove random groups instead of neighbours. */
+  randomRemoval: 0.25,
+};
+
 export class JointPlan {
   readonly cp: CompiledProblem;
   readonly seqs: number[][];
@@ -346,14 +354,14 @@ function ruinGroups(plan: JointPlan, rng: Random, nGroups: number): number[] {
   const assigned: number[] = [];
   for (let v = 0; v < cp.nJobs; v++) if (plan.routeOf[v]! >= 0) assigned.push(v);
   if (assigned.length === 0) return removed;
-  const count = 1 + rng.int(Math.max(1, Math.min(12, Math.ceil(nGroups / 3))));
+  const count = 1 + rng.int(Math.max(1, Math.min(jointTuning.maxRemoved, Math.ceil(nGroups / 3))));
   const take = (v: number): void => {
     const g = L.group[v]!;
     if (plan.routeOf[v]! < 0 || removed.includes(g) || pinnedGroup(cp, g)) return;
     removed.push(g);
     plan.removeGroup(g);
   };
-  if (rng.next() < 0.25) {
+  if (rng.next() < jointTuning.randomRemoval) {
     for (let k = 0; k < count; k++) take(assigned[rng.int(assigned.length)]!);
     return removed;
   }
