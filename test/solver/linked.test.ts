@@ -283,4 +283,39 @@ describe('checker on linked visits', () => {
     alone.routes = alone.routes.slice(0, 1);
     expect(checkSolution(p, alone).violations.map((x) => x.code)).toEqual(['TEAM_TOO_SMALL']);
   });
+
+  it('flags broken delays, technician links, partial links and unmatched member skills', () => {
+    const p: Problem = {
+      matrices: { durations: grid(4) },
+      technicians: [
+        { id: 'ann', start: 0, shift: { start: 0, end: 10 * H }, skills: ['lift'] },
+        { id: 'bob', start: 0, shift: { start: 0, end: 10 * H }, skills: ['lift'] },
+      ],
+      jobs: [
+        { id: 'a', location: 1, duration: H },
+        { id: 'b', location: 2, duration: H },
+        { id: 'pair', location: 3, duration: H, technicians: 2, memberSkills: [['lift'], ['lift']] },
+      ],
+      links: [{ kind: 'precedence', from: 'a', to: 'b', minDelay: 2 * H, maxDelay: 3 * H }],
+    };
+    const s = solve(p, { seed: 1, maxIterations: 50 });
+    expect(checkSolution(p, s).violations).toEqual([]);
+    const codes = (q: Problem, sol: Solution = s): string[] =>
+      checkSolution(q, sol).violations.map((v) => v.code);
+    expect(codes({ ...p, links: [{ kind: 'precedence', from: 'a', to: 'b', minDelay: 4 * H }] })).toContain(
+      'PRECEDENCE_DELAY',
+    );
+    const together = startsOf(s, 'a')[0]!.technician === startsOf(s, 'b')[0]!.technician;
+    const technicianLink = together ? 'different-technicians' : 'same-technician';
+    expect(codes({ ...p, links: [{ kind: technicianLink, jobs: ['a', 'b'] }] })).toEqual([
+      together ? 'DIFFERENT_TECHNICIANS' : 'SAME_TECHNICIAN',
+    ]);
+    const helper = structuredClone(p);
+    helper.jobs[2]!.memberSkills = [['lift'], ['helper']];
+    expect(codes(helper)).toEqual(['MEMBER_SKILLS']);
+    const partial = structuredClone(s);
+    for (const r of partial.routes) r.visits = r.visits.filter((v) => v.job !== 'b');
+    partial.unassigned.push({ job: 'b', reason: 'DISPLACED' });
+    expect(codes(p, partial)).toContain('LINK_PARTIAL');
+  });
 });
