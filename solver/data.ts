@@ -2,10 +2,10 @@
  * The compiled problem: everything the search reads, indexed by integers and held in typed
  * arrays, computed once. Jobs are 0..nJobs-1, technicians (routes) 0..nTechs-1.
  */
-import type { Job, Problem } from './problem.ts';
+import type { Problem } from './problem.ts';
 import type { UnassignedReason } from './solution.ts';
-import { isSynchronised, validateProblem } from './validate.ts';
-import { compileLinks, type Links } from './links.ts';
+import { validateProblem } from './validate.ts';
+import { compileLinks, expandVisits, type Links } from './links.ts';
 
 /** Reasons decided before the search, from the data alone. */
 export type UnassignedReasonStatic = Exclude<UnassignedReason, 'NO_WINDOW_FITS' | 'DISPLACED'>;
@@ -423,42 +423,6 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     latenessCostPerSec: soft?.costPerSecond ?? 0,
     unassignedUnit,
   };
-}
-
-/**
- * One visit per job, and n visit copies for a job that n routes serve together; copy k needs
- * the job's skills plus memberSkills[k]. Copies of a job are consecutive.
- */
-function expandVisits(problem: Problem): { jobs: Job[]; visitJob: Int32Array; jobFirstVisit: Int32Array } {
-  const jobs: Job[] = [];
-  const owner: number[] = [];
-  const first = new Int32Array(problem.jobs.length + 1);
-  problem.jobs.forEach((job, i) => {
-    first[i] = jobs.length;
-    if (!isSynchronised(problem, job)) {
-      jobs.push(job);
-      owner.push(i);
-      return;
-    }
-    const n = job.technicians ?? 1;
-    for (let k = 0; k < n; k++) {
-      const extra = job.memberSkills?.[k] ?? [];
-      // A pinned technician or position is member 0's; every member keeps a pinned start.
-      const pin =
-        k === 0 || job.pin === undefined
-          ? job.pin
-          : job.pin.start !== undefined
-            ? { start: job.pin.start }
-            : undefined;
-      const copy: Job = { ...job, technicians: 1, skills: [...(job.skills ?? []), ...extra] };
-      if (pin === undefined) delete copy.pin;
-      else copy.pin = pin;
-      jobs.push(copy);
-      owner.push(i);
-    }
-  });
-  first[problem.jobs.length] = jobs.length;
-  return { jobs, visitJob: Int32Array.from(owner), jobFirstVisit: first };
 }
 
 /** Largest entry (at least 0) of the matrix last flattened. */

@@ -11,7 +11,8 @@
  * follows A's partner) never settles and is reported infeasible after a bounded number of rounds.
  */
 import type { CompiledProblem, UnassignedReasonStatic } from './data.ts';
-import type { Problem } from './problem.ts';
+import type { Job, Problem } from './problem.ts';
+import { isSynchronised } from './validate.ts';
 import { scheduleEarliest, scheduleRoute } from './schedule.ts';
 
 export interface Links {
@@ -75,7 +76,7 @@ export function compileLinks(
     return out;
   };
 
-  problem.jobs.forEach((job, i) => {
+  problem.jobs.forEach((_, i) => {
     const vs = visitsOf(i);
     if (vs.length < 2) return;
     for (let k = 1; k < vs.length; k++) {
@@ -92,7 +93,6 @@ export function compileLinks(
     for (const v of vs) for (let t = 0; t < nTechs; t++) if (compat[t * nJobs + v]) routes.add(t);
     const all = reason ?? (routes.size < vs.length ? 'NO_TEAM_LARGE_ENOUGH' : null);
     if (all !== null) for (const v of vs) staticReason[v] = all;
-    void job;
   });
   for (const link of links) {
     if (link.kind === 'precedence') {
@@ -164,6 +164,46 @@ export function compileLinks(
     sameOf: lists([sameA, sameB], same.length),
     consOf: lists([cA, cB], consA.length),
   };
+}
+
+/**
+ * One visit per job, and n visit copies for a job that n routes serve together; copy k needs
+ * the job's skills plus memberSkills[k]. Copies of a job are consecutive.
+ */
+export function expandVisits(problem: Problem): {
+  jobs: Job[];
+  visitJob: Int32Array;
+  jobFirstVisit: Int32Array;
+} {
+  const jobs: Job[] = [];
+  const owner: number[] = [];
+  const first = new Int32Array(problem.jobs.length + 1);
+  problem.jobs.forEach((job, i) => {
+    first[i] = jobs.length;
+    if (!isSynchronised(problem, job)) {
+      jobs.push(job);
+      owner.push(i);
+      return;
+    }
+    const n = job.technicians ?? 1;
+    for (let k = 0; k < n; k++) {
+      const extra = job.memberSkills?.[k] ?? [];
+      // A pinned technician or position is member 0's; every member keeps a pinned start.
+      const pin =
+        k === 0 || job.pin === undefined
+          ? job.pin
+          : job.pin.start !== undefined
+            ? { start: job.pin.start }
+            : undefined;
+      const copy: Job = { ...job, technicians: 1, skills: [...(job.skills ?? []), ...extra] };
+      if (pin === undefined) delete copy.pin;
+      else copy.pin = pin;
+      jobs.push(copy);
+      owner.push(i);
+    }
+  });
+  first[problem.jobs.length] = jobs.length;
+  return { jobs, visitJob: Int32Array.from(owner), jobFirstVisit: first };
 }
 
 const EPS = 1e-9;
