@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/checker.ts';
 import { compileProblem, ProblemError, solve } from '../../solver/index.ts';
 import { JointSchedule } from '../../solver/links.ts';
+import { problemToVroom } from '../../solver/formats/vroom.ts';
 import type { Problem } from '../../solver/problem.ts';
 import type { Solution } from '../../solver/solution.ts';
 import { exhaustiveLinked } from './support/exhaustive-linked.ts';
@@ -233,6 +234,14 @@ describe('precedence and technician links', () => {
     const s = solve(p, { seed: 1, maxIterations: 50 });
     expect(s.unassigned.map((u) => u.reason)).toEqual(['LINK_UNSATISFIABLE', 'LINK_UNSATISFIABLE']);
     expect(checkSolution(p, s).violations).toEqual([]);
+  });
+
+  it('warns that links have no VROOM equivalent when exported', () => {
+    const p = base();
+    p.links = [{ kind: 'same-technician', jobs: ['deliver', 'install'] }];
+    expect(problemToVroom(p).warnings).toContain(
+      'links[0]: a same-technician link has no VROOM equivalent and was left out',
+    );
   });
 
   it('rejects bad links with clear errors', () => {
