@@ -4,14 +4,16 @@
  *   npm run bench -- solomon   --iterations 20000 [...]   (fixed iteration budget: compares variants on a busy machine)
  *   npm run bench -- homberger --size 200|1000 --seconds 30 [...]
  *   npm run bench -- fieldservice [--sizes 100,500,1000,2000,5000] [--budgets 2,10,60] [--seed 1]
+ *   npm run bench -- hhcrsp [--budgets 1,10] [--instances A,B,C3] [--seed 1]
  * Data comes from ../shared/bench (or --data); without it the VRPTW benchmarks say so and exit 0.
  */
 import { parseArgs } from 'node:util';
 import { findBenchData, defaultBenchDataDir } from './paths.ts';
 import { runVrptwBenchmark } from './vrptw/run.ts';
 import { runFieldServiceBenchmark } from './fieldservice/run.ts';
+import { runHhcrspBenchmark } from './hhcrsp/run.ts';
 
-const USAGE = `usage: npm run bench -- <solomon|homberger|fieldservice> [options]
+const USAGE = `usage: npm run bench -- <solomon|homberger|fieldservice|hhcrsp> [options]
   --seconds <s>      time budget per instance (solomon/homberger; default 10)
   --iterations <n>   fixed iteration budget per instance instead of --seconds (deterministic, for comparing variants)
   --instances <list> comma-separated instance names, * as wildcard (e.g. C101,R2*)
@@ -20,7 +22,7 @@ const USAGE = `usage: npm run bench -- <solomon|homberger|fieldservice> [options
   --out <file.json>  result file (default bench/results/<set>-<seconds>s.json); Markdown next to it
   --data <dir>       benchmark data folder (default ../shared/bench)
   --sizes <list>     fieldservice job counts (default 100,500,1000,2000,5000)
-  --budgets <list>   fieldservice time budgets in seconds (default 2,10,60)`;
+  --budgets <list>   fieldservice time budgets in seconds (default 2,10,60); hhcrsp (default 1)`;
 
 function numberList(value: string | undefined, fallback: number[], name: string): number[] {
   if (value === undefined) return fallback;
@@ -65,6 +67,21 @@ function main(argv: string[]): number {
       sizes: numberList(values.sizes, [100, 500, 1000, 2000, 5000], 'sizes'),
       budgets: numberList(values.budgets, [2, 10, 60], 'budgets'),
       seed,
+      ...(values.out ? { out: values.out } : {}),
+    });
+    return 0;
+  }
+  if (command === 'hhcrsp') {
+    const dir = findBenchData(values.data ?? defaultBenchDataDir());
+    if (!dir || !findBenchData(`${dir}/hhcrsp`)) {
+      console.log('hhcrsp data not found (../shared/bench/hhcrsp next to the project): nothing to run.');
+      return 0;
+    }
+    runHhcrspBenchmark({
+      dataDir: dir,
+      budgets: numberList(values.budgets, [1], 'budgets'),
+      seed,
+      ...(values.instances ? { instances: values.instances } : {}),
       ...(values.out ? { out: values.out } : {}),
     });
     return 0;

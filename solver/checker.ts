@@ -10,6 +10,7 @@
  */
 import type { Job, Problem, Technician, TimeWindow } from './problem.ts';
 import type { PlannedBreak, Route, Solution, UnassignedReason } from './solution.ts';
+import { checkLinkedJobs, type ServedAt } from './checker-links.ts';
 
 export type ViolationCode =
   | 'UNKNOWN_TECHNICIAN'
@@ -45,7 +46,14 @@ export type ViolationCode =
   | 'WAITING_MISMATCH'
   | 'LATENESS_MISMATCH'
   | 'ROUTE_END_MISMATCH'
-  | 'TOTAL_MISMATCH';
+  | 'TOTAL_MISMATCH'
+  | 'SYNC_ROUTES'
+  | 'SYNC_START'
+  | 'MEMBER_SKILLS'
+  | 'LINK_PARTIAL'
+  | 'PRECEDENCE_DELAY'
+  | 'SAME_TECHNICIAN'
+  | 'DIFFERENT_TECHNICIANS';
 
 export interface Violation {
   code: ViolationCode;
@@ -98,6 +106,9 @@ const REASONS: ReadonlySet<UnassignedReason> = new Set<UnassignedReason>([
   'NO_WINDOW_FITS',
   'PIN_UNSATISFIABLE',
   'DISPLACED',
+  'NO_PARTNER_FREE',
+  'LINKED_JOB_UNASSIGNED',
+  'LINK_UNSATISFIABLE',
 ]);
 
 export function checkSolution(problem: Problem, solution: Solution, options: CheckOptions = {}): CheckReport {
@@ -118,7 +129,15 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
   };
   const softWindows = problem.objective?.softWindows;
 
-  const seenRouted = new Map<string, string>();
+  /** Where each job is served: one entry per route visiting it. */
+  const served = new Map<string, ServedAt[]>();
+  const seenRouted = {
+    has: (id: string): boolean => served.has(id),
+    get: (id: string): string | undefined => served.get(id)?.[0]?.technician.id,
+    get size(): number {
+      return served.size;
+    },
+  };
   const routeTotals: RouteTotals[] = [];
   const seenTechnicians = new Set<string>();
 
@@ -176,6 +195,7 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
       });
     }
   }
+  checkLinkedJobs(problem, served, near, atMost, violations);
   for (const job of problem.jobs) {
     if (!seenRouted.has(job.id) && !seenUnassigned.has(job.id)) {
       violations.push({
@@ -214,7 +234,6 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
       );
     };
     const speed = technician.speedFactor ?? 1;
-    const teamSize = technician.members?.length ?? 1;
     const skills = new Set(technician.skills ?? []);
     const territory = technician.allowedJobs ? new Set(technician.allowedJobs) : undefined;
     const capacity = technician.capacity ?? [];
@@ -228,11 +247,12 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
         add('UNKNOWN_JOB', `visit ${index} is to job "${visit.job}", which is not in the problem`, visit.job);
         return;
       }
-      const earlier = seenRouted.get(job.id);
-      if (earlier !== undefined) {
-        add('JOB_ROUTED_TWICE', `job "${job.id}" is routed again (first by "${earlier}")`, job.id);
+      const where = served.get(job.id) ?? [];
+      if (where.some((w) => w.technician.id === tid)) {
+        add('JOB_ROUTED_TWICE', `job "${job.id}" is visited twice by this route`, job.id);
       } else {
-        seenRouted.set(job.id, tid);
+        where.push({ technician, start: visit.start, position: jobs.length });
+        served.set(job.id, where);
       }
       jobs.push(job);
     });
@@ -244,18 +264,13 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
       const missing = (job.skills ?? []).filter((s) => !skills.has(s));
       if (missing.length > 0)
         add('SKILL_MISSING', `job "${job.id}" needs skills [${missing.join(', ')}]`, job.id);
-      if ((job.technicians ?? 1) > teamSize) {
-        add(
-          'TEAM_TOO_SMALL',
-          `job "${job.id}" needs ${job.technicians} people, the team has ${teamSize}`,
-          job.id,
-        );
-      }
       if (territory && !territory.has(job.id)) {
         add('OUTSIDE_TERRITORY', `job "${job.id}" is not in this technician's allowed jobs`, job.id);
       }
       const pin = job.pin;
-      if (pin?.technician !== undefined && pin.technician !== tid) {
+      // A job for several people (maybe several routes) has these pins checked as a whole.
+      const several = (job.technicians ?? 1) > 1;
+      if (pin?.technician !== undefined && pin.technician !== tid && !several) {
         add('PIN_TECHNICIAN', `job "${job.id}" is pinned to "${pin.technician}"`, job.id);
       }
       if (pin?.start !== undefined && !near(visit.start, pin.start)) {
@@ -265,7 +280,7 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
           job.id,
         );
       }
-      if (pin?.position !== undefined && pin.position !== index) {
+      if (pin?.position !== undefined && pin.position !== index && !several) {
         add('PIN_POSITION', `job "${job.id}" is pinned to position ${pin.position}, is at ${index}`, job.id);
       }
       (job.load ?? []).forEach((amount, d) => {

@@ -5,13 +5,30 @@
 import type { Problem } from './problem.ts';
 import type { UnassignedReason } from './solution.ts';
 import { validateProblem } from './validate.ts';
+import { compileLinks, expandVisits, type Links } from './links.ts';
 
 /** Reasons decided before the search, from the data alone. */
 export type UnassignedReasonStatic = Exclude<UnassignedReason, 'NO_WINDOW_FITS' | 'DISPLACED'>;
 
 export interface CompiledProblem {
   readonly problem: Problem;
+  /**
+   * Visits to plan: one per job, except that a job served by n routes meeting on site has n
+   * visit copies ("member visits"). Every per-job array below is indexed by visit.
+   */
   readonly nJobs: number;
+  /** Problem job of each visit. */
+  readonly visitJob: Int32Array;
+  /** Visits of problem job i are jobFirstVisit[i] .. jobFirstVisit[i+1]). */
+  readonly jobFirstVisit: Int32Array;
+  /** Synchronisation, precedence and route links between visits (null when there are none). */
+  readonly links: Links | null;
+  /**
+   * Earliest service start per visit imposed by linked visits on other routes (−∞ = none).
+   * Written by the joint schedule (solver/links.ts) before a route is evaluated; null when the
+   * problem has no links, so plain problems pay nothing.
+   */
+  readonly release: Float64Array | null;
   readonly nTechs: number;
   readonly nLocs: number;
   readonly nDims: number;
@@ -93,6 +110,8 @@ export interface CompiledProblem {
   readonly techClass: Int32Array;
 
   readonly maxLateness: number;
+  /** Price per second of the plan's largest single lateness (solved by the joint search). */
+  readonly maxLatenessCostPerSec: number;
   readonly latenessCostPerSec: number;
   readonly unassignedUnit: number;
 }
@@ -101,7 +120,8 @@ const NEIGHBOURS = 40;
 
 export function compileProblem(input: Problem | unknown): CompiledProblem {
   const problem = validateProblem(input);
-  const { jobs, technicians } = problem;
+  const { technicians } = problem;
+  const { jobs, visitJob, jobFirstVisit } = expandVisits(problem);
   const nJobs = jobs.length;
   const nTechs = technicians.length;
   const nLocs = problem.matrices.durations.length;
@@ -262,6 +282,9 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   });
   winOffset[nJobs] = winS.length;
 
+  const links = compileLinks(problem, visitJob, jobFirstVisit, staticReason, compat, nTechs);
+  if (links) for (let j = 0; j < nJobs; j++) if (links.linkedVisit[j]) jobComplex[j] = 1;
+
   const jobTechs: Int32Array[] = [];
   for (let j = 0; j < nJobs; j++) {
     const list: number[] = [];
@@ -283,13 +306,15 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     for (let t = 0; t < nTechs; t++) w = Math.max(w, service[t * nJobs + j]! * workCostPerSec[t]!);
     bound += w;
   }
-  if (soft) bound += nJobs * soft.maxLateness * soft.costPerSecond;
+  if (soft) bound += (nJobs * soft.costPerSecond + (soft.maxCostPerSecond ?? 0)) * soft.maxLateness;
   const unassignedUnit = objective.unassignedPenalty ?? Math.max(1000, Math.ceil(bound + 1));
   let prioritySum = 0;
-  for (const job of jobs) prioritySum += job.priority ?? 1;
+  for (const job of problem.jobs) prioritySum += job.priority ?? 1;
   const mandatoryUnit = unassignedUnit * (prioritySum + 1) * 10;
   jobs.forEach((job, j) => {
-    penalty[j] = (job.priority ?? 1) * (job.mandatory ? mandatoryUnit : unassignedUnit);
+    const i = visitJob[j]!;
+    const copies = jobFirstVisit[i + 1]! - jobFirstVisit[i]!;
+    penalty[j] = ((job.priority ?? 1) * (job.mandatory ? mandatoryUnit : unassignedUnit)) / copies;
   });
 
   // With one pricing for everyone (plain distance or plain duration, the usual case) the
@@ -342,6 +367,10 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   return {
     problem,
     nJobs,
+    visitJob,
+    jobFirstVisit,
+    links,
+    release: links ? new Float64Array(nJobs).fill(-Infinity) : null,
     nTechs,
     nLocs,
     nDims,
@@ -390,6 +419,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     techComplex,
     techClass,
     maxLateness: soft?.maxLateness ?? 0,
+    maxLatenessCostPerSec: soft?.maxCostPerSecond ?? 0,
     latenessCostPerSec: soft?.costPerSecond ?? 0,
     unassignedUnit,
   };

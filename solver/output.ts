@@ -3,6 +3,8 @@
  * that no time is spent waiting at the start), cost parts, and a reason for every job left out.
  */
 import type { CompiledProblem } from './data.ts';
+import { fitsInto } from './joint-search.ts';
+import { JointSchedule } from './links.ts';
 import { emptyDetail, scheduleRoute } from './schedule.ts';
 import type { CostBreakdown, Route, Solution, UnassignedJob, UnassignedReason } from './solution.ts';
 
@@ -25,10 +27,24 @@ export function writeSolution(
   };
   const served = new Uint8Array(cp.nJobs);
   const detail = emptyDetail();
+  const links = cp.links;
+  let planLateness = 0;
+  if (links) {
+    // Sets the releases that give every linked visit its joint start.
+    const routeOf = new Int32Array(cp.nJobs).fill(-1);
+    seqs.forEach((seq, r) => seq.forEach((v) => (routeOf[v] = r)));
+    const js = new JointSchedule(cp);
+    if (js.evaluate(seqs, routeOf) === Infinity) {
+      throw new Error('internal error: the linked visits of the plan cannot be timed together');
+    }
+    for (let r = 0; r < cp.nTechs; r++) planLateness = Math.max(planLateness, js.routeLate[r]!);
+  }
   for (let t = 0; t < cp.nTechs; t++) {
     const seq = seqs[t]!;
     if (seq.length === 0) continue;
-    const c = scheduleRoute(cp, t, seq, seq.length, detail, { latestDeparture: true });
+    // Linked visits keep their joint starts: such routes leave at the shift start.
+    const linked = links !== null && seq.some((v) => links.linkedVisit[v] === 1);
+    const c = scheduleRoute(cp, t, seq, seq.length, detail, { latestDeparture: !linked });
     if (c === Infinity) {
       // The search only keeps feasible routes; this guards the contract anyway.
       throw new Error(`internal error: route of technician index ${t} is not feasible`);
@@ -39,7 +55,7 @@ export function writeSolution(
       for (let d = 0; d < cp.nDims; d++) load[d]! += cp.load[j * cp.nDims + d]!;
     }
     const visits = detail.visits.map((v, i) => ({
-      job: jobs[seq[i]!]!.id,
+      job: jobs[cp.visitJob[seq[i]!]!]!.id,
       arrival: v.arrival,
       start: v.start,
       end: v.end,
@@ -72,11 +88,14 @@ export function writeSolution(
     cost.overtime += detail.overtimeCost;
     cost.lateness += detail.latenessCost;
   }
+  cost.lateness += planLateness * cp.maxLatenessCostPerSec;
   const unassigned: UnassignedJob[] = [];
-  for (let j = 0; j < cp.nJobs; j++) {
+  for (let i = 0; i < jobs.length; i++) {
+    const j = cp.jobFirstVisit[i]!;
     if (served[j]) continue;
-    cost.unassigned += cp.penalty[j]!;
-    unassigned.push({ job: jobs[j]!.id, reason: unassignedReason(cp, j) });
+    for (let v = j; v < cp.jobFirstVisit[i + 1]!; v++) cost.unassigned += cp.penalty[v]!;
+    const reason = links ? linkedReason(cp, seqs, i) : unassignedReason(cp, j);
+    unassigned.push({ job: jobs[i]!.id, reason });
   }
   cost.total = cost.unassigned + cost.lateness + cost.travel + cost.work + cost.overtime + cost.fixed;
   return { routes, unassigned, cost, stats: { iterations, seed } };
@@ -95,4 +114,32 @@ export function unassignedReason(cp: CompiledProblem, j: number): UnassignedReas
     }
   }
   return pinned ? 'PIN_UNSATISFIABLE' : 'NO_WINDOW_FITS';
+}
+
+/**
+ * Why problem job i, which has linked visits, is not in the plan: it fits with its group in an
+ * empty plan (displaced; or its partners are busy when one member would still fit the plan), or
+ * only its own visits fit (the links cannot be met), or one member fits but never all of them.
+ */
+function linkedReason(cp: CompiledProblem, seqs: number[][], i: number): UnassignedReason {
+  const first = cp.jobFirstVisit[i]!;
+  const fixed = cp.staticReason[first];
+  if (fixed) return fixed;
+  const own = ownVisits(cp, i);
+  const multi = own.length > 1;
+  const group = cp.links!.groupVisits[cp.links!.group[first]!]!;
+  if (fitsInto(cp, null, group)) {
+    return multi && fitsInto(cp, seqs, [first]) ? 'NO_PARTNER_FREE' : 'DISPLACED';
+  }
+  if (multi && fitsInto(cp, null, [first])) {
+    return group.length > own.length && fitsInto(cp, null, own) ? 'LINK_UNSATISFIABLE' : 'NO_PARTNER_FREE';
+  }
+  if (group.length > own.length && fitsInto(cp, null, own)) return 'LINK_UNSATISFIABLE';
+  return Number.isNaN(cp.pinStart[first]!) ? 'NO_WINDOW_FITS' : 'PIN_UNSATISFIABLE';
+}
+
+function ownVisits(cp: CompiledProblem, i: number): number[] {
+  const out: number[] = [];
+  for (let v = cp.jobFirstVisit[i]!; v < cp.jobFirstVisit[i + 1]!; v++) out.push(v);
+  return out;
 }

@@ -8,6 +8,9 @@
  */
 import { z } from 'zod';
 
+/** Most people one job may need (synchronised visits are n linked visit copies). */
+export const MAX_TEAM = 8;
+
 const seconds = z.number().finite().nonnegative();
 const locationIndex = z.number().int().nonnegative();
 
@@ -37,8 +40,14 @@ export const JobSchema = z.object({
   windows: z.array(TimeWindowSchema).optional(),
   /** Skill ids the serving team must have, all of them. */
   skills: z.array(z.string().min(1)).optional(),
-  /** Team members needed on site (1 or 2); served by a technician route with that many members. */
-  technicians: z.union([z.literal(1), z.literal(2)]).optional(),
+  /**
+   * People needed on site (default 1). Served by one route whose team has that many members (a
+   * crew) when the problem has such a route; otherwise by that many distinct routes whose visits
+   * start together (a synchronised visit).
+   */
+  technicians: z.number().int().min(1).max(MAX_TEAM).optional(),
+  /** Extra skills per member of a synchronised visit (member k needs skills + memberSkills[k]). */
+  memberSkills: z.array(z.array(z.string().min(1))).optional(),
   /** Weight of leaving this job unassigned (default 1). */
   priority: z.number().finite().positive().optional(),
   /** Mandatory jobs are dropped only when no feasible plan can include them. */
@@ -99,11 +108,42 @@ export const ObjectiveSchema = z.object({
   /** What travel cost measures: 'distance' (metres, the benchmark convention) or 'duration'. */
   travel: z.enum(['distance', 'duration']).optional(),
   /** Lateness allowed past a window's end, priced per second; absent = hard windows. */
-  softWindows: z.object({ maxLateness: seconds, costPerSecond: z.number().finite().positive() }).optional(),
+  softWindows: z
+    .object({
+      maxLateness: seconds,
+      costPerSecond: z.number().finite().positive(),
+      /** Price per second of the largest single lateness in the plan (a plan-wide term). */
+      maxCostPerSecond: z.number().finite().nonnegative().optional(),
+    })
+    .optional(),
   /** Penalty per unit of priority for an unassigned job (default: far above any travel cost). */
   unassignedPenalty: z.number().finite().positive().optional(),
 });
 export type Objective = z.infer<typeof ObjectiveSchema>;
+
+export const PrecedenceLinkSchema = z.object({
+  kind: z.literal('precedence'),
+  from: z.string().min(1),
+  to: z.string().min(1),
+  /** `to` starts at least this many seconds after `from` starts (start-to-start; default 0). */
+  minDelay: seconds.optional(),
+  /** ... and at most this many seconds after (default: no bound). */
+  maxDelay: seconds.optional(),
+});
+export const SameTechnicianLinkSchema = z.object({
+  kind: z.literal('same-technician'),
+  jobs: z.array(z.string().min(1)).min(2),
+});
+export const DifferentTechniciansLinkSchema = z.object({
+  kind: z.literal('different-technicians'),
+  jobs: z.array(z.string().min(1)).min(2),
+});
+export const LinkSchema = z.discriminatedUnion('kind', [
+  PrecedenceLinkSchema,
+  SameTechnicianLinkSchema,
+  DifferentTechniciansLinkSchema,
+]);
+export type Link = z.infer<typeof LinkSchema>;
 
 const matrix = z.array(z.array(z.number().finite().nonnegative()));
 
@@ -112,6 +152,8 @@ export const ProblemSchema = z.object({
   matrices: z.object({ durations: matrix, distances: matrix.optional() }),
   jobs: z.array(JobSchema),
   technicians: z.array(TechnicianSchema).min(1),
+  /** Linked visits: precedence with delays, same technician, different technicians. */
+  links: z.array(LinkSchema).optional(),
   objective: ObjectiveSchema.optional(),
 });
 export type Problem = z.infer<typeof ProblemSchema>;

@@ -71,6 +71,8 @@ let chosenWindowEnd = Infinity;
 
 /** Earliest service start of job j when ready at `ready`; Infinity when no window fits. */
 export function startAt(cp: CompiledProblem, j: number, ready: number): number {
+  const release = cp.release;
+  if (release !== null && ready < release[j]!) ready = release[j]!;
   const w0 = cp.winOffset[j]!;
   const w1 = cp.winOffset[j + 1]!;
   chosenLateness = 0;
@@ -133,6 +135,22 @@ export function scheduleRoute(
   if (first === Infinity) return Infinity;
   if (detail) return run(cp, t, seq, len, cp.shiftStart[t]!, detail, options, null);
   return first;
+}
+
+/**
+ * Cost of the earliest timing only (leaving at the shift start), with the service end of every
+ * visit in `ends`. A route that would need a later departure to meet its working-time limit
+ * counts as infeasible here: linked visits need the times that are actually driven.
+ */
+export function scheduleEarliest(
+  cp: CompiledProblem,
+  t: number,
+  seq: ArrayLike<number>,
+  len: number,
+  ends: Float64Array,
+): number {
+  if (len === 0) return 0;
+  return run(cp, t, seq, len, cp.shiftStart[t]!, null, {}, ends);
 }
 
 let lastEnd = 0;

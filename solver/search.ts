@@ -10,6 +10,7 @@ import { recreate, insertBest } from './recreate.ts';
 import { ruin, DEFAULT_RUIN } from './ruin.ts';
 import { LocalSearch } from './localsearch.ts';
 import type { SolveOptions } from './solution.ts';
+import { jointSearch } from './joint-search.ts';
 
 export interface SearchResult {
   seqs: number[][];
@@ -56,6 +57,8 @@ export const searchTuning = {
 };
 
 export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: number): SearchResult {
+  // Linked visits are timed across routes: their own search (plain problems never go there).
+  if (cp.links !== null) return jointSearch(cp, options, startedAt);
   const seed = options.seed ?? 1;
   const rng = new Random(seed);
   const clock = options.clock;

@@ -14,7 +14,13 @@ export type UnassignedReason =
   /** Its pin cannot be honoured (unknown technician, impossible start or position). */
   | 'PIN_UNSATISFIABLE'
   /** It fits on its own, but more valuable work took the time. */
-  | 'DISPLACED';
+  | 'DISPLACED'
+  /** Some members of a job served by several routes could be placed, but not all at one start. */
+  | 'NO_PARTNER_FREE'
+  /** A job it is linked to (precedence, same or different technicians) cannot be served. */
+  | 'LINKED_JOB_UNASSIGNED'
+  /** It fits on its own, but not together with the jobs it is linked to. */
+  | 'LINK_UNSATISFIABLE';
 
 export interface Visit {
   job: string;

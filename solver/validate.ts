@@ -3,7 +3,7 @@
  * the schema cannot see (matrix sizes, location indices, ids that must exist). Every issue is
  * collected so that the caller can fix all of them at once.
  */
-import { ProblemSchema, type Problem } from './problem.ts';
+import { ProblemSchema, type Job, type Problem } from './problem.ts';
 import { ProblemError, type ProblemIssue } from './errors.ts';
 
 export function validateProblem(input: unknown): Problem {
@@ -109,7 +109,66 @@ function crossReferenceIssues(problem: Problem): ProblemIssue[] {
       issues.push({ path: ['jobs', j, 'pin', 'technician'], message: 'unknown technician id in pin' });
     }
   });
+  linkIssues(problem, issues);
   return issues;
+}
+
+/**
+ * Whether a job that needs several people goes to one crew route (a route whose team is large
+ * enough exists) rather than to several routes meeting on site. Per-member skills always ask
+ * for the meeting.
+ */
+export function servedByCrew(problem: Problem, job: Job): boolean {
+  const n = job.technicians ?? 1;
+  if (n <= 1 || job.memberSkills !== undefined) return false;
+  return problem.technicians.some((t) => (t.members?.length ?? 1) >= n);
+}
+
+/** True when the job is served by several routes meeting on site. */
+export function isSynchronised(problem: Problem, job: Job): boolean {
+  return (job.technicians ?? 1) > 1 && !servedByCrew(problem, job);
+}
+
+function linkIssues(problem: Problem, issues: ProblemIssue[]): void {
+  const byId = new Map(problem.jobs.map((job) => [job.id, job]));
+  problem.jobs.forEach((job, j) => {
+    const n = job.technicians ?? 1;
+    if (job.memberSkills !== undefined && job.memberSkills.length !== n) {
+      issues.push({
+        path: ['jobs', j, 'memberSkills'],
+        message: `has ${job.memberSkills.length} entries, expected one per technician (${n})`,
+      });
+    }
+  });
+  const known = (id: string, path: (string | number)[]): Job | undefined => {
+    const job = byId.get(id);
+    if (!job) issues.push({ path, message: `unknown job id "${id}" in link` });
+    return job;
+  };
+  (problem.links ?? []).forEach((link, l) => {
+    const at = ['links', l];
+    if (link.kind === 'precedence') {
+      known(link.from, [...at, 'from']);
+      known(link.to, [...at, 'to']);
+      if (link.from === link.to) issues.push({ path: [...at, 'to'], message: 'a job cannot precede itself' });
+      if (link.maxDelay !== undefined && link.maxDelay < (link.minDelay ?? 0)) {
+        issues.push({ path: [...at, 'maxDelay'], message: 'maxDelay must not be below minDelay' });
+      }
+      return;
+    }
+    const seen = new Set<string>();
+    link.jobs.forEach((id, k) => {
+      if (seen.has(id)) issues.push({ path: [...at, 'jobs', k], message: `job "${id}" is listed twice` });
+      seen.add(id);
+      const job = known(id, [...at, 'jobs', k]);
+      if (job && link.kind === 'same-technician' && isSynchronised(problem, job)) {
+        issues.push({
+          path: [...at, 'jobs', k],
+          message: `job "${id}" is served by several routes; same-technician needs one-route jobs`,
+        });
+      }
+    });
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -349,6 +349,7 @@ export function problemToVroom(problem: Problem): ToVroomResult {
     warnings.push(`${where}: ${what} has no VROOM equivalent and was left out`);
   };
 
+  (problem.links ?? []).forEach((link, l) => unsupported(`a ${link.kind} link`, `links[${l}]`));
   const jobs: VroomJob[] = problem.jobs.map((job) => {
     const where = `job ${job.id}`;
     if (job.durationByTechnician) unsupported('durationByTechnician', where);

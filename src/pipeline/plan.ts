@@ -108,6 +108,7 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
   const durations = built.problem.matrices.durations;
   const routes: PlannedRoute[] = [];
   const appointments: PlannedAppointment[] = [];
+  const appointmentOf = new Map<string, PlannedAppointment>();
   const blocks: CapacityBlock[] = [];
   const technicianStore = new Map(setup.technicians.map((t) => [t.technicianId, t.storeIds[0] ?? '']));
   const resourceOf = (technicianId: string, storeId: string): string =>
@@ -164,7 +165,14 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
 
     for (const stop of stops) {
       const job = built.jobs.get(stop.serviceJobId)!;
-      appointments.push({
+      // A synchronised visit is one stop on each member's route but one appointment at Amazon,
+      // assigned to every member (its start is common to all routes).
+      const shared = appointmentOf.get(stop.serviceJobId);
+      if (shared !== undefined) {
+        shared.technicianIds = [...new Set([...shared.technicianIds, ...info.technicianIds])].sort();
+        continue;
+      }
+      const appointment: PlannedAppointment = {
         serviceJobId: stop.serviceJobId,
         storeId: stop.storeId,
         time: appointmentTimeFor(job, stop, setup),
@@ -176,7 +184,9 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
               technicianIds: [...job.activeAppointment.technicianIds].sort(),
             }
           : undefined,
-      });
+      };
+      appointments.push(appointment);
+      appointmentOf.set(stop.serviceJobId, appointment);
     }
 
     // Capacity blocks: travel between consecutive visits (not from or to home), and breaks.

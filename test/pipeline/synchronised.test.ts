@@ -1,0 +1,69 @@
+/**
+ * Two-person jobs without a crew: two technicians, each on their own route, meet for the job
+ * (a synchronised visit). Amazon gets one appointment assigned to both; each keeps their own
+ * route, travel and breaks.
+ */
+import { describe, expect, it } from 'vitest';
+import { validatePlanningConfig, type PlanningConfigInput } from '../../src/config/index.ts';
+import { GreatCircleMatrixProvider, PostalCodeGeocoder } from '../../src/geo/index.ts';
+import { buildProblem } from '../../src/pipeline/build-problem.ts';
+import { locate } from '../../src/pipeline/geography.ts';
+import { normaliseJobs } from '../../src/pipeline/normalise.ts';
+import { planFromSolution } from '../../src/pipeline/plan.ts';
+import { setupFromConfig } from '../../src/pipeline/setup-from-config.ts';
+import { solveInWorker } from '../../src/pipeline/solve.ts';
+import { checkSolution } from '../../solver/checker.ts';
+
+const technician = (id: string) => ({
+  resourceId: id,
+  name: id,
+  skills: ['APPLIANCE_INSTALL', 'HEAVY_LIFT'],
+  home: { postalCode: '98108' },
+  timeZone: 'America/Los_Angeles',
+  shifts: { tuesday: { start: '08:00', end: '17:00' } },
+  lunch: { earliest: '11:30', latest: '13:30', minutes: 30 },
+});
+
+const input: PlanningConfigInput = {
+  stores: [{ storeId: 'S1', timeZone: 'America/Los_Angeles', location: { postalCode: '98108' } }],
+  technicians: [technician('T1'), technician('T2')],
+  planning: { twoTechnicianSkills: ['HEAVY_LIFT'] },
+};
+const config = validatePlanningConfig(input, 'crews.yaml');
+const zips = ['98101', '98102', '98103', '98104', '98105', '98106'];
+
+describe('two-person jobs without a crew', () => {
+  it('are one appointment assigned to both technicians, on both routes at the same start', async () => {
+    const setup = setupFromConfig(config, { date: '2026-11-24', days: 1 });
+    const raws = zips.map((zip, i) => ({
+      serviceJobId: `J${i}`,
+      serviceJobStatus: 'PENDING_SCHEDULE',
+      storeId: 'S1',
+      scopeOfWork: { requiredSkills: i === 0 ? ['HEAVY_LIFT'] : ['APPLIANCE_INSTALL'] },
+      serviceLocation: { address: { name: 'n', addressLine1: 'a', postalCode: zip } },
+    }));
+    const norm = normaliseJobs(raws, setup, Date.parse('2026-11-23T12:00:00Z'));
+    const located = await locate(norm.jobs, setup, new PostalCodeGeocoder());
+    const matrix = await new GreatCircleMatrixProvider({ roadFactor: 1.3, speedKmh: 40 }).matrix(
+      located.points,
+    );
+    const built = buildProblem(setup, located, matrix);
+    const solution = await solveInWorker({ problem: built.problem, seed: 3, maxIterations: 300 });
+    expect(checkSolution(built.problem, solution).violations).toEqual([]);
+    expect(solution.unassigned).toEqual([]);
+    const plan = planFromSolution({ setup, built, solution, marketplaceId: 'ATVPDKIKX0DER' });
+
+    // One appointment per job, the two-person one assigned to both.
+    expect(plan.appointments.map((a) => a.serviceJobId).sort()).toEqual(zips.map((_, i) => `J${i}`));
+    expect(plan.appointments.find((a) => a.serviceJobId === 'J0')?.technicianIds).toEqual(['T1', 'T2']);
+    for (const a of plan.appointments.filter((x) => x.serviceJobId !== 'J0'))
+      expect(a.technicianIds).toHaveLength(1);
+    // Both routes visit it, starting together.
+    const visits = plan.routes.flatMap((r) => r.stops.filter((s) => s.serviceJobId === 'J0'));
+    expect(visits).toHaveLength(2);
+    expect(visits[0]!.start).toBe(visits[1]!.start);
+    // Each member's own breaks are reserved for that member.
+    for (const id of ['T1', 'T2'])
+      expect(plan.blocks.filter((b) => b.type === 'BREAK' && b.resourceId === id)).toHaveLength(1);
+  });
+});
