@@ -165,6 +165,10 @@ export function buildProblem(
     return undefined;
   };
 
+  // Booked visits kept where they are (frozen, or held as planned) outweigh all other work
+  // together: the solver never drops or moves one to make room for another job.
+  let kept = 1;
+  for (const j of located.jobs) if (!options.exclude?.has(j.serviceJobId)) kept += j.priority;
   const jobs: Job[] = [];
   const jobMap = new Map<string, PlannableJob>();
   for (const j of located.jobs) {
@@ -197,8 +201,10 @@ export function buildProblem(
       const routeId = routeOn(j.pin.technicianIds[0]!, j.pin.start);
       job.mandatory = true;
       job.pin = { start: sec(j.pin.start), ...(routeId !== undefined ? { technician: routeId } : {}) };
+      job.priority = j.priority + kept;
     } else if (keep !== undefined && routes.has(keep.routeId)) {
       job.pin = { technician: keep.routeId, ...(keep.start !== undefined ? { start: sec(keep.start) } : {}) };
+      if (j.activeAppointment !== undefined) job.priority = j.priority + kept;
     } else if (
       j.keepTechnicianIds.length > 0 &&
       !options.release?.has(j.serviceJobId) &&
@@ -207,7 +213,10 @@ export function buildProblem(
       const routeId = routeOn(j.keepTechnicianIds[0]!, j.activeAppointment.start);
       const route = routeId !== undefined ? technicians.find((r) => r.id === routeId) : undefined;
       const skilled = route !== undefined && j.skills.every((s) => route.skills?.includes(s));
-      if (routeId !== undefined && skilled) job.pin = { technician: routeId };
+      if (routeId !== undefined && skilled) {
+        job.pin = { technician: routeId };
+        job.priority = j.priority + kept;
+      }
     }
     jobs.push(job);
   }
