@@ -7,6 +7,7 @@ import type { Solution, UnassignedReason } from '../../solver/solution.ts';
 import type { BuiltProblem, RouteInfo } from './build-problem.ts';
 import { HOLD_BREAK_PREFIX } from './holds.ts';
 import type { CandidateWindow, PlannableJob } from './normalise.ts';
+import { trueReasons } from './reasons.ts';
 import type { Interval, PlanningSetup, ShiftInstance } from './setup.ts';
 
 export type BlockType = 'TRAVEL' | 'BREAK';
@@ -220,7 +221,9 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
     appointments: appointments.sort((a, b) => a.serviceJobId.localeCompare(b.serviceJobId)),
     blocks: blocks.sort(compareBlocks),
     schedules: schedulesFor(setup, overtimeEnds(routes)),
-    unassigned: solution.unassigned.map((u) => explainUnassigned(u.job, u.reason, setup, built, solution)),
+    unassigned: trueReasons(built, solution.unassigned).map((u) =>
+      explainUnassigned(u.job, u.reason, setup, built, solution),
+    ),
   };
 }
 

@@ -14,6 +14,7 @@ import { locate, type Geocoder, type TravelMatrixProvider } from './geography.ts
 import type { PlanningIssue } from './issues.ts';
 import { chooseHolds, unservedBookings, type CapacityHold } from './holds.ts';
 import { placementsToKeep } from './keep.ts';
+import { trueReasons } from './reasons.ts';
 import { appointmentsAsPlanned, inputSignature } from './unchanged.ts';
 import { foldLedger } from './ledger.ts';
 import { normaliseJobs, type PlannableJob } from './normalise.ts';
@@ -497,8 +498,10 @@ async function solvePasses(
     // A hold that leaves out work the plan served costs servable work: the round is not taken.
     const now = servedIds(tried);
     if ([...servedIds(solution)].some((id) => !now.has(id))) break;
+    // Their reasons are asked of the problem they were left out of.
+    const why = new Map(trueReasons(built, solution.unassigned).map((u) => [u.job, u]));
     for (const j of unserved) {
-      const u = solution.unassigned.find((x) => x.job === j.serviceJobId);
+      const u = why.get(j.serviceJobId);
       if (u !== undefined) excluded.set(j.serviceJobId, u);
     }
     for (const id of widened) widen.add(id);
