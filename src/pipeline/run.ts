@@ -487,17 +487,27 @@ async function solvePasses(
     const keepNow = placed(solution, built);
     for (const id of displaced) keepNow.delete(id);
     const out = new Set([...excluded.keys(), ...unserved.map((j) => j.serviceJobId)]);
-    const next = buildProblem(setup, located, matrix, {
-      keep: keepNow,
-      widen: widened,
-      release: widened,
-      exclude: out,
-      holds: byRoute,
-    });
-    const tried = await run(next, share(round === 1 ? 0.2 : 0.1), `room for booked work ${round}`);
-    // A hold that leaves out work the plan served costs servable work: the round is not taken.
-    const now = servedIds(tried);
-    if ([...servedIds(solution)].some((id) => !now.has(id))) break;
+    const attempt = async (label: string) => {
+      const b = buildProblem(setup, located, matrix, {
+        keep: keepNow,
+        widen: widened,
+        release: widened,
+        exclude: out,
+        holds: byRoute,
+      });
+      return { b, s: await run(b, share(round === 1 ? 0.2 : 0.1), label) };
+    };
+    let { b: next, s: tried } = await attempt(`room for booked work ${round}`);
+    // Work the plan served that a hold's pins left out is placed again, free to move: a hold
+    // takes from servable work only what Amazon's capacity really lacks.
+    const lost = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
+    if (lost.length > 0) {
+      for (const id of lost) {
+        keepNow.delete(id);
+        if (built.jobs.get(id)?.pin === undefined) widened.add(id);
+      }
+      ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
+    }
     // Their reasons are asked of the problem they were left out of.
     const why = new Map(trueReasons(built, solution.unassigned).map((u) => [u.job, u]));
     for (const j of unserved) {
