@@ -16,6 +16,7 @@ import type { PlanningIssue } from '../../src/pipeline/issues.ts';
 import type { Plan } from '../../src/pipeline/plan.ts';
 import { maySeePersonalData, requireScope } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
+import type { StartRun } from '../planner.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { StoreIdSchema } from '../schemas.ts';
 import { boardFor } from './board.ts';
@@ -96,7 +97,36 @@ export function diffAgainstCurrent(plan: Plan, issues: readonly PlanningIssue[])
     if (i.level === 'error' && i.serviceJobId !== undefined)
       diff.unassigned.push({ serviceJobId: i.serviceJobId, code: i.code, reason: i.detail });
   }
+  // Each job once: the plan's reason first, then the first issue that kept it out.
+  const seen = new Set<string>();
+  diff.unassigned = diff.unassigned.filter(
+    (u) => !seen.has(u.serviceJobId) && seen.add(u.serviceJobId) !== undefined,
+  );
   return diff;
+}
+
+/**
+ * The planning run optimize-today makes for a store's local day. Booked visits Amazon holds as
+ * the last plan wrote them are kept where they are (`keepPrevious`, the default): a re-plan
+ * moves them only when it must (docs/replanning.md).
+ */
+export function todayRun(
+  body: Pick<
+    z.output<typeof OptimizeBody>,
+    'storeId' | 'apply' | 'freezeMinutes' | 'unavailableTechnicians' | 'timeBudgetMs'
+  >,
+  date: string,
+): StartRun {
+  return {
+    kind: 'optimize_today',
+    date,
+    days: 1,
+    storeIds: [body.storeId],
+    apply: body.apply,
+    freezeMinutes: body.freezeMinutes,
+    unavailableTechnicians: body.unavailableTechnicians,
+    solverSeconds: body.timeBudgetMs / 1000,
+  };
 }
 
 /**
@@ -178,15 +208,7 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
       const date = DateTime.fromJSDate(ctx.clock(), { zone: store.timeZone }).toISODate()!;
       const measured = afterSolveOf(ctx);
       const state = await ctx.planner.run({
-        kind: 'optimize_today',
-        date,
-        days: 1,
-        storeIds: [body.storeId],
-        apply: body.apply,
-        freezeMinutes: body.freezeMinutes,
-        unavailableTechnicians: body.unavailableTechnicians,
-        keepPrevious: false,
-        solverSeconds: body.timeBudgetMs / 1000,
+        ...todayRun(body, date),
         solveDeadline: t0 + body.timeBudgetMs - solveReserveMs(body.timeBudgetMs, measured.get(body.storeId)),
         actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
       });

@@ -21,6 +21,19 @@ export const ObjectiveWeightsSchema = z.strictObject({
     .optional(),
 });
 
+export const PriorityWeightsSchema = z.strictObject({
+  /** Weight of every job. */
+  base: z.number().positive({ error: 'expected a positive base priority' }).default(1),
+  /** Added for a Prime member's job. */
+  prime: z.number().nonnegative().default(1),
+  /** Added per whole day the job has waited since it was created, up to `maxAgeDays`. */
+  perDayWaiting: z.number().nonnegative().default(0.1),
+  maxAgeDays: z.number().int().nonnegative().default(14),
+  /** Added when an associated item's delivery promise falls inside the planned days. */
+  promisedInHorizon: z.number().nonnegative().default(2),
+});
+export type PriorityWeights = z.infer<typeof PriorityWeightsSchema>;
+
 export const TravelSettingsSchema = z.strictObject({
   /** Road distance ÷ great-circle distance for the default travel model. */
   roadFactor: z.number().min(1, { error: 'expected a road factor of at least 1' }).default(1.3),
@@ -43,29 +56,53 @@ export const GeocodingSettingsSchema = z.strictObject({
 });
 export type GeocodingSettings = z.infer<typeof GeocodingSettingsSchema>;
 
-export const PlanningSettingsSchema = z.strictObject({
-  /** Days planned from the first planned day (1 = just tomorrow, or just today). */
-  horizonDays: z.number().int().min(1).max(60).default(1),
-  /** Work starting within this many minutes from now is frozen (not moved). */
-  freezeMinutes: z.number().int().nonnegative().default(60),
-  solverBudgetSeconds: z.number().positive().max(3600).default(10),
-  /**
-   * How an appointment's start and duration are read: `arrival-window` = the technician
-   * must arrive inside [start, start + duration] and the service duration comes from the rules;
-   * `service-interval` = the work itself fills the interval (arrive at start).
-   */
-  appointmentTime: z.enum(APPOINTMENT_TIME_READINGS).default('arrival-window'),
-  /** Whose resource id schedules and reservations are written for. */
-  resources: z.enum(RESOURCE_READINGS).default('per-technician'),
-  /** Service minutes when neither a rule nor the appointment gives a duration. */
-  defaultServiceMinutes: z.number().int().positive().default(60),
-  /**
-   * Jobs that need any of these skills need two technicians on site; only a crew (see
-   * `crews`) can serve them.
-   */
-  twoTechnicianSkills: z.array(z.string().min(1, { error: 'expected a skill id' })).default([]),
-  objective: ObjectiveWeightsSchema.prefault({}),
-  travel: TravelSettingsSchema.prefault({}),
-  geocoding: GeocodingSettingsSchema.prefault({}),
-});
+export const PlanningSettingsSchema = z
+  .strictObject({
+    /** Days planned from the first planned day (1 = just tomorrow, or just today). */
+    horizonDays: z.number().int().min(1).max(60).default(1),
+    /** Work starting within this many minutes from now is frozen (not moved). */
+    freezeMinutes: z.number().int().nonnegative().default(60),
+    solverBudgetSeconds: z.number().positive().max(3600).default(10),
+    /**
+     * How an appointment's start and duration are read: `arrival-window` = the technician
+     * must arrive inside [start, start + duration] and the service duration comes from the rules;
+     * `service-interval` = the work itself fills the interval (arrive at start).
+     */
+    appointmentTime: z.enum(APPOINTMENT_TIME_READINGS).default('arrival-window'),
+    /** Whose resource id schedules and reservations are written for. */
+    resources: z.enum(RESOURCE_READINGS).default('per-technician'),
+    /** Service minutes when neither a rule nor the appointment gives a duration. */
+    defaultServiceMinutes: z.number().int().positive().default(60),
+    /**
+     * Jobs that need any of these skills need two technicians on site; only a crew (see
+     * `crews`) can serve them.
+     */
+    twoTechnicianSkills: z.array(z.string().min(1, { error: 'expected a skill id' })).default([]),
+    /**
+     * Minutes each technician (and crew) may work past the shift's end per day, priced by
+     * `objective.perHourOvertime`; 0 = shifts end on time.
+     */
+    overtime: z
+      .number()
+      .int({ error: 'expected whole minutes' })
+      .nonnegative()
+      .max(12 * 60, { error: 'expected at most 720 minutes of overtime per day' })
+      .default(0),
+    /** How much leaving a job unplanned weighs: a base, plus Prime, age and a delivery promise. */
+    priority: PriorityWeightsSchema.prefault({}),
+    objective: ObjectiveWeightsSchema.prefault({}),
+    travel: TravelSettingsSchema.prefault({}),
+    geocoding: GeocodingSettingsSchema.prefault({}),
+  })
+  .superRefine((settings, ctx) => {
+    // A price for overtime nobody may work would be ignored: refuse it rather than plan as if it were not there.
+    if (settings.objective.perHourOvertime > 0 && settings.overtime === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['objective', 'perHourOvertime'],
+        message:
+          'prices overtime, but planning.overtime allows none; set planning.overtime (minutes per technician and day) or remove perHourOvertime',
+      });
+    }
+  });
 export type PlanningSettings = z.infer<typeof PlanningSettingsSchema>;

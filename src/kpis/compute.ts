@@ -3,10 +3,11 @@
  * what was planned: appointments and job statuses (Amazon), fulfilment data as this engine set
  * it (the close-out journal), and the routes of the nightly plans. Pure; counts and shares only.
  *
- * - on-time start: the recorded fulfilment start is no later than the appointment allows — its
- *   window's end when appointments are arrival windows, its start plus a grace otherwise;
- * - completion within the appointment window: the recorded fulfilment end is no later than the
- *   appointment's end;
+ * - on-time start: the recorded fulfilment start is not before the appointment's start and no
+ *   later than the appointment allows — its window's end when appointments are arrival windows,
+ *   its start plus a grace otherwise;
+ * - completion within the appointment window: the recorded fulfilment starts no earlier than the
+ *   appointment's start and ends no later than its end;
  * - no-show: an appointment that has ended with the job neither completed nor cancelled and no
  *   fulfilment recorded;
  * - fulfilment breaks: a completed job without fulfilment data; fulfilment recorded but the job
@@ -98,8 +99,9 @@ function kpisOf(
       recorded += 1;
       const latestStart =
         input.appointmentTime === 'arrival-window' ? a.end : a.start + input.graceMinutes * 60_000;
-      if (f.start <= latestStart) onTime += 1;
-      if (f.end <= a.end) withinWindow += 1;
+      // Both bounds: a fulfilment recorded before the appointment opens is neither on time nor in it.
+      if (f.start >= a.start && f.start <= latestStart) onTime += 1;
+      if (f.start >= a.start && f.end <= a.end) withinWindow += 1;
       if (a.jobStatus !== 'COMPLETED' && a.jobStatus !== 'CANCELLED' && over) fulfilledNotCompleted += 1;
       const assigned = [...a.technicianIds].sort().join(',');
       if (

@@ -72,6 +72,9 @@ export function buildProblem(
     perHourWork: setup.rules.objective.perHourWork,
     perHourOvertime: setup.rules.objective.perHourOvertime,
   };
+  // Overtime is offered only when it is priced or allowed: the shift end stays hard otherwise.
+  const overtime = (setup.rules.overtimeMinutes ?? 0) * 60;
+  const overtimeOf = overtime > 0 ? { overtime } : {};
   const byTechnician = new Map(setup.technicians.map((t) => [t.technicianId, t]));
   /** `technician@day` of members whose day belongs to their crew. */
   const inCrew = new Set<string>();
@@ -111,6 +114,7 @@ export function buildProblem(
         start: home,
         end: home,
         shift: { start: sec(start), end: sec(end) },
+        ...overtimeOf,
         breaks: [
           ...clipBreaks(breaksOf(shift, sec), sec(start), sec(end)),
           ...holdBreaks(options.holds?.get(routeId), sec),
@@ -143,6 +147,7 @@ export function buildProblem(
         start: home,
         end: home,
         shift: { start: sec(shift.start), end: sec(shift.end) },
+        ...overtimeOf,
         breaks: [...breaksOf(shift, sec), ...holdBreaks(options.holds?.get(routeId), sec)],
         skills: [...t.skills],
         ...(t.maxWorkTime !== undefined ? { maxWorkTime: t.maxWorkTime / 1000 } : {}),
@@ -160,6 +165,10 @@ export function buildProblem(
     return undefined;
   };
 
+  // Booked visits kept where they are (frozen, or held as planned) outweigh all other work
+  // together: the solver never drops or moves one to make room for another job.
+  let kept = 1;
+  for (const j of located.jobs) if (!options.exclude?.has(j.serviceJobId)) kept += j.priority;
   const jobs: Job[] = [];
   const jobMap = new Map<string, PlannableJob>();
   for (const j of located.jobs) {
@@ -192,8 +201,10 @@ export function buildProblem(
       const routeId = routeOn(j.pin.technicianIds[0]!, j.pin.start);
       job.mandatory = true;
       job.pin = { start: sec(j.pin.start), ...(routeId !== undefined ? { technician: routeId } : {}) };
+      job.priority = j.priority + kept;
     } else if (keep !== undefined && routes.has(keep.routeId)) {
       job.pin = { technician: keep.routeId, ...(keep.start !== undefined ? { start: sec(keep.start) } : {}) };
+      if (j.activeAppointment !== undefined) job.priority = j.priority + kept;
     } else if (
       j.keepTechnicianIds.length > 0 &&
       !options.release?.has(j.serviceJobId) &&
@@ -202,7 +213,10 @@ export function buildProblem(
       const routeId = routeOn(j.keepTechnicianIds[0]!, j.activeAppointment.start);
       const route = routeId !== undefined ? technicians.find((r) => r.id === routeId) : undefined;
       const skilled = route !== undefined && j.skills.every((s) => route.skills?.includes(s));
-      if (routeId !== undefined && skilled) job.pin = { technician: routeId };
+      if (routeId !== undefined && skilled) {
+        job.pin = { technician: routeId };
+        job.priority = j.priority + kept;
+      }
     }
     jobs.push(job);
   }
@@ -213,16 +227,24 @@ export function buildProblem(
       matrices: { durations, distances: matrix.distances },
       jobs,
       technicians: technicians.length > 0 ? technicians : [],
-      objective: {
-        travel: 'duration',
-        ...(setup.rules.objective.unassignedPenalty !== undefined
-          ? { unassignedPenalty: setup.rules.objective.unassignedPenalty }
-          : {}),
-      },
+      objective: objectiveOf(setup),
     },
     origin,
     routes,
     jobs: jobMap,
+  };
+}
+
+/** The configured objective in the solver's terms: travel measure, soft windows, unassigned penalty. */
+function objectiveOf(setup: PlanningSetup): NonNullable<Problem['objective']> {
+  const o = setup.rules.objective;
+  const late = o.lateness;
+  return {
+    travel: o.travel ?? 'duration',
+    ...(late !== undefined && late.maxMinutes > 0
+      ? { softWindows: { maxLateness: late.maxMinutes * 60, costPerSecond: late.costPerMinute / 60 } }
+      : {}),
+    ...(o.unassignedPenalty !== undefined ? { unassignedPenalty: o.unassignedPenalty } : {}),
   };
 }
 

@@ -77,8 +77,8 @@ function occupiedSpans(built: BuiltProblem, solution: Solution): Map<string, Occ
 /**
  * One hold per unserved booking (one per assigned technician when it has several), on a
  * technician of the job's store who is on shift for the whole appointment and holds nothing
- * else then. Among those, the one whose route loses least: idle then if possible, else no
- * booked visit in the way, else the least work. Returns the holds and the visits they
+ * else then, and with no served booking in the way (it already takes its unit of capacity).
+ * Among those, the one whose route loses least: idle then if possible, else the least work. Returns the holds and the visits they
  * displace (to be placed again). A booking no technician can cover gets no hold (Amazon may
  * then refuse a new appointment at that time; the write-back reports it).
  */
@@ -113,8 +113,12 @@ export function chooseHolds(
       let best: (typeof covering)[number] | undefined;
       let bestScore = Infinity;
       for (const r of candidates) {
+        const clashes = clash(r.routeId);
+        // A served booking already takes its unit of Amazon's capacity: moving it for another
+        // booking frees nothing, so a hold never displaces one.
+        if (clashes.some((o) => o.booked)) continue;
         let score = 0;
-        for (const o of clash(r.routeId)) score += (o.booked ? 1e9 : 1e6) + (o.end - o.start) / 1000;
+        for (const o of clashes) score += 1e6 + (o.end - o.start) / 1000;
         if (score < bestScore || (score === bestScore && best !== undefined && r.routeId < best.routeId)) {
           best = r;
           bestScore = score;

@@ -6,8 +6,9 @@
 import type { Solution, UnassignedReason } from '../../solver/solution.ts';
 import type { BuiltProblem, RouteInfo } from './build-problem.ts';
 import { HOLD_BREAK_PREFIX } from './holds.ts';
-import type { PlannableJob } from './normalise.ts';
-import type { Interval, PlanningSetup } from './setup.ts';
+import type { CandidateWindow, PlannableJob } from './normalise.ts';
+import { trueReasons } from './reasons.ts';
+import type { Interval, PlanningSetup, ShiftInstance } from './setup.ts';
 
 export type BlockType = 'TRAVEL' | 'BREAK';
 
@@ -229,8 +230,10 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
     routes,
     appointments: appointments.sort((a, b) => a.serviceJobId.localeCompare(b.serviceJobId)),
     blocks: blocks.sort(compareBlocks),
-    schedules: schedulesFor(setup),
-    unassigned: solution.unassigned.map((u) => explainUnassigned(u.job, u.reason, setup, built, solution)),
+    schedules: schedulesFor(setup, overtimeEnds(routes)),
+    unassigned: trueReasons(built, solution.unassigned).map((u) =>
+      explainUnassigned(u.job, u.reason, setup, built, solution),
+    ),
   };
 }
 
@@ -247,33 +250,62 @@ export function compareBlocks(a: CapacityBlock, b: CapacityBlock): number {
 function appointmentTimeFor(job: PlannableJob, stop: PlannedStop, setup: PlanningSetup): AppointmentTimeOut {
   const current = job.activeAppointment;
   const arrival = setup.rules.appointmentTime === 'arrival-window';
+  // A priced late arrival (objective.lateness) is late for its window, not a new appointment.
+  const late = (setup.rules.objective.lateness?.maxMinutes ?? 0) * MINUTE;
   if (current !== undefined) {
     const currentEnd = arrival ? current.start + current.durationMinutes * MINUTE : current.start;
-    if (stop.start >= current.start && stop.start <= currentEnd) {
+    if (stop.start >= current.start && stop.start <= currentEnd + late) {
       return { start: current.start, minutes: current.durationMinutes };
     }
   }
   if (arrival) {
     const windows = [...job.windows, ...job.rescheduleWindows];
-    const w = windows.find(
-      (c) => c.appointment !== undefined && stop.start >= c.start && stop.start <= c.end,
-    );
+    const w =
+      windows.find((c) => c.appointment !== undefined && stop.start >= c.start && stop.start <= c.end) ??
+      (late > 0 ? latestWindowBefore(job.windows, stop.start, late) : undefined);
     if (w?.appointment !== undefined) return { ...w.appointment };
   }
   return { start: stop.start, minutes: Math.round((stop.end - stop.start) / MINUTE) };
+}
+
+/** The window a late start belongs to: the one ending last, when the start is within `late` of its end. */
+function latestWindowBefore(
+  windows: readonly CandidateWindow[],
+  start: number,
+  late: number,
+): CandidateWindow | undefined {
+  let best: CandidateWindow | undefined;
+  for (const w of windows) if (best === undefined || w.end > best.end) best = w;
+  return best !== undefined && start > best.end && start <= best.end + late ? best : undefined;
+}
+
+/** Per `technician@day`, where a route with overtime ends. */
+function overtimeEnds(routes: readonly PlannedRoute[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const r of routes) {
+    if (r.overtime <= 0) continue;
+    for (const id of r.technicianIds) out.set(`${id}@${r.day}`, r.shift.end + r.overtime);
+  }
+  return out;
 }
 
 /**
  * Availability per resource for the horizon: each technician's shifts (capacity 1), or per store
  * the number of its technicians on shift, as piecewise-constant records.
  */
-export function schedulesFor(setup: PlanningSetup): ResourceSchedule[] {
+export function schedulesFor(
+  setup: PlanningSetup,
+  worked: ReadonlyMap<string, number> = new Map(),
+): ResourceSchedule[] {
+  // A shift a route runs past (planned overtime) is scheduled to the route's end, or Amazon refuses the visit.
+  const endOf = (technicianId: string, s: ShiftInstance): number =>
+    Math.max(s.end, worked.get(`${technicianId}@${s.day}`) ?? s.end);
   if (setup.rules.resources === 'per-technician') {
     return setup.technicians
       .filter((t) => t.shifts.length > 0)
       .map((t) => ({
         resourceId: t.technicianId,
-        records: t.shifts.map((s) => ({ start: s.start, end: s.end, capacity: 1 })),
+        records: t.shifts.map((s) => ({ start: s.start, end: endOf(t.technicianId, s), capacity: 1 })),
       }))
       .sort((a, b) => a.resourceId.localeCompare(b.resourceId));
   }
@@ -281,7 +313,7 @@ export function schedulesFor(setup: PlanningSetup): ResourceSchedule[] {
   for (const store of setup.stores) {
     const shifts = setup.technicians
       .filter((t) => t.storeIds[0] === store.storeId)
-      .flatMap((t) => t.shifts.map((s) => ({ start: s.start, end: s.end })));
+      .flatMap((t) => t.shifts.map((s) => ({ start: s.start, end: endOf(t.technicianId, s) })));
     const cuts = [...new Set(shifts.flatMap((s) => [s.start, s.end]))].sort((a, b) => a - b);
     const records: ScheduleRecordOut[] = [];
     for (let i = 0; i + 1 < cuts.length; i++) {

@@ -14,6 +14,7 @@ import { locate, type Geocoder, type TravelMatrixProvider } from './geography.ts
 import type { PlanningIssue } from './issues.ts';
 import { chooseHolds, unservedBookings, type CapacityHold } from './holds.ts';
 import { placementsToKeep } from './keep.ts';
+import { trueReasons } from './reasons.ts';
 import { appointmentsAsPlanned, inputSignature } from './unchanged.ts';
 import { foldLedger } from './ledger.ts';
 import { normaliseJobs, type PlannableJob } from './normalise.ts';
@@ -474,42 +475,72 @@ async function solvePasses(
     solution = await run(built, share(0.1), 'pass 2');
   }
 
-  // Booked work left out keeps its appointment: make room for it in its store's capacity.
+  // Booked work left out keeps its appointment: make room for it in its store's capacity, but
+  // never at the cost of work the plan serves (a hold that does is not placed).
   const holds: CapacityHold[] = [];
   const excluded = new Map<string, Solution['unassigned'][number]>();
   for (let round = 1; round <= MAX_HOLD_ROUNDS; round++) {
     const unserved = unservedBookings(built, solution);
     if (unserved.length === 0) break;
     const { holds: added, displaced } = chooseHolds(unserved, setup, built, solution, holds);
-    for (const j of unserved) {
-      const u = solution.unassigned.find((x) => x.job === j.serviceJobId);
-      if (u !== undefined) excluded.set(j.serviceJobId, u);
-    }
     if (added.length === 0) break;
-    holds.push(...added);
+    const all = [...holds, ...added];
     const byRoute = new Map<string, CapacityHold[]>();
-    for (const h of holds) byRoute.set(h.routeId, [...(byRoute.get(h.routeId) ?? []), h]);
+    for (const h of all) byRoute.set(h.routeId, [...(byRoute.get(h.routeId) ?? []), h]);
     // Visits a hold cuts into are placed again, and may move like pass 2's; the rest stay.
-    for (const id of displaced) if (built.jobs.get(id)?.pin === undefined) widen.add(id);
+    const widened = new Set(widen);
+    for (const id of displaced) if (built.jobs.get(id)?.pin === undefined) widened.add(id);
     const keepNow = placed(solution, built);
     for (const id of displaced) keepNow.delete(id);
-    const next = buildProblem(setup, located, matrix, {
-      keep: keepNow,
-      widen,
-      release: widen,
-      exclude: new Set(excluded.keys()),
-      holds: byRoute,
-    });
-    solution = await run(next, share(round === 1 ? 0.2 : 0.1), `room for booked work ${round}`);
+    const out = new Set([...excluded.keys(), ...unserved.map((j) => j.serviceJobId)]);
+    const attempt = async (label: string) => {
+      const b = buildProblem(setup, located, matrix, {
+        keep: keepNow,
+        widen: widened,
+        release: widened,
+        exclude: out,
+        holds: byRoute,
+      });
+      return { b, s: await run(b, share(round === 1 ? 0.2 : 0.1), label) };
+    };
+    let { b: next, s: tried } = await attempt(`room for booked work ${round}`);
+    // Work the plan served that a hold's pins left out is placed again, free to move: a hold
+    // takes from servable work only what Amazon's capacity really lacks.
+    const lost = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
+    if (lost.length > 0) {
+      for (const id of lost) {
+        keepNow.delete(id);
+        if (built.jobs.get(id)?.pin === undefined) widened.add(id);
+      }
+      ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
+    }
+    // Their reasons are asked of the problem they were left out of.
+    const why = new Map(trueReasons(built, solution.unassigned).map((u) => [u.job, u]));
+    for (const j of unserved) {
+      const u = why.get(j.serviceJobId);
+      if (u !== undefined) excluded.set(j.serviceJobId, u);
+    }
+    for (const id of widened) widen.add(id);
+    holds.push(...added);
+    solution = tried;
     built = next;
   }
   if (excluded.size > 0) {
-    solution = { ...solution, unassigned: [...solution.unassigned, ...excluded.values()] };
+    const listed = new Set(solution.unassigned.map((u) => u.job));
+    solution = {
+      ...solution,
+      unassigned: [...solution.unassigned, ...[...excluded.values()].filter((u) => !listed.has(u.job))],
+    };
   }
   step.done(
     `cost ${Math.round(solution.cost.total)}, ${solution.unassigned.length} unassigned, ${solution.stats.iterations} iterations`,
   );
   return { built, solution, holds };
+}
+
+/** Jobs a solution serves. */
+function servedIds(solution: Solution): Set<string> {
+  return new Set(solution.routes.flatMap((r) => r.visits.map((v) => v.job)));
 }
 
 function emptySolution(built: BuiltProblem): Solution {

@@ -91,7 +91,11 @@ export function setupFromConfig(config: PlanningConfig, options: SetupOptions): 
     resources: settings.resources,
     freezeMinutes: settings.freezeMinutes,
     solverBudgetSeconds: settings.solverBudgetSeconds,
+    priority: { ...settings.priority },
+    overtimeMinutes: settings.overtime,
     objective: {
+      travel: settings.objective.travel,
+      lateness: settings.objective.lateness ? { ...settings.objective.lateness } : undefined,
       perHourTravel: settings.objective.perHourTravel,
       perHourWork: settings.objective.perHourWork,
       perHourOvertime: settings.objective.perHourOvertime,

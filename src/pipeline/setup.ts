@@ -104,11 +104,17 @@ export interface PlanningRules {
   pullLookbackDays: number;
   solverBudgetSeconds: number;
   objective: {
+    /** What travel cost measures (default duration). */
+    travel?: 'duration' | 'distance' | undefined;
     perHourTravel: number;
     perHourWork: number;
     perHourOvertime: number;
     unassignedPenalty?: number | undefined;
+    /** Late arrival past a window's end allowed up to this and priced; absent = hard windows. */
+    lateness?: { maxMinutes: number; costPerMinute: number } | undefined;
   };
+  /** Minutes each route may run past its shift's end (default 0). */
+  overtimeMinutes?: number | undefined;
   travel: { roadFactor: number; speedKmh: number; osrmUrl?: string | undefined };
 }
 

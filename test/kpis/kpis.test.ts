@@ -1,4 +1,5 @@
 /** KPIs: the definitions on hand-made cases, and the whole read against the sandbox after a close-out. */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setFulfillment, completeJob } from '../../src/closeout/index.ts';
 import { computeKpis, loadKpis, type KpiInput } from '../../src/kpis/index.ts';
@@ -28,6 +29,34 @@ const route = (tech: string, service: number, travel: number): Plan['routes'][nu
   service,
   waiting: 0,
   overtime: 0,
+});
+
+describe('on time and in the window check both bounds of the window', () => {
+  it('a fulfilment recorded before the window opens (the day before, or an hour early) counts as neither', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('arrival-window' as const, 'service-interval' as const),
+        fc.integer({ min: 1, max: 48 * 60 }),
+        fc.integer({ min: 1, max: 300 }),
+        (appointmentTime, earlyMinutes, minutes) => {
+          const start = T - earlyMinutes * 60_000;
+          const end = Math.min(start + minutes * 60_000, T + H);
+          const k = computeKpis({
+            appointments: [appt('early', 'COMPLETED', 'T1')],
+            fulfilments: [
+              { serviceJobId: 'early', appointmentId: 'A-early', start, end, technicianIds: ['T1'] },
+            ],
+            routes: [],
+            appointmentTime,
+            graceMinutes: 15,
+            now: T + 24 * H,
+          });
+          expect(k.store.onTimeStarts.count).toBe(0);
+          expect(k.store.completedWithinWindow.count).toBe(0);
+        },
+      ),
+    );
+  });
 });
 
 describe('KPI definitions', () => {
@@ -131,7 +160,8 @@ describe('KPIs against the sandbox', () => {
     expect(k.store.appointments).toBeGreaterThan(0);
     expect(k.store.completed).toBe(1);
     expect(k.store.fulfilmentRecorded).toBe(1);
-    expect(k.store.onTimeStarts.count).toBe(1);
+    // Recorded now, before the appointment's window opens (it is on the next day): not on time.
+    expect(k.store.onTimeStarts.count).toBe(0);
     expect(k.store.plannedRoutes).toBeGreaterThan(0);
     expect(k.store.utilisationPct).toBeGreaterThan(0);
     expect(k.technicians.length).toBeGreaterThan(0);
