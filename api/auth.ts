@@ -2,10 +2,13 @@
  * Bearer-token authentication and scopes. `viewer` < `planner` < `admin`: a higher scope
  * includes the lower ones. Tokens are verified against their hash in the store on every
  * request (an `onRequest` hook, so the rate limiter can key on the token id); routes state
- * the scope they need with `requireScope` as a preHandler. `request.auth.scope` tells a
- * handler whether personal data may be returned (`planner`, `admin`).
+ * the scope they need with `onRequest: requireScope(...)`. Both run before the body is read,
+ * so a request without a valid token is a 401 and a scope too low a 403 whatever its body
+ * holds: nothing about the route's fields reaches a client that may not call it, and no
+ * unauthenticated body is ever parsed. `request.auth.scope` tells a handler whether personal
+ * data may be returned (`planner`, `admin`).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ApiTokens, TokenScope } from '../src/store/api-tokens.ts';
 import { ApiError } from './errors.ts';
 
@@ -37,10 +40,23 @@ export function maySeePersonalData(request: FastifyRequest): boolean {
   return request.auth !== undefined && scopeIncludes(request.auth.scope, 'planner');
 }
 
+/** Scope checks made by requireScope, so a route that runs one too late is refused at startup. */
+const scopeChecks = new WeakSet<object>();
+
 /** Installs the hook that reads `Authorization: Bearer <token>` on every request. */
 export function registerAuthentication(app: FastifyInstance, tokens: Pick<ApiTokens, 'verify'>): void {
   app.decorateRequest('auth', undefined);
   app.decorateRequest('authProblem', undefined);
+  app.addHook('onRoute', (route) => {
+    for (const stage of ['preParsing', 'preValidation', 'preHandler'] as const) {
+      const hooks = [route[stage] ?? []].flat();
+      if (hooks.some((hook) => scopeChecks.has(hook))) {
+        throw new Error(
+          `${route.method} ${route.url} checks its scope in ${stage}; use onRequest: requireScope(...) so no body is read first`,
+        );
+      }
+    }
+  });
   app.addHook('onRequest', async (request) => {
     const header = request.headers.authorization;
     if (header === undefined || header === '') return;
@@ -58,9 +74,22 @@ export function registerAuthentication(app: FastifyInstance, tokens: Pick<ApiTok
   });
 }
 
-/** preHandler: 401 without a valid token, 403 when its scope is below `need`. */
-export function requireScope(need: TokenScope): preHandlerAsyncHookHandler {
-  return async function checkScope(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+/**
+ * Moves each route's scope check behind the other onRequest hooks given to it so far (the
+ * rate limiter's): a flood without a token is limited per address before it is refused.
+ * Install after the rate limiter and before the routes.
+ */
+export function runScopeChecksLast(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const hooks = [route.onRequest ?? []].flat();
+    const checks = hooks.filter((hook) => scopeChecks.has(hook));
+    if (checks.length > 0) route.onRequest = [...hooks.filter((hook) => !scopeChecks.has(hook)), ...checks];
+  });
+}
+
+/** onRequest hook: 401 without a valid token, 403 when its scope is below `need`. */
+export function requireScope(need: TokenScope): onRequestAsyncHookHandler {
+  const check = async function checkScope(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     void reply;
     if (request.auth === undefined) {
       throw new ApiError(
@@ -77,4 +106,6 @@ export function requireScope(need: TokenScope): preHandlerAsyncHookHandler {
       );
     }
   };
+  scopeChecks.add(check);
+  return check;
 }

@@ -9,16 +9,18 @@ import cors from '@fastify/cors';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import {
   jsonSchemaTransform,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { registerAuthentication } from './auth.ts';
+import { AccessLogController } from './access-log.ts';
+import { registerAuthentication, runScopeChecksLast } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
+import { registerJsonBodyParser } from './json-body.ts';
 import { capacityRoutes } from './routes/capacity.ts';
 import { healthRoutes } from './routes/health.ts';
 import { jobRoutes } from './routes/jobs.ts';
@@ -40,17 +42,32 @@ export interface ServerOptions {
   rateLimit?: { max: number; timeWindowMs: number } | false;
   /** PEM certificate and key: serve HTTPS with TLS 1.2 at least. */
   tls?: { cert: string | Buffer; key: string | Buffer };
-  /** Log each request (ids, routes, statuses only); default false. */
+  /** One access-log line per request (method, route, status, duration, request and token ids); default false. */
   logRequests?: boolean;
 }
 
 export const DEFAULT_RATE_LIMIT = { max: 600, timeWindowMs: 60_000 };
+/** fastify's default; ids are far shorter. */
+const MAX_PARAM_LENGTH = 100;
 
 export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: ctx.logger,
-    logController: new LogController({ disableRequestLogging: opts.logRequests !== true }),
+    logController: new AccessLogController({ disableRequestLogging: opts.logRequests !== true }),
     bodyLimit: 1024 * 1024,
+    // A URL the router cannot read is refused in the one error shape, without echoing the URL.
+    frameworkErrors: (error, _request, reply) => {
+      const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+      void (reply as FastifyReply).status(tooLong ? 414 : 400).send({
+        error: {
+          code: tooLong ? 'URI_TOO_LONG' : 'BAD_REQUEST',
+          message: tooLong
+            ? `a path parameter is longer than ${MAX_PARAM_LENGTH} characters`
+            : 'the URL is not valid (bad percent-encoding or characters)',
+        },
+      });
+    },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     ...(opts.tls !== undefined
       ? { https: { cert: opts.tls.cert, key: opts.tls.key, minVersion: 'TLSv1.2' as const } }
       : {}),
@@ -58,6 +75,7 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerJsonBodyParser(app);
 
   await app.register(swagger, {
     openapi: {
@@ -97,6 +115,8 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
       }),
     });
   }
+
+  runScopeChecksLast(app);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';

@@ -35,7 +35,12 @@ function securityHeaders(reply: FastifyReply): void {
 
 export async function boardPageRoutes(app: FastifyInstance, opts: { distDir?: string } = {}): Promise<void> {
   const root = opts.distDir ?? BOARD_DIST;
-  app.get('/board', (_request, reply) => reply.redirect('/board/', 301));
+  // The page is public (it asks for a token itself); say so in the OpenAPI document.
+  app.get(
+    '/board',
+    { schema: { summary: 'The dispatch board page', tags: ['board'], security: [] } },
+    (_request, reply) => reply.redirect('/board/', 301),
+  );
 
   if (!existsSync(join(root, 'index.html'))) {
     const notBuilt = (_request: unknown, reply: FastifyReply): FastifyReply =>

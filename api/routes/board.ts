@@ -130,7 +130,7 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/board',
     {
-      preHandler: requireScope('viewer'),
+      onRequest: requireScope('viewer'),
       schema: {
         summary: 'The plan of a store and day as the dispatch board shows it',
         tags: ['board'],

@@ -1,7 +1,8 @@
 /**
  * Capacity: `GET /v1/capacity` (viewer) — per slot, how many more jobs of a skill the current
  * routes can really absorb, beside what Amazon reports; `POST /v1/capacity/publish` (planner)
- * — writes that view to Amazon (store reservations and schedule records, journaled).
+ * — holds technician hours so that, for every kind of work, Amazon offers no more than that
+ * (one solution for all skills; see docs/capacity.md).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -54,8 +55,16 @@ const Fields = {
   durationMinutes: minutes(5, 720).optional(),
 };
 export const CapacityQuerySchema = z.object(Fields).strict().superRefine(rangeCheck);
+// The publication covers every skill at once (capacity is shared); `skill` only narrows the listing.
 export const CapacityPublishSchema = z
-  .object({ ...Fields, dryRun: z.boolean({ error: 'expected true or false' }).default(false) })
+  .object({
+    storeId: StoreIdSchema,
+    from: LocalDateSchema,
+    to: LocalDateSchema,
+    skill: SkillSchema.optional(),
+    slotMinutes: minutes(15, 720).optional(),
+    dryRun: z.boolean({ error: 'expected true or false' }).default(false),
+  })
   .strict()
   .superRefine(rangeCheck);
 
@@ -80,6 +89,7 @@ export async function capacityRoutes(app: FastifyInstance, opts: { ctx: ApiConte
   const deps = () => ({
     config: ctx.config,
     store: ctx.pipelineStore,
+    plans: ctx.store.plans,
     geocoder: ctx.geocoder,
     travel: ctx.travel,
     clock: ctx.clock,
@@ -90,7 +100,7 @@ export async function capacityRoutes(app: FastifyInstance, opts: { ctx: ApiConte
   r.get(
     '/v1/capacity',
     {
-      preHandler: requireScope('viewer'),
+      onRequest: requireScope('viewer'),
       schema: {
         summary: "Free capacity per slot: the engine's feasible insertions beside Amazon's slot capacity",
         tags: ['capacity'],
@@ -109,9 +119,10 @@ export async function capacityRoutes(app: FastifyInstance, opts: { ctx: ApiConte
   r.post(
     '/v1/capacity/publish',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       schema: {
-        summary: "Write the engine's capacity view to Amazon (store reservations and schedule, journaled)",
+        summary:
+          "Hold technician hours so that Amazon's slot capacity, for every skill, stays within what the routes absorb (journaled)",
         tags: ['capacity'],
         body: CapacityPublishSchema,
       },

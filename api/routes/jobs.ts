@@ -14,9 +14,12 @@ import {
   MAX_DOCUMENT_BYTES,
   setFulfillment,
 } from '../../src/closeout/index.ts';
+import { JobSlotsError, jobSlotOffers } from '../../src/capacity/job-slots.ts';
+import { DayModelError } from '../../src/capacity/index.ts';
 import { requireScope } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, badRequest } from '../errors.ts';
+import { LocalDateSchema } from '../schemas.ts';
 
 const UtcTime = z.iso.datetime({ offset: false, error: 'expected a UTC time like 2026-11-24T17:00:00Z' });
 const Interval = z
@@ -92,6 +95,18 @@ function closeoutError(err: unknown): never {
   throw err;
 }
 
+export const JobSlotsQuerySchema = z
+  .object({
+    from: LocalDateSchema.optional(),
+    days: z.coerce
+      .number({ error: 'expected a number of days' })
+      .int({ error: 'expected whole days' })
+      .min(1, { error: 'expected at least 1 day' })
+      .max(14, { error: 'expected at most 14 days' })
+      .default(3),
+  })
+  .strict();
+
 export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -101,10 +116,49 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
     actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
   });
 
+  r.get(
+    '/v1/jobs/:id/slots',
+    {
+      onRequest: requireScope('viewer'),
+      schema: {
+        summary: "The job's candidate windows ranked by the cost of fitting it into the current routes",
+        tags: ['capacity'],
+        params: JobParams,
+        querystring: JobSlotsQuerySchema,
+      },
+    },
+    async (request) => {
+      try {
+        return await jobSlotOffers(
+          {
+            config: ctx.config,
+            store: ctx.pipelineStore,
+            plans: ctx.store.plans,
+            jobs: ctx.store.jobs,
+            geocoder: ctx.geocoder,
+            travel: ctx.travel,
+            clock: ctx.clock,
+          },
+          ctx.marketplaceId,
+          { jobId: request.params.id, from: request.query.from, days: request.query.days },
+        );
+      } catch (err) {
+        if (err instanceof JobSlotsError && err.code === 'NOT_FOUND')
+          throw new ApiError(404, 'NOT_FOUND', err.message);
+        if (err instanceof JobSlotsError) throw new ApiError(422, err.code, err.message);
+        if (err instanceof DayModelError) {
+          if (err.code === 'STORE_NOT_LOCATED') throw new ApiError(422, err.code, err.message);
+          throw badRequest(`params.id: ${err.message}`, [{ path: 'params.id', message: err.message }]);
+        }
+        throw err;
+      }
+    },
+  );
+
   r.post(
     '/v1/jobs/:id/fulfillment',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       // Proof documents travel base64-encoded in the body.
       bodyLimit: 8 * 1024 * 1024,
       schema: {
@@ -137,7 +191,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
   r.post(
     '/v1/jobs/:id/complete',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       schema: { summary: 'Complete a service job', tags: ['close-out'], params: JobParams },
     },
     async (request) => {
@@ -152,7 +206,7 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
   r.post(
     '/v1/jobs/:id/cancel',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       schema: {
         summary: 'Cancel a service job with a reason code',
         tags: ['close-out'],

@@ -27,7 +27,7 @@ export async function kpiRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/kpis',
     {
-      preHandler: requireScope('viewer'),
+      onRequest: requireScope('viewer'),
       schema: {
         summary:
           'On-time starts, completion in the window, no-shows, fulfilment breaks, utilisation and travel share',

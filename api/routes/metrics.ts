@@ -8,7 +8,7 @@ export async function metricsRoutes(app: FastifyInstance, opts: { ctx: ApiContex
   app.get(
     '/metrics',
     {
-      preHandler: requireScope('viewer'),
+      onRequest: requireScope('viewer'),
       schema: { summary: 'Prometheus metrics (text exposition format)', tags: ['service'] },
     },
     async (_request, reply) => {

@@ -132,7 +132,7 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/optimize-today',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       schema: {
         summary: "Re-plan the store's current local day around reality; apply when asked",
         tags: ['plans'],

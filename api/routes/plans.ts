@@ -90,7 +90,7 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
   r.post(
     '/v1/plans',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       schema: {
         summary:
           'Run the nightly planning for a date range and stores (in the background); dry run unless apply',
@@ -145,7 +145,7 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
   r.post(
     '/v1/plans/:id/apply',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       schema: {
         summary:
           'Make the write-back of a stored plan (a reviewed dry run), if it is still the latest for its stores and days',
@@ -230,7 +230,7 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
   r.get(
     '/v1/plans',
     {
-      preHandler: requireScope('viewer'),
+      onRequest: requireScope('viewer'),
       schema: {
         summary: 'Plan history, newest first',
         tags: ['plans'],
@@ -252,7 +252,7 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
   r.get(
     '/v1/plans/:id',
     {
-      preHandler: requireScope('viewer'),
+      onRequest: requireScope('viewer'),
       schema: {
         summary: 'One plan: status, progress, report and write-back journal summary',
         tags: ['plans'],

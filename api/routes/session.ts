@@ -13,7 +13,7 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/session',
     {
-      preHandler: requireScope('viewer'),
+      onRequest: requireScope('viewer'),
       schema: {
         summary: "The calling token's scope and name",
         tags: ['auth'],

@@ -41,7 +41,7 @@ export async function solveRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/solve',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       bodyLimit: SOLVE_BODY_LIMIT,
       schema: {
         summary: 'Solve a routing problem (fieldplan problem JSON or VROOM input)',

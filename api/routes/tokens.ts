@@ -17,7 +17,7 @@ export async function tokenRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/tokens',
     {
-      preHandler: requireScope('admin'),
+      onRequest: requireScope('admin'),
       schema: {
         summary: 'API tokens (no secrets)',
         tags: ['admin'],

@@ -126,7 +126,7 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
   r.post(
     '/v1/what-if',
     {
-      preHandler: requireScope('planner'),
+      onRequest: requireScope('planner'),
       schema: {
         summary: 'Start a what-if simulation (asynchronous); never writes to Amazon',
         tags: ['what-if'],
@@ -178,7 +178,7 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
   r.get(
     '/v1/what-if/:id',
     {
-      preHandler: requireScope('viewer'),
+      onRequest: requireScope('viewer'),
       schema: { summary: 'A what-if run: status, progress, result', tags: ['what-if'], params: RunParams },
     },
     async (request) => {

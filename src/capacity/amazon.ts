@@ -20,7 +20,27 @@ export interface AppointmentSlot {
   capacity: number;
 }
 
+/** A piecewise-constant capacity over time, as Amazon's range read returns it. */
+export interface CapacitySegment {
+  start: number;
+  end: number;
+  capacity: number;
+}
+
+export interface RangeCapacity {
+  scheduled: CapacitySegment[];
+  reserved: CapacitySegment[];
+  encumbered: CapacitySegment[];
+}
+
 export interface AmazonCapacityPort {
+  /** Exact SCHEDULED, RESERVED and ENCUMBERED timelines of one resource (store or technician). */
+  rangeCapacity(
+    marketplaceId: string,
+    resourceId: string,
+    start: number,
+    end: number,
+  ): Promise<RangeCapacity>;
   fixedSlots(
     marketplaceId: string,
     resourceId: string,
@@ -43,6 +63,39 @@ const num = (x: unknown): number => (typeof x === 'number' && Number.isFinite(x)
 
 export function amazonCapacityPort(client: ServicesClient): AmazonCapacityPort {
   return {
+    async rangeCapacity(marketplaceId, resourceId, start, end) {
+      const out: RangeCapacity = { scheduled: [], reserved: [], encumbered: [] };
+      const pages = client.rangeSlotCapacityPages({
+        resourceId,
+        marketplaceIds: [marketplaceId],
+        body: {
+          capacityTypes: ['SCHEDULED_CAPACITY', 'RESERVED_CAPACITY', 'ENCUMBERED_CAPACITY'],
+          startDateTime: formatWireTime(start),
+          endDateTime: formatWireTime(end),
+        },
+      });
+      const into: Record<string, CapacitySegment[]> = {
+        SCHEDULED_CAPACITY: out.scheduled,
+        RESERVED_CAPACITY: out.reserved,
+        ENCUMBERED_CAPACITY: out.encumbered,
+      };
+      for await (const page of pages) {
+        for (const c of (obj(page).capacities as unknown[] | undefined) ?? []) {
+          const x = obj(c);
+          const list = into[String(x.capacityType)];
+          if (list === undefined) continue;
+          for (const s of (x.slots as unknown[] | undefined) ?? []) {
+            const y = obj(s);
+            list.push({
+              start: Date.parse(String(y.startDateTime)),
+              end: Date.parse(String(y.endDateTime)),
+              capacity: num(y.capacity),
+            });
+          }
+        }
+      }
+      return out;
+    },
     async fixedSlots(marketplaceId, resourceId, start, end, slotMinutes) {
       const out: FixedSlot[] = [];
       const pages = client.fixedSlotCapacityPages({

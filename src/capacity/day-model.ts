@@ -10,7 +10,9 @@ import { solve } from '../../solver/index.ts';
 import { buildProblem, type BuiltProblem } from '../pipeline/build-problem.ts';
 import { locate, type Geocoder, type Located, type TravelMatrixProvider } from '../pipeline/geography.ts';
 import { normaliseJobs, type PlannableJob } from '../pipeline/normalise.ts';
+import type { Plan } from '../pipeline/plan.ts';
 import type { PipelineStorePort } from '../pipeline/ports.ts';
+import type { PlanRecord, PlanSummary } from '../store/index.ts';
 import { setupFromConfig } from '../pipeline/setup-from-config.ts';
 import type { GeoPoint, PlanningSetup } from '../pipeline/setup.ts';
 
@@ -20,6 +22,11 @@ export interface DayModelDeps {
   geocoder: Geocoder;
   travel: TravelMatrixProvider;
   clock: () => Date;
+  /** The stored plans, to find the plan in force for each day (any sub-range of a plan's period). */
+  plans?: {
+    list(filter: { storeId: string; limit: number }): Promise<PlanSummary[]>;
+    get(planId: string): Promise<PlanRecord | undefined>;
+  };
 }
 
 export interface DayModelQuery {
@@ -53,6 +60,8 @@ export interface DayModel {
   /** Where the routes come from. */
   routesFrom: 'plan' | 'booked-appointments';
   planId: string | undefined;
+  /** Every plan the routes come from (one per day at most), first day first. */
+  planIds: string[];
   /** Matrix index of the store's own location (the default place of a probe job). */
   storeLocation: number;
   /** Points of the matrix (jobs, homes, then the store). */
@@ -98,21 +107,27 @@ export async function loadDayModel(deps: DayModelDeps, q: DayModelQuery): Promis
   const built = buildProblem(setup, located, matrix);
   const jobs = new Map(located.jobs.map((j) => [j.serviceJobId, j]));
 
-  const latest = await deps.store.latestPlan(setup.days, [q.storeId]);
+  const inForce = await plansInForce(deps, setup.days, q.storeId);
   let routes: CurrentRoute[];
   const routeStarts = new Map<string, number>();
   let routesFrom: DayModel['routesFrom'];
-  if (latest !== undefined) {
+  if (inForce.length > 0) {
     routesFrom = 'plan';
-    routes = latest.plan.routes
-      .filter((r) => built.routes.has(r.routeId))
-      .map((r) => ({
-        routeId: r.routeId,
-        technicianId: r.technicianIds[0]!,
-        day: r.day,
-        jobIds: r.stops.map((s) => s.serviceJobId).filter((id) => jobs.has(id)),
-      }));
-    for (const r of latest.plan.routes) for (const s of r.stops) routeStarts.set(s.serviceJobId, s.start);
+    routes = [];
+    for (const { plan, days } of inForce) {
+      const mine = plan.routes.filter((r) => days.has(r.day));
+      routes.push(
+        ...mine
+          .filter((r) => built.routes.has(r.routeId))
+          .map((r) => ({
+            routeId: r.routeId,
+            technicianId: r.technicianIds[0]!,
+            day: r.day,
+            jobIds: r.stops.map((s) => s.serviceJobId).filter((id) => jobs.has(id)),
+          })),
+      );
+      for (const r of mine) for (const s of r.stops) routeStarts.set(s.serviceJobId, s.start);
+    }
   } else {
     routesFrom = 'booked-appointments';
     routes = bookedRoutes(built, q.iterations ?? 500, routeStarts);
@@ -126,10 +141,56 @@ export async function loadDayModel(deps: DayModelDeps, q: DayModelQuery): Promis
     routes,
     routeStarts,
     routesFrom,
-    planId: latest?.planId,
+    planId: inForce[0]?.planId,
+    planIds: inForce.map((p) => p.planId),
     storeLocation: points.length - 1,
     points,
   };
+}
+
+interface PlanInForce {
+  planId: string;
+  plan: Plan;
+  /** The days of the query this plan speaks for. */
+  days: Set<string>;
+}
+
+/**
+ * Per day, the newest stored nightly or optimize-today plan of the store whose period covers
+ * it (so one day of a three-day plan is read from that plan, and today from a later
+ * optimize-today run). Without the plan history only a plan for exactly these days is found.
+ */
+async function plansInForce(
+  deps: DayModelDeps,
+  days: readonly string[],
+  storeId: string,
+): Promise<PlanInForce[]> {
+  if (deps.plans === undefined) {
+    const latest = await deps.store.latestPlan([...days], [storeId]);
+    return latest === undefined ? [] : [{ planId: latest.planId, plan: latest.plan, days: new Set(days) }];
+  }
+  const candidates = (await deps.plans.list({ storeId, limit: 200 }))
+    .filter(
+      (p) =>
+        (p.kind === 'nightly' || p.kind === 'optimize_today') &&
+        p.storeIds.includes(storeId) &&
+        p.periodEnd >= days[0]! &&
+        p.periodStart <= days[days.length - 1]!,
+    )
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.planId.localeCompare(a.planId));
+  const out = new Map<string, PlanInForce>();
+  const open = new Set(days);
+  for (const summary of candidates) {
+    if (open.size === 0) break;
+    const covered = [...open].filter((d) => d >= summary.periodStart && d <= summary.periodEnd);
+    if (covered.length === 0) continue;
+    const record = await deps.plans.get(summary.planId);
+    // A run that stopped before its plan was saved speaks for nothing.
+    if (record?.plan === null || record?.plan === undefined) continue;
+    out.set(summary.planId, { planId: summary.planId, plan: record.plan as Plan, days: new Set(covered) });
+    for (const d of covered) open.delete(d);
+  }
+  return [...out.values()].sort((a, b) => ([...a.days][0] ?? '').localeCompare([...b.days][0] ?? ''));
 }
 
 /** Without a stored plan: only work buyers hold (active appointments) takes time; it is solved into routes. */

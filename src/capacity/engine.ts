@@ -11,7 +11,8 @@ import { maxInsertions } from './insertion.ts';
 import type { DayModel } from './day-model.ts';
 
 export interface ProbeSpec {
-  skill: string;
+  /** Skills the extra jobs need (all of them). */
+  skills: readonly string[];
   durationMinutes: number;
   /** Matrix index of the place the extra jobs are at (default: the store). */
   location: number;
@@ -94,7 +95,7 @@ export function engineCapacity(
         location: probe.location,
         duration: probe.durationMinutes * 60,
         windows: [window],
-        skills: [probe.skill],
+        skills: [...probe.skills],
       });
     }
     probeIds.push(ids);

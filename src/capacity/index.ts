@@ -61,6 +61,8 @@ export interface CapacityReport {
   asin: string | null;
   routesFrom: DayModel['routesFrom'];
   planId: string | null;
+  /** Every stored plan the routes come from (a plan per day at most). */
+  planIds: string[];
   /** When Amazon's side could not be read: the failing operation's error code. */
   amazonError: string | null;
   slots: CapacitySlotView[];
@@ -158,7 +160,7 @@ export async function capacityReport(deps: CapacityDeps, q: CapacityQuery): Prom
         );
   const slots = capacitySlots(model, deps.config, q.storeId, q.slotMinutes);
   const engine = engineCapacity(model, slots, {
-    skill: q.skill,
+    skills: [q.skill],
     durationMinutes: duration.minutes,
     location: model.storeLocation,
   });
@@ -242,6 +244,7 @@ export async function capacityReport(deps: CapacityDeps, q: CapacityQuery): Prom
       asin: asin ?? null,
       routesFrom: model.routesFrom,
       planId: model.planId ?? null,
+      planIds: model.planIds,
       amazonError,
       slots: views,
       totals: {

@@ -1,32 +1,29 @@
 /**
- * Publish the engine's capacity view to Amazon for one store, skill and slot length: per slot,
- * the store's AVAILABLE capacity is brought to the number of technicians who can really take one
- * more such job in it (concurrent units, as Amazon counts capacity). Where Amazon shows more,
- * TRAVEL reservations on the store hold the difference (one unit each); where it shows less,
- * a schedule record for the store raises SCHEDULED over that slot. The calls go through the
- * plan write-back (journal before sending, reconcile of calls left in doubt), under a plan
- * record of kind `manual`, so the ledger folds them like every other capacity write and a
- * second publish of the same view makes no call.
+ * Publish the engine's capacity to Amazon for one store over a few days, for every kind of work
+ * at once (see fixpoint.ts and docs/capacity.md): technician hours are held with TRAVEL
+ * reservations on the technician's resource so that Amazon's slot capacity, for every ASIN and
+ * skill, never exceeds what the routes can absorb. The holds are a function of Amazon's capacity
+ * without them and of the routes, so publishing again writes nothing, and after a plan is
+ * applied one publish settles. The calls go through the plan write-back (journal before sending,
+ * reconcile of calls left in doubt) under a plan record of kind `manual`.
  *
- * Only for `planning.resources: per-technician`: with `per-store` the nightly plan writes the
- * store resource's own reservations and schedule, and the two would undo each other.
+ * Only for `planning.resources: per-technician`: with `per-store` Amazon cannot tell the
+ * technicians apart, so one store's kinds of work cannot be held apart either.
  */
 import type { Store } from '../store/index.ts';
 import { diffPlan } from '../pipeline/diff.ts';
 import { foldLedger } from '../pipeline/ledger.ts';
-import type { CapacityBlock, Plan, ScheduleRecordOut } from '../pipeline/plan.ts';
+import type { WriteOperation } from '../pipeline/operations.ts';
+import type { CapacityBlock, Plan } from '../pipeline/plan.ts';
 import type { ServicesPort } from '../pipeline/ports.ts';
 import { reconcile } from '../pipeline/reconcile.ts';
 import { storePort } from '../pipeline/store-adapter.ts';
 import { writeBack, type WriteBackResult } from '../pipeline/write-back.ts';
 import { formatWireTime } from '../schedule/index.ts';
-import {
-  AmazonCapacityError,
-  capacityReport,
-  CapacityQueryError,
-  type CapacityDeps,
-  type CapacityQuery,
-} from './index.ts';
+import { loadDayModel, type DayModel } from './day-model.ts';
+import { holdRuns, solveHolds, type OfferState } from './fixpoint.ts';
+import { capacitySlots, CapacityQueryError, daysBetween, type CapacityDeps } from './index.ts';
+import { buildOffers, HOLD_KEY_TAG, type BuiltOffers } from './offers.ts';
 
 export interface PublishDeps extends Omit<CapacityDeps, 'store'> {
   /** The store itself: the publish is recorded as a plan of kind `manual`. */
@@ -35,110 +32,241 @@ export interface PublishDeps extends Omit<CapacityDeps, 'store'> {
   actor?: string;
 }
 
-export interface PublishedSlot {
+export interface PublishQuery {
+  storeId: string;
+  /** Local dates, inclusive. */
+  from: string;
+  to: string;
+  /** Only list offers of work that needs this skill (the publication always covers all skills). */
+  skill?: string | undefined;
+  /** Length of the slots of the per-skill summary (default: the store's slot grid). */
+  slotMinutes?: number | undefined;
+}
+
+/** Per slot and skill: the most the routes absorb and Amazon offers for a window starting in it. */
+export interface SlotSummary {
   start: string;
   end: string;
-  /** Technicians who can really take one more job of the kind in the slot. */
-  engineUnits: number;
-  /** Amazon's AVAILABLE before, without this engine's earlier publish reservations. */
-  amazonAvailable: number;
-  /** Units held by TRAVEL reservations after the publish. */
-  reservedUnits: number;
-  /** SCHEDULED written for the slot when it had to be raised (null otherwise). */
-  scheduleRaisedTo: number | null;
+  label: string;
+  skill: string;
+  engine: number;
+  offered: number;
+}
+
+export type ShortReason = 'amazon-busy' | 'held-for-other-work' | 'store-capacity';
+
+export interface PublishedOffer {
+  asin: string | null;
+  skills: string[];
+  start: string;
+  end: string;
+  /** Jobs of this kind starting here that the routes can absorb. */
+  engine: number;
+  /** Amazon's capacity without holds (what it would sell). */
+  amazonWithoutHolds: number;
+  /** Amazon's capacity with the published holds. */
+  offered: number;
+}
+
+export interface UnderOffer extends PublishedOffer {
+  shortBy: number;
+  reasons: { code: ShortReason; count: number; message: string }[];
 }
 
 export interface PublishResult {
   planId: string;
   dryRun: boolean;
-  slots: PublishedSlot[];
-  operations: {
-    updateSchedule: number;
-    createReservation: number;
-    updateReservation: number;
-    cancelReservation: number;
-  };
+  storeId: string;
+  from: string;
+  to: string;
+  routesFrom: DayModel['routesFrom'];
+  planIds: string[];
+  kinds: { asin: string | null; skills: string[]; durationMinutes: number }[];
+  holds: { technicianId: string; start: string; end: string }[];
+  offers: PublishedOffer[];
+  slots: SlotSummary[];
+  underOffered: UnderOffer[];
+  totals: { engine: number; offered: number; overOfferedWithoutHolds: number; underOffered: number };
+  operations: { createReservation: number; updateReservation: number; cancelReservation: number };
   writeBack: WriteBackResult | null;
   outcome: 'succeeded' | 'partial' | 'nothing-to-do' | 'dry-run';
 }
 
+/** Why Amazon offers fewer than the routes can take, in the order the shortfall is explained. */
+function explain(engine: number, before: OfferState, after: OfferState): UnderOffer['reasons'] {
+  const out: UnderOffer['reasons'] = [];
+  let left = engine - after.offered;
+  const add = (code: ShortReason, n: number, message: string): void => {
+    const count = Math.min(left, n);
+    if (count > 0) out.push({ code, count, message });
+    left -= Math.max(0, count);
+  };
+  add(
+    'held-for-other-work',
+    before.qualifiedFree - after.qualifiedFree,
+    'qualified technicians are held here so that other work or other times do not over-offer',
+  );
+  add(
+    'store-capacity',
+    after.qualifiedFree - after.offered,
+    "the store's AVAILABLE capacity over the window is lower than the qualified technicians free",
+  );
+  add(
+    'amazon-busy',
+    left,
+    'the routes can take it, but Amazon sees no more qualified technician free for the whole window (appointments, reservations or schedule), or counts one job per technician',
+  );
+  return out;
+}
+
+function summarise(
+  model: DayModel,
+  deps: PublishDeps,
+  q: PublishQuery,
+  offers: readonly PublishedOffer[],
+): SlotSummary[] {
+  const store = deps.config.stores.find((x) => x.storeId === q.storeId)!;
+  const slots = capacitySlots(model, deps.config, q.storeId, q.slotMinutes ?? store.slotGrid.slotMinutes);
+  const skills = [...new Set(model.setup.technicians.flatMap((t) => t.skills))]
+    .filter((s) => q.skill === undefined || s === q.skill)
+    .sort();
+  const out: SlotSummary[] = [];
+  for (const slot of slots) {
+    for (const skill of skills) {
+      // The skill on its own (the kind without an ASIN) stands for the skill.
+      const inSlot = offers.filter((o) => {
+        const t = Date.parse(o.start);
+        return o.asin === null && o.skills.join() === skill && t >= slot.start && t < slot.end;
+      });
+      out.push({
+        start: formatWireTime(slot.start),
+        end: formatWireTime(slot.end),
+        label: slot.label,
+        skill,
+        engine: Math.max(0, ...inSlot.map((o) => o.engine)),
+        offered: Math.max(0, ...inSlot.map((o) => o.offered)),
+      });
+    }
+  }
+  return out;
+}
+
+function describe(built: BuiltOffers, solved: ReturnType<typeof solveHolds>, skill: string | undefined) {
+  const offers: PublishedOffer[] = [];
+  const under: UnderOffer[] = [];
+  let overBefore = 0;
+  for (const [i, o] of built.model.offers.entries()) {
+    const kind = built.kinds[o.kind]!;
+    const before = solved.before[i]!;
+    const after = solved.after[i]!;
+    if (before.offered > o.engine) overBefore += 1;
+    if (skill !== undefined && !kind.skills.includes(skill)) continue;
+    const start = built.origin + o.cell * built.cellMs;
+    const view: PublishedOffer = {
+      asin: kind.asin,
+      skills: kind.skills,
+      start: formatWireTime(start),
+      end: formatWireTime(start + kind.durationMinutes * 60_000),
+      engine: o.engine,
+      amazonWithoutHolds: before.offered,
+      offered: after.offered,
+    };
+    offers.push(view);
+    if (after.offered < o.engine && after.scheduled)
+      under.push({ ...view, shortBy: o.engine - after.offered, reasons: explain(o.engine, before, after) });
+  }
+  return { offers, under, overBefore };
+}
+
 export async function publishCapacity(
   deps: PublishDeps,
-  q: CapacityQuery,
+  q: PublishQuery,
   options: { dryRun?: boolean } = {},
 ): Promise<PublishResult> {
   if (deps.config.planning.resources === 'per-store') {
     throw new CapacityQueryError(
       'storeId',
-      'publishing capacity needs planning.resources per-technician: with per-store the nightly plan owns the store resource',
+      'publishing capacity needs planning.resources per-technician: with per-store Amazon cannot tell technicians apart',
     );
   }
   const port = storePort(deps.db, { actor: deps.actor ?? 'api' });
-  const { report, engine, fixed, model } = await capacityReport({ ...deps, store: port }, q);
-  if (report.amazonError !== null) throw new AmazonCapacityError(report.amazonError);
-  if (engine.slots.length === 0)
-    throw new CapacityQueryError('from', 'the store offers no slot on these days');
-  const storeId = q.storeId;
-  const horizon = { start: engine.slots[0]!.start, end: engine.slots[engine.slots.length - 1]!.end };
-  const ledgerAll = foldLedger(await port.ledgerEvents([storeId]));
-  const previous = ledgerAll.reservations.filter(
-    (r) => r.resourceId === storeId && r.type === 'TRAVEL' && r.start < horizon.end && r.end > horizon.start,
+  const days = daysBetween(q.from, q.to);
+  const model = await loadDayModel(
+    { ...deps, store: port, plans: deps.plans ?? deps.db.plans },
+    { storeId: q.storeId, from: q.from, days: days.length, marketplaceId: deps.marketplaceId },
   );
-
-  const blocks: CapacityBlock[] = [];
-  const raise: ScheduleRecordOut[] = [];
-  const slots: PublishedSlot[] = [];
-  for (const s of engine.slots) {
-    const f = fixed.find((x) => x.start === s.start);
-    if (f === undefined) continue;
-    const held = previous.filter((r) => r.start < s.end && r.end > s.start).length;
-    const reserved = Math.max(0, f.reserved - held);
-    const available = Math.max(0, f.scheduled - reserved - f.encumbered);
-    const units = s.routes.length;
-    let reservedUnits = 0;
-    let raisedTo: number | null = null;
-    if (available > units) {
-      reservedUnits = available - units;
-      for (let i = 0; i < reservedUnits; i++)
-        blocks.push({ resourceId: storeId, type: 'TRAVEL', start: s.start, end: s.end });
-    } else if (available < units) {
-      raisedTo = reserved + f.encumbered + units;
-      raise.push({ start: s.start, end: s.end, capacity: raisedTo });
-    }
-    slots.push({
-      start: formatWireTime(s.start),
-      end: formatWireTime(s.end),
-      engineUnits: units,
-      amazonAvailable: available,
-      reservedUnits,
-      scheduleRaisedTo: raisedTo,
-    });
+  if (q.skill !== undefined && !model.setup.technicians.some((t) => t.skills.includes(q.skill!))) {
+    const known = [...new Set(model.setup.technicians.flatMap((t) => t.skills))].sort().join(', ');
+    throw new CapacityQueryError(
+      'skill',
+      `no technician of store ${q.storeId} has skill ${q.skill}; expected one of ${known}`,
+    );
   }
-
+  const built = await buildOffers(
+    model,
+    { amazon: deps.amazon, marketplaceId: deps.marketplaceId, db: deps.db, now: deps.clock().getTime() },
+    q.storeId,
+  );
+  const solved = solveHolds(built.model);
+  const blocks: CapacityBlock[] = holdRuns(solved.held).map((r) => ({
+    resourceId: built.technicianIds[r.technician]!,
+    type: 'TRAVEL',
+    start: built.origin + r.from * built.blockMs,
+    end: built.origin + r.to * built.blockMs,
+  }));
+  const horizon = { start: built.origin, end: built.origin + built.model.cells * built.cellMs };
+  const resources = [q.storeId, ...built.technicianIds];
   const plan: Plan = {
     days: model.setup.days,
-    storeIds: [storeId],
+    storeIds: [q.storeId],
     marketplaceId: deps.marketplaceId,
     horizon,
     routes: [],
     appointments: [],
     blocks,
-    schedules: [{ resourceId: storeId, records: raise }],
+    // Empty schedules put every resource of the store in scope, so a hold no longer needed is cancelled.
+    schedules: resources.map((resourceId) => ({ resourceId, records: [] })),
     unassigned: [],
   };
-  // Only this store's TRAVEL reservations are this publish's to move; the store's schedule records too.
-  const ledger = { schedules: ledgerAll.schedules, reservations: previous };
-  const ops = diffPlan(plan, ledger, { rescheduleReasonCode: 'R1' }).filter(
-    (op) => op.op !== 'updateSchedule' || op.records.length > 0,
-  );
-  const counts = { updateSchedule: 0, createReservation: 0, updateReservation: 0, cancelReservation: 0 };
-  for (const op of ops) if (op.op !== 'appointment') counts[op.op] += 1;
+  const ledger = {
+    schedules: new Map(resources.map((r) => [r, new Set<string>()])),
+    reservations: built.holds,
+  };
+  const ops: WriteOperation[] = diffPlan(plan, ledger, { rescheduleReasonCode: 'R1' })
+    .filter((op) => op.op !== 'updateSchedule' && op.op !== 'appointment')
+    .map((op) => ({ ...op, key: `${HOLD_KEY_TAG}|${op.key}` }));
+  const counts = { createReservation: 0, updateReservation: 0, cancelReservation: 0 };
+  for (const op of ops) if (op.op in counts) counts[op.op as keyof typeof counts] += 1;
+  const { offers, under, overBefore } = describe(built, solved, q.skill);
+  const base = {
+    storeId: q.storeId,
+    from: q.from,
+    to: q.to,
+    routesFrom: model.routesFrom,
+    planIds: model.planIds,
+    kinds: built.kinds,
+    holds: blocks.map((b) => ({
+      technicianId: b.resourceId,
+      start: formatWireTime(b.start),
+      end: formatWireTime(b.end),
+    })),
+    offers,
+    slots: summarise(model, deps, q, offers),
+    underOffered: under,
+    totals: {
+      engine: offers.reduce((n, o) => n + o.engine, 0),
+      offered: offers.reduce((n, o) => n + o.offered, 0),
+      overOfferedWithoutHolds: overBefore,
+      underOffered: under.length,
+    },
+    operations: counts,
+  };
 
   const record = await deps.db.plans.create({
     kind: 'manual',
-    periodStart: report.from,
-    periodEnd: report.to,
-    storeIds: [storeId],
+    periodStart: q.from,
+    periodEnd: q.to,
+    storeIds: [q.storeId],
   });
   const planId = record.planId;
   if (options.dryRun === true || ops.length === 0) {
@@ -147,20 +275,9 @@ export async function publishCapacity(
       status: 'succeeded',
       kpis: { capacityPublish: { outcome, ...counts } },
     });
-    return { planId, dryRun: options.dryRun === true, slots, operations: counts, writeBack: null, outcome };
+    return { planId, dryRun: options.dryRun === true, ...base, writeBack: null, outcome };
   }
-  const ctx = { planId, marketplaceId: deps.marketplaceId, services: deps.services, journal: port.journal };
-  let result = await writeBack(ops, ctx);
-  if (result.inDoubt > 0) {
-    const again = foldLedger(await port.ledgerEvents([storeId]));
-    await reconcile(planId, deps.marketplaceId, port.journal, deps.services, again.reservations);
-    const second = await writeBack(ops, ctx);
-    result = {
-      calls: result.calls + second.calls,
-      failures: [...result.failures, ...second.failures],
-      inDoubt: second.inDoubt,
-    };
-  }
+  const result = await write(ops, planId, q.storeId, deps, port);
   const partial = result.failures.length > 0 || result.inDoubt > 0;
   await deps.db.plans.finish(planId, {
     status: partial ? 'failed' : 'succeeded',
@@ -186,19 +303,32 @@ export async function publishCapacity(
     action: 'capacity.publish',
     planId,
     details: {
-      storeId,
-      skill: q.skill,
-      slotMinutes: q.slotMinutes,
+      storeId: q.storeId,
+      from: q.from,
+      to: q.to,
       calls: result.calls,
       failures: result.failures.length,
     },
   });
+  return { planId, dryRun: false, ...base, writeBack: result, outcome: partial ? 'partial' : 'succeeded' };
+}
+
+async function write(
+  ops: WriteOperation[],
+  planId: string,
+  storeId: string,
+  deps: PublishDeps,
+  port: ReturnType<typeof storePort>,
+): Promise<WriteBackResult> {
+  const ctx = { planId, marketplaceId: deps.marketplaceId, services: deps.services, journal: port.journal };
+  const result = await writeBack(ops, ctx);
+  if (result.inDoubt === 0) return result;
+  const again = foldLedger(await port.ledgerEvents([storeId]));
+  await reconcile(planId, deps.marketplaceId, port.journal, deps.services, again.reservations);
+  const second = await writeBack(ops, ctx);
   return {
-    planId,
-    dryRun: false,
-    slots,
-    operations: counts,
-    writeBack: result,
-    outcome: partial ? 'partial' : 'succeeded',
+    calls: result.calls + second.calls,
+    failures: [...result.failures, ...second.failures],
+    inDoubt: second.inDoubt,
   };
 }

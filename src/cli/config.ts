@@ -16,6 +16,11 @@ import {
 } from '../geo/index.ts';
 import type { GeoPoint } from '../geo/index.ts';
 import { workingDays } from '../schedule/index.ts';
+import { resourcesToCheck, unknownResources, unknownResourcesMessage } from '../pipeline/preflight.ts';
+import type { ServicesPort } from '../pipeline/ports.ts';
+import { setupFromConfig } from '../pipeline/setup-from-config.ts';
+import { DEFAULT_MARKETPLACE_ID } from '../sandbox/index.ts';
+import { connect, describeError } from './plan.ts';
 
 export interface ConfigCheckReport {
   lines: string[];
@@ -24,7 +29,12 @@ export interface ConfigCheckReport {
 
 export async function checkPlanningConfig(
   config: PlanningConfig,
-  options: { osrmUrl?: string | undefined; today?: DateTime } = {},
+  options: {
+    osrmUrl?: string | undefined;
+    today?: DateTime;
+    /** Also check the stores and technicians at this seller. */
+    seller?: { services: ServicesPort; marketplaceId: string } | undefined;
+  } = {},
 ): Promise<ConfigCheckReport> {
   const lines: string[] = [];
   let problems = 0;
@@ -85,8 +95,51 @@ export async function checkPlanningConfig(
       lines.push(`travel matrix failed: ${err.code}: ${err.message}`);
     }
   }
+  if (options.seller !== undefined) {
+    const live = await checkAgainstSeller(config, options.seller.services, {
+      marketplaceId: options.seller.marketplaceId,
+      ...(options.today !== undefined ? { today: options.today } : {}),
+    });
+    lines.push(...live.lines);
+    problems += live.problems;
+  }
   lines.push(problems === 0 ? 'configuration ok' : `${problems} problem(s) found`);
   return { lines, problems };
+}
+
+/**
+ * The config against a live seller: every store (and technician, when capacity is kept per
+ * technician) must be a resource Amazon knows, as a planning run checks before it starts.
+ */
+export async function checkAgainstSeller(
+  config: PlanningConfig,
+  services: ServicesPort,
+  options: { marketplaceId: string; today?: DateTime },
+): Promise<ConfigCheckReport> {
+  const today = (options.today ?? DateTime.now()).toUTC().toISODate() ?? '';
+  const setup = setupFromConfig(config, { date: today, days: 1 });
+  const asked = resourcesToCheck(setup);
+  try {
+    const unknown = await unknownResources(services, options.marketplaceId, asked, setup.horizon.start);
+    if (unknown.length > 0) return { lines: [unknownResourcesMessage(unknown)], problems: 1 };
+    const technicians = asked.filter((r) => r.kind === 'technician').length;
+    return {
+      lines: [
+        `the seller knows all ${setup.stores.length} stores` +
+          (technicians > 0 ? ` and ${technicians} technicians` : ''),
+      ],
+      problems: 0,
+    };
+  } catch (err) {
+    return { lines: [`could not check the config against the seller: ${describeError(err)}`], problems: 1 };
+  }
+}
+
+interface ConfigCheckOptions {
+  osrm?: string;
+  endpoint?: string;
+  marketplace: string;
+  credentials?: string;
 }
 
 export function registerConfigCommand(program: Command): void {
@@ -96,17 +149,38 @@ export function registerConfigCommand(program: Command): void {
     .description('Validate a planning configuration file and try its geography')
     .argument('<file>', 'YAML or JSON planning configuration')
     .option('--osrm <url>', 'OSRM server for travel times (default: great-circle estimate)')
-    .action(async (file: string, opts: { osrm?: string }) => {
+    .option(
+      '--endpoint <where>',
+      'also check the stores and technicians at this seller: na | eu | fe | amazon-sandbox | a URL',
+    )
+    .option('--marketplace <id>', 'marketplace id (with --endpoint)', DEFAULT_MARKETPLACE_ID)
+    .option('--credentials <file>', 'LWA credentials file (with --endpoint); or the LWA_* variables')
+    .action(async (file: string, opts: ConfigCheckOptions) => {
       let loaded: PlanningConfig;
       try {
         loaded = await loadPlanningConfig(file);
       } catch (err) {
         if (!(err instanceof ConfigError)) throw err;
         console.error(err.message);
-        process.exitCode = 2;
+        process.exitCode = 1;
         return;
       }
-      const report = await checkPlanningConfig(loaded, { osrmUrl: opts.osrm });
+      let seller: { services: ServicesPort; marketplaceId: string } | undefined;
+      if (opts.endpoint !== undefined) {
+        try {
+          const services = connect({
+            endpoint: opts.endpoint,
+            marketplace: opts.marketplace,
+            credentials: opts.credentials,
+          });
+          seller = { services, marketplaceId: opts.marketplace };
+        } catch (err) {
+          console.error(`error: ${describeError(err)}`);
+          process.exitCode = 1;
+          return;
+        }
+      }
+      const report = await checkPlanningConfig(loaded, { osrmUrl: opts.osrm, seller });
       for (const line of report.lines) console.log(line);
       if (report.problems > 0) process.exitCode = 1;
     });

@@ -17,21 +17,24 @@ import {
 } from '../geo/index.ts';
 import { DEFAULT_MARKETPLACE_ID, SANDBOX_CREDENTIALS } from '../sandbox/index.ts';
 import {
-  AuthError,
   createServicesClient,
   type RateLimitPlan,
   type ServicesClient,
   type ServicesClientOptions,
 } from '../spapi/index.ts';
+import type { Logger } from '../spapi/logger.ts';
 import { openStore } from '../store/index.ts';
 import { resolveStoreTarget } from '../store/store-location.ts';
 import type { WriteOperation } from '../pipeline/operations.ts';
-import { RunError, runPlanning, type RunOptions, type RunResult } from '../pipeline/run.ts';
+import { runPlanning, type RunOptions, type RunResult } from '../pipeline/run.ts';
 import { servicesPort } from '../pipeline/services-adapter.ts';
 import { storePort } from '../pipeline/store-adapter.ts';
 import type { PipelineStorePort, ServicesPort } from '../pipeline/ports.ts';
 import { reportMarkdown } from '../report/plan-report.ts';
 import { dispatcherCopy } from '../report/dispatcher-copy.ts';
+import { integerArg, isoDateArg, positiveNumberArg } from './arg-parsers.ts';
+import { cliLogger, withLogFileOption } from './cli-logger.ts';
+import { describeCliError } from './errors.ts';
 import { terminalProgress } from './progress-display.ts';
 
 /** Exit codes: 0 planned and written (or nothing to do), 2 partial write-back, 1 error. */
@@ -46,6 +49,8 @@ export interface ConnectionOptions {
   marketplace: string;
   rateLimits?: RateLimitPlan | undefined;
   credentials?: string | undefined;
+  /** Where the client logs (default: the client's own logger). */
+  logger?: Logger | undefined;
 }
 
 export function isLocalUrl(endpoint: string): boolean {
@@ -70,6 +75,7 @@ export function connectClient(opts: ConnectionOptions, env: NodeJS.ProcessEnv = 
     validateResponses: false,
     ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
     ...(opts.credentials !== undefined ? { configFile: opts.credentials } : {}),
+    ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
     env,
   };
   let options: ServicesClientOptions;
@@ -107,27 +113,6 @@ export async function openPipelineStore(db: string): Promise<PipelineStorePort> 
   return storePort(await openStore(db), { actor: 'cli' });
 }
 
-function positiveInt(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${name} must be a whole number of at least 1.`);
-    return n;
-  };
-}
-function positiveNumber(name: string) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number.`);
-    return n;
-  };
-}
-function isoDate(v: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || Number.isNaN(Date.parse(`${v}T00:00:00Z`))) {
-    throw new InvalidArgumentError('expected a date YYYY-MM-DD.');
-  }
-  return v;
-}
 function rateLimitPlan(v: string): RateLimitPlan {
   if (v !== 'amazon' && v !== 'amazon-sandbox' && v !== 'off')
     throw new InvalidArgumentError('expected amazon, amazon-sandbox or off.');
@@ -154,6 +139,7 @@ export interface PlanCliOptions {
   credentials?: string;
   dispatcherCopy?: boolean;
   quiet?: boolean;
+  logFile?: string;
 }
 
 export function addConnectionOptions(cmd: Command): Command {
@@ -181,22 +167,18 @@ export function registerPlanCommand(program: Command): void {
     .description(
       'Plan the day(s) for the stores and write appointments, technicians, schedules and reservations back to Amazon.',
     )
-    .requiredOption('--date <YYYY-MM-DD>', 'first day to plan (local date of the stores)', isoDate)
+    .requiredOption('--date <YYYY-MM-DD>', 'first day to plan (local date of the stores)', isoDateArg())
     .option(
       '--days <n>',
       'number of days (default: planning.horizonDays of the config)',
-      positiveInt('--days'),
+      integerArg({ min: 1, max: 366 }),
     )
     .option('--store <id...>', 'store ids (default: every store in the config)')
     .option('--config <file>', 'crews and planning config (YAML or JSON)')
     .option('--out <dir>', 'directory for report.json and report.md', 'out')
-    .option(
-      '--seconds <n>',
-      'solver time budget in seconds (default: from the config)',
-      positiveNumber('--seconds'),
-    )
-    .option('--iterations <n>', 'solver iteration budget (reproducible plans)', positiveInt('--iterations'))
-    .option('--seed <n>', 'solver seed', positiveInt('--seed'), 1)
+    .option('--seconds <n>', 'solver time budget in seconds (default: from the config)', positiveNumberArg())
+    .option('--iterations <n>', 'solver iteration budget (reproducible plans)', integerArg({ min: 1 }))
+    .option('--seed <n>', 'solver seed', integerArg({ min: 1 }), 1)
     .option('--osrm <url>', 'OSRM server for travel times (default: great-circle distance)')
     .option('--dry-run', 'print the write-back without making it (default)')
     .option('--apply', 'make the write-back')
@@ -206,6 +188,7 @@ export function registerPlanCommand(program: Command): void {
     )
     .option('--quiet', 'no progress display');
   addConnectionOptions(cmd);
+  withLogFileOption(cmd);
   cmd.action(async (opts: PlanCliOptions) => {
     process.exitCode = await planCommand(opts);
   });
@@ -230,6 +213,7 @@ export async function planCommand(
         marketplace: opts.marketplace,
         rateLimits: opts.rateLimits,
         credentials: opts.credentials,
+        logger: cliLogger({ logFile: opts.logFile, env }),
       },
       env,
     );
@@ -265,12 +249,9 @@ export async function planCommand(
   }
 }
 
+/** One line naming what is wrong and what to do (see errors.ts). */
 export function describeError(err: unknown): string {
-  if (err instanceof ConfigError) return err.message;
-  if (err instanceof AuthError) return `${err.message}`;
-  if (err instanceof RunError) return `${err.code}: ${err.message}`;
-  if (err instanceof InvalidArgumentError) return err.message;
-  return (err as Error).message ?? String(err);
+  return describeCliError(err);
 }
 
 export async function writeReports(

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { integerArg } from './arg-parsers.ts';
 import { openStoreForCommand, withStoreOptions, type StoreCommandOptions } from './store-options.ts';
 
 /** `fieldplan purge`: deletes personal data past its retention period (also run by every plan). */
@@ -7,18 +8,21 @@ export function registerPurgeCommand(program: Command): void {
     program
       .command('purge')
       .description('Delete personal data of jobs completed or cancelled more than the retention period ago'),
+    'existing',
   )
-    .option('--retention-days <days>', 'days after completion or cancellation', '30')
+    .option(
+      '--retention-days <days>',
+      'days after completion or cancellation',
+      integerArg({ min: 0, max: 36_500 }),
+      30,
+    )
     .option('--now <iso>', 'purge as of this instant (default: now)')
-    .action(async (options: StoreCommandOptions & { retentionDays: string; now?: string }) => {
+    .action(async (options: StoreCommandOptions & { retentionDays: number; now?: string }) => {
       const now = options.now !== undefined ? new Date(options.now) : undefined;
       if (now !== undefined && Number.isNaN(now.getTime()))
         command.error('--now must be an ISO-8601 instant');
-      const retentionDays = Number(options.retentionDays);
-      if (!Number.isInteger(retentionDays) || retentionDays < 0) {
-        command.error('--retention-days must be a whole number of days, 0 or more');
-      }
-      const store = await openStoreForCommand(command, options, { retentionDays });
+      const retentionDays = options.retentionDays;
+      const store = await openStoreForCommand(command, options, { retentionDays }, 'existing');
       try {
         const counts = await store.purgeExpiredPersonalData(now, 'cli');
         console.log(

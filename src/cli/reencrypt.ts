@@ -10,8 +10,9 @@ export function registerReencryptCommand(program: Command): void {
     program
       .command('reencrypt')
       .description('Re-encrypt stored personal data with the current data key, so older keys can be retired'),
+    'existing',
   ).action(async (options: StoreCommandOptions) => {
-    const store = await openStoreForCommand(command, options);
+    const store = await openStoreForCommand(command, options, {}, 'existing');
     try {
       const counts = await store.reencryptPersonalData();
       console.log(

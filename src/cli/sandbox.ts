@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { integerArg, isoDateArg, portArg } from './arg-parsers.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import { extname } from 'node:path';
 import { stringify } from 'yaml';
@@ -9,15 +10,6 @@ import { seededPlanningConfig } from '../sandbox/crews-config.ts';
 import type { RateLimitMode, SandboxOptions } from '../sandbox/index.ts';
 
 /** `fieldplan sandbox`: serve the local Services sandbox, or write its seeded crews to a file. */
-
-function integer(name: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value) || n < min)
-      throw new InvalidArgumentError(`${name} must be an integer of at least ${min}.`);
-    return n;
-  };
-}
 
 function rateLimits(value: string): RateLimitMode {
   if (value !== 'amazon' && value !== 'amazon-sandbox' && value !== 'off') {
@@ -43,13 +35,13 @@ export function registerSandboxCommand(program: Command): void {
   program
     .command('sandbox')
     .description('Serve the local Services API sandbox (LWA, Tokens API, Services v1) with a seeded seller.')
-    .option('--port <port>', 'port to listen on (0 = any free port)', integer('port', 0), 8700)
+    .option('--port <port>', 'port to listen on (0 = any free port)', portArg(), 8700)
     .option('--host <host>', 'interface to bind', '127.0.0.1')
-    .option('--seed <n>', 'seed of the seller, its jobs and the injected faults', integer('seed', 0), 1)
-    .option('--jobs <n>', 'number of service jobs', integer('jobs', 0))
-    .option('--technicians <n>', 'number of technicians', integer('technicians', 1))
-    .option('--stores <n>', 'number of stores', integer('stores', 1))
-    .option('--start-date <date>', 'first planning day, YYYY-MM-DD (default: tomorrow)')
+    .option('--seed <n>', 'seed of the seller, its jobs and the injected faults', integerArg({ min: 0 }), 1)
+    .option('--jobs <n>', 'number of service jobs', integerArg({ min: 0, max: 100_000 }))
+    .option('--technicians <n>', 'number of technicians', integerArg({ min: 1, max: 10_000 }))
+    .option('--stores <n>', 'number of stores', integerArg({ min: 1, max: 1_000 }))
+    .option('--start-date <date>', 'first planning day, YYYY-MM-DD (default: tomorrow)', isoDateArg())
     .option('--rate-limits <mode>', 'amazon | amazon-sandbox | off', rateLimits, 'amazon')
     .option(
       '--faults <spec>',

@@ -5,6 +5,8 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { startApi } from '../../api/start.ts';
 import { addConnectionOptions, defaultDatabase, describeError, loadConfigFor } from './plan.ts';
 import type { RateLimitPlan } from '../spapi/index.ts';
+import { integerArg, portArg } from './arg-parsers.ts';
+import { keyFileHelp } from './store-options.ts';
 
 interface ServeOptions {
   port: number;
@@ -25,15 +27,6 @@ interface ServeOptions {
   nightly?: string;
   nightlyStore?: string[];
   nightlyDays: number;
-}
-
-function intArg(name: string, min: number, max = Number.MAX_SAFE_INTEGER) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}.`);
-    return n;
-  };
 }
 
 function originArg(v: string, previous: string[] | undefined): string[] {
@@ -68,23 +61,23 @@ export function registerServeCommand(program: Command): void {
   const cmd = program
     .command('serve')
     .description('Serve the HTTP API (plans, optimize-today, solve, board, capacity, what-if, KPIs)')
-    .option('--port <n>', 'TCP port', intArg('--port', 0, 65535), 8080)
+    .option('--port <n>', 'TCP port', portArg(), 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--config <file>', 'crews and planning config (YAML or JSON)')
-    .option('--key-file <path>', 'data key file (default: FIELDPLAN_DATA_KEY, then beside the database)')
+    .option('--key-file <path>', keyFileHelp)
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (TLS 1.2 or newer)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--cors-origin <origin>', 'allow this browser origin (repeatable; default: none)', originArg)
     .option(
       '--rate-limit <n>',
       'requests per minute per token (per address without one)',
-      intArg('--rate-limit', 1),
+      integerArg({ min: 1 }),
       600,
     )
     .option(
       '--solver-threads <n>',
       'solver worker threads (default: cores − 1, at least 2)',
-      intArg('--solver-threads', 1, 64),
+      integerArg({ min: 1, max: 64 }),
     )
     .option('--osrm <url>', 'OSRM server for travel times (default: great-circle distance)')
     .option(
@@ -99,7 +92,7 @@ export function registerServeCommand(program: Command): void {
     .option(
       '--nightly-days <n>',
       'days each nightly plan covers, from the next local day',
-      intArg('--nightly-days', 1, 14),
+      integerArg({ min: 1, max: 14 }),
       1,
     );
   addConnectionOptions(cmd);
@@ -123,7 +116,10 @@ export function registerServeCommand(program: Command): void {
           ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
           ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
         },
-        ...(opts.keyFile !== undefined ? { storeOptions: { keyFile: opts.keyFile } } : {}),
+        // A key file the user names must exist: a typo must not put a new key in front of the store.
+        ...(opts.keyFile !== undefined
+          ? { storeOptions: { keyFile: opts.keyFile, requireKeyFile: true } }
+          : {}),
         ...(opts.solverThreads !== undefined ? { solverThreads: opts.solverThreads } : {}),
         osrmUrl: opts.osrm,
         port: opts.port,

@@ -4,8 +4,8 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
+import { integerArg, positiveNumberArg } from './arg-parsers.ts';
 import { z } from 'zod';
 import { solve } from '../../solver/index.ts';
 import { ProblemSchema } from '../../solver/problem.ts';
@@ -16,6 +16,7 @@ import {
   solutionToVroom,
   VroomFormatError,
 } from '../../solver/formats/vroom.ts';
+import { MAX_NESTING_DEPTH, NestingTooDeepError, parseJsonWithin } from '../input/nesting.ts';
 
 export type ProblemFileFormat = 'fieldplan' | 'vroom';
 
@@ -50,9 +51,11 @@ export function parseProblemDocument(
 ): { problem: Problem; warnings: string[] } {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonWithin(text, MAX_NESTING_DEPTH);
   } catch (error) {
-    throw new ProblemFileError(file, [{ path: '', message: `not valid JSON (${(error as Error).message})` }]);
+    const reason =
+      error instanceof NestingTooDeepError ? error.message : `not valid JSON (${(error as Error).message})`;
+    throw new ProblemFileError(file, [{ path: '', message: reason }]);
   }
   if (format === 'vroom') {
     try {
@@ -108,24 +111,13 @@ export function solveDocument(
   return { output: options.format === 'vroom' ? solutionToVroom(problem, solution) : solution, warnings };
 }
 
-const positiveNumber = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number of seconds');
-  return n;
-};
-const integer = (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a non-negative integer');
-  return n;
-};
-
 export function registerSolveCommand(program: Command): void {
   program
     .command('solve')
     .description('Solve a problem file (docs/problem-format.md) and print the solution as JSON')
     .argument('[problem]', 'problem JSON file')
-    .option('--seconds <s>', 'time budget in seconds', positiveNumber, 5)
-    .option('--seed <n>', 'random seed (same seed, same plan)', integer, 1)
+    .option('--seconds <s>', 'time budget in seconds', positiveNumberArg(), 5)
+    .option('--seed <n>', 'random seed (same seed, same plan)', integerArg({ min: 0 }), 1)
     .option('--format <format>', 'input format: fieldplan or vroom (output follows it)', 'fieldplan')
     .option('--out <file>', 'write the solution to a file instead of stdout')
     .option('--schema', 'print the JSON Schema of the fieldplan problem format and exit')

@@ -13,7 +13,8 @@ import { stringify } from 'yaml';
 import { loadPlanningConfig, validatePlanningConfig, type PlanningConfig } from '../config/index.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import { seededPlanningConfig } from '../sandbox/crews-config.ts';
-import { EXIT, planCommand, SANDBOX_SELLER_CONFIG } from './plan.ts';
+import { positiveNumberArg } from './arg-parsers.ts';
+import { describeError, EXIT, planCommand, SANDBOX_SELLER_CONFIG } from './plan.ts';
 
 /**
  * The demo seller. The sandbox spreads the buyers' preferred days over as many working days
@@ -34,7 +35,7 @@ export function registerStartCommand(program: Command): void {
       'Run the main job end to end against the embedded local sandbox: pull, solve, write back, report.',
     )
     .option('--out <dir>', 'directory for the report', 'out/demo')
-    .option('--seconds <n>', 'solver time budget in seconds', (v) => Number(v), 20)
+    .option('--seconds <n>', 'solver time budget in seconds', positiveNumberArg(), 20)
     .option('--write-config <file>', "write the demo seller's crews config (YAML) and exit")
     .action(async (opts: { out: string; seconds: number; writeConfig?: string }) => {
       if (opts.writeConfig !== undefined) {
@@ -129,7 +130,7 @@ export async function startCommand(opts: { out: string; seconds: number }): Prom
     console.log(`Sandbox saw ${sandbox.requestLog.length} requests, ${writes} successful writes.`);
     return code;
   } catch (err) {
-    console.error(`error: ${(err as Error).message}`);
+    console.error(`error: ${describeError(err)}`);
     return EXIT.error;
   } finally {
     await sandbox.close();

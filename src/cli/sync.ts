@@ -11,6 +11,8 @@ import {
   openPipelineStore,
 } from './plan.ts';
 import type { PipelineStorePort } from '../pipeline/ports.ts';
+import { integerArg } from './arg-parsers.ts';
+import { cliLogger, withLogFileOption } from './cli-logger.ts';
 import type { RateLimitPlan } from '../spapi/index.ts';
 
 interface SyncOptions {
@@ -22,6 +24,7 @@ interface SyncOptions {
   rateLimits?: RateLimitPlan;
   db?: string;
   lookbackDays: number;
+  logFile?: string;
 }
 
 export function registerSyncCommand(program: Command): void {
@@ -30,8 +33,14 @@ export function registerSyncCommand(program: Command): void {
     .description('Pull service jobs from the Services API into the store (incremental after the first run).')
     .option('--store <id...>', 'store ids (default: every store in the config)')
     .option('--config <file>', 'crews and planning config (for the store ids)')
-    .option('--lookback-days <n>', 'first pull: jobs created in the last n days', (v) => Number(v), 60);
+    .option(
+      '--lookback-days <n>',
+      'first pull: jobs created in the last n days',
+      integerArg({ min: 1, max: 3650 }),
+      60,
+    );
   addConnectionOptions(cmd);
+  withLogFileOption(cmd);
   cmd.action(async (opts: SyncOptions) => {
     let store: PipelineStorePort | undefined;
     try {
@@ -42,6 +51,7 @@ export function registerSyncCommand(program: Command): void {
         marketplace: opts.marketplace,
         rateLimits: opts.rateLimits,
         credentials: opts.credentials,
+        logger: cliLogger({ logFile: opts.logFile }),
       });
       store = await openPipelineStore(opts.db ?? defaultDatabase());
       const r = await pullJobs(services, store, {

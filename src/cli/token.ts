@@ -47,8 +47,9 @@ export function registerTokenCommand(program: Command): void {
 
   const revoke = withStoreOptions(
     token.command('revoke').description('Revoke a token by its id').argument('<id>', 'token id'),
+    'existing',
   ).action(async (id: string, options: StoreCommandOptions) => {
-    const store = await openStoreForCommand(revoke, options);
+    const store = await openStoreForCommand(revoke, options, {}, 'existing');
     try {
       if (!(await store.tokens.revoke(id))) {
         revoke.error(`fieldplan token revoke: no active token ${id} (see fieldplan token list)`);
@@ -65,18 +66,19 @@ export function registerTokenCommand(program: Command): void {
     }
   });
 
-  const list = withStoreOptions(token.command('list').description('List tokens (ids, names, scopes)')).action(
-    async (options: StoreCommandOptions) => {
-      const store = await openStoreForCommand(list, options);
-      try {
-        for (const t of await store.tokens.list()) {
-          console.log(
-            `${t.tokenId}  ${t.scope.padEnd(7)}  ${t.revokedAt === null ? 'active ' : 'revoked'}  ${t.createdAt}  ${t.name ?? ''}`,
-          );
-        }
-      } finally {
-        await store.close();
+  const list = withStoreOptions(
+    token.command('list').description('List tokens (ids, names, scopes)'),
+    'existing',
+  ).action(async (options: StoreCommandOptions) => {
+    const store = await openStoreForCommand(list, options, {}, 'existing');
+    try {
+      for (const t of await store.tokens.list()) {
+        console.log(
+          `${t.tokenId}  ${t.scope.padEnd(7)}  ${t.revokedAt === null ? 'active ' : 'revoked'}  ${t.createdAt}  ${t.name ?? ''}`,
+        );
       }
-    },
-  );
+    } finally {
+      await store.close();
+    }
+  });
 }

@@ -6,6 +6,12 @@ import type { z } from 'zod';
 import { ConfigError, formatIssuePath } from './configError.ts';
 import type { ConfigIssue } from './configError.ts';
 import { PlanningConfigSchema } from './planningConfig.ts';
+import {
+  MAX_NESTING_DEPTH,
+  NestingTooDeepError,
+  parseJsonWithin,
+  yamlNestsDeeperThan,
+} from '../input/nesting.ts';
 import type { PlanningConfig } from './planningConfig.ts';
 
 /** Loads and validates `path` (.yaml, .yml or .json). Throws one `ConfigError` listing every problem. */
@@ -37,13 +43,19 @@ export function validatePlanningConfig(data: unknown, file: string): PlanningCon
 
 function parseJson(text: string, file: string): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonWithin(text, MAX_NESTING_DEPTH);
   } catch (err) {
     throw new ConfigError('CONFIG_SYNTAX', file, [{ path: '', message: (err as Error).message }]);
   }
 }
 
 function parseYaml(text: string, file: string): unknown {
+  // The YAML composer recurses per level (and runs out of memory formatting the error at 10 000).
+  if (yamlNestsDeeperThan(text, MAX_NESTING_DEPTH)) {
+    throw new ConfigError('CONFIG_SYNTAX', file, [
+      { path: '', message: new NestingTooDeepError(MAX_NESTING_DEPTH).message },
+    ]);
+  }
   // YAML 1.2 core schema: "08:00" stays a string and dates stay strings.
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {

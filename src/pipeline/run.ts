@@ -21,6 +21,7 @@ import { callsOf, type WriteOperation } from './operations.ts';
 import { planFromSolution, type Plan } from './plan.ts';
 import type { PipelineStorePort, ServicesPort } from './ports.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
+import { preflight, type PreflightProblem } from './preflight.ts';
 import { pullJobs } from './pull.ts';
 import { reconcile } from './reconcile.ts';
 import { setupFromConfig } from './setup-from-config.ts';
@@ -92,7 +93,7 @@ export interface RunResult {
 export class RunError extends Error {
   override readonly name = 'RunError';
   constructor(
-    readonly code: 'LOCKED' | 'NO_STORES' | 'NO_TECHNICIANS' | 'SOLVER_FAILED',
+    readonly code: 'LOCKED' | 'NO_STORES' | 'NO_TECHNICIANS' | 'SOLVER_FAILED' | PreflightProblem['code'],
     message: string,
   ) {
     super(message);
@@ -164,6 +165,11 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
   }
   if (setup.technicians.length === 0)
     throw new RunError('NO_TECHNICIANS', 'the crews config has no technician for these stores');
+  // Before anything is read into the store or written to Amazon (and before a long solve).
+  const problem = await timed('preflight', () =>
+    preflight(fullSetup, { date: options.date, marketplaceId: options.marketplaceId }, deps.services, now),
+  );
+  if (problem !== undefined) throw new RunError(problem.code, problem.message);
 
   const holder = `${deps.actor ?? 'plan'}:${process.pid}@${hostname()}`;
   const lockName = `plan:${storeIds.join(',')}`;

@@ -3,6 +3,7 @@
  * search uses a core. The worker loads the TypeScript sources through tsx, like the CLI.
  */
 import { Worker } from 'node:worker_threads';
+import { tsxWorkerSource } from './tsx-worker.ts';
 import type { Problem } from '../../solver/problem.ts';
 import type { Solution, SolveProgress } from '../../solver/solution.ts';
 
@@ -18,9 +19,7 @@ export interface SolveRequest {
 
 export function solveInWorker(req: SolveRequest): Promise<Solution> {
   const url = new URL('./solve-worker.ts', import.meta.url).href;
-  // The worker registers tsx itself: `--import` in a worker's execArgv is not honoured on every Node 20.
-  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
-  const worker = new Worker(bootstrap, {
+  const worker = new Worker(tsxWorkerSource(url), {
     eval: true,
     workerData: {
       problem: req.problem,

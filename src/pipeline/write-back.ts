@@ -13,9 +13,10 @@
  * Assignments of appointments that are kept need no wait and go first in their lane.
  *
  * Within a stage, calls go out side by side, so an appointment can reach a slot before the
- * appointment moving out of it has left. Amazon refuses it (422, slot not available); such a
- * refusal is tried once more after every stage has landed, and only a second refusal is
- * reported.
+ * appointment moving out of it has left, and a call of an earlier stage can end in doubt
+ * (a server error or a dropped connection) with the slot still taken. Amazon refuses the
+ * appointment (422, slot not available); such a refusal is tried again only once what could
+ * free the slot has a final outcome (see retryRefused), and reported when the slot stays full.
  */
 import { formatWireTime } from '../schedule/index.ts';
 import { callsOf, type AppointmentWrite, type WriteOperation } from './operations.ts';
@@ -97,33 +98,42 @@ export async function writeBack(
     return r;
   };
   const appointmentIdOf = (ids: StepOutcome): string | undefined =>
-    ids !== REFUSED && typeof ids?.['appointmentId'] === 'string' ? ids['appointmentId'] : undefined;
-  let allPlaced: () => void = () => undefined;
-  const everyStagePlaced = new Promise<void>((resolve) => (allPlaced = resolve));
+    typeof ids === 'object' &&
+    ids !== null &&
+    !(ids instanceof Refusal) &&
+    typeof ids['appointmentId'] === 'string'
+      ? ids['appointmentId']
+      : undefined;
 
-  /** Starts an operation; `placed` settles when what it does to capacity is done, `finished` when all of it is. */
-  const start = (op: WriteOperation): { placed: Promise<unknown>; finished: Promise<unknown> } => {
+  // Per stage: whether one of its capacity writes (a retry included) was left in doubt, and
+  // the appointments refused for their slot that wait for a second try.
+  const doubtful = [false, false, false];
+  const held: HeldRefusal[][] = [[], [], []];
+  const settled = (n: number, outcome: StepOutcome): StepOutcome => {
+    if (outcome === IN_DOUBT && n >= 0) doubtful[n] = true;
+    return outcome;
+  };
+
+  /** Starts an operation; `placed` settles when its first capacity write has an outcome, `finished` when all of it has. */
+  const start = (op: WriteOperation, n: number): { placed: Promise<unknown>; finished: Promise<unknown> } => {
     if (op.op !== 'appointment') {
-      const p = call(capacityStep(op, ctx));
+      const p = call(capacityStep(op, ctx)).then((o) => settled(n, o));
       return { placed: p, finished: p };
     }
-    const first: Promise<StepOutcome> =
+    const attempt: Promise<StepOutcome> =
       op.set === undefined ? Promise.resolve({ appointmentId: op.appointmentId }) : call(setStep(op, ctx));
-    const placed = first.then(appointmentIdOf);
-    const finished = first
-      .then((ids) =>
-        ids === REFUSED
-          ? everyStagePlaced
-              .then(() => {
-                total += 1;
-                return call(setStep(op, ctx, 'retry'));
-              })
-              .then(appointmentIdOf)
-          : appointmentIdOf(ids),
-      )
-      .then((id) =>
-        op.assign !== undefined && id !== undefined ? call(assignStep(op, id, ctx)) : undefined,
-      );
+    // A refusal is held before `placed` settles, so the retry phase below always finds it.
+    const placed = attempt.then((ids): { later: Promise<StepOutcome> } | { now: StepOutcome } =>
+      ids instanceof Refusal
+        ? { later: new Promise<StepOutcome>((resolve) => held[n]!.push({ op, resolve })) }
+        : { now: settled(n, ids) },
+    );
+    const finished = placed
+      .then((x): Promise<StepOutcome> | StepOutcome => ('later' in x ? x.later : x.now))
+      .then((ids) => {
+        const id = appointmentIdOf(ids);
+        return op.assign !== undefined && id !== undefined ? call(assignStep(op, id, ctx)) : undefined;
+      });
     return { placed, finished };
   };
 
@@ -136,20 +146,85 @@ export async function writeBack(
     if (n === undefined) immediate.push(op);
     else stages[n]!.push(op);
   }
-  const finished: Promise<unknown>[] = immediate.map((op) => start(op).finished);
+  const finished: Promise<unknown>[] = immediate.map((op) => start(op, -1).finished);
   let before: Promise<unknown> = Promise.resolve();
-  for (const stage of stages) {
+  stages.forEach((stage, n) => {
     const gate = before;
-    const started = stage.map((op) => gate.then(() => start(op)));
+    const started = stage.map((op) => gate.then(() => start(op, n)));
     for (const s of started) finished.push(s.then((x) => x.finished));
     // Through the gate, so that an empty stage still waits for the ones before it.
     before = gate.then(() => Promise.all(started.map((s) => s.then((x) => x.placed))));
-    // A failure reaches the caller through `finished`; the last gate is awaited by no one.
-    before.catch(() => undefined);
-  }
-  void before.then(allPlaced, allPlaced);
+  });
+  // A failure reaches the caller through `finished`; the retries need only the settling.
+  const retry = (op: AppointmentWrite, attempt: number): Promise<StepOutcome> => {
+    total += 1;
+    return call(setStep(op, ctx, attempt));
+  };
+  finished.push(before.then(() => retryRefused(held, doubtful, retry, result)));
   await Promise.all(finished);
   return result;
+}
+
+interface HeldRefusal {
+  op: AppointmentWrite;
+  resolve: (outcome: StepOutcome) => void;
+}
+
+/**
+ * Tries again the appointments Amazon refused for their slot, only when the try can meet
+ * capacity other than what refused the one before:
+ *
+ * - not before every stage's first writes have a final outcome (the client's own retries of
+ *   throttled or failed calls included), and a stage's retries not before those of the stages
+ *   before it have one too;
+ * - not while a write that could free the slot (in an earlier stage, or a move in the same
+ *   stage) is in doubt: reconcile checks and resends it first, so the retry is left for the
+ *   next pass over the plan and counted in doubt, which makes the caller reconcile and pass
+ *   again;
+ * - moves of one stage can wait on each other in a chain (A into the slot B leaves, B into
+ *   the slot C leaves), so a stage's refused moves are tried again in rounds for as long as a
+ *   round lands one of them. New appointments take capacity and free none: one round.
+ *
+ * A refusal is reported when a round lands nothing, or after the new appointments' round.
+ */
+async function retryRefused(
+  held: HeldRefusal[][],
+  doubtful: boolean[],
+  retry: (op: AppointmentWrite, attempt: number) => Promise<StepOutcome>,
+  result: WriteBackResult,
+): Promise<void> {
+  let doubt = false;
+  for (let n = 0; n < held.length; n++) {
+    const takesOnly = n === held.length - 1;
+    // The last stage's own doubtful writes cannot free a slot.
+    if (!takesOnly) doubt ||= doubtful[n]!;
+    let waiting = held[n]!;
+    for (let attempt = 1; waiting.length > 0; attempt++) {
+      if (doubt) {
+        result.inDoubt += waiting.length;
+        for (const h of waiting) h.resolve(IN_DOUBT);
+        break;
+      }
+      const outcomes = await Promise.all(waiting.map((h) => retry(h.op, attempt)));
+      const refused: { h: HeldRefusal; refusal: Refusal }[] = [];
+      let landed = false;
+      outcomes.forEach((o, i) => {
+        const h = waiting[i]!;
+        if (o instanceof Refusal) return void refused.push({ h, refusal: o });
+        if (o === IN_DOUBT && !takesOnly) doubt = true;
+        else if (o !== undefined && o !== IN_DOUBT) landed = true;
+        h.resolve(o);
+      });
+      if (!doubt && (!landed || takesOnly)) {
+        for (const r of refused) {
+          result.failures.push(r.refusal.failure);
+          r.h.resolve(undefined);
+        }
+        break;
+      }
+      waiting = refused.map((r) => r.h);
+    }
+  }
 }
 
 /**
@@ -230,16 +305,23 @@ function capacityStep(op: Exclude<WriteOperation, AppointmentWrite>, ctx: WriteB
 }
 
 /**
- * Add the appointment, or move the current one. The first attempt's refusal for a slot is
- * held back (see the header); the retry is its own journal entry and reports as usual.
+ * Add the appointment, or move the current one (try 0 is the first). A refusal for a slot is
+ * held back (see retryRefused); every later try is its own journal entry.
  */
-function setStep(op: AppointmentWrite, ctx: WriteBackContext, attempt: 'first' | 'retry' = 'first'): Step {
+function setStep(op: AppointmentWrite, ctx: WriteBackContext, attempt = 0): Step {
   const { services } = ctx;
   const set = op.set!;
   const time = { startTime: formatWireTime(op.time.start), durationInMinutes: op.time.minutes };
   return {
-    key: attempt === 'first' ? `${op.key}|set` : `${op.key}|set|retry`,
-    holdRefusal: attempt === 'first',
+    key:
+      attempt === 0
+        ? `${op.key}|set`
+        : attempt === 1
+          ? `${op.key}|set|retry`
+          : `${op.key}|set|retry${attempt}`,
+    // A later try's refusal of any kind is held too, so that a pass over the plan that the
+    // journal answers takes the same turns as the pass that made the calls.
+    holdRefusal: attempt === 0 ? 'slot' : 'any',
     operation:
       set.kind === 'add'
         ? 'addAppointmentForServiceJobByServiceJobId'
@@ -283,13 +365,18 @@ interface Step {
   resourceId?: string;
   body: unknown;
   personal: boolean;
-  /** A refusal (422) is returned as REFUSED for one later retry instead of being reported. */
-  holdRefusal?: boolean;
+  /** A refusal (422 for `slot`, any 4xx for `any`) is returned as a Refusal, for the caller to try again or report. */
+  holdRefusal?: 'slot' | 'any';
   send: () => Promise<Record<string, string | string[] | undefined>>;
 }
 
-const REFUSED = Symbol('refused');
-type StepOutcome = JournalRecord['result'] | undefined | typeof REFUSED;
+/** A refusal held back from the report: the write-back decides whether it is tried again. */
+class Refusal {
+  constructor(readonly failure: WriteFailure) {}
+}
+/** Sent without a known outcome (or not sent for want of one): reconcile decides. */
+const IN_DOUBT = Symbol('in doubt');
+type StepOutcome = JournalRecord['result'] | undefined | Refusal | typeof IN_DOUBT;
 
 /** One journaled call. Returns its result ids when it succeeded now or in an earlier attempt. */
 async function step(ctx: WriteBackContext, result: WriteBackResult, s: Step): Promise<StepOutcome> {
@@ -303,22 +390,23 @@ async function step(ctx: WriteBackContext, result: WriteBackResult, s: Step): Pr
   });
   if (entry.state === 'succeeded') return entry.result ?? {};
   if (entry.state === 'failed' && entry.errorCode !== 'NOT_APPLIED') {
-    // Amazon refused it in an earlier attempt of this plan: the retry's own entry decides.
-    if (s.holdRefusal === true) return REFUSED;
-    // Otherwise report, do not repeat.
-    result.failures.push({
+    const failure = {
       key: s.key,
       operation: s.operation,
       serviceJobId: s.serviceJobId,
       code: entry.errorCode ?? 'FAILED',
       message: 'refused in an earlier attempt of this plan',
-    });
+    };
+    // Amazon refused it in an earlier attempt of this plan: the next try's own entry decides.
+    if (s.holdRefusal !== undefined) return new Refusal(failure);
+    // Otherwise report, do not repeat.
+    result.failures.push(failure);
     return undefined;
   }
   if (entry.state === 'sent' || entry.state === 'unknown') {
     // Left in doubt by an earlier attempt: reconcile decides, never a blind repeat.
     result.inDoubt += 1;
-    return undefined;
+    return IN_DOUBT;
   }
   await ctx.journal.markSent(entry.entryId);
   result.calls += 1;
@@ -334,14 +422,15 @@ async function step(ctx: WriteBackContext, result: WriteBackResult, s: Step): Pr
       // May have landed: reconcile checks Amazon before anything is repeated.
       await ctx.journal.markResult(entry.entryId, { state: 'unknown', errorCode: code });
       result.inDoubt += 1;
+      return IN_DOUBT;
     } else if (status === 0 || status === 429) {
       // Never reached Amazon, or throttled after every retry: safe to send again.
       await ctx.journal.markResult(entry.entryId, { state: 'failed', errorCode: 'NOT_APPLIED' });
       result.inDoubt += 1;
+      return IN_DOUBT;
     } else {
       await ctx.journal.markResult(entry.entryId, { state: 'failed', errorCode: code });
-      if (s.holdRefusal === true && status === 422) return REFUSED;
-      result.failures.push({
+      const failure = {
         key: s.key,
         operation: s.operation,
         serviceJobId: s.serviceJobId,
@@ -351,7 +440,10 @@ async function step(ctx: WriteBackContext, result: WriteBackResult, s: Step): Pr
         message: known
           ? `HTTP ${err.status} ${err.code}${err.requestId ? ` (request ${err.requestId})` : ''}`
           : `unexpected ${err instanceof Error ? err.name : 'error'}`,
-      });
+      };
+      if (s.holdRefusal === 'any' || (s.holdRefusal === 'slot' && status === 422))
+        return new Refusal(failure);
+      result.failures.push(failure);
     }
     return undefined;
   }

@@ -1,7 +1,8 @@
 /**
  * The data key: 32 random bytes that encrypt personal data at rest. It comes from the
- * environment (`FIELDPLAN_DATA_KEY`) or from a key file that is generated on first use with
- * owner-only permissions. It is never written to the database.
+ * environment (`FIELDPLAN_DATA_KEY`) or from a key file. Only the default key file of a new
+ * store is generated (owner-only permissions); a missing file in any other case is an error,
+ * since a fresh key could never read the data already stored. It is never written to the database.
  *
  * Rotation: the key file may hold several keys, one per line; the first encrypts, all of
  * them decrypt. `FIELDPLAN_DATA_KEY_PREVIOUS` (comma-separated) adds decrypt-only keys to a

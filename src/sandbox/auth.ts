@@ -103,6 +103,16 @@ export class TokenAuthority {
     return { token: this.issue('Atz.sprdt|', resources), expiresIn: this.ttlSeconds };
   }
 
+  /**
+   * Forgets every token issued so far, as a token issuer that restarted does: they are then
+   * refused as invalid, and a new exchange issues working ones. Returns how many were dropped.
+   */
+  forgetIssued(): number {
+    const n = this.tokens.size;
+    this.tokens.clear();
+    return n;
+  }
+
   check(token: string | undefined): TokenCheck {
     if (!token) return { ok: false, reason: 'missing' };
     const issued = this.tokens.get(token);

@@ -3,6 +3,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import { DateTime } from 'luxon';
 import { SANDBOX_CREDENTIALS } from './auth.ts';
 import type { LwaCredentials } from './auth.ts';
+import { earliestStartDate } from './clock.ts';
 import { parseFaultSpec } from './faults.ts';
 import type { RateLimitMode } from './rate-limit.ts';
 import type { RequestLogEntry } from './request-log.ts';
@@ -18,6 +19,7 @@ import type { SeededCrew, Store } from './state.ts';
  */
 export { SANDBOX_CREDENTIALS } from './auth.ts';
 export type { LwaCredentials } from './auth.ts';
+export { runningClock } from './clock.ts';
 export { FaultSpecError, parseFaultSpec } from './faults.ts';
 export type { FaultSpec } from './faults.ts';
 export type { RateLimitMode } from './rate-limit.ts';
@@ -39,12 +41,19 @@ export interface SandboxOptions {
   readonly jobs?: number;
   readonly technicians?: number;
   readonly stores?: number;
-  /** First planning day, YYYY-MM-DD; default: tomorrow (UTC) by the clock. */
+  /**
+   * First planning day, YYYY-MM-DD; default: tomorrow (UTC) by the clock. Refused when it lies
+   * before the clock's today: every seeded window and appointment would already be over.
+   */
   readonly startDate?: string;
   readonly rateLimits?: RateLimitMode;
   /** e.g. `429=0.1,5xx=0.05,drop=0.02,dropafter=0.01,latency=20-200ms`. */
   readonly faults?: string;
-  /** The sandbox's notion of now (appointment rules, token expiry, created/updated times). */
+  /**
+   * The sandbox's notion of now: read once to seed the world (job history, which appointments are
+   * booked), then for appointment rules, token expiry, created/updated times and the request log.
+   * Pin it together with `startDate`; `runningClock` pins the date and keeps real intervals.
+   */
   readonly clock?: () => Date;
   readonly logger?: FastifyBaseLogger | boolean;
   /** Access-token lifetime; default 3600 s (Amazon's). */
@@ -61,6 +70,11 @@ export interface Sandbox {
   snapshot(): SandboxSnapshot;
   seededCrews(): SeededCrew[];
   seededStores(): Store[];
+  /**
+   * Plays a restart of the token issuer: every access token and RDT issued so far is refused
+   * from now on as revoked or invalid; new exchanges work. Returns how many were forgotten.
+   */
+  forgetIssuedTokens(): number;
   close(): Promise<void>;
 }
 
@@ -87,13 +101,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   if (!startDate || !/^\d{4}-\d{2}-\d{2}$/.test(startDate) || !DateTime.fromISO(startDate).isValid) {
     throw new SandboxOptionError(`startDate must be a date as YYYY-MM-DD, got ${String(startDate)}`);
   }
+  const seededAtMs = nowMs();
+  const earliest = earliestStartDate(seededAtMs);
+  if (startDate < earliest) {
+    throw new SandboxOptionError(
+      `startDate ${startDate} is before the sandbox clock's today (${new Date(seededAtMs).toISOString().slice(0, 10)} UTC): ` +
+        `pass a startDate from ${earliest} on, or a clock set before the start date`,
+    );
+  }
   const rateLimits = options.rateLimits ?? 'amazon';
   if (!['amazon', 'amazon-sandbox', 'off'].includes(rateLimits)) {
     throw new SandboxOptionError(`rateLimits must be amazon, amazon-sandbox or off, got ${rateLimits}`);
   }
   const faults = parseFaultSpec(options.faults);
   const marketplaceId = options.marketplaceId ?? DEFAULT_MARKETPLACE_ID;
-  const world = seedWorld({ seed, jobs, technicians, stores, startDate, nowMs: nowMs(), marketplaceId });
+  const world = seedWorld({ seed, jobs, technicians, stores, startDate, nowMs: seededAtMs, marketplaceId });
   const server = buildSandboxServer({
     world,
     seed,
@@ -119,6 +141,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     snapshot: () => takeSnapshot(world),
     seededCrews: () => structuredClone(world.crews) as SeededCrew[],
     seededStores: () => structuredClone(world.stores),
+    forgetIssuedTokens: () => server.forgetIssuedTokens(),
     close: () => server.app.close(),
   };
 }

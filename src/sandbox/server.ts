@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController } from 'fastify';
+import { jsonNestsDeeperThan, MAX_NESTING_DEPTH } from '../input/nesting.ts';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { restrictedResourceMatches, TokenAuthority, UNAUTHORIZED_DETAILS } from './auth.ts';
 import type { LwaCredentials } from './auth.ts';
@@ -36,6 +37,8 @@ export interface SandboxServer {
   readonly app: FastifyInstance;
   readonly requestLog: RequestLogEntry[];
   setBaseUrl(url: string): void;
+  /** LWA forgets the access tokens and RDTs it issued (a restart of the token issuer). */
+  forgetIssuedTokens(): number;
 }
 
 const SERVICES_PREFIX = '/service/v1';
@@ -56,6 +59,18 @@ function parseBody(raw: unknown): ParsedBody {
     return { kind: 'invalid' };
   }
 }
+
+/**
+ * Bodies nesting deeper than MAX_NESTING_DEPTH are refused before any handler parses them:
+ * whatever later walks the value (a snapshot, a log line) would recurse once per level.
+ */
+function nestsTooDeep(raw: unknown): boolean {
+  return (
+    Buffer.isBuffer(raw) && raw.length > 0 && jsonNestsDeeperThan(raw.toString('utf8'), MAX_NESTING_DEPTH)
+  );
+}
+
+const TOO_DEEP_MESSAGE = `The request body nests deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays.`;
 
 export function buildSandboxServer(options: SandboxServerOptions): SandboxServer {
   const { world } = options;
@@ -329,6 +344,13 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
           spec.errorEnvelope,
           true,
           () => {
+            if (!bodyless && nestsTooDeep(request.body)) {
+              return errorResult(
+                400,
+                [{ code: 'InvalidInput', message: TOO_DEEP_MESSAGE }],
+                spec.errorEnvelope,
+              );
+            }
             const body = bodyless ? ({ kind: 'none' } as const) : parseBody(request.body);
             if (body.kind === 'invalid') {
               return errorResult(
@@ -358,7 +380,8 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
     const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
     const type = String(request.headers['content-type'] ?? '');
     let fields: Record<string, unknown> = {};
-    if (type.includes('application/json')) {
+    if (nestsTooDeep(request.body)) fields = {};
+    else if (type.includes('application/json')) {
       try {
         const parsed: unknown = JSON.parse(raw);
         if (isRecord(parsed)) fields = parsed;
@@ -377,6 +400,9 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
 
   app.post('/tokens/2021-03-01/restrictedDataToken', (request, reply) =>
     serve(request, reply, 'createRestrictedDataToken', TOKENS_PLAN, 'wrapped', false, () => {
+      if (nestsTooDeep(request.body)) {
+        return errorResult(400, [{ code: 'InvalidRequest', message: TOO_DEEP_MESSAGE }]);
+      }
       const body = parseBody(request.body);
       const value = body.kind === 'json' ? body.value : undefined;
       const resources = isRecord(value) ? value.restrictedResources : undefined;
@@ -479,5 +505,6 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
     setBaseUrl: (url) => {
       baseUrl = url;
     },
+    forgetIssuedTokens: () => authority.forgetIssued(),
   };
 }

@@ -17,7 +17,7 @@ import {
 } from './rate-limit.ts';
 import { requestRules } from './request-rules.ts';
 import { RestrictedDataTokenCache, type RestrictedDataTokenOptions } from './restricted-data-tokens.ts';
-import { interpret, isExpiredTokenError } from './responses.ts';
+import { interpret, isRejectedTokenError } from './responses.ts';
 import { retryPolicyFor, type RetryOptions } from './retry.ts';
 import { prepareRequest, send, type PreparedRequest } from './transport.ts';
 import { issuesOf } from './validation.ts';
@@ -169,8 +169,32 @@ export class ServicesClient {
     } catch (error) {
       if (error instanceof ServicesClientError && earlierAttemptMayHaveTakenEffect)
         error.mayHaveTakenEffect = true;
+      this.logFinalFailure(operation, attempt, error, options.signal);
       throw error;
     }
+  }
+
+  /**
+   * One warning per call that failed for good. Attempts that failed and were retried log at
+   * debug only: a throttled call that succeeds on its second try is not worth an operator's look.
+   */
+  private logFinalFailure(
+    operation: string,
+    attempts: number,
+    error: unknown,
+    signal: AbortSignal | undefined,
+  ): void {
+    const e = error as Partial<ServicesApiError> & { kind?: string };
+    const entry = {
+      operation,
+      attempts,
+      ...(e.kind !== undefined && { error: e.kind }),
+      ...(typeof e.status === 'number' && { status: e.status }),
+      ...(typeof e.code === 'string' && { code: e.code }),
+      ...(typeof e.requestId === 'string' && { requestId: e.requestId }),
+    };
+    if (signal?.aborted === true) this.logger.debug(entry, 'request cancelled');
+    else this.logger.warn(entry, 'request failed');
   }
 
   private limiterFor(operation: OperationId): OperationRateLimiter | undefined {
@@ -192,7 +216,7 @@ export class ServicesClient {
     return this.tokens.getAccessToken(signal);
   }
 
-  /** One attempt, plus one immediate re-send when Amazon reports the access token expired. */
+  /** One attempt, plus one immediate re-send with a new token when Amazon refuses the access token. */
   private async attempt(
     definition: OperationDefinition,
     request: PreparedRequest,
@@ -207,7 +231,7 @@ export class ServicesClient {
         token = await this.accessTokenFor(definition, request, signal);
       } catch (error) {
         if (error instanceof ServicesClientError) {
-          this.logger.warn(
+          this.logger.debug(
             { operation, attempt, error: error.kind, code: (error as AuthError).code },
             'access token unavailable',
           );
@@ -230,7 +254,7 @@ export class ServicesClient {
         raw = limiter ? await limiter.schedule(exchange) : await exchange();
       } catch (error) {
         const code = (error as { code?: string }).code;
-        this.logger.warn(
+        this.logger.debug(
           { operation, attempt, durationMs: this.now() - started, network: code },
           'request failed without an answer',
         );
@@ -245,15 +269,23 @@ export class ServicesClient {
         return result;
       } catch (error) {
         if (error instanceof ServicesApiError) {
-          this.logger.warn({ ...log, code: error.code }, 'request answered with an error');
-          if (error.status === 429) limiter?.drain();
-          if (!refreshed && isExpiredTokenError(error)) {
+          this.logger.debug({ ...log, code: error.code }, 'request answered with an error');
+          if (isRejectedTokenError(error)) {
+            // Expired, or forgotten by a token issuer that restarted: never reuse it.
             this.tokens.invalidate(token);
             this.rdt?.invalidate(token);
-            continue;
+            if (!refreshed) {
+              this.logger.info({ ...log, code: error.code }, 'access token refused; exchanging a new one');
+              continue;
+            }
+            throw tokenRefusedTwice(operation, error);
           }
+          if (error.status === 429) limiter?.drain();
         } else {
-          this.logger.warn({ ...log, error: (error as ServicesClientError).kind }, 'request answer rejected');
+          this.logger.debug(
+            { ...log, error: (error as ServicesClientError).kind },
+            'request answer rejected',
+          );
         }
         throw error;
       }
@@ -377,6 +409,18 @@ export class ServicesClient {
   ) {
     return iterateCapacityPages((p) => this.getFixedSlotCapacity(p, options), params);
   }
+}
+
+/** A token exchanged just now was refused too: the credentials do not fit this endpoint. */
+function tokenRefusedTwice(operation: string, error: ServicesApiError): AuthError {
+  const said = [error.errors[0]?.message, error.details].filter((x) => x !== undefined && x !== '').join(' ');
+  return new AuthError(
+    'access_token_rejected',
+    `${operation}: Amazon refused the access token twice, the second one exchanged just now ` +
+      `(${error.status} ${error.code}${said === '' ? '' : `: ${said}`}); check that the LWA credentials ` +
+      'and token endpoint belong to this Services endpoint and that the application may use the Services API',
+    { status: error.status, operation, cause: error },
+  );
 }
 
 export function createServicesClient(options: ServicesClientOptions = {}): ServicesClient {

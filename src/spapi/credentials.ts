@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { jsonNestsDeeperThan, MAX_NESTING_DEPTH, yamlNestsDeeperThan } from '../input/nesting.ts';
 import { z } from 'zod';
 import { AuthError } from './errors.ts';
 
@@ -42,7 +43,22 @@ export function credentialsFromFile(path: string): CredentialSource {
   } catch (error) {
     throw new AuthError('missing_credentials', `cannot read credentials file ${path}`, { cause: error });
   }
-  const raw: unknown = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  const yaml = /\.ya?ml$/i.test(path);
+  if (yaml ? yamlNestsDeeperThan(text) : jsonNestsDeeperThan(text))
+    throw new AuthError(
+      'missing_credentials',
+      `credentials file ${path} nests deeper than ${MAX_NESTING_DEPTH} levels; expected a flat map of LWA fields`,
+    );
+  let raw: unknown;
+  try {
+    raw = yaml ? parseYaml(text) : JSON.parse(text);
+  } catch {
+    // The parser's message can quote the file's text, which holds secrets.
+    throw new AuthError(
+      'missing_credentials',
+      `credentials file ${path} is not valid ${yaml ? 'YAML' : 'JSON'}`,
+    );
+  }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');

@@ -58,7 +58,9 @@ export type AuthErrorCode =
   | 'access_denied'
   | 'token_endpoint_unavailable'
   | 'unexpected_token_response'
-  | 'restricted_data_token_failed';
+  | 'restricted_data_token_failed'
+  /** Amazon refused a freshly exchanged access token (after refusing the cached one). */
+  | 'access_token_rejected';
 
 /** Login with Amazon (or the Tokens API) refused or failed to issue a token. */
 export class AuthError extends ServicesClientError {

@@ -33,6 +33,21 @@ export function isExpiredTokenError(error: ServicesApiError): boolean {
   );
 }
 
+/**
+ * Amazon refused the access token itself: expired, or revoked, malformed or unknown (a token
+ * issuer that restarted forgets what it issued). Amazon answers 403 `Unauthorized`; 401 and
+ * other codes whose text names the access token are read the same way. A 403
+ * `UnauthorizedAction` is about the application's role, not the token, and is not included.
+ */
+export function isRejectedTokenError(error: ServicesApiError): boolean {
+  if (error.status !== 401 && error.status !== 403) return false;
+  return error.errors.some(
+    (e) =>
+      e.code === 'Unauthorized' ||
+      /\b(access|restricted data) token\b/i.test(`${e.message} ${e.details ?? ''}`),
+  );
+}
+
 export function apiError(operation: string, raw: RawResponse, list: ApiErrorEntry[]): ServicesApiError {
   const safe = list.map((e) => ({
     ...e,

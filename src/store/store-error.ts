@@ -1,6 +1,7 @@
 /** Why a store operation was refused. Callers branch on `code`; messages carry ids only. */
 export type StoreErrorCode =
   | 'STORE_TARGET_INVALID'
+  | 'STORE_NOT_FOUND'
   | 'DATA_KEY_MISMATCH'
   | 'MIGRATION_FAILED'
   | 'PERSONAL_DATA_REJECTED'

@@ -2,16 +2,17 @@
  * The store: one Kysely query layer over embedded SQLite (default) or PostgreSQL, migrated
  * on open, with personal data encrypted by a key that never enters the database.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
 import { generateDataKey, loadDataKeyRing, type DataKeyRing } from '../privacy/data-key.ts';
 import { FieldCipher } from '../privacy/field-cipher.ts';
+import { PersonalDataError } from '../privacy/personal-data-error.ts';
 import { ApiTokens } from './api-tokens.ts';
 import { AuditLog } from './audit-log.ts';
-import { checkDataKey } from './data-key-check.ts';
+import { KEY_CHECK, checkDataKey } from './data-key-check.ts';
 import type { Database, SqlDialect } from './database.ts';
 import { Locks } from './locks.ts';
 import { StoreMigrations } from './migrations/index.ts';
@@ -43,6 +44,17 @@ export interface OpenStoreOptions {
   retentionDays?: number;
   /** PostgreSQL pool size (default 10). */
   poolSize?: number;
+  /**
+   * The store must exist already (commands that read stored data): a missing SQLite file, or a
+   * PostgreSQL database without a fieldplan store, is an error and nothing is created.
+   */
+  mustExist?: boolean;
+  /**
+   * `keyFile` was named by the user: a missing file is an error, never generated, so a typo
+   * cannot put a fresh key in front of a store. A key file from `FIELDPLAN_DATA_KEY_FILE` is
+   * treated the same. The default key file beside the database is generated for a new store only.
+   */
+  requireKeyFile?: boolean;
 }
 
 export interface Store {
@@ -75,11 +87,27 @@ export async function openStore(target: string, options: OpenStoreOptions = {}):
   const location = parseStoreLocation(target);
   const env = options.env ?? process.env;
   const clock = options.clock ?? (() => new Date());
-  const keys = options.dataKeys ?? loadKeys(location, options, env);
-  const cipher = new FieldCipher(keys);
+  const keySource = keySourceFor(location, options, env);
+  // Both checks come before connecting, so a wrong path creates neither a database nor a key.
+  if (keySource.required) assertKeyFileExists(keySource.keyFile);
+  if (options.mustExist === true && location.dialect === 'sqlite') assertSqliteStoreExists(location.path);
 
+  const newSqliteFile =
+    location.dialect === 'sqlite' && location.path !== MEMORY && !existsSync(location.path);
   const { db, migrationTableSchema } = await connect(location, options);
+  let keysLoaded = false;
   try {
+    const existing = await hasKeyCheck(db, location.dialect);
+    if (options.mustExist === true && !existing) {
+      throw new StoreError(
+        'STORE_NOT_FOUND',
+        `the ${location.dialect === 'sqlite' ? `file ${location.path}` : 'PostgreSQL database'} holds no ` +
+          'fieldplan store; check --db or DATABASE_URL, or create the store with fieldplan sync or fieldplan plan',
+      );
+    }
+    const keys = options.dataKeys ?? loadKeys(keySource, env, existing);
+    keysLoaded = true;
+    const cipher = new FieldCipher(keys);
     const migrate = async (): Promise<string[]> => {
       const migrator = new Migrator({
         db,
@@ -132,22 +160,90 @@ export async function openStore(target: string, options: OpenStoreOptions = {}):
     };
   } catch (error) {
     await db.destroy();
+    // No key, no store: do not leave behind the empty database file this open created.
+    if (newSqliteFile && !keysLoaded)
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${location.path}${suffix}`, { force: true });
     throw error;
   }
 }
 
-function loadKeys(
+interface KeySource {
+  keyFile: string | undefined;
+  /** The key file was named (option or environment), so it must exist. */
+  required: boolean;
+  hasEnvKey: boolean;
+}
+
+function keySourceFor(
   location: StoreLocation,
   options: OpenStoreOptions,
   env: Readonly<Record<string, string | undefined>>,
-): DataKeyRing {
-  const keyFile = options.keyFile ?? env['FIELDPLAN_DATA_KEY_FILE'] ?? defaultKeyFile(location);
+): KeySource {
   const hasEnvKey = (env['FIELDPLAN_DATA_KEY'] ?? '').trim() !== '';
+  const fromEnv = env['FIELDPLAN_DATA_KEY_FILE']?.trim() || undefined;
+  const keyFile = options.keyFile ?? fromEnv ?? defaultKeyFile(location);
+  const named =
+    (options.keyFile !== undefined && options.requireKeyFile === true) ||
+    (options.keyFile === undefined && fromEnv !== undefined);
+  // A key in the environment wins over any key file, so the file is not needed then.
+  return { keyFile, required: named && !hasEnvKey && options.dataKeys === undefined, hasEnvKey };
+}
+
+function assertKeyFileExists(keyFile: string | undefined): void {
+  if (keyFile === undefined || existsSync(keyFile)) return;
+  throw new PersonalDataError(
+    'DATA_KEY_MISSING',
+    `the data key file ${keyFile} does not exist (nothing was created); give the path of the key file ` +
+      'this store was created with, or leave --key-file and FIELDPLAN_DATA_KEY_FILE unset to use the ' +
+      'key beside the database (generated for a new database)',
+  );
+}
+
+function assertSqliteStoreExists(path: string): void {
+  if (path === MEMORY || existsSync(path)) return;
+  throw new StoreError(
+    'STORE_NOT_FOUND',
+    `no store at ${path} (nothing was created); check --db or DATABASE_URL, or create the store ` +
+      'with fieldplan sync or fieldplan plan',
+  );
+}
+
+/** Whether the database already holds a store whose personal data a key was chosen for. */
+async function hasKeyCheck(db: Kysely<Database>, dialect: SqlDialect): Promise<boolean> {
+  const table =
+    dialect === 'sqlite'
+      ? await sql<{
+          n: number;
+        }>`select count(*) as n from sqlite_master where type = 'table' and name = 'store_meta'`.execute(db)
+      : await sql<{
+          n: number;
+        }>`select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name = 'store_meta'`.execute(
+          db,
+        );
+  if (Number(table.rows[0]?.n ?? 0) === 0) return false;
+  const row = await db.selectFrom('store_meta').select('key').where('key', '=', KEY_CHECK).executeTakeFirst();
+  return row !== undefined;
+}
+
+function loadKeys(
+  source: KeySource,
+  env: Readonly<Record<string, string | undefined>>,
+  existingStore: boolean,
+): DataKeyRing {
+  const { keyFile, hasEnvKey } = source;
   if (!hasEnvKey && keyFile === undefined) {
     // An in-memory database dies with the process; so may its key.
     return { current: generateDataKey(), previous: [], source: 'ephemeral' };
   }
-  return loadDataKeyRing({ env, ...(keyFile !== undefined && { keyFile }) });
+  if (!hasEnvKey && keyFile !== undefined && existingStore && !existsSync(keyFile)) {
+    // A new key could never read this store's data: say so instead of generating one.
+    throw new PersonalDataError(
+      'DATA_KEY_MISSING',
+      `the store exists but its data key file ${keyFile} does not; restore the key file, ` +
+        'set FIELDPLAN_DATA_KEY, or name the key file with --key-file',
+    );
+  }
+  return loadDataKeyRing({ env, createKeyFile: !existingStore, ...(keyFile !== undefined && { keyFile }) });
 }
 
 async function connect(
@@ -186,9 +282,17 @@ async function connect(
   });
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
-    if (schema !== undefined) await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
+    // A store that must exist already gets no new schema either.
+    if (schema !== undefined && options.mustExist !== true)
+      await sql`create schema if not exists ${sql.id(schema)}`.execute(db);
     const current = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
     const migrationTableSchema = current.rows[0]?.schema ?? undefined;
+    if (migrationTableSchema === undefined && options.mustExist === true) {
+      throw new StoreError(
+        'STORE_NOT_FOUND',
+        `the PostgreSQL schema ${schema ?? '(search_path)'} does not exist (nothing was created); check --db or DATABASE_URL`,
+      );
+    }
     if (migrationTableSchema === undefined) {
       throw new StoreError(
         'STORE_TARGET_INVALID',

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
+import { tsxWorkerSource } from '../pipeline/tsx-worker.ts';
 import type { PreparedWhatIf } from './demand.ts';
 import { ScenarioError } from './scenario.ts';
 import type { SimulationProgress, WhatIfResult } from './simulate.ts';
@@ -31,8 +32,7 @@ export function simulateInWorker(
   onWorker?: (worker: Worker) => void,
 ): Promise<WhatIfResult> {
   const url = new URL('./worker.ts', import.meta.url).href;
-  const bootstrap = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url)}); });`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: p });
+  const worker = new Worker(tsxWorkerSource(url), { eval: true, workerData: p });
   onWorker?.(worker);
   return new Promise((resolve, reject) => {
     let settled = false;

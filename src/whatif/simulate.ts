@@ -320,11 +320,16 @@ function dayResult(
       routeStarts,
       routesFrom: 'plan',
       planId: undefined,
+      planIds: [],
       storeLocation: p.storeLocation,
       points: p.points,
     };
     const slots = setup.stores[0]?.slots ?? [];
-    const cap = engineCapacity(model, slots, { skill, durationMinutes: minutes, location: p.storeLocation });
+    const cap = engineCapacity(model, slots, {
+      skills: [skill],
+      durationMinutes: minutes,
+      location: p.storeLocation,
+    });
     for (const s of cap.slots) {
       const label = `${DateTime.fromMillis(s.start, { zone: p.timeZone }).toFormat('HH:mm')}-${DateTime.fromMillis(s.end, { zone: p.timeZone }).toFormat('HH:mm')}`;
       capacityPerSlot[label] = s.capacity;

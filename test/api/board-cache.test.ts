@@ -20,6 +20,9 @@ const key = (over: Partial<BoardKey> = {}): BoardKey => ({
   ...over,
 });
 
+// The caller's now only stamps the view; a fixed one keeps the test off the calendar.
+const AT = new Date('2026-11-23T10:00:00Z');
+
 const view = (planId: string, extra: Partial<BoardView> = {}): BoardView =>
   ({ planId, now: 'built', routes: [], unassigned: [], ...extra }) as unknown as BoardView;
 
@@ -56,7 +59,7 @@ describe('BoardCache', () => {
       key({ withIssues: true }),
       key({ storeId: 's2' }),
     ])
-      await cache.view(k, new Date(), build);
+      await cache.view(k, AT, build);
     expect(builds).toBe(6);
     expect(cache.size).toBe(6);
   });
@@ -64,23 +67,23 @@ describe('BoardCache', () => {
   it('does not keep a failed build, drops the least recently used and old entries', async () => {
     let t = 0;
     const cache = new BoardCache(2, 1_000, () => t);
-    await expect(cache.view(key(), new Date(), () => Promise.reject(new Error('no plan')))).rejects.toThrow(
+    await expect(cache.view(key(), AT, () => Promise.reject(new Error('no plan')))).rejects.toThrow(
       'no plan',
     );
     expect(cache.size).toBe(0);
     let builds = 0;
     const build = async (): Promise<BoardView> => view(`p${++builds}`);
-    await cache.view(key({ planId: 'a' }), new Date(), build);
-    await cache.view(key({ planId: 'b' }), new Date(), build);
-    await cache.view(key({ planId: 'a' }), new Date(), build); // a is now the most recent
-    await cache.view(key({ planId: 'c' }), new Date(), build); // b goes
+    await cache.view(key({ planId: 'a' }), AT, build);
+    await cache.view(key({ planId: 'b' }), AT, build);
+    await cache.view(key({ planId: 'a' }), AT, build); // a is now the most recent
+    await cache.view(key({ planId: 'c' }), AT, build); // b goes
     expect(builds).toBe(3);
-    await cache.view(key({ planId: 'a' }), new Date(), build);
+    await cache.view(key({ planId: 'a' }), AT, build);
     expect(builds).toBe(3);
-    await cache.view(key({ planId: 'b' }), new Date(), build);
+    await cache.view(key({ planId: 'b' }), AT, build);
     expect(builds).toBe(4);
     t = 2_000;
-    await cache.view(key({ planId: 'b' }), new Date(), build);
+    await cache.view(key({ planId: 'b' }), AT, build);
     expect(builds).toBe(5);
     cache.clear();
     expect(cache.size).toBe(0);

@@ -112,4 +112,13 @@ describe('API server', () => {
     const other = await w.api.ctx.store.tokens.create({ scope: 'viewer' });
     expect((await w.call('GET', '/v1/plans', { token: other.token })).status).toBe(200);
   });
+
+  it('limits callers without a token per address before refusing them', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 41 && !statuses.includes(429); i++) {
+      statuses.push((await w.call('POST', '/v1/plans', { token: null, rawBody: '{' })).status);
+    }
+    expect(statuses.slice(0, -1).every((s) => s === 401)).toBe(true);
+    expect(statuses.at(-1)).toBe(429);
+  });
 });

@@ -22,6 +22,8 @@ export interface CapacityWorld {
   client: ServicesClient;
   deps: CapacityDeps;
   storeId: string;
+  /** The SQLite file behind `db`. */
+  dbPath: string;
   close(): Promise<void>;
 }
 
@@ -36,14 +38,25 @@ export function clientFor(world: World): ServicesClient {
 }
 
 export async function capacityWorld(
-  options: { plan?: boolean; apply?: boolean } = {},
+  options: {
+    plan?: boolean;
+    apply?: boolean;
+    days?: number;
+    iterations?: number;
+    sandbox?: { seed?: number; technicians?: number; jobs?: number };
+  } = {},
 ): Promise<CapacityWorld> {
-  const world = await startWorld();
-  const db = await openStore(join(tempDir(), 'fieldplan.db'));
+  const world = await startWorld(options.sandbox ?? {});
+  const dbPath = join(tempDir(), 'fieldplan.db');
+  const db = await openStore(dbPath);
   const store = storePort(db, { actor: 'test' });
   if (options.plan !== false) {
     await runPlanning(
-      runOptions(world, { apply: options.apply ?? false, solverIterations: 200 }),
+      runOptions(world, {
+        apply: options.apply ?? false,
+        solverIterations: options.iterations ?? 200,
+        days: options.days ?? 1,
+      }),
       deps(world, store),
     );
   }
@@ -56,12 +69,14 @@ export async function capacityWorld(
     services: servicesFor(world.sandbox),
     client,
     storeId,
+    dbPath,
     deps: {
       config: world.config,
       store,
       geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
       travel: new GreatCircleMatrixProvider({ roadFactor: 1.3, speedKmh: 40 }),
       clock: () => new Date(),
+      plans: db.plans,
       amazon: amazonCapacityPort(client),
       marketplaceId: world.sandbox.marketplaceId,
     },

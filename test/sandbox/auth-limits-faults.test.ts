@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { startSandbox, SANDBOX_CREDENTIALS, parseFaultSpec } from '../../src/sandbox/index.ts';
+import fc from 'fast-check';
+import { DateTime } from 'luxon';
+import { runningClock, startSandbox, SANDBOX_CREDENTIALS, parseFaultSpec } from '../../src/sandbox/index.ts';
 import { SandboxClient, firstError } from './client.ts';
 import { jobWith, openSandbox, T0 } from './fixtures.ts';
 
@@ -308,5 +310,56 @@ describe('startSandbox options', () => {
     });
     await expect(startSandbox({ jobs: -1 })).rejects.toMatchObject({ code: 'INVALID_SANDBOX_OPTION' });
     await expect(startSandbox({ faults: 'drop=7' })).rejects.toMatchObject({ code: 'INVALID_FAULT_SPEC' });
+  });
+});
+
+describe('the sandbox seeds from its own clock, not the machine’s', () => {
+  it('refuses a start date before the clock’s today, naming the date and the fix', async () => {
+    const clock = (): Date => new Date(T0);
+    const err = await startSandbox({ startDate: '2026-02-27', clock, logger: false }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ code: 'INVALID_SANDBOX_OPTION' });
+    expect(String((err as Error).message)).toMatch(/2026-02-27.*2026-03-02.*from 2026-03-01/);
+  });
+
+  it('books future appointments for any pinned instant and start date up to a week on', async () => {
+    // Instants from 2026 to 2029 at any time of day, start dates from the day before to a week after.
+    const cases = fc.tuple(
+      fc.integer({ min: Date.parse('2026-01-01T00:00:00Z'), max: Date.parse('2029-12-31T23:59:00Z') }),
+      fc.integer({ min: -1, max: 7 }),
+    );
+    await fc.assert(
+      fc.asyncProperty(cases, async ([at, offsetDays]) => {
+        const startDate = DateTime.fromMillis(at, { zone: 'UTC' }).plus({ days: offsetDays }).toISODate()!;
+        const sandbox = await startSandbox({
+          seed: 3,
+          jobs: 40,
+          technicians: 4,
+          stores: 1,
+          rateLimits: 'off',
+          logger: false,
+          startDate,
+          clock: runningClock(at),
+        });
+        try {
+          const snap = sandbox.snapshot();
+          const active = snap.appointments.filter((a) => a.status === 'ACTIVE');
+          expect(active.length).toBeGreaterThan(0);
+          for (const a of active) expect(Date.parse(a.startTime)).toBeGreaterThan(at);
+        } finally {
+          await sandbox.close();
+        }
+      }),
+      { numRuns: 10 },
+    );
+  });
+
+  it('runningClock starts at the pinned instant and keeps real intervals', async () => {
+    const clock = runningClock(T0);
+    expect(Math.abs(clock().getTime() - T0)).toBeLessThan(50);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    const elapsed = clock().getTime() - T0;
+    expect(elapsed).toBeGreaterThanOrEqual(25);
   });
 });

@@ -1,7 +1,7 @@
 // Client against the local Services sandbox over real HTTP.
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
+import { runningClock, startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
 import {
   AuthError,
   createServicesClient,
@@ -63,14 +63,15 @@ describe('paging through the sandbox', () => {
 
 describe('throttling against the sandbox at Amazon limits', () => {
   it('30 assignAppointmentResources calls all succeed and never exceed 1/s burst 2 at the server', async () => {
-    // The sandbox's own clock here, so that its log carries real arrival times.
+    // A running clock from the pinned instant: the log carries real arrival intervals while the
+    // seeded appointments stay in the sandbox's future whatever today is.
     const s = await sandbox({
       seed: 5,
       jobs: 120,
       technicians: 8,
       stores: 2,
       rateLimits: 'amazon',
-      clock: () => new Date(),
+      clock: runningClock(fixedNow),
     });
     const byAppointment = new Map<
       string,

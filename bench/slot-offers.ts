@@ -1,0 +1,227 @@
+/**
+ * Benchmark: route-aware slot offers. On a seeded seller, pending jobs are booked one after the
+ * other, each in the top-ranked window (`evaluateJobWindows`: the cheapest insertion into the
+ * routes as they stand after the earlier bookings), or each in the buyer's first preferred
+ * time. Then the days are re-planned from scratch with every booking fixed. Reported: jobs
+ * booked, booked jobs the re-plan serves, total travel of the re-plan, and the time to rank one
+ * job.
+ *
+ *   node --import tsx bench/slot-offers.ts [--jobs 200] [--seed 11] [--technicians 12] [--days 3] [--iterations 3000]
+ *
+ * Prints a table and writes bench/results/slot-offers.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DateTime } from 'luxon';
+import { solve, type Job, type Problem } from '../solver/index.ts';
+import { loadDayModel, type DayModel } from '../src/capacity/index.ts';
+import { evaluateJobWindows } from '../src/capacity/job-slots.ts';
+import { validatePlanningConfig } from '../src/config/index.ts';
+import {
+  CachingGeocoder,
+  GreatCircleMatrixProvider,
+  PostalCodeGeocoder,
+  postalCodeCacheKey,
+} from '../src/geo/index.ts';
+import { servicesPort } from '../src/pipeline/services-adapter.ts';
+import { storePort } from '../src/pipeline/store-adapter.ts';
+import { runPlanning } from '../src/pipeline/run.ts';
+import { seededPlanningConfig } from '../src/sandbox/crews-config.ts';
+import { startSandbox } from '../src/sandbox/index.ts';
+import { createServicesClient, RateLimiterRegistry } from '../src/spapi/index.ts';
+import { openStore } from '../src/store/index.ts';
+import { projectRoot } from './paths.ts';
+
+const { values } = parseArgs({
+  options: {
+    jobs: { type: 'string', default: '200' },
+    seed: { type: 'string', default: '11' },
+    technicians: { type: 'string', default: '12' },
+    days: { type: 'string', default: '3' },
+    iterations: { type: 'string', default: '3000' },
+  },
+});
+const wanted = Number(values.jobs);
+const days = Number(values.days);
+const iterations = Number(values.iterations);
+
+let date = DateTime.utc().plus({ days: 1 });
+while (date.weekday > 5) date = date.plus({ days: 1 });
+const day = date.toISODate()!;
+// Enough seeded jobs that `wanted` of them are pending (the rest hold appointments already).
+const sandbox = await startSandbox({
+  seed: Number(values.seed),
+  jobs: Math.round(wanted * 2),
+  technicians: Number(values.technicians),
+  stores: 1,
+  rateLimits: 'off',
+  logger: false,
+  startDate: day,
+});
+const config = validatePlanningConfig(
+  seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores()),
+  'sandbox',
+);
+const client = createServicesClient({
+  baseUrl: sandbox.url,
+  credentials: { ...sandbox.credentials, tokenUrl: `${sandbox.url}/auth/o2/token` },
+  rateLimits: 'off',
+  rateLimiters: new RateLimiterRegistry(),
+  validateResponses: false,
+});
+const db = await openStore(':memory:');
+const store = storePort(db, { actor: 'bench' });
+const common = {
+  config,
+  geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
+  travel: new GreatCircleMatrixProvider({ roadFactor: 1.3, speedKmh: 40 }),
+  clock: () => new Date(),
+};
+// A dry run pulls the jobs into the store; the routes to book into are the booked work alone.
+await runPlanning(
+  { date: day, days, marketplaceId: sandbox.marketplaceId, apply: false, solverIterations: 50, seed: 1 },
+  { ...common, services: servicesPort(client), store },
+);
+const storeId = sandbox.seededStores()[0]!.storeId;
+const model = await loadDayModel(
+  { ...common, store: { ...store, latestPlan: async () => undefined } },
+  { storeId, from: day, days, marketplaceId: sandbox.marketplaceId, iterations: 1000 },
+);
+await sandbox.close();
+await db.close();
+
+const pending = model.built.problem.jobs
+  .filter((j) => {
+    const p = model.jobs.get(j.id);
+    return (
+      p !== undefined &&
+      p.activeAppointment === undefined &&
+      p.pin === undefined &&
+      (j.windows ?? []).length > 0
+    );
+  })
+  .map((j) => j.id)
+  .slice(0, wanted);
+const bookedBefore = new Set(
+  model.built.problem.jobs
+    .filter((j) => model.jobs.get(j.id)?.activeAppointment !== undefined)
+    .map((j) => j.id),
+);
+
+interface Outcome {
+  booked: Map<string, NonNullable<Job['windows']>[number]>;
+  rankMs: number | null;
+}
+
+const unbookable = new Map<string, number>();
+
+/**
+ * Book every pending job in turn, inserting it where it was evaluated: in the top-ranked window
+ * (`ranked`), or in the first of the buyer's preferred times that the routes can still take.
+ */
+function bookInTurn(ranked: boolean): Outcome {
+  let m: DayModel = model;
+  const booked = new Map<string, NonNullable<Job['windows']>[number]>();
+  let ms = 0;
+  for (const id of pending) {
+    const t0 = performance.now();
+    const evals = evaluateJobWindows(m, id);
+    ms += performance.now() - t0;
+    const servable = evals.filter((e) => e.best !== undefined);
+    const best = ranked
+      ? servable.sort((a, b) => a.best!.cost - b.best!.cost || a.window.start - b.window.start)[0]
+      : servable[0];
+    if (best === undefined) {
+      if (ranked) for (const e of evals) unbookable.set(e.reason!, (unbookable.get(e.reason!) ?? 0) + 1);
+      continue;
+    }
+    booked.set(id, best.window);
+    const jobs = m.built.problem.jobs.map((j) => (j.id === id ? { ...j, windows: [best.window] } : j));
+    const routes = m.routes.map((r) => ({ ...r, jobIds: [...r.jobIds] }));
+    let route = routes.find((r) => r.routeId === best.best!.routeId);
+    if (route === undefined) {
+      const info = m.built.routes.get(best.best!.routeId)!;
+      route = {
+        routeId: best.best!.routeId,
+        technicianId: info.technicianIds[0]!,
+        day: info.day,
+        jobIds: [],
+      };
+      routes.push(route);
+    }
+    route.jobIds.splice(best.best!.probeAt, 0, id);
+    m = { ...m, routes, built: { ...m.built, problem: { ...m.built.problem, jobs } } };
+  }
+  return { booked, rankMs: ranked ? ms / pending.length : null };
+}
+
+function bookFirstPreferred(): Outcome {
+  const booked = new Map<string, NonNullable<Job['windows']>[number]>();
+  for (const id of pending) {
+    const j = model.built.problem.jobs.find((x) => x.id === id)!;
+    booked.set(id, j.windows![0]!);
+  }
+  return { booked, rankMs: null };
+}
+
+/** The days with the earlier bookings and the new ones only, each new booking fixed to its window. */
+function problemWith(booked: Map<string, NonNullable<Job['windows']>[number]>): Problem {
+  const jobs = model.built.problem.jobs
+    .filter((j) => bookedBefore.has(j.id) || booked.has(j.id))
+    .map((j) => (booked.has(j.id) ? { ...j, windows: [booked.get(j.id)!] } : j));
+  return { ...model.built.problem, jobs };
+}
+
+const rows: string[][] = [];
+for (const [label, outcome] of [
+  ['top-ranked window', bookInTurn(true)],
+  ['first preferred time the routes can take', bookInTurn(false)],
+  ["buyer's first preferred time (blind)", bookFirstPreferred()],
+] as const) {
+  const sol = solve(problemWith(outcome.booked), { seed: 1, maxIterations: iterations });
+  const unassigned = new Set(sol.unassigned.map((u) => u.job));
+  const served = [...outcome.booked.keys()].filter((id) => !unassigned.has(id)).length;
+  const km = sol.routes.reduce((n, r) => n + r.travelDistance, 0) / 1000;
+  const hours = sol.routes.reduce((n, r) => n + r.travelDuration, 0) / 3600;
+  rows.push([
+    label,
+    `${outcome.booked.size} / ${pending.length}`,
+    `${served} / ${outcome.booked.size}`,
+    String([...bookedBefore].filter((id) => unassigned.has(id)).length),
+    km.toFixed(1),
+    hours.toFixed(1),
+    (
+      km /
+      Math.max(
+        1,
+        sol.routes.reduce((n, r) => n + r.visits.length, 0),
+      )
+    ).toFixed(2),
+    outcome.rankMs === null ? '-' : outcome.rankMs.toFixed(1),
+  ]);
+}
+
+const header = [
+  'booking',
+  'jobs booked',
+  'booked jobs the re-plan serves',
+  'earlier bookings dropped',
+  'travel km',
+  'travel h',
+  'km per visit',
+  'ms to rank one job',
+];
+const table = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
+const md = `# Route-aware slot offers
+
+Seed ${values.seed}, 1 store, ${values.technicians} technicians, ${days} days, ${pending.length} pending jobs booked in turn
+(${bookedBefore.size} earlier bookings), re-planned with ${iterations} solver iterations (seed 1).
+
+${table}
+
+Windows of jobs no route could take (top-ranked run), by reason: ${[...unbookable].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}.
+`;
+console.log(md);
+mkdirSync(join(projectRoot, 'bench/results'), { recursive: true });
+writeFileSync(join(projectRoot, 'bench/results/slot-offers.md'), md);
