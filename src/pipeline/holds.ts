@@ -77,8 +77,9 @@ function occupiedSpans(built: BuiltProblem, solution: Solution): Map<string, Occ
 /**
  * One hold per unserved booking (one per assigned technician when it has several), on a
  * technician of the job's store who is on shift for the whole appointment and holds nothing
- * else then, and with no served booking in the way (it already takes its unit of capacity).
- * Among those, the one whose route loses least: idle then if possible, else the least work. Returns the holds and the visits they
+ * else then. Among those, the one whose route loses least: idle then if possible, else no
+ * booked visit in the way, else the least work; with `displaceBooked: false` (optimize-today)
+ * never one with a booked visit in the way. Returns the holds and the visits they
  * displace (to be placed again). A booking no technician can cover gets no hold (Amazon may
  * then refuse a new appointment at that time; the write-back reports it).
  */
@@ -88,6 +89,7 @@ export function chooseHolds(
   built: BuiltProblem,
   solution: Solution,
   existing: readonly CapacityHold[],
+  options: { displaceBooked: boolean } = { displaceBooked: true },
 ): { holds: CapacityHold[]; displaced: Set<string> } {
   const technicians = new Map(setup.technicians.map((t) => [t.technicianId, t]));
   const occupied = occupiedSpans(built, solution);
@@ -114,11 +116,13 @@ export function chooseHolds(
       let bestScore = Infinity;
       for (const r of candidates) {
         const clashes = clash(r.routeId);
-        // A served booking already takes its unit of Amazon's capacity: moving it for another
-        // booking frees nothing, so a hold never displaces one.
-        if (clashes.some((o) => o.booked)) continue;
+        // On the day itself a booked visit of a technician at work is never moved for a hold.
+        // In a plan of later days it is the last resort: without the hold Amazon, which counts one
+        // unit per booked appointment, would refuse the plan's new appointments at that time;
+        // the visits a hold displaces are placed again, free to move (a reschedule).
+        if (!options.displaceBooked && clashes.some((o) => o.booked)) continue;
         let score = 0;
-        for (const o of clashes) score += 1e6 + (o.end - o.start) / 1000;
+        for (const o of clashes) score += (o.booked ? 1e9 : 1e6) + (o.end - o.start) / 1000;
         if (score < bestScore || (score === bestScore && best !== undefined && r.routeId < best.routeId)) {
           best = r;
           bestScore = score;

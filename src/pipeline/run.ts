@@ -482,7 +482,9 @@ async function solvePasses(
   for (let round = 1; round <= MAX_HOLD_ROUNDS; round++) {
     const unserved = unservedBookings(built, solution);
     if (unserved.length === 0) break;
-    const { holds: added, displaced } = chooseHolds(unserved, setup, built, solution, holds);
+    const { holds: added, displaced } = chooseHolds(unserved, setup, built, solution, holds, {
+      displaceBooked: options.kind !== 'optimize_today',
+    });
     if (added.length === 0) break;
     const all = [...holds, ...added];
     const byRoute = new Map<string, CapacityHold[]>();
