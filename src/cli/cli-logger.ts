@@ -5,6 +5,7 @@
 import { pino, type Logger } from 'pino';
 import type { Command } from 'commander';
 import { privacyLoggerOptions } from '../privacy/redact.ts';
+import { SECRET_REDACTION } from '../spapi/logger.ts';
 
 export interface CliLoggerOptions {
   logFile?: string | undefined;
@@ -25,17 +26,7 @@ export function cliLogger(options: CliLoggerOptions = {}): Logger {
       name: 'fieldplan',
       level,
       ...privacyLoggerOptions(),
-      redact: {
-        paths: [
-          'accessToken',
-          'refreshToken',
-          'clientSecret',
-          '*.accessToken',
-          '*.refreshToken',
-          '*.clientSecret',
-        ],
-        censor: '[redacted]',
-      },
+      redact: SECRET_REDACTION,
     },
     destination,
   );

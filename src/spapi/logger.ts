@@ -13,16 +13,12 @@ export function defaultLogger(): Logger {
   return pino({
     name: 'spapi',
     level,
-    redact: {
-      paths: [
-        'accessToken',
-        'refreshToken',
-        'clientSecret',
-        '*.accessToken',
-        '*.refreshToken',
-        '*.clientSecret',
-      ],
-      censor: '[redacted]',
-    },
+    redact: SECRET_REDACTION,
   });
 }
+
+/** pino redaction of LWA secrets, shared by every logger that may log a client's options. */
+export const SECRET_REDACTION = {
+  paths: ['accessToken', 'refreshToken', 'clientSecret', '*.accessToken', '*.refreshToken', '*.clientSecret'],
+  censor: '[redacted]',
+};
