@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 
 export const BOARD_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'board', 'dist');
 
@@ -38,7 +39,15 @@ export async function boardPageRoutes(app: FastifyInstance, opts: { distDir?: st
   // The page is public (it asks for a token itself); say so in the OpenAPI document.
   app.get(
     '/board',
-    { schema: { summary: 'The dispatch board page', tags: ['board'], security: [] } },
+    {
+      schema: {
+        summary: 'The dispatch board page',
+        operationId: 'openBoardPage',
+        tags: ['board'],
+        security: [],
+        response: { 301: z.null().describe('Redirects to /board/, the page itself (HTML)') },
+      },
+    },
     (_request, reply) => reply.redirect('/board/', 301),
   );
 

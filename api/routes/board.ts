@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { Plan } from '../../src/pipeline/plan.ts';
 import type { PlanRecord, PlanSummary, StoredServiceJob } from '../../src/store/index.ts';
 import { maySeePersonalData, requireScope } from '../auth.ts';
+import { authenticatedErrors, BoardViewSchema } from '../contract/index.ts';
 import { boardCache, type BoardCache, type BoardKey } from '../board-cache.ts';
 import { buildBoardView, type BoardView } from '../board-view.ts';
 import type { ApiContext } from '../context.ts';
@@ -133,8 +134,10 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
       onRequest: requireScope('viewer'),
       schema: {
         summary: 'The plan of a store and day as the dispatch board shows it',
+        operationId: 'getBoard',
         tags: ['board'],
         querystring: BoardQuery,
+        response: { 200: BoardViewSchema, ...authenticatedErrors(404) },
       },
     },
     async (request, reply) => {
@@ -207,7 +210,9 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
         ctx.planner.get(id)?.result?.issues,
         { summary },
       );
-      return reply.type('application/json; charset=utf-8').send(json);
+      // Serialised once per cached view (and checked against BoardViewSchema when it was
+      // built): a string is sent as it is.
+      return reply.type('application/json; charset=utf-8').send(json as unknown as BoardView);
     },
   );
 }

@@ -17,6 +17,7 @@ import {
 import { amazonCapacityPort } from '../../src/capacity/amazon.ts';
 import { publishCapacity } from '../../src/capacity/publish.ts';
 import { requireScope } from '../auth.ts';
+import { authenticatedErrors, bodyErrors, CapacityReportSchema, PublishResultSchema } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
@@ -103,8 +104,10 @@ export async function capacityRoutes(app: FastifyInstance, opts: { ctx: ApiConte
       onRequest: requireScope('viewer'),
       schema: {
         summary: "Free capacity per slot: the engine's feasible insertions beside Amazon's slot capacity",
+        operationId: 'getCapacity',
         tags: ['capacity'],
         querystring: CapacityQuerySchema,
+        response: { 200: CapacityReportSchema, ...authenticatedErrors(422, 502) },
       },
     },
     async (request) => {
@@ -123,8 +126,10 @@ export async function capacityRoutes(app: FastifyInstance, opts: { ctx: ApiConte
       schema: {
         summary:
           "Hold technician hours so that Amazon's slot capacity, for every skill, stays within what the routes absorb (journaled)",
+        operationId: 'publishCapacity',
         tags: ['capacity'],
         body: CapacityPublishSchema,
+        response: { 200: PublishResultSchema, ...bodyErrors(409, 422, 502) },
       },
     },
     async (request) => {

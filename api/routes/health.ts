@@ -1,14 +1,8 @@
 /** `GET /health`: no auth, no database round trip; says whether the server answers and how busy the solver is. */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import { errorAnswers, HealthSchema } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
-
-const HealthSchema = z.object({
-  status: z.literal('ok'),
-  uptimeSeconds: z.number(),
-  solver: z.object({ threads: z.number(), running: z.number(), queued: z.number() }),
-});
 
 export async function healthRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const started = Date.now();
@@ -17,9 +11,10 @@ export async function healthRoutes(app: FastifyInstance, opts: { ctx: ApiContext
     {
       schema: {
         summary: 'Liveness and solver load',
+        operationId: 'getHealth',
         tags: ['service'],
         security: [],
-        response: { 200: HealthSchema },
+        response: { 200: HealthSchema, ...errorAnswers(500) },
       },
       config: { rateLimit: false },
     },

@@ -17,6 +17,13 @@ import {
 import { JobSlotsError, jobSlotOffers } from '../../src/capacity/job-slots.ts';
 import { DayModelError } from '../../src/capacity/index.ts';
 import { requireScope } from '../auth.ts';
+import {
+  authenticatedErrors,
+  bodyErrors,
+  FulfillmentResultSchema,
+  JobCloseoutSchema,
+  JobSlotsSchema,
+} from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { LocalDateSchema } from '../schemas.ts';
@@ -87,6 +94,9 @@ export const CancelBody = z
   })
   .strict();
 
+/** A close-out refusal carries Amazon's status where Amazon refused (CloseoutError). */
+const CLOSEOUT_ERRORS = bodyErrors(404, 409, 422, 502);
+
 function closeoutError(err: unknown): never {
   if (err instanceof CloseoutError) {
     const amazon = err.amazon?.errors.map((e) => ({ path: `amazon.${e.code}`, message: e.message }));
@@ -122,9 +132,11 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
       onRequest: requireScope('viewer'),
       schema: {
         summary: "The job's candidate windows ranked by the cost of fitting it into the current routes",
+        operationId: 'getJobSlots',
         tags: ['capacity'],
         params: JobParams,
         querystring: JobSlotsQuerySchema,
+        response: { 200: JobSlotsSchema, ...authenticatedErrors(404, 422) },
       },
     },
     async (request) => {
@@ -163,9 +175,11 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
       bodyLimit: 8 * 1024 * 1024,
       schema: {
         summary: 'Set fulfilment data: times, technicians, proof documents (encrypted upload)',
+        operationId: 'setJobFulfillment',
         tags: ['close-out'],
         params: JobParams,
         body: FulfillmentBody,
+        response: { 200: FulfillmentResultSchema, ...CLOSEOUT_ERRORS },
       },
     },
     async (request) => {
@@ -192,7 +206,13 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
     '/v1/jobs/:id/complete',
     {
       onRequest: requireScope('planner'),
-      schema: { summary: 'Complete a service job', tags: ['close-out'], params: JobParams },
+      schema: {
+        summary: 'Complete a service job',
+        operationId: 'completeJob',
+        tags: ['close-out'],
+        params: JobParams,
+        response: { 200: JobCloseoutSchema, ...CLOSEOUT_ERRORS },
+      },
     },
     async (request) => {
       try {
@@ -209,9 +229,11 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
       onRequest: requireScope('planner'),
       schema: {
         summary: 'Cancel a service job with a reason code',
+        operationId: 'cancelJob',
         tags: ['close-out'],
         params: JobParams,
         body: CancelBody,
+        response: { 200: JobCloseoutSchema, ...CLOSEOUT_ERRORS },
       },
     },
     async (request) => {

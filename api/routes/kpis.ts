@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { KpiQueryError, loadKpis, MAX_KPI_DAYS } from '../../src/kpis/index.ts';
 import { requireScope } from '../auth.ts';
+import { authenticatedErrors, KpiResultSchema } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
@@ -31,8 +32,10 @@ export async function kpiRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
       schema: {
         summary:
           'On-time starts, completion in the window, no-shows, fulfilment breaks, utilisation and travel share',
+        operationId: 'getKpis',
         tags: ['kpis'],
         querystring: KpiQuerySchema,
+        response: { 200: KpiResultSchema, ...authenticatedErrors() },
       },
     },
     async (request) => {

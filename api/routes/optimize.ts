@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { PlanningIssue } from '../../src/pipeline/issues.ts';
 import type { Plan } from '../../src/pipeline/plan.ts';
 import { maySeePersonalData, requireScope } from '../auth.ts';
+import { bodyErrors, OptimizeResultSchema } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import type { StartRun } from '../planner.ts';
 import { ApiError, badRequest } from '../errors.ts';
@@ -165,8 +166,10 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
       onRequest: requireScope('planner'),
       schema: {
         summary: "Re-plan the store's current local day around reality; apply when asked",
+        operationId: 'optimizeToday',
         tags: ['plans'],
         body: OptimizeBody,
+        response: { 200: OptimizeResultSchema, ...bodyErrors(409, 422, 502) },
       },
     },
     async (request) => {

@@ -8,27 +8,20 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireScope } from '../auth.ts';
+import {
+  authenticatedErrors,
+  bodyErrors,
+  PlanAcceptedSchema,
+  PlanAppliedSchema,
+  PlanDetailSchema,
+  PlanListSchema,
+  PlanStatusSchema,
+} from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import type { Plan } from '../../src/pipeline/plan.ts';
 import { storedPlanReport } from '../../src/report/plan-report.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
-
-const PlanStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
-const PlanKindSchema = z.enum(['nightly', 'optimize_today', 'what_if', 'manual']);
-
-export const PlanSummarySchema = z.object({
-  planId: z.string(),
-  kind: PlanKindSchema,
-  periodStart: z.string(),
-  periodEnd: z.string(),
-  storeIds: z.array(z.string()),
-  status: PlanStatusSchema,
-  createdAt: z.string(),
-  finishedAt: z.string().nullable(),
-  kpis: z.unknown(),
-  failure: z.object({ code: z.string(), message: z.string().nullable() }).nullable(),
-});
 
 const ListQuery = z
   .object({
@@ -94,8 +87,10 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
       schema: {
         summary:
           'Run the nightly planning for a date range and stores (in the background); dry run unless apply',
+        operationId: 'createPlan',
         tags: ['plans'],
         body: CreatePlanBody,
+        response: { 202: PlanAcceptedSchema, ...bodyErrors(409) },
       },
     },
     async (request, reply) => {
@@ -149,9 +144,11 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
       schema: {
         summary:
           'Make the write-back of a stored plan (a reviewed dry run), if it is still the latest for its stores and days',
+        operationId: 'applyPlan',
         tags: ['plans'],
         params: PlanIdParams,
         body: z.object({}).strict().optional(),
+        response: { 200: PlanAppliedSchema, ...bodyErrors(404, 409, 502) },
       },
     },
     async (request) => {
@@ -220,7 +217,7 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
       const wb = state.result.report.writeBack;
       return {
         planId: state.result.planId,
-        applied: true,
+        applied: true as const,
         outcome: state.result.outcome,
         writeBack: { calls: wb.callsMade, failures: wb.failures, inDoubt: wb.inDoubt },
       };
@@ -233,9 +230,10 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
       onRequest: requireScope('viewer'),
       schema: {
         summary: 'Plan history, newest first',
+        operationId: 'listPlans',
         tags: ['plans'],
         querystring: ListQuery,
-        response: { 200: z.object({ plans: z.array(PlanSummarySchema) }) },
+        response: { 200: PlanListSchema, ...authenticatedErrors() },
       },
     },
     async (request) => {
@@ -255,8 +253,10 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
       onRequest: requireScope('viewer'),
       schema: {
         summary: 'One plan: status, progress, report and write-back journal summary',
+        operationId: 'getPlan',
         tags: ['plans'],
         params: PlanIdParams,
+        response: { 200: PlanDetailSchema, ...authenticatedErrors(404) },
       },
     },
     async (request) => {
@@ -280,7 +280,7 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
         return {
           planId: id,
           kind: live!.kind,
-          status: 'running',
+          status: 'running' as const,
           storeIds: live!.storeIds,
           createdAt: live!.startedAt,
           progress,

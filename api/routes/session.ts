@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireScope } from '../auth.ts';
+import { authenticatedErrors, SessionSchema } from '../contract/index.ts';
 import { ApiError } from '../errors.ts';
 
 export async function sessionRoutes(app: FastifyInstance): Promise<void> {
@@ -16,11 +17,10 @@ export async function sessionRoutes(app: FastifyInstance): Promise<void> {
       onRequest: requireScope('viewer'),
       schema: {
         summary: "The calling token's scope and name",
+        operationId: 'getSession',
         tags: ['auth'],
         querystring: z.object({}).strict(),
-        response: {
-          200: z.object({ scope: z.enum(['viewer', 'planner', 'admin']), name: z.string().nullable() }),
-        },
+        response: { 200: SessionSchema, ...authenticatedErrors() },
       },
     },
     async (request) => {

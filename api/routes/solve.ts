@@ -14,6 +14,7 @@ import {
 } from '../../solver/formats/vroom.ts';
 import { ProblemSchema, type Problem } from '../../solver/problem.ts';
 import { requireScope } from '../auth.ts';
+import { bodyErrors, SolveResultSchema } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest, describeIssues, formatPath } from '../errors.ts';
 
@@ -45,9 +46,11 @@ export async function solveRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
       bodyLimit: SOLVE_BODY_LIMIT,
       schema: {
         summary: 'Solve a routing problem (fieldplan problem JSON or VROOM input)',
+        operationId: 'solveProblem',
         tags: ['solve'],
         querystring: SolveQuery,
         body: SolveBody,
+        response: { 200: SolveResultSchema, ...bodyErrors(422) },
       },
     },
     async (request) => {
@@ -95,8 +98,8 @@ export async function solveRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
         throw err;
       }
       return vroom
-        ? { format: 'vroom', warnings, solution: solutionToVroom(problem, solution) }
-        : { format: 'fieldplan', warnings, solution };
+        ? { format: 'vroom' as const, warnings, solution: solutionToVroom(problem, solution) }
+        : { format: 'fieldplan' as const, warnings, solution };
     },
   );
 }

@@ -1,17 +1,9 @@
 /** `GET /v1/tokens` (admin): the API tokens, ids, names and scopes only (secrets are never kept). */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { requireScope } from '../auth.ts';
+import { authenticatedErrors, TokenListSchema } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
-
-const TokenSchema = z.object({
-  tokenId: z.string(),
-  name: z.string().nullable(),
-  scope: z.enum(['viewer', 'planner', 'admin']),
-  createdAt: z.string(),
-  revokedAt: z.string().nullable(),
-});
 
 export async function tokenRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -20,8 +12,9 @@ export async function tokenRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
       onRequest: requireScope('admin'),
       schema: {
         summary: 'API tokens (no secrets)',
+        operationId: 'listTokens',
         tags: ['admin'],
-        response: { 200: z.object({ tokens: z.array(TokenSchema) }) },
+        response: { 200: TokenListSchema, ...authenticatedErrors() },
       },
     },
     async () => ({ tokens: await opts.ctx.store.tokens.list() }),

@@ -11,6 +11,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applyChanges, prepareWhatIf, ScenarioError, WhatIfRunner } from '../../src/whatif/index.ts';
 import { requireScope } from '../auth.ts';
+import {
+  authenticatedErrors,
+  bodyErrors,
+  WhatIfAcceptedSchema,
+  WhatIfRunSchema,
+} from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
@@ -129,8 +135,10 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
       onRequest: requireScope('planner'),
       schema: {
         summary: 'Start a what-if simulation (asynchronous); never writes to Amazon',
+        operationId: 'startWhatIf',
         tags: ['what-if'],
         body: WhatIfBody,
+        response: { 202: WhatIfAcceptedSchema, ...bodyErrors() },
       },
     },
     async (request, reply) => {
@@ -179,7 +187,13 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
     '/v1/what-if/:id',
     {
       onRequest: requireScope('viewer'),
-      schema: { summary: 'A what-if run: status, progress, result', tags: ['what-if'], params: RunParams },
+      schema: {
+        summary: 'A what-if run: status, progress, result',
+        operationId: 'getWhatIf',
+        tags: ['what-if'],
+        params: RunParams,
+        response: { 200: WhatIfRunSchema, ...authenticatedErrors(404) },
+      },
     },
     async (request) => {
       const run = runner.get(request.params.id);

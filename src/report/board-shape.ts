@@ -1,86 +1,31 @@
 /**
  * The dispatch board's shape of a plan's day (`GET /v1/board`, and a what-if's sampled days):
  * per technician the route with its stops, blocks (travel, wait, service, break) and risk;
- * the jobs left out with their reasons; KPIs and the bounds of everything drawn. Where the
- * points come from and whether a buyer's data is added is the caller's business: this module
- * only turns a planned route into its drawn form.
+ * the jobs left out with their reasons; KPIs and the bounds of everything drawn. The shapes
+ * are the API contract's (api/contract/board.ts); where the points come from and whether a
+ * buyer's data is added is the caller's business: this module only turns a planned route into
+ * its drawn form.
  */
+import type {
+  BoardRoute,
+  BoardStop,
+  BoardView,
+  Interval,
+} from '../../api/contract/board.ts';
 import type { PlannedRoute } from '../pipeline/plan.ts';
-import type { ReportKpis } from '../pipeline/report.ts';
 import type { GeoPoint } from '../pipeline/setup.ts';
 
-export interface Window {
-  start: string;
-  end: string;
-}
-
+export type {
+  BoardRoute,
+  BoardStop,
+  BoardTechnician,
+  BoardUnassigned,
+} from '../../api/contract/board.ts';
+export type Window = Interval;
 export type { GeoPoint };
 
-export interface BoardStop {
-  seq: number;
-  serviceJobId: string;
-  lat: number;
-  lon: number;
-  arrival: string;
-  start: string;
-  end: string;
-  window: Window | null;
-  skills: string[];
-  risk: 'ok' | 'at-risk' | 'late';
-  buyer?: { name: string; address: string };
-}
-
-export interface BoardRoute {
-  routeId: string;
-  technicianIds: string[];
-  shift: Window;
-  travelMinutes: number;
-  serviceMinutes: number;
-  overtimeMinutes: number;
-  utilisationPct: number;
-  stops: BoardStop[];
-  blocks: {
-    kind: 'travel' | 'service' | 'break' | 'wait';
-    start: string;
-    end: string;
-    serviceJobId?: string;
-  }[];
-}
-
-export interface BoardTechnician {
-  resourceId: string;
-  name: string;
-  skills: string[];
-  home: GeoPoint;
-  shift: Window | null;
-  territory?: unknown;
-}
-
-export interface BoardUnassigned {
-  serviceJobId: string;
-  code: string;
-  reason: string;
-  lat?: number;
-  lon?: number;
-  window?: Window | null;
-  skills: string[];
-}
-
 /** What the board draws for one store's day. */
-export interface BoardDay {
-  planId: string;
-  status: string;
-  storeId: string;
-  date: string;
-  timeZone: string;
-  generatedAt: string;
-  now: string;
-  kpis: ReportKpis | null;
-  bounds: [number, number, number, number];
-  technicians: BoardTechnician[];
-  routes: BoardRoute[];
-  unassigned: BoardUnassigned[];
-}
+export type BoardDay = BoardView;
 
 /** Arrival less than this before the window closes counts as at risk (as in the report). */
 export const AT_RISK_MS = 15 * 60_000;

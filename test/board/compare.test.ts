@@ -15,7 +15,7 @@ describe('comparing two plans', () => {
     r1.stops[0] = { ...r1.stops[0]!, start: '2026-11-24T17:15:00Z' };
     r1.stops.pop();
     r2.stops.push({ ...job2, serviceJobId: 'JOB-5', seq: 3 });
-    b.kpis = { ...a.kpis, travelHours: 2, jobsPlanned: 4 };
+    b.kpis = { ...a.kpis!, travelHours: 2, jobsPlanned: 4 };
 
     const c = compareBoards(a, b);
     const kinds = Object.fromEntries(c.changes.map((x) => [x.serviceJobId, x.kind]));

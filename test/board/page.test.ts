@@ -179,6 +179,11 @@ describe('the page', () => {
         unassigned: [],
         unchanged: 3,
       },
+      outcome: 'nothing-to-do',
+      date: board.date,
+      writeBack: { planned: {} },
+      elapsedMs: 900,
+      timingsMs: {},
     };
   };
 

@@ -39,7 +39,7 @@ function result(): WhatIfResult {
     blocks: [],
   });
   scenario.unassigned = scenario.unassigned.filter((u) => u.serviceJobId !== 'JOB-5');
-  scenario.kpis = { ...scenario.kpis, jobsPlanned: 5 };
+  scenario.kpis = { ...scenario.kpis!, jobsPlanned: 5 };
   return {
     samples: 3,
     seed: 1,

@@ -71,14 +71,20 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
  * not started by `b`'s time; one already under way or done then is kept (see KeptVisit).
  */
 export function compareBoards(a: BoardView, b: BoardView): BoardComparison {
-  const kpis = KPI_LABELS.map(({ key, label, higherIsBetter }) => ({
-    key,
-    label,
-    a: a.kpis[key],
-    b: b.kpis[key],
-    delta: round2(b.kpis[key] - a.kpis[key]),
-    higherIsBetter,
-  }));
+  // A plan stored without KPIs (a run that failed after solving) has no deltas to show.
+  const ka = a.kpis;
+  const kb = b.kpis;
+  const kpis =
+    ka === null || kb === null
+      ? []
+      : KPI_LABELS.map(({ key, label, higherIsBetter }) => ({
+          key,
+          label,
+          a: ka[key],
+          b: kb[key],
+          delta: round2(kb[key] - ka[key]),
+          higherIsBetter,
+        }));
   const pa = placements(a);
   const pb = placements(b);
   const ids = [...new Set([...pa.keys(), ...pb.keys()])].sort();

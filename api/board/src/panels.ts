@@ -13,15 +13,21 @@ export function renderKpis(view: BoardView): HTMLElement {
   const k = view.kpis;
   const unassigned = view.unassigned.length;
   const late = view.routes.reduce((n, r) => n + r.stops.filter((st) => st.risk === 'late').length, 0);
-  const items: [string, string][] = [
-    ['Jobs planned', `${k.jobsPlanned} / ${k.jobsInScope}`],
-    ['Unassigned', String(unassigned)],
-    ['Travel', `${fmt(k.travelHours)} h`],
-    ['Utilisation', `${fmt(k.utilisationPct)} %`],
-    ['Overtime', `${fmt(k.overtimeHours)} h`],
-    ['On-time risk', `${k.onTimeRisk} at risk, ${late} late`],
-    ['Technicians', `${k.techniciansUsed} / ${k.techniciansAvailable}`],
-  ];
+  const items: [string, string][] =
+    k === null
+      ? [
+          ['Key figures', 'not recorded for this plan'],
+          ['Unassigned', String(unassigned)],
+        ]
+      : [
+          ['Jobs planned', `${k.jobsPlanned} / ${k.jobsInScope}`],
+          ['Unassigned', String(unassigned)],
+          ['Travel', `${fmt(k.travelHours)} h`],
+          ['Utilisation', `${fmt(k.utilisationPct)} %`],
+          ['Overtime', `${fmt(k.overtimeHours)} h`],
+          ['On-time risk', `${k.onTimeRisk} at risk, ${late} late`],
+          ['Technicians', `${k.techniciansUsed} / ${k.techniciansAvailable}`],
+        ];
   return h(
     'dl',
     { class: 'kpis', 'aria-label': 'Key figures' },

@@ -1,173 +1,75 @@
 /**
- * The shapes the board reads from the API (`GET /v1/board`, `POST /v1/optimize-today`).
- * Times are ISO-8601 UTC strings; the page shows them in the view's `timeZone`.
+ * The shapes the board reads from the API (`GET /v1/board`, `POST /v1/optimize-today`, the
+ * what-if routes): the API contract's types (api/contract/), so the page and the server share
+ * one definition. Times are ISO-8601 UTC strings; the page shows them in the view's
+ * `timeZone`. The only additions are the page's own: a stop it marks as kept.
  */
+import type {
+  BoardRoute as ContractRoute,
+  BoardStop as ContractStop,
+  BoardView as ContractView,
+  OptimizeResult as ContractOptimizeResult,
+  TodayDiff,
+  WhatIfResult as ContractWhatIfResult,
+  WhatIfRun as ContractWhatIfRun,
+} from '../../contract/index.ts';
 
-export interface Interval {
-  start: string;
-  end: string;
-}
+export type {
+  BlockKind,
+  BoardBlock,
+  BoardTechnician,
+  BoardUnassigned,
+  Distribution,
+  Interval,
+  MultiPolygonGeometry,
+  PlanKpis as BoardKpis,
+  PolygonGeometry,
+  Position,
+  StopRisk,
+  WhatIfSummary,
+} from '../../contract/index.ts';
 
-export interface BoardKpis {
-  jobsInScope: number;
-  jobsPlanned: number;
-  demandCoveredPct: number;
-  travelHours: number;
-  serviceHours: number;
-  utilisationPct: number;
-  overtimeHours: number;
-  onTimeRisk: number;
-  techniciansUsed: number;
-  techniciansAvailable: number;
-}
-
-export type Position = number[];
-
-export interface PolygonGeometry {
-  type: 'Polygon';
-  coordinates: Position[][];
-}
-
-export interface MultiPolygonGeometry {
-  type: 'MultiPolygon';
-  coordinates: Position[][][];
-}
-
-export interface BoardTechnician {
-  resourceId: string;
-  name: string;
-  skills: string[];
-  home: { lat: number; lon: number };
-  shift: Interval | null;
-  territory?: PolygonGeometry | MultiPolygonGeometry;
-}
-
-export type StopRisk = 'ok' | 'at-risk' | 'late';
-
-export interface BoardStop {
-  seq: number;
-  serviceJobId: string;
-  lat: number;
-  lon: number;
-  arrival: string;
-  start: string;
-  end: string;
-  window: Interval | null;
-  skills: string[];
-  risk: StopRisk;
-  buyer?: { name: string; address: string };
+export interface BoardStop extends ContractStop {
   /** Set by the page only: a visit done or under way that a proposal keeps as it was. */
   kept?: 'done' | 'under way';
 }
 
-export type BlockKind = 'travel' | 'service' | 'break' | 'wait';
-
-export interface BoardBlock {
-  kind: BlockKind;
-  start: string;
-  end: string;
-  serviceJobId?: string;
-}
-
-export interface BoardRoute {
-  routeId: string;
-  technicianIds: string[];
-  shift: Interval;
-  travelMinutes: number;
-  serviceMinutes: number;
-  overtimeMinutes: number;
-  utilisationPct: number;
+export interface BoardRoute extends Omit<ContractRoute, 'stops'> {
   stops: BoardStop[];
-  blocks: BoardBlock[];
 }
 
-export interface BoardUnassigned {
-  serviceJobId: string;
-  code: string;
-  reason: string;
-  lat?: number;
-  lon?: number;
-  window?: Interval | null;
-  skills: string[];
-}
-
-export interface BoardView {
-  planId: string;
-  status: string;
-  storeId: string;
-  date: string;
-  timeZone: string;
-  generatedAt: string;
-  now: string;
-  kpis: BoardKpis;
-  bounds: [number, number, number, number];
-  technicians: BoardTechnician[];
+export interface BoardView extends Omit<ContractView, 'routes'> {
   routes: BoardRoute[];
-  unassigned: BoardUnassigned[];
 }
 
-/** One line of the optimize-today diff; the server may add fields beyond the job id. */
+/**
+ * One line of the optimize-today diff as the page lists it: the job id, then every other
+ * field (each of TodayDiff's entries is one).
+ */
 export interface DiffEntry {
   serviceJobId: string;
   [field: string]: unknown;
 }
 
+/** The diff as the page draws it: TodayDiff, read field by field. */
 export interface OptimizeDiff {
   rescheduled: DiffEntry[];
   reassigned: DiffEntry[];
   added: DiffEntry[];
-  unassigned: { serviceJobId: string; code: string; reason: string }[];
+  unassigned: TodayDiff['unassigned'];
   unchanged: number;
 }
 
-export interface OptimizeResult {
-  planId: string;
-  applied: boolean;
+export interface OptimizeResult extends Omit<ContractOptimizeResult, 'board'> {
   board: BoardView;
-  diff: OptimizeDiff;
 }
 
-/** A KPI over the sampled days of a what-if. */
-export interface Distribution {
-  mean: number;
-  min: number;
-  p10: number;
-  median: number;
-  p90: number;
-  max: number;
+export interface WhatIfResult extends Omit<ContractWhatIfResult, 'representative'> {
+  representative: { sample: number; day: string; base: BoardView; scenario: BoardView } | null;
 }
 
-export interface WhatIfSummary {
-  servedPct: Distribution;
-  travelHours: Distribution;
-  utilisationPct: Distribution;
-  overtimeHours: Distribution;
-  unservedByReason: Record<string, Distribution>;
-  capacityPerSlot: Record<string, Distribution>;
-  staffingTechnicians: Distribution | null;
-  staffingBySkill: Record<string, number>;
-}
-
-export interface WhatIfResult {
-  samples: number;
-  seed: number;
-  iterations: number;
-  targetServedPct: number;
-  capacitySkill: string | null;
-  base: { summary: WhatIfSummary; days: { day: string; servedPct: number }[] };
-  scenario: { summary: WhatIfSummary; days: { day: string; servedPct: number }[] };
-  /** One sampled day planned for base and scenario, in the board's shape (absent on older servers). */
-  representative?: { sample: number; day: string; base: BoardView; scenario: BoardView } | null;
-}
-
-export interface WhatIfRun {
-  id: string;
-  status: 'queued' | 'preparing' | 'running' | 'succeeded' | 'failed';
-  progress: { done: number; total: number };
-  createdAt: string;
-  finishedAt: string | null;
+export interface WhatIfRun extends Omit<ContractWhatIfRun, 'result'> {
   result: WhatIfResult | null;
-  error: { code: string; message: string; field?: string } | null;
 }
 
 /** The changes the board's what-if form can express (a subset of the API's). */

@@ -19,6 +19,10 @@ export interface WhatIfViewOptions {
 /** A number with at most two decimals, without trailing zeros. */
 const num = (x: number): string => (Number.isFinite(x) ? String(Math.round(x * 100) / 100) : '—');
 
+/** "4 of 5 jobs" (sampled days always carry their KPIs). */
+const jobsLine = (v: BoardView): string =>
+  v.kpis === null ? 'jobs not counted' : `${v.kpis.jobsPlanned} of ${v.kpis.jobsInScope} jobs`;
+
 function spread(d: Distribution | null, unit: string): string {
   if (!d) return '—';
   const u = unit ? ` ${unit}` : '';
@@ -112,18 +116,8 @@ export function renderWhatIfDays(result: WhatIfResult, options: WhatIfViewOption
     h(
       'div',
       { class: 'compare-columns whatif-days' },
-      dayColumn(
-        `Base · ${rep.base.kpis.jobsPlanned} of ${rep.base.kpis.jobsInScope} jobs`,
-        'base',
-        rep.base,
-        options,
-      ),
-      dayColumn(
-        `Scenario · ${scenario.kpis.jobsPlanned} of ${scenario.kpis.jobsInScope} jobs`,
-        'scenario',
-        scenario,
-        options,
-      ),
+      dayColumn(`Base · ${jobsLine(rep.base)}`, 'base', rep.base, options),
+      dayColumn(`Scenario · ${jobsLine(scenario)}`, 'scenario', scenario, options),
     ),
   );
 }

@@ -1,0 +1,125 @@
+/**
+ * The dispatch board's shape of a plan's day (`GET /v1/board`, the board in an optimize-today
+ * answer, a what-if's sampled days). One definition: the server builds it
+ * (src/report/board-shape.ts, api/board-view.ts) and the board page reads it
+ * (api/board/src/types.ts), both through these types. Times are ISO-8601 UTC strings.
+ */
+import { z } from 'zod';
+
+export const IntervalSchema = z.object({ start: z.string(), end: z.string() });
+export type Interval = z.infer<typeof IntervalSchema>;
+
+export const GeoPointSchema = z.object({ lat: z.number(), lon: z.number() });
+
+export const StopRiskSchema = z.enum(['ok', 'at-risk', 'late']);
+export type StopRisk = z.infer<typeof StopRiskSchema>;
+
+export const BuyerSchema = z
+  .object({ name: z.string(), address: z.string() })
+  .describe("The buyer's name and address: only for planner and admin tokens");
+
+export const BoardStopSchema = z.object({
+  seq: z.number().int(),
+  serviceJobId: z.string(),
+  lat: z.number(),
+  lon: z.number(),
+  arrival: z.string(),
+  start: z.string(),
+  end: z.string(),
+  window: IntervalSchema.nullable(),
+  skills: z.array(z.string()),
+  risk: StopRiskSchema,
+  buyer: BuyerSchema.optional(),
+});
+export type BoardStop = z.infer<typeof BoardStopSchema>;
+
+export const BlockKindSchema = z.enum(['travel', 'service', 'break', 'wait']);
+export type BlockKind = z.infer<typeof BlockKindSchema>;
+
+export const BoardBlockSchema = z.object({
+  kind: BlockKindSchema,
+  start: z.string(),
+  end: z.string(),
+  serviceJobId: z.string().optional(),
+});
+export type BoardBlock = z.infer<typeof BoardBlockSchema>;
+
+export const BoardRouteSchema = z.object({
+  routeId: z.string(),
+  technicianIds: z.array(z.string()),
+  shift: IntervalSchema,
+  travelMinutes: z.number(),
+  serviceMinutes: z.number(),
+  overtimeMinutes: z.number(),
+  utilisationPct: z.number(),
+  stops: z.array(BoardStopSchema),
+  blocks: z.array(BoardBlockSchema),
+});
+export type BoardRoute = z.infer<typeof BoardRouteSchema>;
+
+const PositionSchema = z.array(z.number());
+export type Position = z.infer<typeof PositionSchema>;
+export const PolygonSchema = z.object({
+  type: z.literal('Polygon'),
+  coordinates: z.array(z.array(PositionSchema)),
+});
+export type PolygonGeometry = z.infer<typeof PolygonSchema>;
+export const MultiPolygonSchema = z.object({
+  type: z.literal('MultiPolygon'),
+  coordinates: z.array(z.array(z.array(PositionSchema))),
+});
+export type MultiPolygonGeometry = z.infer<typeof MultiPolygonSchema>;
+
+export const BoardTechnicianSchema = z.object({
+  resourceId: z.string(),
+  name: z.string(),
+  skills: z.array(z.string()),
+  home: GeoPointSchema,
+  shift: IntervalSchema.nullable(),
+  territory: z.union([PolygonSchema, MultiPolygonSchema]).optional(),
+});
+export type BoardTechnician = z.infer<typeof BoardTechnicianSchema>;
+
+export const BoardUnassignedSchema = z.object({
+  serviceJobId: z.string(),
+  code: z.string(),
+  reason: z.string(),
+  lat: z.number().optional(),
+  lon: z.number().optional(),
+  window: IntervalSchema.nullable().optional(),
+  skills: z.array(z.string()),
+});
+export type BoardUnassigned = z.infer<typeof BoardUnassignedSchema>;
+
+/** The plan's KPIs as the run's report computes them. */
+export const PlanKpisSchema = z.object({
+  jobsInScope: z.number(),
+  jobsPlanned: z.number(),
+  demandCoveredPct: z.number(),
+  travelHours: z.number(),
+  serviceHours: z.number(),
+  utilisationPct: z.number(),
+  overtimeHours: z.number(),
+  onTimeRisk: z
+    .number()
+    .describe('Visits arriving less than 15 minutes before the latest start their window allows'),
+  techniciansUsed: z.number(),
+  techniciansAvailable: z.number(),
+});
+export type PlanKpis = z.infer<typeof PlanKpisSchema>;
+
+export const BoardViewSchema = z.object({
+  planId: z.string(),
+  status: z.string(),
+  storeId: z.string(),
+  date: z.string(),
+  timeZone: z.string(),
+  generatedAt: z.string(),
+  now: z.string(),
+  kpis: PlanKpisSchema.nullable(),
+  bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]).describe('[west, south, east, north]'),
+  technicians: z.array(BoardTechnicianSchema),
+  routes: z.array(BoardRouteSchema),
+  unassigned: z.array(BoardUnassignedSchema),
+});
+export type BoardView = z.infer<typeof BoardViewSchema>;

@@ -1,0 +1,88 @@
+/** What-if runs: `POST /v1/what-if` (202 with the run id) and `GET /v1/what-if/:id`. */
+import { z } from 'zod';
+import { BoardViewSchema } from './board.ts';
+
+export const WhatIfStatusSchema = z.enum(['queued', 'preparing', 'running', 'succeeded', 'failed']);
+
+export const WhatIfAcceptedSchema = z
+  .object({ id: z.string(), status: WhatIfStatusSchema, location: z.string() })
+  .describe('The simulation is started; follow it at `location`');
+
+/** A KPI over the sampled days. */
+export const DistributionSchema = z.object({
+  mean: z.number(),
+  min: z.number(),
+  p10: z.number(),
+  median: z.number(),
+  p90: z.number(),
+  max: z.number(),
+});
+export type Distribution = z.infer<typeof DistributionSchema>;
+
+export const WhatIfSummarySchema = z.object({
+  servedPct: DistributionSchema,
+  travelHours: DistributionSchema,
+  utilisationPct: DistributionSchema,
+  overtimeHours: DistributionSchema,
+  unservedByReason: z.record(z.string(), DistributionSchema),
+  capacityPerSlot: z.record(z.string(), DistributionSchema),
+  staffingTechnicians: DistributionSchema.nullable(),
+  staffingBySkill: z.record(z.string(), z.number()),
+});
+export type WhatIfSummary = z.infer<typeof WhatIfSummarySchema>;
+
+const StaffingBoundSchema = z.object({
+  feasible: z.boolean(),
+  targetJobs: z.number(),
+  jobs: z.number(),
+  technicians: z.number().nullable(),
+  byProfile: z.array(z.object({ skills: z.array(z.string()), technicians: z.number() })),
+  bySkill: z.record(z.string(), z.number()),
+});
+
+export const WhatIfDaySchema = z.object({
+  sample: z.number().int(),
+  day: z.string(),
+  jobs: z.number(),
+  served: z.number(),
+  servedPct: z.number(),
+  unservedByReason: z.record(z.string(), z.number()),
+  travelHours: z.number(),
+  serviceHours: z.number(),
+  overtimeHours: z.number(),
+  utilisationPct: z.number(),
+  technicians: z.number(),
+  capacityPerSlot: z.record(z.string(), z.number()),
+  staffing: StaffingBoundSchema,
+  carriedOver: z.boolean(),
+});
+
+const VariantSchema = z.object({ summary: WhatIfSummarySchema, days: z.array(WhatIfDaySchema) });
+
+export const WhatIfResultSchema = z.object({
+  samples: z.number().int(),
+  seed: z.number().int(),
+  iterations: z.number().int(),
+  targetServedPct: z.number(),
+  capacitySkill: z.string().nullable(),
+  base: VariantSchema,
+  scenario: VariantSchema,
+  representative: z
+    .object({ sample: z.number().int(), day: z.string(), base: BoardViewSchema, scenario: BoardViewSchema })
+    .nullable()
+    .describe(
+      'One sampled day planned for base and scenario in the board’s shape; null with samplePlans: false',
+    ),
+});
+export type WhatIfResult = z.infer<typeof WhatIfResultSchema>;
+
+export const WhatIfRunSchema = z.object({
+  id: z.string(),
+  status: WhatIfStatusSchema,
+  progress: z.object({ done: z.number().int(), total: z.number().int() }),
+  createdAt: z.string(),
+  finishedAt: z.string().nullable(),
+  result: WhatIfResultSchema.nullable(),
+  error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }).nullable(),
+});
+export type WhatIfRun = z.infer<typeof WhatIfRunSchema>;
