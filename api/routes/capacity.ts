@@ -17,7 +17,12 @@ import {
 import { amazonCapacityPort } from '../../src/capacity/amazon.ts';
 import { publishCapacity } from '../../src/capacity/publish.ts';
 import { requireScope } from '../auth.ts';
-import { authenticatedErrors, bodyErrors, CapacityReportSchema, PublishResultSchema } from '../contract/index.ts';
+import {
+  authenticatedErrors,
+  bodyErrors,
+  CapacityReportSchema,
+  PublishResultSchema,
+} from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';

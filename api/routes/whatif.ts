@@ -11,12 +11,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { applyChanges, prepareWhatIf, ScenarioError, WhatIfRunner } from '../../src/whatif/index.ts';
 import { requireScope } from '../auth.ts';
-import {
-  authenticatedErrors,
-  bodyErrors,
-  WhatIfAcceptedSchema,
-  WhatIfRunSchema,
-} from '../contract/index.ts';
+import { authenticatedErrors, bodyErrors, WhatIfAcceptedSchema, WhatIfRunSchema } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';

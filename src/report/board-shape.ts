@@ -6,21 +6,11 @@
  * buyer's data is added is the caller's business: this module only turns a planned route into
  * its drawn form.
  */
-import type {
-  BoardRoute,
-  BoardStop,
-  BoardView,
-  Interval,
-} from '../../api/contract/board.ts';
+import type { BoardRoute, BoardStop, BoardView, Interval } from '../../api/contract/board.ts';
 import type { PlannedRoute } from '../pipeline/plan.ts';
 import type { GeoPoint } from '../pipeline/setup.ts';
 
-export type {
-  BoardRoute,
-  BoardStop,
-  BoardTechnician,
-  BoardUnassigned,
-} from '../../api/contract/board.ts';
+export type { BoardRoute, BoardStop, BoardTechnician, BoardUnassigned } from '../../api/contract/board.ts';
 export type Window = Interval;
 export type { GeoPoint };
 
