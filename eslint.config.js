@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -33,6 +34,50 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+    },
+  },
+  {
+    // The import graph: no cycle anywhere (type-only imports are checked by
+    // test/architecture/imports.test.ts); the CLI and the API meet only in src/connect.ts;
+    // the solver and the API contract stand alone.
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.mts'] },
+      'import-x/extensions': ['.ts', '.mts', '.js'],
+      'import-x/resolver-next': [importX.createNodeResolver({ extensions: ['.ts', '.mts', '.js'] })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            {
+              target: './api',
+              from: './src/cli',
+              message: 'the API builds its pieces through src/connect.ts, not the command line',
+            },
+            {
+              target: './solver',
+              from: './',
+              except: ['./solver', './node_modules'],
+              message: 'the solver imports nothing outside solver/',
+            },
+            {
+              target: './api/contract',
+              from: './',
+              except: ['./api/contract', './node_modules'],
+              message: 'the API contract imports nothing but zod, so every layer may import it',
+            },
+            {
+              target: './api/routes',
+              from: './api/routes',
+              message: 'a route does not import another route; shared work lives beside them in api/',
+            },
+          ],
+        },
+      ],
     },
   },
   {

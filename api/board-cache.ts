@@ -9,7 +9,6 @@
  * Concurrent requests for a view being built share the build.
  */
 import type { BoardView } from './contract/board.ts';
-import type { ApiContext } from './context.ts';
 
 export interface BoardKey {
   planId: string;
@@ -105,14 +104,14 @@ export class BoardCache {
   }
 }
 
-const caches = new WeakMap<ApiContext, BoardCache>();
+const caches = new WeakMap<object, BoardCache>();
 
-/** The server's cache of built board views. */
-export function boardCache(ctx: ApiContext): BoardCache {
-  let cache = caches.get(ctx);
+/** The cache of built board views of a server (any object standing for it: its context). */
+export function boardCache(server: object): BoardCache {
+  let cache = caches.get(server);
   if (cache === undefined) {
     cache = new BoardCache();
-    caches.set(ctx, cache);
+    caches.set(server, cache);
   }
   return cache;
 }

@@ -6,17 +6,16 @@
 import pino, { type Logger } from 'pino';
 import type { PlanningConfig } from '../src/config/index.ts';
 import {
-  CachingGeocoder,
-  PostalCodeGeocoder,
-  postalCodeCacheKey,
-  travelMatrixProvider,
-} from '../src/geo/index.ts';
+  connectClient,
+  loadConfigFor,
+  planningGeography,
+  type ConnectionOptions,
+} from '../src/connect.ts';
 import type { Geocoder, TravelMatrixProvider } from '../src/pipeline/geography.ts';
 import type { PipelineStorePort, ServicesPort } from '../src/pipeline/ports.ts';
 import { storePort } from '../src/pipeline/store-adapter.ts';
 import { privacyLoggerOptions } from '../src/privacy/redact.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../src/store/index.ts';
-import { connectClient, loadConfigFor, type ConnectionOptions } from '../src/cli/plan.ts';
 import { servicesPort } from '../src/pipeline/services-adapter.ts';
 import type { ServicesClient } from '../src/spapi/index.ts';
 import { createMetrics, instrumentServices, type ApiMetrics } from './metrics.ts';
@@ -87,7 +86,7 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
       { endpoint: options.endpoint, marketplace: options.marketplaceId, ...options.connection },
       env,
     ));
-  const ctx: ApiContext = {
+  const deps: Omit<ApiContext, 'planner' | 'close'> = {
     config,
     store,
     pipelineStore: storePort(store, { actor: 'api' }),
@@ -97,19 +96,20 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
     },
     servicesClient,
     marketplaceId: options.marketplaceId,
-    geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
-    travel: travelMatrixProvider(config.planning.travel, { osrmUrl: options.osrmUrl }),
+    ...planningGeography(config, options.osrmUrl),
     clock,
     logger: options.logger ?? createLogger(),
     solver,
     metrics,
-    planner: undefined as unknown as Planner,
+  };
+  const ctx: ApiContext = Object.assign(deps, {
+    // The context itself is what the planner gets (it keys the board cache the routes read).
+    planner: new Planner(deps),
     async close() {
       await ctx.planner.drain();
       await solver.close();
       await store.close();
     },
-  };
-  ctx.planner = new Planner(ctx);
+  });
   return ctx;
 }

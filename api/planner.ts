@@ -10,8 +10,14 @@ import { performance } from 'node:perf_hooks';
 import type { ProgressSink, StepName } from '../src/pipeline/progress.ts';
 import { RunError, runPlanning, type RunOptions, type RunResult } from '../src/pipeline/run.ts';
 import { StoreError } from '../src/store/index.ts';
+import type { Logger } from 'pino';
+import type { PlanningConfig } from '../src/config/index.ts';
+import type { Geocoder, TravelMatrixProvider } from '../src/pipeline/geography.ts';
+import type { PipelineStorePort, ServicesPort } from '../src/pipeline/ports.ts';
+import type { Store } from '../src/store/index.ts';
 import { boardCache } from './board-cache.ts';
-import type { ApiContext } from './context.ts';
+import type { ApiMetrics } from './metrics.ts';
+import type { SolverPool } from './solver/pool.ts';
 
 export interface RunProgress {
   step: StepName | 'queued';
@@ -41,6 +47,21 @@ export interface StartRun extends Omit<RunOptions, 'planId' | 'marketplaceId'> {
 
 const KEEP_FINISHED_MS = 60 * 60_000;
 
+/** What a planning run needs of the server (its ApiContext, which also keys the board cache). */
+export interface PlannerDeps {
+  config: PlanningConfig;
+  store: Store;
+  pipelineStore: PipelineStorePort;
+  services(): ServicesPort;
+  marketplaceId: string;
+  geocoder: Geocoder;
+  travel: TravelMatrixProvider;
+  clock: () => Date;
+  logger: Logger;
+  solver: SolverPool;
+  metrics: ApiMetrics;
+}
+
 /** An error a run can meet that is the caller's or the world's, not a fault of the server. */
 export function runErrorCode(err: unknown): { code: string; message: string } {
   if (err instanceof RunError) return { code: err.code, message: err.message };
@@ -52,7 +73,7 @@ export class Planner {
   readonly #runs = new Map<string, RunState>();
   readonly #inflight = new Set<Promise<unknown>>();
 
-  constructor(private readonly ctx: ApiContext) {}
+  constructor(private readonly ctx: PlannerDeps) {}
 
   get(planId: string): RunState | undefined {
     return this.#runs.get(planId);

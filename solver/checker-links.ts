@@ -5,7 +5,7 @@
  * all or none, precedence delays are measured start to start.
  */
 import type { Job, Problem, Technician } from './problem.ts';
-import type { Violation } from './checker.ts';
+import type { Violation } from './violations.ts';
 
 export interface ServedAt {
   technician: Technician;

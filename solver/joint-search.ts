@@ -13,7 +13,13 @@ import { JointSchedule } from './links.ts';
 import { Random } from './random.ts';
 import { scheduleRoute } from './schedule.ts';
 import type { SolveOptions } from './solution.ts';
-import type { SearchResult } from './search.ts';
+
+/** Routes as visit sequences, their cost and the iterations run (solver/search.ts and the joint search). */
+export interface SearchResult {
+  seqs: number[][];
+  cost: number;
+  iterations: number;
+}
 
 /** Candidates per visit timed jointly after screening. */
 const SCREENED = 6;

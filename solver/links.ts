@@ -10,32 +10,12 @@
  * fixpoint is the earliest joint timing; a cycle of waits across routes (A waits for B, which
  * follows A's partner) never settles and is reported infeasible after a bounded number of rounds.
  */
-import type { CompiledProblem, UnassignedReasonStatic } from './data.ts';
+import type { CompiledProblem, Links, UnassignedReasonStatic } from './compiled.ts';
+
+export type { Links } from './compiled.ts';
 import type { Job, Problem } from './problem.ts';
 import { isSynchronised } from './validate.ts';
 import { scheduleEarliest, scheduleRoute } from './schedule.ts';
-
-export interface Links {
-  /** 1 when the visit has a time constraint with another visit. */
-  readonly linkedVisit: Uint8Array;
-  /** Time constraints: lo ≤ start[consB] − start[consA] ≤ hi (hi may be +∞). */
-  readonly consA: Int32Array;
-  readonly consB: Int32Array;
-  readonly consLo: Float64Array;
-  readonly consHi: Float64Array;
-  /** Pairs of visits that must be on different routes, and on the same route. */
-  readonly diffA: Int32Array;
-  readonly diffB: Int32Array;
-  readonly sameA: Int32Array;
-  readonly sameB: Int32Array;
-  /** Visits served all together or not at all (a job's members and the jobs linked to it). */
-  readonly group: Int32Array;
-  readonly groupVisits: Int32Array[];
-  /** Per visit: indices into the diff/same pair lists that involve it. */
-  readonly diffOf: Int32Array[];
-  readonly sameOf: Int32Array[];
-  readonly consOf: Int32Array[];
-}
 
 /**
  * Links in visit terms, or null when the problem has none (and no plan-wide lateness term).

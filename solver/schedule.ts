@@ -10,7 +10,7 @@
  * Window choice: the earliest window in which service can start on time; with soft windows,
  * the least late one when none is on time.
  */
-import type { CompiledProblem } from './data.ts';
+import type { CompiledProblem } from './compiled.ts';
 
 export interface VisitTiming {
   arrival: number;

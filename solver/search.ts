@@ -10,13 +10,9 @@ import { recreate, insertBest } from './recreate.ts';
 import { ruin, DEFAULT_RUIN } from './ruin.ts';
 import { LocalSearch } from './localsearch.ts';
 import type { SolveOptions } from './solution.ts';
-import { jointSearch } from './joint-search.ts';
+import { jointSearch, type SearchResult } from './joint-search.ts';
 
-export interface SearchResult {
-  seqs: number[][];
-  cost: number;
-  iterations: number;
-}
+export type { SearchResult } from './joint-search.ts';
 
 const BLINK = 0.01;
 

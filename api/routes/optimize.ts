@@ -12,15 +12,16 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
+import { appointmentChange } from '../../src/pipeline/diff.ts';
 import type { PlanningIssue } from '../../src/pipeline/issues.ts';
 import type { Plan } from '../../src/pipeline/plan.ts';
 import { maySeePersonalData, requireScope } from '../auth.ts';
-import { bodyErrors, OptimizeResultSchema } from '../contract/index.ts';
+import { bodyErrors, OptimizeResultSchema, type TodayDiff } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import type { StartRun } from '../planner.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { StoreIdSchema } from '../schemas.ts';
-import { boardFor } from './board.ts';
+import { boardFor } from '../boards.ts';
 
 const OptimizeBody = z
   .object({
@@ -41,22 +42,19 @@ const OptimizeBody = z
   })
   .strict();
 
-export interface TodayDiff {
-  rescheduled: { serviceJobId: string; from: string; to: string }[];
-  reassigned: { serviceJobId: string; from: string[]; to: string[] }[];
-  added: { serviceJobId: string; start: string; technicianIds: string[] }[];
-  unassigned: { serviceJobId: string; code: string; reason: string }[];
-  unchanged: number;
-}
-
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** What the plan changes against what Amazon holds now (each appointment's `current`). */
+/**
+ * What the plan changes against what Amazon holds now (each appointment's `current`), judged
+ * as the write-back's diff judges it (appointmentChange), a crew in another order not counting
+ * as reassigned.
+ */
 export function diffAgainstCurrent(plan: Plan, issues: readonly PlanningIssue[]): TodayDiff {
   const diff: TodayDiff = { rescheduled: [], reassigned: [], added: [], unassigned: [], unchanged: 0 };
   for (const a of plan.appointments) {
     const cur = a.current;
-    if (cur === undefined) {
+    const change = appointmentChange(a);
+    if (cur === undefined || change === undefined) {
       diff.added.push({
         serviceJobId: a.serviceJobId,
         start: iso(a.time.start),
@@ -64,22 +62,19 @@ export function diffAgainstCurrent(plan: Plan, issues: readonly PlanningIssue[])
       });
       continue;
     }
-    let changed = false;
-    if (cur.time.start !== a.time.start || cur.time.minutes !== a.time.minutes) {
+    if (change.time)
       diff.rescheduled.push({
         serviceJobId: a.serviceJobId,
         from: iso(cur.time.start),
         to: iso(a.time.start),
       });
-      changed = true;
-    }
-    const before = [...cur.technicianIds].sort();
-    const after = [...a.technicianIds].sort();
-    if (before.join(',') !== after.join(',')) {
-      diff.reassigned.push({ serviceJobId: a.serviceJobId, from: before, to: after });
-      changed = true;
-    }
-    if (!changed) diff.unchanged += 1;
+    if (change.crew)
+      diff.reassigned.push({
+        serviceJobId: a.serviceJobId,
+        from: [...cur.technicianIds].sort(),
+        to: [...a.technicianIds].sort(),
+      });
+    if (!change.time && !change.crew) diff.unchanged += 1;
   }
   const unavailable = new Map(
     issues

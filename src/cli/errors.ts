@@ -4,6 +4,7 @@
  * FIELDPLAN_DEBUG=1, for whoever is debugging the engine itself.
  */
 import { InvalidArgumentError } from 'commander';
+import { EndpointError } from '../connect.ts';
 import { ConfigError } from '../config/index.ts';
 import { RunError } from '../pipeline/run.ts';
 import { PersonalDataError } from '../privacy/personal-data-error.ts';
@@ -46,7 +47,12 @@ function describeSystemError(error: SystemError): string | undefined {
 
 /** One line for any error a command ends with. */
 export function describeCliError(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof AuthError || error instanceof InvalidArgumentError)
+  if (
+    error instanceof ConfigError ||
+    error instanceof AuthError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof EndpointError
+  )
     return error.message;
   if (error instanceof RunError || error instanceof StoreError || error instanceof PersonalDataError)
     return `${error.code}: ${error.message}`;

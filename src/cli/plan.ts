@@ -2,34 +2,20 @@
  * `fieldplan plan`: the nightly planning run from the command line, plus what the sync, purge,
  * report and start commands share: endpoint and credentials, crews config, store, progress.
  */
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { ConfigError, loadPlanningConfig, type PlanningConfig } from '../config/index.ts';
-import {
-  CachingGeocoder,
-  PostalCodeGeocoder,
-  postalCodeCacheKey,
-  travelMatrixProvider,
-} from '../geo/index.ts';
-import { DEFAULT_MARKETPLACE_ID, SANDBOX_CREDENTIALS } from '../sandbox/index.ts';
-import {
-  createServicesClient,
-  type RateLimitPlan,
-  type ServicesClient,
-  type ServicesClientOptions,
-} from '../spapi/index.ts';
-import type { Logger } from '../spapi/logger.ts';
+import type { PlanningConfig } from '../config/index.ts';
+import { connect, loadConfigFor, planningGeography } from '../connect.ts';
+import { DEFAULT_MARKETPLACE_ID } from '../sandbox/index.ts';
+import type { RateLimitPlan } from '../spapi/index.ts';
 import { openStore } from '../store/index.ts';
 import { resolveStoreTarget } from '../store/store-location.ts';
 import type { WriteOperation } from '../pipeline/operations.ts';
 import { runPlanning, type RunOptions, type RunResult } from '../pipeline/run.ts';
-import { servicesPort } from '../pipeline/services-adapter.ts';
 import { storePort } from '../pipeline/store-adapter.ts';
-import type { PipelineStorePort, ServicesPort } from '../pipeline/ports.ts';
+import type { PipelineStorePort } from '../pipeline/ports.ts';
 import { reportMarkdown } from '../report/plan-report.ts';
 import { dispatcherCopy } from '../report/dispatcher-copy.ts';
 import { integerArg, isoDateArg, positiveNumberArg } from './arg-parsers.ts';
@@ -40,70 +26,14 @@ import { terminalProgress } from './progress-display.ts';
 /** Exit codes: 0 planned and written (or nothing to do), 2 partial write-back, 1 error. */
 export const EXIT = { ok: 0, error: 1, partial: 2 } as const;
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-/** Crews of the local sandbox's default seeded seller (seed 1), used when no config is given for a local sandbox. */
-export const SANDBOX_SELLER_CONFIG = join(PROJECT_ROOT, 'config/sandbox-seller.yaml');
-
-export interface ConnectionOptions {
-  endpoint: string;
-  marketplace: string;
-  rateLimits?: RateLimitPlan | undefined;
-  credentials?: string | undefined;
-  /** Where the client logs (default: the client's own logger). */
-  logger?: Logger | undefined;
-}
-
-export function isLocalUrl(endpoint: string): boolean {
-  try {
-    const url = new URL(endpoint);
-    return ['127.0.0.1', 'localhost', '[::1]', '::1'].includes(url.hostname);
-  } catch {
-    return false;
-  }
-}
-
-/** The Services client for an endpoint. A local sandbox without configured credentials uses the sandbox's own. */
-export function connect(opts: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): ServicesPort {
-  return servicesPort(connectClient(opts, env));
-}
-
-/** The typed Services client itself (for operations the pipeline port does not carry). */
-export function connectClient(opts: ConnectionOptions, env: NodeJS.ProcessEnv = process.env): ServicesClient {
-  const e = opts.endpoint;
-  const base: ServicesClientOptions = {
-    // Job pages are validated job by job in the pipeline, so one bad job never hides a page.
-    validateResponses: false,
-    ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
-    ...(opts.credentials !== undefined ? { configFile: opts.credentials } : {}),
-    ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
-    env,
-  };
-  let options: ServicesClientOptions;
-  if (e === 'na' || e === 'eu' || e === 'fe') options = { ...base, region: e };
-  else if (e === 'amazon-sandbox') options = { ...base, region: 'na', sandbox: true };
-  else if (/^https?:\/\//.test(e)) {
-    options = { ...base, baseUrl: e };
-    const configured =
-      env['LWA_CLIENT_ID'] || env['LWA_REFRESH_TOKEN'] || env['SPAPI_CONFIG_FILE'] || opts.credentials;
-    if (isLocalUrl(e) && !configured) {
-      options.credentials = { ...SANDBOX_CREDENTIALS, tokenUrl: `${e.replace(/\/+$/, '')}/auth/o2/token` };
-    }
-  } else
-    throw new InvalidArgumentError(
-      `--endpoint must be na, eu, fe, amazon-sandbox or an http(s) URL; got ${e}`,
-    );
-  return createServicesClient(options);
-}
-
-export async function loadConfigFor(endpoint: string, file: string | undefined): Promise<PlanningConfig> {
-  if (file !== undefined) return loadPlanningConfig(file);
-  if (/^https?:\/\//.test(endpoint) && isLocalUrl(endpoint) && existsSync(SANDBOX_SELLER_CONFIG)) {
-    return loadPlanningConfig(SANDBOX_SELLER_CONFIG);
-  }
-  throw new ConfigError('CONFIG_UNREADABLE', '(none)', [
-    { path: '', message: 'no crews config: pass --config <file> (YAML or JSON, see config/example.yaml)' },
-  ]);
-}
+export {
+  connect,
+  connectClient,
+  isLocalUrl,
+  loadConfigFor,
+  SANDBOX_SELLER_CONFIG,
+  type ConnectionOptions,
+} from '../connect.ts';
 
 export function defaultDatabase(env: NodeJS.ProcessEnv = process.env): string {
   return resolveStoreTarget(undefined, env);
@@ -232,8 +162,7 @@ export async function planCommand(
       config,
       services,
       store,
-      geocoder: new CachingGeocoder(new PostalCodeGeocoder(), undefined, postalCodeCacheKey),
-      travel: travelMatrixProvider(config.planning.travel, { osrmUrl: opts.osrm }),
+      ...planningGeography(config, opts.osrm),
       clock: () => new Date(),
       progress: terminalProgress({ quiet: opts.quiet === true }),
       actor: 'cli',

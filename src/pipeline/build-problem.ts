@@ -15,7 +15,18 @@ import { durationFactorFor } from './durations.ts';
 import type { Located, TravelMatrix } from './geography.ts';
 import type { PlannableJob } from './normalise.ts';
 import type { PlanningSetup, ShiftInstance, TechnicianSetup } from './setup.ts';
-import { HOLD_BREAK_PREFIX, type CapacityHold } from './holds.ts';
+
+/** Break ids the solver gets for capacity holds (src/pipeline/holds.ts); the plan leaves such breaks out of its reservations. */
+export const HOLD_BREAK_PREFIX = 'hold:';
+
+export interface CapacityHold {
+  /** The booked job whose appointment the technician's free time leaves room for. */
+  serviceJobId: string;
+  routeId: string;
+  technicianId: string;
+  start: number;
+  end: number;
+}
 
 export interface RouteInfo {
   routeId: string;

@@ -4,8 +4,26 @@
  */
 import { blockKey, type AppointmentWrite, type WriteOperation } from './operations.ts';
 import { scheduleRecordKey, type Ledger, type LedgerReservation } from './ledger.ts';
-import { compareBlocks, type CapacityBlock, type Plan } from './plan.ts';
+import { compareBlocks, type CapacityBlock, type Plan, type PlannedAppointment } from './plan.ts';
 import type { PlanningRules } from './setup.ts';
+
+/**
+ * How a planned appointment differs from the one Amazon holds (`current`): its time, its
+ * technicians as assigned (in order: what a write would send) and its crew (the same
+ * technicians in any order). Undefined for an appointment Amazon does not have yet.
+ */
+export function appointmentChange(
+  a: Pick<PlannedAppointment, 'time' | 'technicianIds' | 'current'>,
+): { time: boolean; technicians: boolean; crew: boolean } | undefined {
+  const current = a.current;
+  if (current === undefined) return undefined;
+  const sorted = (ids: readonly string[]): string => [...ids].sort().join(',');
+  return {
+    time: current.time.start !== a.time.start || current.time.minutes !== a.time.minutes,
+    technicians: current.technicianIds.join(',') !== a.technicianIds.join(','),
+    crew: sorted(current.technicianIds) !== sorted(a.technicianIds),
+  };
+}
 
 export function diffPlan(
   plan: Plan,
@@ -29,11 +47,9 @@ export function diffPlan(
 
   for (const a of plan.appointments) {
     const current = a.current;
-    const sameTime =
-      current !== undefined && current.time.start === a.time.start && current.time.minutes === a.time.minutes;
-    const sameTechnicians =
-      current !== undefined && current.technicianIds.join(',') === a.technicianIds.join(',');
-    if (sameTime && sameTechnicians) continue;
+    const change = appointmentChange(a);
+    const sameTime = change !== undefined && !change.time;
+    if (change !== undefined && !change.time && !change.technicians) continue;
     const op: AppointmentWrite = {
       op: 'appointment',
       key: `appointment|${a.serviceJobId}|${a.time.start}|${a.time.minutes}|${a.technicianIds.join('+')}`,

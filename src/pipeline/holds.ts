@@ -11,21 +11,11 @@
  * for it, because an idle technician is what Amazon's capacity must show.
  */
 import type { Solution } from '../../solver/solution.ts';
-import type { BuiltProblem } from './build-problem.ts';
+import type { BuiltProblem, CapacityHold } from './build-problem.ts';
 import type { PlannableJob } from './normalise.ts';
 import type { PlanningSetup } from './setup.ts';
 
-/** Break ids the solver gets for holds; the plan leaves such breaks out of its reservations. */
-export const HOLD_BREAK_PREFIX = 'hold:';
-
-export interface CapacityHold {
-  /** The booked job whose appointment the technician's free time leaves room for. */
-  serviceJobId: string;
-  routeId: string;
-  technicianId: string;
-  start: number;
-  end: number;
-}
+export { HOLD_BREAK_PREFIX, type CapacityHold } from './build-problem.ts';
 
 const MINUTE = 60_000;
 
