@@ -5,12 +5,7 @@
  */
 import pino, { type Logger } from 'pino';
 import type { PlanningConfig } from '../src/config/index.ts';
-import {
-  connectClient,
-  loadConfigFor,
-  planningGeography,
-  type ConnectionOptions,
-} from '../src/connect.ts';
+import { connectClient, loadConfigFor, planningGeography, type ConnectionOptions } from '../src/connect.ts';
 import type { Geocoder, TravelMatrixProvider } from '../src/pipeline/geography.ts';
 import type { PipelineStorePort, ServicesPort } from '../src/pipeline/ports.ts';
 import { storePort } from '../src/pipeline/store-adapter.ts';
