@@ -105,14 +105,15 @@ export class BoardCache {
   }
 }
 
-const caches = new WeakMap<ApiContext, BoardCache>();
+/** Keyed by the context's store: one cache per seller (a seller's view of the store is its own object). */
+const caches = new WeakMap<object, BoardCache>();
 
-/** The server's cache of built board views. */
+/** The server's cache of built board views (the requesting seller's, on a server of several). */
 export function boardCache(ctx: ApiContext): BoardCache {
-  let cache = caches.get(ctx);
+  let cache = caches.get(ctx.store);
   if (cache === undefined) {
     cache = new BoardCache();
-    caches.set(ctx, cache);
+    caches.set(ctx.store, cache);
   }
   return cache;
 }

@@ -7,6 +7,7 @@ import type { ApiContext } from '../context.ts';
 
 const TokenSchema = z.object({
   tokenId: z.string(),
+  sellerId: z.string().nullable(),
   name: z.string().nullable(),
   scope: z.enum(['viewer', 'planner', 'admin']),
   createdAt: z.string(),

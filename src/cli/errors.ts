@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { ConfigError } from '../config/index.ts';
+import { SellersConfigError } from '../tenants/sellers-config.ts';
 import { RunError } from '../pipeline/run.ts';
 import { PersonalDataError } from '../privacy/personal-data-error.ts';
 import { AuthError } from '../spapi/index.ts';
@@ -46,7 +47,12 @@ function describeSystemError(error: SystemError): string | undefined {
 
 /** One line for any error a command ends with. */
 export function describeCliError(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof AuthError || error instanceof InvalidArgumentError)
+  if (
+    error instanceof ConfigError ||
+    error instanceof AuthError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof SellersConfigError
+  )
     return error.message;
   if (error instanceof RunError || error instanceof StoreError || error instanceof PersonalDataError)
     return `${error.code}: ${error.message}`;
