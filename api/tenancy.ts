@@ -6,7 +6,8 @@
  * seller's whose token made the request (bound per request with AsyncLocalStorage), so a
  * route cannot reach another seller's data: a plan, job or store of seller B is simply not
  * there for a token of seller A (404, as for an id that never existed). A token across every
- * seller (admin) names the seller with the `Fieldplan-Seller` header.
+ * seller (admin) names the seller with the `Fieldplan-Seller` header. A request naming a store
+ * that is not its seller's (`storeId`, `storeIds`) is answered 404 before its handler runs.
  *
  * The solver pool, the geocoder, the clock, the logger and the metrics registry are shared;
  * metrics carry a `seller` label.
@@ -219,8 +220,35 @@ export function registerSellerBinding(app: FastifyInstance, ctx: ApiContext): vo
     const seller = sellerId === undefined ? undefined : directory.get(sellerId);
     if (seller === undefined) return done();
     request.sellerId = seller.sellerId;
+    // Another seller's store is not there for this seller, like a store that never existed.
+    const foreign = storesNamed(request).find(
+      ({ storeId }) => !seller.config.stores.some((s) => s.storeId === storeId),
+    );
+    if (foreign !== undefined)
+      return done(
+        new ApiError(404, 'NOT_FOUND', `no store ${foreign.storeId}`, [
+          { path: foreign.path, message: "not a store of this seller's crews config" },
+        ]),
+      );
     directory.run(seller, () => done());
   });
+}
+
+/** The store ids a request names: `storeId` in its query or body, `storeIds` in its body. */
+function storesNamed(request: { query: unknown; body: unknown }): { path: string; storeId: string }[] {
+  const out: { path: string; storeId: string }[] = [];
+  const query = request.query as Record<string, unknown> | null | undefined;
+  if (typeof query?.['storeId'] === 'string') out.push({ path: 'query.storeId', storeId: query['storeId'] });
+  const body = request.body as Record<string, unknown> | null | undefined;
+  if (body !== null && typeof body === 'object' && !Array.isArray(body)) {
+    if (typeof body['storeId'] === 'string') out.push({ path: 'body.storeId', storeId: body['storeId'] });
+    const ids = body['storeIds'];
+    if (Array.isArray(ids))
+      ids.forEach((id, i) => {
+        if (typeof id === 'string') out.push({ path: `body.storeIds[${i}]`, storeId: id });
+      });
+  }
+  return out;
 }
 
 declare module 'fastify' {
