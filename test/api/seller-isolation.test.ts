@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { NightlyScheduler } from '../../api/scheduler.ts';
 import { startApi, type RunningApi } from '../../api/start.ts';
 import { SELLER_HEADER } from '../../api/tenancy.ts';
 import { generateDataKey, type DataKeyRing } from '../../src/privacy/data-key.ts';
@@ -320,5 +321,41 @@ for (const kind of stores) {
       });
       expect(unknown.status).toBe(404);
     });
+
+    it('schedules every seller × store: a night runs once per seller, store and date', async () => {
+      const aStore = a.config.stores[0]!.storeId;
+      const cron = '0 22 * * *';
+      const schedules = [
+        { sellerId: 'alpha', storeId: aStore, cron },
+        { sellerId: 'bravo', storeId: ids.store, cron },
+      ];
+      const alpha = api.ctx.tenants!.get('alpha')!;
+      const bravo = api.ctx.tenants!.get('bravo')!;
+      const before = (await bravo.store.plans.list()).length;
+      const one = new NightlyScheduler(api.ctx, { schedules, holder: 'server-1', solverSeconds: 1 });
+      const two = new NightlyScheduler(api.ctx, { schedules, holder: 'server-2', solverSeconds: 1 });
+      expect(one.next().map((n) => `${n.sellerId}/${n.storeId}`)).toEqual([
+        `alpha/${aStore}`,
+        `bravo/${ids.store}`,
+      ]);
+      const fired = await Promise.all([
+        one.fire(aStore, 'alpha'),
+        two.fire(aStore, 'alpha'),
+        one.fire(ids.store, 'bravo'),
+        two.fire(ids.store, 'bravo'),
+      ]);
+      expect(fired.filter((x) => x !== undefined)).toHaveLength(2);
+      await alpha.planner.drain();
+      await bravo.planner.drain();
+      const alphaPlans = await alpha.store.plans.list();
+      expect(alphaPlans.map((p) => [p.kind, p.storeIds])).toEqual([['nightly', [aStore]]]);
+      expect((await bravo.store.plans.list()).length).toBe(before + 1);
+      expect(() => new NightlyScheduler(api.ctx, { schedules: [{ storeId: aStore, cron }] })).toThrow(
+        /must name its seller/,
+      );
+      expect(
+        () => new NightlyScheduler(api.ctx, { schedules: [{ sellerId: 'bravo', storeId: aStore, cron }] }),
+      ).toThrow(/not a store of seller bravo/);
+    }, 120_000);
   });
 }
