@@ -2,7 +2,8 @@
  * `fieldplan token create --seller`, `fieldplan plan --seller` and `fieldplan token list` with
  * a sellers file, as a user runs them: the plan and the token land in the seller's rows only.
  */
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
@@ -93,6 +94,58 @@ describe('commands with a sellers file', () => {
       expect((await bravo.tokens.list()).map((t) => t.tokenId)).toEqual([tokenId]);
     } finally {
       await store.close();
+    }
+
+    // `serve --sellers` serves both, schedules each seller's stores, and binds the token to bravo.
+    writeFileSync(join(dir, 'alpha.yaml'), readFileSync(join(dir, 'bravo.yaml')));
+    const local = join(dir, 'sellers-local.yaml');
+    writeFileSync(
+      local,
+      stringify({
+        sellers: [
+          { id: 'alpha', marketplace: world.sandbox.marketplaceId, config: 'alpha.yaml' },
+          { id: 'bravo', marketplace: world.sandbox.marketplaceId, config: 'bravo.yaml' },
+        ],
+      }),
+    );
+    const bin = join(import.meta.dirname, '../../bin/fieldplan.js');
+    const child = spawn(
+      process.execPath,
+      [
+        bin,
+        'serve',
+        '--port',
+        '0',
+        '--sellers',
+        local,
+        '--endpoint',
+        world.sandbox.url,
+        '--db',
+        db,
+        '--nightly',
+        '0 22 * * *',
+      ],
+      { env: env(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    try {
+      let out = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const m = /fieldplan API at (\S+)/.exec(out);
+          if (m && /nightly plan of bravo\//.test(out)) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
+      });
+      expect(out).toContain('serving 2 sellers: alpha, bravo');
+      expect(out).toMatch(/nightly plan of alpha\/\S+ next at/);
+      const plans = await fetch(`${url}/v1/plans`, {
+        headers: { authorization: `Bearer ${created.stdout.trim()}` },
+      });
+      expect(plans.status).toBe(200);
+      expect(((await plans.json()) as { plans: unknown[] }).plans).toHaveLength(1);
+    } finally {
+      child.kill('SIGTERM');
     }
   }, 240_000);
 });
