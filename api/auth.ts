@@ -11,11 +11,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import type { ApiTokens, TokenScope } from '../src/store/api-tokens.ts';
 import { ApiError } from './errors.ts';
+import { DEFAULT_SELLER_ID } from '../src/tenants/index.ts';
 
 export type { TokenScope } from '../src/store/api-tokens.ts';
 
 export interface RequestAuth {
   tokenId: string;
+  /** The token's seller; null: an admin token across every seller. */
+  sellerId: string | null;
   scope: TokenScope;
   name: string | null;
 }
@@ -44,7 +47,12 @@ export function maySeePersonalData(request: FastifyRequest): boolean {
 const scopeChecks = new WeakSet<object>();
 
 /** Installs the hook that reads `Authorization: Bearer <token>` on every request. */
-export function registerAuthentication(app: FastifyInstance, tokens: Pick<ApiTokens, 'verify'>): void {
+export function registerAuthentication(
+  app: FastifyInstance,
+  tokens: Pick<ApiTokens, 'verify'>,
+  /** Sellers whose tokens this server accepts (default: the implicit seller only). */
+  serves: (sellerId: string) => boolean = (id) => id === DEFAULT_SELLER_ID,
+): void {
   app.decorateRequest('auth', undefined);
   app.decorateRequest('authProblem', undefined);
   app.addHook('onRoute', (route) => {
@@ -70,7 +78,11 @@ export function registerAuthentication(app: FastifyInstance, tokens: Pick<ApiTok
       request.authProblem = 'the token is unknown, revoked or malformed';
       return;
     }
-    request.auth = { tokenId: info.tokenId, scope: info.scope, name: info.name };
+    if (info.sellerId !== null && !serves(info.sellerId)) {
+      request.authProblem = 'the token belongs to a seller this server does not serve';
+      return;
+    }
+    request.auth = { tokenId: info.tokenId, sellerId: info.sellerId, scope: info.scope, name: info.name };
   });
 }
 

@@ -104,14 +104,15 @@ export class BoardCache {
   }
 }
 
+/** Keyed by the context's store: one cache per seller (a seller's view of the store is its own object). */
 const caches = new WeakMap<object, BoardCache>();
 
-/** The cache of built board views of a server (any object standing for it: its context). */
-export function boardCache(server: object): BoardCache {
-  let cache = caches.get(server);
+/** The server's cache of built board views (the requesting seller's, on a server of several). */
+export function boardCache(ctx: { readonly store: object }): BoardCache {
+  let cache = caches.get(ctx.store);
   if (cache === undefined) {
     cache = new BoardCache();
-    caches.set(server, cache);
+    caches.set(ctx.store, cache);
   }
   return cache;
 }

@@ -16,8 +16,15 @@ import type { ServicesClient } from '../src/spapi/index.ts';
 import { createMetrics, instrumentServices, type ApiMetrics } from './metrics.ts';
 import { Planner } from './planner.ts';
 import { createSolverPool, type SolverPool } from './solver/pool.ts';
+import { createSellersContext, type SellerDirectory } from './tenancy.ts';
+import { DEFAULT_SELLER_ID } from '../src/tenants/index.ts';
+import type { ResolvedSeller } from '../src/tenants/sellers.ts';
 
 export interface ApiContext {
+  /** The seller this context serves (`default` without a sellers file); see tenancy.ts. */
+  sellerId: string;
+  /** Several sellers behind this server: the members above are the requesting seller's. */
+  tenants?: SellerDirectory | undefined;
   config: PlanningConfig;
   /** The store: plans, jobs, journal, tokens, locks, audit. */
   store: Store;
@@ -59,6 +66,8 @@ export interface CreateContextOptions {
   osrmUrl?: string | undefined;
   /** Also collect Node's default process metrics (default true). */
   defaultMetrics?: boolean;
+  /** Serve these sellers (a sellers file) instead of the one seller of `config`. */
+  sellers?: readonly ResolvedSeller[] | undefined;
 }
 
 export function createLogger(level = process.env['FIELDPLAN_LOG_LEVEL'] ?? 'info'): Logger {
@@ -66,6 +75,7 @@ export function createLogger(level = process.env['FIELDPLAN_LOG_LEVEL'] ?? 'info
 }
 
 export async function createApiContext(options: CreateContextOptions): Promise<ApiContext> {
+  if (options.sellers !== undefined) return createSellersContext({ ...options, sellers: options.sellers });
   const env = options.env ?? process.env;
   const config = options.config ?? (await loadConfigFor(options.endpoint, options.configFile));
   const clock = options.clock ?? (() => new Date());
@@ -82,6 +92,7 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
       env,
     ));
   const deps: Omit<ApiContext, 'planner' | 'close'> = {
+    sellerId: DEFAULT_SELLER_ID,
     config,
     store,
     pipelineStore: storePort(store, { actor: 'api' }),

@@ -16,15 +16,20 @@ export interface ApiMetrics {
   solverTasks: Gauge<'state'>;
 }
 
-export function createMetrics(options: { defaultMetrics?: boolean } = {}): ApiMetrics {
+/**
+ * `sellerLabel`: the server serves several sellers, and request, plan and write-back metrics
+ * carry a `seller` label (see sellerMetrics).
+ */
+export function createMetrics(options: { defaultMetrics?: boolean; sellerLabel?: boolean } = {}): ApiMetrics {
   const registry = new Registry();
+  const seller = options.sellerLabel === true ? (['seller'] as const) : ([] as const);
   if (options.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'fieldplan_' });
   return {
     registry,
     httpRequests: new Counter({
       name: 'fieldplan_http_requests_total',
       help: 'HTTP requests answered, by method, route pattern and status',
-      labelNames: ['method', 'route', 'status'],
+      labelNames: ['method', 'route', 'status', ...seller],
       registers: [registry],
     }),
     httpDuration: new Histogram({
@@ -37,14 +42,14 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): ApiMe
     planDuration: new Histogram({
       name: 'fieldplan_plan_duration_seconds',
       help: 'Planning runs (nightly, optimize-today) by kind and outcome',
-      labelNames: ['kind', 'outcome'],
+      labelNames: ['kind', 'outcome', ...seller],
       buckets: [0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1800],
       registers: [registry],
     }),
     writeBackCalls: new Counter({
       name: 'fieldplan_write_back_calls_total',
       help: 'Services write calls by operation and outcome (ok, refused, throttled, server-error, network)',
-      labelNames: ['operation', 'outcome'],
+      labelNames: ['operation', 'outcome', ...seller],
       registers: [registry],
     }),
     solverTasks: new Gauge({
@@ -54,6 +59,20 @@ export function createMetrics(options: { defaultMetrics?: boolean } = {}): ApiMe
       registers: [registry],
     }),
   };
+}
+
+/**
+ * One seller's view of metrics made with `sellerLabel`: plan and write-back observations
+ * carry `seller="<id>"` (seller ids are not personal data).
+ */
+export function sellerMetrics(metrics: ApiMetrics, sellerId: string): ApiMetrics {
+  const planDuration = Object.create(metrics.planDuration) as ApiMetrics['planDuration'];
+  planDuration.observe = ((labels: Record<string, string>, value: number) =>
+    metrics.planDuration.observe({ ...labels, seller: sellerId } as never, value)) as never;
+  const writeBackCalls = Object.create(metrics.writeBackCalls) as ApiMetrics['writeBackCalls'];
+  writeBackCalls.inc = ((labels: Record<string, string>, value?: number) =>
+    metrics.writeBackCalls.inc({ ...labels, seller: sellerId } as never, value)) as never;
+  return { ...metrics, planDuration, writeBackCalls };
 }
 
 function outcomeOf(err: unknown): string {

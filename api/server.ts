@@ -34,6 +34,7 @@ import { optimizeRoutes } from './routes/optimize.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { solveRoutes } from './routes/solve.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { registerSellerBinding } from './tenancy.ts';
 
 export interface ServerOptions {
   /** Origins allowed by CORS; none by default (CORS closed). */
@@ -99,7 +100,7 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
     origin: opts.corsOrigins !== undefined && opts.corsOrigins.length > 0 ? opts.corsOrigins : false,
   });
 
-  registerAuthentication(app, ctx.store.tokens);
+  registerAuthentication(app, ctx.tenants?.tokens ?? ctx.store.tokens, ctx.tenants?.serves);
   if (opts.rateLimit !== false) {
     const limit = opts.rateLimit ?? DEFAULT_RATE_LIMIT;
     await app.register(rateLimit, {
@@ -117,10 +118,17 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   }
 
   runScopeChecksLast(app);
+  registerSellerBinding(app, ctx);
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    ctx.metrics.httpRequests.inc({ method: request.method, route, status: String(reply.statusCode) });
+    const seller = ctx.tenants !== undefined ? { seller: request.sellerId ?? 'none' } : {};
+    ctx.metrics.httpRequests.inc({
+      method: request.method,
+      route,
+      status: String(reply.statusCode),
+      ...seller,
+    });
     ctx.metrics.httpDuration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
   });
 

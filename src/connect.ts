@@ -24,6 +24,7 @@ import {
   type ServicesClient,
   type ServicesClientOptions,
 } from './spapi/index.ts';
+import type { LwaCredentials } from './spapi/credentials.ts';
 import type { Logger } from './spapi/logger.ts';
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,6 +36,8 @@ export interface ConnectionOptions {
   marketplace: string;
   rateLimits?: RateLimitPlan | undefined;
   credentials?: string | undefined;
+  /** LWA credentials given directly (a seller's, from the sellers file's sources). */
+  lwa?: LwaCredentials | undefined;
   /** Where the client logs (default: the client's own logger). */
   logger?: Logger | undefined;
 }
@@ -66,6 +69,7 @@ export function connectClient(opts: ConnectionOptions, env: NodeJS.ProcessEnv = 
     validateResponses: false,
     ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
     ...(opts.credentials !== undefined ? { configFile: opts.credentials } : {}),
+    ...(opts.lwa !== undefined ? { credentials: opts.lwa } : {}),
     ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
     env,
   };
@@ -75,7 +79,11 @@ export function connectClient(opts: ConnectionOptions, env: NodeJS.ProcessEnv = 
   else if (/^https?:\/\//.test(e)) {
     options = { ...base, baseUrl: e };
     const configured =
-      env['LWA_CLIENT_ID'] || env['LWA_REFRESH_TOKEN'] || env['SPAPI_CONFIG_FILE'] || opts.credentials;
+      env['LWA_CLIENT_ID'] ||
+      env['LWA_REFRESH_TOKEN'] ||
+      env['SPAPI_CONFIG_FILE'] ||
+      opts.credentials ||
+      opts.lwa;
     if (isLocalUrl(e) && !configured) {
       options.credentials = { ...SANDBOX_CREDENTIALS, tokenUrl: `${e.replace(/\/+$/, '')}/auth/o2/token` };
     }

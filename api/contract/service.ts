@@ -16,6 +16,7 @@ export const TokenListSchema = z.object({
   tokens: z.array(
     z.object({
       tokenId: z.string(),
+      sellerId: z.string().nullable(),
       name: z.string().nullable(),
       scope: TokenScopeSchema,
       createdAt: z.string(),

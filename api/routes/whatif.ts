@@ -122,6 +122,8 @@ const RunParams = z.object({ id: z.uuid({ error: 'expected a what-if run id (UUI
 export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
   const runner = new WhatIfRunner({ clock: ctx.clock });
+  /** Which seller started each run: another seller's run is not there for a token (404). */
+  const sellerOfRun = new Map<string, string>();
   const r = app.withTypeProvider<ZodTypeProvider>();
 
   r.post(
@@ -174,6 +176,10 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
           },
         ),
       );
+      sellerOfRun.set(run.id, ctx.sellerId);
+      // The runner forgets old runs; so does this map.
+      if (sellerOfRun.size > 1_000)
+        for (const id of sellerOfRun.keys()) if (runner.get(id) === undefined) sellerOfRun.delete(id);
       return reply.status(202).send({ id: run.id, status: run.status, location: `/v1/what-if/${run.id}` });
     },
   );
@@ -191,8 +197,11 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
       },
     },
     async (request) => {
-      const run = runner.get(request.params.id);
-      if (run === undefined) throw new ApiError(404, 'NOT_FOUND', `no what-if run ${request.params.id}`);
+      const run =
+        sellerOfRun.get(request.params.id) === ctx.sellerId ? runner.get(request.params.id) : undefined;
+      if (run === undefined) {
+        throw new ApiError(404, 'NOT_FOUND', `no what-if run ${request.params.id}`);
+      }
       return run;
     },
   );

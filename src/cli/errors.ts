@@ -6,6 +6,7 @@
 import { InvalidArgumentError } from 'commander';
 import { EndpointError } from '../connect.ts';
 import { ConfigError } from '../config/index.ts';
+import { SellersConfigError } from '../tenants/sellers-config.ts';
 import { RunError } from '../pipeline/run.ts';
 import { PersonalDataError } from '../privacy/personal-data-error.ts';
 import { AuthError } from '../spapi/index.ts';
@@ -51,7 +52,8 @@ export function describeCliError(error: unknown): string {
     error instanceof ConfigError ||
     error instanceof AuthError ||
     error instanceof InvalidArgumentError ||
-    error instanceof EndpointError
+    error instanceof EndpointError ||
+    error instanceof SellersConfigError
   )
     return error.message;
   if (error instanceof RunError || error instanceof StoreError || error instanceof PersonalDataError)

@@ -10,6 +10,15 @@ import type { PlanningConfig } from '../config/index.ts';
 import { connect, loadConfigFor, planningGeography } from '../connect.ts';
 import { DEFAULT_MARKETPLACE_ID } from '../sandbox/index.ts';
 import type { RateLimitPlan } from '../spapi/index.ts';
+import { sellerEnvironment } from '../tenants/seller-secrets.ts';
+import {
+  chooseSellerId,
+  findSeller,
+  loadSellers,
+  openSellerView,
+  resolveSeller,
+  sellersFileFrom,
+} from '../tenants/sellers.ts';
 import { openStore } from '../store/index.ts';
 import { resolveStoreTarget } from '../store/store-location.ts';
 import type { WriteOperation } from '../pipeline/operations.ts';
@@ -70,6 +79,10 @@ export interface PlanCliOptions {
   dispatcherCopy?: boolean;
   quiet?: boolean;
   logFile?: string;
+  /** The seller to plan for (a seller of the sellers file). */
+  seller?: string;
+  /** The sellers file (default FIELDPLAN_SELLERS_FILE). */
+  sellers?: string;
 }
 
 export function addConnectionOptions(cmd: Command): Command {
@@ -116,7 +129,9 @@ export function registerPlanCommand(program: Command): void {
       '--dispatcher-copy',
       "also write dispatcher-copy.md with buyers' names, phones and addresses (personal data)",
     )
-    .option('--quiet', 'no progress display');
+    .option('--quiet', 'no progress display')
+    .option('--seller <id>', 'plan for this seller of the sellers file (its crews, credentials, marketplace)')
+    .option('--sellers <file>', 'the sellers file (default: FIELDPLAN_SELLERS_FILE; none: one seller)');
   addConnectionOptions(cmd);
   withLogFileOption(cmd);
   cmd.action(async (opts: PlanCliOptions) => {
@@ -136,23 +151,45 @@ export async function planCommand(
   }
   let store: PipelineStorePort | undefined;
   try {
-    const config = preloaded ?? (await loadConfigFor(opts.endpoint, opts.config));
+    const sellersFile = sellersFileFrom(opts.sellers, env);
+    const sellers = sellersFile === undefined ? undefined : loadSellers(sellersFile);
+    const sellerId = chooseSellerId(opts.seller, sellers);
+    const seller =
+      sellers === undefined
+        ? undefined
+        : await resolveSeller(findSeller(sellers, sellerId), sellers, {
+            defaultEndpoint: opts.endpoint,
+            env,
+          });
+    if (seller !== undefined && (opts.config !== undefined || opts.credentials !== undefined)) {
+      console.error(
+        "error: with a sellers file the seller's crews config and credentials come from it: drop --config and --credentials",
+      );
+      return EXIT.error;
+    }
+    const config = preloaded ?? seller?.config ?? (await loadConfigFor(opts.endpoint, opts.config));
+    const marketplaceId = seller?.marketplaceId ?? opts.marketplace;
     const services = connect(
       {
-        endpoint: opts.endpoint,
-        marketplace: opts.marketplace,
+        endpoint: seller?.endpoint ?? opts.endpoint,
+        marketplace: marketplaceId,
         rateLimits: opts.rateLimits,
         credentials: opts.credentials,
+        lwa: seller?.lwa,
         logger: cliLogger({ logFile: opts.logFile, env }),
       },
-      env,
+      // A seller never falls back on the deployment's own LWA variables.
+      seller === undefined ? env : sellerEnvironment(env),
     );
-    store = await openPipelineStore(opts.db ?? defaultDatabase(env));
+    store = storePort(
+      await openSellerView(await openStore(opts.db ?? defaultDatabase(env)), sellerId, sellers, env),
+      { actor: 'cli' },
+    );
     const runOptions: RunOptions = {
       date: opts.date,
       days: opts.days ?? config.planning.horizonDays,
       storeIds: opts.store,
-      marketplaceId: opts.marketplace,
+      marketplaceId,
       apply: opts.apply === true,
       solverSeconds: opts.seconds,
       solverIterations: opts.iterations,

@@ -7,6 +7,7 @@ import { addConnectionOptions, defaultDatabase, describeError, loadConfigFor } f
 import type { RateLimitPlan } from '../spapi/index.ts';
 import { integerArg, portArg } from './arg-parsers.ts';
 import { keyFileHelp } from './store-options.ts';
+import { loadSellers, resolveSellers, sellersFileFrom, type ResolvedSeller } from '../tenants/sellers.ts';
 
 interface ServeOptions {
   port: number;
@@ -27,6 +28,7 @@ interface ServeOptions {
   nightly?: string;
   nightlyStore?: string[];
   nightlyDays: number;
+  sellers?: string;
 }
 
 function originArg(v: string, previous: string[] | undefined): string[] {
@@ -57,6 +59,28 @@ function schedules(opts: ServeOptions, storeIds: string[]): { storeId: string; c
   return [...perStore].map(([storeId, cron]) => ({ storeId, cron }));
 }
 
+/** Every seller × store schedule: `--nightly` for all of them, `--nightly-store` for the seller that has the store. */
+function sellerSchedules(
+  opts: ServeOptions,
+  sellers: readonly ResolvedSeller[],
+): { sellerId: string; storeId: string; cron: string }[] {
+  const all = sellers.flatMap((s) =>
+    s.config.stores.map((store) => ({ sellerId: s.id, storeId: store.storeId })),
+  );
+  for (const entry of opts.nightlyStore ?? []) {
+    const storeId = entry.slice(0, entry.indexOf('='));
+    if (!all.some((x) => x.storeId === storeId))
+      throw new InvalidArgumentError(
+        `--nightly-store ${storeId}: no seller of the sellers file has this store`,
+      );
+  }
+  return all.flatMap(({ sellerId, storeId }) =>
+    schedules(opts, [storeId])
+      .filter((s) => s.storeId === storeId)
+      .map((s) => ({ sellerId, storeId, cron: s.cron })),
+  );
+}
+
 export function registerServeCommand(program: Command): void {
   const cmd = program
     .command('serve')
@@ -64,6 +88,10 @@ export function registerServeCommand(program: Command): void {
     .option('--port <n>', 'TCP port', portArg(), 8080)
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--config <file>', 'crews and planning config (YAML or JSON)')
+    .option(
+      '--sellers <file>',
+      'serve several sellers (see docs/tenants.md; default: FIELDPLAN_SELLERS_FILE, else one seller)',
+    )
     .option('--key-file <path>', keyFileHelp)
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (TLS 1.2 or newer)')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
@@ -98,14 +126,27 @@ export function registerServeCommand(program: Command): void {
   addConnectionOptions(cmd);
   cmd.action(async (opts: ServeOptions) => {
     try {
-      const config = await loadConfigFor(opts.endpoint, opts.config);
+      const sellersFile = sellersFileFrom(opts.sellers);
+      if (sellersFile !== undefined && opts.config !== undefined)
+        throw new InvalidArgumentError(
+          'give --sellers or --config, not both: each seller names its crews config in the sellers file',
+        );
+      const sellers =
+        sellersFile === undefined
+          ? undefined
+          : await resolveSellers(loadSellers(sellersFile), { defaultEndpoint: opts.endpoint });
+      const config = sellers?.[0]?.config ?? (await loadConfigFor(opts.endpoint, opts.config));
       const api = await startApi({
         config,
+        sellers,
         nightly: {
-          schedules: schedules(
-            opts,
-            config.stores.map((s) => s.storeId),
-          ),
+          schedules:
+            sellers === undefined
+              ? schedules(
+                  opts,
+                  config.stores.map((s) => s.storeId),
+                )
+              : sellerSchedules(opts, sellers),
           days: opts.nightlyDays,
         },
         endpoint: opts.endpoint,
@@ -133,8 +174,12 @@ export function registerServeCommand(program: Command): void {
         },
       });
       console.log(`fieldplan API at ${api.url} (OpenAPI at ${api.url}/docs, health at ${api.url}/health)`);
+      if (sellers !== undefined)
+        console.log(`serving ${sellers.length} sellers: ${sellers.map((s) => s.id).join(', ')}`);
       for (const n of api.scheduler?.next() ?? [])
-        console.log(`nightly plan of ${n.storeId} next at ${n.at ?? 'never'}`);
+        console.log(
+          `nightly plan of ${sellers === undefined ? '' : `${n.sellerId}/`}${n.storeId} next at ${n.at ?? 'never'}`,
+        );
       const stop = async (): Promise<void> => {
         await api.close();
         process.exit(0);

@@ -7,12 +7,15 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { isoTimestamp, readNullableTimestamp, readTimestamp } from './column-values.ts';
 import type { Database } from './database.ts';
+import { DEFAULT_SELLER_ID } from '../tenants/seller-id.ts';
 
 export const TOKEN_SCOPES = ['viewer', 'planner', 'admin'] as const;
 export type TokenScope = (typeof TOKEN_SCOPES)[number];
 
 export interface ApiTokenInfo {
   tokenId: string;
+  /** The seller whose data the token reaches; null: an admin token across every seller. */
+  sellerId: string | null;
   name: string | null;
   scope: TokenScope;
   createdAt: string;
@@ -28,14 +31,29 @@ export function isTokenScope(value: unknown): value is TokenScope {
 }
 
 export class ApiTokens {
+  /**
+   * `sellerId`: the seller new tokens belong to and whose tokens list and revoke see.
+   * Verification looks at every token: which seller a request is for follows from its token.
+   */
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date,
+    private readonly sellerId: string = DEFAULT_SELLER_ID,
   ) {}
 
-  /** Creates a token; the returned `token` is the only copy of the secret. */
-  async create(input: { scope: TokenScope; name?: string }): Promise<ApiTokenInfo & { token: string }> {
+  /**
+   * Creates a token of this seller (or, with `allSellers`, an admin token across every
+   * seller); the returned `token` is the only copy of the secret.
+   */
+  async create(input: {
+    scope: TokenScope;
+    name?: string;
+    allSellers?: boolean;
+  }): Promise<ApiTokenInfo & { token: string }> {
     if (!isTokenScope(input.scope)) throw new RangeError(`scope must be one of ${TOKEN_SCOPES.join(', ')}`);
+    if (input.allSellers === true && input.scope !== 'admin')
+      throw new RangeError('a token across every seller must have the admin scope');
+    const sellerId = input.allSellers === true ? null : this.sellerId;
     const tokenId = randomBytes(9)
       .toString('base64url')
       .toLowerCase()
@@ -47,6 +65,7 @@ export class ApiTokens {
       .insertInto('api_tokens')
       .values({
         token_id: tokenId,
+        seller_id: sellerId,
         name: input.name ?? null,
         scope: input.scope,
         secret_hash: hashSecret(secret),
@@ -56,6 +75,7 @@ export class ApiTokens {
       .execute();
     return {
       tokenId,
+      sellerId,
       name: input.name ?? null,
       scope: input.scope,
       createdAt,
@@ -82,25 +102,37 @@ export class ApiTokens {
     return toInfo(row);
   }
 
-  /** Revokes a token; false when there is no such token or it was already revoked. */
-  async revoke(tokenId: string): Promise<boolean> {
+  /**
+   * Revokes a token of this seller (`anySeller`: of any seller, the deployment's operator);
+   * false when there is no such token or it was already revoked.
+   */
+  async revoke(tokenId: string, options: { anySeller?: boolean } = {}): Promise<boolean> {
     const result = await this.db
       .updateTable('api_tokens')
       .set({ revoked_at: isoTimestamp(this.clock()) })
       .where('token_id', '=', tokenId)
+      .$if(options.anySeller !== true, (q) => q.where('seller_id', '=', this.sellerId))
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
 
-  async list(): Promise<ApiTokenInfo[]> {
-    const rows = await this.db.selectFrom('api_tokens').selectAll().orderBy('created_at').execute();
+  /** This seller's tokens (`allSellers`: every token, with the admin tokens across sellers). */
+  async list(options: { allSellers?: boolean } = {}): Promise<ApiTokenInfo[]> {
+    const rows = await this.db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .$if(options.allSellers !== true, (q) => q.where('seller_id', '=', this.sellerId))
+      .orderBy('created_at')
+      .orderBy('token_id')
+      .execute();
     return rows.map(toInfo);
   }
 }
 
 function toInfo(row: {
   token_id: string;
+  seller_id: string | null;
   name: string | null;
   scope: string;
   created_at: Date | string;
@@ -108,6 +140,7 @@ function toInfo(row: {
 }): ApiTokenInfo {
   return {
     tokenId: row.token_id,
+    sellerId: row.seller_id,
     name: row.name,
     scope: row.scope as TokenScope,
     createdAt: readTimestamp(row.created_at),

@@ -41,6 +41,7 @@ export class AuditLog {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date,
+    private readonly sellerId: string,
   ) {}
 
   /** Records an event; pass a transaction to make it part of the change it describes. */
@@ -49,6 +50,7 @@ export class AuditLog {
     await executor
       .insertInto('audit_log')
       .values({
+        seller_id: this.sellerId,
         at: isoTimestamp(this.clock()),
         actor: event.actor,
         action: event.action,
@@ -65,6 +67,7 @@ export class AuditLog {
     let q = this.db
       .selectFrom('audit_log')
       .selectAll()
+      .where('seller_id', '=', this.sellerId)
       .orderBy('entry_id')
       .limit(query.limit ?? 1000);
     if (query.since !== undefined) q = q.where('at', '>=', isoTimestamp(query.since));

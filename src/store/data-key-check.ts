@@ -15,27 +15,40 @@ export const KEY_CHECK = 'data_key_check';
 export const KEY_CHECK_CONTEXT = 'store_meta.data_key_check';
 const KEY_CHECK_TEXT = 'fieldplan personal data key check';
 
+/** Where the canary of a data key lives: the deployment's key, or a seller's own key. */
+export interface KeyCheckSlot {
+  key: string;
+  context: string;
+}
+
+export const DEPLOYMENT_KEY_CHECK: KeyCheckSlot = { key: KEY_CHECK, context: KEY_CHECK_CONTEXT };
+
+/** The canary of a seller that has a data key of its own. */
+export function sellerKeyCheck(sellerId: string): KeyCheckSlot {
+  return { key: `${KEY_CHECK}:${sellerId}`, context: `${KEY_CHECK_CONTEXT}:${sellerId}` };
+}
+
 export async function checkDataKey(
   db: Kysely<Database>,
   cipher: FieldCipher,
   keys: DataKeyRing,
+  slot: KeyCheckSlot = DEPLOYMENT_KEY_CHECK,
 ): Promise<void> {
   const row = await db
     .selectFrom('store_meta')
     .select('value')
-    .where('key', '=', KEY_CHECK)
+    .where('key', '=', slot.key)
     .executeTakeFirst();
   if (row === undefined) {
     await db
       .insertInto('store_meta')
-      .values({ key: KEY_CHECK, value: cipher.seal(KEY_CHECK_TEXT, KEY_CHECK_CONTEXT) })
+      .values({ key: slot.key, value: cipher.seal(KEY_CHECK_TEXT, slot.context) })
       .onConflict((oc) => oc.column('key').doNothing())
       .execute();
     return;
   }
   try {
-    if (cipher.open(row.value, KEY_CHECK_CONTEXT) !== KEY_CHECK_TEXT)
-      throw new Error('key check text differs');
+    if (cipher.open(row.value, slot.context) !== KEY_CHECK_TEXT) throw new Error('key check text differs');
   } catch (error) {
     const code = error instanceof PersonalDataError ? error.code : 'CIPHERTEXT_TAMPERED';
     throw new StoreError(

@@ -15,6 +15,8 @@ export type Json<T> = ColumnType<T | string, string, string>;
 export type NullableJson<T> = ColumnType<T | string | null, string | null, string | null>;
 
 export interface ServiceJobsTable {
+  /** The seller the row belongs to (migration 0003; `default` for rows stored before). */
+  seller_id: ColumnType<string, string | undefined, string>;
   service_job_id: string;
   store_id: string | null;
   marketplace_id: string | null;
@@ -41,6 +43,8 @@ export interface ServiceJobsTable {
 }
 
 export interface AppointmentsTable {
+  /** The seller the row belongs to (migration 0003; `default` for rows stored before). */
+  seller_id: ColumnType<string, string | undefined, string>;
   appointment_id: string;
   service_job_id: string;
   status: string | null;
@@ -53,6 +57,8 @@ export interface AppointmentsTable {
 }
 
 export interface PlansTable {
+  /** The seller the row belongs to (migration 0003; `default` for rows stored before). */
+  seller_id: ColumnType<string, string | undefined, string>;
   plan_id: string;
   kind: string;
   /** Inclusive calendar dates, YYYY-MM-DD, in the stores' local time. */
@@ -70,11 +76,15 @@ export interface PlansTable {
 
 /** Which stores a plan covers (a plan may span several stores of one seller). */
 export interface PlanStoresTable {
+  /** The seller the row belongs to (migration 0003; `default` for rows stored before). */
+  seller_id: ColumnType<string, string | undefined, string>;
   plan_id: string;
   store_id: string;
 }
 
 export interface WriteBackJournalTable {
+  /** The seller the row belongs to (migration 0003; `default` for rows stored before). */
+  seller_id: ColumnType<string, string | undefined, string>;
   entry_id: Generated<number>;
   plan_id: string;
   operation: string;
@@ -95,6 +105,7 @@ export interface WriteBackJournalTable {
 }
 
 export interface SyncWatermarksTable {
+  seller_id: string;
   store_id: string;
   marketplace_id: string;
   last_updated_after: Timestamp;
@@ -102,6 +113,8 @@ export interface SyncWatermarksTable {
 }
 
 export interface AuditLogTable {
+  /** The seller the row belongs to (migration 0003; `default` for rows stored before). */
+  seller_id: ColumnType<string, string | undefined, string>;
   entry_id: Generated<number>;
   at: Timestamp;
   actor: string;
@@ -113,6 +126,8 @@ export interface AuditLogTable {
 }
 
 export interface LocksTable {
+  /** The seller the row belongs to (migration 0003; `default` for rows stored before). */
+  seller_id: ColumnType<string, string | undefined, string>;
   name: string;
   holder: string;
   /** Increases on every change of holder: a fencing token for work done under the lock. */
@@ -126,6 +141,8 @@ export interface ApiTokensTable {
   token_id: string;
   name: string | null;
   scope: string;
+  /** The seller the token belongs to; null: an admin token across every seller. */
+  seller_id: string | null;
   /** Hex SHA-256 of the token's secret part. */
   secret_hash: string;
   created_at: Timestamp;

@@ -12,6 +12,7 @@
 import type { Kysely } from 'kysely';
 import { isoTimestamp, readTimestamp } from './column-values.ts';
 import type { Database } from './database.ts';
+import { DEFAULT_SELLER_ID } from '../tenants/seller-id.ts';
 
 export type LockAttempt =
   | { acquired: true; name: string; holder: string; generation: number; expiresAt: string }
@@ -29,10 +30,17 @@ export class Locks {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date,
+    private readonly sellerId: string = DEFAULT_SELLER_ID,
   ) {}
+
+  /** The implicit seller's locks keep their names; another seller's are prefixed, so sellers never contend. */
+  #row(name: string): string {
+    return this.sellerId === DEFAULT_SELLER_ID ? name : `seller:${this.sellerId}/${name}`;
+  }
 
   /** Acquires the lock, or renews it when `holder` already has it. */
   async tryAcquire(name: string, holder: string, ttlMs: number): Promise<LockAttempt> {
+    const rowName = this.#row(name);
     if (!Number.isFinite(ttlMs) || ttlMs <= 0)
       throw new RangeError('lock TTL must be a positive number of ms');
     const nowDate = this.clock();
@@ -40,7 +48,14 @@ export class Locks {
     const expiresAt = isoTimestamp(new Date(nowDate.getTime() + ttlMs));
     const row = await this.db
       .insertInto('locks')
-      .values({ name, holder, generation: 1, acquired_at: now, expires_at: expiresAt })
+      .values({
+        name: rowName,
+        seller_id: this.sellerId,
+        holder,
+        generation: 1,
+        acquired_at: now,
+        expires_at: expiresAt,
+      })
       .onConflict((oc) =>
         oc
           .column('name')
@@ -92,7 +107,7 @@ export class Locks {
     const result = await this.db
       .updateTable('locks')
       .set({ expires_at: now })
-      .where('name', '=', name)
+      .where('name', '=', this.#row(name))
       .where('holder', '=', holder)
       .where('expires_at', '>', now)
       .executeTakeFirst();
@@ -100,11 +115,15 @@ export class Locks {
   }
 
   async get(name: string): Promise<LockState | undefined> {
-    const row = await this.db.selectFrom('locks').selectAll().where('name', '=', name).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('locks')
+      .selectAll()
+      .where('name', '=', this.#row(name))
+      .executeTakeFirst();
     return row === undefined
       ? undefined
       : {
-          name: row.name,
+          name,
           holder: row.holder,
           generation: row.generation,
           acquiredAt: readTimestamp(row.acquired_at),

@@ -7,7 +7,7 @@
 import type { Kysely } from 'kysely';
 import type { FieldCipher } from '../privacy/field-cipher.ts';
 import type { Database } from './database.ts';
-import { KEY_CHECK, KEY_CHECK_CONTEXT } from './data-key-check.ts';
+import { DEPLOYMENT_KEY_CHECK, type KeyCheckSlot } from './data-key-check.ts';
 import { PERSONAL_JOB_COLUMNS, appointmentTimeContext, jobFieldContext } from './service-jobs.ts';
 import { journalBodyContext } from './write-back-journal.ts';
 
@@ -21,7 +21,23 @@ export interface RekeyCounts {
 
 const BATCH = 500;
 
-export async function reencryptPersonalData(db: Kysely<Database>, cipher: FieldCipher): Promise<RekeyCounts> {
+/**
+ * Whose values one key covers: a seller with a data key of its own (`sellerId`), or the
+ * deployment's key: every seller except those with their own key (`exceptSellers`).
+ */
+export interface RekeyScope {
+  sellerId?: string;
+  exceptSellers?: readonly string[];
+  keyCheck: KeyCheckSlot;
+}
+
+export async function reencryptPersonalData(
+  db: Kysely<Database>,
+  cipher: FieldCipher,
+  scope: RekeyScope = { keyCheck: DEPLOYMENT_KEY_CHECK },
+): Promise<RekeyCounts> {
+  const only = scope.sellerId;
+  const except = scope.exceptSellers ?? [];
   const current = `fp1.${cipher.currentKeyId}.%`;
   const reseal = (envelope: string, context: string): string =>
     cipher.seal(cipher.open(envelope, context), context);
@@ -36,6 +52,8 @@ export async function reencryptPersonalData(db: Kysely<Database>, cipher: FieldC
     for (;;) {
       const rows = await db
         .selectFrom('service_jobs')
+        .$if(only !== undefined, (q) => q.where('seller_id', '=', only!))
+        .$if(except.length > 0, (q) => q.where('seller_id', 'not in', [...except]))
         .select(['service_job_id', column])
         .where(column, 'is not', null)
         .where(column, 'not like', current)
@@ -61,6 +79,8 @@ export async function reencryptPersonalData(db: Kysely<Database>, cipher: FieldC
   for (;;) {
     const rows = await db
       .selectFrom('appointments')
+      .$if(only !== undefined, (q) => q.where('seller_id', '=', only!))
+      .$if(except.length > 0, (q) => q.where('seller_id', 'not in', [...except]))
       .select(['appointment_id', 'appointment_time_encrypted'])
       .where('appointment_time_encrypted', 'is not', null)
       .where('appointment_time_encrypted', 'not like', current)
@@ -89,6 +109,8 @@ export async function reencryptPersonalData(db: Kysely<Database>, cipher: FieldC
   for (;;) {
     const rows = await db
       .selectFrom('write_back_journal')
+      .$if(only !== undefined, (q) => q.where('seller_id', '=', only!))
+      .$if(except.length > 0, (q) => q.where('seller_id', 'not in', [...except]))
       .select(['entry_id', 'idempotency_key', 'request_body_encrypted'])
       .where('request_body_encrypted', 'is not', null)
       .where('request_body_encrypted', 'not like', current)
@@ -118,13 +140,13 @@ export async function reencryptPersonalData(db: Kysely<Database>, cipher: FieldC
   const check = await db
     .selectFrom('store_meta')
     .select('value')
-    .where('key', '=', KEY_CHECK)
+    .where('key', '=', scope.keyCheck.key)
     .executeTakeFirst();
   if (check !== undefined && !check.value.startsWith(`fp1.${cipher.currentKeyId}.`)) {
     await db
       .updateTable('store_meta')
-      .set({ value: reseal(check.value, KEY_CHECK_CONTEXT) })
-      .where('key', '=', KEY_CHECK)
+      .set({ value: reseal(check.value, scope.keyCheck.context) })
+      .where('key', '=', scope.keyCheck.key)
       .execute();
   }
   return counts;

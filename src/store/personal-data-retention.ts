@@ -30,6 +30,8 @@ export class PersonalDataRetention {
     private readonly db: Kysely<Database>,
     private readonly audit: AuditLog,
     private readonly retentionDays: number,
+    /** Only this seller's jobs; undefined: every seller's (the deployment-wide purge). */
+    private readonly sellerId: string | undefined = undefined,
   ) {
     if (!Number.isFinite(retentionDays) || retentionDays < 0) {
       throw new RangeError('retention must be a non-negative number of days');
@@ -44,6 +46,7 @@ export class PersonalDataRetention {
       const expired = await trx
         .selectFrom('service_jobs')
         .select('service_job_id')
+        .$if(this.sellerId !== undefined, (q) => q.where('seller_id', '=', this.sellerId!))
         .where('status', 'in', [...CLOSED_STATUSES])
         .where('closed_at', '<=', closedBefore)
         .where('personal_data_purged_at', 'is', null)

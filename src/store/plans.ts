@@ -72,6 +72,8 @@ export class Plans {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date,
+    /** Every read and write is confined to this seller's plans. */
+    private readonly sellerId: string,
   ) {}
 
   async create(input: NewPlan): Promise<PlanRecord> {
@@ -84,6 +86,7 @@ export class Plans {
         .insertInto('plans')
         .values({
           plan_id: planId,
+          seller_id: this.sellerId,
           kind: input.kind,
           period_start: input.periodStart,
           period_end: input.periodEnd,
@@ -101,7 +104,9 @@ export class Plans {
       if (storeIds.length > 0) {
         await trx
           .insertInto('plan_stores')
-          .values(storeIds.map((storeId) => ({ plan_id: planId, store_id: storeId })))
+          .values(
+            storeIds.map((storeId) => ({ plan_id: planId, store_id: storeId, seller_id: this.sellerId })),
+          )
           .execute();
       }
     });
@@ -127,6 +132,7 @@ export class Plans {
     const result = await this.db
       .updateTable('plans')
       .set({ status: 'running', finished_at: null, failure_code: null, failure_message: null })
+      .where('seller_id', '=', this.sellerId)
       .where('plan_id', '=', planId)
       .where('status', '!=', 'running')
       .executeTakeFirst();
@@ -142,6 +148,7 @@ export class Plans {
     const row = await this.db
       .selectFrom('plans')
       .selectAll()
+      .where('seller_id', '=', this.sellerId)
       .where('plan_id', '=', planId)
       .executeTakeFirst();
     if (row === undefined) return undefined;
@@ -166,6 +173,7 @@ export class Plans {
         'failure_code',
         'failure_message',
       ])
+      .where('seller_id', '=', this.sellerId)
       .orderBy('created_at', 'desc')
       .orderBy('plan_id')
       .limit(filter.limit ?? 100);
@@ -173,7 +181,11 @@ export class Plans {
     if (filter.storeId !== undefined) {
       const storeId = filter.storeId;
       query = query.where('plan_id', 'in', (eb) =>
-        eb.selectFrom('plan_stores').select('plan_id').where('store_id', '=', storeId),
+        eb
+          .selectFrom('plan_stores')
+          .select('plan_id')
+          .where('seller_id', '=', this.sellerId)
+          .where('store_id', '=', storeId),
       );
     }
     const rows = await query.execute();
@@ -187,6 +199,7 @@ export class Plans {
     const rows = await this.db
       .selectFrom('plan_stores')
       .select(['plan_id', 'store_id'])
+      .where('seller_id', '=', this.sellerId)
       .where('plan_id', 'in', [...planIds])
       .orderBy('store_id')
       .execute();
@@ -211,6 +224,7 @@ export class Plans {
           failure_message: outcome.failure?.message ?? null,
         }),
       })
+      .where('seller_id', '=', this.sellerId)
       .where('plan_id', '=', planId)
       .where('status', '=', 'running')
       .executeTakeFirst();
@@ -228,7 +242,7 @@ export class Plans {
   }
 }
 
-type SummaryRow = Omit<Selectable<PlansTable>, 'plan'>;
+type SummaryRow = Omit<Selectable<PlansTable>, 'plan' | 'seller_id'>;
 
 function toSummary(row: SummaryRow, storeIds: string[]): PlanSummary {
   return {

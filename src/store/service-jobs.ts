@@ -80,6 +80,8 @@ export class ServiceJobs {
     private readonly db: Kysely<Database>,
     private readonly cipher: FieldCipher,
     private readonly clock: () => Date,
+    /** Every read and write is confined to this seller's rows. */
+    private readonly sellerId: string,
   ) {}
 
   /** Inserts or refreshes jobs from a pull, in one transaction. */
@@ -93,7 +95,7 @@ export class ServiceJobs {
           (
             await trx
               .selectFrom('service_jobs')
-              .select(['service_job_id', 'status', 'closed_at', 'personal_data_purged_at'])
+              .select(['service_job_id', 'seller_id', 'status', 'closed_at', 'personal_data_purged_at'])
               .where(
                 'service_job_id',
                 'in',
@@ -104,6 +106,11 @@ export class ServiceJobs {
         );
         for (const record of chunk) {
           const before = existing.get(record.serviceJobId);
+          if (before !== undefined && before.seller_id !== this.sellerId)
+            throw new StoreError(
+              'SELLER_MISMATCH',
+              `service job ${record.serviceJobId} is stored for another seller; nothing of this pull was stored`,
+            );
           await this.#upsertOne(trx, record, before, now);
           if (before === undefined) counts.inserted++;
           else counts.updated++;
@@ -154,13 +161,17 @@ export class ServiceJobs {
       .insertInto('service_jobs')
       .values({
         service_job_id: record.serviceJobId,
+        seller_id: this.sellerId,
         first_pulled_at: now,
         status_changed_at: now,
         personal_data_purged_at: null,
         ...row,
       })
       .onConflict((oc) =>
-        oc.column('service_job_id').doUpdateSet(statusChanged ? { ...row, status_changed_at: now } : row),
+        oc
+          .column('service_job_id')
+          .doUpdateSet(statusChanged ? { ...row, status_changed_at: now } : row)
+          .where('service_jobs.seller_id', '=', this.sellerId),
       )
       .execute();
 
@@ -180,8 +191,15 @@ export class ServiceJobs {
       };
       await trx
         .insertInto('appointments')
-        .values({ appointment_id: appointment.appointmentId, first_seen_at: now, ...values })
-        .onConflict((oc) => oc.column('appointment_id').doUpdateSet(values))
+        .values({
+          appointment_id: appointment.appointmentId,
+          seller_id: this.sellerId,
+          first_seen_at: now,
+          ...values,
+        })
+        .onConflict((oc) =>
+          oc.column('appointment_id').doUpdateSet(values).where('appointments.seller_id', '=', this.sellerId),
+        )
         .execute();
     }
   }
@@ -214,6 +232,7 @@ export class ServiceJobs {
     const row = await this.db
       .selectFrom('service_jobs')
       .selectAll()
+      .where('seller_id', '=', this.sellerId)
       .where('service_job_id', '=', serviceJobId)
       .executeTakeFirst();
     if (row === undefined) return undefined;
@@ -237,6 +256,7 @@ export class ServiceJobs {
     const rows = await this.db
       .selectFrom('service_jobs')
       .selectAll()
+      .where('seller_id', '=', this.sellerId)
       .where('store_id', 'in', [...storeIds])
       .where('status', 'in', [...PLANNABLE_STATUSES])
       .orderBy('service_job_id')
@@ -265,6 +285,7 @@ export class ServiceJobs {
     const rows = await this.db
       .selectFrom('service_jobs')
       .select(['service_job_id', 'status'])
+      .where('seller_id', '=', this.sellerId)
       .where('store_id', 'in', [...storeIds])
       .orderBy('service_job_id')
       .execute();
@@ -278,6 +299,7 @@ export class ServiceJobs {
       const row = await trx
         .selectFrom('service_jobs')
         .select(['status', 'closed_at'])
+        .where('seller_id', '=', this.sellerId)
         .where('service_job_id', '=', serviceJobId)
         .executeTakeFirst();
       if (row === undefined) throw new StoreError('JOB_NOT_FOUND', `no stored service job ${serviceJobId}`);
@@ -290,6 +312,7 @@ export class ServiceJobs {
       await trx
         .updateTable('service_jobs')
         .set({ status, status_changed_at: now, closed_at: closedAt })
+        .where('seller_id', '=', this.sellerId)
         .where('service_job_id', '=', serviceJobId)
         .execute();
     });
@@ -303,6 +326,7 @@ export class ServiceJobs {
       const rows = await this.db
         .selectFrom('appointments')
         .selectAll()
+        .where('seller_id', '=', this.sellerId)
         .where('service_job_id', 'in', chunk)
         .orderBy('first_seen_at')
         .orderBy('appointment_id')

@@ -10,7 +10,9 @@ export type StoreErrorCode =
   | 'PLAN_RUNNING'
   | 'JOURNAL_ENTRY_NOT_FOUND'
   | 'JOURNAL_TRANSITION_INVALID'
-  | 'JOB_NOT_FOUND';
+  | 'JOB_NOT_FOUND'
+  /** A record with this id is stored for another seller (Amazon's ids are unique across sellers). */
+  | 'SELLER_MISMATCH';
 
 export class StoreError extends Error {
   override readonly name = 'StoreError';

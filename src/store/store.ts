@@ -12,7 +12,8 @@ import { FieldCipher } from '../privacy/field-cipher.ts';
 import { PersonalDataError } from '../privacy/personal-data-error.ts';
 import { ApiTokens } from './api-tokens.ts';
 import { AuditLog } from './audit-log.ts';
-import { KEY_CHECK, checkDataKey } from './data-key-check.ts';
+import { DEPLOYMENT_KEY_CHECK, KEY_CHECK, checkDataKey, sellerKeyCheck } from './data-key-check.ts';
+import { DEFAULT_SELLER_ID, assertSellerId } from '../tenants/seller-id.ts';
 import type { Database, SqlDialect } from './database.ts';
 import { Locks } from './locks.ts';
 import { StoreMigrations } from './migrations/index.ts';
@@ -59,6 +60,8 @@ export interface OpenStoreOptions {
 
 export interface Store {
   readonly dialect: SqlDialect;
+  /** The seller whose rows this view reads and writes (`default` for a single-seller deployment). */
+  readonly sellerId: string;
   /** Id of the data key that encrypts new personal data. */
   readonly dataKeyId: string;
   readonly jobs: ServiceJobs;
@@ -78,6 +81,13 @@ export interface Store {
   reencryptPersonalData(): Promise<RekeyCounts>;
   /** Applies pending migrations (also done on open); returns the names applied. */
   migrate(): Promise<string[]>;
+  /**
+   * The same database seen as another seller: every read and write confined to that seller's
+   * rows. `dataKeys`: the seller's own data key (its canary is checked, or written for a
+   * seller's first data); without, the deployment's key. Views share the opener's
+   * connection: closing a view does nothing, closing the store closes them all.
+   */
+  forSeller(sellerId: string, options?: { dataKeys?: DataKeyRing }): Promise<Store>;
   close(): Promise<void>;
 }
 
@@ -133,31 +143,59 @@ export async function openStore(target: string, options: OpenStoreOptions = {}):
     await migrate();
     await checkDataKey(db, cipher, keys);
 
-    const audit = new AuditLog(db, clock);
-    const retention = new PersonalDataRetention(db, audit, options.retentionDays ?? DEFAULT_RETENTION_DAYS);
-    return {
-      dialect: location.dialect,
-      dataKeyId: cipher.currentKeyId,
-      jobs: new ServiceJobs(db, cipher, clock),
-      plans: new Plans(db, clock),
-      journal: new WriteBackJournal(db, cipher, clock),
-      watermarks: new SyncWatermarks(db, clock),
-      audit,
-      locks: new Locks(db, clock),
-      tokens: new ApiTokens(db, clock),
-      purgeExpiredPersonalData: (now = clock(), actor) => retention.purgeExpired(now, actor),
-      reencryptPersonalData: async () => {
-        const counts = await reencryptPersonalData(db, cipher);
-        await audit.record({
-          actor: 'rekeying',
-          action: 'personal_data.reencrypted',
-          details: { ...counts },
-        });
-        return counts;
-      },
-      migrate,
-      close: () => db.destroy(),
+    const retentionDays = options.retentionDays ?? DEFAULT_RETENTION_DAYS;
+    const view = (sellerId: string, viewCipher: FieldCipher, ownKey: boolean, root: boolean): Store => {
+      const audit = new AuditLog(db, clock, sellerId);
+      // The deployment-wide purge (the opener's) covers every seller; a seller's view, its own jobs.
+      const retention = new PersonalDataRetention(db, audit, retentionDays, root ? undefined : sellerId);
+      const store: Store = {
+        dialect: location.dialect,
+        sellerId,
+        dataKeyId: viewCipher.currentKeyId,
+        jobs: new ServiceJobs(db, viewCipher, clock, sellerId),
+        plans: new Plans(db, clock, sellerId),
+        journal: new WriteBackJournal(db, viewCipher, clock, sellerId),
+        watermarks: new SyncWatermarks(db, clock, sellerId),
+        audit,
+        locks: new Locks(db, clock, sellerId),
+        tokens: new ApiTokens(db, clock, sellerId),
+        purgeExpiredPersonalData: (now = clock(), actor) => retention.purgeExpired(now, actor),
+        reencryptPersonalData: async () => {
+          const counts = await reencryptPersonalData(
+            db,
+            viewCipher,
+            ownKey
+              ? { sellerId, keyCheck: sellerKeyCheck(sellerId) }
+              : { exceptSellers: await sellersWithOwnKey(db), keyCheck: DEPLOYMENT_KEY_CHECK },
+          );
+          await audit.record({
+            actor: 'rekeying',
+            action: 'personal_data.reencrypted',
+            details: { ...counts },
+          });
+          return counts;
+        },
+        migrate,
+        forSeller: async (other, opts = {}) => {
+          assertSellerId(other);
+          if (opts.dataKeys === undefined) {
+            // A seller whose data is under a key of its own cannot be read with the deployment's.
+            if ((await sellersWithOwnKey(db)).includes(other))
+              throw new StoreError(
+                'DATA_KEY_MISMATCH',
+                `seller ${other} has a data key of its own; configure it (dataKey in the sellers file)`,
+              );
+            return view(other, cipher, false, false);
+          }
+          const sellerCipher = new FieldCipher(opts.dataKeys);
+          await checkDataKey(db, sellerCipher, opts.dataKeys, sellerKeyCheck(other));
+          return view(other, sellerCipher, true, false);
+        },
+        close: root ? () => db.destroy() : async () => undefined,
+      };
+      return store;
     };
+    return view(DEFAULT_SELLER_ID, cipher, false, true);
   } catch (error) {
     await db.destroy();
     // No key, no store: do not leave behind the empty database file this open created.
@@ -206,6 +244,13 @@ function assertSqliteStoreExists(path: string): void {
     `no store at ${path} (nothing was created); check --db or DATABASE_URL, or create the store ` +
       'with fieldplan sync or fieldplan plan',
   );
+}
+
+/** Sellers whose personal data is under a data key of their own (they have a canary of their own). */
+async function sellersWithOwnKey(db: Kysely<Database>): Promise<string[]> {
+  const prefix = `${KEY_CHECK}:`;
+  const rows = await db.selectFrom('store_meta').select('key').where('key', 'like', `${prefix}%`).execute();
+  return rows.map((r) => r.key.slice(prefix.length));
 }
 
 /** Whether the database already holds a store whose personal data a key was chosen for. */

@@ -10,12 +10,14 @@ export class SyncWatermarks {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly clock: () => Date,
+    private readonly sellerId: string,
   ) {}
 
   async get(storeId: string, marketplaceId: string): Promise<string | undefined> {
     const row = await this.db
       .selectFrom('sync_watermarks')
       .select('last_updated_after')
+      .where('seller_id', '=', this.sellerId)
       .where('store_id', '=', storeId)
       .where('marketplace_id', '=', marketplaceId)
       .executeTakeFirst();
@@ -49,6 +51,7 @@ export class SyncWatermarks {
     await this.db
       .insertInto('sync_watermarks')
       .values({
+        seller_id: this.sellerId,
         store_id: storeId,
         marketplace_id: marketplaceId,
         last_updated_after: at,
@@ -56,7 +59,7 @@ export class SyncWatermarks {
       })
       .onConflict((oc) => {
         const update = oc
-          .columns(['store_id', 'marketplace_id'])
+          .columns(['seller_id', 'store_id', 'marketplace_id'])
           .doUpdateSet({ last_updated_after: at, updated_at: updatedAt });
         return forwardOnly ? update.where('sync_watermarks.last_updated_after', '<', at) : update;
       })

@@ -87,6 +87,8 @@ export class WriteBackJournal {
     private readonly db: Kysely<Database>,
     private readonly cipher: FieldCipher,
     private readonly clock: () => Date,
+    /** Every read and write is confined to this seller's entries. */
+    private readonly sellerId: string,
   ) {}
 
   /** Records one intended call; returns the existing entry if the key was recorded before. */
@@ -113,6 +115,7 @@ export class WriteBackJournal {
         const inserted = await trx
           .insertInto('write_back_journal')
           .values({
+            seller_id: this.sellerId,
             plan_id: intent.planId,
             operation: intent.operation,
             idempotency_key: intent.idempotencyKey,
@@ -157,6 +160,7 @@ export class WriteBackJournal {
     const now = isoTimestamp(this.clock());
     const result = await this.db
       .updateTable('write_back_journal')
+      .where('seller_id', '=', this.sellerId)
       .set((eb) => ({ state: 'sent', sent_at: now, attempts: eb('attempts', '+', 1) }))
       .where('entry_id', '=', entryId)
       .where('state', 'in', [...SENDABLE_FROM])
@@ -170,6 +174,7 @@ export class WriteBackJournal {
     const now = isoTimestamp(this.clock());
     const result = await this.db
       .updateTable('write_back_journal')
+      .where('seller_id', '=', this.sellerId)
       .set({
         state: outcome.state,
         result: outcome.result === undefined ? null : writeJson(outcome.result),
@@ -189,6 +194,7 @@ export class WriteBackJournal {
   async markInDoubt(planId: string): Promise<number> {
     const result = await this.db
       .updateTable('write_back_journal')
+      .where('seller_id', '=', this.sellerId)
       .set({ state: 'unknown' })
       .where('plan_id', '=', planId)
       .where('state', '=', 'sent')
@@ -200,6 +206,7 @@ export class WriteBackJournal {
   async pending(planId: string): Promise<JournalEntry[]> {
     const rows = await this.db
       .selectFrom('write_back_journal')
+      .where('seller_id', '=', this.sellerId)
       .selectAll()
       .where('plan_id', '=', planId)
       .where('state', 'in', [...PENDING_STATES])
@@ -212,6 +219,7 @@ export class WriteBackJournal {
   async plansWithPending(): Promise<string[]> {
     const rows = await this.db
       .selectFrom('write_back_journal')
+      .where('seller_id', '=', this.sellerId)
       .select('plan_id')
       .distinct()
       .where('state', 'in', [...PENDING_STATES])
@@ -223,6 +231,7 @@ export class WriteBackJournal {
   async list(planId: string): Promise<JournalEntry[]> {
     const rows = await this.db
       .selectFrom('write_back_journal')
+      .where('seller_id', '=', this.sellerId)
       .selectAll()
       .where('plan_id', '=', planId)
       .orderBy('entry_id')
@@ -233,6 +242,7 @@ export class WriteBackJournal {
   async countsByState(planId: string): Promise<Record<JournalState, number>> {
     const rows = await this.db
       .selectFrom('write_back_journal')
+      .where('seller_id', '=', this.sellerId)
       .select((eb) => ['state', eb.fn.countAll().as('n')])
       .where('plan_id', '=', planId)
       .groupBy('state')
@@ -251,6 +261,7 @@ export class WriteBackJournal {
   async get(entryId: number): Promise<JournalEntry | undefined> {
     const row = await this.db
       .selectFrom('write_back_journal')
+      .where('seller_id', '=', this.sellerId)
       .selectAll()
       .where('entry_id', '=', entryId)
       .executeTakeFirst();
@@ -260,6 +271,7 @@ export class WriteBackJournal {
   async findByIdempotencyKey(key: string): Promise<JournalEntry | undefined> {
     const row = await this.db
       .selectFrom('write_back_journal')
+      .where('seller_id', '=', this.sellerId)
       .selectAll()
       .where('idempotency_key', '=', key)
       .executeTakeFirst();

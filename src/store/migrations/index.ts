@@ -7,6 +7,7 @@ import type { Migration, MigrationProvider } from 'kysely';
 import type { SqlDialect } from '../database.ts';
 import { initialSchema } from './0001-initial-schema.ts';
 import { apiTokens } from './0002-api-tokens.ts';
+import { sellers } from './0003-sellers.ts';
 
 export class StoreMigrations implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -15,6 +16,7 @@ export class StoreMigrations implements MigrationProvider {
     return {
       '0001-initial-schema': initialSchema(this.dialect),
       '0002-api-tokens': apiTokens(this.dialect),
+      '0003-sellers': sellers(this.dialect),
     };
   }
 }
