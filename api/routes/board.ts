@@ -2,6 +2,7 @@
  * `GET /v1/board?storeId&date[&planId]` (viewer): the plan of that store and day as the
  * board draws it (see api/board-view.ts). Buyer name and address only for planner/admin.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,7 +10,7 @@ import type { Plan } from '../../src/pipeline/plan.ts';
 import type { PlanRecord, PlanSummary, StoredServiceJob } from '../../src/store/index.ts';
 import { maySeePersonalData, requireScope } from '../auth.ts';
 import { boardCache, type BoardCache, type BoardKey } from '../board-cache.ts';
-import { buildBoardView, type BoardView } from '../board-view.ts';
+import { buildBoardView, presentedStatus, type BoardView, type RefusedCall } from '../board-view.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
@@ -48,6 +49,51 @@ export async function jobsOfPlan(
     if (job !== undefined) out.set(id, job);
   }
   return out;
+}
+
+/** Amazon's refusals as a dispatcher reads them, by the error codes the Services API answers with. */
+const REFUSAL_REASONS: Record<string, string> = {
+  RESOURCES_MISSING_REQUIRED_SKILLS: 'technician lacks a skill the job requires',
+  RESOURCES_NOT_AVAILABLE_IN_LOCATION: 'technician does not serve this store',
+  RESOURCES_NOT_AVAILABLE_IN_TIME_WINDOW: 'technician is not available in that time window',
+  RESOURCES_OVERBOOKED: 'technician is already booked in that time window',
+  RESOURCES_UNASSIGNED: 'technicians were unassigned',
+  InvalidInput: 'Amazon found the request invalid',
+};
+
+/**
+ * The write-back calls of a plan that Amazon refused, with its reason: from the run that just
+ * made the plan when this server ran it (the failures it reported), else from the write-back
+ * journal (each refused call's error code; a call refused once and placed by a later try is
+ * not listed). Ids, operation names, codes and Amazon's text only: no buyer's data.
+ */
+export async function refusedCalls(ctx: ApiContext, planId: string): Promise<RefusedCall[]> {
+  const live = ctx.planner.get(planId)?.result?.writeBack?.failures;
+  if (live !== undefined) {
+    return live.map((f) => ({
+      serviceJobId: f.serviceJobId ?? null,
+      operation: f.operation,
+      code: f.code,
+      reason: REFUSAL_REASONS[f.code] ?? f.message,
+    }));
+  }
+  const entries = await ctx.store.journal.list(planId);
+  const placed = new Set(
+    entries.filter((e) => e.state === 'succeeded').map((e) => `${e.operation}|${e.serviceJobId ?? ''}`),
+  );
+  return entries
+    .filter(
+      (e) =>
+        e.state === 'failed' &&
+        e.errorCode !== 'NOT_APPLIED' &&
+        !placed.has(`${e.operation}|${e.serviceJobId ?? ''}`),
+    )
+    .map((e) => ({
+      serviceJobId: e.serviceJobId,
+      operation: e.operation,
+      code: e.errorCode ?? 'REFUSED',
+      reason: REFUSAL_REASONS[e.errorCode ?? ''] ?? `refused by Amazon (${e.errorCode ?? 'no code'})`,
+    }));
 }
 
 const stampOf = (p: PlanSummary): string => `${p.status}|${p.finishedAt ?? ''}`;
@@ -106,6 +152,7 @@ async function cached<T>(
       now: ctx.clock(),
       withPersonal,
       issues,
+      refused: presentedStatus(record) === 'partial' ? await refusedCalls(ctx, planId) : [],
     });
   });
 }
@@ -127,6 +174,29 @@ export function boardJsonFor(...args: BoardArgs): Promise<string> {
 export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const appliedByStamp = new Map<string, boolean>();
   const { ctx } = opts;
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/board/stores',
+    {
+      onRequest: requireScope('viewer'),
+      schema: {
+        summary: "The crews config's stores, by name, for the board's store picker",
+        tags: ['board'],
+        querystring: z.object({}).strict(),
+        response: {
+          200: z.object({
+            stores: z.array(z.object({ storeId: z.string(), name: z.string(), timeZone: z.string() })),
+          }),
+        },
+      },
+    },
+    async () => ({
+      stores: ctx.config.stores.map((st) => ({
+        storeId: st.storeId,
+        name: st.name ?? st.storeId,
+        timeZone: st.timeZone,
+      })),
+    }),
+  );
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/board',
     {
@@ -207,6 +277,12 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
         ctx.planner.get(id)?.result?.issues,
         { summary },
       );
+      // Polled by the board for live updates: the view without its `now` names its version.
+      const tag = `"${createHash('sha1')
+        .update(json.replace(/^\{"now":"[^"]*",?/, ''))
+        .digest('base64url')}"`;
+      reply.header('etag', tag).header('cache-control', 'no-cache, private');
+      if (request.headers['if-none-match'] === tag) return reply.code(304).send();
       return reply.type('application/json; charset=utf-8').send(json);
     },
   );

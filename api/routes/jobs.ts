@@ -17,6 +17,7 @@ import {
 import { JobSlotsError, jobSlotOffers } from '../../src/capacity/job-slots.ts';
 import { DayModelError } from '../../src/capacity/index.ts';
 import { requireScope } from '../auth.ts';
+import { boardCache } from '../board-cache.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { LocalDateSchema } from '../schemas.ts';
@@ -196,7 +197,10 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
     },
     async (request) => {
       try {
-        return await completeJob(deps(request), request.params.id);
+        const done = await completeJob(deps(request), request.params.id);
+        // The shown day changed: boards are built again (and their ETags change).
+        boardCache(ctx).clear();
+        return done;
       } catch (err) {
         return closeoutError(err);
       }
@@ -216,7 +220,9 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
     },
     async (request) => {
       try {
-        return await cancelJob(deps(request), request.params.id, request.body.reasonCode);
+        const cancelled = await cancelJob(deps(request), request.params.id, request.body.reasonCode);
+        boardCache(ctx).clear();
+        return cancelled;
       } catch (err) {
         return closeoutError(err);
       }

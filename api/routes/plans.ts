@@ -13,8 +13,14 @@ import { ApiError, badRequest } from '../errors.ts';
 import type { Plan } from '../../src/pipeline/plan.ts';
 import { storedPlanReport } from '../../src/report/plan-report.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
+import { presentedStatus } from '../board-view.ts';
+import { refusedCalls } from './board.ts';
 
-const PlanStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+/**
+ * `partial`: planned and written back except the calls Amazon refused (stored as `failed`
+ * with the code PARTIAL_WRITE_BACK; `GET /v1/plans/:id` lists them under `refused`).
+ */
+const PlanStatusSchema = z.enum(['running', 'succeeded', 'partial', 'failed', 'cancelled']);
 const PlanKindSchema = z.enum(['nightly', 'optimize_today', 'what_if', 'manual']);
 
 export const PlanSummarySchema = z.object({
@@ -243,9 +249,13 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
       const plans = await ctx.store.plans.list({
         limit: q.limit,
         ...(q.storeId !== undefined ? { storeId: q.storeId } : {}),
-        ...(q.status !== undefined ? { status: q.status } : {}),
+        ...(q.status !== undefined ? { status: q.status === 'partial' ? 'failed' : q.status } : {}),
       });
-      return { plans: plans.map(({ solverStats: _s, ...p }) => p) };
+      return {
+        plans: plans
+          .map(({ solverStats: _s, ...p }) => ({ ...p, status: presentedStatus(p) }))
+          .filter((p) => q.status === undefined || p.status === q.status),
+      };
     },
   );
 
@@ -296,7 +306,9 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
           : null);
       return {
         ...summary,
-        status: live?.status === 'partial' ? 'failed' : record.status,
+        status: presentedStatus(record),
+        // The calls Amazon refused, with its reason: what makes the plan partial.
+        ...(presentedStatus(record) === 'partial' ? { refused: await refusedCalls(ctx, id) } : {}),
         outcome: live?.result?.outcome ?? null,
         progress,
         report,

@@ -8,6 +8,9 @@
 import type { PlannedRoute } from '../pipeline/plan.ts';
 import type { ReportKpis } from '../pipeline/report.ts';
 import type { GeoPoint } from '../pipeline/setup.ts';
+import type { PlaceLabel } from '../geo/place-labels.ts';
+
+export type { PlaceLabel };
 
 export interface Window {
   start: string;
@@ -28,6 +31,8 @@ export interface BoardStop {
   skills: string[];
   risk: 'ok' | 'at-risk' | 'late';
   buyer?: { name: string; address: string };
+  /** The job was closed out (completed or cancelled) since the plan was made. */
+  closed?: 'completed' | 'cancelled';
 }
 
 export interface BoardRoute {
@@ -66,11 +71,29 @@ export interface BoardUnassigned {
   skills: string[];
 }
 
+/** A write-back call Amazon refused, with its reason (no personal data: ids, codes, Amazon's text). */
+export interface RefusedCall {
+  serviceJobId: string | null;
+  operation: string;
+  code: string;
+  reason: string;
+}
+
 /** What the board draws for one store's day. */
 export interface BoardDay {
   planId: string;
+  /**
+   * `succeeded`, `running`, `failed`, `cancelled`, or `partial`: planned and written back,
+   * except the calls Amazon refused (listed in `refused`).
+   */
   status: string;
   storeId: string;
+  /** The store's name (its id when the crews config names none). */
+  storeName?: string;
+  /** Write-back calls of this store's jobs that Amazon refused (a `partial` plan). */
+  refused?: RefusedCall[];
+  /** City and postal-code labels in and around the drawn area. */
+  places?: PlaceLabel[];
   date: string;
   timeZone: string;
   generatedAt: string;
@@ -188,4 +211,47 @@ export function boundsOf(points: readonly GeoPoint[]): [number, number, number, 
   const lons = points.map((p) => p.lon);
   const lats = points.map((p) => p.lat);
   return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+}
+
+/**
+ * The KPIs of exactly what one board day shows (its routes, its jobs left out, its
+ * technicians' shifts that day), so the strip above a one-store map speaks of that store-day
+ * and not of the whole plan. Same definitions as the run's report: on-time risk counts visits
+ * arriving less than 15 minutes before their latest start (late ones included).
+ */
+export function dayKpis(day: Pick<BoardDay, 'routes' | 'unassigned' | 'technicians'>): ReportKpis {
+  let travel = 0;
+  let service = 0;
+  let overtime = 0;
+  let planned = 0;
+  let risk = 0;
+  const used = new Set<string>();
+  for (const r of day.routes) {
+    travel += r.travelMinutes;
+    service += r.serviceMinutes;
+    overtime += r.overtimeMinutes;
+    planned += r.stops.length;
+    risk += r.stops.filter((st) => st.risk !== 'ok').length;
+    if (r.stops.length > 0) for (const id of r.technicianIds) used.add(id);
+  }
+  let shiftMinutes = 0;
+  let available = 0;
+  for (const t of day.technicians) {
+    if (t.shift === null) continue;
+    available += 1;
+    shiftMinutes += (Date.parse(t.shift.end) - Date.parse(t.shift.start)) / 60_000;
+  }
+  const inScope = planned + day.unassigned.length;
+  return {
+    jobsInScope: inScope,
+    jobsPlanned: planned,
+    demandCoveredPct: inScope > 0 ? round1((100 * planned) / inScope) : 100,
+    travelHours: round1(travel / 60),
+    serviceHours: round1(service / 60),
+    utilisationPct: shiftMinutes > 0 ? round1((100 * service) / shiftMinutes) : 0,
+    overtimeHours: round1(overtime / 60),
+    onTimeRisk: risk,
+    techniciansUsed: used.size,
+    techniciansAvailable: available,
+  };
 }

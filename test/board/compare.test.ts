@@ -110,6 +110,13 @@ describe('optimize-today diff lines', () => {
     expect(line).toBe('JOB-9 — from: 09:00–10:00; toTechnicianIds: TECH-1, TECH-2; minutesMoved: 30');
     expect(describeDiffEntry({ serviceJobId: 'JOB-1' }, 'UTC')).toBe('JOB-1');
   });
+
+  it('names technicians by name where their ids are known', () => {
+    const names = new Map([['TECH-1', 'Ana Ruiz']]);
+    expect(
+      describeDiffEntry({ serviceJobId: 'JOB-9', from: ['TECH-1'], to: ['TECH-2'] }, 'UTC', names),
+    ).toBe('JOB-9 — from: Ana Ruiz; to: TECH-2');
+  });
 });
 
 describe('API client', () => {

@@ -192,6 +192,8 @@ describe('the page', () => {
     if (url === '/v1/session') return scope ? json({ scope }) : json({ error: { code: 'NOT_FOUND' } }, 404);
     if (url === '/v1/plans')
       return json([{ planId: 'PLAN-A', storeIds: ['STORE-1'], days: ['2026-11-24'], status: 'applied' }]);
+    if (url === '/v1/board/stores')
+      return json({ stores: [{ storeId: 'STORE-1', name: 'Seattle service centre', timeZone: 'UTC' }] });
     if (url.startsWith('/v1/board')) return json(url.includes('PLAN-B') ? proposal().board : boardFixture());
     if (url === '/v1/optimize-today') return json(next ?? proposal());
     if (url === '/v1/plans/PLAN-B/apply') return json({ planId: 'PLAN-B', applied: true });
@@ -225,8 +227,17 @@ describe('the page', () => {
     expect(calls.map((c) => c.url)).toEqual([
       '/v1/session',
       '/v1/plans',
+      '/v1/board/stores',
       '/v1/board?storeId=STORE-1&date=2026-11-24',
     ]);
+    // Stores by name: in the picker and the title, never only their ids.
+    const picker = root.querySelector<HTMLSelectElement>('#store')!;
+    expect(picker.value).toBe('STORE-1');
+    expect(picker.selectedOptions[0]!.textContent).toBe('Seattle service centre');
+    expect(root.querySelector('.plan-title')!.textContent).toMatch(/^Seattle service centre · 2026-11-24 · plan /);
+    expect(root.querySelector('.kpis')!.getAttribute('aria-label')).toBe(
+      'Key figures of Seattle service centre on 2026-11-24',
+    );
     expect(root.querySelector('.signed-in')!.textContent).toContain('Signed in (planner)');
     expect(root.querySelector<HTMLElement>('.optimize')!.hidden).toBe(false);
     expect(calls.every((c) => c.auth === 'Bearer tok-secret')).toBe(true);
@@ -299,7 +310,7 @@ describe('the page', () => {
     expect(result.querySelector('.job-changes tr[data-job-id="JOB-3"]')!.textContent).toContain('reassigned');
     root.querySelector<HTMLButtonElement>('button.show-proposal')!.click();
     await settle();
-    expect(root.querySelector('.plan-title')!.textContent).toMatch(/^Plan PLAN-B .* proposal, not applied$/);
+    expect(root.querySelector('.plan-title')!.textContent).toMatch(/^Seattle service centre · .* plan PLAN-B .* proposal, not applied$/);
     expect(root.querySelector('.timeline-row[data-resource-id="TECH-2"]')!.getAttribute('data-visits')).toBe(
       'JOB-4 JOB-3',
     );

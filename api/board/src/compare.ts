@@ -151,18 +151,19 @@ export function withKeptVisits(a: BoardView, b: BoardView, comparison = compareB
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 
-function describeValue(value: unknown, timeZone: string): string {
-  if (typeof value === 'string') return ISO_INSTANT.test(value) ? clockTime(value, timeZone) : value;
+function describeValue(value: unknown, timeZone: string, names?: ReadonlyMap<string, string>): string {
+  if (typeof value === 'string')
+    return ISO_INSTANT.test(value) ? clockTime(value, timeZone) : (names?.get(value) ?? value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null || value === undefined) return '—';
-  if (Array.isArray(value)) return value.map((v) => describeValue(v, timeZone)).join(', ');
+  if (Array.isArray(value)) return value.map((v) => describeValue(v, timeZone, names)).join(', ');
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if (typeof o.start === 'string' && typeof o.end === 'string') {
       return `${describeValue(o.start, timeZone)}–${describeValue(o.end, timeZone)}`;
     }
     return Object.entries(o)
-      .map(([k, v]) => `${k} ${describeValue(v, timeZone)}`)
+      .map(([k, v]) => `${k} ${describeValue(v, timeZone, names)}`)
       .join(', ');
   }
   return '';
@@ -172,9 +173,14 @@ function describeValue(value: unknown, timeZone: string): string {
  * One line for an entry of the server's diff: its job id, then every other field it carries
  * (times shown in the store's zone), so new fields show up without a page change.
  */
-export function describeDiffEntry(entry: DiffEntry, timeZone: string): string {
+export function describeDiffEntry(
+  entry: DiffEntry,
+  timeZone: string,
+  /** Technicians' and stores' names by id: a value that is a known id is shown by its name. */
+  names?: ReadonlyMap<string, string>,
+): string {
   const rest = Object.entries(entry)
     .filter(([k]) => k !== 'serviceJobId')
-    .map(([k, v]) => `${k}: ${describeValue(v, timeZone)}`);
+    .map(([k, v]) => `${k}: ${describeValue(v, timeZone, names)}`);
   return rest.length > 0 ? `${entry.serviceJobId} — ${rest.join('; ')}` : entry.serviceJobId;
 }

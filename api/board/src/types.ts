@@ -58,6 +58,8 @@ export interface BoardStop {
   buyer?: { name: string; address: string };
   /** Set by the page only: a visit done or under way that a proposal keeps as it was. */
   kept?: 'done' | 'under way';
+  /** The job was closed out (completed or cancelled) since the plan was made. */
+  closed?: 'completed' | 'cancelled';
 }
 
 export type BlockKind = 'travel' | 'service' | 'break' | 'wait';
@@ -91,10 +93,31 @@ export interface BoardUnassigned {
   skills: string[];
 }
 
+/** A write-back call Amazon refused, with its reason. */
+export interface RefusedCall {
+  serviceJobId: string | null;
+  operation: string;
+  code: string;
+  reason: string;
+}
+
+/** A place name for orientation on the offline map. */
+export interface PlaceLabel {
+  kind: 'city' | 'postal-code';
+  name: string;
+  lat: number;
+  lon: number;
+}
+
 export interface BoardView {
   planId: string;
+  /** `succeeded`, `partial` (some write-back calls refused, see `refused`), `failed`, … */
   status: string;
   storeId: string;
+  /** The store's name (absent from older servers and from what-if sampled days). */
+  storeName?: string;
+  refused?: RefusedCall[];
+  places?: PlaceLabel[];
   date: string;
   timeZone: string;
   generatedAt: string;
