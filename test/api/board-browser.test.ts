@@ -132,9 +132,7 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
     const store = env.world.config.stores[0]!;
     expect(store.name).toBeTruthy();
     expect(view.storeName).toBe(store.name);
-    expect(
-      await page.$eval('#store option:checked', (el) => el.textContent),
-    ).toBe(store.name);
+    expect(await page.$eval('#store option:checked', (el) => el.textContent)).toBe(store.name);
     const title = (await page.textContent('.plan-title')) ?? '';
     expect(title.startsWith(`${store.name} · ${view.date}`), title).toBe(true);
     expect(title).not.toContain(store.storeId);

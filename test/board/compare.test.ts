@@ -113,9 +113,9 @@ describe('optimize-today diff lines', () => {
 
   it('names technicians by name where their ids are known', () => {
     const names = new Map([['TECH-1', 'Ana Ruiz']]);
-    expect(
-      describeDiffEntry({ serviceJobId: 'JOB-9', from: ['TECH-1'], to: ['TECH-2'] }, 'UTC', names),
-    ).toBe('JOB-9 — from: Ana Ruiz; to: TECH-2');
+    expect(describeDiffEntry({ serviceJobId: 'JOB-9', from: ['TECH-1'], to: ['TECH-2'] }, 'UTC', names)).toBe(
+      'JOB-9 — from: Ana Ruiz; to: TECH-2',
+    );
   });
 });
 

@@ -234,7 +234,9 @@ describe('the page', () => {
     const picker = root.querySelector<HTMLSelectElement>('#store')!;
     expect(picker.value).toBe('STORE-1');
     expect(picker.selectedOptions[0]!.textContent).toBe('Seattle service centre');
-    expect(root.querySelector('.plan-title')!.textContent).toMatch(/^Seattle service centre · 2026-11-24 · plan /);
+    expect(root.querySelector('.plan-title')!.textContent).toMatch(
+      /^Seattle service centre · 2026-11-24 · plan /,
+    );
     expect(root.querySelector('.kpis')!.getAttribute('aria-label')).toBe(
       'Key figures of Seattle service centre on 2026-11-24',
     );
@@ -310,7 +312,9 @@ describe('the page', () => {
     expect(result.querySelector('.job-changes tr[data-job-id="JOB-3"]')!.textContent).toContain('reassigned');
     root.querySelector<HTMLButtonElement>('button.show-proposal')!.click();
     await settle();
-    expect(root.querySelector('.plan-title')!.textContent).toMatch(/^Seattle service centre · .* plan PLAN-B .* proposal, not applied$/);
+    expect(root.querySelector('.plan-title')!.textContent).toMatch(
+      /^Seattle service centre · .* plan PLAN-B .* proposal, not applied$/,
+    );
     expect(root.querySelector('.timeline-row[data-resource-id="TECH-2"]')!.getAttribute('data-visits')).toBe(
       'JOB-4 JOB-3',
     );
