@@ -52,6 +52,9 @@ describe('comparing two plans', () => {
     ]);
     expect(c.changes.map((x) => [x.serviceJobId, x.kind])).toEqual([['JOB-3', 'dropped']]);
     expect(c.unchanged).toBe(1); // JOB-4
+    // The kept visits count as planned on the proposal's side: only JOB-3 is lost.
+    const jobs = c.kpis.find((k) => k.key === 'jobsPlanned')!;
+    expect(jobs.b).toBe(b.kpis.jobsPlanned + 2);
 
     // A visit not yet started that the new plan simply lacks is still dropped.
     b.unassigned.pop();

@@ -71,14 +71,6 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
  * not started by `b`'s time; one already under way or done then is kept (see KeptVisit).
  */
 export function compareBoards(a: BoardView, b: BoardView): BoardComparison {
-  const kpis = KPI_LABELS.map(({ key, label, higherIsBetter }) => ({
-    key,
-    label,
-    a: a.kpis[key],
-    b: b.kpis[key],
-    delta: round2(b.kpis[key] - a.kpis[key]),
-    higherIsBetter,
-  }));
   const pa = placements(a);
   const pb = placements(b);
   const ids = [...new Set([...pa.keys(), ...pb.keys()])].sort();
@@ -106,6 +98,23 @@ export function compareBoards(a: BoardView, b: BoardView): BoardComparison {
       changes.push({ serviceJobId: id, a: x, b: null, kind: 'dropped' });
     }
   }
+  // The visits `b` keeps as they were are planned jobs of the day all the same: counted on its
+  // side, so keeping a sick technician's morning is not read as jobs lost.
+  const bKpis = { ...b.kpis };
+  if (kept.length > 0) {
+    bKpis.jobsPlanned += kept.length;
+    bKpis.jobsInScope += kept.length;
+    bKpis.demandCoveredPct =
+      bKpis.jobsInScope > 0 ? Math.round((1000 * bKpis.jobsPlanned) / bKpis.jobsInScope) / 10 : 100;
+  }
+  const kpis = KPI_LABELS.map(({ key, label, higherIsBetter }) => ({
+    key,
+    label,
+    a: a.kpis[key],
+    b: bKpis[key],
+    delta: round2(bKpis[key] - a.kpis[key]),
+    higherIsBetter,
+  }));
   return { kpis, changes, unchanged, kept };
 }
 
