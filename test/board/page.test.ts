@@ -438,6 +438,8 @@ describe('live updates and plan status', () => {
     expect(root.querySelector('.live-note')!.textContent).toBe('');
     const oldTitle = root.querySelector('.plan-title')!.textContent ?? '';
 
+    // What the user was choosing stays chosen across the redraw.
+    root.querySelector<HTMLInputElement>('#sick-TECH-2')!.checked = true;
     // Elsewhere, a new plan of the day is applied: the page shows it without being asked.
     const next = boardFixture();
     next.planId = 'PLAN-C';
@@ -450,6 +452,8 @@ describe('live updates and plan status', () => {
     expect(root.querySelector('.live-note')!.textContent).toMatch(
       /^Updated at \d\d:\d\d: plan PLAN-C replaced plan /,
     );
+    expect(root.querySelector<HTMLInputElement>('#sick-TECH-2')!.checked).toBe(true);
+    expect(root.querySelector<HTMLInputElement>('#sick-TECH-1')!.checked).toBe(false);
     await until(() => reads.filter((r) => r.ifNoneMatch === '"v2"').length > 0);
   });
 

@@ -488,7 +488,12 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     if (state.selected) selectJob(state.selected);
   };
 
+  /** The boxes ticked in a fieldset, so a redraw (a live update) keeps what the user chose. */
+  const ticked = (set: HTMLElement): Set<string> =>
+    new Set([...set.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((c) => c.value));
+
   const renderSick = (view: BoardView): void => {
+    const was = ticked(sickSlot);
     sickSlot.replaceChildren(h('legend', {}, 'Unavailable today'));
     for (const t of view.technicians) {
       const id = `sick-${t.resourceId}`;
@@ -496,7 +501,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
         h(
           'label',
           { for: id, class: 'check' },
-          h('input', { id, type: 'checkbox', value: t.resourceId }),
+          h('input', { id, type: 'checkbox', value: t.resourceId, checked: was.has(t.resourceId) }),
           ` ${t.name}`,
         ),
       );
@@ -510,6 +515,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       ...view.technicians.map((t) => h('option', { value: t.resourceId }, t.name)),
     );
     if (view.technicians.some((t) => t.resourceId === chosen)) whatIfLike.value = chosen;
+    const removed = ticked(whatIfRemove);
     whatIfRemove.replaceChildren(h('legend', {}, 'Remove technicians'));
     for (const t of view.technicians) {
       const id = `whatif-remove-${t.resourceId}`;
@@ -517,7 +523,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
         h(
           'label',
           { for: id, class: 'check' },
-          h('input', { id, type: 'checkbox', value: t.resourceId }),
+          h('input', { id, type: 'checkbox', value: t.resourceId, checked: removed.has(t.resourceId) }),
           ` ${t.name}`,
         ),
       );
@@ -824,7 +830,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
           return h(
             'div',
             { class: 'compare-column', 'data-plan-id': v.planId },
-            h('h4', {}, `Plan ${v.planId} · ${v.date} · ${v.status}`),
+            h('h4', {}, `${storeNameOf(v)} · ${v.date} · plan ${v.planId} · ${v.status}`),
             renderKpis(v),
             renderMap(v, layoutMap(v, project, { spreadRadius: 8 }), {
               width: 400,
@@ -979,6 +985,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     const api = state.api;
     const query = state.query;
     if (!api || !query || checking || state.showingProposal || !state.view) return;
+    // A page in a background tab checks again when it is looked at.
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
     checking = true;
     const generation = state.boardGeneration;
     try {
