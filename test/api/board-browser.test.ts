@@ -281,6 +281,8 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
         `${r.serviceJobId} — from: ${(r['from'] as string[]).map(nameOf).join(', ')}; to: ${(r['to'] as string[]).map(nameOf).join(', ')}`,
       );
     }
+    const leftOut = await page.$$eval('.diff-unassigned li', (els) => els.map((e) => e.textContent ?? ''));
+    for (const line of leftOut) for (const t of view.technicians) expect(line).not.toContain(t.resourceId);
     // Both sides of the comparison speak of the same store-day: the shown plan's visits.
     const jobsRow = await page.$$eval('.optimize-result .kpi-compare tr[data-kpi="jobsPlanned"] td', (els) =>
       els.map((e) => e.textContent ?? ''),

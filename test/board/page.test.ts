@@ -153,6 +153,29 @@ describe('details', () => {
       'JOB-5 — no skill (NO_SKILLED_TECHNICIAN)',
       'JOB-8 — NO_WINDOW_FITS',
     ]);
+    // With the technicians' names, a reason that names one by id says the name.
+    const named = renderOptimizeDiff(
+      {
+        rescheduled: [],
+        reassigned: [{ serviceJobId: 'JOB-2', from: ['TECH-1'], to: ['TECH-2'] }],
+        added: [],
+        unassigned: [
+          { serviceJobId: 'JOB-3', code: 'NO_WINDOW_FITS', reason: 'technician TECH-1 is unavailable today' },
+        ],
+        unchanged: 0,
+      },
+      'UTC',
+      new Map([
+        ['TECH-1', 'Tech One'],
+        ['TECH-2', 'Tech Two'],
+      ]),
+    );
+    expect(named.querySelector('.diff-reassigned li')!.textContent).toBe(
+      'JOB-2 — from: Tech One; to: Tech Two',
+    );
+    expect(named.querySelector('.diff-unassigned li')!.textContent).toBe(
+      'JOB-3 — technician Tech One is unavailable today (NO_WINDOW_FITS)',
+    );
   });
 });
 

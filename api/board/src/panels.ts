@@ -181,6 +181,13 @@ export function renderDetails(view: BoardView, serviceJobId: string | null): HTM
   return section;
 }
 
+/** The text with every known id (a technician's, a store's) replaced by its name. */
+export function withNames(text: string, names?: ReadonlyMap<string, string>): string {
+  let out = text;
+  for (const [id, name] of names ?? []) if (id !== '' && out.includes(id)) out = out.replaceAll(id, name);
+  return out;
+}
+
 const DIFF_SECTIONS = [
   ['rescheduled', 'Rescheduled'],
   ['reassigned', 'Reassigned'],
@@ -218,7 +225,7 @@ export function renderOptimizeDiff(
       h(
         'ul',
         { class: 'diff-list diff-unassigned' },
-        ...diff.unassigned.map((u) => h('li', {}, `${u.serviceJobId} — ${reasonText(u)}`)),
+        ...diff.unassigned.map((u) => h('li', {}, `${u.serviceJobId} — ${withNames(reasonText(u), names)}`)),
       ),
     );
   }
