@@ -415,7 +415,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       mapStage.append(svg);
     } else {
       const project = fitProjector(mapBounds(view), { width: MAP_WIDTH, height: MAP_HEIGHT, padding: 30 });
-      svg = renderMap(view, layoutMap(view, project), {
+      const layout = layoutMap(view, project);
+      svg = renderMap(view, layout, {
         width: MAP_WIDTH,
         height: MAP_HEIGHT,
         onSelect: selectJob,
@@ -424,6 +425,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       const context = renderContext(state.outlines, view.places ?? [], project, {
         width: MAP_WIDTH,
         height: MAP_HEIGHT,
+        avoid: [...layout.routes.flatMap((r) => r.stops), ...layout.homes, ...layout.unassigned],
       });
       svg.querySelector('.map-bg')?.after(context);
       mapStage.replaceChildren(svg);

@@ -88,6 +88,8 @@ const pathOf = (lines: readonly Line[], project: Projector): string =>
 export interface ContextOptions {
   width: number;
   height: number;
+  /** Markers drawn over the context (stops, homes, unassigned jobs): no label goes under one. */
+  avoid?: readonly { x: number; y: number }[];
 }
 
 /**
@@ -110,7 +112,12 @@ export function renderContext(
       if (list.length > 0) g.append(s('path', { class: `context-${kind}`, d: pathOf(list, project) }));
     }
   }
-  const taken: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  const taken: { x0: number; y0: number; x1: number; y1: number }[] = (options.avoid ?? []).map((m) => ({
+    x0: m.x - 12,
+    y0: m.y - 12,
+    x1: m.x + 12,
+    y1: m.y + 12,
+  }));
   const labels = s('g', { class: 'context-labels' });
   const ordered = [...places.filter((p) => p.kind === 'city'), ...places.filter((p) => p.kind !== 'city')];
   for (const p of ordered) {
