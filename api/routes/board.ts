@@ -51,14 +51,17 @@ export async function jobsOfPlan(
   return out;
 }
 
-/** Amazon's refusals as a dispatcher reads them, by the error codes the Services API answers with. */
+/**
+ * Amazon's refusals as a dispatcher reads them, by the specific error codes the Services API
+ * answers with; for a general code (`InvalidInput`) the run's own message, which carries
+ * Amazon's text, is shown instead.
+ */
 const REFUSAL_REASONS: Record<string, string> = {
   RESOURCES_MISSING_REQUIRED_SKILLS: 'technician lacks a skill the job requires',
   RESOURCES_NOT_AVAILABLE_IN_LOCATION: 'technician does not serve this store',
   RESOURCES_NOT_AVAILABLE_IN_TIME_WINDOW: 'technician is not available in that time window',
   RESOURCES_OVERBOOKED: 'technician is already booked in that time window',
   RESOURCES_UNASSIGNED: 'technicians were unassigned',
-  InvalidInput: 'Amazon found the request invalid',
 };
 
 /**
