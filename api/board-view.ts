@@ -6,24 +6,26 @@
  */
 import type { PlanningConfig } from '../src/config/index.ts';
 import { PostalCodeGeocoder } from '../src/geo/index.ts';
+import { placeLabels } from '../src/geo/place-labels.ts';
 import type { PlanningIssue } from '../src/pipeline/issues.ts';
 import type { Plan } from '../src/pipeline/plan.ts';
 import { setupFromConfig } from '../src/pipeline/setup-from-config.ts';
-import type { ReportKpis } from '../src/report/plan-report.ts';
 import {
   appointmentWindows,
   boardRoute,
   boundsOf,
+  dayKpis,
   iso,
   UNASSIGNED_REASONS,
   type BoardDay,
   type BoardRoute,
   type GeoPoint,
+  type RefusedCall,
   type StopDetails,
 } from '../src/report/board-shape.ts';
 import type { PlanRecord, StoredServiceJob } from '../src/store/index.ts';
 
-export type { BoardRoute, BoardStop, Window } from '../src/report/board-shape.ts';
+export type { BoardRoute, BoardStop, RefusedCall, Window } from '../src/report/board-shape.ts';
 
 /** The board of one store's day of a stored plan. */
 export type BoardView = BoardDay;
@@ -38,6 +40,21 @@ export interface BoardInput {
   now: Date;
   withPersonal: boolean;
   issues?: readonly PlanningIssue[] | undefined;
+  /** Write-back calls of the plan that Amazon refused (this store's are shown). */
+  refused?: readonly RefusedCall[] | undefined;
+}
+
+/**
+ * The status a person reads: a plan whose write-back had calls refused is stored as failed
+ * with the code PARTIAL_WRITE_BACK, and is `partial` here (planned and written, except those).
+ */
+export function presentedStatus<S extends string>(record: {
+  status: S;
+  failure?: { code: string } | null | undefined;
+}): S | 'partial' {
+  return record.status === 'failed' && record.failure?.code === 'PARTIAL_WRITE_BACK'
+    ? 'partial'
+    : record.status;
 }
 
 const geocoder = new PostalCodeGeocoder();
@@ -70,6 +87,15 @@ export async function buildBoardView(input: BoardInput): Promise<BoardView> {
   const setup = setupFromConfig(config, { date, days: 1, storeIds: [storeId] });
   const windows = appointmentWindows(plan.appointments);
   const arrivalReading = config.planning.appointmentTime === 'arrival-window';
+  // Reasons name stores and technicians as people know them, not by their ids.
+  const names = new Map<string, string>();
+  for (const st of config.stores) if (st.name !== undefined) names.set(st.storeId, st.name);
+  for (const t of config.technicians) names.set(t.resourceId, t.name);
+  const named = (text: string): string => {
+    let out = text;
+    for (const [id, name] of names) if (out.includes(id)) out = out.replaceAll(id, name);
+    return out;
+  };
   const points: GeoPoint[] = [];
   const pointOf = async (id: string): Promise<GeoPoint | undefined> => {
     const p = await centroid(jobs.get(id)?.personal?.serviceAddress?.postalCode);
@@ -92,7 +118,13 @@ export async function buildBoardView(input: BoardInput): Promise<BoardView> {
           : {}),
       });
     }
-    routes.push(boardRoute(r, windows, arrivalReading, (id) => details.get(id)!));
+    const route = boardRoute(r, windows, arrivalReading, (id) => details.get(id)!);
+    for (const st of route.stops) {
+      const status = jobs.get(st.serviceJobId)?.status;
+      if (status === 'COMPLETED') st.closed = 'completed';
+      else if (status === 'CANCELLED') st.closed = 'cancelled';
+    }
+    routes.push(route);
   }
 
   const technicians: BoardView['technicians'] = [];
@@ -143,24 +175,35 @@ export async function buildBoardView(input: BoardInput): Promise<BoardView> {
     });
   };
   for (const u of plan.unassigned)
-    await addUnassigned(u.serviceJobId, u.reason, UNASSIGNED_REASONS[u.reason] ?? u.reason);
+    await addUnassigned(u.serviceJobId, u.reason, named(UNASSIGNED_REASONS[u.reason] ?? u.reason));
   for (const i of input.issues ?? []) {
     if (i.level === 'error' && i.serviceJobId !== undefined)
-      await addUnassigned(i.serviceJobId, i.code, i.detail);
+      await addUnassigned(i.serviceJobId, i.code, named(i.detail));
   }
 
+  const bounds = boundsOf(points);
+  const refused = (input.refused ?? [])
+    .filter(
+      (c) =>
+        c.serviceJobId === null || !jobs.has(c.serviceJobId) || jobs.get(c.serviceJobId)?.storeId === storeId,
+    )
+    .map((c) => ({ ...c, reason: named(c.reason) }));
   return {
     planId: input.record.planId,
-    status: input.record.status,
+    status: presentedStatus(input.record),
     storeId,
+    storeName: store?.name ?? storeId,
     date,
     timeZone,
     generatedAt: input.record.finishedAt ?? input.record.createdAt,
     now: input.now.toISOString(),
-    kpis: (input.record.kpis as ReportKpis | null) ?? null,
-    bounds: boundsOf(points),
+    // The store-day on screen, not the whole plan (which may cover several stores and days).
+    kpis: dayKpis({ routes, unassigned, technicians }),
+    bounds,
     technicians,
     routes,
     unassigned,
+    refused,
+    places: placeLabels(bounds),
   };
 }

@@ -5,9 +5,9 @@
 import type { Plan } from '../src/pipeline/plan.ts';
 import type { PlanRecord, PlanSummary, StoredServiceJob } from '../src/store/index.ts';
 import { boardCache, type BoardCache, type BoardKey } from './board-cache.ts';
-import { buildBoardView } from './board-view.ts';
+import { buildBoardView, presentedStatus } from './board-view.ts';
 import type { ApiContext } from './context.ts';
-import { BoardViewSchema, type BoardView } from './contract/board.ts';
+import { BoardViewSchema, type BoardView, type RefusedCall } from './contract/board.ts';
 import { ApiError } from './errors.ts';
 
 /** Jobs of one store in a plan (its stops and the jobs left out), read from the store. */
@@ -36,6 +36,54 @@ export async function jobsOfPlan(
     if (job !== undefined) out.set(id, job);
   }
   return out;
+}
+
+/**
+ * Amazon's refusals as a dispatcher reads them, by the specific error codes the Services API
+ * answers with; for a general code (`InvalidInput`) the run's own message, which carries
+ * Amazon's text, is shown instead.
+ */
+const REFUSAL_REASONS: Record<string, string> = {
+  RESOURCES_MISSING_REQUIRED_SKILLS: 'technician lacks a skill the job requires',
+  RESOURCES_NOT_AVAILABLE_IN_LOCATION: 'technician does not serve this store',
+  RESOURCES_NOT_AVAILABLE_IN_TIME_WINDOW: 'technician is not available in that time window',
+  RESOURCES_OVERBOOKED: 'technician is already booked in that time window',
+  RESOURCES_UNASSIGNED: 'technicians were unassigned',
+};
+
+/**
+ * The write-back calls of a plan that Amazon refused, with its reason: from the run that just
+ * made the plan when this server ran it (the failures it reported), else from the write-back
+ * journal (each refused call's error code; a call refused once and placed by a later try is
+ * not listed). Ids, operation names, codes and Amazon's text only: no buyer's data.
+ */
+export async function refusedCalls(ctx: ApiContext, planId: string): Promise<RefusedCall[]> {
+  const live = ctx.planner.get(planId)?.result?.writeBack?.failures;
+  if (live !== undefined) {
+    return live.map((f) => ({
+      serviceJobId: f.serviceJobId ?? null,
+      operation: f.operation,
+      code: f.code,
+      reason: REFUSAL_REASONS[f.code] ?? f.message,
+    }));
+  }
+  const entries = await ctx.store.journal.list(planId);
+  const placed = new Set(
+    entries.filter((e) => e.state === 'succeeded').map((e) => `${e.operation}|${e.serviceJobId ?? ''}`),
+  );
+  return entries
+    .filter(
+      (e) =>
+        e.state === 'failed' &&
+        e.errorCode !== 'NOT_APPLIED' &&
+        !placed.has(`${e.operation}|${e.serviceJobId ?? ''}`),
+    )
+    .map((e) => ({
+      serviceJobId: e.serviceJobId,
+      operation: e.operation,
+      code: e.errorCode ?? 'REFUSED',
+      reason: REFUSAL_REASONS[e.errorCode ?? ''] ?? `refused by Amazon (${e.errorCode ?? 'no code'})`,
+    }));
 }
 
 export const stampOf = (p: PlanSummary): string => `${p.status}|${p.finishedAt ?? ''}`;
@@ -97,6 +145,7 @@ async function cached<T>(
         now: ctx.clock(),
         withPersonal,
         issues,
+        refused: presentedStatus(record) === 'partial' ? await refusedCalls(ctx, planId) : [],
       }),
     );
   });

@@ -30,6 +30,10 @@ export const BoardStopSchema = z.object({
   skills: z.array(z.string()),
   risk: StopRiskSchema,
   buyer: BuyerSchema.optional(),
+  closed: z
+    .enum(['completed', 'cancelled'])
+    .optional()
+    .describe('The job was closed out (completed or cancelled) since the plan was made'),
 });
 export type BoardStop = z.infer<typeof BoardStopSchema>;
 
@@ -108,10 +112,38 @@ export const PlanKpisSchema = z.object({
 });
 export type PlanKpis = z.infer<typeof PlanKpisSchema>;
 
+/** A write-back call Amazon refused, with its reason (ids, codes and Amazon's text: no buyer's data). */
+export const RefusedCallSchema = z.object({
+  serviceJobId: z.string().nullable(),
+  operation: z.string(),
+  code: z.string(),
+  reason: z.string(),
+});
+export type RefusedCall = z.infer<typeof RefusedCallSchema>;
+
+/** A place name for orientation on the offline map. */
+export const PlaceLabelSchema = z.object({
+  kind: z.enum(['city', 'postal-code']),
+  name: z.string(),
+  lat: z.number(),
+  lon: z.number(),
+});
+export type PlaceLabel = z.infer<typeof PlaceLabelSchema>;
+
 export const BoardViewSchema = z.object({
   planId: z.string(),
-  status: z.string(),
+  status: z
+    .string()
+    .describe(
+      'succeeded, running, failed, cancelled, or partial: written back except the calls in `refused`',
+    ),
   storeId: z.string(),
+  storeName: z.string().optional().describe("The store's name (its id when the crews config names none)"),
+  refused: z.array(RefusedCallSchema).optional(),
+  places: z
+    .array(PlaceLabelSchema)
+    .optional()
+    .describe('City and postal-code labels in and around the drawn area'),
   date: z.string(),
   timeZone: z.string(),
   generatedAt: z.string(),
@@ -123,3 +155,7 @@ export const BoardViewSchema = z.object({
   unassigned: z.array(BoardUnassignedSchema),
 });
 export type BoardView = z.infer<typeof BoardViewSchema>;
+
+export const BoardStoresSchema = z.object({
+  stores: z.array(z.object({ storeId: z.string(), name: z.string(), timeZone: z.string() })),
+});

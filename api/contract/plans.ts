@@ -3,9 +3,13 @@
  * `POST /v1/plans/:id/apply` and `POST /v1/optimize-today`.
  */
 import { z } from 'zod';
-import { BoardViewSchema, PlanKpisSchema } from './board.ts';
+import { BoardViewSchema, PlanKpisSchema, RefusedCallSchema } from './board.ts';
 
-export const PlanStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
+/**
+ * `partial`: planned and written back except the calls Amazon refused (stored as `failed`
+ * with the code PARTIAL_WRITE_BACK; `GET /v1/plans/:id` lists them under `refused`).
+ */
+export const PlanStatusSchema = z.enum(['running', 'succeeded', 'partial', 'failed', 'cancelled']);
 export const PlanKindSchema = z.enum(['nightly', 'optimize_today', 'what_if', 'manual']);
 export const RunOutcomeSchema = z.enum(['succeeded', 'partial', 'nothing-to-do']);
 
@@ -115,6 +119,10 @@ export const JournalSummarySchema = z.object({
 });
 
 export const PlanDetailSchema = PlanSummarySchema.extend({
+  refused: z
+    .array(RefusedCallSchema)
+    .optional()
+    .describe('The write-back calls Amazon refused, with its reason (a `partial` plan)'),
   periodStart: z.string().optional(),
   periodEnd: z.string().optional(),
   finishedAt: z.string().nullable().optional(),

@@ -2,6 +2,7 @@
  * `GET /v1/board?storeId&date[&planId]` (viewer): the plan of that store and day as the
  * board draws it (see api/board-view.ts). Buyer name and address only for planner/admin.
  */
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -9,7 +10,12 @@ import type { PlanRecord, PlanSummary } from '../../src/store/index.ts';
 import { maySeePersonalData, requireScope } from '../auth.ts';
 import { boardCache } from '../board-cache.ts';
 import { boardJsonFor, stampOf, summaryOf } from '../boards.ts';
-import { authenticatedErrors, BoardViewSchema, type BoardView } from '../contract/index.ts';
+import {
+  authenticatedErrors,
+  BoardStoresSchema,
+  BoardViewSchema,
+  type BoardView,
+} from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
@@ -26,6 +32,29 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
   const appliedByStamp = new Map<string, boolean>();
   const { ctx } = opts;
   app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/board/stores',
+    {
+      onRequest: requireScope('viewer'),
+      schema: {
+        summary: "The crews config's stores, by name, for the board's store picker",
+        tags: ['board'],
+        querystring: z.object({}).strict(),
+        response: {
+          200: z.object({
+            stores: z.array(z.object({ storeId: z.string(), name: z.string(), timeZone: z.string() })),
+          }),
+        },
+      },
+    },
+    async () => ({
+      stores: ctx.config.stores.map((st) => ({
+        storeId: st.storeId,
+        name: st.name ?? st.storeId,
+        timeZone: st.timeZone,
+      })),
+    }),
+  );
+  app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/board',
     {
       onRequest: requireScope('viewer'),
@@ -34,7 +63,11 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
         operationId: 'getBoard',
         tags: ['board'],
         querystring: BoardQuery,
-        response: { 200: BoardViewSchema, ...authenticatedErrors(404) },
+        response: {
+          200: BoardViewSchema,
+          304: z.null().describe('Not modified: the view is still the one of the If-None-Match tag'),
+          ...authenticatedErrors(404),
+        },
       },
     },
     async (request, reply) => {
@@ -107,6 +140,12 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
         ctx.planner.get(id)?.result?.issues,
         { summary },
       );
+      // Polled by the board for live updates: the view without its `now` names its version.
+      const tag = `"${createHash('sha1')
+        .update(json.replace(/^\{"now":"[^"]*",?/, ''))
+        .digest('base64url')}"`;
+      reply.header('etag', tag).header('cache-control', 'no-cache, private');
+      if (request.headers['if-none-match'] === tag) return reply.code(304).send(null);
       // Serialised once per cached view (checked against BoardViewSchema when it was built):
       // a string is sent as it is.
       return reply.type('application/json; charset=utf-8').send(json as unknown as BoardView);

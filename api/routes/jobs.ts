@@ -24,6 +24,7 @@ import {
   JobCloseoutSchema,
   JobSlotsSchema,
 } from '../contract/index.ts';
+import { boardCache } from '../board-cache.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { LocalDateSchema } from '../schemas.ts';
@@ -216,7 +217,10 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
     },
     async (request) => {
       try {
-        return await completeJob(deps(request), request.params.id);
+        const done = await completeJob(deps(request), request.params.id);
+        // The shown day changed: boards are built again (and their ETags change).
+        boardCache(ctx).clear();
+        return done;
       } catch (err) {
         return closeoutError(err);
       }
@@ -238,7 +242,9 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
     },
     async (request) => {
       try {
-        return await cancelJob(deps(request), request.params.id, request.body.reasonCode);
+        const cancelled = await cancelJob(deps(request), request.params.id, request.body.reasonCode);
+        boardCache(ctx).clear();
+        return cancelled;
       } catch (err) {
         return closeoutError(err);
       }

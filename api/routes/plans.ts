@@ -22,6 +22,8 @@ import { ApiError, badRequest } from '../errors.ts';
 import type { Plan } from '../../src/pipeline/plan.ts';
 import { storedPlanReport } from '../../src/report/plan-report.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
+import { presentedStatus } from '../board-view.ts';
+import { refusedCalls } from '../boards.ts';
 
 const ListQuery = z
   .object({
@@ -241,9 +243,13 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
       const plans = await ctx.store.plans.list({
         limit: q.limit,
         ...(q.storeId !== undefined ? { storeId: q.storeId } : {}),
-        ...(q.status !== undefined ? { status: q.status } : {}),
+        ...(q.status !== undefined ? { status: q.status === 'partial' ? 'failed' : q.status } : {}),
       });
-      return { plans: plans.map(({ solverStats: _s, ...p }) => p) };
+      return {
+        plans: plans
+          .map(({ solverStats: _s, ...p }) => ({ ...p, status: presentedStatus(p) }))
+          .filter((p) => q.status === undefined || p.status === q.status),
+      };
     },
   );
 
@@ -296,7 +302,9 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
           : null);
       return {
         ...summary,
-        status: live?.status === 'partial' ? 'failed' : record.status,
+        status: presentedStatus(record),
+        // The calls Amazon refused, with its reason: what makes the plan partial.
+        ...(presentedStatus(record) === 'partial' ? { refused: await refusedCalls(ctx, id) } : {}),
         outcome: live?.result?.outcome ?? null,
         progress,
         report,

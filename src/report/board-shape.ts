@@ -6,11 +6,20 @@
  * buyer's data is added is the caller's business: this module only turns a planned route into
  * its drawn form.
  */
-import type { BoardRoute, BoardStop, BoardView, Interval } from '../../api/contract/board.ts';
+import type { BoardRoute, BoardStop, BoardView, Interval, PlanKpis } from '../../api/contract/board.ts';
 import type { PlannedRoute } from '../pipeline/plan.ts';
 import type { GeoPoint } from '../pipeline/setup.ts';
+import type { PlaceLabel } from '../geo/place-labels.ts';
 
-export type { BoardRoute, BoardStop, BoardTechnician, BoardUnassigned } from '../../api/contract/board.ts';
+export type { PlaceLabel };
+
+export type {
+  BoardRoute,
+  BoardStop,
+  BoardTechnician,
+  BoardUnassigned,
+  RefusedCall,
+} from '../../api/contract/board.ts';
 export type Window = Interval;
 export type { GeoPoint };
 
@@ -123,4 +132,47 @@ export function boundsOf(points: readonly GeoPoint[]): [number, number, number, 
   const lons = points.map((p) => p.lon);
   const lats = points.map((p) => p.lat);
   return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
+}
+
+/**
+ * The KPIs of exactly what one board day shows (its routes, its jobs left out, its
+ * technicians' shifts that day), so the strip above a one-store map speaks of that store-day
+ * and not of the whole plan. Same definitions as the run's report: on-time risk counts visits
+ * arriving less than 15 minutes before their latest start (late ones included).
+ */
+export function dayKpis(day: Pick<BoardDay, 'routes' | 'unassigned' | 'technicians'>): PlanKpis {
+  let travel = 0;
+  let service = 0;
+  let overtime = 0;
+  let planned = 0;
+  let risk = 0;
+  const used = new Set<string>();
+  for (const r of day.routes) {
+    travel += r.travelMinutes;
+    service += r.serviceMinutes;
+    overtime += r.overtimeMinutes;
+    planned += r.stops.length;
+    risk += r.stops.filter((st) => st.risk !== 'ok').length;
+    if (r.stops.length > 0) for (const id of r.technicianIds) used.add(id);
+  }
+  let shiftMinutes = 0;
+  let available = 0;
+  for (const t of day.technicians) {
+    if (t.shift === null) continue;
+    available += 1;
+    shiftMinutes += (Date.parse(t.shift.end) - Date.parse(t.shift.start)) / 60_000;
+  }
+  const inScope = planned + day.unassigned.length;
+  return {
+    jobsInScope: inScope,
+    jobsPlanned: planned,
+    demandCoveredPct: inScope > 0 ? round1((100 * planned) / inScope) : 100,
+    travelHours: round1(travel / 60),
+    serviceHours: round1(service / 60),
+    utilisationPct: shiftMinutes > 0 ? round1((100 * service) / shiftMinutes) : 0,
+    overtimeHours: round1(overtime / 60),
+    onTimeRisk: risk,
+    techniciansUsed: used.size,
+    techniciansAvailable: available,
+  };
 }

@@ -140,15 +140,31 @@ function hhmm(minutes: number): string {
   return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 }
 
+/**
+ * A store's name as a person writes it: "Seattle service centre" in the metro's own city,
+ * "Bellevue service centre (Seattle area)" in a suburb, numbered when a name repeats.
+ */
+export function storeName(metro: string, city: string, used: Set<string>): string {
+  const base =
+    city.trim().toLowerCase() === metro.trim().toLowerCase()
+      ? `${metro} service centre`
+      : `${city} service centre (${metro} area)`;
+  let name = base;
+  for (let n = 2; used.has(name); n++) name = `${base} ${n}`;
+  used.add(name);
+  return name;
+}
+
 function seedStoresAndCrews(rng: Random, options: SeedOptions): { stores: Store[]; crews: SeededCrew[] } {
   const stores: Store[] = [];
+  const usedStoreNames = new Set<string>();
   for (let i = 0; i < options.stores; i++) {
     const metro = METROS[i % METROS.length] as Metro;
     const near = zipsAround(metro.centerZip, 10);
     const place = rng.pick(near);
     stores.push({
       storeId: rng.uuid(),
-      name: `${metro.name} ${place.city} service centre`,
+      name: storeName(metro.name, place.city, usedStoreNames),
       metro: metro.name,
       timeZone: metro.timeZone,
       postalCode: place.zip,

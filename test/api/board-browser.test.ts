@@ -4,7 +4,8 @@
  * the page signed in with a planner token. Skipped, with a message, where Chromium is not
  * installed (`apt-get install -y chromium`; `.ci/run` installs it).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,6 +18,32 @@ import { startApiWorld, waitForPlan, type ApiWorld } from './support/api-world.t
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
 const OUT = join(process.cwd(), 'test-output', 'board');
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const WIDTHS = [360, 390, 820, 1280, 1920];
+
+/** Runs axe-core in the page (evaluated, so the page's CSP does not apply) and returns the serious and critical violations. */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate(AXE);
+  const found = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+    r.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => v.id + ' (' + v.impact + '): ' + v.help + ' — ' + v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')))`)) as string[];
+  return found;
+}
+
+/** How far the page is wider than the window at each width (0 or less: no horizontal overflow). */
+async function overflowAt(page: Page, name: string): Promise<Record<number, number>> {
+  const out: Record<number, number> = {};
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.waitForFunction(`window.innerWidth === ${width}`);
+    // Let the timeline redraw for its new width.
+    await page.waitForTimeout(150);
+    out[width] = (await page.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
+    await page.screenshot({ path: join(OUT, `${name}-${width}.png`), fullPage: true });
+  }
+  return out;
+}
 
 if (!haveChromium) {
   console.warn(
@@ -95,13 +122,64 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
       });
     };
 
+    const working = view.routes.filter((r) => r.stops.length > 0);
     await page.goto(`${env.url}/board`);
     // First as a viewer: ids, times and places, no buyer data.
     await signIn(env.tokens.viewer);
     expect(await page.textContent('.plan-title')).toContain(view.planId);
 
+    // Names, not ids: the store by name in the picker and the title, technicians by name.
+    const store = env.world.config.stores[0]!;
+    expect(store.name).toBeTruthy();
+    expect(view.storeName).toBe(store.name);
+    expect(await page.$eval('#store option:checked', (el) => el.textContent)).toBe(store.name);
+    const title = (await page.textContent('.plan-title')) ?? '';
+    expect(title.startsWith(`${store.name} · ${view.date}`), title).toBe(true);
+    expect(title).not.toContain(store.storeId);
+    const ids = [store.storeId, ...view.technicians.map((t) => t.resourceId)];
+    const reasons = await page.$$eval('.unassigned-item .reason', (els) =>
+      els.map((e) => e.textContent ?? ''),
+    );
+    for (const r of reasons) for (const id of ids) expect(r).not.toContain(id);
+    const legend = (await page.textContent('.legend')) ?? '';
+    for (const t of view.technicians) expect(legend).toContain(t.name);
+
+    // The map can be read offline: state and county lines and place names, under the routes.
+    await page.waitForSelector('.map-panel .map-svg .base-context .context-counties');
+    const layers = await page.$$eval('.map-panel .map-svg > *', (els) =>
+      els.map((e) => e.getAttribute('class')),
+    );
+    expect(layers.indexOf('base-context')).toBeGreaterThan(-1);
+    expect(layers.indexOf('base-context')).toBeLessThan(layers.indexOf('routes'));
+    const cities = await page.$$eval('.map-svg .place-city', (els) => els.map((e) => e.textContent ?? ''));
+    expect(cities.length).toBeGreaterThan(0);
+    const postal = await page.$$eval('.map-svg .place-postal', (els) => els.map((e) => e.textContent ?? ''));
+    expect(postal.length).toBeGreaterThan(0);
+    for (const code of postal) expect(code).toMatch(/^\d{5}$/);
+    // The names are the geocoder's: every label is a place of the view's own list.
+    const listed = new Set((view.places ?? []).map((p) => p.name));
+    for (const name of [...cities, ...postal]) expect(listed.has(name), name).toBe(true);
+    expect(
+      await page.$$eval('.map-svg .base-context path', (els) =>
+        els.map((e) => (e.getAttribute('d') ?? '').length),
+      ),
+    ).not.toContain(0);
+
+    // One scope: the KPI strip is the store-day on screen (its visits, its jobs left out).
+    const planned = view.routes.reduce((n, r) => n + r.stops.length, 0);
+    const kpis = await page.$$eval('.kpi-slot .kpi', (els) =>
+      Object.fromEntries(
+        els.map((e) => [e.querySelector('dt')?.textContent, e.querySelector('dd')?.textContent]),
+      ),
+    );
+    expect(kpis['Jobs planned']).toBe(`${planned} / ${planned + view.unassigned.length}`);
+    expect(kpis['Unassigned']).toBe(String(view.unassigned.length));
+    const travel = view.routes.reduce((n, r) => n + r.travelMinutes, 0) / 60;
+    expect(Number(kpis['Travel']?.replace(' h', ''))).toBeCloseTo(travel, 1);
+    const onShift = view.technicians.filter((t) => t.shift !== null).length;
+    expect(kpis['Technicians']).toBe(`${working.length} / ${onShift}`);
+
     // The map: one line per technician with work, in that technician's colour.
-    const working = view.routes.filter((r) => r.stops.length > 0);
     expect(working.length).toBeGreaterThan(0);
     const drawn = await page.$$eval('.map-panel .map-svg .route', (els) =>
       els.map((e) => e.getAttribute('data-technician-ids') ?? ''),
@@ -196,11 +274,20 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
       optimized.diff.rescheduled.length + optimized.diff.reassigned.length + optimized.diff.unassigned.length;
     expect(changed).toBeGreaterThan(0);
     const lines = await page.$$eval('.diff-list li', (els) => els.map((e) => e.textContent ?? ''));
+    // Technicians by name in the diff, not by id.
+    const nameOf = (id: string): string => view.technicians.find((t) => t.resourceId === id)?.name ?? id;
     for (const r of optimized.diff.reassigned) {
       expect(lines).toContain(
-        `${r.serviceJobId} — from: ${(r['from'] as string[]).join(', ')}; to: ${(r['to'] as string[]).join(', ')}`,
+        `${r.serviceJobId} — from: ${(r['from'] as string[]).map(nameOf).join(', ')}; to: ${(r['to'] as string[]).map(nameOf).join(', ')}`,
       );
     }
+    const leftOut = await page.$$eval('.diff-unassigned li', (els) => els.map((e) => e.textContent ?? ''));
+    for (const line of leftOut) for (const t of view.technicians) expect(line).not.toContain(t.resourceId);
+    // Both sides of the comparison speak of the same store-day: the shown plan's visits.
+    const jobsRow = await page.$$eval('.optimize-result .kpi-compare tr[data-kpi="jobsPlanned"] td', (els) =>
+      els.map((e) => e.textContent ?? ''),
+    );
+    expect(jobsRow[0]).toBe(String(planned));
     expect(await page.isEnabled('button.apply')).toBe(true);
 
     // The sick technician's visits already done or under way are kept, not dropped: the new
@@ -225,6 +312,9 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
       const state = Date.parse(st.end) <= proposedNow ? 'done' : 'under way';
       expect(keptRows, st.serviceJobId).toContainEqual({ id: st.serviceJobId, state });
     }
+    // The proposal's side counts its visits and those it keeps as they were.
+    const proposed = optimized.board.routes.reduce((n, r) => n + r.stops.length, 0);
+    expect(jobsRow[1]).toBe(String(proposed + keptRows.length));
     const dropped = await page.$$eval('.optimize-result .job-changes tbody tr', (els) =>
       els
         .filter((e) => e.children[1]?.textContent === 'dropped')
@@ -313,16 +403,149 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
 
     await page.locator('.whatif-result').screenshot({ path: join(OUT, 'whatif.png') });
 
-    // On a tablet held upright, the page fits its width (wide timelines scroll inside their box).
-    await page.setViewportSize({ width: 820, height: 1180 });
-    await page.waitForFunction('window.innerWidth === 820');
-    const overflow = (await page.evaluate(
-      'document.documentElement.scrollWidth - window.innerWidth',
-    )) as number;
-    await page.screenshot({ path: join(OUT, 'tablet.png'), fullPage: true });
-    expect(overflow).toBeLessThanOrEqual(0);
+    // From a phone to a wide screen, the page fits its width (wide timelines and tables scroll
+    // inside their box), with everything above on it: plan, optimize-today, what-if.
+    const overflow = await overflowAt(page, 'board');
+    expect(overflow).toEqual(Object.fromEntries(WIDTHS.map((w) => [w, expect.any(Number)])));
+    for (const w of WIDTHS) expect(overflow[w], `overflow at ${w} px`).toBeLessThanOrEqual(0);
+
+    // Accessibility: axe-core finds no serious or critical violation, at a desktop and a phone width.
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      expect(await seriousViolations(page), `axe at ${width} px`).toEqual([]);
+    }
     expect(problems).toEqual([]);
   }, 300_000);
+  it('says what a partial plan is, with the calls Amazon refused, and follows the day live after an optimize-today apply', async () => {
+    const page: Page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    try {
+      // A plan of the day whose write-back had two calls refused, as the run stores it (failed,
+      // PARTIAL_WRITE_BACK) with the refusals in the write-back journal.
+      const store = env.api.ctx.store;
+      const source = await store.plans.get(view.planId);
+      const copy = await store.plans.create({
+        kind: 'manual',
+        periodStart: view.date,
+        periodEnd: view.date,
+        storeIds: [view.storeId],
+      });
+      await store.plans.finish(copy.planId, {
+        status: 'failed',
+        plan: source!.plan,
+        kpis: source!.kpis,
+        failure: { code: 'PARTIAL_WRITE_BACK', message: '2 calls failed, 0 in doubt' },
+      });
+      const jobs = view.routes.flatMap((r) => r.stops.map((st) => st.serviceJobId)).slice(0, 3);
+      const refusals = [
+        { job: jobs[0]!, operation: 'assignAppointmentResources', code: 'RESOURCES_MISSING_REQUIRED_SKILLS' },
+        { job: jobs[1]!, operation: 'addAppointment', code: 'RESOURCES_OVERBOOKED' },
+        { job: jobs[2]!, operation: 'addAppointment', code: 'NOT_APPLIED' },
+      ];
+      for (const r of refusals) {
+        const { entry } = await store.journal.intend({
+          planId: copy.planId,
+          operation: r.operation,
+          idempotencyKey: `${copy.planId}|${r.operation}|${r.job}`,
+          serviceJobId: r.job,
+        });
+        await store.journal.markSent(entry.entryId);
+        await store.journal.markResult(entry.entryId, { state: 'failed', errorCode: r.code });
+      }
+      // The API says partial and lists the refused calls (a call never sent is not one of them).
+      const got = await env.call('GET', `/v1/plans/${copy.planId}`);
+      expect(got.status, got.text).toBe(200);
+      const body = got.body as {
+        status: string;
+        refused: { serviceJobId: string; code: string; reason: string }[];
+      };
+      expect(body.status).toBe('partial');
+      expect(body.refused.map((r) => [r.serviceJobId, r.code])).toEqual([
+        [jobs[0], 'RESOURCES_MISSING_REQUIRED_SKILLS'],
+        [jobs[1], 'RESOURCES_OVERBOOKED'],
+      ]);
+      expect(body.refused[0]!.reason).toBe('technician lacks a skill the job requires');
+      const listed = (await env.call('GET', '/v1/plans?status=partial')).body as {
+        plans: { planId: string }[];
+      };
+      expect(listed.plans.map((p) => p.planId)).toContain(copy.planId);
+
+      // The board shows it so: status in words, the refused calls with Amazon's reason.
+      await page.goto(`${env.url}/board`);
+      await page.fill('#token', env.tokens.viewer);
+      await page.click('form.sign-in button[type=submit]');
+      await page.waitForSelector('.timeline-panel .timeline-row');
+      await page.fill('#plan', copy.planId);
+      await page.click('form.pickers button[type=submit]');
+      await page.waitForSelector(`.plan-title:has-text("${copy.planId}")`);
+      expect(await page.textContent('.plan-title')).toContain('partial');
+      expect(await page.textContent('.plan-status-box')).toContain('Status: partial.');
+      const rows = await page.$$eval('.refused-calls tbody tr', (els) =>
+        els.map((e) => [...e.querySelectorAll('td')].map((td) => td.textContent ?? '')),
+      );
+      expect(rows).toEqual([
+        [
+          jobs[0],
+          'assign technicians',
+          'technician lacks a skill the job requires (RESOURCES_MISSING_REQUIRED_SKILLS)',
+        ],
+        [
+          jobs[1],
+          'add appointment',
+          'technician is already booked in that time window (RESOURCES_OVERBOOKED)',
+        ],
+      ]);
+      mkdirSync(OUT, { recursive: true });
+      await page.screenshot({ path: join(OUT, 'partial.png'), fullPage: true });
+
+      // Live: the day's board (no plan pinned) follows a change made elsewhere, without a reload.
+      await page.fill('#plan', '');
+      await page.click('form.pickers button[type=submit]');
+      await page.waitForFunction(
+        `!(document.querySelector('.plan-title')?.textContent ?? '').includes(${JSON.stringify(copy.planId)})`,
+      );
+      const before = (await env.call('GET', `/v1/board?storeId=${view.storeId}&date=${view.date}`))
+        .body as BoardView;
+      await page.evaluate('window.__notReloaded = true');
+      const applied = await env.call('POST', '/v1/optimize-today', {
+        token: 'planner',
+        body: { storeId: view.storeId, timeBudgetMs: 2000, apply: true },
+      });
+      expect(applied.status, applied.text).toBe(200);
+      const next = applied.body as OptimizeResult;
+      expect(next.applied).toBe(true);
+      expect(next.planId).not.toBe(before.planId);
+      await page.waitForSelector(`.plan-title:has-text("${next.planId}")`, { timeout: 30_000 });
+      expect(await page.evaluate('window.__notReloaded')).toBe(true);
+      expect(await page.textContent('.live-note')).toContain(
+        `plan ${next.planId} replaced plan ${before.planId}`,
+      );
+      // And what it shows is that plan's store-day.
+      const shown = (await env.call('GET', `/v1/board?storeId=${view.storeId}&date=${view.date}`))
+        .body as BoardView;
+      expect(shown.planId).toBe(next.planId);
+      const visits = await page.$$eval('.map-panel .map-svg .stop', (els) => els.length);
+      expect(visits).toBe(shown.routes.reduce((n, r) => n + r.stops.length, 0));
+      // Unchanged since: the server answers 304 to the page's version.
+      const etag = (await env.call('GET', `/v1/board?storeId=${view.storeId}&date=${view.date}`)).headers.get(
+        'etag',
+      );
+      expect(etag).toBeTruthy();
+      const again = await env.call('GET', `/v1/board?storeId=${view.storeId}&date=${view.date}`, {
+        headers: { 'if-none-match': etag! },
+      });
+      expect(again.status).toBe(304);
+      await page.screenshot({ path: join(OUT, 'live-update.png'), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 180_000);
+
   it('draws the routes over a MapLibre base map from a configured tile server, and keeps them when tiles fail', async () => {
     // A tile server of our own: one small PNG for every tile under /ok/; under /down/ it fails
     // (503: MapLibre takes a 404 for "no tile here" and says nothing).

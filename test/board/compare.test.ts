@@ -52,6 +52,9 @@ describe('comparing two plans', () => {
     ]);
     expect(c.changes.map((x) => [x.serviceJobId, x.kind])).toEqual([['JOB-3', 'dropped']]);
     expect(c.unchanged).toBe(1); // JOB-4
+    // The kept visits count as planned on the proposal's side: only JOB-3 is lost.
+    const jobs = c.kpis.find((k) => k.key === 'jobsPlanned')!;
+    expect(jobs.b).toBe(b.kpis!.jobsPlanned + 2);
 
     // A visit not yet started that the new plan simply lacks is still dropped.
     b.unassigned.pop();
@@ -109,6 +112,13 @@ describe('optimize-today diff lines', () => {
     );
     expect(line).toBe('JOB-9 — from: 09:00–10:00; toTechnicianIds: TECH-1, TECH-2; minutesMoved: 30');
     expect(describeDiffEntry({ serviceJobId: 'JOB-1' }, 'UTC')).toBe('JOB-1');
+  });
+
+  it('names technicians by name where their ids are known', () => {
+    const names = new Map([['TECH-1', 'Ana Ruiz']]);
+    expect(describeDiffEntry({ serviceJobId: 'JOB-9', from: ['TECH-1'], to: ['TECH-2'] }, 'UTC', names)).toBe(
+      'JOB-9 — from: Ana Ruiz; to: TECH-2',
+    );
   });
 });
 

@@ -153,6 +153,29 @@ describe('details', () => {
       'JOB-5 — no skill (NO_SKILLED_TECHNICIAN)',
       'JOB-8 — NO_WINDOW_FITS',
     ]);
+    // With the technicians' names, a reason that names one by id says the name.
+    const named = renderOptimizeDiff(
+      {
+        rescheduled: [],
+        reassigned: [{ serviceJobId: 'JOB-2', from: ['TECH-1'], to: ['TECH-2'] }],
+        added: [],
+        unassigned: [
+          { serviceJobId: 'JOB-3', code: 'NO_WINDOW_FITS', reason: 'technician TECH-1 is unavailable today' },
+        ],
+        unchanged: 0,
+      },
+      'UTC',
+      new Map([
+        ['TECH-1', 'Tech One'],
+        ['TECH-2', 'Tech Two'],
+      ]),
+    );
+    expect(named.querySelector('.diff-reassigned li')!.textContent).toBe(
+      'JOB-2 — from: Tech One; to: Tech Two',
+    );
+    expect(named.querySelector('.diff-unassigned li')!.textContent).toBe(
+      'JOB-3 — technician Tech One is unavailable today (NO_WINDOW_FITS)',
+    );
   });
 });
 
@@ -197,6 +220,8 @@ describe('the page', () => {
     if (url === '/v1/session') return scope ? json({ scope }) : json({ error: { code: 'NOT_FOUND' } }, 404);
     if (url === '/v1/plans')
       return json([{ planId: 'PLAN-A', storeIds: ['STORE-1'], days: ['2026-11-24'], status: 'applied' }]);
+    if (url === '/v1/board/stores')
+      return json({ stores: [{ storeId: 'STORE-1', name: 'Seattle service centre', timeZone: 'UTC' }] });
     if (url.startsWith('/v1/board')) return json(url.includes('PLAN-B') ? proposal().board : boardFixture());
     if (url === '/v1/optimize-today') return json(next ?? proposal());
     if (url === '/v1/plans/PLAN-B/apply') return json({ planId: 'PLAN-B', applied: true });
@@ -230,8 +255,19 @@ describe('the page', () => {
     expect(calls.map((c) => c.url)).toEqual([
       '/v1/session',
       '/v1/plans',
+      '/v1/board/stores',
       '/v1/board?storeId=STORE-1&date=2026-11-24',
     ]);
+    // Stores by name: in the picker and the title, never only their ids.
+    const picker = root.querySelector<HTMLSelectElement>('#store')!;
+    expect(picker.value).toBe('STORE-1');
+    expect(picker.selectedOptions[0]!.textContent).toBe('Seattle service centre');
+    expect(root.querySelector('.plan-title')!.textContent).toMatch(
+      /^Seattle service centre · 2026-11-24 · plan /,
+    );
+    expect(root.querySelector('.kpis')!.getAttribute('aria-label')).toBe(
+      'Key figures of Seattle service centre on 2026-11-24',
+    );
     expect(root.querySelector('.signed-in')!.textContent).toContain('Signed in (planner)');
     expect(root.querySelector<HTMLElement>('.optimize')!.hidden).toBe(false);
     expect(calls.every((c) => c.auth === 'Bearer tok-secret')).toBe(true);
@@ -304,7 +340,9 @@ describe('the page', () => {
     expect(result.querySelector('.job-changes tr[data-job-id="JOB-3"]')!.textContent).toContain('reassigned');
     root.querySelector<HTMLButtonElement>('button.show-proposal')!.click();
     await settle();
-    expect(root.querySelector('.plan-title')!.textContent).toMatch(/^Plan PLAN-B .* proposal, not applied$/);
+    expect(root.querySelector('.plan-title')!.textContent).toMatch(
+      /^Seattle service centre · .* plan PLAN-B .* proposal, not applied$/,
+    );
     expect(root.querySelector('.timeline-row[data-resource-id="TECH-2"]')!.getAttribute('data-visits')).toBe(
       'JOB-4 JOB-3',
     );
@@ -370,5 +408,110 @@ describe('the page', () => {
     expect(root.querySelector<HTMLElement>('.board')!.hidden).toBe(true);
     expect(root.querySelectorAll('.route')).toHaveLength(0);
     expect(root.querySelector<HTMLElement>('form.sign-in')!.hidden).toBe(false);
+  });
+});
+
+describe('live updates and plan status', () => {
+  // The server's side of polling with ETags: the board at a version, 304 while it holds.
+  let version = 1;
+  let board: BoardView = boardFixture();
+  const reads: { url: string; ifNoneMatch: string | undefined; status: number }[] = [];
+  const fakeFetch = async (url: string, init?: RequestInit): Promise<Response> => {
+    const headers = (init?.headers ?? {}) as Record<string, string>;
+    const json = (value: unknown, extra: Record<string, string> = {}): Response =>
+      new Response(JSON.stringify(value), { status: 200, headers: extra });
+    if (url === '/v1/session') return json({ scope: 'viewer' });
+    if (url === '/v1/plans')
+      return json([{ planId: 'PLAN-A', storeIds: ['STORE-1'], days: ['2026-11-24'], status: 'succeeded' }]);
+    if (url === '/v1/board/stores')
+      return json({ stores: [{ storeId: 'STORE-1', name: 'Austin service centre' }] });
+    if (url.startsWith('/v1/board')) {
+      const tag = `"v${version}"`;
+      const notModified = headers['if-none-match'] === tag;
+      reads.push({ url, ifNoneMatch: headers['if-none-match'], status: notModified ? 304 : 200 });
+      if (notModified) return new Response(null, { status: 304, headers: { etag: tag } });
+      return json(board, { etag: tag });
+    }
+    return new Response(JSON.stringify({ error: { code: 'NOT_FOUND', message: 'no route' } }), {
+      status: 404,
+    });
+  };
+  let root: HTMLElement;
+  let app: { destroy(): void };
+  const until = async (what: () => boolean): Promise<void> => {
+    for (let i = 0; i < 200 && !what(); i += 1) await new Promise((r) => setTimeout(r, 5));
+    expect(what()).toBe(true);
+  };
+
+  beforeEach(() => {
+    version = 1;
+    board = boardFixture();
+    reads.length = 0;
+    document.body.innerHTML = '<div id="app"></div>';
+    root = document.getElementById('app')!;
+    app = startApp(root, { fetch: fakeFetch, liveMs: 20, outlines: false });
+  });
+  afterEach(() => app.destroy());
+
+  it('asks again with the version it has and redraws in place when the day changed', async () => {
+    root.querySelector<HTMLInputElement>('#token')!.value = 'tok';
+    root.querySelector('form.sign-in')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await until(() => reads.some((r) => r.status === 304));
+    expect(reads[0]).toEqual({
+      url: '/v1/board?storeId=STORE-1&date=2026-11-24',
+      ifNoneMatch: undefined,
+      status: 200,
+    });
+    expect(reads.filter((r) => r.status === 304).every((r) => r.ifNoneMatch === '"v1"')).toBe(true);
+    expect(root.querySelector('.live-note')!.textContent).toBe('');
+    const oldTitle = root.querySelector('.plan-title')!.textContent ?? '';
+
+    // What the user was choosing stays chosen across the redraw.
+    root.querySelector<HTMLInputElement>('#sick-TECH-2')!.checked = true;
+    // Elsewhere, a new plan of the day is applied: the page shows it without being asked.
+    const next = boardFixture();
+    next.planId = 'PLAN-C';
+    next.routes = next.routes.slice(0, 1);
+    board = next;
+    version = 2;
+    await until(() => (root.querySelector('.plan-title')!.textContent ?? '').includes('PLAN-C'));
+    expect(oldTitle).not.toContain('PLAN-C');
+    expect(root.querySelectorAll('.map-svg .route')).toHaveLength(1);
+    expect(root.querySelector('.live-note')!.textContent).toMatch(
+      /^Updated at \d\d:\d\d: plan PLAN-C replaced plan /,
+    );
+    expect(root.querySelector<HTMLInputElement>('#sick-TECH-2')!.checked).toBe(true);
+    expect(root.querySelector<HTMLInputElement>('#sick-TECH-1')!.checked).toBe(false);
+    await until(() => reads.filter((r) => r.ifNoneMatch === '"v2"').length > 0);
+  });
+
+  it('says what a partial plan is and lists the calls Amazon refused, with its reason', async () => {
+    board = {
+      ...boardFixture(),
+      status: 'partial',
+      refused: [
+        {
+          serviceJobId: 'JOB-2',
+          operation: 'assignAppointmentResources',
+          code: 'RESOURCES_MISSING_REQUIRED_SKILLS',
+          reason: 'technician lacks a skill the job requires',
+        },
+      ],
+    };
+    root.querySelector<HTMLInputElement>('#token')!.value = 'tok';
+    root.querySelector('form.sign-in')!.dispatchEvent(new Event('submit', { cancelable: true }));
+    await until(() => root.querySelector('.plan-status-box') !== null);
+    const box = root.querySelector('.plan-status-box')!;
+    expect(box.getAttribute('data-status')).toBe('partial');
+    expect(box.textContent).toContain('Status: partial.');
+    expect(box.textContent).toContain('1 refused for this store.');
+    expect([...box.querySelectorAll('tbody td')].map((td) => td.textContent)).toEqual([
+      'JOB-2',
+      'assign technicians',
+      'technician lacks a skill the job requires (RESOURCES_MISSING_REQUIRED_SKILLS)',
+    ]);
+    expect(root.querySelector('.plan-title')!.textContent).toMatch(
+      /^Austin service centre · 2026-11-24 · plan /,
+    );
   });
 });

@@ -1,10 +1,11 @@
+import fc from 'fast-check';
 import zipcodes from 'zipcodes';
 import { describe, expect, it } from 'vitest';
 import { validatePlanningConfig } from '../../src/config/index.ts';
 import { seededPlanningConfig } from '../../src/sandbox/crews-config.ts';
 import { SERVICE_CATALOG } from '../../src/sandbox/index.ts';
 import { capacityOf } from '../../src/sandbox/capacity.ts';
-import { seedWorld } from '../../src/sandbox/seed.ts';
+import { seedWorld, storeName } from '../../src/sandbox/seed.ts';
 import { combine } from '../../src/sandbox/timeline.ts';
 import { T0 } from './fixtures.ts';
 
@@ -91,5 +92,35 @@ describe('the seeded seller', () => {
       start: world.crews[0]?.weeklyShifts[0]?.start,
       end: world.crews[0]?.weeklyShifts[0]?.end,
     });
+  });
+});
+
+describe('seeded store names', () => {
+  it('read as a person writes them: no word twice in a row, the metro once, each name once', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 12 }), (seed, stores) => {
+        const world = seedWorld({ ...options, seed, stores, jobs: 0, technicians: stores });
+        const names = world.stores.map((st) => st.name);
+        expect(new Set(names).size).toBe(names.length);
+        for (const [i, name] of names.entries()) {
+          const words = name.toLowerCase().split(/\s+/);
+          for (let k = 1; k < words.length; k++) expect(words[k], name).not.toBe(words[k - 1]);
+          expect(name).toMatch(/ service centre( \(.+ area\))?( \d+)?$/);
+          const metro = world.stores[i]!.metro;
+          expect(name.split(metro).length - 1, name).toBe(1);
+        }
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('names a store in the metro’s own city after the city alone', () => {
+    expect(storeName('Seattle', 'Seattle', new Set())).toBe('Seattle service centre');
+    expect(storeName('Seattle', 'Bellevue', new Set())).toBe('Bellevue service centre (Seattle area)');
+    const used = new Set<string>();
+    expect([storeName('Austin', 'Austin', used), storeName('Austin', 'Austin', used)]).toEqual([
+      'Austin service centre',
+      'Austin service centre 2',
+    ]);
   });
 });

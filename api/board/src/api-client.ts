@@ -44,6 +44,12 @@ export interface PlanSummary {
 
 const DAY = 86_400_000;
 
+function boardPath(q: BoardQuery): string {
+  const params = new URLSearchParams({ storeId: q.storeId, date: q.date });
+  if (q.planId) params.set('planId', q.planId);
+  return `/v1/board?${params.toString()}`;
+}
+
 /** The calendar dates of a plan's period (`periodStart`..`periodEnd`, dates or instants), at most 31. */
 export function periodDays(start: unknown, end: unknown): string[] {
   if (typeof start !== 'string' || !/^\d{4}-\d{2}-\d{2}/.test(start)) return [];
@@ -107,6 +113,29 @@ export function readPlanList(body: unknown): PlanSummary[] {
   return out;
 }
 
+export interface StoreSummary {
+  storeId: string;
+  name: string;
+  timeZone?: string;
+}
+
+/** Reads `GET /v1/board/stores`; null when the answer is not a store list (an older server). */
+export function readStoreList(body: unknown): StoreSummary[] | null {
+  const list = (body as { stores?: unknown } | null)?.stores;
+  if (!Array.isArray(list)) return null;
+  const out: StoreSummary[] = [];
+  for (const raw of list) {
+    const st = raw as Record<string, unknown>;
+    if (typeof st.storeId !== 'string') continue;
+    out.push({
+      storeId: st.storeId,
+      name: typeof st.name === 'string' && st.name !== '' ? st.name : st.storeId,
+      ...(typeof st.timeZone === 'string' ? { timeZone: st.timeZone } : {}),
+    });
+  }
+  return out;
+}
+
 export class BoardApi {
   readonly #token: string;
   readonly #base: string;
@@ -119,9 +148,19 @@ export class BoardApi {
   }
 
   async #call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+    return (await this.#send<T>(method, path, body)).body as T;
+  }
+
+  async #send<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<{ status: number; etag: string | null; body: T | null }> {
     const headers: Record<string, string> = {
       authorization: `Bearer ${this.#token}`,
       accept: 'application/json',
+      ...extra,
     };
     const init: RequestInit = { method, headers, credentials: 'omit', cache: 'no-store' };
     if (body !== undefined) {
@@ -143,14 +182,41 @@ export class BoardApi {
         parsed = null;
       }
     }
+    if (res.status === 304) return { status: 304, etag: res.headers.get('etag'), body: null };
     if (!res.ok) throw explain(res.status, parsed);
-    return parsed as T;
+    return { status: res.status, etag: res.headers.get('etag'), body: parsed as T };
   }
 
   board(q: BoardQuery): Promise<BoardView> {
-    const params = new URLSearchParams({ storeId: q.storeId, date: q.date });
-    if (q.planId) params.set('planId', q.planId);
-    return this.#call<BoardView>('GET', `/v1/board?${params.toString()}`);
+    return this.#call<BoardView>('GET', boardPath(q));
+  }
+
+  /**
+   * The board again, if it changed since the version `etag` names: null when it did not
+   * (the server answered 304 Not Modified). For the page's live updates.
+   */
+  async boardIfChanged(
+    q: BoardQuery,
+    etag: string | null,
+  ): Promise<{ view: BoardView; etag: string | null } | null> {
+    const r = await this.#send<BoardView>(
+      'GET',
+      boardPath(q),
+      undefined,
+      etag ? { 'if-none-match': etag } : {},
+    );
+    if (r.status === 304 || r.body === null) return null;
+    return { view: r.body, etag: r.etag };
+  }
+
+  /** The stores by name; null from a server without `GET /v1/board/stores`. */
+  async stores(): Promise<StoreSummary[] | null> {
+    try {
+      return readStoreList(await this.#call<unknown>('GET', '/v1/board/stores'));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return null;
+      throw err;
+    }
   }
 
   /**

@@ -2,9 +2,10 @@
  * The board page: sign-in, store/date/plan pickers, map, timeline, KPIs, unassigned jobs,
  * details, optimize-today and plan comparison. State is held in memory only.
  */
-import { ApiError, BoardApi, type PlanSummary } from './api-client.ts';
+import { ApiError, BoardApi, type BoardQuery, type PlanSummary, type StoreSummary } from './api-client.ts';
 import { createBaseMap, tileUrlProblem, type BaseMap } from './basemap.ts';
 import { compareBoards, withKeptVisits } from './compare.ts';
+import { contextLines, loadAtlas, renderContext, type ContextLines } from './context-map.ts';
 import { h } from './dom.ts';
 import { fitProjector, layoutMap, mapBounds } from './map-layout.ts';
 import { renderLegend, renderMap } from './map-view.ts';
@@ -13,9 +14,10 @@ import {
   renderDetails,
   renderKpis,
   renderOptimizeDiff,
+  renderPlanStatus,
   renderUnassigned,
 } from './panels.ts';
-import { localDate, toMs } from './time.ts';
+import { clockTime, localDate, toMs } from './time.ts';
 import { layoutTimeline } from './timeline-layout.ts';
 import { renderTimeline, timelineDefs } from './timeline-view.ts';
 import type { BoardView, OptimizeResult, WhatIfRequest, WhatIfRun } from './types.ts';
@@ -32,6 +34,10 @@ export interface AppOptions {
   tilesUrl?: string | null;
   /** Pause between two reads of a running what-if, ms. */
   pollMs?: number;
+  /** Pause between two checks of the shown day for changes (live updates), ms; 0 turns them off. */
+  liveMs?: number;
+  /** Draw the offline map's outlines (state and county lines); on unless told otherwise. */
+  outlines?: boolean;
 }
 
 const MAP_WIDTH = 800;
@@ -49,6 +55,16 @@ interface State {
   baseMap: BaseMap | null;
   /** Bumped on sign-out and on each new what-if, so an older poll stops. */
   whatIfGeneration: number;
+  stores: StoreSummary[];
+  /** What the shown board was asked with and the version it came in, for live updates. */
+  query: BoardQuery | null;
+  etag: string | null;
+  /** A proposal (not the day's plan) is on screen: live updates wait until another plan is picked. */
+  showingProposal: boolean;
+  /** The offline map's outlines near the shown day, once loaded. */
+  outlines: ContextLines | null;
+  /** Bumped on every board shown, so a slow check does not replace a newer board. */
+  boardGeneration: number;
 }
 
 function message(err: unknown): string {
@@ -68,8 +84,15 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     tilesUrl: options.tilesUrl ?? null,
     baseMap: null,
     whatIfGeneration: 0,
+    stores: [],
+    query: null,
+    etag: null,
+    showingProposal: false,
+    outlines: null,
+    boardGeneration: 0,
   };
   const pollMs = options.pollMs ?? 500;
+  const liveMs = options.liveMs ?? 5000;
   const timers: ReturnType<typeof setInterval>[] = [];
 
   // ---- skeleton -----------------------------------------------------------------------------
@@ -93,16 +116,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
   const signedInText = h('span', {}, 'Signed in');
   const signedIn = h('div', { class: 'signed-in', hidden: true }, signedInText, signOutButton);
 
-  const storeInput = h('input', {
-    id: 'store',
-    name: 'store',
-    list: 'store-options',
-    required: true,
-    placeholder: 'STORE-1',
-  });
+  const storeInput = h('select', { id: 'store', name: 'store', required: true });
   const dateInput = h('input', { id: 'date', name: 'date', type: 'date', required: true });
   const planInput = h('input', { id: 'plan', name: 'plan', list: 'plan-options', placeholder: 'latest' });
-  const storeOptions = h('datalist', { id: 'store-options' });
   const planOptions = h('datalist', { id: 'plan-options' });
   const pickForm = h(
     'form',
@@ -114,13 +130,14 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     h('label', { for: 'plan' }, 'Plan id'),
     planInput,
     h('button', { type: 'submit' }, 'Show plan'),
-    storeOptions,
     planOptions,
   );
 
   const statusLine = h('p', { class: 'status', role: 'status' });
   const errorLine = h('p', { class: 'error', role: 'alert' });
   const planTitle = h('h2', { class: 'plan-title' });
+  const planStatus = h('div', { class: 'plan-status' });
+  const liveNote = h('p', { class: 'hint live-note', role: 'status', 'aria-live': 'polite' });
   const kpiSlot = h('div', { class: 'kpi-slot' });
   const mapStage = h('div', { class: 'map-stage' });
   const legendSlot = h('div', { class: 'legend-slot' });
@@ -331,6 +348,8 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     'main',
     { class: 'board', hidden: true },
     planTitle,
+    planStatus,
+    liveNote,
     kpiSlot,
     h('div', { class: 'board-grid' }, mapPanel, side),
     timelinePanel,
@@ -396,11 +415,19 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       mapStage.append(svg);
     } else {
       const project = fitProjector(mapBounds(view), { width: MAP_WIDTH, height: MAP_HEIGHT, padding: 30 });
-      svg = renderMap(view, layoutMap(view, project), {
+      const layout = layoutMap(view, project);
+      svg = renderMap(view, layout, {
         width: MAP_WIDTH,
         height: MAP_HEIGHT,
         onSelect: selectJob,
       });
+      // Orientation under the routes: outlines and place names, all offline.
+      const context = renderContext(state.outlines, view.places ?? [], project, {
+        width: MAP_WIDTH,
+        height: MAP_HEIGHT,
+        avoid: [...layout.routes.flatMap((r) => r.stops), ...layout.homes, ...layout.unassigned],
+      });
+      svg.querySelector('.map-bg')?.after(context);
       mapStage.replaceChildren(svg);
     }
     if (state.selected) selectJob(state.selected);
@@ -414,6 +441,20 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     baseMapNote.textContent = '';
     const view = state.view;
     if (!view) return;
+    if (!state.tilesUrl && options.outlines !== false) {
+      // The outlines come in their own chunk: the map is drawn at once, then again with them.
+      const bounds = mapBounds(view);
+      void loadAtlas()
+        .then((atlas) => {
+          if (state.view !== view || state.tilesUrl) return;
+          state.outlines = contextLines(atlas, bounds);
+          drawOverlay();
+        })
+        .catch(() => {
+          baseMapNote.textContent =
+            'The state and county outlines could not be loaded; place names are shown.';
+        });
+    }
     if (state.tilesUrl) {
       const container = h('div', { class: 'basemap-canvas' });
       mapStage.classList.add('with-basemap');
@@ -449,7 +490,12 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     if (state.selected) selectJob(state.selected);
   };
 
+  /** The boxes ticked in a fieldset, so a redraw (a live update) keeps what the user chose. */
+  const ticked = (set: HTMLElement): Set<string> =>
+    new Set([...set.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((c) => c.value));
+
   const renderSick = (view: BoardView): void => {
+    const was = ticked(sickSlot);
     sickSlot.replaceChildren(h('legend', {}, 'Unavailable today'));
     for (const t of view.technicians) {
       const id = `sick-${t.resourceId}`;
@@ -457,7 +503,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
         h(
           'label',
           { for: id, class: 'check' },
-          h('input', { id, type: 'checkbox', value: t.resourceId }),
+          h('input', { id, type: 'checkbox', value: t.resourceId, checked: was.has(t.resourceId) }),
           ` ${t.name}`,
         ),
       );
@@ -471,6 +517,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       ...view.technicians.map((t) => h('option', { value: t.resourceId }, t.name)),
     );
     if (view.technicians.some((t) => t.resourceId === chosen)) whatIfLike.value = chosen;
+    const removed = ticked(whatIfRemove);
     whatIfRemove.replaceChildren(h('legend', {}, 'Remove technicians'));
     for (const t of view.technicians) {
       const id = `whatif-remove-${t.resourceId}`;
@@ -478,20 +525,27 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
         h(
           'label',
           { for: id, class: 'check' },
-          h('input', { id, type: 'checkbox', value: t.resourceId }),
+          h('input', { id, type: 'checkbox', value: t.resourceId, checked: removed.has(t.resourceId) }),
           ` ${t.name}`,
         ),
       );
     }
   };
 
-  const showView = async (view: BoardView): Promise<void> => {
+  const storeNameOf = (view: BoardView): string =>
+    view.storeName ?? state.stores.find((st) => st.storeId === view.storeId)?.name ?? view.storeId;
+
+  const showView = async (view: BoardView, how: { keepSelection?: boolean } = {}): Promise<void> => {
+    const selected = how.keepSelection ? state.selected : null;
+    state.boardGeneration += 1;
     state.view = view;
     state.loadedAt = clock();
     state.selected = null;
     board.hidden = false;
-    planTitle.textContent = `Plan ${view.planId} · ${view.storeId} · ${view.date} · ${view.status}`;
-    kpiSlot.replaceChildren(renderKpis(view));
+    const storeName = storeNameOf(view);
+    planTitle.textContent = `${storeName} · ${view.date} · plan ${view.planId} · ${view.status}`;
+    planStatus.replaceChildren(renderPlanStatus(view));
+    kpiSlot.replaceChildren(renderKpis(view, `Key figures of ${storeName} on ${view.date}`));
     const project = fitProjector(mapBounds(view), { width: MAP_WIDTH, height: MAP_HEIGHT, padding: 30 });
     legendSlot.replaceChildren(renderLegend(view, layoutMap(view, project)));
     detailsSlot.replaceChildren(renderDetails(view, null));
@@ -502,17 +556,28 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     if (!compareA.value) compareA.value = view.planId;
     drawTimeline();
     await showBaseMap();
+    if (selected && root.querySelector(`[data-job-id="${CSS.escape(selected)}"]`)) selectJob(selected);
   };
 
+  const nameOfStore = (id: string): string => state.stores.find((st) => st.storeId === id)?.name ?? id;
+
   const fillPlanOptions = (): void => {
-    const stores = [...new Set(state.plans.flatMap((p) => p.storeIds))].sort();
-    storeOptions.replaceChildren(...stores.map((id) => h('option', { value: id })));
+    // The stores by name (the config's, then any other a plan names), each once.
+    const chosen = storeInput.value;
+    const ids = [
+      ...state.stores.map((st) => st.storeId),
+      ...[...new Set(state.plans.flatMap((p) => p.storeIds))].sort(),
+    ].filter((id, i, all) => all.indexOf(id) === i);
+    storeInput.replaceChildren(...ids.map((id) => h('option', { value: id }, nameOfStore(id))));
+    if (ids.includes(chosen)) storeInput.value = chosen;
     planOptions.replaceChildren(
       ...state.plans.map((p) =>
         h(
           'option',
           { value: p.planId },
-          [p.kind, p.days.join(', '), p.storeIds.join(', '), p.status].filter(Boolean).join(' · '),
+          [p.kind, p.days.join(', '), p.storeIds.map(nameOfStore).join(', '), p.status]
+            .filter(Boolean)
+            .join(' · '),
         ),
       ),
     );
@@ -532,9 +597,14 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     setStatus('Loading the plan…');
     try {
       const planId = planInput.value.trim();
-      const view = await api.board(planId ? { storeId, date, planId } : { storeId, date });
-      await showView(view);
-      setStatus(`Showing plan ${view.planId}.`);
+      const query: BoardQuery = planId ? { storeId, date, planId } : { storeId, date };
+      const got = await api.boardIfChanged(query, null);
+      if (!got) throw new ApiError(0, 'EMPTY', 'The server sent no board.');
+      state.query = query;
+      state.etag = got.etag;
+      state.showingProposal = false;
+      await showView(got.view);
+      setStatus(`Showing plan ${got.view.planId} of ${storeNameOf(got.view)}.`);
     } catch (err) {
       setStatus('');
       setError(message(err));
@@ -556,6 +626,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       try {
         const { scope } = await api.session();
         state.plans = await api.plans();
+        state.stores = (await api.stores()) ?? [];
         signedInText.textContent = scope ? `Signed in (${scope})` : 'Signed in';
         // The server enforces scopes; the page only hides what this token may not do.
         optimizeSection.hidden = scope === 'viewer';
@@ -572,7 +643,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       fillPlanOptions();
       // The board route picks the day's latest plan that has routes; the history gives store and day.
       const latest = state.plans.find((p) => p.storeIds.length > 0 && p.days.length > 0);
-      if (!storeInput.value && latest?.storeIds[0]) storeInput.value = latest.storeIds[0];
+      if (latest?.storeIds[0]) storeInput.value = latest.storeIds[0];
       if (!dateInput.value)
         dateInput.value =
           latest?.days[0] ?? localDate(clock(), Intl.DateTimeFormat().resolvedOptions().timeZone);
@@ -586,6 +657,10 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     state.view = null;
     state.proposal = null;
     state.plans = [];
+    state.stores = [];
+    state.query = null;
+    state.etag = null;
+    state.showingProposal = false;
     state.whatIfGeneration += 1;
     state.baseMap?.destroy();
     state.baseMap = null;
@@ -603,8 +678,10 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     ]) {
       slot.replaceChildren();
     }
-    storeOptions.replaceChildren();
+    storeInput.replaceChildren();
     planOptions.replaceChildren();
+    planStatus.replaceChildren();
+    liveNote.textContent = '';
     compareA.value = '';
     compareB.value = '';
     whatIfRunInput.value = '';
@@ -672,6 +749,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
         const shown = comparison ? withKeptVisits(view, result.board, comparison) : result.board;
         const showProposal = h('button', { type: 'button', class: 'show-proposal' }, 'Show it on the board');
         showProposal.addEventListener('click', () => {
+          state.showingProposal = true;
           void showView(shown).then(() => {
             const kept = comparison?.kept.length ?? 0;
             planTitle.textContent =
@@ -687,7 +765,11 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
             `Proposed plan ${result.planId} for ${result.board.date} (not applied). `,
             showProposal,
           ),
-          renderOptimizeDiff(result.diff, result.board.timeZone),
+          renderOptimizeDiff(
+            result.diff,
+            result.board.timeZone,
+            new Map(result.board.technicians.map((t) => [t.resourceId, t.name])),
+          ),
           comparison
             ? renderComparison(view, result.board, comparison)
             : h('p', {}, 'The proposal is for another day than the one shown.'),
@@ -750,7 +832,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
           return h(
             'div',
             { class: 'compare-column', 'data-plan-id': v.planId },
-            h('h4', {}, `Plan ${v.planId} · ${v.date} · ${v.status}`),
+            h('h4', {}, `${storeNameOf(v)} · ${v.date} · plan ${v.planId} · ${v.status}`),
             renderKpis(v),
             renderMap(v, layoutMap(v, project, { spreadRadius: 8 }), {
               width: 400,
@@ -875,6 +957,61 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     void followWhatIf(api, id);
   });
 
+  // ---- keyboard access to what scrolls ------------------------------------------------------
+  // Tables, lists and timelines that may scroll sideways on a narrow screen take the focus, so
+  // they can be scrolled with the arrow keys too.
+  const SCROLLERS = 'table, .diff-list, .table-scroll, .whatif-timeline, .timeline-slot';
+  const focusScrollers = (): void => {
+    for (const el of root.querySelectorAll<HTMLElement>(SCROLLERS)) {
+      if (
+        !el.hasAttribute('tabindex') &&
+        !el.closest('.table-scroll[tabindex]') &&
+        !el.querySelector('table[tabindex]')
+      )
+        el.setAttribute('tabindex', '0');
+    }
+  };
+  let scrollObserver: MutationObserver | null = null;
+  if (typeof MutationObserver !== 'undefined') {
+    scrollObserver = new MutationObserver(focusScrollers);
+    scrollObserver.observe(root, { childList: true, subtree: true });
+  }
+  focusScrollers();
+
+  // ---- live updates -------------------------------------------------------------------------
+  // Polling with ETags (see docs/board.md): the page asks for the shown day again with the
+  // version it has, and the server answers 304 until a plan, an optimize-today apply or a
+  // close-out changes it.
+  let checking = false;
+  const checkForChanges = async (): Promise<void> => {
+    const api = state.api;
+    const query = state.query;
+    if (!api || !query || checking || state.showingProposal || !state.view) return;
+    // A page in a background tab checks again when it is looked at.
+    if (typeof document !== 'undefined' && document.visibilityState === 'hidden') return;
+    checking = true;
+    const generation = state.boardGeneration;
+    try {
+      const got = await api.boardIfChanged(query, state.etag);
+      if (!got || generation !== state.boardGeneration || state.api !== api || state.showingProposal) return;
+      const before = state.view;
+      state.etag = got.etag;
+      await showView(got.view, { keepSelection: true });
+      const at = clockTimeOf(got.view);
+      liveNote.textContent =
+        before && before.planId !== got.view.planId
+          ? `Updated at ${at}: plan ${got.view.planId} replaced plan ${before.planId}.`
+          : `Updated at ${at}: the plan changed (${got.view.status}).`;
+    } catch {
+      // A missed check is not an error the dispatcher must act on; the next one tries again.
+    } finally {
+      checking = false;
+    }
+  };
+  const clockTimeOf = (view: BoardView): string =>
+    clockTime(toMs(view.now) + (clock() - state.loadedAt), view.timeZone);
+  if (liveMs > 0) timers.push(setInterval(() => void checkForChanges(), liveMs));
+
   // ---- clocks and sizes ---------------------------------------------------------------------
   timers.push(setInterval(drawTimeline, 60_000));
   let resizeObserver: ResizeObserver | null = null;
@@ -894,6 +1031,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       for (const t of timers) clearInterval(t);
       state.whatIfGeneration += 1;
       resizeObserver?.disconnect();
+      scrollObserver?.disconnect();
       state.baseMap?.destroy();
     },
   };

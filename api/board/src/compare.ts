@@ -71,20 +71,6 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
  * not started by `b`'s time; one already under way or done then is kept (see KeptVisit).
  */
 export function compareBoards(a: BoardView, b: BoardView): BoardComparison {
-  // A plan stored without KPIs (a run that failed after solving) has no deltas to show.
-  const ka = a.kpis;
-  const kb = b.kpis;
-  const kpis =
-    ka === null || kb === null
-      ? []
-      : KPI_LABELS.map(({ key, label, higherIsBetter }) => ({
-          key,
-          label,
-          a: ka[key],
-          b: kb[key],
-          delta: round2(kb[key] - ka[key]),
-          higherIsBetter,
-        }));
   const pa = placements(a);
   const pb = placements(b);
   const ids = [...new Set([...pa.keys(), ...pb.keys()])].sort();
@@ -112,6 +98,28 @@ export function compareBoards(a: BoardView, b: BoardView): BoardComparison {
       changes.push({ serviceJobId: id, a: x, b: null, kind: 'dropped' });
     }
   }
+  // The visits `b` keeps as they were are planned jobs of the day all the same: counted on its
+  // side, so keeping a sick technician's morning is not read as jobs lost.
+  const ka = a.kpis;
+  const bKpis = b.kpis === null ? null : { ...b.kpis };
+  if (bKpis !== null && kept.length > 0) {
+    bKpis.jobsPlanned += kept.length;
+    bKpis.jobsInScope += kept.length;
+    bKpis.demandCoveredPct =
+      bKpis.jobsInScope > 0 ? Math.round((1000 * bKpis.jobsPlanned) / bKpis.jobsInScope) / 10 : 100;
+  }
+  // A plan stored without KPIs (a run that failed after solving) has no deltas to show.
+  const kpis =
+    ka === null || bKpis === null
+      ? []
+      : KPI_LABELS.map(({ key, label, higherIsBetter }) => ({
+          key,
+          label,
+          a: ka[key],
+          b: bKpis[key],
+          delta: round2(bKpis[key] - ka[key]),
+          higherIsBetter,
+        }));
   return { kpis, changes, unchanged, kept };
 }
 
@@ -157,18 +165,19 @@ export function withKeptVisits(a: BoardView, b: BoardView, comparison = compareB
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/;
 
-function describeValue(value: unknown, timeZone: string): string {
-  if (typeof value === 'string') return ISO_INSTANT.test(value) ? clockTime(value, timeZone) : value;
+function describeValue(value: unknown, timeZone: string, names?: ReadonlyMap<string, string>): string {
+  if (typeof value === 'string')
+    return ISO_INSTANT.test(value) ? clockTime(value, timeZone) : (names?.get(value) ?? value);
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   if (value === null || value === undefined) return '—';
-  if (Array.isArray(value)) return value.map((v) => describeValue(v, timeZone)).join(', ');
+  if (Array.isArray(value)) return value.map((v) => describeValue(v, timeZone, names)).join(', ');
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;
     if (typeof o.start === 'string' && typeof o.end === 'string') {
       return `${describeValue(o.start, timeZone)}–${describeValue(o.end, timeZone)}`;
     }
     return Object.entries(o)
-      .map(([k, v]) => `${k} ${describeValue(v, timeZone)}`)
+      .map(([k, v]) => `${k} ${describeValue(v, timeZone, names)}`)
       .join(', ');
   }
   return '';
@@ -178,9 +187,14 @@ function describeValue(value: unknown, timeZone: string): string {
  * One line for an entry of the server's diff: its job id, then every other field it carries
  * (times shown in the store's zone), so new fields show up without a page change.
  */
-export function describeDiffEntry(entry: DiffEntry, timeZone: string): string {
+export function describeDiffEntry(
+  entry: DiffEntry,
+  timeZone: string,
+  /** Technicians' and stores' names by id: a value that is a known id is shown by its name. */
+  names?: ReadonlyMap<string, string>,
+): string {
   const rest = Object.entries(entry)
     .filter(([k]) => k !== 'serviceJobId')
-    .map(([k, v]) => `${k}: ${describeValue(v, timeZone)}`);
+    .map(([k, v]) => `${k}: ${describeValue(v, timeZone, names)}`);
   return rest.length > 0 ? `${entry.serviceJobId} — ${rest.join('; ')}` : entry.serviceJobId;
 }

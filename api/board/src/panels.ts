@@ -9,7 +9,8 @@ export function reasonText(u: { code: string; reason: string }): string {
   return u.reason === '' || u.reason === u.code ? u.code : `${u.reason} (${u.code})`;
 }
 
-export function renderKpis(view: BoardView): HTMLElement {
+/** The KPI strip of exactly the store-day shown (the server computes them for that scope). */
+export function renderKpis(view: BoardView, label = 'Key figures'): HTMLElement {
   const k = view.kpis;
   const unassigned = view.unassigned.length;
   const late = view.routes.reduce((n, r) => n + r.stops.filter((st) => st.risk === 'late').length, 0);
@@ -30,7 +31,7 @@ export function renderKpis(view: BoardView): HTMLElement {
         ];
   return h(
     'dl',
-    { class: 'kpis', 'aria-label': 'Key figures' },
+    { class: 'kpis', 'aria-label': label },
     ...items.map(([label, value]) => h('div', { class: 'kpi' }, h('dt', {}, label), h('dd', {}, value))),
   );
 }
@@ -56,6 +57,79 @@ export function renderUnassigned(view: BoardView, onSelect: (id: string) => void
   }
   section.append(list);
   return section;
+}
+
+const STATUS_TEXT: Record<string, string> = {
+  succeeded: 'Planned and written to Amazon.',
+  partial: 'Planned and written to Amazon, except the calls Amazon refused (below).',
+  failed: 'The run failed; the plan shown is what it had planned.',
+  running: 'The run is still going; the plan may change.',
+  cancelled: 'The run was cancelled.',
+  simulated: 'A simulated day; nothing is written to Amazon.',
+};
+
+const OPERATION_TEXT: Record<string, string> = {
+  addAppointment: 'add appointment',
+  rescheduleAppointment: 'move appointment',
+  assignAppointmentResources: 'assign technicians',
+  createReservation: 'create reservation',
+  updateReservation: 'update reservation',
+  cancelReservation: 'cancel reservation',
+};
+
+/**
+ * What the plan's status means, in words (never a colour alone), and for a `partial` plan the
+ * calls Amazon refused with its reason.
+ */
+export function renderPlanStatus(view: BoardView): HTMLElement {
+  const refused = view.refused ?? [];
+  const root = h(
+    'section',
+    {
+      class: `plan-status-box status-${view.status}`,
+      'aria-label': 'Plan status',
+      'data-status': view.status,
+    },
+    h(
+      'p',
+      {},
+      h('strong', {}, `Status: ${view.status}. `),
+      STATUS_TEXT[view.status] ?? '',
+      view.status === 'partial' ? ` ${refused.length} refused for this store.` : '',
+    ),
+  );
+  if (refused.length > 0) {
+    root.append(
+      h(
+        'div',
+        { class: 'table-scroll' },
+        h(
+          'table',
+          { class: 'refused-calls' },
+          h('caption', {}, `Write-back calls Amazon refused: ${refused.length}`),
+          h(
+            'thead',
+            {},
+            h('tr', {}, ...['Job', 'Call', 'Amazon’s reason'].map((c) => h('th', { scope: 'col' }, c))),
+          ),
+          h(
+            'tbody',
+            {},
+            ...refused.map((c) =>
+              h(
+                'tr',
+                { 'data-refused-job': c.serviceJobId ?? '', 'data-code': c.code },
+                h('td', {}, c.serviceJobId ?? '—'),
+                h('td', {}, OPERATION_TEXT[c.operation] ?? c.operation),
+                h('td', {}, c.reason === c.code ? c.code : `${c.reason} (${c.code})`),
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  }
+  return root;
 }
 
 /** Details of a visit or an unassigned job; buyer name and address only when the API sent them. */
@@ -87,9 +161,11 @@ export function renderDetails(view: BoardView, serviceJobId: string | null): HTM
         'Status',
         stop.kept
           ? `${stop.kept}, kept as it was (not re-planned)`
-          : stop.risk === 'ok'
-            ? 'on time'
-            : stop.risk,
+          : stop.closed
+            ? `${stop.closed} (closed out)`
+            : stop.risk === 'ok'
+              ? 'on time'
+              : stop.risk,
       ],
     );
     if (stop.buyer) rows.push(['Buyer', stop.buyer.name], ['Address', stop.buyer.address]);
@@ -111,13 +187,24 @@ export function renderDetails(view: BoardView, serviceJobId: string | null): HTM
   return section;
 }
 
+/** The text with every known id (a technician's, a store's) replaced by its name. */
+export function withNames(text: string, names?: ReadonlyMap<string, string>): string {
+  let out = text;
+  for (const [id, name] of names ?? []) if (id !== '' && out.includes(id)) out = out.replaceAll(id, name);
+  return out;
+}
+
 const DIFF_SECTIONS = [
   ['rescheduled', 'Rescheduled'],
   ['reassigned', 'Reassigned'],
   ['added', 'Added'],
 ] as const;
 
-export function renderOptimizeDiff(diff: OptimizeDiff, timeZone: string): HTMLElement {
+export function renderOptimizeDiff(
+  diff: OptimizeDiff,
+  timeZone: string,
+  names?: ReadonlyMap<string, string>,
+): HTMLElement {
   const root = h('div', { class: 'diff', 'aria-label': 'Changes optimize-today would make' });
   const counts = h(
     'ul',
@@ -134,7 +221,7 @@ export function renderOptimizeDiff(diff: OptimizeDiff, timeZone: string): HTMLEl
       h(
         'ul',
         { class: `diff-list diff-${key}` },
-        ...diff[key].map((e) => h('li', {}, describeDiffEntry(e, timeZone))),
+        ...diff[key].map((e) => h('li', {}, describeDiffEntry(e, timeZone, names))),
       ),
     );
   }
@@ -144,7 +231,7 @@ export function renderOptimizeDiff(diff: OptimizeDiff, timeZone: string): HTMLEl
       h(
         'ul',
         { class: 'diff-list diff-unassigned' },
-        ...diff.unassigned.map((u) => h('li', {}, `${u.serviceJobId} — ${reasonText(u)}`)),
+        ...diff.unassigned.map((u) => h('li', {}, `${u.serviceJobId} — ${withNames(reasonText(u), names)}`)),
       ),
     );
   }

@@ -22,9 +22,11 @@ export type {
   Distribution,
   Interval,
   MultiPolygonGeometry,
+  PlaceLabel,
   PlanKpis as BoardKpis,
   PolygonGeometry,
   Position,
+  RefusedCall,
   StopRisk,
   WhatIfSummary,
 } from '../../contract/index.ts';
@@ -32,6 +34,8 @@ export type {
 export interface BoardStop extends ContractStop {
   /** Set by the page only: a visit done or under way that a proposal keeps as it was. */
   kept?: 'done' | 'under way';
+  /** The job was closed out (completed or cancelled) since the plan was made. */
+  closed?: 'completed' | 'cancelled';
 }
 
 export interface BoardRoute extends Omit<ContractRoute, 'stops'> {
