@@ -127,9 +127,9 @@ export function registerServeCommand(program: Command): void {
   cmd.action(async (opts: ServeOptions) => {
     try {
       const sellersFile = sellersFileFrom(opts.sellers);
-      if (sellersFile !== undefined && opts.config !== undefined)
+      if (sellersFile !== undefined && (opts.config !== undefined || opts.credentials !== undefined))
         throw new InvalidArgumentError(
-          'give --sellers or --config, not both: each seller names its crews config in the sellers file',
+          'give --sellers or --config and --credentials, not both: each seller names its crews config and credentials in the sellers file',
         );
       const sellers =
         sellersFile === undefined

@@ -320,6 +320,15 @@ for (const kind of stores) {
         [SELLER_HEADER]: 'nobody',
       });
       expect(unknown.status).toBe(404);
+      // A token of a seller this server does not serve is refused like an unknown one.
+      const zulu = await (
+        await api.ctx.tenants!.get('alpha')!.store.forSeller('zulu')
+      ).tokens.create({
+        scope: 'admin',
+      });
+      const refused = await call('GET', '/v1/plans', zulu.token);
+      expect(refused.status).toBe(401);
+      expect(refused.text).toContain('does not serve');
     });
 
     it('schedules every seller × store: a night runs once per seller, store and date', async () => {
