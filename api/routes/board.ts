@@ -37,13 +37,10 @@ export async function boardRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
       onRequest: requireScope('viewer'),
       schema: {
         summary: "The crews config's stores, by name, for the board's store picker",
+        operationId: 'listBoardStores',
         tags: ['board'],
         querystring: z.object({}).strict(),
-        response: {
-          200: z.object({
-            stores: z.array(z.object({ storeId: z.string(), name: z.string(), timeZone: z.string() })),
-          }),
-        },
+        response: { 200: BoardStoresSchema, ...authenticatedErrors() },
       },
     },
     async () => ({

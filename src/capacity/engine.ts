@@ -40,7 +40,8 @@ export interface EngineCapacity {
   slots: EngineSlotCapacity[];
   /** The problem the answer was computed on (current jobs with their chosen windows, plus probe jobs). */
   problem: Problem;
-  compiled: CompiledProblem;
+  /** Its compiled form; null on a day nobody works (no route, so nothing to compile). */
+  compiled: CompiledProblem | null;
   /** Probe job ids per slot, in order. */
   probes: string[][];
   /** Route sequences (job ids) per route id as they stand. */
@@ -114,6 +115,17 @@ export function engineCapacity(
     return inside ? { ...t, allowedJobs: [...t.allowedJobs, ...allProbes] } : t;
   });
   const problem: Problem = { ...base, jobs, technicians };
+  // A day no technician works (a weekend, a holiday) has no route to take anything: every
+  // slot's capacity is 0, and there is no problem to compile.
+  if (technicians.length === 0) {
+    return {
+      slots: slots.map((slot) => ({ ...slot, capacity: 0, routes: [] })),
+      problem,
+      compiled: null,
+      probes: probeIds,
+      sequences: new Map(),
+    };
+  }
   const cp = compileProblem(problem);
   const jobIndex = new Map(problem.jobs.map((j, i) => [j.id, i]));
   const techIndex = new Map(problem.technicians.map((t, i) => [t.id, i]));

@@ -49,6 +49,8 @@ const NOT_SELLER_DATA = new Set([
   'GET /board/{*}',
   'POST /v1/solve',
   'GET /v1/tokens',
+  // A list of the requesting seller's own stores: checked apart (lists).
+  'GET /v1/board/stores',
 ]);
 
 const stores: {
@@ -305,6 +307,11 @@ for (const kind of stores) {
       const list = await call('GET', '/v1/tokens', tokens.aAdmin);
       expect(list.status).toBe(200);
       expect(list.text).not.toContain(bTokenId);
+      const storesOfA = await call('GET', '/v1/board/stores', tokens.aViewer);
+      expect(storesOfA.status).toBe(200);
+      expect(storesOfA.text).not.toContain(ids.store);
+      const storesOfB = await call('GET', '/v1/board/stores', tokens.bPlanner);
+      expect(storesOfB.text).toContain(ids.store);
     });
 
     it('refuses an admin token across sellers that names no seller, saying how to name one', async () => {

@@ -144,11 +144,11 @@ describe('capacity against the sandbox', () => {
       for (const t of engine.problem.technicians.keys()) {
         const routeId = engine.problem.technicians[t]!.id;
         const base = (engine.sequences.get(routeId) ?? []).map((id) => jobIndex.get(id)!);
-        if (!routeFeasible(cp, t, base)) continue;
+        if (!routeFeasible(cp!, t, base)) continue;
         const share = slot.routes.find((r) => r.routeId === routeId)?.count ?? 0;
         if (share + 1 > probes.length) throw new Error('not enough probe jobs to test one more');
         for (const gaps of multisets(share + 1, base.length)) {
-          expect(routeFeasible(cp, t, withProbes(base, probes.slice(0, share + 1), gaps))).toBe(false);
+          expect(routeFeasible(cp!, t, withProbes(base, probes.slice(0, share + 1), gaps))).toBe(false);
         }
       }
       checkedSlots += 1;
