@@ -449,11 +449,12 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     if (state.selected) selectJob(state.selected);
   };
 
-  const renderSick = (view: BoardView): void => {
-    sickSlot.replaceChildren(h('legend', {}, 'Unavailable today'));
+  /** A fieldset of one checkbox per technician (its value the resource id). */
+  const technicianChecks = (slot: HTMLElement, legend: string, idPrefix: string, view: BoardView): void => {
+    slot.replaceChildren(h('legend', {}, legend));
     for (const t of view.technicians) {
-      const id = `sick-${t.resourceId}`;
-      sickSlot.append(
+      const id = `${idPrefix}${t.resourceId}`;
+      slot.append(
         h(
           'label',
           { for: id, class: 'check' },
@@ -464,6 +465,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     }
   };
 
+  const renderSick = (view: BoardView): void =>
+    technicianChecks(sickSlot, 'Unavailable today', 'sick-', view);
+
   const renderWhatIfTechnicians = (view: BoardView): void => {
     const chosen = whatIfLike.value;
     whatIfLike.replaceChildren(
@@ -471,18 +475,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       ...view.technicians.map((t) => h('option', { value: t.resourceId }, t.name)),
     );
     if (view.technicians.some((t) => t.resourceId === chosen)) whatIfLike.value = chosen;
-    whatIfRemove.replaceChildren(h('legend', {}, 'Remove technicians'));
-    for (const t of view.technicians) {
-      const id = `whatif-remove-${t.resourceId}`;
-      whatIfRemove.append(
-        h(
-          'label',
-          { for: id, class: 'check' },
-          h('input', { id, type: 'checkbox', value: t.resourceId }),
-          ` ${t.name}`,
-        ),
-      );
-    }
+    technicianChecks(whatIfRemove, 'Remove technicians', 'whatif-remove-', view);
   };
 
   const showView = async (view: BoardView): Promise<void> => {
