@@ -3,7 +3,7 @@
  * search uses a core. The worker loads the TypeScript sources through tsx, like the CLI.
  */
 import { Worker } from 'node:worker_threads';
-import { tsxWorkerSource } from './tsx-worker.ts';
+import { tsxWorkerSource, workerAnswer } from './tsx-worker.ts';
 import type { Problem } from '../../solver/problem.ts';
 import type { Solution, SolveProgress } from '../../solver/solution.ts';
 
@@ -28,30 +28,10 @@ export function solveInWorker(req: SolveRequest): Promise<Solution> {
       maxIterations: req.maxIterations,
     },
   });
-  return new Promise<Solution>((resolve, reject) => {
-    let settled = false;
-    worker.on(
-      'message',
-      (msg: { type: string; progress?: SolveProgress; solution?: Solution; message?: string }) => {
-        if (msg.type === 'progress' && msg.progress) req.onProgress?.(msg.progress);
-        else if (msg.type === 'done' && msg.solution) {
-          settled = true;
-          resolve(msg.solution);
-          void worker.terminate();
-        } else if (msg.type === 'error') {
-          settled = true;
-          reject(new Error(`solver failed: ${msg.message ?? 'unknown error'}`));
-          void worker.terminate();
-        }
-      },
-    );
-    worker.on('error', (err) => {
-      if (!settled) reject(err);
-      settled = true;
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`solver worker stopped with exit code ${code}`));
-      settled = true;
-    });
+  return workerAnswer<SolveProgress, Solution>(worker, {
+    what: 'solver',
+    answer: 'solution',
+    failed: (message) => `solver failed: ${message ?? 'unknown error'}`,
+    onProgress: req.onProgress,
   });
 }

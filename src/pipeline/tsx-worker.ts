@@ -4,6 +4,8 @@
  * current directory, so tsx is resolved here, from this package, and passed as a file URL:
  * the command then works from any directory (cron, systemd units).
  */
+import type { Worker } from 'node:worker_threads';
+
 export const TSX_ESM_API_URL: string = import.meta.resolve('tsx/esm/api');
 
 /** Source of an eval'd worker that registers tsx and then imports `moduleUrl`. */
@@ -12,4 +14,47 @@ export function tsxWorkerSource(moduleUrl: string): string {
     `import(${JSON.stringify(TSX_ESM_API_URL)})` +
     `.then((m) => { m.register(); return import(${JSON.stringify(moduleUrl)}); });`
   );
+}
+
+/**
+ * The answer of a worker that posts `{ type: 'progress', progress }` messages, then one
+ * `{ type: 'done', [answer]: … }` or `{ type: 'error', message }`; the worker is stopped once it
+ * has answered. A worker that fails or exits first rejects, naming `what`.
+ */
+export function workerAnswer<P, R>(
+  worker: Worker,
+  o: {
+    what: string;
+    answer: string;
+    failed: (message: string | undefined) => string;
+    onProgress?: ((p: P) => void) | undefined;
+  },
+): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
+    let settled = false;
+    worker.on(
+      'message',
+      (msg: { type: string; progress?: P; message?: string } & Record<string, unknown>) => {
+        const answer = msg[o.answer] as R | undefined;
+        if (msg.type === 'progress' && msg.progress) o.onProgress?.(msg.progress);
+        else if (msg.type === 'done' && answer) {
+          settled = true;
+          resolve(answer);
+          void worker.terminate();
+        } else if (msg.type === 'error') {
+          settled = true;
+          reject(new Error(o.failed(msg.message)));
+          void worker.terminate();
+        }
+      },
+    );
+    worker.on('error', (err) => {
+      if (!settled) reject(err);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      if (!settled) reject(new Error(`${o.what} worker stopped with exit code ${code}`));
+      settled = true;
+    });
+  });
 }

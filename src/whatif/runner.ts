@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { tsxWorkerSource } from '../pipeline/tsx-worker.ts';
+import { tsxWorkerSource, workerAnswer } from '../pipeline/tsx-worker.ts';
 import type { PreparedWhatIf } from './demand.ts';
 import { ScenarioError } from './scenario.ts';
 import type { SimulationProgress, WhatIfResult } from './simulate.ts';
@@ -34,31 +34,11 @@ export function simulateInWorker(
   const url = new URL('./worker.ts', import.meta.url).href;
   const worker = new Worker(tsxWorkerSource(url), { eval: true, workerData: p });
   onWorker?.(worker);
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    worker.on(
-      'message',
-      (msg: { type: string; progress?: SimulationProgress; result?: WhatIfResult; message?: string }) => {
-        if (msg.type === 'progress' && msg.progress) onProgress(msg.progress);
-        else if (msg.type === 'done' && msg.result) {
-          settled = true;
-          resolve(msg.result);
-          void worker.terminate();
-        } else if (msg.type === 'error') {
-          settled = true;
-          reject(new Error(msg.message ?? 'simulation failed'));
-          void worker.terminate();
-        }
-      },
-    );
-    worker.on('error', (err) => {
-      if (!settled) reject(err);
-      settled = true;
-    });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`simulation worker stopped with exit code ${code}`));
-      settled = true;
-    });
+  return workerAnswer<SimulationProgress, WhatIfResult>(worker, {
+    what: 'simulation',
+    answer: 'result',
+    failed: (message) => message ?? 'simulation failed',
+    onProgress,
   });
 }
 

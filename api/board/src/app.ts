@@ -494,12 +494,13 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
   const ticked = (set: HTMLElement): Set<string> =>
     new Set([...set.querySelectorAll<HTMLInputElement>('input[type=checkbox]:checked')].map((c) => c.value));
 
-  const renderSick = (view: BoardView): void => {
-    const was = ticked(sickSlot);
-    sickSlot.replaceChildren(h('legend', {}, 'Unavailable today'));
+  /** A fieldset of one checkbox per technician (its value the resource id), ticks kept. */
+  const technicianChecks = (slot: HTMLElement, legend: string, idPrefix: string, view: BoardView): void => {
+    const was = ticked(slot);
+    slot.replaceChildren(h('legend', {}, legend));
     for (const t of view.technicians) {
-      const id = `sick-${t.resourceId}`;
-      sickSlot.append(
+      const id = `${idPrefix}${t.resourceId}`;
+      slot.append(
         h(
           'label',
           { for: id, class: 'check' },
@@ -510,6 +511,9 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
     }
   };
 
+  const renderSick = (view: BoardView): void =>
+    technicianChecks(sickSlot, 'Unavailable today', 'sick-', view);
+
   const renderWhatIfTechnicians = (view: BoardView): void => {
     const chosen = whatIfLike.value;
     whatIfLike.replaceChildren(
@@ -517,19 +521,7 @@ export function startApp(root: HTMLElement, options: AppOptions = {}): { destroy
       ...view.technicians.map((t) => h('option', { value: t.resourceId }, t.name)),
     );
     if (view.technicians.some((t) => t.resourceId === chosen)) whatIfLike.value = chosen;
-    const removed = ticked(whatIfRemove);
-    whatIfRemove.replaceChildren(h('legend', {}, 'Remove technicians'));
-    for (const t of view.technicians) {
-      const id = `whatif-remove-${t.resourceId}`;
-      whatIfRemove.append(
-        h(
-          'label',
-          { for: id, class: 'check' },
-          h('input', { id, type: 'checkbox', value: t.resourceId, checked: removed.has(t.resourceId) }),
-          ` ${t.name}`,
-        ),
-      );
-    }
+    technicianChecks(whatIfRemove, 'Remove technicians', 'whatif-remove-', view);
   };
 
   const storeNameOf = (view: BoardView): string =>
