@@ -19,6 +19,7 @@ import { DEFAULT_MARKETPLACE_ID, SANDBOX_CREDENTIALS } from '../sandbox/index.ts
 import {
   createServicesClient,
   type RateLimitPlan,
+  type RateLimiterRegistry,
   type ServicesClient,
   type ServicesClientOptions,
 } from '../spapi/index.ts';
@@ -51,6 +52,10 @@ export interface ConnectionOptions {
   credentials?: string | undefined;
   /** Where the client logs (default: the client's own logger). */
   logger?: Logger | undefined;
+  /** Rate limiter registry (queue mode: buckets shared by every worker in Redis); default the process's. */
+  rateLimiters?: RateLimiterRegistry | undefined;
+  /** Usage plans per operation that win over the plan's (benchmarks run them time-scaled). */
+  usagePlanOverrides?: ServicesClientOptions['usagePlanOverrides'] | undefined;
 }
 
 export function isLocalUrl(endpoint: string): boolean {
@@ -76,6 +81,8 @@ export function connectClient(opts: ConnectionOptions, env: NodeJS.ProcessEnv = 
     ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
     ...(opts.credentials !== undefined ? { configFile: opts.credentials } : {}),
     ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+    ...(opts.rateLimiters !== undefined ? { rateLimiters: opts.rateLimiters } : {}),
+    ...(opts.usagePlanOverrides !== undefined ? { usagePlanOverrides: opts.usagePlanOverrides } : {}),
     env,
   };
   let options: ServicesClientOptions;

@@ -289,17 +289,23 @@ export class QueueState {
   async finished(
     runId: string,
     key: string,
-    outcome: { status: PartitionStatus; result?: unknown; error?: { code: string; message: string } },
+    outcome: {
+      status: PartitionStatus;
+      result?: unknown;
+      error?: { code: string; message: string };
+      planId?: string;
+    },
   ): Promise<void> {
     await this.#pool.query(
-      `update queue_partitions set status = $3, result = $4, error = $5, updated_at = now()
-       where run_id = $1 and partition_key = $2`,
+      `update queue_partitions set status = $3, result = $4, error = $5, plan_id = coalesce($6, plan_id),
+       updated_at = now() where run_id = $1 and partition_key = $2`,
       [
         runId,
         key,
         outcome.status,
         outcome.result === undefined ? null : JSON.stringify(outcome.result),
         outcome.error === undefined ? null : JSON.stringify(outcome.error),
+        outcome.planId ?? null,
       ],
     );
     await this.#pool.query(
