@@ -22,6 +22,8 @@ import type { ServicesClient } from '../src/spapi/index.ts';
 import { createMetrics, instrumentServices, type ApiMetrics } from './metrics.ts';
 import { Planner } from './planner.ts';
 import { createSolverPool, type SolverPool } from './solver/pool.ts';
+import { QueueClient, type QueueConnectionOptions } from '../src/queue/client.ts';
+import { registerQueueMetrics } from '../src/queue/operations.ts';
 
 export interface ApiContext {
   config: PlanningConfig;
@@ -43,6 +45,8 @@ export interface ApiContext {
   metrics: ApiMetrics;
   /** Planning runs started by the API (progress while they run). */
   planner: Planner;
+  /** Queue mode (`serve --queue`): runs go to workers over Redis, their state is in PostgreSQL. */
+  queue?: QueueClient | undefined;
   close(): Promise<void>;
 }
 
@@ -65,6 +69,8 @@ export interface CreateContextOptions {
   osrmUrl?: string | undefined;
   /** Also collect Node's default process metrics (default true). */
   defaultMetrics?: boolean;
+  /** Queue mode: Redis and the shared PostgreSQL store (`db` must be that store). */
+  queue?: Omit<QueueConnectionOptions, 'dbUrl'> | undefined;
 }
 
 export function createLogger(level = process.env['FIELDPLAN_LOG_LEVEL'] ?? 'info'): Logger {
@@ -75,8 +81,13 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
   const env = options.env ?? process.env;
   const config = options.config ?? (await loadConfigFor(options.endpoint, options.configFile));
   const clock = options.clock ?? (() => new Date());
+  const queue =
+    options.queue !== undefined
+      ? await QueueClient.open({ ...options.queue, dbUrl: options.db, schema: options.storeOptions?.schema })
+      : undefined;
   const store = await openStore(options.db, { env, clock, ...options.storeOptions });
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  if (queue !== undefined) registerQueueMetrics(metrics.registry, queue);
   const solver = createSolverPool(
     options.solverThreads !== undefined ? { threads: options.solverThreads } : {},
   );
@@ -104,9 +115,11 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
     solver,
     metrics,
     planner: undefined as unknown as Planner,
+    queue,
     async close() {
       await ctx.planner.drain();
       await solver.close();
+      await queue?.close();
       await store.close();
     },
   };

@@ -17,7 +17,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { AccessLogController } from './access-log.ts';
-import { registerAuthentication, runScopeChecksLast } from './auth.ts';
+import { registerAuthentication, requireScope, runScopeChecksLast } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerJsonBodyParser } from './json-body.ts';
@@ -34,6 +34,7 @@ import { optimizeRoutes } from './routes/optimize.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { solveRoutes } from './routes/solve.ts';
 import { tokenRoutes } from './routes/tokens.ts';
+import { registerQueueDashboard } from '../src/queue/operations.ts';
 
 export interface ServerOptions {
   /** Origins allowed by CORS; none by default (CORS closed). */
@@ -139,6 +140,8 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   await app.register(whatIfRoutes, routes);
   await app.register(kpiRoutes, routes);
   await app.register(jobRoutes, routes);
+  // Queue mode: the BullMQ dashboard, admins only.
+  if (ctx.queue !== undefined) await registerQueueDashboard(app, ctx.queue, requireScope('admin'));
 
   return app.withTypeProvider<ZodTypeProvider>() as unknown as FastifyInstance;
 }

@@ -14,6 +14,7 @@ import { requireScope } from '../auth.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
+import { queuedWhatIfView } from '../../src/queue/views.ts';
 
 const Id = z
   .string()
@@ -147,6 +148,11 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
         }
         throw err;
       }
+      if (ctx.queue !== undefined) {
+        // Queue mode: prepared by a worker, one partition per sampled day, merged when all are done.
+        const id = await ctx.queue.startWhatIf(b);
+        return reply.status(202).send({ id, status: 'queued', location: `/v1/what-if/${id}` });
+      }
       const run = runner.start(() =>
         prepareWhatIf(
           {
@@ -182,6 +188,11 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
       schema: { summary: 'A what-if run: status, progress, result', tags: ['what-if'], params: RunParams },
     },
     async (request) => {
+      if (ctx.queue !== undefined) {
+        const queued = await queuedWhatIfView(ctx.queue.state, ctx.queue.sellerId, request.params.id);
+        if (queued === undefined) throw new ApiError(404, 'NOT_FOUND', `no what-if run ${request.params.id}`);
+        return queued;
+      }
       const run = runner.get(request.params.id);
       if (run === undefined) throw new ApiError(404, 'NOT_FOUND', `no what-if run ${request.params.id}`);
       return run;

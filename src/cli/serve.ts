@@ -7,6 +7,8 @@ import { addConnectionOptions, defaultDatabase, describeError, loadConfigFor } f
 import type { RateLimitPlan } from '../spapi/index.ts';
 import { integerArg, portArg } from './arg-parsers.ts';
 import { keyFileHelp } from './store-options.ts';
+import { checkQueueMode } from '../queue/client.ts';
+import { addQueueOptions } from './worker.ts';
 
 interface ServeOptions {
   port: number;
@@ -27,6 +29,9 @@ interface ServeOptions {
   nightly?: string;
   nightlyStore?: string[];
   nightlyDays: number;
+  queue?: string | true;
+  prefix: string;
+  seller: string;
 }
 
 function originArg(v: string, previous: string[] | undefined): string[] {
@@ -95,9 +100,22 @@ export function registerServeCommand(program: Command): void {
       integerArg({ min: 1, max: 14 }),
       1,
     );
+  cmd.option(
+    '--queue [redis-url]',
+    'queue mode: runs go to `fieldplan worker` processes over Redis (URL, or REDIS_URL when none is given); needs PostgreSQL',
+  );
+  addQueueOptions(cmd);
   addConnectionOptions(cmd);
   cmd.action(async (opts: ServeOptions) => {
     try {
+      // Queue mode only when asked for: the embedded default needs no Redis.
+      const queue =
+        opts.queue !== undefined
+          ? checkQueueMode({
+              redisUrl: typeof opts.queue === 'string' ? opts.queue : process.env['REDIS_URL'],
+              dbUrl: opts.db ?? defaultDatabase(),
+            })
+          : undefined;
       const config = await loadConfigFor(opts.endpoint, opts.config);
       const api = await startApi({
         config,
@@ -122,6 +140,9 @@ export function registerServeCommand(program: Command): void {
           : {}),
         ...(opts.solverThreads !== undefined ? { solverThreads: opts.solverThreads } : {}),
         osrmUrl: opts.osrm,
+        ...(queue !== undefined
+          ? { queue: { redisUrl: queue.redisUrl, prefix: opts.prefix, sellerId: opts.seller } }
+          : {}),
         port: opts.port,
         host: opts.host,
         tlsCertFile: opts.tlsCert,

@@ -109,7 +109,10 @@ export class QueueClient {
 
   static async open(options: QueueConnectionOptions): Promise<QueueClient> {
     const { redisUrl, dbUrl } = checkQueueMode({ redisUrl: options.redisUrl, dbUrl: options.dbUrl });
-    const state = await QueueState.open(dbUrl, options.schema !== undefined ? { schema: options.schema } : {});
+    const state = await QueueState.open(
+      dbUrl,
+      options.schema !== undefined ? { schema: options.schema } : {},
+    );
     const redis = redisConnection(redisUrl);
     redis.on('error', () => undefined);
     try {
@@ -117,7 +120,9 @@ export class QueueClient {
     } catch (err) {
       redis.disconnect();
       await state.close();
-      throw new QueueModeError(`Redis at ${redisUrl.split('@').pop()} does not answer: ${(err as Error).message}`);
+      throw new QueueModeError(
+        `Redis at ${redisUrl.split('@').pop()} does not answer: ${(err as Error).message}`,
+      );
     }
     return new QueueClient(redis, state, options);
   }
@@ -230,7 +235,10 @@ export class QueueClient {
           opts: { removeOnComplete: { count: 1000 }, removeOnFail: { count: 1000 } },
         },
       );
-      const next = job?.timestamp !== undefined && job.opts.delay !== undefined ? job.timestamp + job.opts.delay : undefined;
+      const next =
+        job?.timestamp !== undefined && job.opts.delay !== undefined
+          ? job.timestamp + job.opts.delay
+          : undefined;
       out.push({ storeId: s.storeId, next: next !== undefined ? new Date(next).toISOString() : null });
     }
     return out;
@@ -246,7 +254,14 @@ export class QueueClient {
     const runId = randomUUID();
     await this.state.createRun(
       { runId, sellerId: this.sellerId, kind: 'what_if', storeIds: [request.storeId], request },
-      [{ partitionKey: 'prepare', storeId: request.storeId, planId: null, jobId: jobId('whatif-prepare', runId) }],
+      [
+        {
+          partitionKey: 'prepare',
+          storeId: request.storeId,
+          planId: null,
+          jobId: jobId('whatif-prepare', runId),
+        },
+      ],
     );
     await this.queue.add(
       'whatif-prepare',
@@ -266,7 +281,13 @@ export class QueueClient {
     const runId = randomUUID();
     const id = jobId('capacity', this.sellerId, runId);
     await this.state.createRun(
-      { runId, sellerId: this.sellerId, kind: 'capacity', storeIds: [query.storeId], request: { query, dryRun } },
+      {
+        runId,
+        sellerId: this.sellerId,
+        kind: 'capacity',
+        storeIds: [query.storeId],
+        request: { query, dryRun },
+      },
       [{ partitionKey: query.storeId, storeId: query.storeId, planId: null, jobId: id }],
     );
     // A publication is answered at once or not at all: one attempt (the journal makes a retry safe).
@@ -275,7 +296,10 @@ export class QueueClient {
       { sellerId: this.sellerId, runId, query, dryRun, actor } satisfies CapacityData,
       { ...partitionJobOptions(this.retry, id), attempts: 1 },
     );
-    this.#events ??= new QueueEvents(PARTITION_QUEUE, { connection: this.#redis.duplicate(), prefix: this.prefix });
+    this.#events ??= new QueueEvents(PARTITION_QUEUE, {
+      connection: this.#redis.duplicate(),
+      prefix: this.prefix,
+    });
     await this.#events.waitUntilReady();
     return (job as Job).waitUntilFinished(this.#events, timeoutMs);
   }
@@ -311,7 +335,8 @@ export class QueueClient {
         await job.retry('failed');
         const d = job.data as { runId?: string; partitionKey?: string; sample?: number };
         const key = job.name === 'whatif-day' ? `day-${String(d.sample).padStart(3, '0')}` : d.partitionKey;
-        if (d.runId !== undefined && key !== undefined) await this.state.requeued(d.runId, key).catch(() => undefined);
+        if (d.runId !== undefined && key !== undefined)
+          await this.state.requeued(d.runId, key).catch(() => undefined);
         n += 1;
       }
     }

@@ -68,7 +68,13 @@ export interface WhatIfMergeData {
 export interface CapacityData {
   sellerId: string;
   runId: string;
-  query: { storeId: string; from: string; to: string; skill?: string | undefined; slotMinutes?: number | undefined };
+  query: {
+    storeId: string;
+    from: string;
+    to: string;
+    skill?: string | undefined;
+    slotMinutes?: number | undefined;
+  };
   dryRun: boolean;
   actor: string;
 }

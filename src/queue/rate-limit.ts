@@ -55,7 +55,13 @@ return math.max(1, math.ceil((1 - tokens) / perMs))
 `;
 
 interface BucketRedis extends Redis {
-  fieldplanTakeToken(key: string, capacity: number, perMs: number, ttlMs: number, mode: string): Promise<number>;
+  fieldplanTakeToken(
+    key: string,
+    capacity: number,
+    perMs: number,
+    ttlMs: number,
+    mode: string,
+  ): Promise<number>;
 }
 
 function withScript(redis: Redis): BucketRedis {

@@ -160,7 +160,9 @@ export class QueueState {
       );
     const schema = options.schema;
     if (schema !== undefined && !SCHEMA_NAME.test(schema))
-      throw new QueueStateError(`schema "${schema}": PostgreSQL schema names must match ${String(SCHEMA_NAME)}`);
+      throw new QueueStateError(
+        `schema "${schema}": PostgreSQL schema names must match ${String(SCHEMA_NAME)}`,
+      );
     const pool = new pg.Pool({
       connectionString: url,
       max: options.poolSize ?? 5,
@@ -325,7 +327,10 @@ export class QueueState {
     await this.#pool.query('update queue_runs set finished_at = null where run_id = $1', [runId]);
   }
 
-  async finishRun(runId: string, outcome: { result?: unknown; error?: { code: string; message: string } }): Promise<void> {
+  async finishRun(
+    runId: string,
+    outcome: { result?: unknown; error?: { code: string; message: string } },
+  ): Promise<void> {
     await this.#pool.query(
       'update queue_runs set finished_at = now(), result = $2, error = $3 where run_id = $1',
       [
@@ -344,7 +349,9 @@ export class QueueState {
   }
 
   async getBlob(runId: string): Promise<Buffer | undefined> {
-    const r = await this.#pool.query<{ data: Buffer }>('select data from queue_blobs where run_id = $1', [runId]);
+    const r = await this.#pool.query<{ data: Buffer }>('select data from queue_blobs where run_id = $1', [
+      runId,
+    ]);
     return r.rows[0]?.data;
   }
 
@@ -354,7 +361,12 @@ export class QueueState {
 
   /** Partition counts by seller and status (metrics), and retried ones (attempts > 1). */
   async counts(): Promise<{ sellerId: string; status: PartitionStatus; n: number; retried: number }[]> {
-    const r = await this.#pool.query<{ seller_id: string; status: PartitionStatus; n: number; retried: number }>(
+    const r = await this.#pool.query<{
+      seller_id: string;
+      status: PartitionStatus;
+      n: number;
+      retried: number;
+    }>(
       `select seller_id, status, count(*)::int as n, count(*) filter (where attempts > 1)::int as retried
        from queue_partitions group by seller_id, status`,
     );

@@ -14,19 +14,22 @@
 import { hostname } from 'node:os';
 import { serialize, deserialize } from 'node:v8';
 import { Worker as Thread } from 'node:worker_threads';
+import type { Redis } from 'ioredis';
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import type { ApiContext } from '../../api/context.ts';
 import { amazonCapacityPort } from '../capacity/amazon.ts';
 import { publishCapacity } from '../capacity/publish.ts';
+import { AmazonCapacityError, CapacityQueryError } from '../capacity/index.ts';
+import { DayModelError } from '../capacity/day-model.ts';
 import type { ProgressSink } from '../pipeline/progress.ts';
 import { RunError, runPlanning } from '../pipeline/run.ts';
 import { tsxWorkerSource } from '../pipeline/tsx-worker.ts';
 import { StoreError } from '../store/index.ts';
 import { prepareWhatIf, ScenarioError, type PreparedWhatIf, type WhatIfChanges } from '../whatif/index.ts';
 import { assembleResult, type SampleOutcome } from '../whatif/simulate.ts';
-import { QueueClient } from './client.ts';
+import type { QueueClient } from './client.ts';
 import {
   jobId,
   PARTITION_QUEUE,
@@ -43,7 +46,7 @@ import type { QueueState } from './state.ts';
 export interface WorkerOptions {
   client: QueueClient;
   /** Blocking Redis connection for the BullMQ worker. */
-  connection: import('ioredis').Redis;
+  connection: Redis;
   /** The sellers this worker serves, by seller id. */
   sellers: ReadonlyMap<string, ApiContext>;
   concurrency?: number;
@@ -67,9 +70,21 @@ const PERMANENT_RUN_ERRORS = new Set(['NO_STORES', 'NO_TECHNICIANS', 'DATE_IN_PA
 export function describeFailure(err: unknown): { code: string; message: string; permanent: boolean } {
   const e = err as { code?: string; message?: string };
   const pgDown =
-    ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOTFOUND', '57P01', '57P02', '57P03', '08006', '08001', '08003'].includes(
-      e.code ?? '',
-    ) || /Connection terminated|connection timeout|the database system is (starting|shutting) down/i.test(e.message ?? '');
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ETIMEDOUT',
+      'ENOTFOUND',
+      '57P01',
+      '57P02',
+      '57P03',
+      '08006',
+      '08001',
+      '08003',
+    ].includes(e.code ?? '') ||
+    /Connection terminated|connection timeout|the database system is (starting|shutting) down/i.test(
+      e.message ?? '',
+    );
   if (pgDown)
     return {
       code: 'STORE_UNAVAILABLE',
@@ -169,17 +184,29 @@ export class PartitionWorker {
       'partition failed',
     );
     await this.#state
-      .finished(runId, key, { status: final ? 'failed' : 'queued', error: { code: f.code, message: f.message } })
+      .finished(runId, key, {
+        status: final ? 'failed' : 'queued',
+        error: { code: f.code, message: f.message },
+      })
       .catch(() => undefined);
     if (final && job.name.startsWith('whatif'))
-      await this.#state.finishRun(runId, { error: { code: f.code, message: f.message } }).catch(() => undefined);
+      await this.#state
+        .finishRun(runId, { error: { code: f.code, message: f.message } })
+        .catch(() => undefined);
     if (f.permanent) throw new UnrecoverableError(`${f.code}: ${f.message}`);
     throw new Error(`${f.code}: ${f.message}`);
   }
 
   #progressSink(job: Job, runId: string, key: string): ProgressSink {
     const state = this.#state;
-    const progress = { step: 'queued', label: 'Queued', value: null as number | null, total: null as number | null, detail: null as string | null, notes: [] as string[] };
+    const progress = {
+      step: 'queued',
+      label: 'Queued',
+      value: null as number | null,
+      total: null as number | null,
+      detail: null as string | null,
+      notes: [] as string[],
+    };
     let last = 0;
     const flush = (force = false): void => {
       const now = Date.now();
@@ -222,7 +249,10 @@ export class PartitionWorker {
       if (before?.holder !== null && before?.holder !== undefined && before.holder !== this.#holder) {
         const released = await ctx.store.locks.release(`plan:${d.storeId}`, before.holder);
         if (released)
-          this.#options.logger.info({ jobId: job.id, storeId: d.storeId }, 'took over the plan lock of a previous attempt');
+          this.#options.logger.info(
+            { jobId: job.id, storeId: d.storeId },
+            'took over the plan lock of a previous attempt',
+          );
       }
       const result = await runPlanning(
         {
@@ -275,9 +305,14 @@ export class PartitionWorker {
       throw new UnrecoverableError(`nightly schedule for ${d.storeId}: not a store of the crews config`);
     // The night the firing belongs to: the store's next local day at the time it was due.
     const due = job.timestamp + (job.opts.delay ?? 0);
-    const date = DateTime.fromMillis(Math.max(due, 0), { zone: store.timeZone }).plus({ days: 1 }).toISODate()!;
+    const date = DateTime.fromMillis(Math.max(due, 0), { zone: store.timeZone })
+      .plus({ days: 1 })
+      .toISODate()!;
     const r = await this.#options.client.enqueueNightly(d.sellerId, d.storeId, date, d.days, d.solverSeconds);
-    this.#options.logger.info({ storeId: d.storeId, date, runId: r.runId, added: r.added }, 'nightly partition');
+    this.#options.logger.info(
+      { storeId: d.storeId, date, runId: r.runId, added: r.added },
+      'nightly partition',
+    );
     return r;
   }
 
@@ -314,7 +349,12 @@ export class PartitionWorker {
       await this.#state.addPartitions(
         d.runId,
         d.sellerId,
-        samples.map((k) => ({ partitionKey: dayKey(k), storeId: q.storeId, planId: null, jobId: jobId('whatif-day', d.runId, String(k)) })),
+        samples.map((k) => ({
+          partitionKey: dayKey(k),
+          storeId: q.storeId,
+          planId: null,
+          jobId: jobId('whatif-day', d.runId, String(k)),
+        })),
       );
       const opts = this.#options.client.retry;
       // Fan-out and fan-in: the merge runs when every sampled day is done.
@@ -327,7 +367,10 @@ export class PartitionWorker {
           name: 'whatif-day',
           queueName: PARTITION_QUEUE,
           data: { sellerId: d.sellerId, runId: d.runId, sample: k } satisfies WhatIfDayData,
-          opts: { ...partitionJobOptions(opts, jobId('whatif-day', d.runId, String(k))), failParentOnFailure: true },
+          opts: {
+            ...partitionJobOptions(opts, jobId('whatif-day', d.runId, String(k))),
+            failParentOnFailure: true,
+          },
         })),
       });
       await this.#state.finished(d.runId, 'prepare', { status: 'succeeded', result: { samples: q.samples } });
@@ -368,7 +411,9 @@ export class PartitionWorker {
       const days = (await this.#state.partitions(d.runId)).filter((p) => p.partitionKey.startsWith('day-'));
       const outcomes = days.map((p) => p.result as SampleOutcome);
       if (outcomes.length !== prepared.options.samples || outcomes.some((o) => o === null))
-        throw new Error(`what-if ${d.runId}: ${outcomes.length} of ${prepared.options.samples} sampled days stored`);
+        throw new Error(
+          `what-if ${d.runId}: ${outcomes.length} of ${prepared.options.samples} sampled days stored`,
+        );
       await this.#state.finishRun(d.runId, { result: assembleResult(prepared, outcomes) });
       await this.#state.deleteBlob(d.runId);
       this.#prepared.delete(d.runId);
@@ -402,8 +447,27 @@ export class PartitionWorker {
       await this.#state.finished(d.runId, d.query.storeId, { status: 'succeeded' });
       return result;
     } catch (err) {
-      // The route maps the domain's own errors; the message carries them.
       const f = describeFailure(err);
+      // Refusals about the request go back to the route, which answers them as it does without a queue.
+      if (
+        err instanceof CapacityQueryError ||
+        err instanceof DayModelError ||
+        err instanceof AmazonCapacityError
+      ) {
+        await this.#state
+          .finished(d.runId, d.query.storeId, {
+            status: 'failed',
+            error: { code: err.name, message: err.message },
+          })
+          .catch(() => undefined);
+        return {
+          refused: {
+            name: err.name,
+            message: err.message,
+            ...(err instanceof CapacityQueryError ? { field: err.field } : { code: err.code }),
+          },
+        };
+      }
       await this.#state
         .finished(d.runId, d.query.storeId, { status: 'failed', error: { code: f.code, message: f.message } })
         .catch(() => undefined);
