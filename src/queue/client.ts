@@ -73,6 +73,7 @@ export interface StartPlanRun {
   apply: boolean;
   kind?: 'nightly' | 'optimize_today';
   solverSeconds?: number | undefined;
+  solverIterations?: number | undefined;
   seed?: number | undefined;
   actor: string;
 }
@@ -159,6 +160,7 @@ export class QueueClient {
           apply: r.apply,
           kind: r.kind ?? 'nightly',
           solverSeconds: r.solverSeconds,
+          solverIterations: r.solverIterations,
           seed: r.seed,
           actor: r.actor,
         } satisfies PlanPartitionData,

@@ -23,6 +23,8 @@ export interface PlanPartitionData {
   apply: boolean;
   kind: 'nightly' | 'optimize_today';
   solverSeconds?: number | undefined;
+  /** Iteration budget (reproducible plans). */
+  solverIterations?: number | undefined;
   seed?: number | undefined;
   actor: string;
 }

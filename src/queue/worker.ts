@@ -264,6 +264,7 @@ export class PartitionWorker {
           planId: d.planId,
           kind: d.kind,
           solverSeconds: d.solverSeconds,
+          solverIterations: d.solverIterations,
           seed: d.seed,
         },
         {
