@@ -22,8 +22,7 @@ import type { ServicesClient } from '../src/spapi/index.ts';
 import { createMetrics, instrumentServices, type ApiMetrics } from './metrics.ts';
 import { Planner } from './planner.ts';
 import { createSolverPool, type SolverPool } from './solver/pool.ts';
-import { QueueClient, type QueueConnectionOptions } from '../src/queue/client.ts';
-import { registerQueueMetrics } from '../src/queue/operations.ts';
+import type { QueueClient, QueueConnectionOptions } from '../src/queue/client.ts';
 
 export interface ApiContext {
   config: PlanningConfig;
@@ -81,13 +80,17 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
   const env = options.env ?? process.env;
   const config = options.config ?? (await loadConfigFor(options.endpoint, options.configFile));
   const clock = options.clock ?? (() => new Date());
+  // Queue mode's libraries load only in queue mode.
   const queue =
     options.queue !== undefined
-      ? await QueueClient.open({ ...options.queue, dbUrl: options.db, schema: options.storeOptions?.schema })
+      ? await (
+          await import('../src/queue/client.ts')
+        ).QueueClient.open({ ...options.queue, dbUrl: options.db, schema: options.storeOptions?.schema })
       : undefined;
   const store = await openStore(options.db, { env, clock, ...options.storeOptions });
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
-  if (queue !== undefined) registerQueueMetrics(metrics.registry, queue);
+  if (queue !== undefined)
+    (await import('../src/queue/operations.ts')).registerQueueMetrics(metrics.registry, queue);
   const solver = createSolverPool(
     options.solverThreads !== undefined ? { threads: options.solverThreads } : {},
   );

@@ -34,7 +34,6 @@ import { optimizeRoutes } from './routes/optimize.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { solveRoutes } from './routes/solve.ts';
 import { tokenRoutes } from './routes/tokens.ts';
-import { registerQueueDashboard } from '../src/queue/operations.ts';
 
 export interface ServerOptions {
   /** Origins allowed by CORS; none by default (CORS closed). */
@@ -141,7 +140,10 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   await app.register(kpiRoutes, routes);
   await app.register(jobRoutes, routes);
   // Queue mode: the BullMQ dashboard, admins only.
-  if (ctx.queue !== undefined) await registerQueueDashboard(app, ctx.queue, requireScope('admin'));
+  if (ctx.queue !== undefined)
+    await (
+      await import('../src/queue/operations.ts')
+    ).registerQueueDashboard(app, ctx.queue, requireScope('admin'));
 
   return app.withTypeProvider<ZodTypeProvider>() as unknown as FastifyInstance;
 }

@@ -7,7 +7,7 @@ import { addConnectionOptions, defaultDatabase, describeError, loadConfigFor } f
 import type { RateLimitPlan } from '../spapi/index.ts';
 import { integerArg, portArg } from './arg-parsers.ts';
 import { keyFileHelp } from './store-options.ts';
-import { checkQueueMode } from '../queue/client.ts';
+import { checkQueueMode } from '../queue/mode.ts';
 import { addQueueOptions } from './worker.ts';
 
 interface ServeOptions {

@@ -3,9 +3,9 @@
  * mode's worker process and its operations from the command line.
  */
 import type { Command } from 'commander';
-import { checkQueueMode, QueueClient } from '../queue/client.ts';
+import type { QueueClient } from '../queue/client.ts';
 import { DEFAULT_QUEUE_PREFIX, DEFAULT_SELLER_ID } from '../queue/jobs.ts';
-import { startQueueWorker } from '../queue/start-worker.ts';
+import { checkQueueMode } from '../queue/mode.ts';
 import type { RateLimitPlan } from '../spapi/index.ts';
 import { integerArg } from './arg-parsers.ts';
 import { addConnectionOptions, defaultDatabase, describeError, loadConfigFor } from './plan.ts';
@@ -60,6 +60,8 @@ export function registerWorkerCommand(program: Command): void {
         dbUrl: opts.db ?? defaultDatabase(),
       });
       const config = await loadConfigFor(opts.endpoint, opts.config);
+      // The queue libraries load only for the commands that use them.
+      const { startQueueWorker } = await import('../queue/start-worker.ts');
       const running = await startQueueWorker({
         redisUrl,
         prefix: opts.prefix,
@@ -115,6 +117,7 @@ async function withClient<T>(opts: QueueCliOptions, fn: (c: QueueClient) => Prom
     redisUrl: opts.queue ?? process.env['REDIS_URL'],
     dbUrl: opts.db ?? defaultDatabase(),
   });
+  const { QueueClient } = await import('../queue/client.ts');
   const client = await QueueClient.open({ redisUrl, dbUrl, prefix: opts.prefix, sellerId: opts.seller });
   try {
     return await fn(client);
