@@ -9,6 +9,8 @@ import { RunError } from '../pipeline/run.ts';
 import { PersonalDataError } from '../privacy/personal-data-error.ts';
 import { AuthError } from '../spapi/index.ts';
 import { StoreError } from '../store/store-error.ts';
+import { QueueModeError } from '../queue/mode.ts';
+import { QueueStateError } from '../queue/state.ts';
 
 interface SystemError {
   code: string;
@@ -46,7 +48,13 @@ function describeSystemError(error: SystemError): string | undefined {
 
 /** One line for any error a command ends with. */
 export function describeCliError(error: unknown): string {
-  if (error instanceof ConfigError || error instanceof AuthError || error instanceof InvalidArgumentError)
+  if (
+    error instanceof ConfigError ||
+    error instanceof AuthError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof QueueModeError ||
+    error instanceof QueueStateError
+  )
     return error.message;
   if (error instanceof RunError || error instanceof StoreError || error instanceof PersonalDataError)
     return `${error.code}: ${error.message}`;
