@@ -13,6 +13,7 @@ import { runPlanning } from '../../src/pipeline/run.ts';
 import { storePort } from '../../src/pipeline/store-adapter.ts';
 import { startQueueWorker, type RunningWorker } from '../../src/queue/start-worker.ts';
 import { openStore } from '../../src/store/index.ts';
+import { prepareWhatIf, simulate } from '../../src/whatif/index.ts';
 import { cliEnv, deps, endState, startWorld, writeCalls, type World } from '../pipeline/support/world.ts';
 import {
   bucketViolations,
@@ -163,6 +164,52 @@ if (!queueTestsEnabled) {
       });
       expect((await waitRun(again.runId))['status']).toBe('succeeded');
       expect(writeCalls(world.sandbox) - before).toBe(0);
+    }, 200_000);
+
+    it('fans a what-if out to one partition per sampled day and merges it as one process would', async () => {
+      const ctx = api.ctx;
+      const storeId = world.config.stores[0]!.storeId;
+      const request = {
+        storeId,
+        base: { kind: 'date' as const, date: world.date },
+        changes: { addTechnicians: [{ like: world.config.technicians[0]!.resourceId }] },
+        samples: 3,
+        seed: 4,
+        iterations: 40,
+        targetServedPct: 95,
+        samplePlans: true,
+      };
+      const id = await ctx.queue!.startWhatIf(request);
+      const auth = { authorization: `Bearer ${await token(second, 'viewer')}` };
+      let body: Record<string, unknown> = {};
+      const until = Date.now() + 150_000;
+      while (Date.now() < until) {
+        body = (await (await fetch(`${second.url}/v1/what-if/${id}`, { headers: auth })).json()) as Record<
+          string,
+          unknown
+        >;
+        if (body['status'] === 'succeeded' || body['status'] === 'failed') break;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      expect(body['status'], JSON.stringify(body['error'])).toBe('succeeded');
+      expect(body['partitions']).toMatchObject({ total: 4, succeeded: 4, failed: 0 });
+      const { samples, seed, iterations, targetServedPct, samplePlans } = request;
+      const prepared = await prepareWhatIf(
+        {
+          config: ctx.config,
+          store: ctx.pipelineStore,
+          client: ctx.servicesClient(),
+          geocoder: ctx.geocoder,
+          travel: ctx.travel,
+          clock: ctx.clock,
+          marketplaceId: ctx.marketplaceId,
+        },
+        storeId,
+        request.base,
+        request.changes,
+        { samples, seed, iterations, targetServedPct, samplePlans },
+      );
+      expect(body['result']).toEqual(JSON.parse(JSON.stringify(simulate(prepared))));
     }, 200_000);
 
     it('deduplicates a store night by seller, store and date', async () => {
