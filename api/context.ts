@@ -19,6 +19,7 @@ import { createSolverPool, type SolverPool } from './solver/pool.ts';
 import { createSellersContext, type SellerDirectory } from './tenancy.ts';
 import { DEFAULT_SELLER_ID } from '../src/tenants/index.ts';
 import type { ResolvedSeller } from '../src/tenants/sellers.ts';
+import type { QueueClient, QueueConnectionOptions } from '../src/queue/client.ts';
 
 export interface ApiContext {
   /** The seller this context serves (`default` without a sellers file); see tenancy.ts. */
@@ -44,6 +45,8 @@ export interface ApiContext {
   metrics: ApiMetrics;
   /** Planning runs started by the API (progress while they run). */
   planner: Planner;
+  /** Queue mode (`serve --queue`): runs go to workers over Redis, their state is in PostgreSQL. */
+  queue?: QueueClient | undefined;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,8 @@ export interface CreateContextOptions {
   defaultMetrics?: boolean;
   /** Serve these sellers (a sellers file) instead of the one seller of `config`. */
   sellers?: readonly ResolvedSeller[] | undefined;
+  /** Queue mode: Redis and the shared PostgreSQL store (`db` must be that store). */
+  queue?: Omit<QueueConnectionOptions, 'dbUrl'> | undefined;
 }
 
 export function createLogger(level = process.env['FIELDPLAN_LOG_LEVEL'] ?? 'info'): Logger {
@@ -79,8 +84,17 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
   const env = options.env ?? process.env;
   const config = options.config ?? (await loadConfigFor(options.endpoint, options.configFile));
   const clock = options.clock ?? (() => new Date());
+  // Queue mode's libraries load only in queue mode.
+  const queue =
+    options.queue !== undefined
+      ? await (
+          await import('../src/queue/client.ts')
+        ).QueueClient.open({ ...options.queue, dbUrl: options.db, schema: options.storeOptions?.schema })
+      : undefined;
   const store = await openStore(options.db, { env, clock, ...options.storeOptions });
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true });
+  if (queue !== undefined)
+    (await import('../src/queue/operations.ts')).registerQueueMetrics(metrics.registry, queue);
   const solver = createSolverPool(
     options.solverThreads !== undefined ? { threads: options.solverThreads } : {},
   );
@@ -107,6 +121,7 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
     logger: options.logger ?? createLogger(),
     solver,
     metrics,
+    queue,
   };
   const ctx: ApiContext = Object.assign(deps, {
     // The context itself is what the planner gets (it keys the board cache the routes read).
@@ -114,6 +129,7 @@ export async function createApiContext(options: CreateContextOptions): Promise<A
     async close() {
       await ctx.planner.drain();
       await solver.close();
+      await queue?.close();
       await store.close();
     },
   });

@@ -17,7 +17,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { AccessLogController } from './access-log.ts';
-import { registerAuthentication, runScopeChecksLast } from './auth.ts';
+import { registerAuthentication, requireScope, runScopeChecksLast } from './auth.ts';
 import type { ApiContext } from './context.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerJsonBodyParser } from './json-body.ts';
@@ -147,6 +147,11 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   await app.register(whatIfRoutes, routes);
   await app.register(kpiRoutes, routes);
   await app.register(jobRoutes, routes);
+  // Queue mode: the BullMQ dashboard, admins only.
+  if (ctx.queue !== undefined)
+    await (
+      await import('../src/queue/operations.ts')
+    ).registerQueueDashboard(app, ctx.queue, requireScope('admin'));
 
   return app.withTypeProvider<ZodTypeProvider>() as unknown as FastifyInstance;
 }

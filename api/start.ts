@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { createApiContext, type ApiContext, type CreateContextOptions } from './context.ts';
 import { NightlyScheduler, type SchedulerOptions } from './scheduler.ts';
 import { buildServer, type ServerOptions } from './server.ts';
+import { upsertQueuedNights } from '../src/queue/nightly.ts';
 
 export interface StartApiOptions extends CreateContextOptions {
   port?: number;
@@ -37,10 +38,12 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
   const ctx = await createApiContext(options);
   let app: FastifyInstance | undefined;
   try {
+    const nightly =
+      options.nightly !== undefined && options.nightly.schedules.length > 0 ? options.nightly : undefined;
+    // Queue mode: BullMQ job schedulers in Redis fire the nights (once, whatever number of servers).
     const scheduler =
-      options.nightly !== undefined && options.nightly.schedules.length > 0
-        ? new NightlyScheduler(ctx, options.nightly)
-        : undefined;
+      nightly !== undefined && ctx.queue === undefined ? new NightlyScheduler(ctx, nightly) : undefined;
+    if (nightly !== undefined && ctx.queue !== undefined) await upsertQueuedNights(ctx, nightly);
     app = await buildServer(ctx, { ...options.server, ...(tls !== undefined ? { tls } : {}) });
     const address = await app.listen({ port: options.port ?? 0, host: options.host ?? '127.0.0.1' });
     const url = address.replace('[::1]', '127.0.0.1');

@@ -21,6 +21,7 @@ import { SANDBOX_CREDENTIALS } from './sandbox/index.ts';
 import {
   createServicesClient,
   type RateLimitPlan,
+  type RateLimiterRegistry,
   type ServicesClient,
   type ServicesClientOptions,
 } from './spapi/index.ts';
@@ -40,6 +41,10 @@ export interface ConnectionOptions {
   lwa?: LwaCredentials | undefined;
   /** Where the client logs (default: the client's own logger). */
   logger?: Logger | undefined;
+  /** Rate limiter registry (queue mode: buckets shared by every worker in Redis); default the process's. */
+  rateLimiters?: RateLimiterRegistry | undefined;
+  /** Usage plans per operation that win over the plan's (benchmarks run them time-scaled). */
+  usagePlanOverrides?: ServicesClientOptions['usagePlanOverrides'] | undefined;
 }
 
 /** An endpoint that is none of na, eu, fe, amazon-sandbox or an http(s) URL. */
@@ -71,6 +76,8 @@ export function connectClient(opts: ConnectionOptions, env: NodeJS.ProcessEnv = 
     ...(opts.credentials !== undefined ? { configFile: opts.credentials } : {}),
     ...(opts.lwa !== undefined ? { credentials: opts.lwa } : {}),
     ...(opts.logger !== undefined ? { logger: opts.logger } : {}),
+    ...(opts.rateLimiters !== undefined ? { rateLimiters: opts.rateLimiters } : {}),
+    ...(opts.usagePlanOverrides !== undefined ? { usagePlanOverrides: opts.usagePlanOverrides } : {}),
     env,
   };
   let options: ServicesClientOptions;

@@ -118,7 +118,23 @@ export const JournalSummarySchema = z.object({
   byOperation: z.record(z.string(), z.record(z.string(), z.number())),
 });
 
+/** Queue mode: one partition (a store × horizon) of a plan run, as the workers left it. */
+export const PlanPartitionSchema = z.object({
+  storeId: z.string(),
+  planId: z.string().nullable(),
+  status: z.string(),
+  attempts: z.number().int(),
+  progress: z.unknown().describe('While it runs: its step and count'),
+  result: z.unknown(),
+  error: z.unknown(),
+  updatedAt: z.string(),
+});
+
 export const PlanDetailSchema = PlanSummarySchema.extend({
+  partitions: z
+    .array(PlanPartitionSchema)
+    .optional()
+    .describe('Queue mode: the run’s partitions, one per store'),
   refused: z
     .array(RefusedCallSchema)
     .optional()
@@ -171,3 +187,4 @@ export const OptimizeResultSchema = z.object({
   timingsMs: z.record(z.string(), z.number()),
 });
 export type OptimizeResult = z.infer<typeof OptimizeResultSchema>;
+export type PlanDetail = z.infer<typeof PlanDetailSchema>;

@@ -15,7 +15,7 @@ import {
   MAX_CAPACITY_DAYS,
 } from '../../src/capacity/index.ts';
 import { amazonCapacityPort } from '../../src/capacity/amazon.ts';
-import { publishCapacity } from '../../src/capacity/publish.ts';
+import { publishCapacity, type PublishResult } from '../../src/capacity/publish.ts';
 import { requireScope } from '../auth.ts';
 import {
   authenticatedErrors,
@@ -139,6 +139,23 @@ export async function capacityRoutes(app: FastifyInstance, opts: { ctx: ApiConte
     },
     async (request) => {
       const { dryRun, ...q } = request.body;
+      if (ctx.queue !== undefined) {
+        // Queue mode: a worker publishes (Amazon's rate limits shared with the seller's other work).
+        const answer = (await ctx.queue.publishCapacity(
+          q,
+          dryRun,
+          `api:${request.auth?.tokenId ?? 'unknown'}`,
+        )) as {
+          refused?: { name: string; message: string; field?: string; code?: string };
+        };
+        const r = answer.refused;
+        if (r === undefined) return answer as PublishResult;
+        if (r.name === 'CapacityQueryError')
+          return domainError(new CapacityQueryError(r.field ?? 'storeId', r.message), 'body');
+        if (r.name === 'DayModelError')
+          return domainError(new DayModelError(r.code as DayModelError['code'], r.message), 'body');
+        return domainError(new AmazonCapacityError(r.code ?? 'UNKNOWN'), 'body');
+      }
       try {
         return await publishCapacity(
           {

@@ -4,7 +4,7 @@
  * `GET /v1/plans/:id` (viewer) its status, progress, report and write-back journal summary;
  * `GET /v1/plans` (viewer) the history, newest first.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { requireScope } from '../auth.ts';
@@ -16,6 +16,7 @@ import {
   PlanDetailSchema,
   PlanListSchema,
   PlanStatusSchema,
+  type PlanDetail,
 } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
@@ -24,6 +25,8 @@ import { storedPlanReport } from '../../src/report/plan-report.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
 import { presentedStatus } from '../board-view.ts';
 import { refusedCalls } from '../boards.ts';
+import type { QueueClient } from '../../src/queue/client.ts';
+import { queuedPlanView } from '../../src/queue/views.ts';
 
 const ListQuery = z
   .object({
@@ -78,6 +81,42 @@ function journalSummary(entries: { operation: string; state: string }[]): {
   return { entries: entries.length, byState, byOperation };
 }
 
+const daysOf = (b: { from: string; to?: string | undefined }): number =>
+  b.to === undefined
+    ? 1
+    : Math.round((Date.parse(`${b.to}T00:00:00Z`) - Date.parse(`${b.from}T00:00:00Z`)) / 86_400_000) + 1;
+
+/** Queue mode: one partition per store goes to the workers; the run id answers like a plan id. */
+async function startQueuedPlan(
+  queue: QueueClient,
+  b: z.infer<typeof CreatePlanBody>,
+  storeIds: string[],
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const busy = await queue.busy(storeIds);
+  if (busy !== undefined)
+    throw new ApiError(
+      409,
+      'CONFLICT',
+      `plan ${busy.runId} is queued or running for store ${busy.storeId}; try again when it ends`,
+    );
+  const days = daysOf(b);
+  const { runId } = await queue.startPlanRun({
+    date: b.from,
+    days,
+    storeIds,
+    apply: b.apply,
+    solverSeconds: b.solverSeconds,
+    seed: b.seed,
+    actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
+  });
+  return reply
+    .status(202)
+    .header('location', `/v1/plans/${runId}`)
+    .send({ planId: runId, status: 'running', apply: b.apply, days, storeIds });
+}
+
 export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
   const { ctx } = opts;
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -109,6 +148,7 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
         );
       }
       const storeIds = b.storeIds ?? [...known];
+      if (ctx.queue !== undefined) return startQueuedPlan(ctx.queue, b, storeIds, request, reply);
       const busy = ctx.planner.running().find((r) => r.storeIds.some((s) => storeIds.includes(s)));
       if (busy !== undefined) {
         throw new ApiError(
@@ -267,6 +307,17 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
     },
     async (request) => {
       const id = request.params.id;
+      if (ctx.queue !== undefined) {
+        const queued = await queuedPlanView(
+          ctx.queue.state,
+          ctx.store,
+          ctx.queue.sellerId,
+          id,
+          ctx.clock().getTime(),
+        );
+        // The queue's own record of the run, in the contract's shape.
+        if (queued !== undefined) return queued as unknown as PlanDetail;
+      }
       const live = ctx.planner.get(id);
       const record = await ctx.store.plans.get(id);
       if (record === undefined && live === undefined) throw new ApiError(404, 'NOT_FOUND', `no plan ${id}`);

@@ -15,6 +15,7 @@ import { authenticatedErrors, bodyErrors, WhatIfAcceptedSchema, WhatIfRunSchema 
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
+import { queuedWhatIfView } from '../../src/queue/views.ts';
 
 const Id = z
   .string()
@@ -152,6 +153,11 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
         }
         throw err;
       }
+      if (ctx.queue !== undefined) {
+        // Queue mode: prepared by a worker, one partition per sampled day, merged when all are done.
+        const id = await ctx.queue.startWhatIf(b);
+        return reply.status(202).send({ id, status: 'queued', location: `/v1/what-if/${id}` });
+      }
       const run = runner.start(() =>
         prepareWhatIf(
           {
@@ -197,6 +203,11 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
       },
     },
     async (request) => {
+      if (ctx.queue !== undefined) {
+        const queued = await queuedWhatIfView(ctx.queue.state, ctx.queue.sellerId, request.params.id);
+        if (queued === undefined) throw new ApiError(404, 'NOT_FOUND', `no what-if run ${request.params.id}`);
+        return queued;
+      }
       const run =
         sellerOfRun.get(request.params.id) === ctx.sellerId ? runner.get(request.params.id) : undefined;
       if (run === undefined) {

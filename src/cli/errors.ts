@@ -11,6 +11,8 @@ import { RunError } from '../pipeline/run.ts';
 import { PersonalDataError } from '../privacy/personal-data-error.ts';
 import { AuthError } from '../spapi/index.ts';
 import { StoreError } from '../store/store-error.ts';
+import { QueueModeError } from '../queue/mode.ts';
+import { QueueStateError } from '../queue/state.ts';
 
 interface SystemError {
   code: string;
@@ -53,7 +55,9 @@ export function describeCliError(error: unknown): string {
     error instanceof AuthError ||
     error instanceof InvalidArgumentError ||
     error instanceof EndpointError ||
-    error instanceof SellersConfigError
+    error instanceof SellersConfigError ||
+    error instanceof QueueModeError ||
+    error instanceof QueueStateError
   )
     return error.message;
   if (error instanceof RunError || error instanceof StoreError || error instanceof PersonalDataError)

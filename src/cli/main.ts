@@ -12,6 +12,7 @@ import { registerReencryptCommand } from './reencrypt.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerTokenCommand } from './token.ts';
 import { registerSlotsCommand } from './slots.ts';
+import { registerQueueCommand, registerWorkerCommand } from './worker.ts';
 import { reportFailure } from './errors.ts';
 import { commandPath } from './store-options.ts';
 
@@ -38,6 +39,8 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerTokenCommand(program);
   registerSlotsCommand(program);
+  registerWorkerCommand(program);
+  registerQueueCommand(program);
   for (const command of allCommands(program)) oneLineErrors(command);
   checkUnknownOptionsBeforeRequired(program);
   return program;

@@ -8,6 +8,8 @@ import type { RateLimitPlan } from '../spapi/index.ts';
 import { integerArg, portArg } from './arg-parsers.ts';
 import { keyFileHelp } from './store-options.ts';
 import { loadSellers, resolveSellers, sellersFileFrom, type ResolvedSeller } from '../tenants/sellers.ts';
+import { checkQueueMode } from '../queue/mode.ts';
+import { addQueueOptions } from './worker.ts';
 
 interface ServeOptions {
   port: number;
@@ -29,6 +31,9 @@ interface ServeOptions {
   nightlyStore?: string[];
   nightlyDays: number;
   sellers?: string;
+  queue?: string | true;
+  prefix: string;
+  seller: string;
 }
 
 function originArg(v: string, previous: string[] | undefined): string[] {
@@ -123,6 +128,11 @@ export function registerServeCommand(program: Command): void {
       integerArg({ min: 1, max: 14 }),
       1,
     );
+  cmd.option(
+    '--queue [redis-url]',
+    'queue mode: runs go to `fieldplan worker` processes over Redis (URL, or REDIS_URL when none is given); needs PostgreSQL',
+  );
+  addQueueOptions(cmd);
   addConnectionOptions(cmd);
   cmd.action(async (opts: ServeOptions) => {
     try {
@@ -136,6 +146,18 @@ export function registerServeCommand(program: Command): void {
           ? undefined
           : await resolveSellers(loadSellers(sellersFile), { defaultEndpoint: opts.endpoint });
       const config = sellers?.[0]?.config ?? (await loadConfigFor(opts.endpoint, opts.config));
+      // Queue mode only when asked for: the embedded default needs no Redis.
+      const queue =
+        opts.queue !== undefined
+          ? checkQueueMode({
+              redisUrl: typeof opts.queue === 'string' ? opts.queue : process.env['REDIS_URL'],
+              dbUrl: opts.db ?? defaultDatabase(),
+            })
+          : undefined;
+      if (queue !== undefined && sellers !== undefined)
+        throw new InvalidArgumentError(
+          'give --queue or --sellers, not both: queue mode serves one seller per deployment (its --seller) for now',
+        );
       const api = await startApi({
         config,
         sellers,
@@ -163,6 +185,9 @@ export function registerServeCommand(program: Command): void {
           : {}),
         ...(opts.solverThreads !== undefined ? { solverThreads: opts.solverThreads } : {}),
         osrmUrl: opts.osrm,
+        ...(queue !== undefined
+          ? { queue: { redisUrl: queue.redisUrl, prefix: opts.prefix, sellerId: opts.seller } }
+          : {}),
         port: opts.port,
         host: opts.host,
         tlsCertFile: opts.tlsCert,

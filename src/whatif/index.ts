@@ -8,6 +8,9 @@ export {
 export { prepareWhatIf, type PreparedWhatIf, type WhatIfOptions, type DemandDeps } from './demand.ts';
 export {
   simulate,
+  simulateSample,
+  assembleResult,
+  type SampleOutcome,
   representativeSample,
   type WhatIfResult,
   type DayResult,

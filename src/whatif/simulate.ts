@@ -426,17 +426,28 @@ export interface SimulationProgress {
   total: number;
 }
 
-export function simulate(p: PreparedWhatIf, onProgress?: (x: SimulationProgress) => void): WhatIfResult {
+/** One sampled day planned for base and scenario (a what-if partition in queue mode). */
+export interface SampleOutcome {
+  base: DayResult;
+  scenario: DayResult;
+  /** Both plans in the board's shape; null when the request asked for none. */
+  plans: { base: SampleDayPlan; scenario: SampleDayPlan } | null;
+}
+
+function withCapacitySkill(p: PreparedWhatIf): PreparedWhatIf {
   const counts = new Map<string, number>();
   for (const t of p.templates) for (const s of t.skills) counts.set(s, (counts.get(s) ?? 0) + 1);
   const capacitySkill =
     p.options.capacitySkill ?? [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0];
-  const prepared = { ...p, options: { ...p.options, capacitySkill } };
-  const base: DayResult[] = [];
-  const scenario: DayResult[] = [];
-  const plans: { base: SampleDayPlan; scenario: SampleDayPlan }[] = [];
-  const withPlans = p.options.samplePlans !== false;
-  const total = p.options.samples * 2;
+  return { ...p, options: { ...p.options, capacitySkill } };
+}
+
+/**
+ * Sample `k` of the simulation on its own: the same draws and plans as inside `simulate`
+ * (every sample is seeded by its index), so samples can be planned apart and put together.
+ */
+export function simulateSample(p: PreparedWhatIf, k: number, onBase?: () => void): SampleOutcome {
+  const prepared = withCapacitySkill(p);
   const drawn = (label: string, config: PlanningConfig, planned: Planned, day: string): SampleDayPlan =>
     samplePlan({
       label,
@@ -451,26 +462,33 @@ export function simulate(p: PreparedWhatIf, onProgress?: (x: SimulationProgress)
       points: p.points,
       technicianLocation: p.technicianLocation,
     });
-  for (let k = 0; k < p.options.samples; k++) {
-    const day = p.days[k % p.days.length]!;
-    const b = planDay(prepared, p.base, k, day, undefined, undefined);
-    base.push(dayResult(prepared, b, k, day));
-    onProgress?.({ done: 2 * k + 1, total });
-    const s = planDay(prepared, p.scenario, k, day, p.changes.scaleDemand, b.solution);
-    scenario.push(dayResult(prepared, s, k, day));
-    if (withPlans)
-      plans.push({
-        base: drawn(`base, sample ${k + 1}`, p.base, b, day),
-        scenario: drawn(`scenario, sample ${k + 1}`, p.scenario, s, day),
-      });
-    onProgress?.({ done: 2 * k + 2, total });
-  }
+  const day = p.days[k % p.days.length]!;
+  const b = planDay(prepared, p.base, k, day, undefined, undefined);
+  const base = dayResult(prepared, b, k, day);
+  onBase?.();
+  const s = planDay(prepared, p.scenario, k, day, p.changes.scaleDemand, b.solution);
+  const scenario = dayResult(prepared, s, k, day);
+  const plans =
+    p.options.samplePlans !== false
+      ? {
+          base: drawn(`base, sample ${k + 1}`, p.base, b, day),
+          scenario: drawn(`scenario, sample ${k + 1}`, p.scenario, s, day),
+        }
+      : null;
+  return { base, scenario, plans };
+}
+
+/** The simulation's result from its samples, in sample order. */
+export function assembleResult(p: PreparedWhatIf, outcomes: readonly SampleOutcome[]): WhatIfResult {
+  const capacitySkill = withCapacitySkill(p).options.capacitySkill;
+  const base = outcomes.map((o) => o.base);
+  const scenario = outcomes.map((o) => o.scenario);
   const baseSummary = summarise(base);
   const scenarioSummary = summarise(scenario);
   let representative: RepresentativeDay | null = null;
-  if (withPlans && plans.length > 0) {
+  if (p.options.samplePlans !== false && outcomes.length > 0 && outcomes.every((o) => o.plans !== null)) {
     const k = representativeSample(base, scenario, baseSummary, scenarioSummary);
-    representative = { sample: k, day: base[k]!.day, ...plans[k]! };
+    representative = { sample: k, day: base[k]!.day, ...outcomes[k]!.plans! };
   }
   return {
     samples: p.options.samples,
@@ -482,4 +500,14 @@ export function simulate(p: PreparedWhatIf, onProgress?: (x: SimulationProgress)
     scenario: { summary: scenarioSummary, days: scenario },
     representative,
   };
+}
+
+export function simulate(p: PreparedWhatIf, onProgress?: (x: SimulationProgress) => void): WhatIfResult {
+  const total = p.options.samples * 2;
+  const outcomes: SampleOutcome[] = [];
+  for (let k = 0; k < p.options.samples; k++) {
+    outcomes.push(simulateSample(p, k, () => onProgress?.({ done: 2 * k + 1, total })));
+    onProgress?.({ done: 2 * k + 2, total });
+  }
+  return assembleResult(p, outcomes);
 }

@@ -1,0 +1,181 @@
+/**
+ * A worker killed (SIGKILL) in the middle of a store's write-back: BullMQ's stalled-job
+ * detection gives the partition to the other worker, which resumes the stored plan from the
+ * write-back journal. Each trial ends in the state of an uninterrupted run, with no duplicate
+ * appointment; the partition shows two attempts. Workers are real `fieldplan worker`
+ * processes with a short lock (2 s), so a trial takes seconds.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { stringify } from 'yaml';
+import { QueueClient } from '../../src/queue/client.ts';
+import { createRandom } from '../../src/sandbox/random.ts';
+import { seededPlanningConfig } from '../../src/sandbox/crews-config.ts';
+import { startSandbox, type Sandbox } from '../../src/sandbox/index.ts';
+import { cliEnv, endState, nextWorkday, tempDir } from '../pipeline/support/world.ts';
+import {
+  createSchema,
+  dropSchema,
+  queueTestsEnabled,
+  REDIS_URL,
+  schemaUrl,
+  skipMessage,
+  uniqueName,
+} from './support.ts';
+
+const TRIALS = 2;
+const SEED = { seed: 12, stores: 1, technicians: 3, jobs: 30 } as const;
+// Latency stretches the write-back so a kill lands inside it.
+const FAULTS = 'latency=20-40ms';
+const ITERATIONS = 150;
+const date = nextWorkday();
+const bin = join(import.meta.dirname, '../../bin/fieldplan.js');
+
+async function sandboxAndConfig(): Promise<{ sandbox: Sandbox; dir: string }> {
+  const sandbox = await startSandbox({
+    ...SEED,
+    startDate: date,
+    rateLimits: 'off',
+    faults: FAULTS,
+    logger: false,
+  });
+  const dir = tempDir('fieldplan-queue-kill-');
+  writeFileSync(
+    join(dir, 'crews.yaml'),
+    stringify(seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores())),
+  );
+  return { sandbox, dir };
+}
+
+function spawnWorker(sandbox: Sandbox, dir: string, db: string, prefix: string): ChildProcess {
+  const env = cliEnv({
+    FIELDPLAN_LOG_LEVEL: 'silent',
+    FIELDPLAN_QUEUE_LOCK_MS: '2000',
+    FIELDPLAN_QUEUE_STALLED_MS: '1000',
+  });
+  const child = spawn(
+    process.execPath,
+    [
+      bin,
+      'worker',
+      '--queue',
+      REDIS_URL!,
+      '--prefix',
+      prefix,
+      '--db',
+      db,
+      '--endpoint',
+      sandbox.url,
+      '--config',
+      join(dir, 'crews.yaml'),
+      '--rate-limits',
+      'off',
+      '--solver-threads',
+      '1',
+    ],
+    { env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  child.stdout?.resume();
+  child.stderr?.resume();
+  return child;
+}
+
+const until = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> => {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+if (!queueTestsEnabled) {
+  console.warn(skipMessage());
+  describe.skip('queue worker killed', () => {
+    it.skip(skipMessage(), () => {});
+  });
+} else {
+  describe('a queue worker killed mid write-back', () => {
+    const children: ChildProcess[] = [];
+    const schemas: string[] = [];
+    afterAll(async () => {
+      for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+      for (const s of schemas) await dropSchema(s).catch(() => undefined);
+    });
+
+    it(`another worker resumes from the journal: ${TRIALS} kills, no duplicate, nothing lost`, async () => {
+      const rng = createRandom(2027);
+      let killed = 0;
+      let reference: ReturnType<typeof endState> | undefined;
+      for (let trial = 0; trial < TRIALS + 1; trial++) {
+        // Trial 0 is the uninterrupted reference run.
+        const { sandbox, dir } = await sandboxAndConfig();
+        const schema = uniqueName('qkill');
+        const prefix = uniqueName('fpk');
+        schemas.push(schema);
+        await createSchema(schema);
+        const db = schemaUrl(schema);
+        const a = spawnWorker(sandbox, dir, db, prefix);
+        const b = spawnWorker(sandbox, dir, db, prefix);
+        children.push(a, b);
+        const client = await QueueClient.open({ redisUrl: REDIS_URL!, dbUrl: db, prefix });
+        try {
+          const storeId = sandbox.seededStores()[0]!.storeId;
+          const { runId } = await client.startPlanRun({
+            date,
+            days: 1,
+            storeIds: [storeId],
+            apply: true,
+            seed: 1,
+            solverIterations: ITERATIONS,
+            actor: 'test',
+          });
+          if (trial > 0) {
+            const row = await until(
+              'the write-back',
+              async () => {
+                const p = (await client.state.partitions(runId))[0];
+                return (p?.progress as { step?: string } | null)?.step === 'write-back' ? p : undefined;
+              },
+              60_000,
+            );
+            const pid = Number(/^worker:(\d+)@/.exec(row.holder ?? '')?.[1]);
+            await new Promise((resolve) => setTimeout(resolve, Math.floor(rng.next() * 300)));
+            const victim = [a, b].find((c) => c.pid === pid)!;
+            expect(victim).toBeDefined();
+            victim.kill('SIGKILL');
+          }
+          const final = await until(
+            'the partition to finish',
+            async () => {
+              const p = (await client.state.partitions(runId))[0];
+              return p !== undefined && p.status !== 'running' && p.status !== 'queued' ? p : undefined;
+            },
+            90_000,
+          );
+          expect(final.status, JSON.stringify(final.error)).toBe('succeeded');
+          const state = endState(sandbox);
+          const active = sandbox.snapshot().appointments.filter((x) => x.status === 'ACTIVE');
+          expect(new Set(active.map((x) => x.serviceJobId)).size).toBe(active.length);
+          if (trial === 0) {
+            reference = state;
+            expect(reference.appointments.length).toBeGreaterThan(3);
+          } else {
+            expect(state).toEqual(reference);
+            // Killed before it finished: the partition was taken over.
+            if (final.attempts > 1) killed += 1;
+          }
+        } finally {
+          await client.queue.obliterate({ force: true }).catch(() => undefined);
+          await client.close();
+          for (const c of [a, b]) if (c.exitCode === null && c.signalCode === null) c.kill('SIGTERM');
+          await sandbox.close();
+        }
+      }
+      expect(killed).toBeGreaterThanOrEqual(TRIALS - 1);
+    }, 300_000);
+  });
+}
