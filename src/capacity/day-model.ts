@@ -128,6 +128,7 @@ export async function loadDayModel(deps: DayModelDeps, q: DayModelQuery): Promis
       );
       for (const r of mine) for (const s of r.stops) routeStarts.set(s.serviceJobId, s.start);
     }
+    keepPlannedStarts(built, routes, routeStarts);
   } else {
     routesFrom = 'booked-appointments';
     routes = bookedRoutes(built, q.iterations ?? 500, routeStarts);
@@ -146,6 +147,28 @@ export async function loadDayModel(deps: DayModelDeps, q: DayModelQuery): Promis
     storeLocation: points.length - 1,
     points,
   };
+}
+
+/**
+ * A visit on the plan in force keeps its planned start: the next nightly or optimize-today run
+ * keeps a visit Amazon holds as the plan wrote it pinned at that start (keep.ts), so an offer or
+ * a capacity that needs it to move (to another of its windows, or later inside its window) is
+ * one the routes cannot absorb. Jobs the store still shows as pending although an applied plan
+ * booked them (the store is as last pulled) are held to their start the same way.
+ */
+function keepPlannedStarts(
+  built: BuiltProblem,
+  routes: readonly CurrentRoute[],
+  starts: ReadonlyMap<string, number>,
+): void {
+  const routeOf = new Map(routes.flatMap((r) => r.jobIds.map((id) => [id, r.routeId] as const)));
+  built.problem.jobs = built.problem.jobs.map((j) => {
+    const start = starts.get(j.id);
+    const routeId = routeOf.get(j.id);
+    if (routeId === undefined || start === undefined || j.pin !== undefined) return j;
+    const t = Math.round((start - built.origin) / 1000);
+    return { ...j, windows: [{ start: t, end: t }], pin: { technician: routeId, start: t } };
+  });
 }
 
 interface PlanInForce {
