@@ -9,7 +9,8 @@ import { RouteSet } from './routes.ts';
 import { recreate, insertBest } from './recreate.ts';
 import { ruin, DEFAULT_RUIN } from './ruin.ts';
 import { LocalSearch } from './localsearch.ts';
-import type { SolveOptions } from './solution.ts';
+import { scheduleRoute } from './schedule.ts';
+import type { SolveOptions, StartRoute } from './solution.ts';
 import { jointSearch, type SearchResult } from './joint-search.ts';
 
 export type { SearchResult } from './joint-search.ts';
@@ -63,6 +64,7 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
   const maxIterations = options.maxIterations ?? (timeLimit < Infinity ? Infinity : 1000 + 10 * cp.nJobs);
 
   const plan = new RouteSet(cp);
+  if (options.start !== undefined) placeStart(plan, options.start);
   construct(plan, rng);
   let current = plan.totalCost();
   let best = current;
@@ -229,13 +231,61 @@ function addUnassigned(plan: RouteSet, removed: number[], mark: Uint8Array, rng:
   for (const j of removed) mark[j] = 0;
 }
 
+/**
+ * The warm start's routes, in their order: each job is kept on its start route when it is
+ * known, served once, compatible with the technician (skills, territory, pin) and the route
+ * with it still fits capacity and has a finite exact schedule; otherwise it is left for the
+ * construction. A stale start (a job whose window moved) thus costs that job, not its route.
+ */
+function placeStart(plan: RouteSet, start: readonly StartRoute[]): void {
+  const cp = plan.cp;
+  const techIndex = new Map(cp.problem.technicians.map((t, i) => [t.id, i]));
+  const visitOf = new Map<string, number>();
+  cp.problem.jobs.forEach((job, i) => {
+    // Jobs served by several routes at once (member visits) are left to the construction.
+    if (cp.jobFirstVisit[i + 1]! - cp.jobFirstVisit[i]! === 1) visitOf.set(job.id, cp.jobFirstVisit[i]!);
+  });
+  const used = new Set<number>();
+  const D = cp.nDims;
+  const load = new Float64Array(Math.max(1, D));
+  for (const route of start) {
+    const t = techIndex.get(route.technician);
+    if (t === undefined || plan.seqs[t]!.length > 0) continue;
+    const seq: number[] = [];
+    load.fill(0);
+    for (const id of route.jobs) {
+      const j = visitOf.get(id);
+      if (j === undefined || used.has(j) || cp.compat[t * cp.nJobs + j] === 0) continue;
+      if (cp.pinTech[j]! >= 0 && cp.pinTech[j] !== t) continue;
+      if (cp.pinPos[j]! >= 0 && cp.pinPos[j] !== seq.length) continue;
+      let fits = true;
+      for (let d = 0; d < D; d++)
+        if (load[d]! + cp.load[j * D + d]! > cp.capacity[t * D + d]! + 1e-9) fits = false;
+      if (!fits) continue;
+      seq.push(j);
+      if (scheduleRoute(cp, t, seq, seq.length) === Infinity) {
+        seq.pop();
+        continue;
+      }
+      for (let d = 0; d < D; d++) load[d] = load[d]! + cp.load[j * D + d]!;
+      used.add(j);
+    }
+    if (seq.length === 0) continue;
+    plan.setRoute(t, seq);
+    if (plan.cost[t] === Infinity) {
+      plan.setRoute(t, []);
+      for (const j of seq) used.delete(j);
+    }
+  }
+}
+
 /** First plan: pinned-position jobs in their order, then everything by greedy insertion. */
 function construct(plan: RouteSet, rng: Random): void {
   const cp = plan.cp;
   const pinned: number[] = [];
   const free: number[] = [];
   for (let j = 0; j < cp.nJobs; j++) {
-    if (cp.jobTechs[j]!.length === 0) continue;
+    if (cp.jobTechs[j]!.length === 0 || plan.routeOf[j]! >= 0) continue;
     if (cp.pinPos[j]! >= 0) pinned.push(j);
     else free.push(j);
   }

@@ -96,4 +96,18 @@ export interface SolveOptions {
   /** Monotonic clock in milliseconds, passed in so the core stays free of I/O (e.g. performance.now). */
   clock?: () => number;
   onProgress?: (progress: SolveProgress) => void;
+  /**
+   * A plan to start from (a warm start): visit order per technician, by job id. A route is
+   * taken as it is when every rule holds on it (skills, territory, pins, capacity, the exact
+   * schedule); otherwise, and for jobs it does not name, the greedy construction places the
+   * work. The search keeps the best plan seen, so the answer never costs more than a feasible
+   * start: work the start serves is dropped only for work worth more. Ignored for problems
+   * with linked visits (synchronised or ordered visits across routes).
+   */
+  start?: readonly StartRoute[];
+}
+
+export interface StartRoute {
+  technician: string;
+  jobs: readonly string[];
 }

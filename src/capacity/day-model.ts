@@ -6,7 +6,8 @@
  * Read-only: nothing is written anywhere.
  */
 import type { PlanningConfig } from '../config/index.ts';
-import { solve } from '../../solver/index.ts';
+import { compileProblem, solve } from '../../solver/index.ts';
+import { scheduleRoute } from '../../solver/schedule.ts';
 import { buildProblem, type BuiltProblem } from '../pipeline/build-problem.ts';
 import { locate, type Geocoder, type Located, type TravelMatrixProvider } from '../pipeline/geography.ts';
 import { normaliseJobs, type PlannableJob } from '../pipeline/normalise.ts';
@@ -128,6 +129,8 @@ export async function loadDayModel(deps: DayModelDeps, q: DayModelQuery): Promis
       );
       for (const r of mine) for (const s of r.stops) routeStarts.set(s.serviceJobId, s.start);
     }
+    keepPlannedStarts(built, routes, routeStarts);
+    routes = withBookedSince(built, routes);
   } else {
     routesFrom = 'booked-appointments';
     routes = bookedRoutes(built, q.iterations ?? 500, routeStarts);
@@ -146,6 +149,74 @@ export async function loadDayModel(deps: DayModelDeps, q: DayModelQuery): Promis
     storeLocation: points.length - 1,
     points,
   };
+}
+
+/**
+ * A visit on the plan in force keeps its planned start: the next nightly or optimize-today run
+ * keeps a visit Amazon holds as the plan wrote it pinned at that start (keep.ts), so an offer or
+ * a capacity that needs it to move (to another of its windows, or later inside its window) is
+ * one the routes cannot absorb. Jobs the store still shows as pending although an applied plan
+ * booked them (the store is as last pulled) are held to their start the same way.
+ */
+function keepPlannedStarts(
+  built: BuiltProblem,
+  routes: readonly CurrentRoute[],
+  starts: ReadonlyMap<string, number>,
+): void {
+  const routeOf = new Map(routes.flatMap((r) => r.jobIds.map((id) => [id, r.routeId] as const)));
+  built.problem.jobs = built.problem.jobs.map((j) => {
+    const start = starts.get(j.id);
+    const routeId = routeOf.get(j.id);
+    if (routeId === undefined || start === undefined || j.pin !== undefined) return j;
+    const t = Math.round((start - built.origin) / 1000);
+    return { ...j, windows: [{ start: t, end: t }], pin: { technician: routeId, start: t } };
+  });
+}
+
+/**
+ * Appointments booked since the plan in force (a storefront booking, a phone booking) take
+ * room on its routes too: each is placed, earliest appointment first, where it costs the least
+ * on a route of a qualified technician (the exact schedule decides), as the next run would have
+ * to fit it. One that fits nowhere stays off the routes (the next run reports it). Without
+ * this, capacity and slot offers would sell the same time again.
+ */
+function withBookedSince(built: BuiltProblem, routes: CurrentRoute[]): CurrentRoute[] {
+  const on = new Set(routes.flatMap((r) => r.jobIds));
+  const since = built.problem.jobs
+    .filter((j) => !on.has(j.id) && built.jobs.get(j.id)?.activeAppointment !== undefined)
+    .sort((a, b) => (a.windows?.[0]?.start ?? 0) - (b.windows?.[0]?.start ?? 0) || a.id.localeCompare(b.id));
+  if (since.length === 0 || built.problem.technicians.length === 0) return routes;
+  const cp = compileProblem(built.problem);
+  const index = new Map(built.problem.jobs.map((j, i) => [j.id, i]));
+  const out = routes.map((r) => ({ ...r, jobIds: [...r.jobIds] }));
+  const byTech = new Map(out.map((r) => [r.routeId, r]));
+  for (const job of since) {
+    const p = index.get(job.id)!;
+    let best: { t: number; at: number; cost: number } | undefined;
+    for (const [t, tech] of built.problem.technicians.entries()) {
+      if (cp.compat[t * cp.nJobs + p] === 0) continue;
+      const seq = (byTech.get(tech.id)?.jobIds ?? []).map((id) => index.get(id)!);
+      const c0 = scheduleRoute(cp, t, seq, seq.length);
+      if (c0 === Infinity) continue;
+      for (let g = 0; g <= seq.length; g++) {
+        const next = [...seq.slice(0, g), p, ...seq.slice(g)];
+        const c1 = scheduleRoute(cp, t, next, next.length);
+        if (c1 < Infinity && (best === undefined || c1 - c0 < best.cost - 1e-9))
+          best = { t, at: g, cost: c1 - c0 };
+      }
+    }
+    if (best === undefined) continue;
+    const routeId = built.problem.technicians[best.t]!.id;
+    let route = byTech.get(routeId);
+    if (route === undefined) {
+      const info = built.routes.get(routeId)!;
+      route = { routeId, technicianId: info.technicianIds[0]!, day: info.day, jobIds: [] };
+      out.push(route);
+      byTech.set(routeId, route);
+    }
+    route.jobIds.splice(best.at, 0, job.id);
+  }
+  return out;
 }
 
 interface PlanInForce {

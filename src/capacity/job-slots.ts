@@ -143,6 +143,30 @@ export function evaluateJobWindows(model: DayModel, jobId: string): WindowEvalua
   return evaluations;
 }
 
+/**
+ * The model after the job is booked in `evaluation`'s window where it was evaluated: the job's
+ * windows narrowed to that one, the job inserted on that route at that position (a route the
+ * job opens is created). The next job's offers are then ranked on these routes, as a phone
+ * booking after this one would be.
+ */
+export function bookInModel(model: DayModel, jobId: string, evaluation: WindowEvaluation): DayModel {
+  const best = evaluation.best;
+  if (best === undefined)
+    throw new JobSlotsError('NOT_PLANNABLE', `job ${jobId}: no route can take the window to be booked`);
+  const jobs = model.built.problem.jobs.map((j) =>
+    j.id === jobId ? { ...j, windows: [{ ...evaluation.window }] } : j,
+  );
+  const routes = model.routes.map((r) => ({ ...r, jobIds: r.jobIds.filter((id) => id !== jobId) }));
+  let route = routes.find((r) => r.routeId === best.routeId);
+  if (route === undefined) {
+    const info = model.built.routes.get(best.routeId)!;
+    route = { routeId: best.routeId, technicianId: info.technicianIds[0]!, day: info.day, jobIds: [] };
+    routes.push(route);
+  }
+  route.jobIds.splice(best.probeAt, 0, jobId);
+  return { ...model, routes, built: { ...model.built, problem: { ...model.built.problem, jobs } } };
+}
+
 /** Windows are taken from the job as the planner sees it (buyer's preferred times or the store's grid). */
 export function rankJobSlots(model: DayModel, jobId: string): RankedSlot[] {
   const out: (RankedSlot & { cost: number })[] = [];

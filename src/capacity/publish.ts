@@ -20,6 +20,8 @@ import { reconcile } from '../pipeline/reconcile.ts';
 import { storePort } from '../pipeline/store-adapter.ts';
 import { writeBack, type WriteBackResult } from '../pipeline/write-back.ts';
 import { formatWireTime } from '../schedule/index.ts';
+import { pullJobs } from '../pipeline/pull.ts';
+import { setupFromConfig } from '../pipeline/setup-from-config.ts';
 import { loadDayModel, type DayModel } from './day-model.ts';
 import { holdRuns, solveHolds, type OfferState } from './fixpoint.ts';
 import { capacitySlots, CapacityQueryError, daysBetween, type CapacityDeps } from './index.ts';
@@ -191,6 +193,17 @@ export async function publishCapacity(
   }
   const port = storePort(deps.db, { actor: deps.actor ?? 'api' });
   const days = daysBetween(q.from, q.to);
+  // Appointments booked since the last pull (a storefront, a phone) take room on the routes:
+  // the jobs are read as Amazon has them now (incremental after the first pull), reading only.
+  if (deps.config.stores.some((s) => s.storeId === q.storeId)) {
+    const setup = setupFromConfig(deps.config, { date: q.from, days: 1, storeIds: [q.storeId] });
+    await pullJobs(deps.services, port, {
+      storeIds: [q.storeId],
+      marketplaceId: deps.marketplaceId,
+      now: deps.clock().getTime(),
+      lookbackDays: setup.rules.pullLookbackDays,
+    });
+  }
   const model = await loadDayModel(
     { ...deps, store: port, plans: deps.plans ?? deps.db.plans },
     { storeId: q.storeId, from: q.from, days: days.length, marketplaceId: deps.marketplaceId },

@@ -7,13 +7,14 @@ import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { PlanningConfig } from '../config/index.ts';
 import { buildReport, type PlanReport } from './report.ts';
-import type { Solution } from '../../solver/solution.ts';
+import type { Solution, StartRoute } from '../../solver/solution.ts';
 import { buildProblem, type BuiltProblem, type Placement } from './build-problem.ts';
 import { diffPlan } from './diff.ts';
 import { locate, type Geocoder, type TravelMatrixProvider } from './geography.ts';
 import type { PlanningIssue } from './issues.ts';
 import { chooseHolds, unservedBookings, type CapacityHold } from './holds.ts';
 import { placementsToKeep } from './keep.ts';
+import { startFromPlan } from './warm-start.ts';
 import { trueReasons } from './reasons.ts';
 import { appointmentsAsPlanned, inputSignature } from './unchanged.ts';
 import { foldLedger } from './ledger.ts';
@@ -287,7 +288,9 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
           ? new Map<string, Placement>()
           : placementsToKeep(latest?.plan, located.jobs);
       const solved = await timed('solve', () =>
-        solvePasses(setup, located, matrix, keep, options, progress, deps.solve ?? solveInWorker),
+        solvePasses(setup, located, matrix, keep, options, progress, deps.solve ?? solveInWorker, {
+          previous: options.keepPrevious === false ? undefined : latest?.plan,
+        }),
       );
       solvedAt = performance.now();
       built = solved.built;
@@ -420,13 +423,20 @@ async function solvePasses(
   options: RunOptions,
   progress: ProgressSink,
   solver: (req: SolveRequest) => Promise<Solution>,
+  from: { previous: Plan | undefined },
 ): Promise<{ built: BuiltProblem; solution: Solution; holds: CapacityHold[] }> {
   const seconds = options.solverSeconds ?? setup.rules.solverBudgetSeconds;
   const step = progress.start('solve', 'Solving');
-  const run = async (built: BuiltProblem, budgetMs: number, label: string): Promise<Solution> =>
+  const run = async (
+    built: BuiltProblem,
+    budgetMs: number,
+    label: string,
+    start: StartRoute[] = [],
+  ): Promise<Solution> =>
     solver({
       problem: built.problem,
       seed: options.seed ?? 1,
+      ...(start.length > 0 ? { start } : {}),
       ...(options.solverIterations !== undefined
         ? { maxIterations: options.solverIterations }
         : { timeLimitMs: budgetMs }),
@@ -450,7 +460,8 @@ async function solvePasses(
     deadline !== undefined
       ? Math.min(left(), Math.max(50, budget * fraction))
       : Math.max(1000, budget * fraction);
-  let solution = await run(first, budget * 0.6, 'pass 1');
+  // Pass 1 starts from the plan in force (warm-start.ts): what it serves is not lost by search luck.
+  let solution = await run(first, budget * 0.6, 'pass 1', startFromPlan(from.previous, first));
   let built = first;
   const widen = new Set<string>();
   const placed = (s: Solution, b: BuiltProblem) => {

@@ -3,13 +3,14 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { solve } from '../../solver/index.ts';
 import type { Problem } from '../../solver/problem.ts';
-import type { SolveOptions } from '../../solver/solution.ts';
+import type { SolveOptions, StartRoute } from '../../solver/solution.ts';
 
 interface Input {
   problem: Problem;
   seed: number;
   timeLimitMs: number | undefined;
   maxIterations: number | undefined;
+  start: StartRoute[] | undefined;
 }
 
 const input = workerData as Input;
@@ -28,6 +29,7 @@ try {
   };
   if (input.timeLimitMs !== undefined) options.timeLimitMs = input.timeLimitMs;
   if (input.maxIterations !== undefined) options.maxIterations = input.maxIterations;
+  if (input.start !== undefined) options.start = input.start;
   const solution = solve(input.problem, options);
   port.postMessage({ type: 'done', solution });
 } catch (err) {

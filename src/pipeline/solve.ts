@@ -5,7 +5,7 @@
 import { Worker } from 'node:worker_threads';
 import { tsxWorkerSource, workerAnswer } from './tsx-worker.ts';
 import type { Problem } from '../../solver/problem.ts';
-import type { Solution, SolveProgress } from '../../solver/solution.ts';
+import type { Solution, SolveProgress, StartRoute } from '../../solver/solution.ts';
 
 export interface SolveRequest {
   problem: Problem;
@@ -14,6 +14,8 @@ export interface SolveRequest {
   timeLimitMs?: number;
   /** Iteration budget: with a seed, the same plan every time (tests, reproducible runs). */
   maxIterations?: number;
+  /** Routes to start the search from (the plan in force); see solver `SolveOptions.start`. */
+  start?: StartRoute[];
   onProgress?: (p: SolveProgress) => void;
 }
 
@@ -26,6 +28,7 @@ export function solveInWorker(req: SolveRequest): Promise<Solution> {
       seed: req.seed ?? 1,
       timeLimitMs: req.timeLimitMs,
       maxIterations: req.maxIterations,
+      start: req.start,
     },
   });
   return workerAnswer<SolveProgress, Solution>(worker, {

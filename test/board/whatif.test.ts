@@ -134,6 +134,12 @@ describe('what-if against its base', () => {
     expect(row.querySelector('.delta')!.textContent).toBe('+16.66 (better)');
     expect(el.querySelector('tr[data-metric="travelHours"] .delta')!.textContent).toBe('+0.5 (worse)');
     expect(el.querySelector('tr[data-metric="staffing"] .delta')!.textContent).toBe('0 (same)');
+    // The bound is labelled as one, and the note says what the numbers mean and how sure they are.
+    expect(el.querySelector('tr[data-metric="staffing"] th')!.textContent).toContain('Lower bound');
+    const note = el.querySelector('.whatif-kpis .whatif-note')!.textContent!;
+    expect(note).toContain(`(only ${run.result!.samples} sampled days: a rough range)`);
+    expect(note).toContain('10th–90th percentile');
+    expect(note).toContain('ignores travel and time windows');
     const cols = [...el.querySelectorAll('.whatif-day')];
     expect(cols.map((c) => c.getAttribute('data-variant'))).toEqual(['base', 'scenario']);
     expect(cols.map((c) => c.querySelectorAll('.map-svg .route').length)).toEqual([2, 3]);

@@ -31,6 +31,23 @@ function spread(d: Distribution | null, unit: string): string {
 
 const signed = (x: number): string => (x > 0 ? `+${num(x)}` : num(x));
 
+/**
+ * What the numbers mean and how sure they are: every measure comes from the simulated plans of
+ * the sampled days (the spread is over those days, so few days give a rough answer); the
+ * technicians row is a lower bound from a linear relaxation, not a simulated staffing answer.
+ */
+export function whatIfNote(result: WhatIfResult, rows: readonly { key: string }[]): string {
+  const days = `${result.samples} sampled day${result.samples === 1 ? '' : 's'}`;
+  const parts = [
+    `Each measure is what the planner's own plans of the ${days} give, base and scenario on the same days; the range is the 10th–90th percentile over those days${result.samples < 10 ? ` (only ${days}: a rough range)` : ''}.`,
+  ];
+  if (rows.some((r) => r.key === 'staffing'))
+    parts.push(
+      `The technicians row is a lower bound from a linear relaxation that ignores travel and time windows: fewer technicians cannot reach ${result.targetServedPct} %, but that many may serve much less in a real plan.`,
+    );
+  return parts.join(' ');
+}
+
 export function renderWhatIfTable(result: WhatIfResult): HTMLElement {
   const rows = whatIfRows(result);
   return h(
@@ -50,6 +67,7 @@ export function renderWhatIfTable(result: WhatIfResult): HTMLElement {
         ...['Measure', 'Base', 'Scenario', 'Change of the mean'].map((c) => h('th', { scope: 'col' }, c)),
       ),
     ),
+    h('tfoot', {}, h('tr', {}, h('td', { colspan: '4', class: 'whatif-note' }, whatIfNote(result, rows)))),
     h(
       'tbody',
       {},

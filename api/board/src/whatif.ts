@@ -12,7 +12,10 @@ export interface WhatIfRow {
   scenario: Distribution | null;
   /** Scenario mean minus base mean. */
   delta: number;
-  /** Whether a rise is an improvement; null when neither way is (the staffing bound). */
+  /**
+   * Whether a rise is an improvement; null when neither way is (the staffing bound: a linear
+   * relaxation without travel or windows, so a lower bound, never the staff a plan needs).
+   */
   higherIsBetter: boolean | null;
 }
 
@@ -92,7 +95,7 @@ export function whatIfRows(result: WhatIfResult): WhatIfRow[] {
     rows.push(
       row(
         'staffing',
-        `Technicians needed for ${result.targetServedPct} % served`,
+        `Lower bound on technicians for ${result.targetServedPct} % served (ignores travel and windows)`,
         '',
         b.staffingTechnicians,
         s.staffingTechnicians,
