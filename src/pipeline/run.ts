@@ -204,7 +204,12 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     const normalised = await timed('normalise', async () => {
       const n = normaliseJobs(raws, fullSetup, now, refused);
       const released = releaseUnavailableTechnicians(n.jobs, unavailable, now);
-      return { ...n, jobs: released.jobs, issues: [...n.issues, ...released.issues] };
+      return {
+        ...n,
+        jobs: released.jobs,
+        issues: [...n.issues, ...released.issues],
+        underWay: released.startedIds,
+      };
     });
     const issues: PlanningIssue[] = [...pullIssues, ...normalised.issues];
     progress.note(
@@ -310,6 +315,9 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
 
     // What Amazon holds now: appointments from the pull, capacity writes from the ledger.
     plan = withCurrentAppointments(plan, byId);
+    if (normalised.underWay.length > 0) plan = { ...plan, underWay: normalised.underWay };
+    if (unavailable.size > 0 && setup.rules.resources === 'per-technician')
+      plan = { ...plan, absentResources: [...unavailable].sort() };
     let ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
     plan = keepHeldBreaks(plan, ledger.reservations, setup);
     if (heldSlots !== undefined) {
@@ -340,12 +348,12 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
         ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
         plan = withCurrentAppointments(plan, await freshAppointments(plan, deps.services, byId, setup, now));
       }
-      operations = diffPlan(plan, ledger, setup.rules);
+      operations = diffPlan(plan, ledger, setup.rules, deps.clock().getTime());
       writeResult = await timed('write-back', () =>
         applyWithReconcile(operations, planId, options, deps, progress, setup),
       );
     } else {
-      operations = diffPlan(plan, ledger, setup.rules);
+      operations = diffPlan(plan, ledger, setup.rules, deps.clock().getTime());
     }
 
     const failures = writeResult?.failures.length ?? 0;
@@ -556,20 +564,23 @@ function emptySolution(built: BuiltProblem): Solution {
 }
 
 function withCurrentAppointments(plan: Plan, jobs: ReadonlyMap<string, PlannableJob>): Plan {
+  const currentOf = (serviceJobId: string) => {
+    const current = jobs.get(serviceJobId)?.activeAppointment;
+    return current
+      ? {
+          appointmentId: current.appointmentId,
+          time: { start: current.start, minutes: current.durationMinutes },
+          technicianIds: [...current.technicianIds].sort(),
+        }
+      : undefined;
+  };
   return {
     ...plan,
-    appointments: plan.appointments.map((a) => {
-      const current = jobs.get(a.serviceJobId)?.activeAppointment;
-      return {
-        ...a,
-        current: current
-          ? {
-              appointmentId: current.appointmentId,
-              time: { start: current.start, minutes: current.durationMinutes },
-              technicianIds: [...current.technicianIds].sort(),
-            }
-          : undefined,
-      };
+    appointments: plan.appointments.map((a) => ({ ...a, current: currentOf(a.serviceJobId) })),
+    // What a booked job the plan leaves out holds at Amazon: released when it starts later (diff.ts).
+    unassigned: plan.unassigned.map((u) => {
+      const current = currentOf(u.serviceJobId);
+      return current !== undefined ? { ...u, current } : u;
     }),
   };
 }
