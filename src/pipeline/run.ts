@@ -490,13 +490,17 @@ async function solvePasses(
   for (let round = 1; round <= MAX_HOLD_ROUNDS; round++) {
     const unserved = unservedBookings(built, solution);
     if (unserved.length === 0) break;
-    const { holds: added, displaced } = chooseHolds(unserved, setup, built, solution, holds, {
+    const { holds: chosen, displaced } = chooseHolds(unserved, setup, built, solution, holds, {
       displaceBooked: options.kind !== 'optimize_today',
     });
-    if (added.length === 0) break;
-    const all = [...holds, ...added];
+    if (chosen.length === 0) break;
+    let added = chosen;
     const byRoute = new Map<string, CapacityHold[]>();
-    for (const h of all) byRoute.set(h.routeId, [...(byRoute.get(h.routeId) ?? []), h]);
+    const placeHolds = (): void => {
+      byRoute.clear();
+      for (const h of [...holds, ...added]) byRoute.set(h.routeId, [...(byRoute.get(h.routeId) ?? []), h]);
+    };
+    placeHolds();
     // Visits a hold cuts into are placed again, and may move like pass 2's; the rest stay.
     const widened = new Set(widen);
     for (const id of displaced) if (built.jobs.get(id)?.pin === undefined) widened.add(id);
@@ -517,8 +521,31 @@ async function solvePasses(
     // Work the plan served that a hold's pins left out is placed again, free to move: a hold
     // takes from servable work only what Amazon's capacity really lacks.
     const lost = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
+    // On the day itself a booked visit of a technician at work stays: a hold of this round that
+    // leaves one of them out (its route no longer fits it, lunch and travel included) is not
+    // placed, and the visit keeps its place.
+    const stays = new Set<string>();
+    if (options.kind === 'optimize_today') {
+      const routeOf = new Map(
+        solution.routes.flatMap((r) => r.visits.map((v) => [v.job, r.technician] as const)),
+      );
+      const blocked = new Set<string>();
+      for (const id of lost) {
+        const route = routeOf.get(id);
+        if (route === undefined || displaced.has(id) || built.jobs.get(id)?.activeAppointment === undefined)
+          continue;
+        if (!added.some((h) => h.routeId === route)) continue;
+        blocked.add(route);
+        stays.add(id);
+      }
+      if (blocked.size > 0) {
+        added = added.filter((h) => !blocked.has(h.routeId));
+        placeHolds();
+      }
+    }
     if (lost.length > 0) {
       for (const id of lost) {
+        if (stays.has(id)) continue;
         keepNow.delete(id);
         if (built.jobs.get(id)?.pin === undefined) widened.add(id);
       }
