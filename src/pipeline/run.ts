@@ -539,7 +539,22 @@ async function solvePasses(
         stays.add(id);
       }
       if (blocked.size > 0) {
+        // Their bookings get a hold on another route, if one can be kept free for them.
+        const moved = new Set(added.filter((h) => blocked.has(h.routeId)).map((h) => h.serviceJobId));
         added = added.filter((h) => !blocked.has(h.routeId));
+        const elsewhere = chooseHolds(
+          unserved.filter((j) => moved.has(j.serviceJobId)),
+          setup,
+          { ...built, routes: new Map([...built.routes].filter(([id]) => !blocked.has(id))) },
+          solution,
+          [...holds, ...added],
+          { displaceBooked: false },
+        );
+        added = [...added, ...elsewhere.holds];
+        for (const id of elsewhere.displaced) {
+          keepNow.delete(id);
+          if (built.jobs.get(id)?.pin === undefined) widened.add(id);
+        }
         placeHolds();
       }
     }
