@@ -166,7 +166,22 @@ export const TodayDiffSchema = z.object({
     z.object({ serviceJobId: z.string(), start: z.string(), technicianIds: z.array(z.string()) }),
   ),
   unassigned: z.array(z.object({ serviceJobId: z.string(), code: z.string(), reason: z.string() })),
-  unchanged: z.number().int(),
+  unchanged: z
+    .number()
+    .int()
+    .describe('Visits kept as Amazon holds them, a sick technician’s visits under way included'),
+  actionItems: z
+    .array(
+      z.object({
+        serviceJobId: z.string(),
+        action: z.literal('BUYER_NEEDS_NEW_TIME'),
+        text: z.string(),
+        reason: z.string(),
+      }),
+    )
+    .describe(
+      'What the dispatcher must do: booked visits the plan cannot serve keep their time at Amazon with no technician assigned, and the buyer needs a new time',
+    ),
 });
 export type TodayDiff = z.infer<typeof TodayDiffSchema>;
 

@@ -50,7 +50,14 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  * as reassigned.
  */
 export function diffAgainstCurrent(plan: Plan, issues: readonly PlanningIssue[]): TodayDiff {
-  const diff: TodayDiff = { rescheduled: [], reassigned: [], added: [], unassigned: [], unchanged: 0 };
+  const diff: TodayDiff = {
+    rescheduled: [],
+    reassigned: [],
+    added: [],
+    unassigned: [],
+    unchanged: 0,
+    actionItems: [],
+  };
   for (const a of plan.appointments) {
     const cur = a.current;
     const change = appointmentChange(a);
@@ -76,6 +83,9 @@ export function diffAgainstCurrent(plan: Plan, issues: readonly PlanningIssue[])
       });
     if (!change.time && !change.crew) diff.unchanged += 1;
   }
+  const planned = new Set(plan.appointments.map((a) => a.serviceJobId));
+  // Under way when its technician went out: history, left at Amazon as it is.
+  diff.unchanged += new Set((plan.underWay ?? []).filter((id) => !planned.has(id))).size;
   const unavailable = new Map(
     issues
       .filter((i) => i.code === 'TECHNICIAN_UNAVAILABLE' && i.serviceJobId)
@@ -94,10 +104,22 @@ export function diffAgainstCurrent(plan: Plan, issues: readonly PlanningIssue[])
       diff.unassigned.push({ serviceJobId: i.serviceJobId, code: i.code, reason: i.detail });
   }
   // Each job once: the plan's reason first, then the first issue that kept it out.
-  const seen = new Set<string>();
+  const seen = new Set<string>([...planned, ...(plan.underWay ?? [])]);
   diff.unassigned = diff.unassigned.filter(
     (u) => !seen.has(u.serviceJobId) && seen.add(u.serviceJobId) !== undefined,
   );
+  const reasons = new Map(diff.unassigned.map((u) => [u.serviceJobId, u.reason]));
+  for (const u of plan.unassigned) {
+    if (u.booked !== true && u.current === undefined) continue;
+    if (planned.has(u.serviceJobId) || diff.actionItems.some((x) => x.serviceJobId === u.serviceJobId))
+      continue;
+    diff.actionItems.push({
+      serviceJobId: u.serviceJobId,
+      action: 'BUYER_NEEDS_NEW_TIME',
+      text: 'buyer needs a new time',
+      reason: reasons.get(u.serviceJobId) ?? u.reason,
+    });
+  }
   return diff;
 }
 

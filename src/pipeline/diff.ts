@@ -29,6 +29,7 @@ export function diffPlan(
   plan: Plan,
   ledger: Ledger,
   rules: Pick<PlanningRules, 'rescheduleReasonCode'>,
+  now?: number,
 ): WriteOperation[] {
   const ops: WriteOperation[] = [];
 
@@ -72,7 +73,45 @@ export function diffPlan(
     ops.push(op);
   }
 
-  ops.push(...diffReservations(plan, ledger.reservations));
+  if (now !== undefined) ops.push(...releases(plan, rules, now));
+  ops.push(...diffReservations(plan, ledger.reservations, now));
+  return ops;
+}
+
+/**
+ * Booked appointments the plan leaves unserved must not stay assigned to technicians the plan
+ * uses elsewhere (or who are out): Amazon would show them busy, and send them, where the plan
+ * says nobody goes. Amazon has no call that only unassigns (an assignment names at least one
+ * technician), but a reschedule drops the technicians, so the appointment is rescheduled to
+ * its own time: the buyer's time is unchanged, no technician is assigned, and Amazon goes on
+ * counting the appointment against the store's capacity (holds.ts). The dispatcher is told
+ * the buyer needs a new time. One that has started already is left as it is.
+ */
+export function releases(
+  plan: Plan,
+  rules: Pick<PlanningRules, 'rescheduleReasonCode'>,
+  now: number,
+): AppointmentWrite[] {
+  const served = new Set(plan.appointments.map((a) => a.serviceJobId));
+  const ops: AppointmentWrite[] = [];
+  for (const u of plan.unassigned) {
+    const current = u.current;
+    if (current === undefined || served.has(u.serviceJobId)) continue;
+    if (current.technicianIds.length === 0 || current.time.start <= now) continue;
+    ops.push({
+      op: 'appointment',
+      key: `release|${u.serviceJobId}|${current.appointmentId}`,
+      serviceJobId: u.serviceJobId,
+      time: current.time,
+      set: {
+        kind: 'reschedule',
+        appointmentId: current.appointmentId,
+        reasonCode: rules.rescheduleReasonCode,
+      },
+      appointmentId: undefined,
+      assign: undefined,
+    });
+  }
   return ops;
 }
 
@@ -81,11 +120,20 @@ export function diffPlan(
  * what is left is created or cancelled. Only ledger entries inside the plan's horizon and for
  * the plan's resources are considered, so other days are never touched.
  */
-function diffReservations(plan: Plan, existing: readonly LedgerReservation[]): WriteOperation[] {
+function diffReservations(
+  plan: Plan,
+  existing: readonly LedgerReservation[],
+  now: number | undefined,
+): WriteOperation[] {
   const resources = new Set(plan.schedules.map((s) => s.resourceId));
   for (const b of plan.blocks) resources.add(b.resourceId);
+  const absent = new Set(now !== undefined ? (plan.absentResources ?? []) : []);
+  for (const id of resources) absent.delete(id);
   const inScope = existing.filter(
-    (r) => resources.has(r.resourceId) && r.start < plan.horizon.end && r.end > plan.horizon.start,
+    (r) =>
+      (resources.has(r.resourceId) || (absent.has(r.resourceId) && r.start >= now!)) &&
+      r.start < plan.horizon.end &&
+      r.end > plan.horizon.start,
   );
   const wanted = new Map<string, CapacityBlock[]>();
   for (const b of plan.blocks) {

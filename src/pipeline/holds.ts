@@ -31,6 +31,11 @@ interface Occupied {
   job: string;
   start: number;
   end: number;
+  /**
+   * A booked visit that stays as Amazon holds it (its appointment, its technicians). A booked
+   * visit the plan moves to another time or technician is not: its move is a new claim on
+   * Amazon's capacity, refused where a booking nobody serves takes the unit.
+   */
   booked: boolean;
 }
 
@@ -42,6 +47,7 @@ function occupiedSpans(built: BuiltProblem, solution: Solution): Map<string, Occ
   const out = new Map<string, Occupied[]>();
   for (const r of solution.routes) {
     const tech = routes.get(r.technician);
+    const technicianIds = [...(built.routes.get(r.technician)?.technicianIds ?? [])].sort().join(',');
     const spans: Occupied[] = [];
     r.visits.forEach((v, i) => {
       const here = location.get(v.job) ?? 0;
@@ -56,12 +62,20 @@ function occupiedSpans(built: BuiltProblem, solution: Solution): Map<string, Occ
         job: v.job,
         start: built.origin + (v.arrival - travelIn) * 1000,
         end: built.origin + (v.end + travelOut) * 1000,
-        booked: built.jobs.get(v.job)?.activeAppointment !== undefined,
+        booked: staysBooked(built.jobs.get(v.job), technicianIds, built.origin + v.start * 1000),
       });
     });
     out.set(r.technician, spans);
   }
   return out;
+}
+
+/** Whether a visit starting at `start` on a route of `technicianIds` keeps the job's appointment as it is. */
+function staysBooked(job: PlannableJob | undefined, technicianIds: string, start: number): boolean {
+  const a = job?.activeAppointment;
+  if (a === undefined) return false;
+  const same = [...a.technicianIds].sort().join(',') === technicianIds;
+  return same && start >= a.start && start <= a.start + a.durationMinutes * MINUTE;
 }
 
 /**

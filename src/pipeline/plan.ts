@@ -79,6 +79,11 @@ export interface UnassignedJobOut {
   detail?: string | undefined;
   /** The job has a booked appointment this plan does not serve: it stays on Amazon. */
   booked?: boolean | undefined;
+  /**
+   * The appointment Amazon has now, if any (set with the plan's `current` appointments). One
+   * that starts later is released at Amazon: kept at its time, with no technician assigned.
+   */
+  current?: { appointmentId: string; time: AppointmentTimeOut; technicianIds: string[] } | undefined;
 }
 
 export interface Plan {
@@ -91,6 +96,16 @@ export interface Plan {
   blocks: CapacityBlock[];
   schedules: ResourceSchedule[];
   unassigned: UnassignedJobOut[];
+  /**
+   * Visits of technicians out for the day that were under way when the plan was made: they
+   * stay at Amazon as they are (history, not planned again), and count as kept.
+   */
+  underWay?: string[] | undefined;
+  /**
+   * Resources of technicians out for the day: their capacity writes (travel, breaks) from now
+   * on belong to routes nobody drives, and are cancelled.
+   */
+  absentResources?: string[] | undefined;
   /** Digest of the inputs this plan was made from (unchanged.ts): a rerun with the same keeps it. */
   inputSignature?: string | undefined;
 }

@@ -205,7 +205,12 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
     const normalised = await timed('normalise', async () => {
       const n = normaliseJobs(raws, fullSetup, now, refused);
       const released = releaseUnavailableTechnicians(n.jobs, unavailable, now);
-      return { ...n, jobs: released.jobs, issues: [...n.issues, ...released.issues] };
+      return {
+        ...n,
+        jobs: released.jobs,
+        issues: [...n.issues, ...released.issues],
+        underWay: released.startedIds,
+      };
     });
     const issues: PlanningIssue[] = [...pullIssues, ...normalised.issues];
     progress.note(
@@ -313,6 +318,9 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
 
     // What Amazon holds now: appointments from the pull, capacity writes from the ledger.
     plan = withCurrentAppointments(plan, byId);
+    if (normalised.underWay.length > 0) plan = { ...plan, underWay: normalised.underWay };
+    if (unavailable.size > 0 && setup.rules.resources === 'per-technician')
+      plan = { ...plan, absentResources: [...unavailable].sort() };
     let ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
     plan = keepHeldBreaks(plan, ledger.reservations, setup);
     if (heldSlots !== undefined) {
@@ -343,12 +351,12 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
         ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
         plan = withCurrentAppointments(plan, await freshAppointments(plan, deps.services, byId, setup, now));
       }
-      operations = diffPlan(plan, ledger, setup.rules);
+      operations = diffPlan(plan, ledger, setup.rules, deps.clock().getTime());
       writeResult = await timed('write-back', () =>
         applyWithReconcile(operations, planId, options, deps, progress, setup),
       );
     } else {
-      operations = diffPlan(plan, ledger, setup.rules);
+      operations = diffPlan(plan, ledger, setup.rules, deps.clock().getTime());
     }
 
     const failures = writeResult?.failures.length ?? 0;
@@ -493,13 +501,17 @@ async function solvePasses(
   for (let round = 1; round <= MAX_HOLD_ROUNDS; round++) {
     const unserved = unservedBookings(built, solution);
     if (unserved.length === 0) break;
-    const { holds: added, displaced } = chooseHolds(unserved, setup, built, solution, holds, {
+    const { holds: chosen, displaced } = chooseHolds(unserved, setup, built, solution, holds, {
       displaceBooked: options.kind !== 'optimize_today',
     });
-    if (added.length === 0) break;
-    const all = [...holds, ...added];
+    if (chosen.length === 0) break;
+    let added = chosen;
     const byRoute = new Map<string, CapacityHold[]>();
-    for (const h of all) byRoute.set(h.routeId, [...(byRoute.get(h.routeId) ?? []), h]);
+    const placeHolds = (): void => {
+      byRoute.clear();
+      for (const h of [...holds, ...added]) byRoute.set(h.routeId, [...(byRoute.get(h.routeId) ?? []), h]);
+    };
+    placeHolds();
     // Visits a hold cuts into are placed again, and may move like pass 2's; the rest stay.
     const widened = new Set(widen);
     for (const id of displaced) if (built.jobs.get(id)?.pin === undefined) widened.add(id);
@@ -520,8 +532,46 @@ async function solvePasses(
     // Work the plan served that a hold's pins left out is placed again, free to move: a hold
     // takes from servable work only what Amazon's capacity really lacks.
     const lost = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
+    // On the day itself a booked visit of a technician at work stays: a hold of this round that
+    // leaves one of them out (its route no longer fits it, lunch and travel included) is not
+    // placed, and the visit keeps its place.
+    const stays = new Set<string>();
+    if (options.kind === 'optimize_today') {
+      const routeOf = new Map(
+        solution.routes.flatMap((r) => r.visits.map((v) => [v.job, r.technician] as const)),
+      );
+      const blocked = new Set<string>();
+      for (const id of lost) {
+        const route = routeOf.get(id);
+        if (route === undefined || displaced.has(id) || built.jobs.get(id)?.activeAppointment === undefined)
+          continue;
+        if (!added.some((h) => h.routeId === route)) continue;
+        blocked.add(route);
+        stays.add(id);
+      }
+      if (blocked.size > 0) {
+        // Their bookings get a hold on another route, if one can be kept free for them.
+        const moved = new Set(added.filter((h) => blocked.has(h.routeId)).map((h) => h.serviceJobId));
+        added = added.filter((h) => !blocked.has(h.routeId));
+        const elsewhere = chooseHolds(
+          unserved.filter((j) => moved.has(j.serviceJobId)),
+          setup,
+          { ...built, routes: new Map([...built.routes].filter(([id]) => !blocked.has(id))) },
+          solution,
+          [...holds, ...added],
+          { displaceBooked: false },
+        );
+        added = [...added, ...elsewhere.holds];
+        for (const id of elsewhere.displaced) {
+          keepNow.delete(id);
+          if (built.jobs.get(id)?.pin === undefined) widened.add(id);
+        }
+        placeHolds();
+      }
+    }
     if (lost.length > 0) {
       for (const id of lost) {
+        if (stays.has(id)) continue;
         keepNow.delete(id);
         if (built.jobs.get(id)?.pin === undefined) widened.add(id);
       }
@@ -567,20 +617,23 @@ function emptySolution(built: BuiltProblem): Solution {
 }
 
 function withCurrentAppointments(plan: Plan, jobs: ReadonlyMap<string, PlannableJob>): Plan {
+  const currentOf = (serviceJobId: string) => {
+    const current = jobs.get(serviceJobId)?.activeAppointment;
+    return current
+      ? {
+          appointmentId: current.appointmentId,
+          time: { start: current.start, minutes: current.durationMinutes },
+          technicianIds: [...current.technicianIds].sort(),
+        }
+      : undefined;
+  };
   return {
     ...plan,
-    appointments: plan.appointments.map((a) => {
-      const current = jobs.get(a.serviceJobId)?.activeAppointment;
-      return {
-        ...a,
-        current: current
-          ? {
-              appointmentId: current.appointmentId,
-              time: { start: current.start, minutes: current.durationMinutes },
-              technicianIds: [...current.technicianIds].sort(),
-            }
-          : undefined,
-      };
+    appointments: plan.appointments.map((a) => ({ ...a, current: currentOf(a.serviceJobId) })),
+    // What a booked job the plan leaves out holds at Amazon: released when it starts later (diff.ts).
+    unassigned: plan.unassigned.map((u) => {
+      const current = currentOf(u.serviceJobId);
+      return current !== undefined ? { ...u, current } : u;
     }),
   };
 }
