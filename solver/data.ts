@@ -114,6 +114,15 @@ export interface CompiledProblem {
   readonly maxLatenessCostPerSec: number;
   readonly latenessCostPerSec: number;
   readonly unassignedUnit: number;
+  /** Workload balance: 0 = none, 1 = work (per second of deviation), 2 = visits. */
+  readonly balanceMeasure: number;
+  readonly balanceWeight: number;
+  /** Least work (travel + service, seconds) of a used route; 0 = none. */
+  readonly minWork: Float64Array;
+  /** Price per second a used route works less than its minimum (search only; the plan kept meets it). */
+  readonly minWorkPenalty: Float64Array;
+  /** 1 for visits left out because the only routes they fit would work less than their minimum. */
+  readonly minWorkDropped: Uint8Array;
 }
 
 const NEIGHBOURS = 40;
@@ -307,6 +316,13 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     bound += w;
   }
   if (soft) bound += (nJobs * soft.costPerSecond + (soft.maxCostPerSecond ?? 0)) * soft.maxLateness;
+  // The balance term is at most twice the total of the balanced measure.
+  const balance = objective.balance;
+  if (balance && balance.weight > 0) {
+    let hours = 0;
+    for (let t = 0; t < nTechs; t++) hours += (latestEnd[t]! - shiftStart[t]!) / 3600;
+    bound += 2 * balance.weight * (balance.measure === 'work' ? hours : nJobs);
+  }
   const unassignedUnit = objective.unassignedPenalty ?? Math.max(1000, Math.ceil(bound + 1));
   let prioritySum = 0;
   for (const job of problem.jobs) prioritySum += job.priority ?? 1;
@@ -422,6 +438,13 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     maxLatenessCostPerSec: soft?.maxCostPerSecond ?? 0,
     latenessCostPerSec: soft?.costPerSecond ?? 0,
     unassignedUnit,
+    balanceMeasure: balance && balance.weight > 0 ? (balance.measure === 'work' ? 1 : 2) : 0,
+    balanceWeight: balance ? (balance.measure === 'work' ? balance.weight / 3600 : balance.weight) : 0,
+    minWork: Float64Array.from(technicians, (t) => t.minWorkTime ?? 0),
+    minWorkPenalty: Float64Array.from(technicians, (t) =>
+      (t.minWorkTime ?? 0) > 0 ? unassignedUnit / t.minWorkTime! : 0,
+    ),
+    minWorkDropped: new Uint8Array(nJobs),
   };
 }
 
