@@ -12,8 +12,9 @@ import { findBenchData, defaultBenchDataDir } from './paths.ts';
 import { runVrptwBenchmark } from './vrptw/run.ts';
 import { runFieldServiceBenchmark } from './fieldservice/run.ts';
 import { runHhcrspBenchmark } from './hhcrsp/run.ts';
+import { runBalanceBenchmark } from './balance/run.ts';
 
-const USAGE = `usage: npm run bench -- <solomon|homberger|fieldservice|hhcrsp> [options]
+const USAGE = `usage: npm run bench -- <solomon|homberger|fieldservice|hhcrsp|balance> [options]
   --seconds <s>      time budget per instance (solomon/homberger; default 10)
   --iterations <n>   fixed iteration budget per instance instead of --seconds (deterministic, for comparing variants)
   --instances <list> comma-separated instance names, * as wildcard (e.g. C101,R2*)
@@ -67,6 +68,16 @@ function main(argv: string[]): number {
       sizes: numberList(values.sizes, [100, 500, 1000, 2000, 5000], 'sizes'),
       budgets: numberList(values.budgets, [2, 10, 60], 'budgets'),
       seed,
+      ...(values.out ? { out: values.out } : {}),
+    });
+    return 0;
+  }
+  if (command === 'balance') {
+    runBalanceBenchmark({
+      jobs: 30,
+      technicians: 8,
+      seconds: positive(values.seconds, 5, 'seconds'),
+      seeds: [1, 2, 3],
       ...(values.out ? { out: values.out } : {}),
     });
     return 0;

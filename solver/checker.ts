@@ -62,6 +62,7 @@ const REASONS: ReadonlySet<UnassignedReason> = new Set<UnassignedReason>([
   'NO_PARTNER_FREE',
   'LINKED_JOB_UNASSIGNED',
   'LINK_UNSATISFIABLE',
+  'MIN_WORK_NOT_MET',
 ]);
 
 export function checkSolution(problem: Problem, solution: Solution, options: CheckOptions = {}): CheckReport {
@@ -390,6 +391,13 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
     const overtime = Math.max(0, route.end - technician.shift.end);
     if (technician.maxWorkTime !== undefined && !atMost(route.end - route.start, technician.maxWorkTime)) {
       add('MAX_WORK_TIME', `route works ${route.end - route.start} s, at most ${technician.maxWorkTime}`);
+    }
+    const minWork = technician.minWorkTime ?? 0;
+    if (minWork > 0 && n > 0 && !atMost(minWork, travelDuration + serviceDuration)) {
+      add(
+        'MIN_WORK_TIME',
+        `route works ${travelDuration + serviceDuration} s (travel + service), at least ${minWork} or not at all`,
+      );
     }
     if (technician.maxTravelTime !== undefined && !atMost(travelDuration, technician.maxTravelTime)) {
       add('MAX_TRAVEL_TIME', `route travels ${travelDuration} s, at most ${technician.maxTravelTime}`);

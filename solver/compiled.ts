@@ -135,4 +135,13 @@ export interface CompiledProblem {
   readonly maxLatenessCostPerSec: number;
   readonly latenessCostPerSec: number;
   readonly unassignedUnit: number;
+  /** Workload balance: 0 = none, 1 = work (per second of deviation), 2 = visits. */
+  readonly balanceMeasure: number;
+  readonly balanceWeight: number;
+  /** Least work (travel + service, seconds) of a used route; 0 = none. */
+  readonly minWork: Float64Array;
+  /** Price per second a used route works less than its minimum (search only; the plan kept meets it). */
+  readonly minWorkPenalty: Float64Array;
+  /** 1 for visits left out because the only routes they fit would work less than their minimum. */
+  readonly minWorkDropped: Uint8Array;
 }

@@ -200,6 +200,13 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     bound += w;
   }
   if (soft) bound += (nJobs * soft.costPerSecond + (soft.maxCostPerSecond ?? 0)) * soft.maxLateness;
+  // The balance term is at most twice the total of the balanced measure.
+  const balance = objective.balance;
+  if (balance && balance.weight > 0) {
+    let hours = 0;
+    for (let t = 0; t < nTechs; t++) hours += (latestEnd[t]! - shiftStart[t]!) / 3600;
+    bound += 2 * balance.weight * (balance.measure === 'work' ? hours : nJobs);
+  }
   const unassignedUnit = objective.unassignedPenalty ?? Math.max(1000, Math.ceil(bound + 1));
   let prioritySum = 0;
   for (const job of problem.jobs) prioritySum += job.priority ?? 1;
@@ -315,6 +322,13 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     maxLatenessCostPerSec: soft?.maxCostPerSecond ?? 0,
     latenessCostPerSec: soft?.costPerSecond ?? 0,
     unassignedUnit,
+    balanceMeasure: balance && balance.weight > 0 ? (balance.measure === 'work' ? 1 : 2) : 0,
+    balanceWeight: balance ? (balance.measure === 'work' ? balance.weight / 3600 : balance.weight) : 0,
+    minWork: Float64Array.from(technicians, (t) => t.minWorkTime ?? 0),
+    minWorkPenalty: Float64Array.from(technicians, (t) =>
+      (t.minWorkTime ?? 0) > 0 ? unassignedUnit / t.minWorkTime! : 0,
+    ),
+    minWorkDropped: new Uint8Array(nJobs),
   };
 }
 

@@ -32,8 +32,11 @@ export function compileLinks(
   const nJobs = visitJob.length;
   const synchronised = nJobs > problem.jobs.length;
   const links = problem.links ?? [];
+  // Plan-wide terms (largest lateness, workload balance, minimum work) need the joint search too.
   const maxTerm = (problem.objective?.softWindows?.maxCostPerSecond ?? 0) > 0;
-  if (!synchronised && links.length === 0 && !maxTerm) return null;
+  const balance = (problem.objective?.balance?.weight ?? 0) > 0;
+  const minWork = problem.technicians.some((t) => (t.minWorkTime ?? 0) > 0);
+  if (!synchronised && links.length === 0 && !maxTerm && !balance && !minWork) return null;
 
   const index = new Map(problem.jobs.map((job, i) => [job.id, i]));
   const consA: number[] = [];
@@ -199,6 +202,11 @@ export class JointSchedule {
   readonly routeCost: Float64Array;
   /** Largest single lateness of each route. */
   readonly routeLate: Float64Array;
+  /** Work of each route: travel and service time (seconds). */
+  readonly routeWork: Float64Array;
+  /** Balance and minimum-work terms of the plan last timed. */
+  balanceCost = 0;
+  minWorkCost = 0;
   private readonly ends: Float64Array;
   private readonly dirty: Uint8Array;
   /** Routes without linked visits keep their cost until they change (cached = 1). */
@@ -209,6 +217,7 @@ export class JointSchedule {
     start: Float64Array;
     routeCost: Float64Array;
     routeLate: Float64Array;
+    routeWork: Float64Array;
     cached: Uint8Array;
   };
 
@@ -217,6 +226,7 @@ export class JointSchedule {
     this.start = new Float64Array(cp.nJobs).fill(NaN);
     this.routeCost = new Float64Array(cp.nTechs);
     this.routeLate = new Float64Array(cp.nTechs);
+    this.routeWork = new Float64Array(cp.nTechs);
     this.ends = new Float64Array(cp.nJobs + 1);
     this.dirty = new Uint8Array(cp.nTechs);
     this.cached = new Uint8Array(cp.nTechs);
@@ -225,6 +235,7 @@ export class JointSchedule {
       start: new Float64Array(cp.nJobs),
       routeCost: new Float64Array(cp.nTechs),
       routeLate: new Float64Array(cp.nTechs),
+      routeWork: new Float64Array(cp.nTechs),
       cached: new Uint8Array(cp.nTechs),
     };
   }
@@ -262,6 +273,7 @@ export class JointSchedule {
     b.start.set(this.start);
     b.routeCost.set(this.routeCost);
     b.routeLate.set(this.routeLate);
+    b.routeWork.set(this.routeWork);
     b.cached.set(this.cached);
   }
 
@@ -271,6 +283,7 @@ export class JointSchedule {
     this.start.set(b.start);
     this.routeCost.set(b.routeCost);
     this.routeLate.set(b.routeLate);
+    this.routeWork.set(b.routeWork);
     this.cached.set(b.cached);
   }
 
@@ -297,6 +310,7 @@ export class JointSchedule {
       if (seqs[r]!.length === 0) {
         this.routeCost[r] = 0;
         this.routeLate[r] = 0;
+        this.routeWork[r] = 0;
         this.cached[r] = 1;
         this.dirty[r] = 0;
       }
@@ -341,7 +355,9 @@ export class JointSchedule {
       total += this.routeCost[r]!;
       if (this.routeLate[r]! > late) late = this.routeLate[r]!;
     }
-    return total + late * cp.maxLatenessCostPerSec;
+    this.balanceCost = balanceTerm(cp, this.routeWork, seqs);
+    this.minWorkCost = minWorkTerm(cp, this.routeWork, seqs);
+    return total + late * cp.maxLatenessCostPerSec + this.balanceCost + this.minWorkCost;
   }
 
   /** Earliest timing of one route under the current releases; false when infeasible. */
@@ -357,6 +373,7 @@ export class JointSchedule {
     if (cost === Infinity) return false;
     this.routeCost[r] = cost;
     this.cached[r] = linked ? 0 : 1;
+    this.routeWork[r] = routeWork(cp, r, seq);
     let late = 0;
     for (let i = 0; i < seq.length; i++) {
       const v = seq[i]!;
@@ -378,4 +395,49 @@ export function latenessOf(cp: CompiledProblem, v: number, s: number): number {
   let end = -Infinity;
   for (let w = w0; w < w1; w++) if (cp.winEnd[w]! > end) end = cp.winEnd[w]!;
   return (w0 === w1 ? 0 : Math.max(0, s - end)) + cp.fixedLateness[v]!;
+}
+
+/** Travel and service time of route r serving seq (seconds). */
+export function routeWork(cp: CompiledProblem, r: number, seq: ArrayLike<number>): number {
+  if (seq.length === 0) return 0;
+  const L = cp.nLocs;
+  let work = 0;
+  let at = cp.techStart[r]!;
+  for (let i = 0; i < seq.length; i++) {
+    const v = seq[i]!;
+    const loc = cp.jobLoc[v]!;
+    work += cp.dur[at * L + loc]! * cp.invSpeed[r]! + cp.service[r * cp.nJobs + v]!;
+    at = loc;
+  }
+  const end = cp.techEnd[r]!;
+  if (end >= 0) work += cp.dur[at * L + end]! * cp.invSpeed[r]!;
+  return work;
+}
+
+/** weight × Σ over all routes |x − mean x|, x = work (seconds) or visits. */
+export function balanceTerm(cp: CompiledProblem, work: Float64Array, seqs: number[][]): number {
+  if (cp.balanceMeasure === 0) return 0;
+  const n = cp.nTechs;
+  const x = (r: number): number => (cp.balanceMeasure === 1 ? work[r]! : seqs[r]!.length);
+  let mean = 0;
+  for (let r = 0; r < n; r++) mean += x(r);
+  mean /= n;
+  let spread = 0;
+  for (let r = 0; r < n; r++) spread += Math.abs(x(r) - mean);
+  return cp.balanceWeight * spread;
+}
+
+/**
+ * Price of used routes working less than their minimum: one unassigned-job unit for being short
+ * at all, plus the same again pro rata of the shortfall, so the search fills such a route or
+ * empties it; the plan returned has none (see the repair in the joint search).
+ */
+export function minWorkTerm(cp: CompiledProblem, work: Float64Array, seqs: number[][]): number {
+  let cost = 0;
+  for (let r = 0; r < cp.nTechs; r++) {
+    const min = cp.minWork[r]!;
+    if (min <= 0 || seqs[r]!.length === 0 || work[r]! >= min - 1e-9) continue;
+    cost += cp.unassignedUnit + (min - work[r]!) * cp.minWorkPenalty[r]!;
+  }
+  return cost;
 }

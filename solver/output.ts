@@ -29,6 +29,7 @@ export function writeSolution(
   const detail = emptyDetail();
   const links = cp.links;
   let planLateness = 0;
+  let balance = 0;
   if (links) {
     // Sets the releases that give every linked visit its joint start.
     const routeOf = new Int32Array(cp.nJobs).fill(-1);
@@ -38,6 +39,7 @@ export function writeSolution(
       throw new Error('internal error: the linked visits of the plan cannot be timed together');
     }
     for (let r = 0; r < cp.nTechs; r++) planLateness = Math.max(planLateness, js.routeLate[r]!);
+    balance = js.balanceCost;
   }
   for (let t = 0; t < cp.nTechs; t++) {
     const seq = seqs[t]!;
@@ -98,6 +100,10 @@ export function writeSolution(
     unassigned.push({ job: jobs[i]!.id, reason });
   }
   cost.total = cost.unassigned + cost.lateness + cost.travel + cost.work + cost.overtime + cost.fixed;
+  if (cp.balanceMeasure !== 0) {
+    cost.balance = balance;
+    cost.total += balance;
+  }
   return { routes, unassigned, cost, stats: { iterations, seed } };
 }
 
@@ -128,6 +134,7 @@ function linkedReason(cp: CompiledProblem, seqs: number[][], i: number): Unassig
   const own = ownVisits(cp, i);
   const multi = own.length > 1;
   const group = cp.links!.groupVisits[cp.links!.group[first]!]!;
+  if (cp.minWorkDropped[first]) return 'MIN_WORK_NOT_MET';
   if (fitsInto(cp, null, group)) {
     return multi && fitsInto(cp, seqs, [first]) ? 'NO_PARTNER_FREE' : 'DISPLACED';
   }

@@ -95,6 +95,11 @@ export const TechnicianSchema = z.object({
   capacity: z.array(z.number().finite().nonnegative()).optional(),
   /** Maximum working time (travel + service + waiting, shift start to end) in seconds. */
   maxWorkTime: seconds.optional(),
+  /**
+   * Minimum work (travel + service, seconds) if the route is used at all: the technician
+   * works at least this long or is not called in (the route stays empty).
+   */
+  minWorkTime: seconds.optional(),
   maxTravelTime: seconds.optional(),
   /** Travel durations are divided by this factor (2 = twice as fast). Default 1. */
   speedFactor: z.number().finite().positive().optional(),
@@ -118,6 +123,16 @@ export const ObjectiveSchema = z.object({
     .optional(),
   /** Penalty per unit of priority for an unassigned job (default: far above any travel cost). */
   unassignedPenalty: z.number().finite().positive().optional(),
+  /**
+   * Workload balance: `weight` × the sum over all routes of |x − mean x|, x being a route's
+   * work (travel + service, in hours) or its number of visits.
+   */
+  balance: z
+    .object({
+      measure: z.enum(['work', 'jobs']),
+      weight: z.number().finite().nonnegative(),
+    })
+    .optional(),
 });
 export type Objective = z.infer<typeof ObjectiveSchema>;
 

@@ -20,7 +20,9 @@ export type UnassignedReason =
   /** A job it is linked to (precedence, same or different technicians) cannot be served. */
   | 'LINKED_JOB_UNASSIGNED'
   /** It fits on its own, but not together with the jobs it is linked to. */
-  | 'LINK_UNSATISFIABLE';
+  | 'LINK_UNSATISFIABLE'
+  /** It fits only where a technician would work less than their minimum, so is not called in. */
+  | 'MIN_WORK_NOT_MET';
 
 export interface Visit {
   job: string;
@@ -72,6 +74,8 @@ export interface CostBreakdown {
   work: number;
   overtime: number;
   fixed: number;
+  /** Workload-balance term (present when the objective has `balance`). */
+  balance?: number;
 }
 
 export interface Solution {

@@ -17,6 +17,7 @@ export type ViolationCode =
   | 'SHIFT_START'
   | 'SHIFT_END'
   | 'MAX_WORK_TIME'
+  | 'MIN_WORK_TIME'
   | 'MAX_TRAVEL_TIME'
   | 'PIN_TECHNICIAN'
   | 'PIN_START'

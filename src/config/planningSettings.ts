@@ -19,6 +19,18 @@ export const ObjectiveWeightsSchema = z.strictObject({
       costPerMinute: z.number().positive(),
     })
     .optional(),
+  /**
+   * Workload balance across a store-day's technicians: `weight` per hour (measure 'work') or per
+   * job ('jobs') of deviation from the mean, in the unit of travel cost; absent = no balance.
+   */
+  balance: z
+    .strictObject({
+      measure: z.enum(['work', 'jobs']).default('work'),
+      weight: z.number().nonnegative({ error: 'expected a weight of 0 or more' }),
+    })
+    .optional(),
+  /** Everyone called in works (travel + service) at least this many hours, or is not called in. */
+  minWorkHours: z.number().nonnegative().max(24, { error: 'expected at most 24 hours' }).optional(),
 });
 
 export const PriorityWeightsSchema = z.strictObject({

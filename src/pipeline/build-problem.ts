@@ -233,6 +233,9 @@ export function buildProblem(
   }
 
   const durations = matrix.durations.map((row) => row.map((d) => Math.ceil(d / g) * g));
+  // Minimum work holds on every route (crews too).
+  const minWorkHours = setup.rules.objective.minWorkHours ?? 0;
+  if (minWorkHours > 0) for (const t of technicians) t.minWorkTime = minWorkHours * 3600;
   return {
     problem: {
       matrices: { durations, distances: matrix.distances },
@@ -256,6 +259,7 @@ function objectiveOf(setup: PlanningSetup): NonNullable<Problem['objective']> {
       ? { softWindows: { maxLateness: late.maxMinutes * 60, costPerSecond: late.costPerMinute / 60 } }
       : {}),
     ...(o.unassignedPenalty !== undefined ? { unassignedPenalty: o.unassignedPenalty } : {}),
+    ...(o.balance !== undefined && o.balance.weight > 0 ? { balance: { ...o.balance } } : {}),
   };
 }
 

@@ -100,6 +100,8 @@ export function setupFromConfig(config: PlanningConfig, options: SetupOptions): 
       perHourWork: settings.objective.perHourWork,
       perHourOvertime: settings.objective.perHourOvertime,
       unassignedPenalty: settings.objective.unassignedPenalty,
+      balance: settings.objective.balance ? { ...settings.objective.balance } : undefined,
+      minWorkHours: settings.objective.minWorkHours,
     },
     travel: { ...settings.travel },
     ...options.overrides,

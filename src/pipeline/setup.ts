@@ -112,6 +112,10 @@ export interface PlanningRules {
     unassignedPenalty?: number | undefined;
     /** Late arrival past a window's end allowed up to this and priced; absent = hard windows. */
     lateness?: { maxMinutes: number; costPerMinute: number } | undefined;
+    /** Workload balance term (see objective.balance in the problem format). */
+    balance?: { measure: 'work' | 'jobs'; weight: number } | undefined;
+    /** Least work of a technician called in, hours. */
+    minWorkHours?: number | undefined;
   };
   /** Minutes each route may run past its shift's end (default 0). */
   overtimeMinutes?: number | undefined;

@@ -260,3 +260,41 @@ function mulberry(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+describe('planning.objective.balance and minWorkHours', () => {
+  const jobs: RawJob[] = [
+    { id: 'A', zip: '98101' },
+    { id: 'B', zip: '98103' },
+    { id: 'C', zip: '98105' },
+    { id: 'D', zip: '98107' },
+  ];
+  const second = [technician('T2', '98108', { start: '08:00', end: '17:00' })];
+  const perRoute = (p: Plan): number[] => p.routes.map((r) => r.stops.length).sort();
+
+  it('balance by jobs spreads the work over both technicians', async () => {
+    const balanced = await planOf(
+      configWith({ objective: { balance: { measure: 'jobs', weight: 100_000 } } }, undefined, second),
+      jobs,
+    );
+    expect(served(balanced)).toBe(4);
+    expect(perRoute(balanced)).toEqual([2, 2]);
+  });
+
+  it('minWorkHours: nobody is called in for less than the minimum', async () => {
+    const all = await planOf(configWith({}, undefined, second), jobs);
+    expect(served(all)).toBe(4);
+    const none = await planOf(configWith({ objective: { minWorkHours: 8 } }, undefined, second), jobs);
+    expect(served(none)).toBe(0);
+    const one = await planOf(
+      configWith(
+        { objective: { minWorkHours: 3, balance: { measure: 'jobs', weight: 100_000 } } },
+        undefined,
+        second,
+      ),
+      jobs,
+    );
+    // Two and two would leave both short of three hours: one technician takes all four.
+    expect(served(one)).toBe(4);
+    expect(one.routes.filter((r) => r.stops.length > 0)).toHaveLength(1);
+  });
+});
