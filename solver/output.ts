@@ -16,12 +16,13 @@ export function writeSolution(
 ): Solution {
   const { jobs, technicians } = cp.problem;
   const routes: Route[] = [];
-  const cost: CostBreakdown = {
+  const cost: Required<CostBreakdown> = {
     total: 0,
     unassigned: 0,
     lateness: 0,
     travel: 0,
     work: 0,
+    affinity: 0,
     overtime: 0,
     fixed: 0,
   };
@@ -84,6 +85,7 @@ export function writeSolution(
     });
     cost.travel += detail.travelCost;
     cost.work += detail.workCost;
+    cost.affinity += detail.affinityCost;
     cost.fixed += detail.fixedCost;
     cost.overtime += detail.overtimeCost;
     cost.lateness += detail.latenessCost;
@@ -97,7 +99,8 @@ export function writeSolution(
     const reason = links ? linkedReason(cp, seqs, i) : unassignedReason(cp, j);
     unassigned.push({ job: jobs[i]!.id, reason });
   }
-  cost.total = cost.unassigned + cost.lateness + cost.travel + cost.work + cost.overtime + cost.fixed;
+  cost.total =
+    cost.unassigned + cost.lateness + cost.travel + cost.work + cost.affinity + cost.overtime + cost.fixed;
   return { routes, unassigned, cost, stats: { iterations, seed } };
 }
 
