@@ -89,6 +89,7 @@ export function setupFromConfig(config: PlanningConfig, options: SetupOptions): 
     serviceDurations: config.serviceDurations.map((r) => ({ ...r })),
     skillDurationFactor,
     affinity: config.affinity.map((r) => ({ ...r })),
+    skillLevelDurationFactor: settings.skillLevelDurationFactor,
     appointmentTime: settings.appointmentTime,
     resources: settings.resources,
     freezeMinutes: settings.freezeMinutes,

@@ -77,6 +77,8 @@ export interface PlanningRules {
   serviceDurations: DurationRule[];
   /** Per technician and skill: 0.8 = 20 % faster. */
   skillDurationFactor: Record<string, Record<string, number>>;
+  /** Per skill and level (as a string): service-duration multiplier; absent = none. */
+  skillLevelDurationFactor?: Record<string, Record<string, number>> | undefined;
   /** Technician affinity rules of the crews config (src/config/affinity.ts); absent = none. */
   affinity?: AffinityRule[] | undefined;
   appointmentTime: AppointmentReading;

@@ -162,6 +162,52 @@ describe('affinity rules from the crews config', () => {
   });
 });
 
+describe('planning.skillLevelDurationFactor', () => {
+  it('a higher level works faster; a technician’s own factor wins over the level’s', async () => {
+    const config = validatePlanningConfig(
+      {
+        stores: [{ storeId: 'S1', timeZone: 'America/Los_Angeles', location: { postalCode: '98108' } }],
+        technicians: [
+          technician('T1', '98101'),
+          technician('T2', '98125', { skillLevels: { HVAC_INSTALL: 3 } }),
+          technician('T3', '98125', {
+            skillLevels: { HVAC_INSTALL: 4 },
+            skillDurationFactor: { HVAC_INSTALL: 1.5 },
+          }),
+        ],
+        planning: {
+          defaultServiceMinutes: 60,
+          skillLevelDurationFactor: { HVAC_INSTALL: { '2': 0.75, '3': 0.5 } },
+        },
+      } as PlanningConfigInput,
+      'test.yaml',
+    );
+    const setup = setupFromConfig(config, { date: DAY, days: 1 });
+    const norm = normaliseJobs([raw({ id: 'J', zip: '98101' })], setup, NOW);
+    const located = await locate(norm.jobs, setup, new PostalCodeGeocoder());
+    const matrix = await new GreatCircleMatrixProvider({ roadFactor: 1.3, speedKmh: 40 }).matrix(
+      located.points,
+    );
+    const job = buildProblem(setup, located, matrix).problem.jobs[0]!;
+    expect(job.duration).toBe(3600);
+    // T1 (level 1, no entry) keeps the hour; T2 (level 3) takes half; T3's own factor rules.
+    expect(job.durationByTechnician).toEqual({ [`T2@${DAY}`]: 1800, [`T3@${DAY}`]: 5400 });
+  });
+
+  it('refuses a level that is not a whole number', () => {
+    expect(() =>
+      validatePlanningConfig(
+        {
+          stores: [{ storeId: 'S1', timeZone: 'America/Los_Angeles', location: { postalCode: '98108' } }],
+          technicians: [technician('T1', '98101')],
+          planning: { skillLevelDurationFactor: { HVAC_INSTALL: { two: 0.5 } } },
+        } as PlanningConfigInput,
+        'test.yaml',
+      ),
+    ).toThrow(/planning\.skillLevelDurationFactor\.HVAC_INSTALL.*skill level/s);
+  });
+});
+
 describe('affinityFor', () => {
   const people = ['T1', 'T2', 'T3'];
   const rule: fc.Arbitrary<AffinityRule> = fc.record(
