@@ -43,6 +43,8 @@ export interface CheckReport {
     unassigned: number;
     /** Routes with at least one visit. */
     usedRoutes: number;
+    /** Cost of the preferred technicians the routes miss (compare with solution.cost.affinity). */
+    affinityCost: number;
   };
 }
 
@@ -53,6 +55,7 @@ export interface CheckOptions {
 
 const REASONS: ReadonlySet<UnassignedReason> = new Set<UnassignedReason>([
   'NO_SKILLED_TECHNICIAN',
+  'NO_PERMITTED_TECHNICIAN',
   'NO_TEAM_LARGE_ENOUGH',
   'OUTSIDE_TERRITORY',
   'EXCEEDS_CAPACITY',
@@ -85,6 +88,7 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
 
   /** Where each job is served: one entry per route visiting it. */
   const served = new Map<string, ServedAt[]>();
+  let affinityCost = 0;
   const seenRouted = {
     has: (id: string): boolean => served.has(id),
     get: (id: string): string | undefined => served.get(id)?.[0]?.technician.id,
@@ -177,6 +181,7 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
       assigned: seenRouted.size,
       unassigned: seenUnassigned.size,
       usedRoutes: solution.routes.filter((r) => r.visits.length > 0).length,
+      affinityCost,
     },
   };
 
@@ -188,7 +193,10 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
       );
     };
     const speed = technician.speedFactor ?? 1;
-    const skills = new Set(technician.skills ?? []);
+    const skills = new Set([...(technician.skills ?? []), ...Object.keys(technician.skillLevels ?? {})]);
+    const people = technician.members ?? [technician.id];
+    const levelOf = (skill: string): number =>
+      technician.skillLevels?.[skill] ?? (technician.skills?.includes(skill) ? 1 : 0);
     const territory = technician.allowedJobs ? new Set(technician.allowedJobs) : undefined;
     const capacity = technician.capacity ?? [];
     const load: number[] = [];
@@ -218,6 +226,33 @@ export function checkSolution(problem: Problem, solution: Solution, options: Che
       const missing = (job.skills ?? []).filter((s) => !skills.has(s));
       if (missing.length > 0)
         add('SKILL_MISSING', `job "${job.id}" needs skills [${missing.join(', ')}]`, job.id);
+      for (const [skill, min] of Object.entries(job.skillLevels ?? {})) {
+        const level = levelOf(skill);
+        if (level < min) {
+          add(
+            'SKILL_LEVEL',
+            `job "${job.id}" needs ${skill} at level ${min}, the route has ${level}`,
+            job.id,
+          );
+        }
+      }
+      const required = job.requiredTechnicians;
+      if (required !== undefined && !people.some((p) => required.includes(p))) {
+        add(
+          'TECHNICIAN_REQUIRED',
+          `job "${job.id}" must be served by one of [${required.join(', ')}]`,
+          job.id,
+        );
+      }
+      const excludedHere = people.filter((p) => job.excludedTechnicians?.includes(p));
+      if (excludedHere.length > 0) {
+        add('TECHNICIAN_EXCLUDED', `job "${job.id}" excludes [${excludedHere.join(', ')}]`, job.id);
+      }
+      const weights = (job.preferredTechnicians ?? []).map((p) => p.weight);
+      if (weights.length > 0) {
+        const had = (job.preferredTechnicians ?? []).filter((p) => people.includes(p.technician));
+        affinityCost += Math.max(...weights) - Math.max(0, ...had.map((p) => p.weight));
+      }
       if (territory && !territory.has(job.id)) {
         add('OUTSIDE_TERRITORY', `job "${job.id}" is not in this technician's allowed jobs`, job.id);
       }

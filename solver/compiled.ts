@@ -81,6 +81,8 @@ export interface CompiledProblem {
   readonly load: Float64Array;
   /** Cost of leaving the job unassigned. */
   readonly penalty: Float64Array;
+  /** Cost of technician t serving job j for missing its preferred technicians: [t * nJobs + j]. */
+  readonly affinity: Float64Array;
   /** 1 when technician t may serve job j alone: [t * nJobs + j]. */
   readonly compat: Uint8Array;
   readonly jobTechs: Int32Array[];

@@ -8,6 +8,14 @@ import type { CompiledProblem, UnassignedReasonStatic } from './compiled.ts';
 import { compileLinks, expandVisits } from './links.ts';
 
 export type { CompiledProblem, UnassignedReasonStatic } from './compiled.ts';
+import {
+  hasSkills,
+  maxPreferenceCost,
+  permitted,
+  preferenceCost,
+  routePeople,
+  routeSkillLevels,
+} from './affinity.ts';
 
 const NEIGHBOURS = 40;
 
@@ -105,13 +113,16 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     nJobs,
   ).fill(null);
 
-  const techSkills = technicians.map((tech) => new Set(tech.skills ?? []));
+  const techSkills = technicians.map(routeSkillLevels);
+  const techPeople = technicians.map(routePeople);
+  const affinity = new Float64Array(nTechs * nJobs);
   const techAllowed = technicians.map((tech) => (tech.allowedJobs ? new Set(tech.allowedJobs) : null));
 
   jobs.forEach((job, j) => {
     jobLoc[j] = job.location;
     technicians.forEach((tech, t) => {
       service[t * nJobs + j] = job.durationByTechnician?.[tech.id] ?? job.duration;
+      affinity[t * nJobs + j] = preferenceCost(job, techPeople[t]!);
     });
     for (let d = 0; d < nDims; d++) load[j * nDims + d] = job.load?.[d] ?? 0;
 
@@ -145,16 +156,18 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
       windows.length > 1 || job.pin?.start !== undefined || job.pin?.position !== undefined ? 1 : 0;
 
     // Compatibility, and the first reason that rules every technician out.
-    const skills = job.skills ?? [];
     const team = job.technicians ?? 1;
     let skilled = 0;
+    let allowedPeople = 0;
     let teamed = 0;
     let inTerritory = 0;
     let pinned = 0;
     let fitting = 0;
     technicians.forEach((tech, t) => {
-      if (!skills.every((s) => techSkills[t]!.has(s))) return;
+      if (!hasSkills(job, techSkills[t]!)) return;
       skilled++;
+      if (!permitted(job, techPeople[t]!)) return;
+      allowedPeople++;
       if ((tech.members?.length ?? 1) < team) return;
       teamed++;
       const allowed = techAllowed[t];
@@ -167,6 +180,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
       compat[t * nJobs + j] = 1;
     });
     if (skilled === 0) staticReason[j] = 'NO_SKILLED_TECHNICIAN';
+    else if (allowedPeople === 0) staticReason[j] = 'NO_PERMITTED_TECHNICIAN';
     else if (teamed === 0) staticReason[j] = 'NO_TEAM_LARGE_ENOUGH';
     else if (inTerritory === 0) staticReason[j] = 'OUTSIDE_TERRITORY';
     else if (pinned === 0 || pinBroken) staticReason[j] = 'PIN_UNSATISFIABLE';
@@ -197,7 +211,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   for (let j = 0; j < nJobs; j++) {
     let w = 0;
     for (let t = 0; t < nTechs; t++) w = Math.max(w, service[t * nJobs + j]! * workCostPerSec[t]!);
-    bound += w;
+    bound += w + maxPreferenceCost(jobs[j]!);
   }
   if (soft) bound += (nJobs * soft.costPerSecond + (soft.maxCostPerSecond ?? 0)) * soft.maxLateness;
   // The balance term is at most twice the total of the balanced measure.
@@ -249,6 +263,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     breakDur,
     compat,
     service,
+    affinity,
   });
 
   const symmetric = isSymmetric(dur, nLocs) && (dist === dur || isSymmetric(dist, nLocs));
@@ -291,6 +306,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     fixedLateness,
     load,
     penalty,
+    affinity,
     compat,
     jobTechs,
     staticReason,
@@ -491,6 +507,7 @@ function interchangeableTechnicians(
     breakDur: Float64Array;
     compat: Uint8Array;
     service: Float64Array;
+    affinity: Float64Array;
   },
 ): Int32Array {
   const techClass = new Int32Array(nTechs);
@@ -531,7 +548,10 @@ function interchangeableTechnicians(
         for (let j = 0; j < nJobs && equal; j++) {
           const ku = u * nJobs + j;
           const kt = t * nJobs + j;
-          equal = a.compat[ku] === a.compat[kt] && a.service[ku] === a.service[kt];
+          equal =
+            a.compat[ku] === a.compat[kt] &&
+            a.service[ku] === a.service[kt] &&
+            a.affinity[ku] === a.affinity[kt];
         }
         if (equal) {
           found = techClass[u]!;

@@ -96,10 +96,11 @@ export class LocalSearch {
     return ac !== null ? ac[k]! : cp.dist[k]! * cp.costPerDist[r]! + cp.dur[k]! * cp.costPerDur[r]!;
   }
 
-  /** Work cost of job j done by technician r. */
+  /** Work cost of job j done by technician r, with what r pays for missing its preferred people. */
   private work(r: number, j: number): number {
     const cp = this.cp;
-    return cp.service[r * cp.nJobs + j]! * cp.workCostPerSec[r]!;
+    const k = r * cp.nJobs + j;
+    return cp.service[k]! * cp.workCostPerSec[r]! + cp.affinity[k]!;
   }
 
   /** Whether route r's moves can be confirmed by concatenation. */
@@ -560,7 +561,10 @@ function tailClasses(cp: CompiledProblem): Int32Array {
     let found = -1;
     for (const u of same ?? []) {
       let equal = true;
-      for (let j = 0; j < n && equal; j++) equal = cp.service[u * n + j] === cp.service[t * n + j];
+      for (let j = 0; j < n && equal; j++)
+        equal =
+          cp.service[u * n + j] === cp.service[t * n + j] &&
+          cp.affinity[u * n + j] === cp.affinity[t * n + j];
       if (equal) {
         found = out[u]!;
         break;

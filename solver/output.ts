@@ -16,12 +16,13 @@ export function writeSolution(
 ): Solution {
   const { jobs, technicians } = cp.problem;
   const routes: Route[] = [];
-  const cost: CostBreakdown = {
+  const cost: Required<Omit<CostBreakdown, 'balance'>> & Pick<CostBreakdown, 'balance'> = {
     total: 0,
     unassigned: 0,
     lateness: 0,
     travel: 0,
     work: 0,
+    affinity: 0,
     overtime: 0,
     fixed: 0,
   };
@@ -86,6 +87,7 @@ export function writeSolution(
     });
     cost.travel += detail.travelCost;
     cost.work += detail.workCost;
+    cost.affinity += detail.affinityCost;
     cost.fixed += detail.fixedCost;
     cost.overtime += detail.overtimeCost;
     cost.lateness += detail.latenessCost;
@@ -99,7 +101,8 @@ export function writeSolution(
     const reason = links ? linkedReason(cp, seqs, i) : unassignedReason(cp, j);
     unassigned.push({ job: jobs[i]!.id, reason });
   }
-  cost.total = cost.unassigned + cost.lateness + cost.travel + cost.work + cost.overtime + cost.fixed;
+  cost.total =
+    cost.unassigned + cost.lateness + cost.travel + cost.work + cost.affinity + cost.overtime + cost.fixed;
   if (cp.balanceMeasure !== 0) {
     cost.balance = balance;
     cost.total += balance;

@@ -29,6 +29,17 @@ export const JobPinSchema = z.object({
 });
 export type JobPin = z.infer<typeof JobPinSchema>;
 
+/** A soft wish for one person on a job: `weight` is the cost of serving the job without them. */
+export const PreferredTechnicianSchema = z.object({
+  /** Person (resource id): a route's `members`, or the route id when it has none. */
+  technician: z.string().min(1),
+  weight: z.number().finite().positive(),
+});
+export type PreferredTechnician = z.infer<typeof PreferredTechnicianSchema>;
+
+/** Minimum level per skill (levels are positive integers; having a skill at all is level 1). */
+const skillLevels = z.record(z.string().min(1), z.number().int().positive());
+
 export const JobSchema = z.object({
   id: z.string().min(1),
   location: locationIndex,
@@ -40,6 +51,20 @@ export const JobSchema = z.object({
   windows: z.array(TimeWindowSchema).optional(),
   /** Skill ids the serving team must have, all of them. */
   skills: z.array(z.string().min(1)).optional(),
+  /** Minimum level per skill the serving team must have (a listed skill is also required). */
+  skillLevels: skillLevels.optional(),
+  /**
+   * People (resource ids) allowed to serve this job: a route qualifies when one of its members is
+   * listed. Each route of a synchronised visit must qualify on its own.
+   */
+  requiredTechnicians: z.array(z.string().min(1)).min(1).optional(),
+  /** People who must not serve this job: no member of a serving route may be listed. */
+  excludedTechnicians: z.array(z.string().min(1)).optional(),
+  /**
+   * Soft wishes. A route serving the job pays (largest weight listed) − (largest weight of a
+   * listed person among its members, 0 when none): nothing when the most wanted person serves.
+   */
+  preferredTechnicians: z.array(PreferredTechnicianSchema).optional(),
   /**
    * People needed on site (default 1). Served by one route whose team has that many members (a
    * crew) when the problem has such a route; otherwise by that many distinct routes whose visits
@@ -91,6 +116,8 @@ export const TechnicianSchema = z.object({
   overtime: seconds.optional(),
   breaks: z.array(BreakSchema).optional(),
   skills: z.array(z.string().min(1)).optional(),
+  /** Level per skill (a skill listed here is had even when not in `skills`; default level 1). */
+  skillLevels: skillLevels.optional(),
   /** Capacity per dimension; a dimension a job loads but the technician lacks has capacity 0. */
   capacity: z.array(z.number().finite().nonnegative()).optional(),
   /** Maximum working time (travel + service + waiting, shift start to end) in seconds. */

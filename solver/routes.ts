@@ -199,7 +199,7 @@ export class RouteSet {
       const st = arrive > e ? arrive : e;
       const serv = cp.service[r * n + j]!;
       es[i] = st + serv;
-      cost += serv * cp.workCostPerSec[r]!;
+      cost += serv * cp.workCostPerSec[r]! + cp.affinity[r * n + j]!;
       tFree = st + serv;
       prevLoc = loc;
     }
@@ -308,7 +308,7 @@ export class RouteSet {
     const loc = cp.jobLoc[j]!;
     const endLoc = cp.techEnd[r]!;
     const serv = cp.service[r * n + j]!;
-    const base = serv * cp.workCostPerSec[r]! + (len === 0 ? cp.fixedCost[r]! : 0);
+    const base = serv * cp.workCostPerSec[r]! + cp.affinity[r * n + j]! + (len === 0 ? cp.fixedCost[r]! : 0);
     let best = bound;
     const simple = this.isSimple(r) && cp.jobComplex[j] === 0;
     const es = this.earliest[r]!;
@@ -402,7 +402,7 @@ export class RouteSet {
     const L = cp.nLocs;
     const loc = cp.jobLoc[j]!;
     const serv = cp.service[r * n + j]!;
-    const base = serv * cp.workCostPerSec[r]! + (len === 0 ? cp.fixedCost[r]! : 0);
+    const base = serv * cp.workCostPerSec[r]! + cp.affinity[r * n + j]! + (len === 0 ? cp.fixedCost[r]! : 0);
     const ac = cp.arcCost;
     const locs = this.locs[r]!;
     const arcs = this.arcs[r]!;

@@ -41,6 +41,7 @@ export interface ScheduleDetail {
   /** Cost parts. */
   travelCost: number;
   workCost: number;
+  affinityCost: number;
   fixedCost: number;
   overtimeCost: number;
   latenessCost: number;
@@ -59,6 +60,7 @@ export function emptyDetail(): ScheduleDetail {
     overtime: 0,
     travelCost: 0,
     workCost: 0,
+    affinityCost: 0,
     fixedCost: 0,
     overtimeCost: 0,
     latenessCost: 0,
@@ -184,6 +186,7 @@ function run(
   let travelTime = 0;
   let travelDist = 0;
   let workCost = 0;
+  let affinityCost = 0;
   let serviceSum = 0;
   let lateness = 0;
   let fixedLate = 0;
@@ -255,6 +258,7 @@ function run(
     fixedLate += cp.fixedLateness[j]!;
     if (chosenWindowEnd - st + idle < slackMin) slackMin = chosenWindowEnd - st + idle;
     workCost += serv * cp.workCostPerSec[t]!;
+    affinityCost += cp.affinity[t * n + j]!;
     serviceSum += serv;
     if (detail)
       detail.visits.push({
@@ -325,11 +329,12 @@ function run(
     detail.overtime = overtime;
     detail.travelCost = travelCost;
     detail.workCost = workCost;
+    detail.affinityCost = affinityCost;
     detail.fixedCost = fixed;
     detail.overtimeCost = overtimeCost;
     detail.latenessCost = latenessCost;
   }
-  return travelCost + workCost + fixed + overtimeCost + latenessCost;
+  return travelCost + workCost + affinityCost + fixed + overtimeCost + latenessCost;
 }
 
 /**

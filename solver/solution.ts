@@ -3,6 +3,8 @@
 export type UnassignedReason =
   /** No technician has every skill the job requires. */
   | 'NO_SKILLED_TECHNICIAN'
+  /** The skilled routes are all ruled out by the job's required or excluded technicians. */
+  | 'NO_PERMITTED_TECHNICIAN'
   /** The job needs a bigger team than any route has. */
   | 'NO_TEAM_LARGE_ENOUGH'
   /** Outside every allowed territory (allowedJobs) of the otherwise suitable technicians. */
@@ -76,6 +78,8 @@ export interface CostBreakdown {
   fixed: number;
   /** Workload-balance term (present when the objective has `balance`). */
   balance?: number;
+  /** Cost of preferred technicians missed (problem.ts preferredTechnicians); absent = 0. */
+  affinity?: number;
 }
 
 export interface Solution {

@@ -13,6 +13,8 @@ export {
 } from './technician.ts';
 export type { Technician, Shift, ShiftException, Lunch, WeeklyShifts } from './technician.ts';
 export { CrewSchema } from './crew.ts';
+export { AffinityRuleSchema, affinityFor } from './affinity.ts';
+export type { AffinityRule, JobAffinity } from './affinity.ts';
 export type { Crew } from './crew.ts';
 export { StoreSchema, SlotGridSchema } from './store.ts';
 export type { Store, SlotGrid } from './store.ts';

@@ -3,6 +3,7 @@
  * and planning settings. The zod schema is the single source of truth; types are inferred.
  */
 import { z } from 'zod';
+import { AffinityRuleSchema } from './affinity.ts';
 import { CrewSchema } from './crew.ts';
 import { PlanningSettingsSchema } from './planningSettings.ts';
 import { ServiceDurationRuleSchema } from './serviceDuration.ts';
@@ -14,6 +15,8 @@ export const PlanningConfigSchema = z
     version: z.literal(1, { error: 'expected version: 1' }).default(1),
     technicians: z.array(TechnicianSchema, { error: 'expected a list of technicians' }),
     crews: z.array(CrewSchema).default([]),
+    /** Required, excluded and preferred technicians and minimum skill levels by ASIN, skill or postal code. */
+    affinity: z.array(AffinityRuleSchema).default([]),
     stores: z.array(StoreSchema, { error: 'expected a list of stores' }),
     serviceDurations: z.array(ServiceDurationRuleSchema).default([]),
     planning: PlanningSettingsSchema.prefault({}),
@@ -29,6 +32,24 @@ export const PlanningConfigSchema = z
           message: `duplicate resource id ${JSON.stringify(t.resourceId)} (also technicians[${first}]); expected each technician once`,
         });
       } else technicianIds.set(t.resourceId, i);
+    });
+
+    config.affinity.forEach((rule, i) => {
+      const named: [string, string[]][] = [
+        ['required', rule.required ?? []],
+        ['excluded', rule.excluded ?? []],
+        ['preferred', (rule.preferred ?? []).map((p) => p.technician)],
+      ];
+      for (const [field, ids] of named) {
+        ids.forEach((id, k) => {
+          if (technicianIds.has(id)) return;
+          ctx.addIssue({
+            code: 'custom',
+            path: ['affinity', i, field, k, ...(field === 'preferred' ? ['technician'] : [])],
+            message: `unknown technician ${JSON.stringify(id)}; expected a resource id from technicians`,
+          });
+        });
+      }
     });
 
     const storeIds = new Map<string, number>();

@@ -91,6 +91,27 @@ export const PlanningSettingsSchema = z
      */
     twoTechnicianSkills: z.array(z.string().min(1, { error: 'expected a skill id' })).default([]),
     /**
+     * Service-duration multiplier by skill and technician level (`{ HVAC_INSTALL: { "3": 0.8 } }`:
+     * level-3 technicians take 80 % of the time). A technician's own skillDurationFactor for the
+     * skill wins; a level without an entry takes the nearest lower level's, else 1.
+     */
+    skillLevelDurationFactor: z
+      .record(
+        z.string().min(1),
+        z
+          .record(z.string(), z.number().positive({ error: 'expected a positive multiplier' }))
+          .superRefine((byLevel, ctx) => {
+            for (const key of Object.keys(byLevel))
+              if (!/^[1-9][0-9]*$/.test(key))
+                ctx.addIssue({
+                  code: 'custom',
+                  path: [key],
+                  message: `expected a skill level (1, 2, …) as the key, got ${JSON.stringify(key)}`,
+                });
+          }),
+      )
+      .default({}),
+    /**
      * Minutes each technician (and crew) may work past the shift's end per day, priced by
      * `objective.perHourOvertime`; 0 = shifts end on time.
      */

@@ -132,6 +132,15 @@ export const TechnicianSchema = z.strictObject({
     .max(24, { error: 'expected at most 24 hours' })
     .optional(),
   territory: TerritorySchema.optional(),
+  /** Level per skill (a skill listed here counts as had; a skill only in `skills` is level 1). */
+  skillLevels: z
+    .record(
+      z.string().min(1),
+      z.number({ error: 'expected a level' }).int({ error: 'expected a whole level' }).positive({
+        error: 'expected a level of at least 1',
+      }),
+    )
+    .optional(),
   /** Service-duration multiplier per skill: 0.8 = 20 % faster than the rule says. */
   skillDurationFactor: z
     .record(z.string().min(1), z.number().positive({ error: 'expected a positive multiplier' }))

@@ -11,6 +11,7 @@
  */
 import { booleanPointInPolygon, point } from '@turf/turf';
 import type { Job, Problem, Technician } from '../../solver/problem.ts';
+import { affinityFor } from '../config/affinity.ts';
 import { durationFactorFor } from './durations.ts';
 import type { Located, TravelMatrix } from './geography.ts';
 import type { PlannableJob } from './normalise.ts';
@@ -132,6 +133,7 @@ export function buildProblem(
         ],
         // Amazon checks each assigned technician for the job's skills, so the crew has the skills both have.
         skills: lead.skills.filter((k) => mate.skills.includes(k)),
+        ...crewLevels(lead, mate),
         ...(maxWork.length > 0 ? { maxWorkTime: Math.min(...maxWork) / 1000 } : {}),
         ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
         costs,
@@ -161,12 +163,21 @@ export function buildProblem(
         ...overtimeOf,
         breaks: [...breaksOf(shift, sec), ...holdBreaks(options.holds?.get(routeId), sec)],
         skills: [...t.skills],
+        ...(t.skillLevels !== undefined ? { skillLevels: { ...t.skillLevels } } : {}),
         ...(t.maxWorkTime !== undefined ? { maxWorkTime: t.maxWorkTime / 1000 } : {}),
         ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
         costs,
       });
     }
   }
+
+  /** Whether the job's required and excluded technicians allow the route (a kept placement may not). */
+  const permittedOn = (job: Job, routeId: string): boolean => {
+    const people = routes.get(routeId)?.technicianIds ?? [];
+    const required = job.requiredTechnicians;
+    if (required !== undefined && !people.some((p) => required.includes(p))) return false;
+    return !people.some((p) => job.excludedTechnicians?.includes(p));
+  };
 
   const routeOn = (technicianId: string, instant: number): string | undefined => {
     for (const r of routes.values()) {
@@ -200,6 +211,9 @@ export function buildProblem(
       // A buyer holds this appointment: drop it only when no feasible plan can keep it.
       ...(j.activeAppointment !== undefined ? { mandatory: true } : {}),
     };
+    // Work already frozen stays with its technicians whatever the rules say now.
+    if (j.pin === undefined)
+      applyAffinity(job, affinityFor(setup.rules.affinity ?? [], j), preferenceUnit(setup));
     const byRoute: Record<string, number> = {};
     for (const r of technicians) {
       const factor = durationFactorFor(setup, r.members ?? [r.id], j.skills);
@@ -213,7 +227,7 @@ export function buildProblem(
       job.mandatory = true;
       job.pin = { start: sec(j.pin.start), ...(routeId !== undefined ? { technician: routeId } : {}) };
       job.priority = j.priority + kept;
-    } else if (keep !== undefined && routes.has(keep.routeId)) {
+    } else if (keep !== undefined && routes.has(keep.routeId) && permittedOn(job, keep.routeId)) {
       job.pin = { technician: keep.routeId, ...(keep.start !== undefined ? { start: sec(keep.start) } : {}) };
       if (j.activeAppointment !== undefined) job.priority = j.priority + kept;
     } else if (
@@ -224,7 +238,7 @@ export function buildProblem(
       const routeId = routeOn(j.keepTechnicianIds[0]!, j.activeAppointment.start);
       const route = routeId !== undefined ? technicians.find((r) => r.id === routeId) : undefined;
       const skilled = route !== undefined && j.skills.every((s) => route.skills?.includes(s));
-      if (routeId !== undefined && skilled) {
+      if (routeId !== undefined && skilled && permittedOn(job, routeId)) {
         job.pin = { technician: routeId };
         job.priority = j.priority + kept;
       }
@@ -261,6 +275,39 @@ function objectiveOf(setup: PlanningSetup): NonNullable<Problem['objective']> {
     ...(o.unassignedPenalty !== undefined ? { unassignedPenalty: o.unassignedPenalty } : {}),
     ...(o.balance !== undefined && o.balance.weight > 0 ? { balance: { ...o.balance } } : {}),
   };
+}
+
+/** Objective units of one minute of driving, the unit of the config's preference weights. */
+function preferenceUnit(setup: PlanningSetup): number {
+  const o = setup.rules.objective;
+  // By distance the objective counts metres: a minute of driving is taken as 1 km.
+  return (o.travel ?? 'duration') === 'duration' ? 60 * (1 + (o.perHourTravel ?? 0) / 3600) : 1000;
+}
+
+/** The matching affinity rules on the solver job: required, excluded, preferred people and levels. */
+function applyAffinity(job: Job, a: ReturnType<typeof affinityFor>, unit: number): void {
+  if (a.required !== undefined) job.requiredTechnicians = [...a.required];
+  if (a.excluded.length > 0) job.excludedTechnicians = [...a.excluded];
+  if (a.preferred.length > 0)
+    job.preferredTechnicians = a.preferred.map((p) => ({
+      technician: p.technician,
+      weight: p.weightMinutes * unit,
+    }));
+  if (Object.keys(a.minSkillLevels).length > 0) job.skillLevels = { ...a.minSkillLevels };
+}
+
+/** A crew's level per skill both have: the lower of the two (each member does the work). */
+function crewLevels(lead: TechnicianSetup, mate: TechnicianSetup): { skillLevels?: Record<string, number> } {
+  if (lead.skillLevels === undefined && mate.skillLevels === undefined) return {};
+  const levels: Record<string, number> = {};
+  const levelOf = (t: TechnicianSetup, s: string): number =>
+    t.skillLevels?.[s] ?? (t.skills.includes(s) ? 1 : 0);
+  const skills = new Set([...lead.skills, ...Object.keys(lead.skillLevels ?? {})]);
+  for (const s of skills) {
+    const level = Math.min(levelOf(lead, s), levelOf(mate, s));
+    if (level > 0) levels[s] = level;
+  }
+  return { skillLevels: levels };
 }
 
 type Breaks = NonNullable<Technician['breaks']>;

@@ -36,6 +36,8 @@ export interface PlannableJob {
   rescheduleWindows: CandidateWindow[];
   durationMinutes: number;
   skills: string[];
+  /** The job's item (scopeOfWork.asin), for the affinity rules. */
+  asin?: string | undefined;
   technicians: 1 | 2;
   priority: number;
   activeAppointment: ActiveAppointment | undefined;
@@ -216,6 +218,7 @@ export function normaliseJobs(
       rescheduleWindows,
       durationMinutes,
       skills,
+      asin: job.scopeOfWork?.asin,
       technicians: skills.some((s) => setup.rules.twoTechnicianSkills.includes(s)) ? 2 : 1,
       priority: priorityOf(job, setup, now),
       activeAppointment: appointment,

@@ -5,6 +5,7 @@
  * Instants are epoch milliseconds (UTC) throughout the pipeline.
  */
 
+import type { AffinityRule } from '../config/affinity.ts';
 import type { GeoPoint } from '../geo/index.ts';
 
 export type { GeoPoint };
@@ -44,6 +45,8 @@ export interface TechnicianSetup {
   technicianId: string;
   storeIds: string[];
   skills: string[];
+  /** Level per skill (skills without one are level 1). */
+  skillLevels?: Record<string, number> | undefined;
   home: Place;
   shifts: ShiftInstance[];
   /** Longest working day in milliseconds. */
@@ -74,6 +77,10 @@ export interface PlanningRules {
   serviceDurations: DurationRule[];
   /** Per technician and skill: 0.8 = 20 % faster. */
   skillDurationFactor: Record<string, Record<string, number>>;
+  /** Per skill and level (as a string): service-duration multiplier; absent = none. */
+  skillLevelDurationFactor?: Record<string, Record<string, number>> | undefined;
+  /** Technician affinity rules of the crews config (src/config/affinity.ts); absent = none. */
+  affinity?: AffinityRule[] | undefined;
   appointmentTime: AppointmentReading;
   resources: ResourceMode;
   /** Skills for which the job needs two technicians on site (served by a crew). */

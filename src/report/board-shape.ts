@@ -32,6 +32,7 @@ export const AT_RISK_MS = 15 * 60_000;
 /** The solver's reasons for leaving a job out, as a dispatcher reads them. */
 export const UNASSIGNED_REASONS: Record<string, string> = {
   NO_SKILLED_TECHNICIAN: 'no technician on shift has every required skill',
+  NO_PERMITTED_TECHNICIAN: 'the job’s required or excluded technicians rule out everyone skilled',
   NO_TEAM_LARGE_ENOUGH: 'no crew is large enough for the job',
   OUTSIDE_TERRITORY: 'outside every suitable technician’s territory',
   PIN_UNSATISFIABLE: 'the fixed time or technician cannot be kept',
