@@ -4,8 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadPlanningConfig, type PlanningConfig } from '../config/index.ts';
@@ -35,14 +34,14 @@ import { dispatcherCopy } from '../report/dispatcher-copy.ts';
 import { integerArg, isoDateArg, positiveNumberArg } from './arg-parsers.ts';
 import { cliLogger, withLogFileOption } from './cli-logger.ts';
 import { describeCliError } from './errors.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { terminalProgress } from './progress-display.ts';
 
 /** Exit codes: 0 planned and written (or nothing to do), 2 partial write-back, 1 error. */
 export const EXIT = { ok: 0, error: 1, partial: 2 } as const;
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 /** Crews of the local sandbox's default seeded seller (seed 1), used when no config is given for a local sandbox. */
-export const SANDBOX_SELLER_CONFIG = join(PROJECT_ROOT, 'config/sandbox-seller.yaml');
+export const SANDBOX_SELLER_CONFIG = join(PACKAGE_ROOT, 'config/sandbox-seller.yaml');
 
 export interface ConnectionOptions {
   endpoint: string;
