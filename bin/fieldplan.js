@@ -12,10 +12,9 @@ const fromSource = process.env.FIELDPLAN_FROM_SOURCE === '1';
 const stale = fromSource ? undefined : distStaleReason(root);
 let entry;
 if (fromSource || stale !== undefined) {
-  if (stale !== undefined)
-    process.stderr.write(
-      `note: ${stale}; running the TypeScript sources (slower start; npm run build compiles them)\n`,
-    );
+  // Silent by default: the output stays the same whichever way the command runs.
+  if (stale !== undefined && process.env.FIELDPLAN_DEBUG === '1')
+    process.stderr.write(`note: ${stale}; running the TypeScript sources (npm run build compiles them)\n`);
   const { register } = await import('tsx/esm/api');
   register();
   entry = await import(pathToFileURL(join(root, 'src', 'cli', 'entry.ts')).href);

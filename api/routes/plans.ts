@@ -151,7 +151,7 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
           'Make the write-back of a stored plan (a reviewed dry run), if it is still the latest for its stores and days',
         tags: ['plans'],
         params: PlanIdParams,
-        body: z.object({}).strict().optional(),
+        body: z.object({}).strict().nullish(),
       },
     },
     async (request) => {

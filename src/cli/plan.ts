@@ -141,22 +141,42 @@ export interface PlanCliOptions {
   logFile?: string;
 }
 
-export function addConnectionOptions(cmd: Command): Command {
+/** `env`: environment variables for some of these options, by flag (`serve` takes them all so). */
+export function addConnectionOptions(cmd: Command, env: Readonly<Record<string, string>> = {}): Command {
+  const withEnv = (option: Option): Option =>
+    option.long !== undefined && env[option.long] !== undefined ? option.env(env[option.long]!) : option;
   return cmd
-    .option('--endpoint <where>', 'na | eu | fe | amazon-sandbox | a URL (e.g. the local sandbox)', 'na')
-    .option('--marketplace <id>', 'marketplace id', DEFAULT_MARKETPLACE_ID)
-    .option(
-      '--credentials <file>',
-      'LWA credentials file (JSON/YAML); or LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN',
-    )
     .addOption(
-      new Option('--rate-limits <plan>', 'amazon | amazon-sandbox | off (default: by endpoint)').argParser(
-        rateLimitPlan,
+      withEnv(
+        new Option(
+          '--endpoint <where>',
+          'na | eu | fe | amazon-sandbox | a URL (e.g. the local sandbox)',
+        ).default('na'),
       ),
     )
-    .option(
-      '--db <target>',
-      'SQLite file or postgres:// URL (default: DATABASE_URL or .fieldplan/fieldplan.db)',
+    .addOption(withEnv(new Option('--marketplace <id>', 'marketplace id').default(DEFAULT_MARKETPLACE_ID)))
+    .addOption(
+      withEnv(
+        new Option(
+          '--credentials <file>',
+          'LWA credentials file (JSON/YAML); or LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN',
+        ),
+      ),
+    )
+    .addOption(
+      withEnv(
+        new Option('--rate-limits <plan>', 'amazon | amazon-sandbox | off (default: by endpoint)').argParser(
+          rateLimitPlan,
+        ),
+      ),
+    )
+    .addOption(
+      withEnv(
+        new Option(
+          '--db <target>',
+          'SQLite file or postgres:// URL (default: DATABASE_URL or .fieldplan/fieldplan.db)',
+        ),
+      ),
     );
 }
 
