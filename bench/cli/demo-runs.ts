@@ -65,20 +65,25 @@ async function main(): Promise<void> {
       const r = await demo(seconds);
       exits.push(r.code);
       rows.push(
-        `| ${i + 1} | ${loaded ? `${busy} busy` : 'quiet'} | ${load} | ${r.code} | ${r.jsonLines} | ${(r.ms / 1000).toFixed(0)} s | ${r.last.replace(/^Plan \S+: /, '')} |`,
+        `| ${i + 1} | ${loaded ? `${busy} extra busy` : 'no extra'} | ${load} | ${r.code} | ${r.jsonLines} | ${(r.ms / 1000).toFixed(0)} s | ${r.last.replace(/^Plan \S+: /, '')} |`,
       );
       console.log(rows.at(-1));
+      write(rows, exits.filter((c) => c === 0).length, i + 1, seconds);
     } finally {
       for (const h of hogs) h.kill();
     }
   }
-  const ok = exits.filter((c) => c === 0).length;
+  write(rows, exits.filter((c) => c === 0).length, runs, seconds);
+}
+
+/** The table so far (written after every run, so a stopped series keeps its rows). */
+function write(rows: string[], ok: number, runs: number, seconds: number): void {
   const table = [
     '| run | machine | load at start | exit | JSON lines on stdout | time | plan |',
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...rows,
   ].join('\n');
-  const note = `${ok} of ${runs} runs exited 0; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, solver budget ${seconds} s.`;
+  const note = `${ok} of ${runs} runs exited 0; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, solver budget ${seconds} s; the load column is the 1-minute load average, other work included.`;
   console.log(`\n${table}\n\n${note}`);
   writeFileSync(
     join(projectRoot, 'bench', 'results', 'demo-runs.md'),

@@ -34,6 +34,8 @@ export interface PlannedRoute {
   breaks: Interval[];
   /** Spans kept free for booked appointments the plan does not serve (holds.ts); no reservation. */
   holds?: (Interval & { serviceJobId: string })[];
+  /** IANA zone of the route's store: reports show its times in it. */
+  timeZone?: string;
   travel: number;
   service: number;
   waiting: number;
@@ -104,6 +106,9 @@ export interface PlanInput {
 
 const MINUTE = 60_000;
 
+const zoneOf = (timeZone: string | undefined): { timeZone?: string } =>
+  timeZone !== undefined ? { timeZone } : {};
+
 export function planFromSolution({ setup, built, solution, marketplaceId }: PlanInput): Plan {
   const ms = (s: number): number => built.origin + Math.round(s * 1000);
   const durations = built.problem.matrices.durations;
@@ -112,6 +117,7 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
   const appointmentOf = new Map<string, PlannedAppointment>();
   const blocks: CapacityBlock[] = [];
   const technicianStore = new Map(setup.technicians.map((t) => [t.technicianId, t.storeIds[0] ?? '']));
+  const storeZone = new Map(setup.stores.map((s) => [s.storeId, s.timeZone]));
   const resourceOf = (technicianId: string, storeId: string): string =>
     setup.rules.resources === 'per-store' ? storeId : technicianId;
   const problemJobs = new Map(built.problem.jobs.map((j) => [j.id, j]));
@@ -158,6 +164,7 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
       stops,
       breaks,
       ...(holds.length > 0 ? { holds } : {}),
+      ...zoneOf(storeZone.get(technicianStore.get(info.technicianIds[0] ?? '') ?? '')),
       travel: r.travelDuration * 1000,
       service: r.serviceDuration * 1000,
       waiting: r.waitingDuration * 1000,
