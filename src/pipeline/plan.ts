@@ -347,20 +347,21 @@ function explainUnassigned(
 ): UnassignedJobOut {
   const job = built.jobs.get(jobId);
   if (job === undefined) return { serviceJobId: jobId, reason };
+  const storeName = setup.stores.find((s) => s.storeId === job.storeId)?.name ?? job.storeId;
   const skills = job.skills.length > 0 ? job.skills.join(' + ') : 'no particular skill';
   const qualified = setup.technicians.filter(
     (t) => t.storeIds.includes(job.storeId) && job.skills.every((s) => t.skills.includes(s)),
   );
   const working = qualified.filter((t) => t.shifts.length > 0).length;
   const windows = job.windows.length + job.rescheduleWindows.length;
-  const who = `${working} technician${working === 1 ? '' : 's'} of store ${job.storeId} with ${skills} on shift`;
+  const who = `${working} technician${working === 1 ? '' : 's'} of store ${storeName} with ${skills} on shift`;
   let detail: string;
   switch (reason) {
     case 'NO_SKILLED_TECHNICIAN':
       detail =
         qualified.length === 0
-          ? `no technician of store ${job.storeId} has ${skills}`
-          : `the technicians of store ${job.storeId} with ${skills} do not work these days`;
+          ? `no technician of store ${storeName} has ${skills}`
+          : `the technicians of store ${storeName} with ${skills} do not work these days`;
       break;
     case 'NO_WINDOW_FITS':
       detail = `${who}, but none can start it inside its ${windows} window${windows === 1 ? '' : 's'} within a shift (with the travel from home and back, and lunch)`;
@@ -369,18 +370,22 @@ function explainUnassigned(
       detail = `${who}; it fits an empty day of theirs, but their time in its ${windows} window${windows === 1 ? '' : 's'} went to other work (booked appointments first, then priority and travel)`;
       break;
     case 'OUTSIDE_TERRITORY':
-      detail = `outside the territory of every technician of store ${job.storeId} with ${skills}`;
+      detail = `outside the territory of every technician of store ${storeName} with ${skills}`;
       break;
     case 'PIN_UNSATISFIABLE':
       detail =
         'its frozen appointment cannot be kept with its technicians (off shift, or clashing with other frozen work)';
       break;
     default:
-      detail = `no technician of store ${job.storeId} can take it (${reason})`;
+      detail = `no technician of store ${storeName} can take it (${reason})`;
   }
   if (job.activeAppointment === undefined) return { serviceJobId: jobId, reason, detail };
   const held = solution.routes.find((r) => r.breaks.some((b) => b.id === `${HOLD_BREAK_PREFIX}${jobId}`));
-  const holder = held !== undefined ? built.routes.get(held.technician)?.technicianIds[0] : undefined;
+  const holderId = held !== undefined ? built.routes.get(held.technician)?.technicianIds[0] : undefined;
+  const holder =
+    holderId !== undefined
+      ? (setup.technicians.find((t) => t.technicianId === holderId)?.name ?? holderId)
+      : undefined;
   detail +=
     '. Its booked appointment stays on Amazon unserved: agree a new time with the buyer' +
     (holder !== undefined

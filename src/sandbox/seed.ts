@@ -154,7 +154,11 @@ function seedStoresAndCrews(rng: Random, options: SeedOptions): { stores: Store[
     const place = rng.pick(near);
     stores.push({
       storeId: rng.uuid(),
-      name: `${metro.name} ${place.city} service centre`,
+      // "Seattle service centre", "Austin Round Rock service centre": the city once.
+      name:
+        place.city === metro.name
+          ? `${metro.name} service centre`
+          : `${metro.name} ${place.city} service centre`,
       metro: metro.name,
       timeZone: metro.timeZone,
       postalCode: place.zip,

@@ -45,6 +45,19 @@ describe('stored plan report and run report', () => {
     expect(reportMarkdown(stored)).toContain(`(${zone})`);
   });
 
+  it('names the store and technicians in the reasons of jobs not planned, never their ids', () => {
+    const store = world.config.stores[0]!;
+    const reasons = result.report.unassigned.filter((u) => u.level === 'error').map((u) => u.reason);
+    expect(reasons.length).toBeGreaterThan(0);
+    expect(store.name).toBeDefined();
+    for (const reason of reasons) {
+      expect(reason).not.toContain(store.storeId);
+      if (reason.includes(' store ')) expect(reason).toContain(`store ${store.name}`);
+      for (const t of world.config.technicians)
+        expect(reason).not.toContain(`; ${t.resourceId} is kept free`);
+    }
+  });
+
   it('works the KPIs out from the routes for a plan stored without them', async () => {
     const record = await store.plans.get(result.planId);
     const stored = storedPlanReport(result.planId, record!.plan as Plan, Date.now(), null);
