@@ -29,6 +29,7 @@ import { whatIfRoutes } from './routes/whatif.ts';
 import { planRoutes } from './routes/plans.ts';
 import { boardPageRoutes } from './routes/board-page.ts';
 import { boardRoutes } from './routes/board.ts';
+import { rootRoutes } from './routes/root.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { optimizeRoutes } from './routes/optimize.ts';
 import { sessionRoutes } from './routes/session.ts';
@@ -143,6 +144,7 @@ export async function buildServer(ctx: ApiContext, opts: ServerOptions = {}): Pr
   await app.register(metricsRoutes, routes);
   await app.register(sessionRoutes);
   await app.register(boardPageRoutes);
+  await app.register(rootRoutes);
   await app.register(capacityRoutes, routes);
   await app.register(whatIfRoutes, routes);
   await app.register(kpiRoutes, routes);

@@ -5,8 +5,8 @@
  * `src/cli/` and `api/` both build their pieces here; neither imports the other's.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from './package-root.ts';
 import { ConfigError, loadPlanningConfig, type PlanningConfig } from './config/index.ts';
 import {
   CachingGeocoder,
@@ -28,9 +28,8 @@ import {
 import type { LwaCredentials } from './spapi/credentials.ts';
 import type { Logger } from './spapi/logger.ts';
 
-const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** Crews of the local sandbox's default seeded seller (seed 1), used when no config is given for a local sandbox. */
-export const SANDBOX_SELLER_CONFIG = join(PROJECT_ROOT, 'config/sandbox-seller.yaml');
+export const SANDBOX_SELLER_CONFIG = join(PACKAGE_ROOT, 'config/sandbox-seller.yaml');
 
 export interface ConnectionOptions {
   endpoint: string;

@@ -3,13 +3,13 @@
  * `/board/`. No auth here: the page holds no data; it signs in to the `/v1` routes with a token.
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { PACKAGE_ROOT } from '../../src/package-root.ts';
 
-export const BOARD_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', 'board', 'dist');
+export const BOARD_DIST = join(PACKAGE_ROOT, 'api', 'board', 'dist');
 
 /**
  * The page loads only its own scripts and styles and talks only to this server, except for

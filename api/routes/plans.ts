@@ -189,7 +189,7 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
         operationId: 'applyPlan',
         tags: ['plans'],
         params: PlanIdParams,
-        body: z.object({}).strict().optional(),
+        body: z.object({}).strict().nullish(),
         response: { 200: PlanAppliedSchema, ...bodyErrors(404, 409, 502) },
       },
     },

@@ -1,7 +1,7 @@
 /**
  * The solver worker pool (piscina): every optimisation the API runs goes to a warm worker
  * thread, never the event loop, so /health and reads answer while a large plan is solved.
- * Workers stay up between tasks (tsx and the solver load once per thread).
+ * Workers stay up between tasks (the solver, and tsx when run from the sources, load once per thread).
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
@@ -39,8 +39,11 @@ export function defaultSolverThreads(): number {
 
 export function createSolverPool(options: SolverPoolOptions = {}): SolverPool {
   const threads = options.threads ?? defaultSolverThreads();
+  // Compiled (dist/): the task module itself; sources: worker.mjs registers tsx first.
+  const compiled = import.meta.url.endsWith('.js');
   const pool = new Piscina({
-    filename: new URL('./worker.mjs', import.meta.url).href,
+    filename: new URL(compiled ? './solve-task.js' : './worker.mjs', import.meta.url).href,
+    name: compiled ? 'solveTask' : 'default',
     minThreads: 1,
     maxThreads: threads,
     idleTimeout: 10 * 60_000,

@@ -30,6 +30,7 @@ import { dispatcherCopy } from '../report/dispatcher-copy.ts';
 import { integerArg, isoDateArg, positiveNumberArg } from './arg-parsers.ts';
 import { cliLogger, withLogFileOption } from './cli-logger.ts';
 import { describeCliError } from './errors.ts';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { terminalProgress } from './progress-display.ts';
 
 /** Exit codes: 0 planned and written (or nothing to do), 2 partial write-back, 1 error. */
@@ -85,22 +86,42 @@ export interface PlanCliOptions {
   sellers?: string;
 }
 
-export function addConnectionOptions(cmd: Command): Command {
+/** `env`: environment variables for some of these options, by flag (`serve` takes them all so). */
+export function addConnectionOptions(cmd: Command, env: Readonly<Record<string, string>> = {}): Command {
+  const withEnv = (option: Option): Option =>
+    option.long !== undefined && env[option.long] !== undefined ? option.env(env[option.long]!) : option;
   return cmd
-    .option('--endpoint <where>', 'na | eu | fe | amazon-sandbox | a URL (e.g. the local sandbox)', 'na')
-    .option('--marketplace <id>', 'marketplace id', DEFAULT_MARKETPLACE_ID)
-    .option(
-      '--credentials <file>',
-      'LWA credentials file (JSON/YAML); or LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN',
-    )
     .addOption(
-      new Option('--rate-limits <plan>', 'amazon | amazon-sandbox | off (default: by endpoint)').argParser(
-        rateLimitPlan,
+      withEnv(
+        new Option(
+          '--endpoint <where>',
+          'na | eu | fe | amazon-sandbox | a URL (e.g. the local sandbox)',
+        ).default('na'),
       ),
     )
-    .option(
-      '--db <target>',
-      'SQLite file or postgres:// URL (default: DATABASE_URL or .fieldplan/fieldplan.db)',
+    .addOption(withEnv(new Option('--marketplace <id>', 'marketplace id').default(DEFAULT_MARKETPLACE_ID)))
+    .addOption(
+      withEnv(
+        new Option(
+          '--credentials <file>',
+          'LWA credentials file (JSON/YAML); or LWA_CLIENT_ID, LWA_CLIENT_SECRET, LWA_REFRESH_TOKEN',
+        ),
+      ),
+    )
+    .addOption(
+      withEnv(
+        new Option('--rate-limits <plan>', 'amazon | amazon-sandbox | off (default: by endpoint)').argParser(
+          rateLimitPlan,
+        ),
+      ),
+    )
+    .addOption(
+      withEnv(
+        new Option(
+          '--db <target>',
+          'SQLite file or postgres:// URL (default: DATABASE_URL or .fieldplan/fieldplan.db)',
+        ),
+      ),
     );
 }
 
@@ -280,13 +301,53 @@ export function printSummary(result: RunResult, out: string): void {
       `Write-back: ${wb.callsMade} calls (${planned}); ${wb.failures.length} failed, ${wb.inDoubt} in doubt.`,
     );
     for (const f of wb.failures.slice(0, 20))
-      console.log(`  ${f.serviceJobId ?? '-'} ${f.operation}: ${f.code}`);
+      console.log(`  ${f.serviceJobId ?? '-'} ${f.operation}: ${f.message}`);
+    if (wb.failures.length > 20)
+      console.log(`  … and ${wb.failures.length - 20} more (all in ${join(out, 'report.md')})`);
   }
-  const notPlanned = result.report.unassigned.filter((u) => u.level === 'error');
-  if (notPlanned.length > 0) {
-    console.log(`Not planned: ${notPlanned.length} jobs`);
-    for (const u of notPlanned.slice(0, 20))
-      console.log(`  ${u.serviceJobId ?? '(no id)'} ${u.code}: ${u.reason}`);
-  }
+  for (const line of notPlannedLines(result.report.unassigned, join(out, 'report.md'))) console.log(line);
   console.log(`Report: ${join(out, 'report.md')}, ${join(out, 'report.json')}`);
+}
+
+/** What each reason of a job left out means, for the summary's headings. */
+const REASON_HEADINGS: Record<string, string> = {
+  NO_WINDOW_FITS: "no qualified technician can start it inside the buyer's windows within a shift",
+  DISPLACED: "it fits an empty day, but the qualified technicians' time in its windows went to other work",
+  NO_SKILLED_TECHNICIAN: 'no technician of its store has the skills, or none of them works these days',
+  OUTSIDE_TERRITORY: 'outside the territory of every qualified technician',
+  PIN_UNSATISFIABLE: 'its frozen appointment cannot be kept with its technicians',
+  EXCEEDS_CAPACITY: 'more than a van carries',
+};
+
+/**
+ * The jobs not planned, grouped by reason (largest group first): a heading saying what the
+ * reason means, a few jobs with their own reason, "and N more", and where to find them all.
+ */
+export function notPlannedLines(
+  unassigned: readonly { serviceJobId: string | undefined; code: string; level: string; reason: string }[],
+  fullList: string,
+  perReason = 3,
+): string[] {
+  const notPlanned = unassigned.filter((u) => u.level === 'error');
+  if (notPlanned.length === 0) return [];
+  const groups = new Map<string, typeof notPlanned>();
+  for (const u of notPlanned) {
+    const colon = u.reason.indexOf(':');
+    const head = colon > 0 ? u.reason.slice(0, colon) : u.code;
+    const key = /^[A-Z_]+$/.test(head) ? head : u.code;
+    groups.set(key, [...(groups.get(key) ?? []), u]);
+  }
+  const lines = [`Not planned: ${notPlanned.length} jobs, by reason:`];
+  for (const [key, list] of [...groups].sort((a, b) => b[1].length - a[1].length)) {
+    lines.push(`  ${key} (${list.length}): ${REASON_HEADINGS[key] ?? list[0]!.reason}`);
+    for (const u of list.slice(0, perReason)) {
+      const own = u.reason.startsWith(`${key}: `) ? u.reason.slice(key.length + 2) : u.reason;
+      lines.push(
+        `    ${u.serviceJobId ?? '(no id)'}${u.code === 'BOOKED_NOT_SERVED' ? ' (booked)' : ''}: ${own}`,
+      );
+    }
+    if (list.length > perReason) lines.push(`    … and ${list.length - perReason} more`);
+  }
+  lines.push(`  Every job not planned, with its reason: ${fullList}`);
+  return lines;
 }

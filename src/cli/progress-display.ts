@@ -17,7 +17,8 @@ export function terminalProgress(
       if (tty) {
         const bar = new cliProgress.SingleBar(
           {
-            format: `${label.padEnd(16)} [{bar}] {value}/{total} {detail}`,
+            format: `${label.padEnd(16)} [{bar}] {value}/{total} ETA {eta_formatted} {detail}`,
+            etaBuffer: 20,
             stream,
             hideCursor: true,
             clearOnComplete: true,
@@ -42,14 +43,19 @@ export function terminalProgress(
           },
         };
       }
-      // Plain lines: at most one every two seconds per step.
+      // Plain lines: at most one every two seconds per step, with the time left when known.
       let last = 0;
+      const began = Date.now();
       return {
         update(value, total, detail = '') {
           const now = Date.now();
           if (now - last < 2000) return;
           last = now;
-          line(`${label}: ${value}${total !== undefined ? `/${total}` : ''} ${detail}`.trimEnd());
+          const eta =
+            total !== undefined && value > 0 && value < total
+              ? `, ETA ${Math.round(((now - began) * (total - value)) / value / 1000)} s`
+              : '';
+          line(`${label}: ${value}${total !== undefined ? `/${total}` : ''}${eta} ${detail}`.trimEnd());
         },
         done(summary) {
           line(`${label}: ${summary}`);

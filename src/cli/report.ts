@@ -33,7 +33,8 @@ export function registerReportCommand(program: Command): void {
         if (record === undefined || record.plan === null)
           throw new Error(planId ? `no plan ${planId} in the store` : 'no plan in the store yet');
         const plan = record.plan as Plan;
-        const report = storedPlanReport(record.planId, plan, Date.now());
+        // The KPIs the run stored: the same numbers as the run's own report.
+        const report = storedPlanReport(record.planId, plan, Date.now(), record.kpis);
         if (opts.out !== undefined) {
           await mkdir(opts.out, { recursive: true });
           await writeFile(join(opts.out, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -1,15 +1,16 @@
 /**
  * `fieldplan serve`: the HTTP API (see api/). Tokens come from `fieldplan token create`.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { startApi } from '../../api/start.ts';
+import { apiAddresses } from '../../api/routes/root.ts';
 import { addConnectionOptions, defaultDatabase, describeError, loadConfigFor } from './plan.ts';
 import type { RateLimitPlan } from '../spapi/index.ts';
 import { integerArg, portArg } from './arg-parsers.ts';
 import { keyFileHelp } from './store-options.ts';
 import { loadSellers, resolveSellers, sellersFileFrom, type ResolvedSeller } from '../tenants/sellers.ts';
+import { DEFAULT_QUEUE_PREFIX, DEFAULT_SELLER_ID } from '../queue/jobs.ts';
 import { checkQueueMode } from '../queue/mode.ts';
-import { addQueueOptions } from './worker.ts';
 
 interface ServeOptions {
   port: number;
@@ -36,23 +37,73 @@ interface ServeOptions {
   seller: string;
 }
 
-function originArg(v: string, previous: string[] | undefined): string[] {
-  let url: URL;
-  try {
-    url = new URL(v);
-  } catch {
-    throw new InvalidArgumentError(`expected an origin like https://dispatch.example.com; got ${v}`);
-  }
-  if (url.origin !== v.replace(/\/$/, ''))
-    throw new InvalidArgumentError(`expected an origin (scheme, host, port) without a path; got ${v}`);
-  return [...(previous ?? []), url.origin];
+/** One origin, or several separated by commas (as FIELDPLAN_CORS_ORIGIN gives them). */
+function originArg(value: string, previous: string[] | undefined): string[] {
+  const origins = value
+    .split(',')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  if (origins.length === 0)
+    throw new InvalidArgumentError(`expected an origin like https://dispatch.example.com; got "${value}"`);
+  return origins.reduce<string[]>((list, v) => {
+    let url: URL;
+    try {
+      url = new URL(v);
+    } catch {
+      throw new InvalidArgumentError(`expected an origin like https://dispatch.example.com; got ${v}`);
+    }
+    if (url.origin !== v.replace(/\/$/, ''))
+      throw new InvalidArgumentError(`expected an origin (scheme, host, port) without a path; got ${v}`);
+    return [...list, url.origin];
+  }, previous ?? []);
 }
 
-function storeCron(v: string, previous: string[] | undefined): string[] {
-  if (!/^[^=\s]+=.+$/.test(v))
-    throw new InvalidArgumentError(`expected <storeId>=<cron>, e.g. STORE-1="0 22 * * 1-5"; got ${v}`);
-  return [...(previous ?? []), v];
+/** One `<storeId>=<cron>`, or several separated by semicolons (as FIELDPLAN_NIGHTLY_STORE gives them). */
+function storeCron(value: string, previous: string[] | undefined): string[] {
+  const entries = value
+    .split(';')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  for (const v of entries.length > 0 ? entries : [value])
+    if (!/^[^=\s]+=.+$/.test(v))
+      throw new InvalidArgumentError(`expected <storeId>=<cron>, e.g. STORE-1="0 22 * * 1-5"; got ${v}`);
+  return [...(previous ?? []), ...entries];
 }
+
+/**
+ * The environment variable of each `serve` option (12-factor configuration; a flag wins over
+ * its variable). --db, --key-file and --credentials have theirs where the store and the
+ * Services client read them: DATABASE_URL, FIELDPLAN_DATA_KEY_FILE, SPAPI_CONFIG_FILE.
+ * docs/operations.md lists them all in one table.
+ */
+export const SERVE_ENV: Readonly<Record<string, string>> = {
+  '--port': 'FIELDPLAN_PORT',
+  '--host': 'FIELDPLAN_HOST',
+  '--config': 'FIELDPLAN_CONFIG',
+  '--tls-cert': 'FIELDPLAN_TLS_CERT',
+  '--tls-key': 'FIELDPLAN_TLS_KEY',
+  '--cors-origin': 'FIELDPLAN_CORS_ORIGIN',
+  '--rate-limit': 'FIELDPLAN_RATE_LIMIT',
+  '--solver-threads': 'FIELDPLAN_SOLVER_THREADS',
+  '--osrm': 'FIELDPLAN_OSRM_URL',
+  '--nightly': 'FIELDPLAN_NIGHTLY',
+  '--nightly-store': 'FIELDPLAN_NIGHTLY_STORE',
+  '--nightly-days': 'FIELDPLAN_NIGHTLY_DAYS',
+  '--endpoint': 'FIELDPLAN_ENDPOINT',
+  '--marketplace': 'FIELDPLAN_MARKETPLACE',
+  '--rate-limits': 'FIELDPLAN_RATE_LIMITS',
+  '--prefix': 'FIELDPLAN_QUEUE_PREFIX',
+  '--seller': 'FIELDPLAN_SELLER',
+};
+
+/** Options whose variable is read by the part of the engine that uses the value. */
+export const SERVE_ENV_ELSEWHERE: Readonly<Record<string, string>> = {
+  '--db': 'DATABASE_URL',
+  '--key-file': 'FIELDPLAN_DATA_KEY_FILE',
+  '--credentials': 'SPAPI_CONFIG_FILE',
+  '--sellers': 'FIELDPLAN_SELLERS_FILE',
+  '--queue': 'REDIS_URL',
+};
 
 function schedules(opts: ServeOptions, storeIds: string[]): { storeId: string; cron: string }[] {
   const perStore = new Map<string, string>();
@@ -89,51 +140,75 @@ function sellerSchedules(
 export function registerServeCommand(program: Command): void {
   const cmd = program
     .command('serve')
-    .description('Serve the HTTP API (plans, optimize-today, solve, board, capacity, what-if, KPIs)')
-    .option('--port <n>', 'TCP port', portArg(), 8080)
-    .option('--host <address>', 'address to listen on', '127.0.0.1')
-    .option('--config <file>', 'crews and planning config (YAML or JSON)')
-    .option(
+    .description('Serve the HTTP API (plans, optimize-today, solve, board, capacity, what-if, KPIs)');
+  // Every option also from its environment variable (SERVE_ENV); a flag wins over it.
+  const add = (option: Option): void => {
+    const name = option.long !== undefined ? SERVE_ENV[option.long] : undefined;
+    cmd.addOption(name !== undefined ? option.env(name) : option);
+  };
+  add(new Option('--port <n>', 'TCP port').argParser(portArg()).default(8080));
+  add(new Option('--host <address>', 'address to listen on').default('127.0.0.1'));
+  add(new Option('--config <file>', 'crews and planning config (YAML or JSON)'));
+  add(
+    new Option(
       '--sellers <file>',
       'serve several sellers (see docs/tenants.md; default: FIELDPLAN_SELLERS_FILE, else one seller)',
-    )
-    .option('--key-file <path>', keyFileHelp)
-    .option('--tls-cert <file>', 'PEM certificate: serve HTTPS (TLS 1.2 or newer)')
-    .option('--tls-key <file>', 'PEM private key for --tls-cert')
-    .option('--cors-origin <origin>', 'allow this browser origin (repeatable; default: none)', originArg)
-    .option(
-      '--rate-limit <n>',
-      'requests per minute per token (per address without one)',
-      integerArg({ min: 1 }),
-      600,
-    )
-    .option(
-      '--solver-threads <n>',
-      'solver worker threads (default: cores − 1, at least 2)',
+    ),
+  );
+  add(new Option('--key-file <path>', keyFileHelp));
+  add(new Option('--tls-cert <file>', 'PEM certificate: serve HTTPS (TLS 1.2 or newer)'));
+  add(new Option('--tls-key <file>', 'PEM private key for --tls-cert'));
+  add(
+    new Option(
+      '--cors-origin <origin>',
+      'allow this browser origin (repeatable, or comma-separated; default: none)',
+    ).argParser(originArg),
+  );
+  add(
+    new Option('--rate-limit <n>', 'requests per minute per token (per address without one)')
+      .argParser(integerArg({ min: 1 }))
+      .default(600),
+  );
+  add(
+    new Option('--solver-threads <n>', 'solver worker threads (default: cores − 1, at least 2)').argParser(
       integerArg({ min: 1, max: 64 }),
-    )
-    .option('--osrm <url>', 'OSRM server for travel times (default: great-circle distance)')
-    .option(
+    ),
+  );
+  add(new Option('--osrm <url>', 'OSRM server for travel times (default: great-circle distance)'));
+  add(
+    new Option(
       '--nightly <cron>',
       'run every store\'s nightly plan (applied) at this cron time in the store\'s zone, e.g. "0 22 * * 0-4"',
-    )
-    .option(
-      '--nightly-store <store=cron>',
-      'a nightly time for one store (repeatable; wins over --nightly)',
-      storeCron,
-    )
-    .option(
-      '--nightly-days <n>',
-      'days each nightly plan covers, from the next local day',
-      integerArg({ min: 1, max: 14 }),
-      1,
-    );
-  cmd.option(
-    '--queue [redis-url]',
-    'queue mode: runs go to `fieldplan worker` processes over Redis (URL, or REDIS_URL when none is given); needs PostgreSQL',
+    ),
   );
-  addQueueOptions(cmd);
-  addConnectionOptions(cmd);
+  add(
+    new Option(
+      '--nightly-store <store=cron>',
+      'a nightly time for one store (repeatable, or separated by ";"; wins over --nightly)',
+    ).argParser(storeCron),
+  );
+  add(
+    new Option('--nightly-days <n>', 'days each nightly plan covers, from the next local day')
+      .argParser(integerArg({ min: 1, max: 14 }))
+      .default(1),
+  );
+  add(
+    new Option(
+      '--queue [redis-url]',
+      'queue mode: runs go to `fieldplan worker` processes over Redis (URL, or REDIS_URL when none is given); needs PostgreSQL',
+    ),
+  );
+  add(
+    new Option('--prefix <name>', 'Redis key prefix of this deployment (queue mode)').default(
+      DEFAULT_QUEUE_PREFIX,
+    ),
+  );
+  add(
+    new Option('--seller <id>', 'seller the queued partitions are for (queue mode)').default(
+      DEFAULT_SELLER_ID,
+    ),
+  );
+  addConnectionOptions(cmd, SERVE_ENV);
   cmd.action(async (opts: ServeOptions) => {
     try {
       const sellersFile = sellersFileFrom(opts.sellers);
@@ -198,7 +273,11 @@ export function registerServeCommand(program: Command): void {
           logRequests: true,
         },
       });
-      console.log(`fieldplan API at ${api.url} (OpenAPI at ${api.url}/docs, health at ${api.url}/health)`);
+      const at = apiAddresses(api.url);
+      console.log(`fieldplan API at ${api.url}`);
+      console.log(`  dispatch board  ${at.board}`);
+      console.log(`  API docs        ${at.docs}`);
+      console.log(`  health          ${at.health}`);
       if (sellers !== undefined)
         console.log(`serving ${sellers.length} sellers: ${sellers.map((s) => s.id).join(', ')}`);
       for (const n of api.scheduler?.next() ?? [])

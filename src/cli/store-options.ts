@@ -3,6 +3,7 @@ import { PersonalDataError } from '../privacy/personal-data-error.ts';
 import { StoreError } from '../store/store-error.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../store/store.ts';
 import { resolveStoreTarget } from '../store/store-location.ts';
+import { commandPath } from './command-path.ts';
 
 export interface StoreCommandOptions {
   db?: string;
@@ -57,9 +58,4 @@ export async function openStoreForCommand(
   }
 }
 
-/** `token create`, not just `create`, in messages. */
-export function commandPath(command: Command): string {
-  const names: string[] = [];
-  for (let c: Command | null = command; c?.parent; c = c.parent) names.unshift(c.name());
-  return names.join(' ');
-}
+export { commandPath } from './command-path.ts';

@@ -34,6 +34,8 @@ export interface PlannedRoute {
   breaks: Interval[];
   /** Spans kept free for booked appointments the plan does not serve (holds.ts); no reservation. */
   holds?: (Interval & { serviceJobId: string })[];
+  /** IANA zone of the route's store: reports show its times in it. */
+  timeZone?: string;
   travel: number;
   service: number;
   waiting: number;
@@ -119,6 +121,9 @@ export interface PlanInput {
 
 const MINUTE = 60_000;
 
+const zoneOf = (timeZone: string | undefined): { timeZone?: string } =>
+  timeZone !== undefined ? { timeZone } : {};
+
 export function planFromSolution({ setup, built, solution, marketplaceId }: PlanInput): Plan {
   const ms = (s: number): number => built.origin + Math.round(s * 1000);
   const durations = built.problem.matrices.durations;
@@ -127,6 +132,7 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
   const appointmentOf = new Map<string, PlannedAppointment>();
   const blocks: CapacityBlock[] = [];
   const technicianStore = new Map(setup.technicians.map((t) => [t.technicianId, t.storeIds[0] ?? '']));
+  const storeZone = new Map(setup.stores.map((s) => [s.storeId, s.timeZone]));
   const resourceOf = (technicianId: string, storeId: string): string =>
     setup.rules.resources === 'per-store' ? storeId : technicianId;
   const problemJobs = new Map(built.problem.jobs.map((j) => [j.id, j]));
@@ -173,6 +179,7 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
       stops,
       breaks,
       ...(holds.length > 0 ? { holds } : {}),
+      ...zoneOf(storeZone.get(technicianStore.get(info.technicianIds[0] ?? '') ?? '')),
       travel: r.travelDuration * 1000,
       service: r.serviceDuration * 1000,
       waiting: r.waitingDuration * 1000,
@@ -355,20 +362,21 @@ function explainUnassigned(
 ): UnassignedJobOut {
   const job = built.jobs.get(jobId);
   if (job === undefined) return { serviceJobId: jobId, reason };
+  const storeName = setup.stores.find((s) => s.storeId === job.storeId)?.name ?? job.storeId;
   const skills = job.skills.length > 0 ? job.skills.join(' + ') : 'no particular skill';
   const qualified = setup.technicians.filter(
     (t) => t.storeIds.includes(job.storeId) && job.skills.every((s) => t.skills.includes(s)),
   );
   const working = qualified.filter((t) => t.shifts.length > 0).length;
   const windows = job.windows.length + job.rescheduleWindows.length;
-  const who = `${working} technician${working === 1 ? '' : 's'} of store ${job.storeId} with ${skills} on shift`;
+  const who = `${working} technician${working === 1 ? '' : 's'} of store ${storeName} with ${skills} on shift`;
   let detail: string;
   switch (reason) {
     case 'NO_SKILLED_TECHNICIAN':
       detail =
         qualified.length === 0
-          ? `no technician of store ${job.storeId} has ${skills}`
-          : `the technicians of store ${job.storeId} with ${skills} do not work these days`;
+          ? `no technician of store ${storeName} has ${skills}`
+          : `the technicians of store ${storeName} with ${skills} do not work these days`;
       break;
     case 'NO_WINDOW_FITS':
       detail = `${who}, but none can start it inside its ${windows} window${windows === 1 ? '' : 's'} within a shift (with the travel from home and back, and lunch)`;
@@ -377,18 +385,22 @@ function explainUnassigned(
       detail = `${who}; it fits an empty day of theirs, but their time in its ${windows} window${windows === 1 ? '' : 's'} went to other work (booked appointments first, then priority and travel)`;
       break;
     case 'OUTSIDE_TERRITORY':
-      detail = `outside the territory of every technician of store ${job.storeId} with ${skills}`;
+      detail = `outside the territory of every technician of store ${storeName} with ${skills}`;
       break;
     case 'PIN_UNSATISFIABLE':
       detail =
         'its frozen appointment cannot be kept with its technicians (off shift, or clashing with other frozen work)';
       break;
     default:
-      detail = `no technician of store ${job.storeId} can take it (${reason})`;
+      detail = `no technician of store ${storeName} can take it (${reason})`;
   }
   if (job.activeAppointment === undefined) return { serviceJobId: jobId, reason, detail };
   const held = solution.routes.find((r) => r.breaks.some((b) => b.id === `${HOLD_BREAK_PREFIX}${jobId}`));
-  const holder = held !== undefined ? built.routes.get(held.technician)?.technicianIds[0] : undefined;
+  const holderId = held !== undefined ? built.routes.get(held.technician)?.technicianIds[0] : undefined;
+  const holder =
+    holderId !== undefined
+      ? (setup.technicians.find((t) => t.technicianId === holderId)?.name ?? holderId)
+      : undefined;
   detail +=
     '. Its booked appointment stays on Amazon unserved: agree a new time with the buyer' +
     (holder !== undefined

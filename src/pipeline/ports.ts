@@ -32,6 +32,8 @@ export class ServicesCallError extends Error {
     message: string,
     /** Amazon's `x-amzn-RequestId`, when the call got an answer. */
     readonly requestId?: string,
+    /** Amazon's own words for a refusal (its first error's message), e.g. "slot not available". */
+    readonly reason?: string,
   ) {
     super(message);
   }

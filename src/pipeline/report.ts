@@ -97,7 +97,7 @@ export function buildReport(input: ReportInput): PlanReport {
       routeId: r.routeId,
       technicianIds: r.technicianIds,
       day: r.day,
-      timeZone: input.timeZones.get(r.technicianIds[0] ?? '') ?? 'UTC',
+      timeZone: input.timeZones.get(r.technicianIds[0] ?? '') ?? r.timeZone ?? 'UTC',
       shift: { start: iso(r.shift.start), end: iso(r.shift.end) },
       stops: r.stops.map((s) => {
         const latest = input.latestStart.get(s.serviceJobId);
@@ -189,9 +189,13 @@ export function buildReport(input: ReportInput): PlanReport {
   };
 }
 
-/** The report of a stored plan when the run that made it is gone (no issues, no write-back; ids only). */
-export function storedPlanReport(planId: string, plan: Plan, now: number): PlanReport {
-  return buildReport({
+/**
+ * The report of a stored plan when the run that made it is gone (no issues, no write-back; ids
+ * only). `runKpis`: the KPIs the run stored with the plan, shown as they are, so this report
+ * and the run's own agree; without them (an older plan) they are worked out from the routes.
+ */
+export function storedPlanReport(planId: string, plan: Plan, now: number, runKpis?: unknown): PlanReport {
+  const report = buildReport({
     planId,
     now,
     mode: 'apply',
@@ -205,4 +209,12 @@ export function storedPlanReport(planId: string, plan: Plan, now: number): PlanR
     techniciansAvailable: plan.schedules.length,
     timingsMs: {},
   });
+  return isReportKpis(runKpis, report.kpis) ? { ...report, kpis: runKpis } : report;
+}
+
+/** Whether `value` has every KPI of `shape` (a report's own), each of the same type. */
+function isReportKpis(value: unknown, shape: ReportKpis): value is ReportKpis {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return Object.entries(shape).every(([k, x]) => typeof v[k] === typeof x);
 }

@@ -448,11 +448,12 @@ async function solvePasses(
       ...(options.solverIterations !== undefined
         ? { maxIterations: options.solverIterations }
         : { timeLimitMs: budgetMs }),
+      // Planners see jobs placed and time left, never the solver's internal cost.
       onProgress: (p) =>
         step.update(
           Math.round(p.elapsedMs / 1000),
           Math.round(budgetMs / 1000),
-          `${label} best cost ${Math.round(p.bestCost)}, ${p.unassigned} unassigned`,
+          `${label}: ${built.problem.jobs.length - p.unassigned} of ${built.problem.jobs.length} jobs placed, ${Math.max(0, Math.round((budgetMs - p.elapsedMs) / 1000))} s left`,
         ),
     });
   const first = buildProblem(setup, located, matrix, { keep });
@@ -595,8 +596,9 @@ async function solvePasses(
       unassigned: [...solution.unassigned, ...[...excluded.values()].filter((u) => !listed.has(u.job))],
     };
   }
+  const travelHours = solution.routes.reduce((h, r) => h + r.travelDuration, 0) / 3600;
   step.done(
-    `cost ${Math.round(solution.cost.total)}, ${solution.unassigned.length} unassigned, ${solution.stats.iterations} iterations`,
+    `${built.problem.jobs.length - solution.unassigned.length} of ${built.problem.jobs.length} jobs placed, travel ${travelHours.toFixed(1)} h`,
   );
   return { built, solution, holds };
 }

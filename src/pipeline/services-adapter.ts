@@ -30,6 +30,8 @@ function refuseErrors(operation: string, body: unknown): void {
       422,
       String(first.code ?? 'InvalidInput'),
       `${operation}: ${String(first.message ?? 'refused')}`,
+      undefined,
+      first.message !== undefined ? String(first.message) : undefined,
     );
   }
 }
@@ -40,7 +42,14 @@ async function mapped<T>(operation: string, fn: () => Promise<T>): Promise<T> {
   } catch (err) {
     if (err instanceof ServicesCallError) throw err;
     if (err instanceof ServicesApiError)
-      throw new ServicesCallError(operation, err.status, err.code, err.message, err.requestId);
+      throw new ServicesCallError(
+        operation,
+        err.status,
+        err.code,
+        err.message,
+        err.requestId,
+        err.errors[0]?.message,
+      );
     if (err instanceof AuthError)
       throw new ServicesCallError(operation, 401, `AUTH_${err.code}`, err.message);
     if (err instanceof NetworkError) {

@@ -41,6 +41,7 @@ export function setupFromConfig(config: PlanningConfig, options: SetupOptions): 
     .filter((s) => wanted === undefined || wanted.has(s.storeId))
     .map((s) => ({
       storeId: s.storeId,
+      name: s.name,
       // The crews config is per seller and marketplace; the run passes the marketplace in.
       marketplaceId: '',
       timeZone: s.timeZone,
@@ -55,6 +56,7 @@ export function setupFromConfig(config: PlanningConfig, options: SetupOptions): 
     .filter(({ stores: ts }) => ts.some((id) => storeIds.has(id)))
     .map(({ t, stores: ts }) => ({
       technicianId: t.resourceId,
+      name: t.name,
       storeIds: ts.filter((id) => storeIds.has(id)),
       skills: [...t.skills],
       ...(t.skillLevels !== undefined ? { skillLevels: { ...t.skillLevels } } : {}),

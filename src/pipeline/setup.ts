@@ -20,6 +20,8 @@ export interface Interval {
 
 export interface StoreSetup {
   storeId: string;
+  /** The store's name as people say it, for messages (default: its id). */
+  name?: string | undefined;
   marketplaceId: string;
   /** IANA zone the store's crews work in. */
   timeZone: string;
@@ -43,6 +45,8 @@ export interface ShiftInstance extends Interval {
 
 export interface TechnicianSetup {
   technicianId: string;
+  /** The technician's name, for messages (default: the resource id). */
+  name?: string | undefined;
   storeIds: string[];
   skills: string[];
   /** Level per skill (skills without one are level 1). */

@@ -1,9 +1,9 @@
 /**
  * Solve in a worker thread, so progress lines and the event loop keep running while the
- * search uses a core. The worker loads the TypeScript sources through tsx, like the CLI.
+ * search uses a core. The worker runs the compiled module, or the TypeScript source through tsx.
  */
 import { Worker } from 'node:worker_threads';
-import { tsxWorkerSource, workerAnswer } from './tsx-worker.ts';
+import { siblingModuleUrl, tsxWorkerSource, workerAnswer } from './tsx-worker.ts';
 import type { Problem } from '../../solver/problem.ts';
 import type { Solution, SolveProgress, StartRoute } from '../../solver/solution.ts';
 
@@ -20,7 +20,7 @@ export interface SolveRequest {
 }
 
 export function solveInWorker(req: SolveRequest): Promise<Solution> {
-  const url = new URL('./solve-worker.ts', import.meta.url).href;
+  const url = siblingModuleUrl('solve-worker', import.meta.url);
   const worker = new Worker(tsxWorkerSource(url), {
     eval: true,
     workerData: {

@@ -1,17 +1,22 @@
 /**
- * Worker threads that run TypeScript sources register tsx themselves (`--import` in a worker's
- * execArgv is not honoured on every Node 20). An eval'd worker resolves bare names from the
- * current directory, so tsx is resolved here, from this package, and passed as a file URL:
- * the command then works from any directory (cron, systemd units).
+ * Worker threads run the same kind of module as their parent: compiled JavaScript (dist/) as
+ * it is, TypeScript sources (development, tests) through tsx, which such a worker registers
+ * itself (`--import` in a worker's execArgv is not honoured on every Node 20). An eval'd worker
+ * resolves bare names from the current directory, so tsx is resolved here, from this package,
+ * and passed as a file URL: the command then works from any directory (cron, systemd units).
  */
 import type { Worker } from 'node:worker_threads';
 
-export const TSX_ESM_API_URL: string = import.meta.resolve('tsx/esm/api');
+/** The tsx loader's URL (resolved only when a TypeScript worker is started). */
+export function tsxEsmApiUrl(): string {
+  return import.meta.resolve('tsx/esm/api');
+}
 
-/** Source of an eval'd worker that registers tsx and then imports `moduleUrl`. */
+/** Source of an eval'd worker that imports `moduleUrl`, registering tsx first unless it is JavaScript. */
 export function tsxWorkerSource(moduleUrl: string): string {
+  if (/\.[cm]?js$/.test(moduleUrl)) return `import(${JSON.stringify(moduleUrl)});`;
   return (
-    `import(${JSON.stringify(TSX_ESM_API_URL)})` +
+    `import(${JSON.stringify(tsxEsmApiUrl())})` +
     `.then((m) => { m.register(); return import(${JSON.stringify(moduleUrl)}); });`
   );
 }
@@ -57,4 +62,13 @@ export function workerAnswer<P, R>(
       settled = true;
     });
   });
+}
+
+/**
+ * URL of a module next to `baseUrl` (a caller's `import.meta.url`), with the caller's own
+ * extension: `worker.js` beside compiled code, `worker.ts` beside the sources.
+ */
+export function siblingModuleUrl(name: string, baseUrl: string): string {
+  const ext = baseUrl.endsWith('.js') ? '.js' : '.ts';
+  return new URL(`./${name}${ext}`, baseUrl).href;
 }

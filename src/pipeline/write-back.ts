@@ -435,10 +435,10 @@ async function step(ctx: WriteBackContext, result: WriteBackResult, s: Step): Pr
         operation: s.operation,
         serviceJobId: s.serviceJobId,
         code,
-        // Amazon's error text can echo what was sent (appointment times), so the record that
-        // reaches reports keeps only the status, code and request id.
+        // Amazon's reason is kept ("slot not available"); what it may echo of the request
+        // (appointment times, phones, e-mail addresses) is masked in it (refusalMessage).
         message: known
-          ? `HTTP ${err.status} ${err.code}${err.requestId ? ` (request ${err.requestId})` : ''}`
+          ? refusalMessage(err.status, err.code, err.reason, err.requestId)
           : `unexpected ${err instanceof Error ? err.name : 'error'}`,
       };
       if (s.holdRefusal === 'any' || (s.holdRefusal === 'slot' && status === 422))
@@ -447,4 +447,24 @@ async function step(ctx: WriteBackContext, result: WriteBackResult, s: Step): Pr
     }
     return undefined;
   }
+}
+
+/** Values a refusal's text may echo from the request, masked by what they are. */
+const ECHOED_VALUES: readonly [RegExp, string][] = [
+  [/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/g, '[time]'],
+  [/[^\s@<>()]+@[^\s@<>()]+\.[a-z]{2,}/gi, '[e-mail]'],
+  // Digits in groups (+1 206-555-0123, (206) 555 0123); bare ids (job ids) are not phones.
+  [/(?:\+\d{1,3}[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}/g, '[phone]'],
+];
+
+/** `HTTP 422 InvalidInput: slot not available (request …)`: Amazon's reason, echoed values masked. */
+export function refusalMessage(
+  status: number | undefined,
+  code: string,
+  reason: string | undefined,
+  requestId: string | undefined,
+): string {
+  let text = (reason ?? '').trim().slice(0, 300);
+  for (const [pattern, mask] of ECHOED_VALUES) text = text.replace(pattern, mask);
+  return `HTTP ${status ?? '-'} ${code}${text !== '' ? `: ${text}` : ''}${requestId ? ` (request ${requestId})` : ''}`;
 }

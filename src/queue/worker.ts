@@ -25,7 +25,7 @@ import { AmazonCapacityError, CapacityQueryError } from '../capacity/index.ts';
 import { DayModelError } from '../capacity/day-model.ts';
 import type { ProgressSink } from '../pipeline/progress.ts';
 import { RunError, runPlanning } from '../pipeline/run.ts';
-import { tsxWorkerSource } from '../pipeline/tsx-worker.ts';
+import { siblingModuleUrl, tsxWorkerSource } from '../pipeline/tsx-worker.ts';
 import { StoreError } from '../store/index.ts';
 import { prepareWhatIf, ScenarioError, type PreparedWhatIf, type WhatIfChanges } from '../whatif/index.ts';
 import { assembleResult, type SampleOutcome } from '../whatif/simulate.ts';
@@ -99,7 +99,7 @@ export function describeFailure(err: unknown): { code: string; message: string; 
 }
 
 function simulateSampleInThread(prepared: PreparedWhatIf, sample: number): Promise<SampleOutcome> {
-  const url = new URL('./sample-thread.ts', import.meta.url).href;
+  const url = siblingModuleUrl('sample-thread', import.meta.url);
   const thread = new Thread(tsxWorkerSource(url), { eval: true, workerData: { prepared, sample } });
   return new Promise((resolve, reject) => {
     let settled = false;

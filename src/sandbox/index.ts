@@ -41,6 +41,8 @@ export interface SandboxOptions {
   readonly jobs?: number;
   readonly technicians?: number;
   readonly stores?: number;
+  /** Demand as a share of the crews' time over the seeded days, in (0, 1]; default 1 (see seed.ts). */
+  readonly load?: number;
   /**
    * First planning day, YYYY-MM-DD; default: tomorrow (UTC) by the clock. Refused when it lies
    * before the clock's today: every seeded window and appointment would already be over.
@@ -115,7 +117,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const faults = parseFaultSpec(options.faults);
   const marketplaceId = options.marketplaceId ?? DEFAULT_MARKETPLACE_ID;
-  const world = seedWorld({ seed, jobs, technicians, stores, startDate, nowMs: seededAtMs, marketplaceId });
+  const load = options.load ?? 1;
+  if (!(load > 0 && load <= 1))
+    throw new SandboxOptionError(`load must be a share of the crews' time in (0, 1], got ${String(load)}`);
+  const world = seedWorld({
+    seed,
+    jobs,
+    technicians,
+    stores,
+    startDate,
+    nowMs: seededAtMs,
+    marketplaceId,
+    load,
+  });
   const server = buildSandboxServer({
     world,
     seed,

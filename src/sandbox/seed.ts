@@ -26,6 +26,12 @@ export interface SeedOptions {
   readonly startDate: string;
   readonly nowMs: number;
   readonly marketplaceId: string;
+  /**
+   * Demand as a share of the crews' working time over the seeded days (default 1: the days
+   * are as few as the work needs). Below 1 the same jobs spread over more days, as a seller
+   * staffed for its demand sees them.
+   */
+  readonly load?: number;
 }
 
 interface Metro {
@@ -264,7 +270,12 @@ export function seedWorld(options: SeedOptions): SandboxWorld {
   const perTechDay = (8.5 * 60) / EFFECTIVE_JOB_MINUTES;
   const horizon = Math.min(
     30,
-    Math.max(1, Math.ceil((options.jobs * actionableShare) / Math.max(1, crews.length) / perTechDay)),
+    Math.max(
+      1,
+      Math.ceil(
+        (options.jobs * actionableShare) / Math.max(1, crews.length) / perTechDay / (options.load ?? 1),
+      ),
+    ),
   );
   const jobRng = createRandom(deriveSeed(options.seed, 'jobs'));
   const storeWeights = stores.map((s) => ({

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { tsxWorkerSource, workerAnswer } from '../pipeline/tsx-worker.ts';
+import { siblingModuleUrl, tsxWorkerSource, workerAnswer } from '../pipeline/tsx-worker.ts';
 import type { PreparedWhatIf } from './demand.ts';
 import { ScenarioError } from './scenario.ts';
 import type { SimulationProgress, WhatIfResult } from './simulate.ts';
@@ -31,7 +31,7 @@ export function simulateInWorker(
   onProgress: (x: SimulationProgress) => void,
   onWorker?: (worker: Worker) => void,
 ): Promise<WhatIfResult> {
-  const url = new URL('./worker.ts', import.meta.url).href;
+  const url = siblingModuleUrl('worker', import.meta.url);
   const worker = new Worker(tsxWorkerSource(url), { eval: true, workerData: p });
   onWorker?.(worker);
   return workerAnswer<SimulationProgress, WhatIfResult>(worker, {
