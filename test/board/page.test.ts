@@ -201,6 +201,7 @@ describe('the page', () => {
         added: [],
         unassigned: [],
         unchanged: 3,
+        actionItems: [],
       },
       outcome: 'nothing-to-do',
       date: board.date,
@@ -367,7 +368,7 @@ describe('the page', () => {
       reason: 'technician TECH-1 is unavailable today',
       skills: ['TV_MOUNTING'],
     });
-    sick.diff = { rescheduled: [], reassigned: [], added: [], unassigned: [], unchanged: 1 };
+    sick.diff = { rescheduled: [], reassigned: [], added: [], unassigned: [], unchanged: 1, actionItems: [] };
     next = sick;
     root.querySelector<HTMLInputElement>('#sick-TECH-1')!.checked = true;
     root.querySelector('form.optimize-form')!.dispatchEvent(new Event('submit', { cancelable: true }));
