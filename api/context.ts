@@ -3,23 +3,39 @@
  * Services client, geography, the clock, a logger that carries ids only, the solver worker
  * pool and the metrics registry.
  */
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { PlanningConfig } from '../src/config/index.ts';
 import { connectClient, loadConfigFor, planningGeography, type ConnectionOptions } from '../src/connect.ts';
 import type { Geocoder, TravelMatrixProvider } from '../src/pipeline/geography.ts';
 import type { PipelineStorePort, ServicesPort } from '../src/pipeline/ports.ts';
 import { storePort } from '../src/pipeline/store-adapter.ts';
-import { privacyLoggerOptions } from '../src/privacy/redact.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../src/store/index.ts';
 import { servicesPort } from '../src/pipeline/services-adapter.ts';
 import type { ServicesClient } from '../src/spapi/index.ts';
+import { createLogger } from './logger.ts';
 import { createMetrics, instrumentServices, type ApiMetrics } from './metrics.ts';
 import { Planner } from './planner.ts';
 import { createSolverPool, type SolverPool } from './solver/pool.ts';
-import { createSellersContext, type SellerDirectory } from './tenancy.ts';
+import type { ApiTokens } from '../src/store/api-tokens.ts';
 import { DEFAULT_SELLER_ID } from '../src/tenants/index.ts';
 import type { ResolvedSeller } from '../src/tenants/sellers.ts';
 import type { QueueClient, QueueConnectionOptions } from '../src/queue/client.ts';
+
+/** Several sellers behind one server (api/tenancy.ts builds it). */
+export interface SellerDirectory {
+  /** The sellers served, in the sellers file's order. */
+  readonly sellerIds: readonly string[];
+  /** A seller's own context. */
+  get(sellerId: string): ApiContext | undefined;
+  /** Whether tokens of this seller are accepted. */
+  serves(sellerId: string): boolean;
+  /** Verifies tokens of every seller. */
+  readonly tokens: Pick<ApiTokens, 'verify'>;
+  /** The seller context bound to the running request, if any. */
+  current(): ApiContext | undefined;
+  /** Runs `fn` with `seller` bound as the current seller. */
+  run<T>(seller: ApiContext, fn: () => T): T;
+}
 
 export interface ApiContext {
   /** The seller this context serves (`default` without a sellers file); see tenancy.ts. */
@@ -75,12 +91,9 @@ export interface CreateContextOptions {
   queue?: Omit<QueueConnectionOptions, 'dbUrl'> | undefined;
 }
 
-export function createLogger(level = process.env['FIELDPLAN_LOG_LEVEL'] ?? 'info'): Logger {
-  return pino({ level, ...privacyLoggerOptions() });
-}
+export { createLogger };
 
 export async function createApiContext(options: CreateContextOptions): Promise<ApiContext> {
-  if (options.sellers !== undefined) return createSellersContext({ ...options, sellers: options.sellers });
   const env = options.env ?? process.env;
   const config = options.config ?? (await loadConfigFor(options.endpoint, options.configFile));
   const clock = options.clock ?? (() => new Date());

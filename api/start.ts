@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance } from 'fastify';
+import { createSellersContext } from './tenancy.ts';
 import { createApiContext, type ApiContext, type CreateContextOptions } from './context.ts';
 import { NightlyScheduler, type SchedulerOptions } from './scheduler.ts';
 import { buildServer, type ServerOptions } from './server.ts';
@@ -35,7 +36,11 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     options.tlsCertFile !== undefined && options.tlsKeyFile !== undefined
       ? { cert: await readFile(options.tlsCertFile), key: await readFile(options.tlsKeyFile) }
       : undefined;
-  const ctx = await createApiContext(options);
+  // Several sellers (a sellers file): a context per seller behind one router context.
+  const ctx =
+    options.sellers !== undefined
+      ? await createSellersContext({ ...options, sellers: options.sellers })
+      : await createApiContext(options);
   let app: FastifyInstance | undefined;
   try {
     const nightly =

@@ -27,10 +27,10 @@ import { storePort } from '../src/pipeline/store-adapter.ts';
 import type { ServicesPort } from '../src/pipeline/ports.ts';
 import type { ServicesClient } from '../src/spapi/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';
-import type { ApiTokens } from '../src/store/api-tokens.ts';
 import { sellerEnvironment } from '../src/tenants/seller-secrets.ts';
 import type { ResolvedSeller } from '../src/tenants/sellers.ts';
-import { createLogger, type ApiContext, type CreateContextOptions } from './context.ts';
+import type { ApiContext, CreateContextOptions, SellerDirectory } from './context.ts';
+import { createLogger } from './logger.ts';
 import { ApiError } from './errors.ts';
 import { createMetrics, instrumentServices, sellerMetrics } from './metrics.ts';
 import { Planner } from './planner.ts';
@@ -39,20 +39,7 @@ import { createSolverPool } from './solver/pool.ts';
 /** The header an admin token across every seller names the seller with. */
 export const SELLER_HEADER = 'fieldplan-seller';
 
-export interface SellerDirectory {
-  /** The sellers served, in the sellers file's order. */
-  readonly sellerIds: readonly string[];
-  /** A seller's own context. */
-  get(sellerId: string): ApiContext | undefined;
-  /** Whether tokens of this seller are accepted. */
-  serves(sellerId: string): boolean;
-  /** Verifies tokens of every seller. */
-  readonly tokens: Pick<ApiTokens, 'verify'>;
-  /** The seller context bound to the running request, if any. */
-  current(): ApiContext | undefined;
-  /** Runs `fn` with `seller` bound as the current seller. */
-  run<T>(seller: ApiContext, fn: () => T): T;
-}
+export type { SellerDirectory };
 
 const SELLER_MEMBERS = [
   'config',

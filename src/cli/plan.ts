@@ -30,7 +30,6 @@ import { dispatcherCopy } from '../report/dispatcher-copy.ts';
 import { integerArg, isoDateArg, positiveNumberArg } from './arg-parsers.ts';
 import { cliLogger, withLogFileOption } from './cli-logger.ts';
 import { describeCliError } from './errors.ts';
-import { PACKAGE_ROOT } from '../package-root.ts';
 import { terminalProgress } from './progress-display.ts';
 
 /** Exit codes: 0 planned and written (or nothing to do), 2 partial write-back, 1 error. */
