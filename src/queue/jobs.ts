@@ -6,8 +6,8 @@
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
 
-/** Seller id used until sellers are configured. */
-export const DEFAULT_SELLER_ID = 'default';
+/** The seller of a deployment without a sellers file (the tenants module's). */
+export { DEFAULT_SELLER_ID } from '../tenants/seller-id.ts';
 /** Redis key prefix of the deployment (BullMQ `prefix`); tests use their own. */
 export const DEFAULT_QUEUE_PREFIX = 'fieldplan';
 export const PARTITION_QUEUE = 'partitions';
