@@ -6,6 +6,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { errorAnswers } from '../contract/index.ts';
 
 const RootSchema = z.object({
   name: z.literal('fieldplan API'),
@@ -43,9 +44,10 @@ export async function rootRoutes(app: FastifyInstance): Promise<void> {
     {
       schema: {
         summary: 'Where to go: the dispatch board and the API documentation',
+        operationId: 'getRoot',
         tags: ['service'],
         security: [],
-        response: { 200: RootSchema.or(z.string()) },
+        response: { 200: RootSchema.or(z.string()), ...errorAnswers(500) },
       },
     },
     async (request, reply) => {

@@ -335,6 +335,11 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
 
     let writeResult: WriteBackResult | undefined;
     let operations: WriteOperation[] = [];
+    // On the day itself (optimize-today) Amazon is made to hold the plan: booked visits nobody
+    // serves are released and an absent technician's later reservations cancelled. A nightly
+    // run leaves those to the day's own re-plan and reports them.
+    const releaseAt = (): number | undefined =>
+      options.kind === 'optimize_today' ? deps.clock().getTime() : undefined;
     if (options.apply) {
       if (resume !== undefined) {
         const r = await reconcile(
@@ -351,12 +356,12 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
         ledger = foldLedger(await deps.store.ledgerEvents(storeIds));
         plan = withCurrentAppointments(plan, await freshAppointments(plan, deps.services, byId, setup, now));
       }
-      operations = diffPlan(plan, ledger, setup.rules, deps.clock().getTime());
+      operations = diffPlan(plan, ledger, setup.rules, releaseAt());
       writeResult = await timed('write-back', () =>
         applyWithReconcile(operations, planId, options, deps, progress, setup),
       );
     } else {
-      operations = diffPlan(plan, ledger, setup.rules, deps.clock().getTime());
+      operations = diffPlan(plan, ledger, setup.rules, releaseAt());
     }
 
     const failures = writeResult?.failures.length ?? 0;

@@ -41,6 +41,7 @@ interface Doc {
 
 /** Routes that hold no seller's data: checked apart (tokens) or not at all. */
 const NOT_SELLER_DATA = new Set([
+  'GET /',
   'GET /health',
   'GET /metrics',
   'GET /v1/session',

@@ -35,6 +35,8 @@ const NUMERIC_FLAGS: Record<string, { min: number; max?: number; integer: boolea
   'serve --solver-threads': { min: 1, max: 64, integer: true },
   'serve --nightly-days': { min: 1, max: 14, integer: true },
   'slots --days': { min: 1, max: 14, integer: true },
+  'worker --concurrency': { min: 1, max: 64, integer: true },
+  'worker --solver-threads': { min: 1, max: 64, integer: true },
 };
 
 /** Placeholders that announce a number in the help text. */
