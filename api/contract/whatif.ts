@@ -84,5 +84,14 @@ export const WhatIfRunSchema = z.object({
   finishedAt: z.string().nullable(),
   result: WhatIfResultSchema.nullable(),
   error: z.object({ code: z.string(), message: z.string(), field: z.string().optional() }).nullable(),
+  partitions: z
+    .object({
+      total: z.number().int(),
+      succeeded: z.number().int(),
+      running: z.number().int(),
+      failed: z.number().int(),
+    })
+    .optional()
+    .describe('Queue mode: the run’s partitions (preparation, one per sampled day, the merge) by status'),
 });
 export type WhatIfRun = z.infer<typeof WhatIfRunSchema>;
