@@ -27,6 +27,7 @@ import { presentedStatus } from '../board-view.ts';
 import { refusedCalls } from '../boards.ts';
 import type { QueueClient } from '../../src/queue/client.ts';
 import { queuedPlanView } from '../../src/queue/views.ts';
+import { journalSummary } from '../../src/store/write-back-journal.ts';
 
 const ListQuery = z
   .object({
@@ -65,21 +66,6 @@ const CreatePlanBody = z
       Date.parse(`${b.to}T00:00:00Z`) - Date.parse(`${b.from}T00:00:00Z`) < MAX_DAYS * 86_400_000,
     { path: ['to'], error: `at most ${MAX_DAYS} days from "from"` },
   );
-
-function journalSummary(entries: { operation: string; state: string }[]): {
-  entries: number;
-  byState: Record<string, number>;
-  byOperation: Record<string, Record<string, number>>;
-} {
-  const byState: Record<string, number> = {};
-  const byOperation: Record<string, Record<string, number>> = {};
-  for (const e of entries) {
-    byState[e.state] = (byState[e.state] ?? 0) + 1;
-    const op = (byOperation[e.operation] ??= {});
-    op[e.state] = (op[e.state] ?? 0) + 1;
-  }
-  return { entries: entries.length, byState, byOperation };
-}
 
 const daysOf = (b: { from: string; to?: string | undefined }): number =>
   b.to === undefined
@@ -157,11 +143,7 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
           `plan ${busy.planId} is running for some of these stores; try again when it ends`,
         );
       }
-      const days =
-        b.to === undefined
-          ? 1
-          : Math.round((Date.parse(`${b.to}T00:00:00Z`) - Date.parse(`${b.from}T00:00:00Z`)) / 86_400_000) +
-            1;
+      const days = daysOf(b);
       const state = ctx.planner.start({
         kind: 'nightly',
         date: b.from,

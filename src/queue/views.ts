@@ -8,6 +8,7 @@ import { storedPlanReport } from '../report/plan-report.ts';
 import type { Store } from '../store/index.ts';
 import type { WhatIfResult } from '../whatif/simulate.ts';
 import type { PartitionRow, PartitionStatus, QueueState } from './state.ts';
+import { journalSummary } from '../store/write-back-journal.ts';
 
 type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
 
@@ -16,21 +17,6 @@ function aggregate(statuses: PartitionStatus[]): RunStatus {
   if (statuses.every((s) => s === 'succeeded')) return 'succeeded';
   if (statuses.every((s) => s === 'failed')) return 'failed';
   return 'partial';
-}
-
-function journalSummary(entries: { operation: string; state: string }[]): {
-  entries: number;
-  byState: Record<string, number>;
-  byOperation: Record<string, Record<string, number>>;
-} {
-  const byState: Record<string, number> = {};
-  const byOperation: Record<string, Record<string, number>> = {};
-  for (const e of entries) {
-    byState[e.state] = (byState[e.state] ?? 0) + 1;
-    const op = (byOperation[e.operation] ??= {});
-    op[e.state] = (op[e.state] ?? 0) + 1;
-  }
-  return { entries: entries.length, byState, byOperation };
 }
 
 const partitionView = (p: PartitionRow): Record<string, unknown> => ({

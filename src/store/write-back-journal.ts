@@ -320,3 +320,19 @@ export class WriteBackJournal {
     };
   }
 }
+
+/** A journal's entries counted by state and by operation × state (what the plan views show). */
+export function journalSummary(entries: { operation: string; state: string }[]): {
+  entries: number;
+  byState: Record<string, number>;
+  byOperation: Record<string, Record<string, number>>;
+} {
+  const byState: Record<string, number> = {};
+  const byOperation: Record<string, Record<string, number>> = {};
+  for (const e of entries) {
+    byState[e.state] = (byState[e.state] ?? 0) + 1;
+    const op = (byOperation[e.operation] ??= {});
+    op[e.state] = (op[e.state] ?? 0) + 1;
+  }
+  return { entries: entries.length, byState, byOperation };
+}
