@@ -8,8 +8,8 @@ import type { PlanningConfig } from '../src/config/index.ts';
 import { PostalCodeGeocoder } from '../src/geo/index.ts';
 import { placeLabels } from '../src/geo/place-labels.ts';
 import type { PlanningIssue } from '../src/pipeline/issues.ts';
-import type { Plan } from '../src/pipeline/plan.ts';
-import { setupFromConfig } from '../src/pipeline/setup-from-config.ts';
+import type { Plan } from '../src/pipeline/write/plan.ts';
+import { setupFromConfig } from '../src/pipeline/setup/from-config.ts';
 import {
   appointmentWindows,
   boardRoute,

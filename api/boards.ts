@@ -2,7 +2,7 @@
  * Board views of stored plans, built once per plan, store, day and scope and then served from
  * the server's cache: what `GET /v1/board` and `POST /v1/optimize-today` answer with.
  */
-import type { Plan } from '../src/pipeline/plan.ts';
+import type { Plan } from '../src/pipeline/write/plan.ts';
 import type { PlanRecord, PlanSummary, StoredServiceJob } from '../src/store/index.ts';
 import { boardCache, type BoardCache, type BoardKey } from './board-cache.ts';
 import { buildBoardView, presentedStatus } from './board-view.ts';

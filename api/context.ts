@@ -6,11 +6,11 @@
 import type { Logger } from 'pino';
 import type { PlanningConfig } from '../src/config/index.ts';
 import { connectClient, loadConfigFor, planningGeography, type ConnectionOptions } from '../src/connect.ts';
-import type { Geocoder, TravelMatrixProvider } from '../src/pipeline/geography.ts';
+import type { Geocoder, TravelMatrixProvider } from '../src/pipeline/solve/geography.ts';
 import type { PipelineStorePort, ServicesPort } from '../src/pipeline/ports.ts';
-import { storePort } from '../src/pipeline/store-adapter.ts';
+import { storePort } from '../src/pipeline/adapters/store.ts';
 import { openStore, type OpenStoreOptions, type Store } from '../src/store/index.ts';
-import { servicesPort } from '../src/pipeline/services-adapter.ts';
+import { servicesPort } from '../src/pipeline/adapters/services.ts';
 import type { ServicesClient } from '../src/spapi/index.ts';
 import { createLogger } from './logger.ts';
 import { createMetrics, instrumentServices, type ApiMetrics } from './metrics.ts';

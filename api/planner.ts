@@ -12,7 +12,7 @@ import { RunError, runPlanning, type RunOptions, type RunResult } from '../src/p
 import { StoreError } from '../src/store/index.ts';
 import type { Logger } from 'pino';
 import type { PlanningConfig } from '../src/config/index.ts';
-import type { Geocoder, TravelMatrixProvider } from '../src/pipeline/geography.ts';
+import type { Geocoder, TravelMatrixProvider } from '../src/pipeline/solve/geography.ts';
 import type { PipelineStorePort, ServicesPort } from '../src/pipeline/ports.ts';
 import type { Store } from '../src/store/index.ts';
 import { boardCache } from './board-cache.ts';

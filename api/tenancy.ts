@@ -22,8 +22,8 @@ import {
   travelMatrixProvider,
 } from '../src/geo/index.ts';
 import { connectClient } from '../src/connect.ts';
-import { servicesPort } from '../src/pipeline/services-adapter.ts';
-import { storePort } from '../src/pipeline/store-adapter.ts';
+import { servicesPort } from '../src/pipeline/adapters/services.ts';
+import { storePort } from '../src/pipeline/adapters/store.ts';
 import type { ServicesPort } from '../src/pipeline/ports.ts';
 import type { ServicesClient } from '../src/spapi/index.ts';
 import { openStore, type Store } from '../src/store/index.ts';

@@ -24,8 +24,8 @@ import {
   postalCodeCacheKey,
 } from '../src/geo/index.ts';
 import { runPlanning } from '../src/pipeline/run.ts';
-import { servicesPort } from '../src/pipeline/services-adapter.ts';
-import { storePort } from '../src/pipeline/store-adapter.ts';
+import { servicesPort } from '../src/pipeline/adapters/services.ts';
+import { storePort } from '../src/pipeline/adapters/store.ts';
 import { seededPlanningConfig } from '../src/sandbox/crews-config.ts';
 import { startSandbox, type Sandbox } from '../src/sandbox/index.ts';
 import { createServicesClient, RateLimiterRegistry } from '../src/spapi/index.ts';

@@ -22,8 +22,8 @@ import {
 } from '../src/geo/index.ts';
 import { runPlanning } from '../src/pipeline/run.ts';
 import { seededPlanningConfig } from '../src/sandbox/crews-config.ts';
-import { servicesPort } from '../src/pipeline/services-adapter.ts';
-import { storePort } from '../src/pipeline/store-adapter.ts';
+import { servicesPort } from '../src/pipeline/adapters/services.ts';
+import { storePort } from '../src/pipeline/adapters/store.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { createServicesClient, RateLimiterRegistry } from '../src/spapi/index.ts';
 import { openStore } from '../src/store/index.ts';

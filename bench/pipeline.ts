@@ -27,12 +27,12 @@ import {
   PostalCodeGeocoder,
   postalCodeCacheKey,
 } from '../src/geo/index.ts';
-import { callsOf } from '../src/pipeline/operations.ts';
+import { callsOf } from '../src/pipeline/write/operations.ts';
 import { runPlanning } from '../src/pipeline/run.ts';
 import { seededPlanningConfig } from '../src/sandbox/crews-config.ts';
 import type { ServicesPort } from '../src/pipeline/ports.ts';
-import { servicesPort } from '../src/pipeline/services-adapter.ts';
-import { storePort } from '../src/pipeline/store-adapter.ts';
+import { servicesPort } from '../src/pipeline/adapters/services.ts';
+import { storePort } from '../src/pipeline/adapters/store.ts';
 import { DEFAULT_MARKETPLACE_ID, SANDBOX_CREDENTIALS, startSandbox } from '../src/sandbox/index.ts';
 import {
   createServicesClient,

@@ -23,10 +23,10 @@ import {
   PostalCodeGeocoder,
   postalCodeCacheKey,
 } from '../src/geo/index.ts';
-import type { Plan } from '../src/pipeline/plan.ts';
+import type { Plan } from '../src/pipeline/write/plan.ts';
 import { runPlanning, type RunDeps } from '../src/pipeline/run.ts';
-import { servicesPort } from '../src/pipeline/services-adapter.ts';
-import { storePort } from '../src/pipeline/store-adapter.ts';
+import { servicesPort } from '../src/pipeline/adapters/services.ts';
+import { storePort } from '../src/pipeline/adapters/store.ts';
 import { seededPlanningConfig } from '../src/sandbox/crews-config.ts';
 import { startSandbox } from '../src/sandbox/index.ts';
 import { createServicesClient, RateLimiterRegistry } from '../src/spapi/index.ts';

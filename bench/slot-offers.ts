@@ -26,8 +26,8 @@ import {
   PostalCodeGeocoder,
   postalCodeCacheKey,
 } from '../src/geo/index.ts';
-import { servicesPort } from '../src/pipeline/services-adapter.ts';
-import { storePort } from '../src/pipeline/store-adapter.ts';
+import { servicesPort } from '../src/pipeline/adapters/services.ts';
+import { storePort } from '../src/pipeline/adapters/store.ts';
 import { runPlanning } from '../src/pipeline/run.ts';
 import { seededPlanningConfig } from '../src/sandbox/crews-config.ts';
 import { startSandbox } from '../src/sandbox/index.ts';

@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Plan } from '../src/pipeline/plan.ts';
+import type { Plan } from '../src/pipeline/write/plan.ts';
 import { ServicesApiError } from '../src/spapi/index.ts';
 import { startApiWorld, waitForPlan, type ApiWorld } from '../test/api/support/api-world.ts';
 import { clientFor } from '../test/capacity/support.ts';

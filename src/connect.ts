@@ -14,9 +14,9 @@ import {
   postalCodeCacheKey,
   travelMatrixProvider,
 } from './geo/index.ts';
-import type { Geocoder, TravelMatrixProvider } from './pipeline/geography.ts';
+import type { Geocoder, TravelMatrixProvider } from './pipeline/solve/geography.ts';
 import type { ServicesPort } from './pipeline/ports.ts';
-import { servicesPort } from './pipeline/services-adapter.ts';
+import { servicesPort } from './pipeline/adapters/services.ts';
 import { SANDBOX_CREDENTIALS } from './sandbox/index.ts';
 import {
   createServicesClient,

@@ -20,7 +20,7 @@ import {
 } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
-import type { Plan } from '../../src/pipeline/plan.ts';
+import type { Plan } from '../../src/pipeline/write/plan.ts';
 import { storedPlanReport } from '../../src/report/plan-report.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
 import { presentedStatus } from '../board-view.ts';

@@ -8,14 +8,19 @@
 import type { PlanningConfig } from '../config/index.ts';
 import { compileProblem, solve } from '../../solver/index.ts';
 import { scheduleRoute } from '../../solver/schedule.ts';
-import { buildProblem, type BuiltProblem } from '../pipeline/build-problem.ts';
-import { locate, type Geocoder, type Located, type TravelMatrixProvider } from '../pipeline/geography.ts';
-import { normaliseJobs, type PlannableJob } from '../pipeline/normalise.ts';
-import type { Plan } from '../pipeline/plan.ts';
+import { buildProblem, type BuiltProblem } from '../pipeline/solve/build-problem.ts';
+import {
+  locate,
+  type Geocoder,
+  type Located,
+  type TravelMatrixProvider,
+} from '../pipeline/solve/geography.ts';
+import { normaliseJobs, type PlannableJob } from '../pipeline/read/normalise.ts';
+import type { Plan } from '../pipeline/write/plan.ts';
 import type { PipelineStorePort } from '../pipeline/ports.ts';
 import type { PlanRecord, PlanSummary } from '../store/index.ts';
-import { setupFromConfig } from '../pipeline/setup-from-config.ts';
-import type { GeoPoint, PlanningSetup } from '../pipeline/setup.ts';
+import { setupFromConfig } from '../pipeline/setup/from-config.ts';
+import type { GeoPoint, PlanningSetup } from '../pipeline/setup/planning-setup.ts';
 
 export interface DayModelDeps {
   config: PlanningConfig;

@@ -6,7 +6,7 @@
  */
 import { resolveServiceDuration } from '../config/index.ts';
 import { formatWireTime, storeSlots } from '../schedule/index.ts';
-import { planningDays } from '../pipeline/setup-from-config.ts';
+import { planningDays } from '../pipeline/setup/from-config.ts';
 import type { AmazonCapacityPort, AppointmentSlot, FixedSlot } from './amazon.ts';
 import { loadDayModel, type DayModel, type DayModelDeps } from './day-model.ts';
 import { engineCapacity, type EngineCapacity, type SlotSpec } from './engine.ts';

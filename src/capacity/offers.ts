@@ -8,7 +8,7 @@
  */
 import { DateTime } from 'luxon';
 import { resolveServiceDuration } from '../config/index.ts';
-import type { CapacityBlock } from '../pipeline/plan.ts';
+import type { CapacityBlock } from '../pipeline/write/plan.ts';
 import type { Store } from '../store/index.ts';
 import type { AmazonCapacityPort, CapacitySegment, RangeCapacity } from './amazon.ts';
 import type { DayModel } from './day-model.ts';

@@ -11,17 +11,17 @@
  * technicians apart, so one store's kinds of work cannot be held apart either.
  */
 import type { Store } from '../store/index.ts';
-import { diffPlan } from '../pipeline/diff.ts';
-import { foldLedger } from '../pipeline/ledger.ts';
-import type { WriteOperation } from '../pipeline/operations.ts';
-import type { CapacityBlock, Plan } from '../pipeline/plan.ts';
+import { diffPlan } from '../pipeline/write/diff.ts';
+import { foldLedger } from '../pipeline/write/ledger.ts';
+import type { WriteOperation } from '../pipeline/write/operations.ts';
+import type { CapacityBlock, Plan } from '../pipeline/write/plan.ts';
 import type { ServicesPort } from '../pipeline/ports.ts';
-import { reconcile } from '../pipeline/reconcile.ts';
-import { storePort } from '../pipeline/store-adapter.ts';
-import { writeBack, type WriteBackResult } from '../pipeline/write-back.ts';
+import { reconcile } from '../pipeline/write/reconcile.ts';
+import { storePort } from '../pipeline/adapters/store.ts';
+import { writeBack, type WriteBackResult } from '../pipeline/write/write-back.ts';
 import { formatWireTime } from '../schedule/index.ts';
-import { pullJobs } from '../pipeline/pull.ts';
-import { setupFromConfig } from '../pipeline/setup-from-config.ts';
+import { pullJobs } from '../pipeline/read/pull.ts';
+import { setupFromConfig } from '../pipeline/setup/from-config.ts';
 import { loadDayModel, type DayModel } from './day-model.ts';
 import { holdRuns, solveHolds, type OfferState } from './fixpoint.ts';
 import { capacitySlots, CapacityQueryError, daysBetween, type CapacityDeps } from './index.ts';

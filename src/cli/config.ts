@@ -16,9 +16,9 @@ import {
 } from '../geo/index.ts';
 import type { GeoPoint } from '../geo/index.ts';
 import { workingDays } from '../schedule/index.ts';
-import { resourcesToCheck, unknownResources, unknownResourcesMessage } from '../pipeline/preflight.ts';
+import { resourcesToCheck, unknownResources, unknownResourcesMessage } from '../pipeline/setup/preflight.ts';
 import type { ServicesPort } from '../pipeline/ports.ts';
-import { setupFromConfig } from '../pipeline/setup-from-config.ts';
+import { setupFromConfig } from '../pipeline/setup/from-config.ts';
 import { DEFAULT_MARKETPLACE_ID } from '../sandbox/index.ts';
 import { connect, describeError } from './plan.ts';
 

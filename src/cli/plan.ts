@@ -21,9 +21,9 @@ import {
 } from '../tenants/sellers.ts';
 import { openStore } from '../store/index.ts';
 import { resolveStoreTarget } from '../store/store-location.ts';
-import type { WriteOperation } from '../pipeline/operations.ts';
+import type { WriteOperation } from '../pipeline/write/operations.ts';
 import { runPlanning, type RunOptions, type RunResult } from '../pipeline/run.ts';
-import { storePort } from '../pipeline/store-adapter.ts';
+import { storePort } from '../pipeline/adapters/store.ts';
 import type { PipelineStorePort } from '../pipeline/ports.ts';
 import { reportMarkdown } from '../report/plan-report.ts';
 import { dispatcherCopy } from '../report/dispatcher-copy.ts';

@@ -2,7 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Plan } from '../pipeline/plan.ts';
+import type { Plan } from '../pipeline/write/plan.ts';
 import { storedPlanReport, reportMarkdown } from '../report/plan-report.ts';
 import { describeError, EXIT } from './plan.ts';
 import { openStoreForCommand, withStoreOptions, type StoreCommandOptions } from './store-options.ts';

@@ -14,7 +14,7 @@ import {
   travelMatrixProvider,
 } from '../geo/index.ts';
 import { DEFAULT_MARKETPLACE_ID } from '../sandbox/index.ts';
-import { storePort } from '../pipeline/store-adapter.ts';
+import { storePort } from '../pipeline/adapters/store.ts';
 import { openStore } from '../store/index.ts';
 import { defaultDatabase, describeError, EXIT, loadConfigFor } from './plan.ts';
 

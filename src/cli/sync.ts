@@ -1,6 +1,6 @@
 /** `fieldplan sync`: pull the stores' service jobs into the store (no planning, no writes to Amazon). */
 import type { Command } from 'commander';
-import { pullJobs } from '../pipeline/pull.ts';
+import { pullJobs } from '../pipeline/read/pull.ts';
 import {
   addConnectionOptions,
   connect,

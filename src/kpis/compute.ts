@@ -14,7 +14,7 @@
  *   not completed after its appointment ended; fulfilment technicians other than the assigned ones;
  * - utilisation: planned service time / shift time; travel share: travel / (travel + service).
  */
-import type { Plan } from '../pipeline/plan.ts';
+import type { Plan } from '../pipeline/write/plan.ts';
 
 export interface KpiAppointment {
   serviceJobId: string;

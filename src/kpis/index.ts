@@ -6,7 +6,7 @@
 import { DateTime } from 'luxon';
 import type { PlanningConfig } from '../config/index.ts';
 import { FULFILLMENT_OPERATION } from '../closeout/index.ts';
-import type { Plan } from '../pipeline/plan.ts';
+import type { Plan } from '../pipeline/write/plan.ts';
 import { formatWireTime } from '../schedule/index.ts';
 import type { ServicesClient } from '../spapi/index.ts';
 import type { Store } from '../store/index.ts';

@@ -1,5 +1,5 @@
 /** Why a job is not in the plan, or what the run noticed about it. Ids and field names only, never personal data. */
-import type { ServiceJobParse } from './service-job.ts';
+import type { ServiceJobParse } from './read/service-job.ts';
 
 export type IssueCode =
   /** The Services payload lacks a field planning needs, or holds a value the model does not allow. */

@@ -4,9 +4,9 @@
  * to the Services client, the store, the geocoder and the worker-thread solver; tests bind
  * them to the local sandbox.
  */
-import type { Interval } from './setup.ts';
-import type { CapacityBlock, Plan, ScheduleRecordOut } from './plan.ts';
-import type { LedgerEvent } from './ledger.ts';
+import type { Interval } from './setup/planning-setup.ts';
+import type { CapacityBlock, Plan, ScheduleRecordOut } from './write/plan.ts';
+import type { LedgerEvent } from './write/ledger.ts';
 
 export interface JobQuery {
   marketplaceId: string;

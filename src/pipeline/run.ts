@@ -6,33 +6,38 @@
 import { hostname } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { PlanningConfig } from '../config/index.ts';
-import { buildReport, type PlanReport } from './report.ts';
+import { buildReport, type PlanReport } from './report/run-report.ts';
 import type { Solution, StartRoute } from '../../solver/solution.ts';
-import { buildProblem, type BuiltProblem, type Placement } from './build-problem.ts';
-import { diffPlan } from './diff.ts';
-import { locate, type Geocoder, type TravelMatrixProvider } from './geography.ts';
+import { buildProblem, type BuiltProblem, type Placement } from './solve/build-problem.ts';
+import { diffPlan } from './write/diff.ts';
+import { locate, type Geocoder, type TravelMatrixProvider } from './solve/geography.ts';
 import type { PlanningIssue } from './issues.ts';
-import { chooseHolds, unservedBookings, type CapacityHold } from './holds.ts';
-import { placementsToKeep } from './keep.ts';
-import { startFromPlan } from './warm-start.ts';
-import { trueReasons } from './reasons.ts';
-import { appointmentsAsPlanned, inputSignature } from './unchanged.ts';
-import { foldLedger } from './ledger.ts';
-import { normaliseJobs, type PlannableJob } from './normalise.ts';
-import { callsOf, type WriteOperation } from './operations.ts';
-import { planFromSolution, type Plan } from './plan.ts';
+import { chooseHolds, unservedBookings, type CapacityHold } from './solve/booked-holds.ts';
+import { placementsToKeep } from './stability/kept-placements.ts';
+import { startFromPlan } from './solve/warm-start.ts';
+import { trueReasons } from './solve/unassigned-reasons.ts';
+import { appointmentsAsPlanned, inputSignature } from './stability/unchanged-inputs.ts';
+import { foldLedger } from './write/ledger.ts';
+import { normaliseJobs, type PlannableJob } from './read/normalise.ts';
+import { callsOf, type WriteOperation } from './write/operations.ts';
+import { planFromSolution, type Plan } from './write/plan.ts';
 import type { PipelineStorePort, ServicesPort } from './ports.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
-import { preflight, type PreflightProblem } from './preflight.ts';
-import { pullJobs } from './pull.ts';
-import { reconcile } from './reconcile.ts';
-import { setupFromConfig } from './setup-from-config.ts';
-import type { PlanningSetup } from './setup.ts';
-import { solveInWorker, type SolveRequest } from './solve.ts';
-import { releaseUnavailableTechnicians, withoutTechnicians } from './unavailable.ts';
-import { keepHeldBreaks } from './stabilise.ts';
-import { dropBreaksHeldElsewhere, prefetchable, readHeldSlots, type HeldSlots } from './held-breaks.ts';
-import { writeBack, type WriteBackResult } from './write-back.ts';
+import { preflight, type PreflightProblem } from './setup/preflight.ts';
+import { pullJobs } from './read/pull.ts';
+import { reconcile } from './write/reconcile.ts';
+import { setupFromConfig } from './setup/from-config.ts';
+import type { PlanningSetup } from './setup/planning-setup.ts';
+import { solveInWorker, type SolveRequest } from './solve/solve-in-worker.ts';
+import { releaseUnavailableTechnicians, withoutTechnicians } from './read/absent-technicians.ts';
+import { keepHeldBreaks } from './stability/kept-breaks.ts';
+import {
+  dropBreaksHeldElsewhere,
+  prefetchable,
+  readHeldSlots,
+  type HeldSlots,
+} from './stability/breaks-held-elsewhere.ts';
+import { writeBack, type WriteBackResult } from './write/write-back.ts';
 
 export interface RunOptions {
   date: string;

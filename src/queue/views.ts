@@ -3,7 +3,7 @@
  * PostgreSQL only (the run and partition rows, the store's plans and journal), so every
  * server answers the same whichever one took the request and whichever worker ran it.
  */
-import type { Plan } from '../pipeline/plan.ts';
+import type { Plan } from '../pipeline/write/plan.ts';
 import { storedPlanReport } from '../report/plan-report.ts';
 import type { Store } from '../store/index.ts';
 import type { WhatIfResult } from '../whatif/simulate.ts';

@@ -25,7 +25,7 @@ import { AmazonCapacityError, CapacityQueryError } from '../capacity/index.ts';
 import { DayModelError } from '../capacity/day-model.ts';
 import type { ProgressSink } from '../pipeline/progress.ts';
 import { RunError, runPlanning } from '../pipeline/run.ts';
-import { siblingModuleUrl, tsxWorkerSource } from '../pipeline/tsx-worker.ts';
+import { siblingModuleUrl, tsxWorkerSource } from '../pipeline/solve/tsx-worker.ts';
 import { StoreError } from '../store/index.ts';
 import { prepareWhatIf, ScenarioError, type PreparedWhatIf, type WhatIfChanges } from '../whatif/index.ts';
 import { assembleResult, type SampleOutcome } from '../whatif/simulate.ts';

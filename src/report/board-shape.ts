@@ -7,8 +7,8 @@
  * its drawn form.
  */
 import type { BoardRoute, BoardStop, BoardView, Interval, PlanKpis } from '../../api/contract/board.ts';
-import type { PlannedRoute } from '../pipeline/plan.ts';
-import type { GeoPoint } from '../pipeline/setup.ts';
+import type { PlannedRoute } from '../pipeline/write/plan.ts';
+import type { GeoPoint } from '../pipeline/setup/planning-setup.ts';
 import type { PlaceLabel } from '../geo/place-labels.ts';
 
 export type { PlaceLabel };

@@ -3,7 +3,7 @@
  * who send technicians out. Personal data: written only when asked for, with owner-only file
  * permissions, and never part of the regular report.
  */
-import type { Plan } from '../pipeline/plan.ts';
+import type { Plan } from '../pipeline/write/plan.ts';
 
 type Obj = Record<string, unknown>;
 const obj = (x: unknown): Obj => (typeof x === 'object' && x !== null ? (x as Obj) : {});

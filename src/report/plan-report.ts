@@ -1,12 +1,18 @@
 /**
  * The run's report as Markdown. The report's data is built by the planning run
- * (src/pipeline/report.ts); ids only, no buyer's name, phone or address.
+ * (src/pipeline/report/run-report.ts); ids only, no buyer's name, phone or address.
  */
 import { DateTime } from 'luxon';
-import type { PlanReport } from '../pipeline/report.ts';
+import type { PlanReport } from '../pipeline/report/run-report.ts';
 
-export { buildReport, storedPlanReport } from '../pipeline/report.ts';
-export type { PlanReport, ReportInput, ReportKpis, ReportRoute, ReportStop } from '../pipeline/report.ts';
+export { buildReport, storedPlanReport } from '../pipeline/report/run-report.ts';
+export type {
+  PlanReport,
+  ReportInput,
+  ReportKpis,
+  ReportRoute,
+  ReportStop,
+} from '../pipeline/report/run-report.ts';
 
 const local = (isoTime: string, zone: string): string =>
   DateTime.fromISO(isoTime, { zone }).toFormat('HH:mm');

@@ -4,8 +4,8 @@
  * store or from the store's history at Amazon, technician homes and the store geocoded, and
  * the travel matrix over all of them. The result is plain data for the simulation worker.
  */
-import { pullJobs } from '../pipeline/pull.ts';
-import { servicesPort } from '../pipeline/services-adapter.ts';
+import { pullJobs } from '../pipeline/read/pull.ts';
+import { servicesPort } from '../pipeline/adapters/services.ts';
 import { DateTime } from 'luxon';
 import { resolveServiceDuration, type PlanningConfig } from '../config/index.ts';
 import {
@@ -13,11 +13,11 @@ import {
   type Geocoder,
   type TravelMatrix,
   type TravelMatrixProvider,
-} from '../pipeline/geography.ts';
-import { normaliseJobs, type PlannableJob } from '../pipeline/normalise.ts';
+} from '../pipeline/solve/geography.ts';
+import { normaliseJobs, type PlannableJob } from '../pipeline/read/normalise.ts';
 import type { PipelineStorePort } from '../pipeline/ports.ts';
-import { setupFromConfig } from '../pipeline/setup-from-config.ts';
-import type { GeoPoint, PlanningSetup } from '../pipeline/setup.ts';
+import { setupFromConfig } from '../pipeline/setup/from-config.ts';
+import type { GeoPoint, PlanningSetup } from '../pipeline/setup/planning-setup.ts';
 import { formatWireTime } from '../schedule/index.ts';
 import type { ServicesClient } from '../spapi/index.ts';
 import { applyChanges, ScenarioError, type WhatIfBase, type WhatIfChanges } from './scenario.ts';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
-import { siblingModuleUrl, tsxWorkerSource, workerAnswer } from '../pipeline/tsx-worker.ts';
+import { siblingModuleUrl, tsxWorkerSource, workerAnswer } from '../pipeline/solve/tsx-worker.ts';
 import type { PreparedWhatIf } from './demand.ts';
 import { ScenarioError } from './scenario.ts';
 import type { SimulationProgress, WhatIfResult } from './simulate.ts';

@@ -6,12 +6,12 @@
  */
 import { DateTime } from 'luxon';
 import type { PlanningConfig } from '../config/index.ts';
-import { planFromSolution } from '../pipeline/plan.ts';
-import type { GeoPoint, PlanningSetup } from '../pipeline/setup.ts';
-import type { BuiltProblem } from '../pipeline/build-problem.ts';
-import type { Located } from '../pipeline/geography.ts';
+import { planFromSolution } from '../pipeline/write/plan.ts';
+import type { GeoPoint, PlanningSetup } from '../pipeline/setup/planning-setup.ts';
+import type { BuiltProblem } from '../pipeline/solve/build-problem.ts';
+import type { Located } from '../pipeline/solve/geography.ts';
 import type { Solution } from '../../solver/index.ts';
-import type { ReportKpis } from '../pipeline/report.ts';
+import type { ReportKpis } from '../pipeline/report/run-report.ts';
 import {
   appointmentWindows,
   boardRoute,

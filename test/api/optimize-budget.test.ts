@@ -5,8 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { nextAfterSolveEstimate, solveReserveMs } from '../../api/routes/optimize.ts';
-import { dropBreaksHeldElsewhere, prefetchable, readHeldSlots } from '../../src/pipeline/held-breaks.ts';
-import type { Plan } from '../../src/pipeline/plan.ts';
+import {
+  dropBreaksHeldElsewhere,
+  prefetchable,
+  readHeldSlots,
+} from '../../src/pipeline/stability/breaks-held-elsewhere.ts';
+import type { Plan } from '../../src/pipeline/write/plan.ts';
 import type { ServicesPort } from '../../src/pipeline/ports.ts';
 
 describe('time kept back from the solve', () => {

@@ -10,7 +10,7 @@ import type { PipelineStorePort, ServicesPort } from '../../src/pipeline/ports.t
 import { runPlanning } from '../../src/pipeline/run.ts';
 import { createServicesClient, RateLimiterRegistry, type ServicesClient } from '../../src/spapi/index.ts';
 import { join } from 'node:path';
-import { storePort } from '../../src/pipeline/store-adapter.ts';
+import { storePort } from '../../src/pipeline/adapters/store.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
 import { deps, runOptions, servicesFor, startWorld, tempDir, type World } from '../pipeline/support/world.ts';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tsxWorkerSource } from '../../src/pipeline/tsx-worker.ts';
+import { tsxWorkerSource } from '../../src/pipeline/solve/tsx-worker.ts';
 import { childEnv, runCli, tempDir } from './support/cli.ts';
 import { smallSeller, type SmallSeller } from './support/sandbox.ts';
 

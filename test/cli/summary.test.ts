@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { notPlannedLines } from '../../src/cli/plan.ts';
-import { refusalMessage } from '../../src/pipeline/write-back.ts';
+import { refusalMessage } from '../../src/pipeline/write/write-back.ts';
 
 const REASONS = ['NO_WINDOW_FITS', 'DISPLACED', 'NO_SKILLED_TECHNICIAN', 'OUTSIDE_TERRITORY'] as const;
 

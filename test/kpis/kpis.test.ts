@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setFulfillment, completeJob } from '../../src/closeout/index.ts';
 import { computeKpis, loadKpis, type KpiInput } from '../../src/kpis/index.ts';
-import type { Plan } from '../../src/pipeline/plan.ts';
+import type { Plan } from '../../src/pipeline/write/plan.ts';
 import { capacityWorld, type CapacityWorld } from '../capacity/support.ts';
 
 const H = 3_600_000;

@@ -15,11 +15,11 @@ import {
   type PlanningConfigInput,
 } from '../../src/config/index.ts';
 import { GreatCircleMatrixProvider, PostalCodeGeocoder } from '../../src/geo/index.ts';
-import { buildProblem } from '../../src/pipeline/build-problem.ts';
-import { locate } from '../../src/pipeline/geography.ts';
-import { normaliseJobs } from '../../src/pipeline/normalise.ts';
-import { planFromSolution, type Plan } from '../../src/pipeline/plan.ts';
-import { setupFromConfig } from '../../src/pipeline/setup-from-config.ts';
+import { buildProblem } from '../../src/pipeline/solve/build-problem.ts';
+import { locate } from '../../src/pipeline/solve/geography.ts';
+import { normaliseJobs } from '../../src/pipeline/read/normalise.ts';
+import { planFromSolution, type Plan } from '../../src/pipeline/write/plan.ts';
+import { setupFromConfig } from '../../src/pipeline/setup/from-config.ts';
 
 const DAY = '2026-11-24'; // a Tuesday
 const NOW = Date.parse('2026-11-23T12:00:00Z');

@@ -5,12 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { validatePlanningConfig, type PlanningConfigInput } from '../../src/config/index.ts';
 import { GreatCircleMatrixProvider, PostalCodeGeocoder } from '../../src/geo/index.ts';
-import { buildProblem } from '../../src/pipeline/build-problem.ts';
-import { locate } from '../../src/pipeline/geography.ts';
-import { normaliseJobs } from '../../src/pipeline/normalise.ts';
-import { planFromSolution } from '../../src/pipeline/plan.ts';
-import { setupFromConfig } from '../../src/pipeline/setup-from-config.ts';
-import { solveInWorker } from '../../src/pipeline/solve.ts';
+import { buildProblem } from '../../src/pipeline/solve/build-problem.ts';
+import { locate } from '../../src/pipeline/solve/geography.ts';
+import { normaliseJobs } from '../../src/pipeline/read/normalise.ts';
+import { planFromSolution } from '../../src/pipeline/write/plan.ts';
+import { setupFromConfig } from '../../src/pipeline/setup/from-config.ts';
+import { solveInWorker } from '../../src/pipeline/solve/solve-in-worker.ts';
 import { checkSolution } from '../../solver/checker.ts';
 
 const technician = (id: string, skills: string[], days: string[]) => ({

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineStorePort } from '../../src/pipeline/ports.ts';
 import { runPlanning, type RunResult } from '../../src/pipeline/run.ts';
-import { storePort } from '../../src/pipeline/store-adapter.ts';
+import { storePort } from '../../src/pipeline/adapters/store.ts';
 import { openStore } from '../../src/store/index.ts';
 import {
   deps,

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { solve } from '../../solver/index.ts';
 import { runPlanning, type RunDeps } from '../../src/pipeline/run.ts';
-import type { SolveRequest } from '../../src/pipeline/solve.ts';
+import type { SolveRequest } from '../../src/pipeline/solve/solve-in-worker.ts';
 import {
   deps,
   endState,

@@ -18,12 +18,12 @@ import {
   PostalCodeGeocoder,
   postalCodeCacheKey,
 } from '../../src/geo/index.ts';
-import { buildProblem, type BuiltProblem, type Placement } from '../../src/pipeline/build-problem.ts';
-import { locate } from '../../src/pipeline/geography.ts';
-import { normaliseJobs } from '../../src/pipeline/normalise.ts';
-import { setupFromConfig } from '../../src/pipeline/setup-from-config.ts';
-import type { PlanningSetup } from '../../src/pipeline/setup.ts';
-import { withoutTechnicians } from '../../src/pipeline/unavailable.ts';
+import { buildProblem, type BuiltProblem, type Placement } from '../../src/pipeline/solve/build-problem.ts';
+import { locate } from '../../src/pipeline/solve/geography.ts';
+import { normaliseJobs } from '../../src/pipeline/read/normalise.ts';
+import { setupFromConfig } from '../../src/pipeline/setup/from-config.ts';
+import type { PlanningSetup } from '../../src/pipeline/setup/planning-setup.ts';
+import { withoutTechnicians } from '../../src/pipeline/read/absent-technicians.ts';
 import { startWorld, type World } from './support/world.ts';
 
 const DATE = '2026-11-24'; // a Tuesday

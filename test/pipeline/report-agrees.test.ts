@@ -5,10 +5,10 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlanning, type RunResult } from '../../src/pipeline/run.ts';
-import { storePort } from '../../src/pipeline/store-adapter.ts';
+import { storePort } from '../../src/pipeline/adapters/store.ts';
 import { reportMarkdown, storedPlanReport } from '../../src/report/plan-report.ts';
 import { openStore, type Store } from '../../src/store/index.ts';
-import type { Plan } from '../../src/pipeline/plan.ts';
+import type { Plan } from '../../src/pipeline/write/plan.ts';
 import { deps, runOptions, startWorld, tempDir, type World } from './support/world.ts';
 
 describe('stored plan report and run report', () => {

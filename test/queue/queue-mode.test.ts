@@ -10,7 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApi, type RunningApi } from '../../api/start.ts';
 import { runPlanning } from '../../src/pipeline/run.ts';
-import { storePort } from '../../src/pipeline/store-adapter.ts';
+import { storePort } from '../../src/pipeline/adapters/store.ts';
 import { startQueueWorker, type RunningWorker } from '../../src/queue/start-worker.ts';
 import { openStore } from '../../src/store/index.ts';
 import { prepareWhatIf, simulate } from '../../src/whatif/index.ts';

@@ -1,6 +1,6 @@
 /** An in-memory PipelineStorePort for tests of the run's logic (the store itself is tested on its own). */
-import type { LedgerEvent } from '../../../src/pipeline/ledger.ts';
-import type { Plan } from '../../../src/pipeline/plan.ts';
+import type { LedgerEvent } from '../../../src/pipeline/write/ledger.ts';
+import type { Plan } from '../../../src/pipeline/write/plan.ts';
 import type { JournalRecord, PipelineStorePort, StoredPlan } from '../../../src/pipeline/ports.ts';
 
 interface PlanRow {

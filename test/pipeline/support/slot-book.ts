@@ -8,7 +8,7 @@
  * creates (add, reschedule, create reservation), in which case it surfaces as in doubt.
  */
 import { ServicesCallError, type ServicesPort } from '../../../src/pipeline/ports.ts';
-import type { CapacityBlock } from '../../../src/pipeline/plan.ts';
+import type { CapacityBlock } from '../../../src/pipeline/write/plan.ts';
 
 export const HOUR = 3_600_000;
 /** Slot 0; far from any real date, and only a label here. */

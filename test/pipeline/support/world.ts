@@ -14,8 +14,8 @@ import {
 import type { PipelineStorePort, ServicesPort } from '../../../src/pipeline/ports.ts';
 import type { RunDeps, RunOptions } from '../../../src/pipeline/run.ts';
 import { seededPlanningConfig } from '../../../src/sandbox/crews-config.ts';
-import { servicesPort } from '../../../src/pipeline/services-adapter.ts';
-import { storePort } from '../../../src/pipeline/store-adapter.ts';
+import { servicesPort } from '../../../src/pipeline/adapters/services.ts';
+import { storePort } from '../../../src/pipeline/adapters/store.ts';
 
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/index.ts';
 import { createServicesClient, RateLimiterRegistry } from '../../../src/spapi/index.ts';

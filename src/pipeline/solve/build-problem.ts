@@ -1,0 +1,361 @@
+/**
+ * Build the solver's Problem: one route per technician and shift, jobs with their windows in
+ * solver seconds from the horizon start, pins for frozen work and for work to keep as it is.
+ * Travel is rounded up to the planning grid so every planned time stays on it.
+ *
+ * A configured crew works as one team on each day both its members are on shift: one route
+ * with both as members (the hours they share, from the first member's home base, with the
+ * first member's breaks, the skills both have, the shorter working day, and only jobs both may
+ * serve), in place of the members' own routes that day. Jobs that need two technicians can
+ * only go to such routes; the crew serves one-person jobs too.
+ */
+import { booleanPointInPolygon, point } from '@turf/turf';
+import type { Job, Problem, Technician } from '../../../solver/problem.ts';
+import { affinityFor } from '../../config/affinity.ts';
+import { durationFactorFor } from './service-durations.ts';
+import type { Located, TravelMatrix } from './geography.ts';
+import type { PlannableJob } from '../read/normalise.ts';
+import type { PlanningSetup, ShiftInstance, TechnicianSetup } from '../setup/planning-setup.ts';
+
+/** Break ids the solver gets for capacity holds (src/pipeline/solve/booked-holds.ts); the plan leaves such breaks out of its reservations. */
+export const HOLD_BREAK_PREFIX = 'hold:';
+
+export interface CapacityHold {
+  /** The booked job whose appointment the technician's free time leaves room for. */
+  serviceJobId: string;
+  routeId: string;
+  technicianId: string;
+  start: number;
+  end: number;
+}
+
+export interface RouteInfo {
+  routeId: string;
+  technicianIds: string[];
+  day: string;
+  shiftStart: number;
+  shiftEnd: number;
+}
+
+export interface BuiltProblem {
+  problem: Problem;
+  /** Epoch ms of solver time 0. */
+  origin: number;
+  routes: Map<string, RouteInfo>;
+  /** Every located job, also those the options excluded from the problem. */
+  jobs: Map<string, PlannableJob>;
+}
+
+/** Where a job should stay: a route, and optionally its exact start (epoch ms). */
+export interface Placement {
+  routeId: string;
+  start?: number | undefined;
+}
+
+export interface BuildOptions {
+  /** Jobs placed exactly as before (previous plan still matching Amazon), or pinned by a repair pass. */
+  keep?: ReadonlyMap<string, Placement> | undefined;
+  /** Jobs whose reschedule windows are opened (repair pass). */
+  widen?: ReadonlySet<string> | undefined;
+  /** Jobs whose soft technician preference is dropped (repair pass). */
+  release?: ReadonlySet<string> | undefined;
+  /** Jobs left out of the problem (booked work no pass could serve: it holds capacity instead). */
+  exclude?: ReadonlySet<string> | undefined;
+  /** Per route: spans the technician must stay free (see holds.ts), given to the solver as fixed breaks. */
+  holds?: ReadonlyMap<string, readonly CapacityHold[]> | undefined;
+}
+
+export const routeIdOf = (technicianId: string, day: string): string => `${technicianId}@${day}`;
+
+export function buildProblem(
+  setup: PlanningSetup,
+  located: Located,
+  matrix: TravelMatrix,
+  options: BuildOptions = {},
+): BuiltProblem {
+  const origin = setup.horizon.start;
+  const g = setup.rules.timeGranularityMinutes * 60;
+  const sec = (ms: number): number => Math.max(0, Math.round((ms - origin) / 1000));
+
+  const routes = new Map<string, RouteInfo>();
+  const technicians: Technician[] = [];
+  const costs = {
+    perHourTravel: setup.rules.objective.perHourTravel,
+    perHourWork: setup.rules.objective.perHourWork,
+    perHourOvertime: setup.rules.objective.perHourOvertime,
+  };
+  // Overtime is offered only when it is priced or allowed: the shift end stays hard otherwise.
+  const overtime = (setup.rules.overtimeMinutes ?? 0) * 60;
+  const overtimeOf = overtime > 0 ? { overtime } : {};
+  const byTechnician = new Map(setup.technicians.map((t) => [t.technicianId, t]));
+  /** `technician@day` of members whose day belongs to their crew. */
+  const inCrew = new Set<string>();
+  for (const crew of setup.crews) {
+    const members = crew.members.map((id) => byTechnician.get(id));
+    const [lead, mate] = members;
+    if (members.length !== 2 || lead === undefined || mate === undefined) continue;
+    const home = located.technicianLocation.get(lead.technicianId);
+    if (home === undefined || !located.technicianLocation.has(mate.technicianId)) continue;
+    for (const shift of lead.shifts) {
+      const other = mate.shifts.find((s) => s.day === shift.day);
+      if (other === undefined) continue;
+      const start = Math.max(shift.start, other.start);
+      const end = Math.min(shift.end, other.end);
+      if (end <= start) continue;
+      const routeId = routeIdOf(crew.crewId, shift.day);
+      for (const m of crew.members) inCrew.add(routeIdOf(m, shift.day));
+      routes.set(routeId, {
+        routeId,
+        technicianIds: [...crew.members],
+        day: shift.day,
+        shiftStart: start,
+        shiftEnd: end,
+      });
+      const allowedLead = allowedJobs(lead, located, options.exclude);
+      const allowedMate = allowedJobs(mate, located, options.exclude);
+      const allowed =
+        allowedLead === undefined
+          ? allowedMate
+          : allowedMate === undefined
+            ? allowedLead
+            : allowedLead.filter((id) => allowedMate.includes(id));
+      const maxWork = [lead.maxWorkTime, mate.maxWorkTime].filter((x): x is number => x !== undefined);
+      technicians.push({
+        id: routeId,
+        members: [...crew.members],
+        start: home,
+        end: home,
+        shift: { start: sec(start), end: sec(end) },
+        ...overtimeOf,
+        breaks: [
+          ...clipBreaks(breaksOf(shift, sec), sec(start), sec(end)),
+          ...holdBreaks(options.holds?.get(routeId), sec),
+        ],
+        // Amazon checks each assigned technician for the job's skills, so the crew has the skills both have.
+        skills: lead.skills.filter((k) => mate.skills.includes(k)),
+        ...crewLevels(lead, mate),
+        ...(maxWork.length > 0 ? { maxWorkTime: Math.min(...maxWork) / 1000 } : {}),
+        ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
+        costs,
+      });
+    }
+  }
+  for (const t of setup.technicians) {
+    const home = located.technicianLocation.get(t.technicianId);
+    if (home === undefined) continue;
+    for (const shift of t.shifts) {
+      const routeId = routeIdOf(t.technicianId, shift.day);
+      if (inCrew.has(routeId)) continue;
+      routes.set(routeId, {
+        routeId,
+        technicianIds: [t.technicianId],
+        day: shift.day,
+        shiftStart: shift.start,
+        shiftEnd: shift.end,
+      });
+      const allowed = allowedJobs(t, located, options.exclude);
+      technicians.push({
+        id: routeId,
+        members: [t.technicianId],
+        start: home,
+        end: home,
+        shift: { start: sec(shift.start), end: sec(shift.end) },
+        ...overtimeOf,
+        breaks: [...breaksOf(shift, sec), ...holdBreaks(options.holds?.get(routeId), sec)],
+        skills: [...t.skills],
+        ...(t.skillLevels !== undefined ? { skillLevels: { ...t.skillLevels } } : {}),
+        ...(t.maxWorkTime !== undefined ? { maxWorkTime: t.maxWorkTime / 1000 } : {}),
+        ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
+        costs,
+      });
+    }
+  }
+
+  /** Whether the job's required and excluded technicians allow the route (a kept placement may not). */
+  const permittedOn = (job: Job, routeId: string): boolean => {
+    const people = routes.get(routeId)?.technicianIds ?? [];
+    const required = job.requiredTechnicians;
+    if (required !== undefined && !people.some((p) => required.includes(p))) return false;
+    return !people.some((p) => job.excludedTechnicians?.includes(p));
+  };
+
+  const routeOn = (technicianId: string, instant: number): string | undefined => {
+    for (const r of routes.values()) {
+      if (r.technicianIds.includes(technicianId) && instant >= r.shiftStart && instant < r.shiftEnd)
+        return r.routeId;
+    }
+    return undefined;
+  };
+
+  // Booked visits kept where they are (frozen, or held as planned) outweigh all other work
+  // together: the solver never drops or moves one to make room for another job.
+  let kept = 1;
+  for (const j of located.jobs) if (!options.exclude?.has(j.serviceJobId)) kept += j.priority;
+  const jobs: Job[] = [];
+  const jobMap = new Map<string, PlannableJob>();
+  for (const j of located.jobs) {
+    const location = located.jobLocation.get(j.serviceJobId);
+    if (location === undefined) continue;
+    // Excluded jobs stay known (the plan explains why they are out) but are not placed.
+    jobMap.set(j.serviceJobId, j);
+    if (options.exclude?.has(j.serviceJobId)) continue;
+    const windows = options.widen?.has(j.serviceJobId) ? [...j.windows, ...j.rescheduleWindows] : j.windows;
+    const job: Job = {
+      id: j.serviceJobId,
+      location,
+      duration: j.durationMinutes * 60,
+      windows: windows.map((w) => ({ start: sec(w.start), end: sec(w.end) })),
+      skills: [...j.skills],
+      ...(j.technicians === 2 ? { technicians: 2 as const } : {}),
+      priority: j.priority,
+      // A buyer holds this appointment: drop it only when no feasible plan can keep it.
+      ...(j.activeAppointment !== undefined ? { mandatory: true } : {}),
+    };
+    // Work already frozen stays with its technicians whatever the rules say now.
+    if (j.pin === undefined)
+      applyAffinity(job, affinityFor(setup.rules.affinity ?? [], j), preferenceUnit(setup));
+    const byRoute: Record<string, number> = {};
+    for (const r of technicians) {
+      const factor = durationFactorFor(setup, r.members ?? [r.id], j.skills);
+      if (factor !== 1) byRoute[r.id] = Math.ceil((j.durationMinutes * 60 * factor) / g) * g;
+    }
+    if (Object.keys(byRoute).length > 0) job.durationByTechnician = byRoute;
+
+    const keep = options.keep?.get(j.serviceJobId);
+    if (j.pin !== undefined) {
+      const routeId = routeOn(j.pin.technicianIds[0]!, j.pin.start);
+      job.mandatory = true;
+      job.pin = { start: sec(j.pin.start), ...(routeId !== undefined ? { technician: routeId } : {}) };
+      job.priority = j.priority + kept;
+    } else if (keep !== undefined && routes.has(keep.routeId) && permittedOn(job, keep.routeId)) {
+      job.pin = { technician: keep.routeId, ...(keep.start !== undefined ? { start: sec(keep.start) } : {}) };
+      if (j.activeAppointment !== undefined) job.priority = j.priority + kept;
+    } else if (
+      j.keepTechnicianIds.length > 0 &&
+      !options.release?.has(j.serviceJobId) &&
+      j.activeAppointment
+    ) {
+      const routeId = routeOn(j.keepTechnicianIds[0]!, j.activeAppointment.start);
+      const route = routeId !== undefined ? technicians.find((r) => r.id === routeId) : undefined;
+      const skilled = route !== undefined && j.skills.every((s) => route.skills?.includes(s));
+      if (routeId !== undefined && skilled && permittedOn(job, routeId)) {
+        job.pin = { technician: routeId };
+        job.priority = j.priority + kept;
+      }
+    }
+    jobs.push(job);
+  }
+
+  const durations = matrix.durations.map((row) => row.map((d) => Math.ceil(d / g) * g));
+  // Minimum work holds on every route (crews too).
+  const minWorkHours = setup.rules.objective.minWorkHours ?? 0;
+  if (minWorkHours > 0) for (const t of technicians) t.minWorkTime = minWorkHours * 3600;
+  return {
+    problem: {
+      matrices: { durations, distances: matrix.distances },
+      jobs,
+      technicians: technicians.length > 0 ? technicians : [],
+      objective: objectiveOf(setup),
+    },
+    origin,
+    routes,
+    jobs: jobMap,
+  };
+}
+
+/** The configured objective in the solver's terms: travel measure, soft windows, unassigned penalty. */
+function objectiveOf(setup: PlanningSetup): NonNullable<Problem['objective']> {
+  const o = setup.rules.objective;
+  const late = o.lateness;
+  return {
+    travel: o.travel ?? 'duration',
+    ...(late !== undefined && late.maxMinutes > 0
+      ? { softWindows: { maxLateness: late.maxMinutes * 60, costPerSecond: late.costPerMinute / 60 } }
+      : {}),
+    ...(o.unassignedPenalty !== undefined ? { unassignedPenalty: o.unassignedPenalty } : {}),
+    ...(o.balance !== undefined && o.balance.weight > 0 ? { balance: { ...o.balance } } : {}),
+  };
+}
+
+/** Objective units of one minute of driving, the unit of the config's preference weights. */
+function preferenceUnit(setup: PlanningSetup): number {
+  const o = setup.rules.objective;
+  // By distance the objective counts metres: a minute of driving is taken as 1 km.
+  return (o.travel ?? 'duration') === 'duration' ? 60 * (1 + (o.perHourTravel ?? 0) / 3600) : 1000;
+}
+
+/** The matching affinity rules on the solver job: required, excluded, preferred people and levels. */
+function applyAffinity(job: Job, a: ReturnType<typeof affinityFor>, unit: number): void {
+  if (a.required !== undefined) job.requiredTechnicians = [...a.required];
+  if (a.excluded.length > 0) job.excludedTechnicians = [...a.excluded];
+  if (a.preferred.length > 0)
+    job.preferredTechnicians = a.preferred.map((p) => ({
+      technician: p.technician,
+      weight: p.weightMinutes * unit,
+    }));
+  if (Object.keys(a.minSkillLevels).length > 0) job.skillLevels = { ...a.minSkillLevels };
+}
+
+/** A crew's level per skill both have: the lower of the two (each member does the work). */
+function crewLevels(lead: TechnicianSetup, mate: TechnicianSetup): { skillLevels?: Record<string, number> } {
+  if (lead.skillLevels === undefined && mate.skillLevels === undefined) return {};
+  const levels: Record<string, number> = {};
+  const levelOf = (t: TechnicianSetup, s: string): number =>
+    t.skillLevels?.[s] ?? (t.skills.includes(s) ? 1 : 0);
+  const skills = new Set([...lead.skills, ...Object.keys(lead.skillLevels ?? {})]);
+  for (const s of skills) {
+    const level = Math.min(levelOf(lead, s), levelOf(mate, s));
+    if (level > 0) levels[s] = level;
+  }
+  return { skillLevels: levels };
+}
+
+type Breaks = NonNullable<Technician['breaks']>;
+
+function breaksOf(shift: ShiftInstance, sec: (ms: number) => number): Breaks {
+  return shift.breaks.map((b, i) => ({
+    id: `break-${i}`,
+    duration: b.duration / 1000,
+    window: { start: sec(b.window.start), end: sec(b.window.end) },
+  }));
+}
+
+/** Breaks whose start window is cut to a shorter shift; a break that no longer fits is dropped. */
+function clipBreaks(breaks: Breaks, start: number, end: number): Breaks {
+  return breaks.flatMap((b) => {
+    const window = { start: Math.max(b.window.start, start), end: Math.min(b.window.end, end - b.duration) };
+    return window.start <= window.end ? [{ ...b, window }] : [];
+  });
+}
+
+function holdBreaks(holds: readonly CapacityHold[] | undefined, sec: (ms: number) => number): Breaks {
+  return (holds ?? []).map((h) => ({
+    id: `${HOLD_BREAK_PREFIX}${h.serviceJobId}`,
+    duration: (h.end - h.start) / 1000,
+    window: { start: sec(h.start), end: sec(h.start) },
+  }));
+}
+
+/** Jobs a technician may serve: their stores' jobs, inside their territory; undefined = no restriction. */
+function allowedJobs(
+  t: TechnicianSetup,
+  located: Located,
+  exclude: ReadonlySet<string> | undefined,
+): string[] | undefined {
+  let restricted = false;
+  const out: string[] = [];
+  for (const j of located.jobs) {
+    if (exclude?.has(j.serviceJobId)) continue;
+    let ok = t.storeIds.includes(j.storeId);
+    if (ok && t.territory !== undefined) {
+      const p = located.points[located.jobLocation.get(j.serviceJobId)!]!;
+      ok = booleanPointInPolygon(
+        point([p.lon, p.lat]),
+        t.territory as Parameters<typeof booleanPointInPolygon>[1],
+      );
+    }
+    if (ok) out.push(j.serviceJobId);
+    else restricted = true;
+  }
+  return restricted ? out : undefined;
+}
