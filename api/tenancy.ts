@@ -21,11 +21,12 @@ import {
   postalCodeCacheKey,
   travelMatrixProvider,
 } from '../src/geo/index.ts';
-import { connectClient } from '../src/connect.ts';
+import { connectClient, type ConnectionOptions } from '../src/connect.ts';
 import { servicesPort } from '../src/pipeline/adapters/services.ts';
 import { storePort } from '../src/pipeline/adapters/store.ts';
 import type { ServicesPort } from '../src/pipeline/ports.ts';
 import type { ServicesClient } from '../src/spapi/index.ts';
+import type { QueueClient } from '../src/queue/client.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { sellerEnvironment } from '../src/tenants/seller-secrets.ts';
 import type { ResolvedSeller } from '../src/tenants/sellers.ts';
@@ -51,14 +52,41 @@ const SELLER_MEMBERS = [
   'sellerId',
 ] as const;
 
-export async function createSellersContext(
-  options: CreateContextOptions & { sellers: readonly ResolvedSeller[] },
-): Promise<ApiContext> {
+export interface SellersContextOptions extends CreateContextOptions {
+  sellers: readonly ResolvedSeller[];
+  /**
+   * What one seller's Services client adds to the shared connection options: in queue mode,
+   * the seller's rate-limit buckets in Redis (Amazon's usage plans are per seller).
+   */
+  sellerConnection?: ((sellerId: string) => Partial<ConnectionOptions>) | undefined;
+}
+
+export async function createSellersContext(options: SellersContextOptions): Promise<ApiContext> {
   if (options.sellers.length === 0) throw new RangeError('a sellers context needs at least one seller');
   const env = options.env ?? process.env;
   const clock = options.clock ?? (() => new Date());
-  const root = await openStore(options.db, { env, clock, ...options.storeOptions });
+  const als = new AsyncLocalStorage<ApiContext>();
+  // Queue mode: one client for every seller; the runs it adds are the bound seller's.
+  let queue: QueueClient | undefined;
+  if (options.queue !== undefined) {
+    const { QueueClient } = await import('../src/queue/client.ts');
+    queue = await QueueClient.open({
+      ...options.queue,
+      dbUrl: options.db,
+      schema: options.storeOptions?.schema,
+      sellerId: () => current().sellerId,
+    });
+  }
+  let root: Store;
+  try {
+    root = await openStore(options.db, { env, clock, ...options.storeOptions });
+  } catch (error) {
+    await queue?.close();
+    throw error;
+  }
   const metrics = createMetrics({ defaultMetrics: options.defaultMetrics ?? true, sellerLabel: true });
+  if (queue !== undefined)
+    (await import('../src/queue/operations.ts')).registerQueueMetrics(metrics.registry, queue);
   const solver = createSolverPool(
     options.solverThreads !== undefined ? { threads: options.solverThreads } : {},
   );
@@ -77,11 +105,11 @@ export async function createSellersContext(
     }
   } catch (error) {
     await solver.close();
+    await queue?.close();
     await root.close();
     throw error;
   }
 
-  const als = new AsyncLocalStorage<ApiContext>();
   const directory: SellerDirectory = {
     sellerIds: options.sellers.map((s) => s.id),
     get: (id) => bySeller.get(id),
@@ -90,16 +118,16 @@ export async function createSellersContext(
     current: () => als.getStore(),
     run: (seller, fn) => als.run(seller, fn),
   };
-  const current = (): ApiContext => {
+  function current(): ApiContext {
     const seller = als.getStore();
     if (seller === undefined)
       throw new ApiError(
         400,
         'SELLER_REQUIRED',
-        `this token reaches every seller: name one with the ${SELLER_HEADER} header (one of ${directory.sellerIds.join(', ')})`,
+        `this token reaches every seller: name one with the ${SELLER_HEADER} header (one of ${options.sellers.map((s) => s.id).join(', ')})`,
       );
     return seller;
-  };
+  }
   const router = {
     services: () => current().services(),
     servicesClient: () => current().servicesClient(),
@@ -108,10 +136,12 @@ export async function createSellersContext(
     logger,
     solver,
     metrics,
+    queue,
     tenants: directory,
     async close() {
       for (const seller of bySeller.values()) await seller.planner.drain();
       await solver.close();
+      await queue?.close();
       await root.close();
     },
   } as unknown as ApiContext;
@@ -125,7 +155,7 @@ function sellerContext(
   seller: ResolvedSeller,
   store: Store,
   shared: {
-    options: CreateContextOptions;
+    options: SellersContextOptions;
     env: NodeJS.ProcessEnv;
     clock: () => Date;
     metrics: ReturnType<typeof createMetrics>;
@@ -147,6 +177,10 @@ function sellerContext(
           ? { rateLimits: options.connection.rateLimits }
           : {}),
         ...(options.connection?.logger !== undefined ? { logger: options.connection.logger } : {}),
+        ...(options.connection?.usagePlanOverrides !== undefined
+          ? { usagePlanOverrides: options.connection.usagePlanOverrides }
+          : {}),
+        ...options.sellerConnection?.(seller.id),
         lwa: seller.lwa,
       },
       // A seller never falls back on the deployment's own LWA variables.

@@ -204,9 +204,10 @@ export function registerServeCommand(program: Command): void {
     ),
   );
   add(
-    new Option('--seller <id>', 'seller the queued partitions are for (queue mode)').default(
-      DEFAULT_SELLER_ID,
-    ),
+    new Option(
+      '--seller <id>',
+      'seller the queued partitions are for (queue mode without --sellers)',
+    ).default(DEFAULT_SELLER_ID),
   );
   addConnectionOptions(cmd, SERVE_ENV);
   cmd.action(async (opts: ServeOptions) => {
@@ -229,9 +230,9 @@ export function registerServeCommand(program: Command): void {
               dbUrl: opts.db ?? defaultDatabase(),
             })
           : undefined;
-      if (queue !== undefined && sellers !== undefined)
+      if (sellers !== undefined && opts.seller !== DEFAULT_SELLER_ID)
         throw new InvalidArgumentError(
-          'give --queue or --sellers, not both: queue mode serves one seller per deployment (its --seller) for now',
+          'give --sellers or --seller, not both: with a sellers file every request names its seller through its token',
         );
       const api = await startApi({
         config,

@@ -2,7 +2,7 @@
  * `fieldplan worker --queue <redis-url>` and `fieldplan queue status|retry|drain`: queue
  * mode's worker process and its operations from the command line.
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { QueueClient } from '../queue/client.ts';
 import { DEFAULT_QUEUE_PREFIX, DEFAULT_SELLER_ID } from '../queue/jobs.ts';
 import { checkQueueMode } from '../queue/mode.ts';
@@ -10,6 +10,7 @@ import type { RateLimitPlan } from '../spapi/index.ts';
 import { integerArg } from './arg-parsers.ts';
 import { addConnectionOptions, defaultDatabase, describeError, loadConfigFor } from './plan.ts';
 import { keyFileHelp } from './store-options.ts';
+import { loadSellers, resolveSellers, sellersFileFrom } from '../tenants/sellers.ts';
 
 interface WorkerCliOptions {
   queue?: string;
@@ -21,6 +22,7 @@ interface WorkerCliOptions {
   db?: string;
   keyFile?: string;
   config?: string;
+  sellers?: string;
   solverThreads?: number;
   osrm?: string;
   rateLimits?: RateLimitPlan;
@@ -44,6 +46,10 @@ export function registerWorkerCommand(program: Command): void {
     .option('--queue <redis-url>', queueOptionHelp)
     .option('--concurrency <n>', 'partitions run at once by this worker', integerArg({ min: 1, max: 64 }), 1)
     .option('--config <file>', 'crews and planning config (YAML or JSON)')
+    .option(
+      '--sellers <file>',
+      "run every seller's partitions of this sellers file, each under its own credentials, marketplace, crews config and data key (default: FIELDPLAN_SELLERS_FILE)",
+    )
     .option('--key-file <path>', keyFileHelp)
     .option(
       '--solver-threads <n>',
@@ -59,13 +65,27 @@ export function registerWorkerCommand(program: Command): void {
         redisUrl: opts.queue ?? process.env['REDIS_URL'],
         dbUrl: opts.db ?? defaultDatabase(),
       });
-      const config = await loadConfigFor(opts.endpoint, opts.config);
+      const sellersFile = sellersFileFrom(opts.sellers);
+      if (sellersFile !== undefined && (opts.config !== undefined || opts.credentials !== undefined))
+        throw new InvalidArgumentError(
+          'give --sellers or --config and --credentials, not both: each seller names its crews config and credentials in the sellers file',
+        );
+      if (sellersFile !== undefined && opts.seller !== DEFAULT_SELLER_ID)
+        throw new InvalidArgumentError(
+          'give --sellers or --seller, not both: with a sellers file the worker runs every seller of the file',
+        );
+      const sellers =
+        sellersFile === undefined
+          ? undefined
+          : await resolveSellers(loadSellers(sellersFile), { defaultEndpoint: opts.endpoint });
+      const config = sellers?.[0]?.config ?? (await loadConfigFor(opts.endpoint, opts.config));
       // The queue libraries load only for the commands that use them.
       const { startQueueWorker } = await import('../queue/start-worker.ts');
       const running = await startQueueWorker({
         redisUrl,
         prefix: opts.prefix,
         sellerId: opts.seller,
+        sellers,
         concurrency: opts.concurrency,
         config,
         endpoint: opts.endpoint,
@@ -88,8 +108,10 @@ export function registerWorkerCommand(program: Command): void {
           ? { stalledIntervalMs: Number(process.env['FIELDPLAN_QUEUE_STALLED_MS']) }
           : {}),
       });
+      const serving =
+        sellers === undefined ? `seller ${opts.seller}` : `sellers ${sellers.map((s) => s.id).join(', ')}`;
       console.log(
-        `fieldplan worker ${process.pid} for seller ${opts.seller}: ${opts.concurrency} partition(s) at a time`,
+        `fieldplan worker ${process.pid} for ${serving}: ${opts.concurrency} partition(s) at a time`,
       );
       const stop = async (): Promise<void> => {
         await running.close();

@@ -35,7 +35,12 @@ export interface QueueConnectionOptions {
   schema?: string | undefined;
   /** Redis key prefix (default `fieldplan`). */
   prefix?: string | undefined;
-  sellerId?: string | undefined;
+  /**
+   * The seller whose runs this client adds (default `default`). A function when one client
+   * serves several sellers: a server of several sellers answers with the seller bound to the
+   * request at the time of each call.
+   */
+  sellerId?: string | (() => string) | undefined;
   retry?: RetryPolicy | undefined;
 }
 
@@ -69,19 +74,19 @@ export interface QueueDepths {
 }
 
 export class QueueClient {
-  readonly sellerId: string;
   readonly prefix: string;
   readonly retry: RetryPolicy;
   readonly queue: Queue;
   readonly flow: FlowProducer;
   readonly state: QueueState;
   readonly #redis: Redis;
+  readonly #sellerId: string | (() => string);
   #events: QueueEvents | undefined;
 
   private constructor(redis: Redis, state: QueueState, options: QueueConnectionOptions) {
     this.#redis = redis;
     this.state = state;
-    this.sellerId = options.sellerId ?? DEFAULT_SELLER_ID;
+    this.#sellerId = options.sellerId ?? DEFAULT_SELLER_ID;
     this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
     this.retry = options.retry ?? DEFAULT_RETRY;
     this.queue = new Queue(PARTITION_QUEUE, { connection: redis, prefix: this.prefix });
@@ -112,25 +117,31 @@ export class QueueClient {
     return this.#redis;
   }
 
+  /** The seller whose runs this client adds now (see {@link QueueConnectionOptions.sellerId}). */
+  get sellerId(): string {
+    return typeof this.#sellerId === 'string' ? this.#sellerId : this.#sellerId();
+  }
+
   /** A `POST /v1/plans` run: one partition per store, each the whole horizon. Returns the run id. */
   async startPlanRun(r: StartPlanRun, runId = randomUUID()): Promise<{ runId: string; partitions: number }> {
     const storeIds = [...r.storeIds];
+    const sellerId = this.sellerId;
     const partitions = storeIds.map((storeId) => ({
       partitionKey: storeId,
       storeId,
       // A run of one store is that store's plan: the run id is the plan id.
       planId: storeIds.length === 1 ? runId : derivedUuid(runId, storeId),
-      jobId: jobId('plan', this.sellerId, runId, storeId),
+      jobId: jobId('plan', sellerId, runId, storeId),
     }));
     await this.state.createRun(
-      { runId, sellerId: this.sellerId, kind: 'plan', storeIds, request: { ...r, storeIds } },
+      { runId, sellerId, kind: 'plan', storeIds, request: { ...r, storeIds } },
       partitions,
     );
     await this.queue.addBulk(
       partitions.map((p) => ({
         name: 'plan',
         data: {
-          sellerId: this.sellerId,
+          sellerId,
           runId,
           partitionKey: p.partitionKey,
           storeId: p.storeId,
@@ -196,20 +207,24 @@ export class QueueClient {
     return { runId, added: before === undefined && existing === undefined };
   }
 
-  /** BullMQ job schedulers, one per store, firing in the store's time zone (idempotent across servers). */
+  /**
+   * BullMQ job schedulers, one per store, firing in the store's time zone (idempotent across
+   * servers); for `sellerId`, default this client's seller.
+   */
   async upsertNightlySchedules(
     schedules: { storeId: string; cron: string; timeZone: string }[],
     options: { days: number; solverSeconds?: number | undefined },
+    sellerId = this.sellerId,
   ): Promise<{ storeId: string; next: string | null }[]> {
     const out: { storeId: string; next: string | null }[] = [];
     for (const s of schedules) {
       const job = await this.queue.upsertJobScheduler(
-        nightlySchedulerId(this.sellerId, s.storeId),
+        nightlySchedulerId(sellerId, s.storeId),
         { pattern: s.cron, tz: s.timeZone },
         {
           name: 'nightly',
           data: {
-            sellerId: this.sellerId,
+            sellerId,
             storeId: s.storeId,
             days: options.days,
             solverSeconds: options.solverSeconds,
@@ -234,20 +249,18 @@ export class QueueClient {
   /** A what-if run: a preparing partition, which fans out one partition per sampled day and a merge. */
   async startWhatIf(request: WhatIfRequest): Promise<string> {
     const runId = randomUUID();
-    await this.state.createRun(
-      { runId, sellerId: this.sellerId, kind: 'what_if', storeIds: [request.storeId], request },
-      [
-        {
-          partitionKey: 'prepare',
-          storeId: request.storeId,
-          planId: null,
-          jobId: jobId('whatif-prepare', runId),
-        },
-      ],
-    );
+    const sellerId = this.sellerId;
+    await this.state.createRun({ runId, sellerId, kind: 'what_if', storeIds: [request.storeId], request }, [
+      {
+        partitionKey: 'prepare',
+        storeId: request.storeId,
+        planId: null,
+        jobId: jobId('whatif-prepare', runId),
+      },
+    ]);
     await this.queue.add(
       'whatif-prepare',
-      { sellerId: this.sellerId, runId, storeId: request.storeId, request },
+      { sellerId, runId, storeId: request.storeId, request },
       partitionJobOptions(this.retry, jobId('whatif-prepare', runId)),
     );
     return runId;
@@ -261,11 +274,12 @@ export class QueueClient {
     timeoutMs = 10 * 60_000,
   ): Promise<unknown> {
     const runId = randomUUID();
-    const id = jobId('capacity', this.sellerId, runId);
+    const sellerId = this.sellerId;
+    const id = jobId('capacity', sellerId, runId);
     await this.state.createRun(
       {
         runId,
-        sellerId: this.sellerId,
+        sellerId,
         kind: 'capacity',
         storeIds: [query.storeId],
         request: { query, dryRun },
@@ -275,7 +289,7 @@ export class QueueClient {
     // A publication is answered at once or not at all: one attempt (the journal makes a retry safe).
     const job = await this.queue.add(
       'capacity',
-      { sellerId: this.sellerId, runId, query, dryRun, actor } satisfies CapacityData,
+      { sellerId, runId, query, dryRun, actor } satisfies CapacityData,
       { ...partitionJobOptions(this.retry, id), attempts: 1 },
     );
     this.#events ??= new QueueEvents(PARTITION_QUEUE, {

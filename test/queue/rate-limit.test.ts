@@ -96,13 +96,30 @@ if (!queueTestsEnabled) {
       const prefix = uniqueName('fprl');
       const a = new RedisRateLimiterRegistry(connect(), prefix, 'seller-a');
       const b = new RedisRateLimiterRegistry(connect(), prefix, 'seller-b');
-      const plan = { rate: 2, burst: 4 };
-      const t0 = Date.now();
-      // Three each fit in each seller's bucket (burst − 1): no waiting if the buckets are apart.
+      const plan = { rate: 4, burst: 4 };
+      // The request log of both sellers: who sent, when (as the sandbox's log records it).
+      const log: { seller: string; at: number }[] = [];
       await Promise.all(
-        [0, 1, 2].flatMap(() => [a, b].map((r) => r.get('op', plan).schedule(async () => undefined))),
+        Array.from({ length: 10 }, () => [
+          a.get('op', plan).schedule(async () => void log.push({ seller: 'a', at: Date.now() })),
+          b.get('op', plan).schedule(async () => void log.push({ seller: 'b', at: Date.now() })),
+        ]).flat(),
       );
-      expect(Date.now() - t0).toBeLessThan(400);
+      const of = (seller: string): number[] => log.filter((e) => e.seller === seller).map((e) => e.at);
+      expect(of('a').length).toBe(10);
+      expect(of('b').length).toBe(10);
+      // Each seller's requests fit its own bucket...
+      expect(overruns(of('a'), plan.rate, plan.burst)).toBe(0);
+      expect(overruns(of('b'), plan.rate, plan.burst)).toBe(0);
+      // ...and together they are more than one bucket lets through: the buckets are apart
+      // (one bucket shared by both would have paced the two logs together to no overrun).
+      expect(
+        overruns(
+          log.map((e) => e.at),
+          plan.rate,
+          plan.burst,
+        ),
+      ).toBeGreaterThan(0);
       await a.clear();
       await b.clear();
     });
