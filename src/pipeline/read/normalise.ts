@@ -5,7 +5,7 @@
  */
 import { resolveServiceDuration } from '../../config/index.ts';
 import { invalidPayloadIssue, type PlanningIssue } from '../issues.ts';
-import { parseServiceJob, type Appointment, type ServiceJob } from './service-job.ts';
+import { parseServiceJob, type Appointment, type ServiceJob, type ServiceJobParse } from './service-job.ts';
 import type { Interval, PlanningSetup, StoreSetup } from '../setup/planning-setup.ts';
 
 const MINUTE = 60_000;
@@ -64,6 +64,16 @@ export function normaliseJobs(
   now: number,
   refused: ReadonlySet<string> = new Set(),
 ): NormaliseResult {
+  return normaliseParsed(raws.map(parseServiceJob), setup, now, refused);
+}
+
+/** The same, for jobs already parsed at the boundary they came in by (a planning run parses each once). */
+export function normaliseParsed(
+  parses: readonly ServiceJobParse[],
+  setup: PlanningSetup,
+  now: number,
+  refused: ReadonlySet<string> = new Set(),
+): NormaliseResult {
   const stores = new Map(setup.stores.map((s) => [s.storeId, s]));
   const knownSkills = new Set<string>([
     ...setup.rules.skillCatalog,
@@ -73,8 +83,7 @@ export function normaliseJobs(
   const issues: PlanningIssue[] = [];
   let outOfScope = 0;
 
-  for (const raw of raws) {
-    const parsed = parseServiceJob(raw);
+  for (const parsed of parses) {
     if (!parsed.ok) {
       issues.push(invalidPayloadIssue(parsed));
       continue;

@@ -16,19 +16,16 @@ import { createHash } from 'node:crypto';
 import type { PlanningConfig } from '../../config/index.ts';
 import type { PlannableJob } from '../read/normalise.ts';
 import type { Plan } from '../write/plan.ts';
-import { parseServiceJob } from '../read/service-job.ts';
+import type { ServiceJob } from '../read/service-job.ts';
 
 export function inputSignature(
-  raws: readonly unknown[],
+  parsed: readonly ServiceJob[],
   jobs: readonly PlannableJob[],
   planned: ReadonlySet<string>,
   context: { config: PlanningConfig; days: readonly string[]; refused: ReadonlySet<string> },
 ): string {
   const preferred = new Map<string, unknown>();
-  for (const raw of raws) {
-    const parsed = parseServiceJob(raw);
-    if (parsed.ok) preferred.set(parsed.job.serviceJobId, parsed.job.preferredAppointmentTimes ?? []);
-  }
+  for (const job of parsed) preferred.set(job.serviceJobId, job.preferredAppointmentTimes ?? []);
   const hash = createHash('sha256');
   hash.update(
     JSON.stringify({ config: context.config, days: context.days, refused: [...context.refused].sort() }),

@@ -1,0 +1,295 @@
+/**
+ * The solve passes. Pass 1 keeps what can be kept. Jobs it could not place that may move (a
+ * kept technician or appointment that no longer fits) get a second, short pass with
+ * everything placed in pass 1 pinned, their technician preference dropped and their other
+ * windows opened. Booked jobs still out after that keep their appointments on Amazon, which
+ * go on taking store capacity: each gets a hold (booked-holds.ts) and the routes that must
+ * make room are planned again around it, the rest staying pinned. Each pass builds its
+ * problem once.
+ */
+import { performance } from 'node:perf_hooks';
+import type { Solution, StartRoute } from '../../../solver/solution.ts';
+import type { PlannableJob } from '../read/normalise.ts';
+import type { ProgressSink } from '../progress.ts';
+import type { RunOptions } from '../run-context.ts';
+import type { PlanningSetup } from '../setup/planning-setup.ts';
+import type { Plan } from '../write/plan.ts';
+import { chooseHolds, unservedBookings, type CapacityHold } from './booked-holds.ts';
+import { buildProblem, type BuiltProblem, type Placement } from './build-problem.ts';
+import type { SolveRequest } from './solve-in-worker.ts';
+import { trueReasons } from './unassigned-reasons.ts';
+import { startFromPlan } from './warm-start.ts';
+
+const MAX_HOLD_ROUNDS = 3;
+
+export interface SolveInput {
+  setup: PlanningSetup;
+  located: Parameters<typeof buildProblem>[1];
+  matrix: Parameters<typeof buildProblem>[2];
+  /** Placements of the previous plan to keep. */
+  keep: Map<string, Placement>;
+  /** The plan in force, pass 1's starting point. */
+  previous: Plan | undefined;
+}
+
+export interface Solved {
+  built: BuiltProblem;
+  solution: Solution;
+  holds: CapacityHold[];
+}
+
+type Pass = (built: BuiltProblem, budgetMs: number, label: string, start?: StartRoute[]) => Promise<Solution>;
+
+/** Where the passes stand: the last problem and its solution, and what the hold rounds decided. */
+interface PassState {
+  built: BuiltProblem;
+  solution: Solution;
+  /** Jobs whose technician preference is dropped and other windows opened. */
+  widen: Set<string>;
+  holds: CapacityHold[];
+  /** Booked jobs left out with a hold, with the reason asked of the problem they were left out of. */
+  excluded: Map<string, Solution['unassigned'][number]>;
+}
+
+export async function solvePasses(
+  input: SolveInput,
+  options: RunOptions,
+  progress: ProgressSink,
+  solver: (req: SolveRequest) => Promise<Solution>,
+): Promise<Solved> {
+  const { setup, located, matrix } = input;
+  const seconds = options.solverSeconds ?? setup.rules.solverBudgetSeconds;
+  const step = progress.start('solve', 'Solving');
+  const pass: Pass = async (built, budgetMs, label, start = []) =>
+    solver({
+      problem: built.problem,
+      seed: options.seed ?? 1,
+      ...(start.length > 0 ? { start } : {}),
+      ...(options.solverIterations !== undefined
+        ? { maxIterations: options.solverIterations }
+        : { timeLimitMs: budgetMs }),
+      // Planners see jobs placed and time left, never the solver's internal cost.
+      onProgress: (p) =>
+        step.update(
+          Math.round(p.elapsedMs / 1000),
+          Math.round(budgetMs / 1000),
+          `${label}: ${built.problem.jobs.length - p.unassigned} of ${built.problem.jobs.length} jobs placed, ${Math.max(0, Math.round((budgetMs - p.elapsedMs) / 1000))} s left`,
+        ),
+    });
+  const first = buildProblem(setup, located, matrix, { keep: input.keep });
+  if (first.problem.jobs.length === 0) {
+    step.done('no jobs to place');
+    return { built: first, solution: emptySolution(), holds: [] };
+  }
+  // With a deadline, every pass shares what is left of it.
+  const deadline = options.solveDeadline;
+  const left = (): number => (deadline !== undefined ? Math.max(50, deadline - performance.now()) : Infinity);
+  const budget = Math.min(seconds * 1000, left());
+  const share = (fraction: number): number =>
+    deadline !== undefined
+      ? Math.min(left(), Math.max(50, budget * fraction))
+      : Math.max(1000, budget * fraction);
+  // Pass 1 starts from the plan in force (warm-start.ts): what it serves is not lost by search luck.
+  const state: PassState = {
+    built: first,
+    solution: await pass(first, budget * 0.6, 'pass 1', startFromPlan(input.previous, first)),
+    widen: new Set<string>(),
+    holds: [],
+    excluded: new Map(),
+  };
+  const movable = new Set(
+    state.solution.unassigned
+      .map((u) => first.jobs.get(u.job))
+      .filter(
+        (j): j is PlannableJob => j !== undefined && j.pin === undefined && j.activeAppointment !== undefined,
+      )
+      .map((j) => j.serviceJobId),
+  );
+  if (movable.size > 0) {
+    for (const id of movable) state.widen.add(id);
+    const widen = state.widen;
+    state.built = buildProblem(setup, located, matrix, {
+      keep: placed(state.solution, first),
+      widen,
+      release: widen,
+    });
+    state.solution = await pass(state.built, share(0.1), 'pass 2');
+  }
+  // Booked work left out keeps its appointment: make room for it in its store's capacity, but
+  // never at the cost of work the plan serves (a hold that does is not placed).
+  for (let round = 1; round <= MAX_HOLD_ROUNDS; round++) {
+    const more = await holdRound(state, round, input, options, (b, label) =>
+      pass(b, share(round === 1 ? 0.2 : 0.1), label),
+    );
+    if (!more) break;
+  }
+  let solution = state.solution;
+  if (state.excluded.size > 0) {
+    const listed = new Set(solution.unassigned.map((u) => u.job));
+    solution = {
+      ...solution,
+      unassigned: [...solution.unassigned, ...[...state.excluded.values()].filter((u) => !listed.has(u.job))],
+    };
+  }
+  const built = state.built;
+  const travelHours = solution.routes.reduce((h, r) => h + r.travelDuration, 0) / 3600;
+  step.done(
+    `${built.problem.jobs.length - solution.unassigned.length} of ${built.problem.jobs.length} jobs placed, travel ${travelHours.toFixed(1)} h`,
+  );
+  return { built, solution, holds: state.holds };
+}
+
+/**
+ * One round of holds: the booked jobs still unserved get a hold each where one can be kept
+ * free, and the routes a hold cuts into are planned again. Returns false when there is
+ * nothing left to hold (the rounds end).
+ */
+async function holdRound(
+  state: PassState,
+  round: number,
+  input: SolveInput,
+  options: RunOptions,
+  pass: (built: BuiltProblem, label: string) => Promise<Solution>,
+): Promise<boolean> {
+  const { setup, located, matrix } = input;
+  const { built, solution, holds } = state;
+  const unserved = unservedBookings(built, solution);
+  if (unserved.length === 0) return false;
+  const { holds: chosen, displaced } = chooseHolds(unserved, setup, built, solution, holds, {
+    displaceBooked: options.kind !== 'optimize_today',
+  });
+  if (chosen.length === 0) return false;
+  const round_: HoldRound = {
+    added: chosen,
+    byRoute: new Map(),
+    // Visits a hold cuts into are placed again, and may move like pass 2's; the rest stay.
+    widened: new Set(state.widen),
+    keepNow: placed(solution, built),
+  };
+  placeHolds(round_, holds);
+  for (const id of displaced) if (built.jobs.get(id)?.pin === undefined) round_.widened.add(id);
+  for (const id of displaced) round_.keepNow.delete(id);
+  const out = new Set([...state.excluded.keys(), ...unserved.map((j) => j.serviceJobId)]);
+  const attempt = async (label: string) => {
+    const b = buildProblem(setup, located, matrix, {
+      keep: round_.keepNow,
+      widen: round_.widened,
+      release: round_.widened,
+      exclude: out,
+      holds: round_.byRoute,
+    });
+    return { b, s: await pass(b, label) };
+  };
+  let { b: next, s: tried } = await attempt(`room for booked work ${round}`);
+  // Work the plan served that a hold's pins left out is placed again, free to move: a hold
+  // takes from servable work only what Amazon's capacity really lacks.
+  const lost = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
+  const stays =
+    options.kind === 'optimize_today'
+      ? keepTodaysBookedVisits(state, round_, lost, displaced, unserved, setup)
+      : new Set<string>();
+  if (lost.length > 0) {
+    for (const id of lost) {
+      if (stays.has(id)) continue;
+      round_.keepNow.delete(id);
+      if (built.jobs.get(id)?.pin === undefined) round_.widened.add(id);
+    }
+    ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
+  }
+  // Their reasons are asked of the problem they were left out of.
+  const why = new Map(trueReasons(built, solution.unassigned).map((u) => [u.job, u]));
+  for (const j of unserved) {
+    const u = why.get(j.serviceJobId);
+    if (u !== undefined) state.excluded.set(j.serviceJobId, u);
+  }
+  for (const id of round_.widened) state.widen.add(id);
+  holds.push(...round_.added);
+  state.solution = tried;
+  state.built = next;
+  return true;
+}
+
+/** The holds a round adds, and the pins and widened jobs of its problem. */
+interface HoldRound {
+  added: CapacityHold[];
+  byRoute: Map<string, CapacityHold[]>;
+  widened: Set<string>;
+  keepNow: Map<string, Placement>;
+}
+
+function placeHolds(round: HoldRound, holds: readonly CapacityHold[]): void {
+  round.byRoute.clear();
+  for (const h of [...holds, ...round.added])
+    round.byRoute.set(h.routeId, [...(round.byRoute.get(h.routeId) ?? []), h]);
+}
+
+/**
+ * On the day itself a booked visit of a technician at work stays: a hold of this round that
+ * leaves one of them out (its route no longer fits it, lunch and travel included) is not
+ * placed, and the visit keeps its place. Their bookings get a hold on another route, if one
+ * can be kept free for them. Returns the visits that stay.
+ */
+function keepTodaysBookedVisits(
+  state: PassState,
+  round: HoldRound,
+  lost: readonly string[],
+  displaced: ReadonlySet<string>,
+  unserved: readonly PlannableJob[],
+  setup: PlanningSetup,
+): Set<string> {
+  const { built, solution, holds } = state;
+  const stays = new Set<string>();
+  const routeOf = new Map(
+    solution.routes.flatMap((r) => r.visits.map((v) => [v.job, r.technician] as const)),
+  );
+  const blocked = new Set<string>();
+  for (const id of lost) {
+    const route = routeOf.get(id);
+    if (route === undefined || displaced.has(id) || built.jobs.get(id)?.activeAppointment === undefined)
+      continue;
+    if (!round.added.some((h) => h.routeId === route)) continue;
+    blocked.add(route);
+    stays.add(id);
+  }
+  if (blocked.size === 0) return stays;
+  const moved = new Set(round.added.filter((h) => blocked.has(h.routeId)).map((h) => h.serviceJobId));
+  round.added = round.added.filter((h) => !blocked.has(h.routeId));
+  const elsewhere = chooseHolds(
+    unserved.filter((j) => moved.has(j.serviceJobId)),
+    setup,
+    { ...built, routes: new Map([...built.routes].filter(([id]) => !blocked.has(id))) },
+    solution,
+    [...holds, ...round.added],
+    { displaceBooked: false },
+  );
+  round.added = [...round.added, ...elsewhere.holds];
+  for (const id of elsewhere.displaced) {
+    round.keepNow.delete(id);
+    if (built.jobs.get(id)?.pin === undefined) round.widened.add(id);
+  }
+  placeHolds(round, holds);
+  return stays;
+}
+
+/** Where a solution puts each job it serves, as pins for the next pass. */
+function placed(s: Solution, b: BuiltProblem): Map<string, Placement> {
+  const pinned = new Map<string, Placement>();
+  for (const r of s.routes) {
+    for (const v of r.visits) pinned.set(v.job, { routeId: r.technician, start: b.origin + v.start * 1000 });
+  }
+  return pinned;
+}
+
+/** Jobs a solution serves. */
+function servedIds(solution: Solution): Set<string> {
+  return new Set(solution.routes.flatMap((r) => r.visits.map((v) => v.job)));
+}
+
+function emptySolution(): Solution {
+  return {
+    routes: [],
+    unassigned: [],
+    cost: { total: 0, unassigned: 0, lateness: 0, travel: 0, work: 0, overtime: 0, fixed: 0 },
+    stats: { iterations: 0, seed: 1 },
+  };
+}
