@@ -6,12 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { ProblemError } from '../../solver/errors.ts';
-import {
-  greatCircleTravel,
-  problemFromVroom,
-  solutionToVroom,
-  VroomFormatError,
-} from '../../solver/formats/vroom.ts';
+import { greatCircleTravel, problemFromVroom, VroomFormatError } from '../../solver/formats/vroom.ts';
+import { solutionToVroom } from '../../solver/formats/vroom-write.ts';
 import { ProblemSchema, type Problem } from '../../solver/problem.ts';
 import { requireScope } from '../auth.ts';
 import { bodyErrors, SolveResultSchema } from '../contract/index.ts';

@@ -10,12 +10,8 @@ import { z } from 'zod';
 import { solve } from '../../solver/index.ts';
 import { ProblemSchema } from '../../solver/problem.ts';
 import type { Problem } from '../../solver/problem.ts';
-import {
-  greatCircleTravel,
-  problemFromVroom,
-  solutionToVroom,
-  VroomFormatError,
-} from '../../solver/formats/vroom.ts';
+import { greatCircleTravel, problemFromVroom, VroomFormatError } from '../../solver/formats/vroom.ts';
+import { solutionToVroom } from '../../solver/formats/vroom-write.ts';
 import { MAX_NESTING_DEPTH, NestingTooDeepError, parseJsonWithin } from '../input/nesting.ts';
 
 export type ProblemFileFormat = 'fieldplan' | 'vroom';

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/checker.ts';
-import {
-  problemFromVroom,
-  problemToVroom,
-  solutionToVroom,
-  VroomFormatError,
-} from '../../solver/formats/vroom.ts';
+import { problemFromVroom, VroomFormatError } from '../../solver/formats/vroom.ts';
+import { problemToVroom, solutionToVroom } from '../../solver/formats/vroom-write.ts';
 import { solve } from '../../solver/index.ts';
 import { ProblemSchema } from '../../solver/problem.ts';
 import type { Problem } from '../../solver/problem.ts';

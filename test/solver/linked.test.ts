@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/checker.ts';
 import { compileProblem, ProblemError, solve } from '../../solver/index.ts';
 import { JointSchedule } from '../../solver/links.ts';
-import { problemToVroom } from '../../solver/formats/vroom.ts';
+import { problemToVroom } from '../../solver/formats/vroom-write.ts';
 import type { Problem } from '../../solver/problem.ts';
 import type { Solution } from '../../solver/solution.ts';
 import { exhaustiveLinked } from './support/exhaustive-linked.ts';
