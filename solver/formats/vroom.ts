@@ -9,6 +9,8 @@
  * What does not map is reported in `warnings`, never dropped silently.
  */
 import { z } from 'zod';
+import type { ProblemIssue } from '../errors.ts';
+import { formatIssuePath } from '../issue-path.ts';
 import type { Job, Problem, Technician } from '../problem.ts';
 
 const id = z.number().int().nonnegative();
@@ -78,15 +80,12 @@ export const VroomInputSchema = z
   .loose();
 export type VroomInput = z.infer<typeof VroomInputSchema>;
 
-export interface FormatIssue {
-  path: string;
-  message: string;
-}
-
 export class VroomFormatError extends Error {
   readonly code = 'VROOM_FORMAT';
-  constructor(readonly issues: FormatIssue[]) {
-    super(`invalid VROOM input:\n${issues.map((i) => `  ${i.path || '(root)'}: ${i.message}`).join('\n')}`);
+  constructor(readonly issues: ProblemIssue[]) {
+    super(
+      `invalid VROOM input:\n${issues.map((i) => `  ${formatIssuePath(i.path) || '(root)'}: ${i.message}`).join('\n')}`,
+    );
     this.name = 'VroomFormatError';
   }
 }
@@ -126,11 +125,14 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
   const parsed = VroomInputSchema.safeParse(input);
   if (!parsed.success) {
     throw new VroomFormatError(
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      parsed.error.issues.map((i) => ({
+        path: i.path.map((k) => (typeof k === 'number' ? k : String(k))),
+        message: i.message,
+      })),
     );
   }
   const vroom = parsed.data;
-  const issues: FormatIssue[] = [];
+  const issues: ProblemIssue[] = [];
   const warnings: string[] = [];
   if (vroom.shipments && vroom.shipments.length > 0) {
     warnings.push(`${vroom.shipments.length} shipments ignored: fieldplan plans single-location jobs`);
@@ -140,7 +142,7 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
   const profiles = new Set(vroom.vehicles.map((v) => v.profile ?? 'car'));
   if (profiles.size > 1) {
     issues.push({
-      path: 'vehicles',
+      path: ['vehicles'],
       message: `all vehicles must use one profile, found ${[...profiles].join(', ')}`,
     });
   }
@@ -152,7 +154,11 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
   // Locations: matrix indices, or coordinates turned into a matrix.
   const coordinateIndex = new Map<string, number>();
   const coordinateList: [number, number][] = [];
-  const locate = (path: string, index: number | undefined, at: [number, number] | undefined): number => {
+  const locate = (
+    path: ProblemIssue['path'],
+    index: number | undefined,
+    at: [number, number] | undefined,
+  ): number => {
     if (index !== undefined) return index;
     if (at !== undefined) {
       if (durations) {
@@ -176,16 +182,18 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
   };
 
   const jobs: Job[] = vroom.jobs.map((job, i) => {
-    const path = `jobs.${i}`;
+    const path = ['jobs', i];
     const delivery = job.delivery ?? job.amount;
     const load = sumAmounts(delivery, job.pickup);
     if (delivery && job.pickup) {
-      warnings.push(`${path}: delivery and pickup are added into one load (conservative for mixed routes)`);
+      warnings.push(
+        `${formatIssuePath(path)}: delivery and pickup are added into one load (conservative for mixed routes)`,
+      );
     }
     const windows = job.time_windows?.map(([start, end]) => ({ start, end }));
     return {
       id: String(job.id),
-      location: locate(`${path}.location_index`, job.location_index, job.location),
+      location: locate([...path, 'location_index'], job.location_index, job.location),
       duration: (job.setup ?? 0) + (job.service ?? 0),
       ...(windows && windows.length > 0 ? { windows } : {}),
       ...(job.skills && job.skills.length > 0 ? { skills: job.skills.map(String) } : {}),
@@ -195,27 +203,27 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
   });
   const ids = new Set<string>();
   jobs.forEach((job, i) => {
-    if (ids.has(job.id)) issues.push({ path: `jobs.${i}.id`, message: `duplicate job id ${job.id}` });
+    if (ids.has(job.id)) issues.push({ path: ['jobs', i, 'id'], message: `duplicate job id ${job.id}` });
     ids.add(job.id);
   });
 
   const technicians: Technician[] = vroom.vehicles.map((vehicle, i) => {
-    const path = `vehicles.${i}`;
+    const path = ['vehicles', i];
     if (vehicle.start_index === undefined && vehicle.start === undefined) {
       issues.push({
-        path: `${path}.start_index`,
+        path: [...path, 'start_index'],
         message: 'fieldplan routes need a start; give start_index or start',
       });
     }
-    const start = locate(`${path}.start_index`, vehicle.start_index, vehicle.start);
+    const start = locate([...path, 'start_index'], vehicle.start_index, vehicle.start);
     const hasEnd = vehicle.end_index !== undefined || vehicle.end !== undefined;
-    const end = hasEnd ? locate(`${path}.end_index`, vehicle.end_index, vehicle.end) : null;
+    const end = hasEnd ? locate([...path, 'end_index'], vehicle.end_index, vehicle.end) : null;
     const [shiftStart, shiftEnd] = vehicle.time_window ?? [0, OPEN_HORIZON];
     const breaks = (vehicle.breaks ?? []).map((b, k) => {
       const windows = b.time_windows ?? [[0, OPEN_HORIZON]];
       if (windows.length !== 1) {
         issues.push({
-          path: `${path}.breaks.${k}.time_windows`,
+          path: [...path, 'breaks', k, 'time_windows'],
           message: `fieldplan breaks have exactly one window, found ${windows.length}`,
         });
       }
@@ -237,24 +245,25 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
   const vehicleIds = new Set<string>();
   technicians.forEach((t, i) => {
     if (vehicleIds.has(t.id))
-      issues.push({ path: `vehicles.${i}.id`, message: `duplicate vehicle id ${t.id}` });
+      issues.push({ path: ['vehicles', i, 'id'], message: `duplicate vehicle id ${t.id}` });
     vehicleIds.add(t.id);
   });
   for (const [i, vehicle] of vroom.vehicles.entries()) {
     for (const key of ['max_tasks', 'max_distance', 'costs', 'steps']) {
-      if (key in vehicle) warnings.push(`vehicles.${i}.${key} is not supported and was ignored`);
+      if (key in vehicle)
+        warnings.push(`${formatIssuePath(['vehicles', i, key])} is not supported and was ignored`);
     }
   }
 
   if (!durations) {
     if (coordinateList.length === 0) {
       issues.push({
-        path: 'matrices',
+        path: ['matrices'],
         message: `expected matrices.${profile}.durations (or a legacy "matrix")`,
       });
     } else if (!options.coordinateTravel) {
       issues.push({
-        path: 'matrices',
+        path: ['matrices'],
         message: 'locations are coordinates: give matrices or a coordinate travel model',
       });
     } else {
@@ -268,15 +277,15 @@ export function problemFromVroom(input: unknown, options: FromVroomOptions = {})
     }
   }
   const size = durations?.length ?? 0;
-  const checkIndex = (path: string, index: number | null | undefined): void => {
+  const checkIndex = (path: ProblemIssue['path'], index: number | null | undefined): void => {
     if (typeof index === 'number' && index >= size) {
       issues.push({ path, message: `location index ${index} is outside the ${size}×${size} matrix` });
     }
   };
-  jobs.forEach((j, i) => checkIndex(`jobs.${i}.location_index`, j.location));
+  jobs.forEach((j, i) => checkIndex(['jobs', i, 'location_index'], j.location));
   technicians.forEach((t, i) => {
-    checkIndex(`vehicles.${i}.start_index`, t.start);
-    checkIndex(`vehicles.${i}.end_index`, t.end);
+    checkIndex(['vehicles', i, 'start_index'], t.start);
+    checkIndex(['vehicles', i, 'end_index'], t.end);
   });
   if (issues.length > 0) throw new VroomFormatError(issues);
 
