@@ -6,6 +6,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodError } from 'zod';
+import { formatIssuePath } from '../solver/issue-path.ts';
 
 export interface IssueOut {
   path: string;
@@ -23,12 +24,6 @@ export class ApiError extends Error {
     this.name = 'ApiError';
   }
 }
-
-export const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>(
-    (s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)),
-    '',
-  );
 
 /** Issues listed in one answer; a body of 100 000 bad items would otherwise answer megabytes. */
 export const MAX_ISSUES = 50;
@@ -49,7 +44,7 @@ export function capIssues(issues: IssueOut[]): IssueOut[] {
 /** A zod error as a 400 naming every field (prefixed with where it was: body, query, params). */
 export function fromZodError(error: ZodError, where: string): ApiError {
   const issues = error.issues.map((i) => ({
-    path: formatPath([where, ...i.path]),
+    path: formatIssuePath([where, ...i.path]),
     message: i.message,
   }));
   return badRequest(describeIssues(issues), issues);
@@ -95,11 +90,11 @@ export function registerErrorHandling(app: FastifyInstance): void {
         const keys = (v.params as { keys?: unknown } | undefined)?.keys;
         if (v.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
           return keys.map((k) => ({
-            path: formatPath([...at, String(k)]),
+            path: formatIssuePath([...at, String(k)]),
             message: 'unknown field; remove it',
           }));
         }
-        return [{ path: formatPath(at), message: v.message ?? 'is invalid' }];
+        return [{ path: formatIssuePath(at), message: v.message ?? 'is invalid' }];
       });
       return send(reply, badRequest(describeIssues(issues), issues));
     }

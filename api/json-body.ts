@@ -8,7 +8,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { jsonNestsDeeperThan, MAX_NESTING_DEPTH } from '../src/input/nesting.ts';
-import { ApiError, formatPath } from './errors.ts';
+import { formatIssuePath } from '../solver/issue-path.ts';
+import { ApiError } from './errors.ts';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor']);
 
@@ -76,7 +77,7 @@ function forbiddenKeyPath(value: unknown): { key: string; path: string } | undef
       continue;
     }
     for (const key of Object.keys(v)) {
-      if (FORBIDDEN_KEYS.has(key)) return { key, path: formatPath(item.path) };
+      if (FORBIDDEN_KEYS.has(key)) return { key, path: formatIssuePath(item.path) };
       const child = (v as Record<string, unknown>)[key];
       if (child !== null && typeof child === 'object')
         stack.push({ value: child, path: [...item.path, key] });

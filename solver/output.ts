@@ -3,7 +3,7 @@
  * that no time is spent waiting at the start), cost parts, and a reason for every job left out.
  */
 import type { CompiledProblem } from './data.ts';
-import { fitsInto } from './joint-search.ts';
+import { fitsInto } from './joint-plan.ts';
 import { JointSchedule } from './links.ts';
 import { emptyDetail, scheduleRoute } from './schedule.ts';
 import type { CostBreakdown, Route, Solution, UnassignedJob, UnassignedReason } from './solution.ts';

@@ -5,18 +5,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ProblemError } from '../../solver/errors.ts';
-import {
-  greatCircleTravel,
-  problemFromVroom,
-  solutionToVroom,
-  VroomFormatError,
-} from '../../solver/formats/vroom.ts';
-import { ProblemSchema, type Problem } from '../../solver/problem.ts';
+import { ProblemError, type ProblemIssue } from '../../solver/errors.ts';
+import { ProblemDocumentError, readProblemDocument } from '../../solver/formats/problem-document.ts';
+import { solutionToVroom } from '../../solver/formats/vroom-write.ts';
+import { formatIssuePath } from '../../solver/issue-path.ts';
 import { requireScope } from '../auth.ts';
 import { bodyErrors, SolveResultSchema } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
-import { ApiError, badRequest, describeIssues, formatPath } from '../errors.ts';
+import { ApiError, badRequest, describeIssues } from '../errors.ts';
 
 const SolveQuery = z
   .object({
@@ -34,6 +30,10 @@ const SolveQuery = z
 const SolveBody = z
   .record(z.string(), z.unknown(), { error: 'expected a JSON object: a fieldplan problem or a VROOM input' })
   .describe('A fieldplan problem (jobs, technicians, matrices) or a VROOM input (jobs, vehicles, matrices)');
+
+/** The issues of a problem body, their paths read from the body (`body.jobs[0].windows[0]`). */
+const bodyIssues = (issues: readonly ProblemIssue[]): { path: string; message: string }[] =>
+  issues.map((i) => ({ path: formatIssuePath(['body', ...i.path]), message: i.message }));
 
 /** Problems carry whole matrices: up to 32 MiB. */
 const SOLVE_BODY_LIMIT = 32 * 1024 * 1024;
@@ -56,48 +56,28 @@ export async function solveRoutes(app: FastifyInstance, opts: { ctx: ApiContext 
     async (request) => {
       const { format, timeLimitMs, seed } = request.query;
       const body = request.body;
-      const vroom =
-        format === 'vroom' || (format === 'auto' && 'vehicles' in body && !('technicians' in body));
-      let problem: Problem;
-      let warnings: string[] = [];
-      if (vroom) {
-        try {
-          ({ problem, warnings } = problemFromVroom(body, { coordinateTravel: greatCircleTravel() }));
-        } catch (err) {
-          if (err instanceof VroomFormatError) {
-            const issues = err.issues.map((i) => ({
-              path: i.path ? `body.${i.path}` : 'body',
-              message: i.message,
-            }));
-            throw badRequest(describeIssues(issues), issues);
-          }
-          throw err;
-        }
-      } else {
-        const parsed = ProblemSchema.safeParse(body);
-        if (!parsed.success) {
-          const issues = parsed.error.issues.map((i) => ({
-            path: formatPath(['body', ...i.path]),
-            message: i.message,
-          }));
+      let read;
+      try {
+        read = readProblemDocument(body, format);
+      } catch (err) {
+        if (err instanceof ProblemDocumentError) {
+          const issues = bodyIssues(err.issues);
           throw badRequest(describeIssues(issues), issues);
         }
-        problem = parsed.data;
+        throw err;
       }
+      const { problem, warnings } = read;
       let solution;
       try {
         solution = await opts.ctx.solver.solve({ problem, seed, timeLimitMs });
       } catch (err) {
         if (err instanceof ProblemError) {
-          const issues = err.issues.map((i) => ({
-            path: formatPath(['body', ...i.path]),
-            message: i.message,
-          }));
+          const issues = bodyIssues(err.issues);
           throw new ApiError(422, 'INVALID_PROBLEM', describeIssues(issues), issues);
         }
         throw err;
       }
-      return vroom
+      return read.format === 'vroom'
         ? { format: 'vroom' as const, warnings, solution: solutionToVroom(problem, solution) }
         : { format: 'fieldplan' as const, warnings, solution };
     },

@@ -6,7 +6,7 @@
  * Read-only: nothing is written anywhere.
  */
 import type { PlanningConfig } from '../config/index.ts';
-import { compileProblem, solve } from '../../solver/index.ts';
+import { compileProblem, solve, type Technician } from '../../solver/index.ts';
 import { scheduleRoute } from '../../solver/schedule.ts';
 import { buildProblem, type BuiltProblem } from '../pipeline/solve/build-problem.ts';
 import {
@@ -72,6 +72,14 @@ export interface DayModel {
   storeLocation: number;
   /** Points of the matrix (jobs, homes, then the store). */
   points: GeoPoint[];
+}
+
+/** The territories of a solver route's members: what the one territory rule (mayServeAt) takes. */
+export function memberTerritories(
+  setup: PlanningSetup,
+  route: Pick<Technician, 'members'>,
+): PlanningSetup['technicians'][number]['territory'][] {
+  return setup.technicians.filter((x) => route.members?.includes(x.technicianId)).map((x) => x.territory);
 }
 
 export class DayModelError extends Error {

@@ -5,10 +5,10 @@
  * answer is the exact maximum of `maxInsertions`; a slot's capacity is the sum over routes,
  * since extra jobs on different routes do not interact.
  */
-import { booleanPointInPolygon, point } from '@turf/turf';
 import { compileProblem, type CompiledProblem, type Job, type Problem } from '../../solver/index.ts';
 import { maxInsertions } from './insertion.ts';
-import type { DayModel } from './day-model.ts';
+import { mayServeAt } from '../geo/territory.ts';
+import { memberTerritories, type DayModel } from './day-model.ts';
 
 export interface ProbeSpec {
   /** Skills the extra jobs need (all of them). */
@@ -104,14 +104,7 @@ export function engineCapacity(
   const allProbes = probeIds.flat();
   const technicians = base.technicians.map((t) => {
     if (t.allowedJobs === undefined) return t;
-    const setupTech = model.setup.technicians.find((x) => t.members?.includes(x.technicianId));
-    const inside =
-      setupTech?.territory === undefined ||
-      (probePoint !== undefined &&
-        booleanPointInPolygon(
-          point([probePoint.lon, probePoint.lat]),
-          setupTech.territory as Parameters<typeof booleanPointInPolygon>[1],
-        ));
+    const inside = mayServeAt(memberTerritories(model.setup, t), probePoint);
     return inside ? { ...t, allowedJobs: [...t.allowedJobs, ...allProbes] } : t;
   });
   const problem: Problem = { ...base, jobs, technicians };

@@ -5,11 +5,11 @@
  * the insertion leaves as the lateness risk. Windows no route can take are marked with why.
  * Amazon's getAppointmentSlots only counts free technicians; this knows where they are.
  */
-import { booleanPointInPolygon, point } from '@turf/turf';
 import { compileProblem, type Job, type Problem } from '../../solver/index.ts';
 import { emptyDetail, scheduleRoute, type ScheduleDetail } from '../../solver/schedule.ts';
 import { formatWireTime, localDateOf } from '../schedule/index.ts';
-import { loadDayModel, type DayModel, type DayModelDeps } from './day-model.ts';
+import { mayServeAt } from '../geo/territory.ts';
+import { loadDayModel, memberTerritories, type DayModel, type DayModelDeps } from './day-model.ts';
 import { withProbes } from './insertion.ts';
 
 export type UnservableReason = 'no-qualified-technician' | 'no-shift' | 'no-room';
@@ -80,15 +80,7 @@ export function evaluateJobWindows(model: DayModel, jobId: string): WindowEvalua
   const place = model.points[job.location];
   const technicians = base.technicians.map((t) => {
     if (t.allowedJobs === undefined) return t;
-    const setupTech = model.setup.technicians.find((x) => t.members?.includes(x.technicianId));
-    const inside =
-      t.allowedJobs.includes(jobId) ||
-      setupTech?.territory === undefined ||
-      (place !== undefined &&
-        booleanPointInPolygon(
-          point([place.lon, place.lat]),
-          setupTech.territory as Parameters<typeof booleanPointInPolygon>[1],
-        ));
+    const inside = t.allowedJobs.includes(jobId) || mayServeAt(memberTerritories(model.setup, t), place);
     return inside ? { ...t, allowedJobs: [...t.allowedJobs, ...probeIds] } : t;
   });
   const problem: Problem = { ...base, jobs: [...base.jobs, ...probes], technicians };

@@ -8,42 +8,36 @@ import type { Command } from 'commander';
 import { integerArg, positiveNumberArg } from './arg-parsers.ts';
 import { z } from 'zod';
 import { solve } from '../../solver/index.ts';
+import { ProblemError, type ProblemIssue } from '../../solver/errors.ts';
 import { ProblemSchema } from '../../solver/problem.ts';
 import type { Problem } from '../../solver/problem.ts';
 import {
-  greatCircleTravel,
-  problemFromVroom,
-  solutionToVroom,
-  VroomFormatError,
-} from '../../solver/formats/vroom.ts';
+  ProblemDocumentError,
+  readProblemDocument,
+  type ProblemFormat,
+} from '../../solver/formats/problem-document.ts';
+import { formatIssuePath } from '../../solver/issue-path.ts';
+import { solutionToVroom } from '../../solver/formats/vroom-write.ts';
 import { MAX_NESTING_DEPTH, NestingTooDeepError, parseJsonWithin } from '../input/nesting.ts';
 
-export type ProblemFileFormat = 'fieldplan' | 'vroom';
-
-export interface Issue {
-  path: string;
-  message: string;
-}
+export type ProblemFileFormat = ProblemFormat;
 
 /** A problem file that cannot be solved; `issues` name the offending fields. */
 export class ProblemFileError extends Error {
   readonly code = 'PROBLEM_FILE';
   constructor(
     readonly file: string,
-    readonly issues: Issue[],
+    readonly issues: ProblemIssue[],
   ) {
-    super(`${file}: ${issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('\n  ')}`);
+    const lines = issues.map((i) =>
+      i.path.length > 0 ? `${formatIssuePath(i.path)}: ${i.message}` : i.message,
+    );
+    super(`${file}: ${lines.join('\n  ')}`);
     this.name = 'ProblemFileError';
   }
 }
 
-const formatPath = (path: readonly PropertyKey[]): string =>
-  path.reduce<string>(
-    (s, p) => (typeof p === 'number' ? `${s}[${p}]` : s ? `${s}.${String(p)}` : String(p)),
-    '',
-  );
-
-/** Parses a problem document; throws ProblemFileError naming every bad field. */
+/** Parses a problem file's text (readProblemDocument); throws ProblemFileError naming every bad field. */
 export function parseProblemDocument(
   text: string,
   file: string,
@@ -55,24 +49,15 @@ export function parseProblemDocument(
   } catch (error) {
     const reason =
       error instanceof NestingTooDeepError ? error.message : `not valid JSON (${(error as Error).message})`;
-    throw new ProblemFileError(file, [{ path: '', message: reason }]);
+    throw new ProblemFileError(file, [{ path: [], message: reason }]);
   }
-  if (format === 'vroom') {
-    try {
-      return problemFromVroom(json, { coordinateTravel: greatCircleTravel() });
-    } catch (error) {
-      if (error instanceof VroomFormatError) throw new ProblemFileError(file, error.issues);
-      throw error;
-    }
+  try {
+    const { problem, warnings } = readProblemDocument(json, format);
+    return { problem, warnings };
+  } catch (error) {
+    if (error instanceof ProblemDocumentError) throw new ProblemFileError(file, error.issues);
+    throw error;
   }
-  const parsed = ProblemSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new ProblemFileError(
-      file,
-      parsed.error.issues.map((i) => ({ path: formatPath(i.path), message: i.message })),
-    );
-  }
-  return { problem: parsed.data, warnings: [] };
 }
 
 export interface SolveFileOptions {
@@ -96,16 +81,7 @@ export function solveDocument(
       clock: () => performance.now(),
     });
   } catch (error) {
-    const issues = (error as { issues?: unknown }).issues;
-    if (Array.isArray(issues)) {
-      throw new ProblemFileError(
-        file,
-        issues.map((i: { path?: unknown; message?: unknown }) => ({
-          path: Array.isArray(i.path) ? formatPath(i.path as PropertyKey[]) : String(i.path ?? ''),
-          message: String(i.message ?? 'invalid'),
-        })),
-      );
-    }
+    if (error instanceof ProblemError) throw new ProblemFileError(file, error.issues);
     throw error;
   }
   return { output: options.format === 'vroom' ? solutionToVroom(problem, solution) : solution, warnings };

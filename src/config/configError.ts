@@ -34,16 +34,3 @@ function formatConfigError(code: ConfigErrorCode, file: string, issues: readonly
   const lines = issues.map((i) => `  - ${i.path === '' ? '(file)' : i.path}: ${i.message}`);
   return [`${what} ${file} (${count}):`, ...lines].join('\n');
 }
-
-/** `technicians[3].shifts.monday.start` from zod's `['technicians', 3, 'shifts', 'monday', 'start']`. */
-export function formatIssuePath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else {
-      const name = String(key);
-      out += /^[A-Za-z_$][\w$]*$/.test(name) ? (out === '' ? name : `.${name}`) : `[${JSON.stringify(name)}]`;
-    }
-  }
-  return out;
-}

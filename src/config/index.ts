@@ -1,4 +1,4 @@
-export { ConfigError, formatIssuePath } from './configError.ts';
+export { ConfigError } from './configError.ts';
 export type { ConfigErrorCode, ConfigIssue } from './configError.ts';
 export { loadPlanningConfig, parsePlanningConfig, validatePlanningConfig } from './loadPlanningConfig.ts';
 export { PlanningConfigSchema } from './planningConfig.ts';

@@ -3,7 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
-import { ConfigError, formatIssuePath } from './configError.ts';
+import { formatIssuePath } from '../../solver/issue-path.ts';
+import { ConfigError } from './configError.ts';
 import type { ConfigIssue } from './configError.ts';
 import { PlanningConfigSchema } from './planningConfig.ts';
 import {

@@ -1,8 +1,7 @@
-/** Geography of a planning configuration: where technicians start and stores are, and who may go where. */
+/** Geography of a planning configuration: where technicians start and stores are. */
 import type { PlanningConfig } from '../config/planningConfig.ts';
 import type { Geocoder, GeocodeResult } from './geocoder.ts';
 import { locate } from './locate.ts';
-import type { TerritoryRoute } from './territory.ts';
 
 export interface ConfigLocations {
   /** By technician resource id. */
@@ -17,19 +16,4 @@ export async function locateConfig(config: PlanningConfig, geocoder: Geocoder): 
   const stores = new Map<string, GeocodeResult>();
   for (const s of config.stores) stores.set(s.storeId, await locate(s.location, geocoder));
   return { homes, stores };
-}
-
-/** One territory route per technician and per crew (a crew carries both members' territories). */
-export function territoryRoutes(config: PlanningConfig): TerritoryRoute[] {
-  const byId = new Map(config.technicians.map((t) => [t.resourceId, t]));
-  return [
-    ...config.technicians.map((t) => ({ id: t.resourceId, territories: t.territory ? [t.territory] : [] })),
-    ...config.crews.map((crew) => ({
-      id: crew.id,
-      territories: crew.members.flatMap((m) => {
-        const territory = byId.get(m)?.territory;
-        return territory ? [territory] : [];
-      }),
-    })),
-  ];
 }

@@ -1,45 +1,29 @@
 /**
- * Territories decide which routes may serve which jobs (the solver's `allowedJobs`). A
- * route is allowed a job when the job's point lies inside every territory of the route's
- * members (a crew goes only where both may go); a route with no territory has no limit.
+ * The one territory rule, used wherever the engine decides who may go where (the solver
+ * problem's `allowedJobs` in src/pipeline/build-problem.ts, the capacity and slot probes in
+ * src/capacity/): a route may serve a point that lies inside every territory of the route's
+ * members (a crew goes only where each member may go), boundaries counting as inside; a route
+ * whose members have no territory has no limit; a point that could not be located goes to no
+ * territory-bound route.
  */
 import { booleanPointInPolygon, point } from '@turf/turf';
 import type { Territory } from '../config/territory.ts';
 import type { GeoPoint } from './geoPoint.ts';
 
-export interface TerritoryRoute {
-  id: string;
-  /** Territories of the route's members; empty = unrestricted. */
-  territories: readonly Territory[];
-}
+/** A territory as the planning setup carries it (the config's GeoJSON polygon, not re-checked). */
+type TerritoryLike = Territory | { type: 'Polygon' | 'MultiPolygon'; coordinates: unknown };
 
-export interface LocatedJob {
-  id: string;
-  /** Undefined when the job could not be geocoded: then no territory-bound route may take it. */
-  point: GeoPoint | undefined;
-}
-
-export function insideTerritory(territory: Territory, at: GeoPoint): boolean {
+export function insideTerritory(territory: TerritoryLike, at: GeoPoint): boolean {
   // Points on the boundary count as inside: a ZIP centroid on a shared edge belongs to both.
-  return booleanPointInPolygon(point([at.lon, at.lat]), territory, { ignoreBoundary: false });
+  return booleanPointInPolygon(point([at.lon, at.lat]), territory as Territory, { ignoreBoundary: false });
 }
 
-/** Route id → allowed job ids, for territory-bound routes only (others are absent: no limit). */
-export function allowedJobsByRoute(
-  routes: readonly TerritoryRoute[],
-  jobs: readonly LocatedJob[],
-): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  for (const route of routes) {
-    if (route.territories.length === 0) continue;
-    out.set(
-      route.id,
-      jobs
-        .filter(
-          (job) => job.point !== undefined && route.territories.every((t) => insideTerritory(t, job.point!)),
-        )
-        .map((job) => job.id),
-    );
-  }
-  return out;
+/** Whether a route whose members have these territories (undefined = none) may serve the point. */
+export function mayServeAt(
+  territories: readonly (TerritoryLike | undefined)[],
+  at: GeoPoint | undefined,
+): boolean {
+  const bound = territories.filter((t): t is TerritoryLike => t !== undefined);
+  if (bound.length === 0) return true;
+  return at !== undefined && bound.every((t) => insideTerritory(t, at));
 }

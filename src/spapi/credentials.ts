@@ -3,6 +3,7 @@ import { parse as parseYaml } from 'yaml';
 import { jsonNestsDeeperThan, MAX_NESTING_DEPTH, yamlNestsDeeperThan } from '../input/nesting.ts';
 import { z } from 'zod';
 import { AuthError } from './errors.ts';
+import { formatIssuePath } from '../../solver/issue-path.ts';
 
 /**
  * Login with Amazon application credentials. Looked up in this order, field by field:
@@ -61,7 +62,7 @@ export function credentialsFromFile(path: string): CredentialSource {
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
-    const fields = parsed.error.issues.map((i) => i.path.join('.')).join(', ');
+    const fields = parsed.error.issues.map((i) => formatIssuePath(i.path)).join(', ');
     throw new AuthError('missing_credentials', `credentials file ${path} has invalid fields: ${fields}`);
   }
   return parsed.data;

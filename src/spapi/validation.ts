@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ValidationIssue } from './errors.ts';
+import { formatIssuePath } from '../../solver/issue-path.ts';
 
 const plural = (n: number | bigint, word: string): string => `${n} ${word}${Number(n) === 1 ? '' : 's'}`;
 
@@ -38,5 +39,5 @@ function ruleOf(issue: z.core.$ZodIssue): string {
 }
 
 export function issuesOf(error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), rule: ruleOf(issue) }));
+  return error.issues.map((issue) => ({ path: formatIssuePath(issue.path), rule: ruleOf(issue) }));
 }

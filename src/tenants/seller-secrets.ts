@@ -11,6 +11,7 @@ import { jsonNestsDeeperThan, MAX_NESTING_DEPTH, yamlNestsDeeperThan } from '../
 import { loadDataKeyRing, type DataKeyRing } from '../privacy/data-key.ts';
 import { credentialsFromFile, type LwaCredentials } from '../spapi/credentials.ts';
 import { SellersConfigError, type SellerDefinition, type SellersConfig } from './sellers-config.ts';
+import { formatIssuePath } from '../../solver/issue-path.ts';
 
 const secretEntry = z.strictObject({
   clientId: z.string().min(1),
@@ -56,7 +57,7 @@ function readSecretsFile(file: string): Record<string, LwaCredentials> {
     throw new SellersConfigError(
       file,
       parsed.error.issues.map((i) => ({
-        path: i.path.map(String).join('.'),
+        path: formatIssuePath(i.path),
         message: 'expected { <seller>: { clientId, clientSecret, refreshToken, tokenUrl? } }',
       })),
     );

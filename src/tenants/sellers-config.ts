@@ -23,7 +23,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatIssuePath } from '../config/configError.ts';
+import { formatIssuePath } from '../../solver/issue-path.ts';
 import { jsonNestsDeeperThan, MAX_NESTING_DEPTH, yamlNestsDeeperThan } from '../input/nesting.ts';
 import { SELLER_ID_PATTERN } from './seller-id.ts';
 

@@ -6,7 +6,6 @@ import { stringify } from 'yaml';
 import {
   ConfigError,
   durationFactor,
-  formatIssuePath,
   loadPlanningConfig,
   parsePlanningConfig,
   validatePlanningConfig,
@@ -220,15 +219,6 @@ describe('loadPlanningConfig', () => {
         'stores[0].slotGrid.end',
         'serviceDurations[0]',
       ]),
-    );
-  });
-
-  it('formats paths the way a user writes them', () => {
-    expect(formatIssuePath(['technicians', 3, 'shifts', 'monday', 'start'])).toBe(
-      'technicians[3].shifts.monday.start',
-    );
-    expect(formatIssuePath(['technicians', 0, 'skillDurationFactor', 'TV MOUNT'])).toBe(
-      'technicians[0].skillDurationFactor["TV MOUNT"]',
     );
   });
 

@@ -2,12 +2,7 @@ import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { checkPlanningConfig } from '../../src/cli/config.ts';
 import { loadPlanningConfig, validatePlanningConfig } from '../../src/config/index.ts';
-import {
-  allowedJobsByRoute,
-  locateConfig,
-  PostalCodeGeocoder,
-  territoryRoutes,
-} from '../../src/geo/index.ts';
+import { locateConfig, mayServeAt, PostalCodeGeocoder } from '../../src/geo/index.ts';
 
 const EXAMPLE = new URL('../../config/example.yaml', import.meta.url).pathname;
 
@@ -25,26 +20,17 @@ describe('configuration geography', () => {
     expect(located.stores.get('STORE-SEA-01')).toMatchObject({ ok: true, precision: 'postal-code' });
   });
 
-  it('crews inherit their members’ territories', async () => {
+  it('a crew goes only where each member’s territory allows', async () => {
     const config = await loadPlanningConfig(EXAMPLE);
-    const crewed = validatePlanningConfig(
-      { ...config, crews: [{ id: 'CREW-X', members: ['TECH-0001', 'TECH-0002'] }] },
-      'inline',
-    );
-    const routes = territoryRoutes(crewed);
-    expect(routes.map((r) => [r.id, r.territories.length])).toEqual([
-      ['TECH-0001', 1],
-      ['TECH-0002', 0],
-      ['TECH-0003', 0],
-      ['CREW-X', 1],
-    ]);
-    const allowed = allowedJobsByRoute(routes, [
-      { id: 'capitol-hill', point: { lat: 47.62, lon: -122.32 } },
-      { id: 'tacoma', point: { lat: 47.25, lon: -122.44 } },
-    ]);
-    expect(allowed.get('TECH-0001')).toEqual(['capitol-hill']);
-    expect(allowed.get('CREW-X')).toEqual(['capitol-hill']);
-    expect(allowed.has('TECH-0002')).toBe(false);
+    const territoryOf = (id: string) => config.technicians.find((t) => t.resourceId === id)?.territory;
+    const crew = [territoryOf('TECH-0001'), territoryOf('TECH-0002')];
+    const capitolHill = { lat: 47.62, lon: -122.32 };
+    const tacoma = { lat: 47.25, lon: -122.44 };
+    expect(mayServeAt([territoryOf('TECH-0001')], capitolHill)).toBe(true);
+    expect(mayServeAt([territoryOf('TECH-0001')], tacoma)).toBe(false);
+    expect(mayServeAt([territoryOf('TECH-0002')], tacoma)).toBe(true);
+    expect(mayServeAt(crew, capitolHill)).toBe(true);
+    expect(mayServeAt(crew, tacoma)).toBe(false);
   });
 
   it('the config check reports unlocatable homes by id, without the postal code', async () => {

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TerritorySchema } from '../../src/config/territory.ts';
-import { allowedJobsByRoute, insideTerritory } from '../../src/geo/index.ts';
+import { insideTerritory, mayServeAt } from '../../src/geo/index.ts';
 
 // North Seattle (lat 47.62..47.78) and South Seattle (47.45..47.62), as [lon, lat] rings.
 const north = TerritorySchema.parse({
@@ -55,19 +56,32 @@ describe('territories', () => {
     expect(insideTerritory(south, { lat: 47.66, lon: -117.42 })).toBe(true);
   });
 
-  it('builds allowedJobs per route; crews only where every member may go', () => {
-    const allowed = allowedJobsByRoute(
-      [
-        { id: 'T-north', territories: [north] },
-        { id: 'T-south', territories: [south] },
-        { id: 'T-anywhere', territories: [] },
-        { id: 'CREW-north-south', territories: [north, south] },
-      ],
-      jobs,
+  it('a route may serve a point inside every territory of its members; none = no limit', () => {
+    const served = (territories: (typeof north | undefined)[]) =>
+      jobs.filter((j) => mayServeAt(territories, j.point)).map((j) => j.id);
+    expect(served([north])).toEqual(['ballard']);
+    expect(served([south])).toEqual(['georgetown', 'spokane']);
+    expect(served([])).toEqual(jobs.map((j) => j.id));
+    expect(served([undefined, undefined])).toEqual(jobs.map((j) => j.id));
+    // A crew goes only where each member may go; a member without a territory adds no limit.
+    expect(served([north, south])).toEqual([]);
+    expect(served([north, undefined])).toEqual(['ballard']);
+  });
+
+  it('is the conjunction of the members’ point-in-polygon tests, boundaries inside', () => {
+    const at = fc.record({
+      lat: fc.double({ min: 47.4, max: 47.8, noNaN: true }),
+      lon: fc.double({ min: -122.5, max: -122.1, noNaN: true }),
+    });
+    const members = fc.array(fc.constantFrom(north, south, undefined), { maxLength: 3 });
+    fc.assert(
+      fc.property(members, at, (territories, p) => {
+        const bound = territories.filter((t) => t !== undefined);
+        expect(mayServeAt(territories, p)).toBe(bound.every((t) => insideTerritory(t, p)));
+        expect(mayServeAt(territories, undefined)).toBe(bound.length === 0);
+      }),
     );
-    expect(allowed.get('T-north')).toEqual(['ballard']);
-    expect(allowed.get('T-south')).toEqual(['georgetown', 'spokane']);
-    expect(allowed.has('T-anywhere')).toBe(false);
-    expect(allowed.get('CREW-north-south')).toEqual([]);
+    // The shared edge at 47.62 belongs to both halves.
+    expect(mayServeAt([north, south], { lat: 47.62, lon: -122.3 })).toBe(true);
   });
 });

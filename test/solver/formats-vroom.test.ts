@@ -1,14 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/checker.ts';
-import {
-  problemFromVroom,
-  problemToVroom,
-  solutionToVroom,
-  VroomFormatError,
-} from '../../solver/formats/vroom.ts';
+import { problemFromVroom, VroomFormatError } from '../../solver/formats/vroom.ts';
+import { problemToVroom, solutionToVroom } from '../../solver/formats/vroom-write.ts';
 import { solve } from '../../solver/index.ts';
 import { ProblemSchema } from '../../solver/problem.ts';
 import type { Problem } from '../../solver/problem.ts';
+import { formatIssuePath } from '../../solver/issue-path.ts';
 
 const matrix = [
   [0, 600, 900, 1200],
@@ -144,12 +141,12 @@ describe('VROOM format', () => {
       expect.unreachable();
     } catch (error) {
       expect(error).toBeInstanceOf(VroomFormatError);
-      const paths = (error as VroomFormatError).issues.map((i) => i.path);
+      const paths = (error as VroomFormatError).issues.map((i) => formatIssuePath(i.path));
       expect(paths).toEqual(
-        expect.arrayContaining(['jobs.1.location_index', 'vehicles.0.breaks.0.time_windows']),
+        expect.arrayContaining(['jobs[1].location_index', 'vehicles[0].breaks[0].time_windows']),
       );
     }
-    expect(() => problemFromVroom({ jobs: [{ id: 'x' }], vehicles: [] })).toThrow(/jobs\.0\.id/);
+    expect(() => problemFromVroom({ jobs: [{ id: 'x' }], vehicles: [] })).toThrow(/jobs\[0\]\.id/);
   });
 
   it('places coordinates with a travel model when no matrix is given', () => {

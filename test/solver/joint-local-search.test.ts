@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/checker.ts';
 import { compileProblem } from '../../solver/index.ts';
-import { JointPlan } from '../../solver/joint-search.ts';
+import { JointPlan } from '../../solver/joint-plan.ts';
 import { writeSolution } from '../../solver/output.ts';
 import { Random } from '../../solver/random.ts';
 import { exhaustiveLinked } from './support/exhaustive-linked.ts';

@@ -3,11 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/checker.ts';
 import { compileProblem, ProblemError, solve } from '../../solver/index.ts';
 import { JointSchedule } from '../../solver/links.ts';
-import { problemToVroom } from '../../solver/formats/vroom.ts';
+import { problemToVroom } from '../../solver/formats/vroom-write.ts';
 import type { Problem } from '../../solver/problem.ts';
 import type { Solution } from '../../solver/solution.ts';
 import { exhaustiveLinked } from './support/exhaustive-linked.ts';
 import { linkedProblem } from './support/linked-problem.ts';
+import { formatIssuePath } from '../../solver/issue-path.ts';
 
 const H = 3600;
 const OPTIONS = { maxIterations: 300 };
@@ -259,11 +260,11 @@ describe('precedence and technician links', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ProblemError);
-    const messages = (error as ProblemError).issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    const messages = (error as ProblemError).issues.map((i) => `${formatIssuePath(i.path)}: ${i.message}`);
     expect(messages).toEqual([
-      'jobs.0.memberSkills: has 1 entries, expected one per technician (2)',
-      'links.0.to: unknown job id "nowhere" in link',
-      'links.1.maxDelay: maxDelay must not be below minDelay',
+      'jobs[0].memberSkills: has 1 entries, expected one per technician (2)',
+      'links[0].to: unknown job id "nowhere" in link',
+      'links[1].maxDelay: maxDelay must not be below minDelay',
     ]);
   });
 });

@@ -68,7 +68,7 @@ describe('parameters are validated before anything is sent', () => {
         serviceJobStatus: ['DONE' as never],
       }),
     );
-    expect(enumIssue.issues[0]?.path).toBe('serviceJobStatus.0');
+    expect(enumIssue.issues[0]?.path).toBe('serviceJobStatus[0]');
     expect(enumIssue.message).toContain('must be one of "NOT_SERVICED"');
   });
 

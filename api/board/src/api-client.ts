@@ -72,7 +72,8 @@ function explain(status: number, body: unknown): ApiError {
     const lines = err.issues
       .map((i: unknown) => {
         const issue = i as { path?: unknown; message?: unknown };
-        const path = Array.isArray(issue.path) ? issue.path.join('.') : String(issue.path ?? '');
+        // The contract's issue path is already written out (`body.jobs[0].windows[0]`).
+        const path = typeof issue.path === 'string' ? issue.path : '';
         return `${path}: ${String(issue.message ?? '')}`;
       })
       .join('; ');

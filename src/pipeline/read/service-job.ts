@@ -6,6 +6,7 @@
 import { z } from 'zod';
 
 import { SERVICE_JOB_STATUSES, type ServiceJobStatus } from '../../spapi/statuses.ts';
+import { formatIssuePath } from '../../../solver/issue-path.ts';
 
 export { SERVICE_JOB_STATUSES, type ServiceJobStatus };
 
@@ -124,7 +125,7 @@ export function parseServiceJob(raw: unknown): ServiceJobParse {
   const result = ServiceJobSchema.safeParse(raw);
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
-      const path = issue.path.length > 0 ? issue.path.join('.') : '(job)';
+      const path = issue.path.length > 0 ? formatIssuePath(issue.path) : '(job)';
       // Looked up in the payload only to tell a missing field from a wrong one; never printed.
       const missing = valueAt(raw, issue.path) === undefined;
       if (issue.code === 'invalid_value') {

@@ -9,9 +9,9 @@
  * serve), in place of the members' own routes that day. Jobs that need two technicians can
  * only go to such routes; the crew serves one-person jobs too.
  */
-import { booleanPointInPolygon, point } from '@turf/turf';
 import type { Job, Problem, Technician } from '../../../solver/problem.ts';
 import { affinityFor } from '../../config/affinity.ts';
+import { mayServeAt } from '../../geo/territory.ts';
 import { durationFactorFor } from './service-durations.ts';
 import type { Located, TravelMatrix } from './geography.ts';
 import type { PlannableJob } from '../read/normalise.ts';
@@ -346,14 +346,9 @@ function allowedJobs(
   const out: string[] = [];
   for (const j of located.jobs) {
     if (exclude?.has(j.serviceJobId)) continue;
-    let ok = t.storeIds.includes(j.storeId);
-    if (ok && t.territory !== undefined) {
-      const p = located.points[located.jobLocation.get(j.serviceJobId)!]!;
-      ok = booleanPointInPolygon(
-        point([p.lon, p.lat]),
-        t.territory as Parameters<typeof booleanPointInPolygon>[1],
-      );
-    }
+    const ok =
+      t.storeIds.includes(j.storeId) &&
+      mayServeAt([t.territory], located.points[located.jobLocation.get(j.serviceJobId)!]);
     if (ok) out.push(j.serviceJobId);
     else restricted = true;
   }

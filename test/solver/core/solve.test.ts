@@ -4,6 +4,7 @@ import type { Problem } from '../../../solver/problem.ts';
 import { fieldDay } from './helpers.ts';
 import { violations } from './verify.ts';
 import { checkSolution } from '../../../solver/checker.ts';
+import { formatIssuePath } from '../../../solver/issue-path.ts';
 
 const tiny = (): Problem => ({
   matrices: {
@@ -169,9 +170,9 @@ describe('validation', () => {
     const p = tiny();
     p.jobs[0]!.windows = [{ start: 100, end: 50 }];
     p.jobs[1]!.duration = -1;
-    const paths = issuesOf(p).map((i) => i.path.join('.'));
-    expect(paths).toContain('jobs.0.windows.0');
-    expect(paths).toContain('jobs.1.duration');
+    const paths = issuesOf(p).map((i) => formatIssuePath(i.path));
+    expect(paths).toContain('jobs[0].windows[0]');
+    expect(paths).toContain('jobs[1].duration');
   });
 
   it('rejects matrices that are not square or do not match the locations', () => {
@@ -179,9 +180,9 @@ describe('validation', () => {
     p.matrices.durations[1] = [600, 0];
     p.matrices.distances = [[0]];
     p.jobs[1]!.location = 7;
-    const paths = issuesOf(p).map((i) => i.path.join('.'));
+    const paths = issuesOf(p).map((i) => formatIssuePath(i.path));
     expect(paths).toEqual(
-      expect.arrayContaining(['matrices.durations.1', 'matrices.distances', 'jobs.1.location']),
+      expect.arrayContaining(['matrices.durations[1]', 'matrices.distances', 'jobs[1].location']),
     );
   });
 
@@ -189,11 +190,11 @@ describe('validation', () => {
     const p = tiny();
     p.matrices.durations[2]![1] = -5;
     (p.matrices.durations[1] as unknown[])[0] = 'x';
-    const paths = issuesOf(p).map((i) => i.path.join('.'));
-    expect(paths).toEqual(expect.arrayContaining(['matrices.durations.2.1', 'matrices.durations.1.0']));
-    expect(issuesOf({ ...tiny(), matrices: { durations: 'none' } }).map((i) => i.path.join('.'))).toContain(
-      'matrices.durations',
-    );
+    const paths = issuesOf(p).map((i) => formatIssuePath(i.path));
+    expect(paths).toEqual(expect.arrayContaining(['matrices.durations[2][1]', 'matrices.durations[1][0]']));
+    expect(
+      issuesOf({ ...tiny(), matrices: { durations: 'none' } }).map((i) => formatIssuePath(i.path)),
+    ).toContain('matrices.durations');
   });
 
   it('rejects unknown ids in pins, allowedJobs and durationByTechnician', () => {
@@ -201,12 +202,12 @@ describe('validation', () => {
     p.jobs[0]!.pin = { technician: 'nobody' };
     p.jobs[1]!.durationByTechnician = { ghost: 60 };
     p.technicians[0]!.allowedJobs = ['zzz'];
-    const paths = issuesOf(p).map((i) => i.path.join('.'));
+    const paths = issuesOf(p).map((i) => formatIssuePath(i.path));
     expect(paths).toEqual(
       expect.arrayContaining([
-        'jobs.0.pin.technician',
-        'jobs.1.durationByTechnician.ghost',
-        'technicians.0.allowedJobs.0',
+        'jobs[0].pin.technician',
+        'jobs[1].durationByTechnician.ghost',
+        'technicians[0].allowedJobs[0]',
       ]),
     );
   });
