@@ -5,7 +5,8 @@
  * answer is the exact maximum of `maxInsertions`; a slot's capacity is the sum over routes,
  * since extra jobs on different routes do not interact.
  */
-import { booleanPointInPolygon, point } from '@turf/turf';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import { point } from '@turf/helpers';
 import { compileProblem, type CompiledProblem, type Job, type Problem } from '../../solver/index.ts';
 import { maxInsertions } from './insertion.ts';
 import type { DayModel } from './day-model.ts';

@@ -5,7 +5,8 @@
  * the insertion leaves as the lateness risk. Windows no route can take are marked with why.
  * Amazon's getAppointmentSlots only counts free technicians; this knows where they are.
  */
-import { booleanPointInPolygon, point } from '@turf/turf';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import { point } from '@turf/helpers';
 import { compileProblem, type Job, type Problem } from '../../solver/index.ts';
 import { emptyDetail, scheduleRoute, type ScheduleDetail } from '../../solver/schedule.ts';
 import { formatWireTime, localDateOf } from '../schedule/index.ts';

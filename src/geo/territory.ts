@@ -3,7 +3,8 @@
  * route is allowed a job when the job's point lies inside every territory of the route's
  * members (a crew goes only where both may go); a route with no territory has no limit.
  */
-import { booleanPointInPolygon, point } from '@turf/turf';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import { point } from '@turf/helpers';
 import type { Territory } from '../config/territory.ts';
 import type { GeoPoint } from './geoPoint.ts';
 

@@ -9,7 +9,8 @@
  * serve), in place of the members' own routes that day. Jobs that need two technicians can
  * only go to such routes; the crew serves one-person jobs too.
  */
-import { booleanPointInPolygon, point } from '@turf/turf';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import { point } from '@turf/helpers';
 import type { Job, Problem, Technician } from '../../solver/problem.ts';
 import { affinityFor } from '../config/affinity.ts';
 import { durationFactorFor } from './durations.ts';
