@@ -45,6 +45,8 @@ export interface SandboxOptions {
   readonly stores?: number;
   /** Demand as a share of the crews' time over the seeded days, in (0, 1]; default 1 (see seed.ts). */
   readonly load?: number;
+  /** Each store's services in proportion to its technicians who can do them (see seed.ts); default false. */
+  readonly demandBySkill?: boolean;
   /**
    * First planning day, YYYY-MM-DD; default: tomorrow (UTC) by the clock. Refused when it lies
    * before the clock's today: every seeded window and appointment would already be over.
@@ -140,6 +142,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     nowMs: seededAtMs,
     marketplaceId,
     load,
+    ...(options.demandBySkill !== undefined ? { demandBySkill: options.demandBySkill } : {}),
   };
   const world = seedSeller(seedOptions);
   const later = options.listenBeforeSeeding === true;

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { zipcodesTable } from '../geo/zipcodes-table.ts';
+import { zipcodesTable, zipcodesWithin } from '../geo/zipcodes-table.ts';
 import { SERVICE_CATALOG, SKILLS } from './catalog.ts';
 import type { ServiceOffer, Skill } from './catalog.ts';
 import { createRandom, deriveSeed } from './random.ts';
@@ -32,6 +32,12 @@ export interface SeedOptions {
    * staffed for its demand sees them.
    */
   readonly load?: number;
+  /**
+   * Draw each store's services in proportion to the technicians there who can do them (a
+   * seller staffs each skill for its share of the work), not from the catalogue's weights
+   * alone. Default false.
+   */
+  readonly demandBySkill?: boolean;
 }
 
 interface Metro {
@@ -134,7 +140,7 @@ function zipsAround(center: string, miles: number): readonly PlacedZip[] {
 
 function scanZipsAround(center: string, miles: number): PlacedZip[] {
   const zipcodes = zipcodesTable();
-  const found = zipcodes.radius(center, miles) as string[];
+  const found = zipcodesWithin(center, miles);
   const out: PlacedZip[] = [];
   for (const code of [...found].sort()) {
     const z = zipcodes.lookup(code);
@@ -330,10 +336,14 @@ export function seedJobs(world: SandboxWorld, options: SeedOptions): void {
   for (let i = 0; i < options.jobs; i++) {
     const { store } = pickWeighted(jobRng, storeWeights);
     const storeCrews = crews.filter((c) => c.storeId === store.storeId);
-    const feasible = SERVICE_CATALOG.filter((o) =>
-      storeCrews.some((c) => o.requiredSkills.every((s) => c.skills.includes(s))),
-    );
-    const offer = pickWeighted(jobRng, feasible.length > 0 ? feasible : SERVICE_CATALOG);
+    const qualified = (o: ServiceOffer): number =>
+      storeCrews.filter((c) => o.requiredSkills.every((s) => c.skills.includes(s))).length;
+    const feasible = SERVICE_CATALOG.filter((o) => qualified(o) > 0);
+    const offers =
+      options.demandBySkill === true
+        ? feasible.map((o) => ({ ...o, weight: o.weight * qualified(o) }))
+        : feasible;
+    const offer = pickWeighted(jobRng, offers.length > 0 ? offers : SERVICE_CATALOG);
     const job = makeJob(
       world,
       jobRng,
