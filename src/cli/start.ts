@@ -28,8 +28,8 @@ export const DEMO_SELLER = {
   seed: 1,
   stores: 4,
   technicians: 24,
-  jobs: 240,
-  load: 0.5,
+  jobs: 160,
+  load: 0.33,
   demandBySkill: true,
 } as const;
 /** The stress seed (`--overloaded`): the same crews with far more work than they can do. */
