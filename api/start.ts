@@ -54,6 +54,8 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     const url = address.replace('[::1]', '127.0.0.1');
     const running = app;
     scheduler?.start();
+    // Listening: now the solver's first worker thread may load, ahead of the first plan.
+    ctx.solver.warm();
     return {
       url,
       app: running,

@@ -17,7 +17,7 @@ import {
 import type { Geocoder, TravelMatrixProvider } from './pipeline/solve/geography.ts';
 import type { ServicesPort } from './pipeline/ports.ts';
 import { servicesPort } from './pipeline/adapters/services.ts';
-import { SANDBOX_CREDENTIALS } from './sandbox/index.ts';
+import { SANDBOX_CREDENTIALS } from './sandbox/auth.ts';
 import {
   createServicesClient,
   type RateLimitPlan,

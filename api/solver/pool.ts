@@ -2,6 +2,8 @@
  * The solver worker pool (piscina): every optimisation the API runs goes to a warm worker
  * thread, never the event loop, so /health and reads answer while a large plan is solved.
  * Workers stay up between tasks (the solver, and tsx when run from the sources, load once per thread).
+ * The pool starts its threads on first use (or `warm()`), so a server listens before any
+ * worker thread loads the solver.
  */
 import { availableParallelism } from 'node:os';
 import { MessageChannel } from 'node:worker_threads';
@@ -25,6 +27,8 @@ export interface SolverPool {
   solve(req: PoolSolveRequest): Promise<Solution>;
   /** Tasks running and waiting. */
   stats(): { threads: number; running: number; queued: number };
+  /** Starts the first worker thread now, ahead of the first task (a server calls it once it listens). */
+  warm(): void;
   close(): Promise<void>;
 }
 
@@ -41,16 +45,23 @@ export function createSolverPool(options: SolverPoolOptions = {}): SolverPool {
   const threads = options.threads ?? defaultSolverThreads();
   // Compiled (dist/): the task module itself; sources: worker.mjs registers tsx first.
   const compiled = import.meta.url.endsWith('.js');
-  const pool = new Piscina({
-    filename: new URL(compiled ? './solve-task.js' : './worker.mjs', import.meta.url).href,
-    name: compiled ? 'solveTask' : 'default',
-    minThreads: 1,
-    maxThreads: threads,
-    idleTimeout: 10 * 60_000,
-  });
+  let started: Piscina | undefined;
+  let closed = false;
+  const pool = (): Piscina =>
+    (started ??= new Piscina({
+      filename: new URL(compiled ? './solve-task.js' : './worker.mjs', import.meta.url).href,
+      name: compiled ? 'solveTask' : 'default',
+      minThreads: 1,
+      maxThreads: threads,
+      idleTimeout: 10 * 60_000,
+    }));
   let running = 0;
   return {
+    warm() {
+      if (!closed) pool();
+    },
     async solve(req) {
+      if (closed) throw new Error('the solver pool is closed');
       const channel = req.onProgress !== undefined ? new MessageChannel() : undefined;
       if (channel !== undefined) {
         channel.port1.on('message', (p: SolveProgress) => req.onProgress?.(p));
@@ -58,7 +69,7 @@ export function createSolverPool(options: SolverPoolOptions = {}): SolverPool {
       }
       running += 1;
       try {
-        const result = (await pool.run(
+        const result = (await pool().run(
           {
             problem: req.problem,
             seed: req.seed ?? 1,
@@ -79,7 +90,10 @@ export function createSolverPool(options: SolverPoolOptions = {}): SolverPool {
         channel?.port1.close();
       }
     },
-    stats: () => ({ threads, running: Math.min(running, threads), queued: pool.queueSize }),
-    close: () => pool.destroy(),
+    stats: () => ({ threads, running: Math.min(running, threads), queued: started?.queueSize ?? 0 }),
+    async close() {
+      closed = true;
+      await started?.destroy();
+    },
   };
 }

@@ -1,16 +1,20 @@
 /**
  * Start-up time of the command line and the server, as a user meets it:
- *   node --import tsx bench/cli/startup.ts [--runs 5] [--modes source,dist] [--out bench/results/cli-startup.md]
+ *   node --import tsx bench/cli/startup.ts [--runs 5] [--modes source,dist] [--baseline <checkout>]
+ *     [--out bench/results/cli-startup.md]
  * For each mode, it times `fieldplan --help` until exit, `fieldplan sandbox --port 0` until it
- * prints its address, and `fieldplan serve --port 0` until GET /health answers 200. Mode
- * `source` runs the TypeScript sources through tsx (FIELDPLAN_FROM_SOURCE=1); `dist` runs the
- * compiled JavaScript of `npm run build`. Prints a Markdown table (median and worst of the runs)
- * and writes it, with the machine's load, to bench/results/.
+ * prints its address and until it answers a request (its seeded jobs in place), and
+ * `fieldplan serve --port 0` until GET /health answers 200. Mode `source` runs the TypeScript
+ * sources through tsx (FIELDPLAN_FROM_SOURCE=1); `dist` runs the compiled JavaScript of
+ * `npm run build`; `--baseline` adds a first column, the compiled build of another checkout
+ * (say, the previous commit's), timed in the same run. Prints a Markdown table (median and
+ * worst of the runs) and writes it, with the machine's load, to bench/results/.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
 import { startSandbox } from '../../src/sandbox/index.ts';
@@ -18,13 +22,26 @@ import { projectRoot } from '../paths.ts';
 
 const BIN = join(projectRoot, 'bin', 'fieldplan.js');
 
-type Mode = 'source' | 'dist';
+type Mode = 'source' | 'dist' | 'baseline';
 
 interface Trial {
   name: string;
   args: (ctx: { endpoint: string; dir: string }) => string[];
   /** Resolves when the command is ready (undefined: when it exits). */
   ready?: (stdout: string) => Promise<boolean> | boolean;
+}
+
+/** Any answer at all: the sandbox holds every request until its jobs are seeded. */
+async function sandboxAnswers(stdout: string): Promise<boolean> {
+  const m = /listening at (\S+)/.exec(stdout);
+  if (m === null) return false;
+  try {
+    const res = await fetch(`${m[1]}/auth/o2/token`, { method: 'POST' });
+    await res.arrayBuffer();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function healthy(stdout: string): Promise<boolean> {
@@ -46,6 +63,11 @@ const TRIALS: Trial[] = [
     ready: (out) => /listening at/.test(out),
   },
   {
+    name: '`fieldplan sandbox` until it answers (jobs seeded)',
+    args: () => ['sandbox', '--port', '0'],
+    ready: sandboxAnswers,
+  },
+  {
     name: '`fieldplan serve` until /health answers',
     args: ({ endpoint, dir }) => ['serve', '--port', '0', '--endpoint', endpoint, '--db', join(dir, 'f.db')],
     ready: healthy,
@@ -64,15 +86,20 @@ function envFor(mode: Mode, dir: string): NodeJS.ProcessEnv {
     'FIELDPLAN_DATA_KEY_FILE',
   ])
     delete env[k];
+  // FIELDPLAN_DEBUG: a build older than its sources says so on stderr (checked after each run).
+  env['FIELDPLAN_DEBUG'] = '1';
   if (mode === 'source') env['FIELDPLAN_FROM_SOURCE'] = '1';
   else delete env['FIELDPLAN_FROM_SOURCE'];
   return env;
 }
 
+let baselineBin = BIN;
+
 function timeOnce(trial: Trial, mode: Mode, endpoint: string): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'fieldplan-startup-'));
   const started = performance.now();
-  const child = spawn(process.execPath, [BIN, ...trial.args({ endpoint, dir })], {
+  const bin = mode === 'baseline' ? baselineBin : BIN;
+  const child = spawn(process.execPath, [bin, ...trial.args({ endpoint, dir })], {
     cwd: dir,
     env: envFor(mode, dir),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,6 +118,8 @@ function timeOnce(trial: Trial, mode: Mode, endpoint: string): Promise<number> {
       child.once('close', () => rmSync(dir, { recursive: true, force: true }));
       if (child.exitCode !== null) rmSync(dir, { recursive: true, force: true });
       if (ms instanceof Error) reject(ms);
+      else if (mode !== 'source' && /running the TypeScript sources/.test(stderr))
+        reject(new Error(`${trial.name} (${mode}): the build is older than its sources; run npm run build`));
       else resolve(ms);
     };
     const poll = setInterval(() => {
@@ -116,6 +145,7 @@ async function main(): Promise<void> {
     options: {
       runs: { type: 'string', default: '5' },
       modes: { type: 'string', default: 'source,dist' },
+      baseline: { type: 'string' },
       out: { type: 'string', default: join(projectRoot, 'bench', 'results', 'cli-startup.md') },
     },
   });
@@ -125,8 +155,27 @@ async function main(): Promise<void> {
   const modes = values.modes.split(',') as Mode[];
   for (const m of modes)
     if (m !== 'source' && m !== 'dist') throw new Error(`--modes: expected source and/or dist, got ${m}`);
+  let baselineRev = '';
+  if (values.baseline !== undefined) {
+    const checkout = resolve(values.baseline);
+    baselineBin = join(checkout, 'bin', 'fieldplan.js');
+    baselineRev = execFileSync('git', ['-C', checkout, 'rev-parse', '--short', 'HEAD'], {
+      encoding: 'utf8',
+    }).trim();
+    modes.unshift('baseline');
+  }
+  const rev = execFileSync('git', ['-C', projectRoot, 'rev-parse', '--short', 'HEAD'], {
+    encoding: 'utf8',
+  }).trim();
+  const title = (m: Mode): string =>
+    m === 'source'
+      ? 'through tsx'
+      : m === 'baseline'
+        ? `compiled, before (${baselineRev})`
+        : `compiled${values.baseline !== undefined ? `, after (${rev})` : ' dist/'}`;
   const sandbox = await startSandbox({ port: 0, seed: 1, rateLimits: 'off' });
   const load = loadavg()[0]!;
+  const loads: number[] = [load];
   const rows: string[] = [];
   try {
     for (const trial of TRIALS) {
@@ -139,16 +188,19 @@ async function main(): Promise<void> {
         );
       }
       rows.push(`| ${trial.name} | ${cells.join(' | ')} |`);
+      loads.push(loadavg()[0]!);
     }
   } finally {
     await sandbox.close();
   }
-  const header = `| command | ${modes.map((m) => (m === 'source' ? 'through tsx (before)' : 'compiled dist/ (after)')).join(' | ')} |`;
+  const header = `| command | ${modes.map(title).join(' | ')} |`;
   const rule = `| --- | ${modes.map(() => '---').join(' | ')} |`;
   const table = [header, rule, ...rows].join('\n');
   const note =
     `Median of ${runs} runs each; ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ` +
-    `Node ${process.version}, 1-minute load average ${load.toFixed(2)} at the start.`;
+    `Node ${process.version}, 1-minute load average ${load.toFixed(2)} at the start ` +
+    `(${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} during the run); ` +
+    'the columns of a row were timed one after the other, in the same run.';
   console.log(table);
   console.log(note);
   writeFileSync(values.out, `# CLI and server start-up\n\n${table}\n\n${note}\n`);

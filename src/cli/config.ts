@@ -19,7 +19,7 @@ import { workingDays } from '../schedule/index.ts';
 import { resourcesToCheck, unknownResources, unknownResourcesMessage } from '../pipeline/setup/preflight.ts';
 import type { ServicesPort } from '../pipeline/ports.ts';
 import { setupFromConfig } from '../pipeline/setup/from-config.ts';
-import { DEFAULT_MARKETPLACE_ID } from '../sandbox/index.ts';
+import { DEFAULT_MARKETPLACE_ID } from '../sandbox/marketplace.ts';
 import { connect, describeError } from './plan.ts';
 
 export interface ConfigCheckReport {

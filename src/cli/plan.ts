@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import type { PlanningConfig } from '../config/index.ts';
 import { connect, loadConfigFor, planningGeography } from '../connect.ts';
-import { DEFAULT_MARKETPLACE_ID } from '../sandbox/index.ts';
+import { DEFAULT_MARKETPLACE_ID } from '../sandbox/marketplace.ts';
 import type { RateLimitPlan } from '../spapi/index.ts';
 import { sellerEnvironment } from '../tenants/seller-secrets.ts';
 import {

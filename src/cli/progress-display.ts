@@ -3,13 +3,19 @@ import cliProgress from 'cli-progress';
 import type { ProgressSink, StepName } from '../pipeline/progress.ts';
 
 export function terminalProgress(
-  options: { quiet?: boolean; stream?: NodeJS.WriteStream } = {},
+  options: {
+    quiet?: boolean;
+    stream?: Pick<NodeJS.WriteStream, 'write'> & { isTTY?: boolean };
+    /** Milliseconds since the epoch (the time stamps and the ETA of plain lines); default Date.now. */
+    clock?: () => number;
+  } = {},
 ): ProgressSink {
   const stream = options.stream ?? process.stderr;
+  const clock = options.clock ?? Date.now;
   if (options.quiet === true) return { start: () => ({ update: () => {}, done: () => {} }), note: () => {} };
   const tty = stream.isTTY === true;
   const line = (text: string): void => {
-    stream.write(`${new Date().toISOString().slice(11, 19)} ${text}\n`);
+    stream.write(`${new Date(clock()).toISOString().slice(11, 19)} ${text}\n`);
   };
   return {
     note: (message) => line(message),
@@ -19,7 +25,7 @@ export function terminalProgress(
           {
             format: `${label.padEnd(16)} [{bar}] {value}/{total} ETA {eta_formatted} {detail}`,
             etaBuffer: 20,
-            stream,
+            stream: stream as NodeJS.WriteStream,
             hideCursor: true,
             clearOnComplete: true,
           },
@@ -44,11 +50,11 @@ export function terminalProgress(
         };
       }
       // Plain lines: at most one every two seconds per step, with the time left when known.
-      let last = 0;
-      const began = Date.now();
+      let last = -Infinity;
+      const began = clock();
       return {
         update(value, total, detail = '') {
-          const now = Date.now();
+          const now = clock();
           if (now - last < 2000) return;
           last = now;
           const eta =

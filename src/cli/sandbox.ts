@@ -54,6 +54,8 @@ export function registerSandboxCommand(program: Command): void {
         host: opts.host,
         seed: opts.seed,
         rateLimits: opts.rateLimits,
+        // Serving: listen at once, seed the jobs next (requests wait for them).
+        listenBeforeSeeding: opts.writeCrews === undefined,
         ...(opts.jobs !== undefined ? { jobs: opts.jobs } : {}),
         ...(opts.technicians !== undefined ? { technicians: opts.technicians } : {}),
         ...(opts.stores !== undefined ? { stores: opts.stores } : {}),

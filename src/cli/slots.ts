@@ -13,7 +13,7 @@ import {
   postalCodeCacheKey,
   travelMatrixProvider,
 } from '../geo/index.ts';
-import { DEFAULT_MARKETPLACE_ID } from '../sandbox/index.ts';
+import { DEFAULT_MARKETPLACE_ID } from '../sandbox/marketplace.ts';
 import { storePort } from '../pipeline/adapters/store.ts';
 import { openStore } from '../store/index.ts';
 import { defaultDatabase, describeError, EXIT, loadConfigFor } from './plan.ts';

@@ -19,11 +19,19 @@ import { describeError, EXIT, planCommand, SANDBOX_SELLER_CONFIG } from './plan.
 
 /**
  * The demo seller, staffed the way a seller staffs for its demand: its 24 technicians' week
- * (five working days) has room for the work, with the buyers' windows, skills and travel
- * leaving a few jobs genuinely unplaceable. The sandbox spreads the jobs' preferred days so
- * that they fill `load` of the crews' working time.
+ * (five working days) has room for the work, and each store's services come in proportion to
+ * its technicians who can do them, with the buyers' windows, skills and travel leaving a few
+ * jobs genuinely unplaceable. The sandbox spreads the jobs' preferred days so that they fill
+ * `load` of the crews' working time.
  */
-export const DEMO_SELLER = { seed: 1, stores: 4, technicians: 24, jobs: 240, load: 0.5 } as const;
+export const DEMO_SELLER = {
+  seed: 1,
+  stores: 4,
+  technicians: 24,
+  jobs: 160,
+  load: 0.33,
+  demandBySkill: true,
+} as const;
 /** The stress seed (`--overloaded`): the same crews with far more work than they can do. */
 export const OVERLOADED_SELLER = { seed: 1, stores: 4, technicians: 24, jobs: 480, load: 1 } as const;
 /** Planning settings of the demo seller's config: a calendar week covers its five working days. */

@@ -3,7 +3,8 @@
  * [longitude, latitude]). Validated structurally here, then geometrically with turf
  * (`booleanValid` alone lets a self-crossing "bow-tie" ring through; `kinks` finds it).
  */
-import { booleanValid, kinks } from '@turf/turf';
+import { booleanValid } from '@turf/boolean-valid';
+import { kinks } from '@turf/kinks';
 import { z } from 'zod';
 
 const PositionSchema = z

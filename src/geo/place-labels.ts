@@ -5,7 +5,7 @@
  * code of the area is given, not only those where jobs are, so a label says nothing about
  * which buyers are served.
  */
-import zipcodes from 'zipcodes';
+import { zipcodesTable } from './zipcodes-table.ts';
 
 export interface PlaceLabel {
   kind: 'city' | 'postal-code';
@@ -33,7 +33,7 @@ interface Code {
 }
 
 let table: Code[] | undefined;
-const allCodes = (): Code[] => (table ??= Object.values(zipcodes.codes as Record<string, Code>));
+const allCodes = (): Code[] => (table ??= Object.values(zipcodesTable().codes as Record<string, Code>));
 
 /** City and postal-code labels for [west, south, east, north]; none for an empty or zero area. */
 export function placeLabels(

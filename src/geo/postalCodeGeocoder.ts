@@ -2,7 +2,7 @@
  * The offline default geocoder: a US postal code's centroid from the `zipcodes` package
  * (bundled data, no network, city and state included). Precision is `postal-code`.
  */
-import zipcodes from 'zipcodes';
+import { zipcodesTable } from './zipcodes-table.ts';
 import type { GeocodeAddress, Geocoder, GeocodeResult } from './geocoder.ts';
 
 /** "98101", "98101-1234" and "981011234" → "98101"; undefined for anything else. */
@@ -44,7 +44,7 @@ export class PostalCodeGeocoder implements Geocoder {
         transient: false,
       };
     }
-    const found = zipcodes.lookup(zip);
+    const found = zipcodesTable().lookup(zip);
     if (!found || found.country !== 'US') {
       return {
         ok: false,

@@ -6,7 +6,8 @@
  * whose members have no territory has no limit; a point that could not be located goes to no
  * territory-bound route.
  */
-import { booleanPointInPolygon, point } from '@turf/turf';
+import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
+import { point } from '@turf/helpers';
 import type { Territory } from '../config/territory.ts';
 import type { GeoPoint } from './geoPoint.ts';
 

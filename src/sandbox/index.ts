@@ -7,9 +7,11 @@ import { earliestStartDate } from './clock.ts';
 import { parseFaultSpec } from './faults.ts';
 import type { RateLimitMode } from './rate-limit.ts';
 import type { RequestLogEntry } from './request-log.ts';
-import { seedWorld } from './seed.ts';
+import { seedJobs, seedSeller } from './seed.ts';
+import type { SeedOptions } from './seed.ts';
 import { buildSandboxServer } from './server.ts';
 import { takeSnapshot } from './snapshot.ts';
+import { DEFAULT_MARKETPLACE_ID } from './marketplace.ts';
 import type { SandboxSnapshot } from './snapshot.ts';
 import type { SeededCrew, Store } from './state.ts';
 
@@ -30,7 +32,7 @@ export type { WeeklyShift, DayOfWeek } from './schedule-rules.ts';
 export { SKILLS, SERVICE_CATALOG } from './catalog.ts';
 export type { Skill } from './catalog.ts';
 
-export const DEFAULT_MARKETPLACE_ID = 'ATVPDKIKX0DER';
+export { DEFAULT_MARKETPLACE_ID } from './marketplace.ts';
 
 export interface SandboxOptions {
   /** 0 = a free port. Default 0. */
@@ -43,6 +45,8 @@ export interface SandboxOptions {
   readonly stores?: number;
   /** Demand as a share of the crews' time over the seeded days, in (0, 1]; default 1 (see seed.ts). */
   readonly load?: number;
+  /** Each store's services in proportion to its technicians who can do them (see seed.ts); default false. */
+  readonly demandBySkill?: boolean;
   /**
    * First planning day, YYYY-MM-DD; default: tomorrow (UTC) by the clock. Refused when it lies
    * before the clock's today: every seeded window and appointment would already be over.
@@ -61,6 +65,12 @@ export interface SandboxOptions {
   /** Access-token lifetime; default 3600 s (Amazon's). */
   readonly tokenTtlSeconds?: number;
   readonly marketplaceId?: string;
+  /**
+   * Listen first, then seed the jobs (default false: seed, then listen). Requests made in the
+   * meantime wait until the jobs are seeded; `ready()` settles then. The stores and crews are
+   * seeded before listening either way. `fieldplan sandbox` listens first.
+   */
+  readonly listenBeforeSeeding?: boolean;
 }
 
 export interface Sandbox {
@@ -69,6 +79,9 @@ export interface Sandbox {
   readonly credentials: LwaCredentials;
   readonly requestLog: readonly RequestLogEntry[];
   readonly marketplaceId: string;
+  /** Settles when every seeded job is in place (at once unless `listenBeforeSeeding`). */
+  ready(): Promise<void>;
+  /** The world as it is now; with `listenBeforeSeeding`, await `ready()` first for the jobs. */
   snapshot(): SandboxSnapshot;
   seededCrews(): SeededCrew[];
   seededStores(): Store[];
@@ -120,7 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const load = options.load ?? 1;
   if (!(load > 0 && load <= 1))
     throw new SandboxOptionError(`load must be a share of the crews' time in (0, 1], got ${String(load)}`);
-  const world = seedWorld({
+  const seedOptions: SeedOptions = {
     seed,
     jobs,
     technicians,
@@ -129,8 +142,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     nowMs: seededAtMs,
     marketplaceId,
     load,
-  });
+    ...(options.demandBySkill !== undefined ? { demandBySkill: options.demandBySkill } : {}),
+  };
+  const world = seedSeller(seedOptions);
+  const later = options.listenBeforeSeeding === true;
+  if (!later) seedJobs(world, seedOptions);
+  let markSeeded: (error?: unknown) => void = () => {};
+  const seeded = later
+    ? new Promise<void>((resolve, reject) => {
+        markSeeded = (error) => (error === undefined ? resolve() : reject(error as Error));
+      })
+    : Promise.resolve();
+  // Requests that wait on a failed seeding fail with it; nothing else awaits it.
+  seeded.catch(() => {});
   const server = buildSandboxServer({
+    ...(later ? { seeded } : {}),
     world,
     seed,
     nowMs,
@@ -147,7 +173,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   const url = `http://${publicHost}:${address.port}`;
   server.setBaseUrl(url);
+  if (later)
+    // After this tick: the caller can report the address before the seeding holds the thread.
+    setImmediate(() => {
+      try {
+        seedJobs(world, seedOptions);
+        markSeeded();
+      } catch (error) {
+        markSeeded(error);
+      }
+    });
   return {
+    ready: () => seeded,
     url,
     credentials: SANDBOX_CREDENTIALS,
     requestLog: server.requestLog,

@@ -104,17 +104,40 @@ export function expandWeeklyShifts(
   to: number,
 ): Interval[] {
   const out: Interval[] = [];
+  let byDay = shiftDays.get(shifts)?.get(zone);
+  if (byDay === undefined) {
+    byDay = new Map();
+    const zones = shiftDays.get(shifts) ?? new Map<string, Map<number, readonly Interval[]>>();
+    zones.set(zone, byDay);
+    shiftDays.set(shifts, zones);
+  }
   let day = DateTime.fromMillis(from, { zone }).startOf('day').minus({ days: 1 });
   const last = DateTime.fromMillis(to, { zone }).endOf('day');
   while (day <= last) {
-    const name = DAYS_OF_WEEK[day.weekday - 1];
-    for (const shift of shifts) {
-      if (shift.day !== name) continue;
-      const start = atClock(day, shift.start);
-      const end = atClock(day, shift.end);
-      if (end > from && start < to) out.push({ start, end, value: 1 });
+    const key = day.toMillis();
+    let intervals = byDay.get(key);
+    if (intervals === undefined) {
+      intervals = shiftsOn(shifts, day);
+      byDay.set(key, intervals);
     }
+    for (const i of intervals) if (i.end > from && i.start < to) out.push(i);
     day = day.plus({ days: 1 });
+  }
+  return out;
+}
+
+/**
+ * A weekly pattern's intervals on each local day, by pattern and zone: capacity questions ask
+ * for the same crews' same days many times over, and each local time costs a zone lookup.
+ */
+const shiftDays = new WeakMap<readonly WeeklyShift[], Map<string, Map<number, readonly Interval[]>>>();
+
+function shiftsOn(shifts: readonly WeeklyShift[], day: DateTime): readonly Interval[] {
+  const name = DAYS_OF_WEEK[day.weekday - 1];
+  const out: Interval[] = [];
+  for (const shift of shifts) {
+    if (shift.day !== name) continue;
+    out.push({ start: atClock(day, shift.start), end: atClock(day, shift.end), value: 1 });
   }
   return out;
 }

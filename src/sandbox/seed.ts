@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import zipcodes from 'zipcodes';
+import { zipcodesTable, zipcodesWithin } from '../geo/zipcodes-table.ts';
 import { SERVICE_CATALOG, SKILLS } from './catalog.ts';
 import type { ServiceOffer, Skill } from './catalog.ts';
 import { createRandom, deriveSeed } from './random.ts';
@@ -32,6 +32,12 @@ export interface SeedOptions {
    * staffed for its demand sees them.
    */
   readonly load?: number;
+  /**
+   * Draw each store's services in proportion to the technicians there who can do them (a
+   * seller staffs each skill for its share of the work), not from the catalogue's weights
+   * alone. Default false.
+   */
+  readonly demandBySkill?: boolean;
 }
 
 interface Metro {
@@ -119,8 +125,22 @@ interface PlacedZip {
   readonly longitude: number;
 }
 
-function zipsAround(center: string, miles: number): PlacedZip[] {
-  const found = zipcodes.radius(center, miles) as string[];
+/** Postal codes around a centre, by centre and radius: the table is scanned once per pair. */
+const zipsAroundCache = new Map<string, readonly PlacedZip[]>();
+
+function zipsAround(center: string, miles: number): readonly PlacedZip[] {
+  const key = `${center}|${miles}`;
+  let found = zipsAroundCache.get(key);
+  if (found === undefined) {
+    found = scanZipsAround(center, miles);
+    zipsAroundCache.set(key, found);
+  }
+  return found;
+}
+
+function scanZipsAround(center: string, miles: number): PlacedZip[] {
+  const zipcodes = zipcodesTable();
+  const found = zipcodesWithin(center, miles);
   const out: PlacedZip[] = [];
   for (const code of [...found].sort()) {
     const z = zipcodes.lookup(code);
@@ -224,7 +244,20 @@ function seedStoresAndCrews(rng: Random, options: SeedOptions): { stores: Store[
   return { stores, crews };
 }
 
-function workingDays(startDate: string, zone: string, count: number): DateTime[] {
+/** Working days by start, zone and count (every job of a store asks for the same ones). */
+const workingDaysCache = new Map<string, readonly DateTime[]>();
+
+function workingDays(startDate: string, zone: string, count: number): readonly DateTime[] {
+  const key = `${startDate}|${zone}|${count}`;
+  let days = workingDaysCache.get(key);
+  if (days === undefined) {
+    days = listWorkingDays(startDate, zone, count);
+    workingDaysCache.set(key, days);
+  }
+  return days;
+}
+
+function listWorkingDays(startDate: string, zone: string, count: number): DateTime[] {
   const out: DateTime[] = [];
   let day = DateTime.fromISO(startDate, { zone }).startOf('day');
   while (out.length < count) {
@@ -249,7 +282,18 @@ function drawStatus(rng: Random): JobStatus {
   return 'PAYMENT_DECLINED';
 }
 
+/** The whole seeded world: the seller (stores, crews, their breaks), then its jobs. */
 export function seedWorld(options: SeedOptions): SandboxWorld {
+  const world = seedSeller(options);
+  seedJobs(world, options);
+  return world;
+}
+
+/**
+ * The seller without its jobs: stores, crews and their recurring breaks. Cheap; the jobs
+ * (`seedJobs`, which books appointments against the crews' capacity) are the costly part.
+ */
+export function seedSeller(options: SeedOptions): SandboxWorld {
   const rng = createRandom(deriveSeed(options.seed, 'seller'));
   const { stores, crews } = seedStoresAndCrews(rng, options);
   const world: SandboxWorld = {
@@ -265,7 +309,12 @@ export function seedWorld(options: SeedOptions): SandboxWorld {
     sequence: 1000,
   };
   seedLunches(world, options);
+  return world;
+}
 
+/** Adds the seeded jobs to a world from `seedSeller` (the same options). */
+export function seedJobs(world: SandboxWorld, options: SeedOptions): void {
+  const { stores, crews } = world;
   const actionableShare = 0.82;
   const perTechDay = (8.5 * 60) / EFFECTIVE_JOB_MINUTES;
   const horizon = Math.min(
@@ -287,10 +336,14 @@ export function seedWorld(options: SeedOptions): SandboxWorld {
   for (let i = 0; i < options.jobs; i++) {
     const { store } = pickWeighted(jobRng, storeWeights);
     const storeCrews = crews.filter((c) => c.storeId === store.storeId);
-    const feasible = SERVICE_CATALOG.filter((o) =>
-      storeCrews.some((c) => o.requiredSkills.every((s) => c.skills.includes(s))),
-    );
-    const offer = pickWeighted(jobRng, feasible.length > 0 ? feasible : SERVICE_CATALOG);
+    const qualified = (o: ServiceOffer): number =>
+      storeCrews.filter((c) => o.requiredSkills.every((s) => c.skills.includes(s))).length;
+    const feasible = SERVICE_CATALOG.filter((o) => qualified(o) > 0);
+    const offers =
+      options.demandBySkill === true
+        ? feasible.map((o) => ({ ...o, weight: o.weight * qualified(o) }))
+        : feasible;
+    const offer = pickWeighted(jobRng, offers.length > 0 ? offers : SERVICE_CATALOG);
     const job = makeJob(
       world,
       jobRng,
@@ -321,7 +374,6 @@ export function seedWorld(options: SeedOptions): SandboxWorld {
     job.sellerId = otherSeller;
     world.jobs.set(job.serviceJobId, job);
   }
-  return world;
 }
 
 function seedLunches(world: SandboxWorld, options: SeedOptions): void {

@@ -31,6 +31,8 @@ export interface SandboxServerOptions {
   readonly credentials: LwaCredentials;
   readonly tokenTtlSeconds: number;
   readonly logger?: FastifyBaseLogger | boolean;
+  /** Settles once the world is fully seeded; every request waits for it (default: seeded already). */
+  readonly seeded?: Promise<void>;
 }
 
 export interface SandboxServer {
@@ -135,6 +137,9 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
     }
     return e;
   };
+  // A sandbox that listens while its jobs are still being seeded answers once they are.
+  const seeded = options.seeded;
+  if (seeded !== undefined) app.addHook('onRequest', async () => seeded);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-amzn-RequestId', exchangeOf(request).requestId);
   });

@@ -6,7 +6,6 @@ import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql } from 'kysely';
-import pg from 'pg';
 import { generateDataKey, loadDataKeyRing, type DataKeyRing } from '../privacy/data-key.ts';
 import { FieldCipher } from '../privacy/field-cipher.ts';
 import { PersonalDataError } from '../privacy/personal-data-error.ts';
@@ -321,6 +320,8 @@ async function connect(
       'PostgreSQL schema names must match ^[a-z_][a-z0-9_]{0,62}$',
     );
   }
+  // The PostgreSQL driver loads only for a PostgreSQL store.
+  const { default: pg } = await import('pg');
   const pool = new pg.Pool({
     connectionString: location.url,
     max: options.poolSize ?? 10,

@@ -1,0 +1,84 @@
+/**
+ * Progress when the output is no terminal (a log file, CI, a pipe): plain time-stamped lines,
+ * at most one every two seconds per step, the time left when the total is known, and the
+ * step's summary when it is done.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { terminalProgress } from '../../src/cli/progress-display.ts';
+
+function capture(): { lines: string[]; stream: { isTTY: boolean; write(text: string): boolean } } {
+  const lines: string[] = [];
+  return {
+    lines,
+    stream: {
+      isTTY: false,
+      write(text: string) {
+        lines.push(...text.split('\n').filter((l) => l !== ''));
+        return true;
+      },
+    },
+  };
+}
+
+const T0 = Date.parse('2030-01-07T09:00:00Z');
+
+describe('plain progress lines (not a terminal)', () => {
+  it('one line every two seconds at most, each with its ETA, then the summary', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 500 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5000 }), fc.nat()), { minLength: 1, maxLength: 40 }),
+        (total, steps) => {
+          const { lines, stream } = capture();
+          let now = T0;
+          const sink = terminalProgress({ stream, clock: () => now });
+          const step = sink.start('write-back', 'Writing back');
+          const expected: string[] = [];
+          let last = -Infinity;
+          for (const [dt, raw] of steps) {
+            now += dt;
+            const value = raw % (total + 1);
+            step.update(value, total, '3 calls, 0 failed');
+            if (now - last < 2000) continue;
+            last = now;
+            const eta =
+              value > 0 && value < total
+                ? `, ETA ${Math.round(((now - T0) * (total - value)) / value / 1000)} s`
+                : '';
+            const stamp = new Date(now).toISOString().slice(11, 19);
+            expected.push(`${stamp} Writing back: ${value}/${total}${eta} 3 calls, 0 failed`);
+          }
+          step.done('12 calls, 0 failed, 0 in doubt');
+          expected.push(
+            `${new Date(now).toISOString().slice(11, 19)} Writing back: 12 calls, 0 failed, 0 in doubt`,
+          );
+          expect(lines).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  it('no bar, no cursor codes: the lines are plain text', () => {
+    const { lines, stream } = capture();
+    let now = T0;
+    const sink = terminalProgress({ stream, clock: () => now });
+    const step = sink.start('solve', 'Solving');
+    for (let s = 0; s <= 20; s++) {
+      now = T0 + s * 1000;
+      step.update(s, 20, `pass 1: ${100 + s} of 191 jobs placed, ${20 - s} s left`);
+    }
+    step.done('160 of 189 jobs placed, travel 120.2 h');
+    expect(lines.length).toBe(12);
+    for (const l of lines) expect(l).toMatch(/^\d{2}:\d{2}:\d{2} Solving: [ -~]+$/);
+    expect(lines[1]).toBe('09:00:02 Solving: 2/20, ETA 18 s pass 1: 102 of 191 jobs placed, 18 s left');
+  });
+
+  it('quiet: nothing at all', () => {
+    const { lines, stream } = capture();
+    const sink = terminalProgress({ stream, quiet: true });
+    sink.start('pull', 'Pulling').update(1, 2);
+    sink.note('a note');
+    expect(lines).toEqual([]);
+  });
+});
