@@ -19,6 +19,7 @@ import { trueReasons } from './reasons.ts';
 import { appointmentsAsPlanned, inputSignature } from './unchanged.ts';
 import { foldLedger } from './ledger.ts';
 import { normaliseJobs, type PlannableJob } from './normalise.ts';
+import { withJobHistory } from './job-preferences.ts';
 import { callsOf, type WriteOperation } from './operations.ts';
 import { planFromSolution, type Plan } from './plan.ts';
 import type { PipelineStorePort, ServicesPort } from './ports.ts';
@@ -207,7 +208,7 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
       const released = releaseUnavailableTechnicians(n.jobs, unavailable, now);
       return {
         ...n,
-        jobs: released.jobs,
+        jobs: await withJobHistory(deps.store, setup, released.jobs, now),
         issues: [...n.issues, ...released.issues],
         underWay: released.startedIds,
       };
