@@ -59,6 +59,25 @@ export const KpiResultSchema = z.object({
   technicians: z.array(KpisSchema.extend({ technicianId: z.string() })),
 });
 
+/** One job's technician preferences, as stored (every field optional; `{}` = none). */
+export const JobPreferenceSetSchema = z.object({
+  required: z.array(z.string()).optional().describe('One of these technicians must serve the job'),
+  excluded: z.array(z.string()).optional().describe('None of these may serve it'),
+  preferred: z
+    .array(z.object({ technician: z.string(), weightMinutes: z.number() }))
+    .optional()
+    .describe('Wished-for technicians: missing one costs as much as this many minutes of driving'),
+  minSkillLevels: z.record(z.string(), z.number()).optional().describe('Minimum level per skill'),
+});
+
+export const JobPreferencesSchema = z.object({
+  serviceJobId: z.string(),
+  preferences: JobPreferenceSetSchema,
+  updatedAt: z.string().nullable().describe('When they were last set; null while the job has none'),
+  updatedBy: z.string().nullable().describe('Who set them (`api:<token id>`)'),
+});
+export type JobPreferences = z.infer<typeof JobPreferencesSchema>;
+
 export const JobCloseoutSchema = z.object({
   serviceJobId: z.string(),
   planId: z.string().describe('The journal entry of the call'),

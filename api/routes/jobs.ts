@@ -16,12 +16,14 @@ import {
 } from '../../src/closeout/index.ts';
 import { JobSlotsError, jobSlotOffers } from '../../src/capacity/job-slots.ts';
 import { DayModelError } from '../../src/capacity/index.ts';
+import { getJobPreferences, JobPreferencesError, setJobPreferences } from '../../src/preferences/index.ts';
 import { requireScope } from '../auth.ts';
 import {
   authenticatedErrors,
   bodyErrors,
   FulfillmentResultSchema,
   JobCloseoutSchema,
+  JobPreferencesSchema,
   JobSlotsSchema,
 } from '../contract/index.ts';
 import { boardCache } from '../board-cache.ts';
@@ -94,6 +96,49 @@ export const CancelBody = z
       .regex(/^[A-Z0-9_]+$/, { error: 'expected a cancellation reason code (A-Z, 0-9, _), e.g. V1' }),
   })
   .strict();
+
+export const PreferencesBody = z
+  .object({
+    required: z.array(ResourceId).max(20, { error: 'expected at most 20 technicians' }).optional(),
+    excluded: z.array(ResourceId).max(100, { error: 'expected at most 100 technicians' }).optional(),
+    preferred: z
+      .array(
+        z
+          .object({
+            technician: ResourceId,
+            weightMinutes: z
+              .number({ error: 'expected a number of minutes' })
+              .positive({ error: 'expected a positive number of minutes' })
+              .max(24 * 60, { error: 'expected at most 1440 minutes' }),
+          })
+          .strict(),
+      )
+      .max(20, { error: 'expected at most 20 preferred technicians' })
+      .optional(),
+    minSkillLevels: z
+      .record(
+        z
+          .string()
+          .min(1)
+          .max(100)
+          .regex(/^[A-Za-z0-9_.:-]+$/, { error: 'expected a skill name (letters, digits, _ . : -)' }),
+        z
+          .number({ error: 'expected a level' })
+          .int({ error: 'expected a whole level' })
+          .min(1, { error: 'expected a level of at least 1' })
+          .max(10, { error: 'expected a level of at most 10' }),
+      )
+      .optional(),
+  })
+  .strict();
+
+function preferencesError(err: unknown): never {
+  if (err instanceof JobPreferencesError) {
+    if (err.code === 'NOT_FOUND') throw new ApiError(404, 'NOT_FOUND', err.message);
+    throw new ApiError(422, err.code, err.message, err.issues);
+  }
+  throw err;
+}
 
 /** A close-out refusal carries Amazon's status where Amazon refused (CloseoutError). */
 const CLOSEOUT_ERRORS = bodyErrors(404, 409, 422, 502);
@@ -247,6 +292,54 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
         return cancelled;
       } catch (err) {
         return closeoutError(err);
+      }
+    },
+  );
+
+  r.get(
+    '/v1/jobs/:id/preferences',
+    {
+      onRequest: requireScope('viewer'),
+      schema: {
+        summary: "The job's technician preferences (required, excluded, preferred, minimum skill levels)",
+        operationId: 'getJobPreferences',
+        tags: ['preferences'],
+        params: JobParams,
+        response: { 200: JobPreferencesSchema, ...authenticatedErrors(404) },
+      },
+    },
+    async (request) => {
+      try {
+        return await getJobPreferences({ store: ctx.store, config: ctx.config }, request.params.id);
+      } catch (err) {
+        return preferencesError(err);
+      }
+    },
+  );
+
+  r.put(
+    '/v1/jobs/:id/preferences',
+    {
+      onRequest: requireScope('planner'),
+      schema: {
+        summary: "Replace the job's technician preferences ({} clears them); honoured by the next plan",
+        operationId: 'setJobPreferences',
+        tags: ['preferences'],
+        params: JobParams,
+        body: PreferencesBody,
+        response: { 200: JobPreferencesSchema, ...bodyErrors(404, 422) },
+      },
+    },
+    async (request) => {
+      try {
+        return await setJobPreferences(
+          { store: ctx.store, config: ctx.config },
+          request.params.id,
+          request.body,
+          `api:${request.auth?.tokenId ?? 'unknown'}`,
+        );
+      } catch (err) {
+        return preferencesError(err);
       }
     },
   );

@@ -121,6 +121,24 @@ export const PlanningSettingsSchema = z
       .nonnegative()
       .max(12 * 60, { error: 'expected at most 720 minutes of overtime per day' })
       .default(0),
+    /**
+     * Prefer the technician who served the earlier job of the same product order (the delivery
+     * before the installation): missing them costs as much as `weightMinutes` of driving. Jobs
+     * completed within `lookbackDays` count. Absent = off.
+     */
+    previousTechnician: z
+      .strictObject({
+        weightMinutes: z
+          .number({ error: 'expected a number of minutes' })
+          .positive({ error: 'expected a positive number of minutes' }),
+        lookbackDays: z
+          .number({ error: 'expected a number of days' })
+          .int({ error: 'expected whole days' })
+          .min(1, { error: 'expected at least 1 day' })
+          .max(730, { error: 'expected at most 730 days' })
+          .default(90),
+      })
+      .optional(),
     /** How much leaving a job unplanned weighs: a base, plus Prime, age and a delivery promise. */
     priority: PriorityWeightsSchema.prefault({}),
     objective: ObjectiveWeightsSchema.prefault({}),

@@ -7,6 +7,7 @@
 import type { Interval } from './setup/planning-setup.ts';
 import type { CapacityBlock, Plan, ScheduleRecordOut } from './write/plan.ts';
 import type { LedgerEvent } from './write/ledger.ts';
+import type { JobPreferenceSet } from '../store/job-preferences.ts';
 
 export interface JobQuery {
   marketplaceId: string;
@@ -133,6 +134,17 @@ export interface PipelineStorePort {
   saveJobs(raws: unknown[]): Promise<{ inserted: number; updated: number }>;
   /** Jobs of these stores as last pulled, personal fields decrypted, in the Services wire shape. */
   plannableJobs(storeIds: string[], horizon: Interval): Promise<unknown[]>;
+  /** Technician preferences set per job through the API (absent: none are kept). */
+  jobPreferences?(serviceJobIds: string[]): Promise<Map<string, JobPreferenceSet>>;
+  /**
+   * Per product order id, who served the latest job of that order completed at or after
+   * `since` (epoch ms), jobs `exceptJobIds` aside (absent: no history is kept).
+   */
+  previousTechnicians?(
+    orderIds: string[],
+    since: number,
+    exceptJobIds: string[],
+  ): Promise<Map<string, string[]>>;
   getWatermark(storeId: string, marketplaceId: string): Promise<string | undefined>;
   setWatermark(storeId: string, marketplaceId: string, value: string): Promise<void>;
   createPlan(input: {

@@ -149,6 +149,16 @@ export interface ApiTokensTable {
   revoked_at: NullableTimestamp;
 }
 
+/** Technician preferences of one job, set through the API (migration 0004); ids and levels only. */
+export interface JobPreferencesTable {
+  seller_id: string;
+  service_job_id: string;
+  preferences: Json<unknown>;
+  updated_at: Timestamp;
+  /** `api:<token id>`, `cli`, ... */
+  updated_by: string;
+}
+
 export interface StoreMetaTable {
   key: string;
   value: string;
@@ -165,6 +175,7 @@ export interface Database {
   locks: LocksTable;
   store_meta: StoreMetaTable;
   api_tokens: ApiTokensTable;
+  job_preferences: JobPreferencesTable;
 }
 
 export type SqlDialect = 'sqlite' | 'postgres';

@@ -11,3 +11,6 @@ export type { PurgeCounts } from './personal-data-retention.ts';
 export type { RekeyCounts } from './personal-data-rekeying.ts';
 export { TOKEN_SCOPES, isTokenScope } from './api-tokens.ts';
 export type { ApiTokenInfo, TokenScope } from './api-tokens.ts';
+export type { JobPreferenceSet, StoredJobPreferences } from './job-preferences.ts';
+export { isEmptyPreferenceSet } from './job-preferences.ts';
+export type { PreviousVisit } from './job-history.ts';

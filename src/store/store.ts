@@ -14,6 +14,8 @@ import { AuditLog } from './audit-log.ts';
 import { DEPLOYMENT_KEY_CHECK, KEY_CHECK, checkDataKey, sellerKeyCheck } from './data-key-check.ts';
 import { DEFAULT_SELLER_ID, assertSellerId } from '../tenants/seller-id.ts';
 import type { Database, SqlDialect } from './database.ts';
+import { JobHistory } from './job-history.ts';
+import { JobPreferences } from './job-preferences.ts';
 import { Locks } from './locks.ts';
 import { StoreMigrations } from './migrations/index.ts';
 import { reencryptPersonalData, type RekeyCounts } from './personal-data-rekeying.ts';
@@ -69,6 +71,10 @@ export interface Store {
   readonly watermarks: SyncWatermarks;
   readonly audit: AuditLog;
   readonly locks: Locks;
+  /** Technician preferences set per job (API), audited. */
+  readonly preferences: JobPreferences;
+  /** Earlier jobs of the same product order and who served them. */
+  readonly history: JobHistory;
   /** Bearer tokens of the HTTP API (hashed). */
   readonly tokens: ApiTokens;
   /** Deletes personal data of jobs closed more than the retention period before `now`. */
@@ -157,6 +163,8 @@ export async function openStore(target: string, options: OpenStoreOptions = {}):
         watermarks: new SyncWatermarks(db, clock, sellerId),
         audit,
         locks: new Locks(db, clock, sellerId),
+        preferences: new JobPreferences(db, clock, sellerId, audit),
+        history: new JobHistory(db, sellerId),
         tokens: new ApiTokens(db, clock, sellerId),
         purgeExpiredPersonalData: (now = clock(), actor) => retention.purgeExpired(now, actor),
         reencryptPersonalData: async () => {

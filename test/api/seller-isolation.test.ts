@@ -233,6 +233,7 @@ for (const kind of stores) {
         'POST /v1/jobs/{id}/fulfillment': { fulfillmentTime: { startTime: start, endTime: end } },
         'POST /v1/jobs/{id}/complete': undefined,
         'POST /v1/jobs/{id}/cancel': { reasonCode: 'V1' },
+        'PUT /v1/jobs/{id}/preferences': {},
       };
       const key = `${method} ${path}`;
       if (method !== 'GET' && !(key in bodies))

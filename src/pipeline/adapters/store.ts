@@ -97,6 +97,14 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
       });
       return jobs.map(storedJobToWire);
     },
+    async jobPreferences(serviceJobIds) {
+      const stored = await store.preferences.listFor(serviceJobIds);
+      return new Map([...stored].map(([id, p]) => [id, p.preferences]));
+    },
+    async previousTechnicians(orderIds, since, exceptJobIds) {
+      const visits = await store.history.previousVisits(orderIds, { since: new Date(since), exceptJobIds });
+      return new Map([...visits].map(([order, v]) => [order, v.technicianIds]));
+    },
     getWatermark: (storeId, marketplaceId) => store.watermarks.get(storeId, marketplaceId),
     async setWatermark(storeId, marketplaceId, value) {
       await store.watermarks.advance(storeId, marketplaceId, value);

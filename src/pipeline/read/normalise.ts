@@ -7,6 +7,7 @@ import { resolveServiceDuration } from '../../config/index.ts';
 import { invalidPayloadIssue, type PlanningIssue } from '../issues.ts';
 import { parseServiceJob, type Appointment, type ServiceJob, type ServiceJobParse } from './service-job.ts';
 import type { Interval, PlanningSetup, StoreSetup } from '../setup/planning-setup.ts';
+import type { JobPreferenceSet } from '../../store/job-preferences.ts';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
@@ -38,6 +39,12 @@ export interface PlannableJob {
   skills: string[];
   /** The job's item (scopeOfWork.asin), for the affinity rules. */
   asin?: string | undefined;
+  /** Amazon's product order ids of the job (its own and its items'): links it to earlier jobs. */
+  orderIds?: string[] | undefined;
+  /** Technician preferences set for this job through the API (src/preferences/). */
+  preferences?: JobPreferenceSet | undefined;
+  /** Who served the earlier job of the same product order, when the config prefers them. */
+  previousTechnicianIds?: string[] | undefined;
   technicians: 1 | 2;
   priority: number;
   activeAppointment: ActiveAppointment | undefined;
@@ -228,6 +235,7 @@ export function normaliseParsed(
       durationMinutes,
       skills,
       asin: job.scopeOfWork?.asin,
+      orderIds: orderIdsOf(job),
       technicians: skills.some((s) => setup.rules.twoTechnicianSkills.includes(s)) ? 2 : 1,
       priority: priorityOf(job, setup, now),
       activeAppointment: appointment,
@@ -236,6 +244,13 @@ export function normaliseParsed(
     });
   }
   return { jobs, issues, outOfScope };
+}
+
+/** The job's product order ids: its own list and its items' order ids, once each. */
+export function orderIdsOf(job: Pick<ServiceJob, 'productOrderIds' | 'associatedItems'>): string[] {
+  const ids = new Set<string>(job.productOrderIds ?? []);
+  for (const item of job.associatedItems ?? []) if (item.orderId !== undefined) ids.add(item.orderId);
+  return [...ids];
 }
 
 function activeAppointments(appointments: Appointment[]): ActiveAppointment[] {

@@ -8,6 +8,7 @@ import type { PlanningIssue } from '../issues.ts';
 import type { RunContext } from '../run-context.ts';
 import { foldLedger, type Ledger } from '../write/ledger.ts';
 import { releaseUnavailableTechnicians } from './absent-technicians.ts';
+import { withJobHistory } from '../job-preferences.ts';
 import { normaliseParsed, type PlannableJob } from './normalise.ts';
 import { pullJobs } from './pull.ts';
 import { parseServiceJob, type ServiceJob } from './service-job.ts';
@@ -67,7 +68,7 @@ export async function readStage(run: RunContext): Promise<ReadJobs> {
     return {
       ...n,
       parsed: parses.flatMap((p) => (p.ok ? [p.job] : [])),
-      jobs: released.jobs,
+      jobs: await withJobHistory(deps.store, setup, released.jobs, run.now),
       issues: [...n.issues, ...released.issues],
       underWay: released.startedIds,
     };

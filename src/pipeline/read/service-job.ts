@@ -71,6 +71,8 @@ export const ServiceJobSchema = z.object({
     .optional(),
   preferredAppointmentTimes: z.array(AppointmentTimeSchema).optional(),
   appointments: z.array(AppointmentSchema).optional(),
+  // Links the job to earlier jobs of the same order; a malformed list only loses that link.
+  productOrderIds: z.array(z.string()).optional().catch(undefined),
   buyer: z
     .object({
       buyerId: z.string().optional(),

@@ -91,6 +91,7 @@ export function setupFromConfig(config: PlanningConfig, options: SetupOptions): 
     serviceDurations: config.serviceDurations.map((r) => ({ ...r })),
     skillDurationFactor,
     affinity: config.affinity.map((r) => ({ ...r })),
+    previousTechnician: settings.previousTechnician ? { ...settings.previousTechnician } : undefined,
     skillLevelDurationFactor: settings.skillLevelDurationFactor,
     appointmentTime: settings.appointmentTime,
     resources: settings.resources,

@@ -85,6 +85,8 @@ export interface PlanningRules {
   skillLevelDurationFactor?: Record<string, Record<string, number>> | undefined;
   /** Technician affinity rules of the crews config (src/config/affinity.ts); absent = none. */
   affinity?: AffinityRule[] | undefined;
+  /** Preference for the technician of the earlier job of the same product order; absent = off. */
+  previousTechnician?: { weightMinutes: number; lookbackDays: number } | undefined;
   appointmentTime: AppointmentReading;
   resources: ResourceMode;
   /** Skills for which the job needs two technicians on site (served by a crew). */

@@ -13,6 +13,7 @@ import type { Job, Problem, Technician } from '../../../solver/problem.ts';
 import { affinityFor } from '../../config/affinity.ts';
 import { mayServeAt } from '../../geo/territory.ts';
 import { durationFactorFor } from './service-durations.ts';
+import { jobAffinity } from '../job-preferences.ts';
 import type { Located, TravelMatrix } from './geography.ts';
 import type { PlannableJob } from '../read/normalise.ts';
 import type { PlanningSetup, ShiftInstance, TechnicianSetup } from '../setup/planning-setup.ts';
@@ -213,7 +214,11 @@ export function buildProblem(
     };
     // Work already frozen stays with its technicians whatever the rules say now.
     if (j.pin === undefined)
-      applyAffinity(job, affinityFor(setup.rules.affinity ?? [], j), preferenceUnit(setup));
+      applyAffinity(
+        job,
+        jobAffinity(affinityFor(setup.rules.affinity ?? [], j), j, setup.rules.previousTechnician),
+        preferenceUnit(setup),
+      );
     const byRoute: Record<string, number> = {};
     for (const r of technicians) {
       const factor = durationFactorFor(setup, r.members ?? [r.id], j.skills);

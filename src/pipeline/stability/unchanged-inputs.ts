@@ -6,7 +6,8 @@
  * with nothing changed makes no write call, whatever the seller.
  *
  * The signature covers, per plannable job, what planning reads from it (store, place,
- * duration, skills, team size, priority, the buyer's preferred times) and, for jobs the plan
+ * duration, skills, team size, priority, the buyer's preferred times, technician preferences
+ * set for it and its previous technicians) and, for jobs the plan
  * left out, the appointment Amazon holds; and the crews config, the days and the times
  * Amazon refused. Planned jobs' appointments are compared with the plan one by one instead,
  * since the plan itself created or moved them. It is a SHA-256 digest: no personal data in
@@ -42,6 +43,10 @@ export function inputSignature(
         j.priority,
         preferred.get(j.serviceJobId) ?? [],
         planned.has(j.serviceJobId) ? null : (j.activeAppointment ?? null),
+        // Only jobs with stored preferences or history carry these (other jobs' signatures stay as they were).
+        ...(j.preferences !== undefined || j.previousTechnicianIds !== undefined
+          ? [j.preferences ?? null, j.previousTechnicianIds ?? null]
+          : []),
       ]),
     );
   }

@@ -8,6 +8,7 @@ import type { SqlDialect } from '../database.ts';
 import { initialSchema } from './0001-initial-schema.ts';
 import { apiTokens } from './0002-api-tokens.ts';
 import { sellers } from './0003-sellers.ts';
+import { jobPreferences } from './0004-job-preferences.ts';
 
 export class StoreMigrations implements MigrationProvider {
   constructor(private readonly dialect: SqlDialect) {}
@@ -17,6 +18,7 @@ export class StoreMigrations implements MigrationProvider {
       '0001-initial-schema': initialSchema(this.dialect),
       '0002-api-tokens': apiTokens(this.dialect),
       '0003-sellers': sellers(this.dialect),
+      '0004-job-preferences': jobPreferences(this.dialect),
     };
   }
 }
