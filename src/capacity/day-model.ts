@@ -6,8 +6,7 @@
  * Read-only: nothing is written anywhere.
  */
 import type { PlanningConfig } from '../config/index.ts';
-import { compileProblem, solve, type Technician } from '../../solver/index.ts';
-import { scheduleRoute } from '../../solver/schedule.ts';
+import { solve, type Technician } from '../../solver/index.ts';
 import { buildProblem, type BuiltProblem } from '../pipeline/solve/build-problem.ts';
 import {
   locate,
@@ -21,6 +20,7 @@ import type { PipelineStorePort } from '../pipeline/ports.ts';
 import type { PlanRecord, PlanSummary } from '../store/index.ts';
 import { setupFromConfig } from '../pipeline/setup/from-config.ts';
 import type { GeoPoint, PlanningSetup } from '../pipeline/setup/planning-setup.ts';
+import { placeBookedSince } from '../pipeline/solve/warm-start.ts';
 
 export interface DayModelDeps {
   config: PlanningConfig;
@@ -194,40 +194,16 @@ function keepPlannedStarts(
  * this, capacity and slot offers would sell the same time again.
  */
 function withBookedSince(built: BuiltProblem, routes: CurrentRoute[]): CurrentRoute[] {
-  const on = new Set(routes.flatMap((r) => r.jobIds));
-  const since = built.problem.jobs
-    .filter((j) => !on.has(j.id) && built.jobs.get(j.id)?.activeAppointment !== undefined)
-    .sort((a, b) => (a.windows?.[0]?.start ?? 0) - (b.windows?.[0]?.start ?? 0) || a.id.localeCompare(b.id));
-  if (since.length === 0 || built.problem.technicians.length === 0) return routes;
-  const cp = compileProblem(built.problem);
-  const index = new Map(built.problem.jobs.map((j, i) => [j.id, i]));
-  const out = routes.map((r) => ({ ...r, jobIds: [...r.jobIds] }));
-  const byTech = new Map(out.map((r) => [r.routeId, r]));
-  for (const job of since) {
-    const p = index.get(job.id)!;
-    let best: { t: number; at: number; cost: number } | undefined;
-    for (const [t, tech] of built.problem.technicians.entries()) {
-      if (cp.compat[t * cp.nJobs + p] === 0) continue;
-      const seq = (byTech.get(tech.id)?.jobIds ?? []).map((id) => index.get(id)!);
-      const c0 = scheduleRoute(cp, t, seq, seq.length);
-      if (c0 === Infinity) continue;
-      for (let g = 0; g <= seq.length; g++) {
-        const next = [...seq.slice(0, g), p, ...seq.slice(g)];
-        const c1 = scheduleRoute(cp, t, next, next.length);
-        if (c1 < Infinity && (best === undefined || c1 - c0 < best.cost - 1e-9))
-          best = { t, at: g, cost: c1 - c0 };
-      }
-    }
-    if (best === undefined) continue;
-    const routeId = built.problem.technicians[best.t]!.id;
-    let route = byTech.get(routeId);
-    if (route === undefined) {
+  const placed = placeBookedSince(built, new Map(routes.map((r) => [r.routeId, r.jobIds])));
+  const byId = new Map(routes.map((r) => [r.routeId, r]));
+  const out: CurrentRoute[] = [];
+  for (const [routeId, jobIds] of placed) {
+    const known = byId.get(routeId);
+    if (known !== undefined) out.push({ ...known, jobIds });
+    else if (jobIds.length > 0) {
       const info = built.routes.get(routeId)!;
-      route = { routeId, technicianId: info.technicianIds[0]!, day: info.day, jobIds: [] };
-      out.push(route);
-      byTech.set(routeId, route);
+      out.push({ routeId, technicianId: info.technicianIds[0]!, day: info.day, jobIds });
     }
-    route.jobIds.splice(best.at, 0, job.id);
   }
   return out;
 }

@@ -64,6 +64,21 @@ export function offerKinds(model: DayModel): OfferKind[] {
   );
 }
 
+/** Matrix indices of the places a buyer of this kind may be at: the store, and each pending job of the kind. */
+export function probeLocations(model: DayModel, kind: OfferKind): number[] {
+  const onRoutes = new Set(model.routes.flatMap((r) => r.jobIds));
+  const key = kind.skills.join('+');
+  const out = new Set<number>([model.storeLocation]);
+  for (const job of model.built.problem.jobs) {
+    const p = model.jobs.get(job.id);
+    if (p === undefined || p.activeAppointment !== undefined || onRoutes.has(job.id)) continue;
+    if ([...p.skills].sort().join('+') !== key) continue;
+    if (kind.asin !== null && p.asin !== kind.asin) continue;
+    out.add(job.location);
+  }
+  return [...out].sort((a, b) => a - b);
+}
+
 function gcd(a: number, b: number): number {
   return b === 0 ? a : gcd(b, a % b);
 }
@@ -101,9 +116,15 @@ export async function ownHolds(db: Store, storeId: string): Promise<OwnHold[]> {
   let unknown = 0;
   for (const e of entries) {
     const body = (e.body ?? {}) as { block?: CapacityBlock; reservationId?: string };
-    const id = body.reservationId ?? (e.result as { reservationId?: string } | null)?.reservationId;
+    const answered = (e.result as { reservationId?: string } | null)?.reservationId;
+    const id = body.reservationId ?? answered;
     if (e.operation === 'cancelReservation') {
       if (id !== undefined) held.delete(id);
+    } else if (e.operation === 'updateReservation' && body.block !== undefined) {
+      // An update replaces the reservation: Amazon answers with the new reservationId.
+      if (body.reservationId !== undefined) held.delete(body.reservationId);
+      const now = answered ?? body.reservationId;
+      held.set(now ?? `?${unknown++}`, { ...body.block, reservationId: now, ours: e.ours });
     } else if (body.block !== undefined) {
       held.set(id ?? `?${unknown++}`, { ...body.block, reservationId: id, ours: e.ours });
     }
@@ -229,13 +250,20 @@ export async function buildOffers(
       if (store.scheduled.slice(c, c + k).every((s) => s > 0) && c + k <= cells) starts.push(t);
     }
     if (starts.length === 0) continue;
-    const engine = engineCapacity(
-      day,
-      starts.map((t) => ({ start: t, end: t + kind.durationMinutes * 60_000 })),
-      { skills: kind.skills, durationMinutes: kind.durationMinutes, location: day.storeLocation },
-    );
+    // Amazon sells a slot to any buyer of the kind, wherever they live: the routes' capacity is
+    // taken at the store and at every pending buyer's place of the kind, and the least counts.
+    const slots = starts.map((t) => ({ start: t, end: t + kind.durationMinutes * 60_000 }));
+    const least = starts.map(() => Infinity);
+    for (const location of probeLocations(day, kind)) {
+      const engine = engineCapacity(day, slots, {
+        skills: kind.skills,
+        durationMinutes: kind.durationMinutes,
+        location,
+      });
+      for (const [i, s] of engine.slots.entries()) least[i] = Math.min(least[i]!, s.capacity);
+    }
     for (const [i, t] of starts.entries())
-      offers.push({ kind: ki, cell: (t - origin) / cellMs, engine: engine.slots[i]!.capacity });
+      offers.push({ kind: ki, cell: (t - origin) / cellMs, engine: least[i]! });
   }
   offers.sort((a, b) => a.cell - b.cell || a.kind - b.kind);
   return {

@@ -72,7 +72,12 @@ export interface ServicesPort {
     marketplaceId: string,
     block: CapacityBlock,
   ): Promise<{ reservationId: string | undefined }>;
-  updateReservation(marketplaceId: string, reservationId: string, block: CapacityBlock): Promise<void>;
+  /** Amazon replaces the reservation: the answer names the new reservationId (when it says). */
+  updateReservation(
+    marketplaceId: string,
+    reservationId: string,
+    block: CapacityBlock,
+  ): Promise<{ reservationId: string | undefined } | void>;
   cancelReservation(marketplaceId: string, reservationId: string): Promise<void>;
   /** RESERVED capacity over the interval as Amazon reports it (a capacity read): breaks, travel, leave. */
   reservedSlots(

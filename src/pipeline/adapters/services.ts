@@ -192,6 +192,9 @@ export function servicesPort(client: ServicesClient): ServicesPort {
         }),
       );
       refuseErrors('updateReservation', r);
+      // The update replaces the reservation: the answer carries only the new reservationId.
+      const id = obj(obj(obj(r).payload).reservation).reservationId;
+      return { reservationId: typeof id === 'string' ? id : undefined };
     },
     async cancelReservation(marketplaceId: string, reservationId: string) {
       await mapped('cancelReservation', () =>

@@ -180,9 +180,14 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
               ? [{ op: 'createReservation', reservationId: result.reservationId, block: body.block }]
               : [];
           case 'updateReservation':
-            return body.block && body.reservationId
-              ? [{ op: 'updateReservation', reservationId: body.reservationId, block: body.block }]
-              : [];
+            if (!body.block || !body.reservationId) return [];
+            // An update replaces the reservation under a new id (when Amazon answered one).
+            return result.reservationId !== undefined && result.reservationId !== body.reservationId
+              ? [
+                  { op: 'cancelReservation', reservationId: body.reservationId },
+                  { op: 'createReservation', reservationId: result.reservationId, block: body.block },
+                ]
+              : [{ op: 'updateReservation', reservationId: body.reservationId, block: body.block }];
           case 'cancelReservation':
             return body.reservationId ? [{ op: 'cancelReservation', reservationId: body.reservationId }] : [];
           default:

@@ -280,8 +280,12 @@ function capacityStep(op: Exclude<WriteOperation, AppointmentWrite>, ctx: WriteB
         body: { reservationId: op.reservationId, block: op.block },
         personal: false,
         send: async () => {
-          await services.updateReservation(marketplaceId, op.reservationId, op.block);
-          return { reservationId: op.reservationId };
+          const r = await services.updateReservation(marketplaceId, op.reservationId, op.block);
+          // Amazon answers with a new reservationId: later updates and cancels must name that one.
+          return {
+            reservationId: r?.reservationId ?? op.reservationId,
+            previousReservationId: op.reservationId,
+          };
         },
       };
     case 'cancelReservation':

@@ -95,7 +95,12 @@ export function memoryStore(): PipelineStorePort & { journalEntries: JournalReco
           if (e.operation === 'createReservation')
             return [{ op: 'createReservation', reservationId: r.reservationId, block: b.block }];
           if (e.operation === 'updateReservation')
-            return [{ op: 'updateReservation', reservationId: b.reservationId, block: b.block }];
+            return r.reservationId !== undefined && r.reservationId !== b.reservationId
+              ? [
+                  { op: 'cancelReservation', reservationId: b.reservationId },
+                  { op: 'createReservation', reservationId: r.reservationId, block: b.block },
+                ]
+              : [{ op: 'updateReservation', reservationId: b.reservationId, block: b.block }];
           if (e.operation === 'cancelReservation')
             return [{ op: 'cancelReservation', reservationId: b.reservationId }];
           return [];
