@@ -5,6 +5,7 @@
  */
 import type { JobAffinity } from '../config/affinity.ts';
 import type { PlanningConfig } from '../config/index.ts';
+import { isEmptyPreferenceSet } from '../store/job-preferences.ts';
 import type { JobPreferenceSet, Store, StoredJobPreferences } from '../store/index.ts';
 
 export type { JobPreferenceSet, StoredJobPreferences };
@@ -64,7 +65,9 @@ export async function setJobPreferences(
 ): Promise<JobPreferencesView> {
   await assertJob(deps, serviceJobId);
   checkPreferences(deps.config, preferences);
-  return view(serviceJobId, await deps.store.preferences.set(serviceJobId, preferences, actor));
+  const stored = await deps.store.preferences.set(serviceJobId, preferences, actor);
+  // Cleared: answered as a job that has none, as GET answers it from now on.
+  return view(serviceJobId, isEmptyPreferenceSet(stored.preferences) ? undefined : stored);
 }
 
 /** Every technician named must be in the crews config; none both required and excluded. */
