@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPlanning } from '../../src/pipeline/run.ts';
-import type { Plan } from '../../src/pipeline/plan.ts';
+import type { Plan } from '../../src/pipeline/write/plan.ts';
 import { deps, runOptions } from '../pipeline/support/world.ts';
 import { startApiWorld, type ApiWorld } from './support/api-world.ts';
 
