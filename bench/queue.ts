@@ -1,13 +1,14 @@
 /**
- * Benchmark: queue mode. A seller's nightly run, one partition per store, on 1, 2 and 4
- * workers at Amazon's usage plans (time-scaled ×`--scale`, as bench/pipeline.ts does), beside
- * the bound those per-seller plans set: for each operation, (calls − burst) / rate; the run
- * cannot end sooner than the slowest operation's. Then a what-if of `--samples` sampled days
- * on 1 and 2 workers.
+ * Benchmark: queue mode. The nightly run of `--sellers` sellers (each with its own sandbox,
+ * `--stores` stores each), one partition per store, on 1, 2 and 4 workers serving every
+ * seller, at Amazon's usage plans (time-scaled ×`--scale`, as bench/pipeline.ts does), beside
+ * the bound those per-seller plans set: for each seller and operation, (calls − burst) / rate;
+ * sellers run side by side, so the night cannot end sooner than the slowest seller's slowest
+ * operation. Then a what-if of `--samples` sampled days on 1 and 2 workers.
  *
  *   REDIS_URL=redis://127.0.0.1:6379 DATABASE_URL=postgres://postgres@127.0.0.1:5432/test \
- *   node --import tsx bench/queue.ts [--stores 8] [--technicians 20] [--jobs 240] [--scale 10]
- *                                    [--workers 1,2,4] [--iterations 200] [--samples 40]
+ *   node --import tsx bench/queue.ts [--sellers 3] [--stores 8] [--technicians 20] [--jobs 240]
+ *                                    [--scale 10] [--workers 1,2,4] [--iterations 200] [--samples 40]
  *
  * Workers run in this process (each with its own Redis connections, rate-limiter registry,
  * store pool and solver thread), so they share Amazon's buckets only through Redis, as
@@ -23,12 +24,14 @@ import { validatePlanningConfig } from '../src/config/index.ts';
 import { QueueClient } from '../src/queue/client.ts';
 import { startQueueWorker, type RunningWorker } from '../src/queue/start-worker.ts';
 import { seededPlanningConfig } from '../src/sandbox/crews-config.ts';
-import { startSandbox } from '../src/sandbox/index.ts';
+import { startSandbox, type Sandbox } from '../src/sandbox/index.ts';
+import type { ResolvedSeller } from '../src/tenants/sellers.ts';
 import { operations, type OperationId, type UsagePlan } from '../src/spapi/index.ts';
 import { projectRoot } from './paths.ts';
 
 const { values } = parseArgs({
   options: {
+    sellers: { type: 'string', default: '3' },
     stores: { type: 'string', default: '8' },
     technicians: { type: 'string', default: '20' },
     jobs: { type: 'string', default: '240' },
@@ -68,28 +71,47 @@ const WRITES = new Set<string>([
 const silent = pino({ level: 'silent' });
 const unique = (p: string): string => `${p}_${Math.random().toString(36).slice(2, 10)}`;
 
-async function world(workers: number) {
-  const sandbox = await startSandbox({
-    seed: n('seed'),
-    stores: n('stores'),
-    technicians: n('technicians'),
-    jobs: n('jobs'),
-    rateLimits: 'off',
-    logger: false,
-    startDate: date,
-  });
-  const config = validatePlanningConfig(
-    seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores()),
-    'sandbox',
-  );
+async function world(workers: number, sellerCount: number) {
+  const sellers: { id: string; sandbox: Sandbox; seller: ResolvedSeller }[] = [];
+  for (let i = 0; i < sellerCount; i++) {
+    const sandbox = await startSandbox({
+      seed: n('seed') + i,
+      stores: n('stores'),
+      technicians: n('technicians'),
+      jobs: n('jobs'),
+      rateLimits: 'off',
+      logger: false,
+      startDate: date,
+    });
+    const config = validatePlanningConfig(
+      seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores()),
+      'sandbox',
+    );
+    const id = `seller-${i + 1}`;
+    sellers.push({
+      id,
+      sandbox,
+      seller: {
+        id,
+        name: undefined,
+        marketplaceId: sandbox.marketplaceId,
+        endpoint: sandbox.url,
+        configFile: '(bench)',
+        config,
+        lwa: undefined,
+        dataKeys: undefined,
+      },
+    });
+  }
   const schema = unique('qbench');
   const prefix = unique('fpb');
+  const first = sellers[0]!;
   const common = {
-    endpoint: sandbox.url,
-    marketplaceId: sandbox.marketplaceId,
+    endpoint: first.sandbox.url,
+    marketplaceId: first.sandbox.marketplaceId,
     db: DATABASE_URL!,
     storeOptions: { schema },
-    config,
+    config: first.seller.config,
     env: {
       ...process.env,
       LWA_CLIENT_ID: '',
@@ -108,19 +130,27 @@ async function world(workers: number) {
         ...common,
         redisUrl: REDIS_URL!,
         prefix,
+        sellers: sellers.map((s) => s.seller),
         connection: { rateLimits: 'amazon', usagePlanOverrides: plans },
       }),
     );
-  const client = await QueueClient.open({ redisUrl: REDIS_URL!, dbUrl: DATABASE_URL!, schema, prefix });
+  const clients = new Map<string, QueueClient>();
+  for (const s of sellers)
+    clients.set(
+      s.id,
+      await QueueClient.open({ redisUrl: REDIS_URL!, dbUrl: DATABASE_URL!, schema, prefix, sellerId: s.id }),
+    );
   return {
-    sandbox,
-    config,
-    client,
+    sellers,
+    clients,
     async close() {
-      await client.queue.obliterate({ force: true }).catch(() => undefined);
+      await clients
+        .get(first.id)!
+        .queue.obliterate({ force: true })
+        .catch(() => undefined);
       for (const w of running) await w.close();
-      await client.close();
-      await sandbox.close();
+      for (const c of clients.values()) await c.close();
+      for (const s of sellers) await s.sandbox.close();
     },
   };
 }
@@ -135,57 +165,70 @@ const out = (s: string): void => {
 out(`# Queue mode benchmark (${new Date().toISOString().slice(0, 10)})`);
 out('');
 out(
-  `One seller, ${n('stores')} stores, ${n('technicians')} technicians, ${n('jobs')} jobs seeded; one day planned per store partition, ${n('iterations')} solver iterations; Amazon's usage plans ×${scale}; machine: ${process.arch}, Node ${process.version}, 2 cores shared with other work.`,
+  `${n('sellers')} sellers (each its own sandbox), ${n('stores')} stores, ${n('technicians')} technicians and ${n('jobs')} jobs seeded per seller; one day planned per store partition, ${n('iterations')} solver iterations; Amazon's usage plans ×${scale}, per seller; machine: ${process.arch}, Node ${process.version}, 2 cores shared with other work.`,
 );
 out('');
-out('| workers | wall s | write calls | bound s (slowest operation) | wall / bound | bucket overruns |');
-out('| ------- | ------ | ----------- | --------------------------- | ------------ | --------------- |');
+out(
+  '| workers | partitions | wall s | write calls | bound s (slowest seller and operation) | wall / bound | bucket overruns |',
+);
+out(
+  '| ------- | ---------- | ------ | ----------- | -------------------------------------- | ------------ | --------------- |',
+);
 for (const workers of values.workers.split(',').map(Number)) {
-  const w = await world(workers);
+  const w = await world(workers, n('sellers'));
   const t0 = performance.now();
-  const { runId } = await w.client.startPlanRun({
-    date,
-    days: 1,
-    storeIds: w.config.stores.map((s) => s.storeId),
-    apply: true,
-    seed: 1,
-    solverIterations: n('iterations'),
-    actor: 'bench',
-  });
-  for (;;) {
-    const parts = await w.client.state.partitions(runId);
-    if (parts.every((p) => p.status !== 'queued' && p.status !== 'running')) break;
-    await sleep(200);
+  const runs: { client: QueueClient; runId: string }[] = [];
+  let partitions = 0;
+  for (const s of w.sellers) {
+    const client = w.clients.get(s.id)!;
+    const r = await client.startPlanRun({
+      date,
+      days: 1,
+      storeIds: s.seller.config.stores.map((x) => x.storeId),
+      apply: true,
+      seed: 1,
+      solverIterations: n('iterations'),
+      actor: 'bench',
+    });
+    partitions += r.partitions;
+    runs.push({ client, runId: r.runId });
   }
+  for (const r of runs)
+    for (;;) {
+      const parts = await r.client.state.partitions(r.runId);
+      if (parts.every((p) => p.status !== 'queued' && p.status !== 'running')) break;
+      await sleep(200);
+    }
   const wall = (performance.now() - t0) / 1000;
-  const log = w.sandbox.requestLog;
-  const byOp = new Map<string, number[]>();
-  for (const e of log)
-    if (e.operation in plans) byOp.set(e.operation, [...(byOp.get(e.operation) ?? []), e.timestamp]);
   let bound = 0;
   let slowest = '';
   let overruns = 0;
   let writes = 0;
-  for (const [op, times] of byOp) {
-    const plan = plans[op as OperationId]!;
-    if (WRITES.has(op)) writes += times.length;
-    const b = Math.max(0, times.length - plan.burst) / plan.rate;
-    if (b > bound) {
-      bound = b;
-      slowest = op;
-    }
-    times.sort((a, b2) => a - b2);
-    let tokens = plan.burst;
-    let last = times[0]!;
-    for (const t of times) {
-      tokens = Math.min(plan.burst, tokens + ((t - last) / 1000) * plan.rate);
-      last = t;
-      if (tokens < 1 - 1e-9) overruns += 1;
-      else tokens -= 1;
+  for (const s of w.sellers) {
+    const byOp = new Map<string, number[]>();
+    for (const e of s.sandbox.requestLog)
+      if (e.operation in plans) byOp.set(e.operation, [...(byOp.get(e.operation) ?? []), e.timestamp]);
+    for (const [op, times] of byOp) {
+      const plan = plans[op as OperationId]!;
+      if (WRITES.has(op)) writes += times.length;
+      const b = Math.max(0, times.length - plan.burst) / plan.rate;
+      if (b > bound) {
+        bound = b;
+        slowest = `${s.id} ${op}`;
+      }
+      times.sort((a, b2) => a - b2);
+      let tokens = plan.burst;
+      let last = times[0]!;
+      for (const t of times) {
+        tokens = Math.min(plan.burst, tokens + ((t - last) / 1000) * plan.rate);
+        last = t;
+        if (tokens < 1 - 1e-9) overruns += 1;
+        else tokens -= 1;
+      }
     }
   }
   out(
-    `| ${workers} | ${wall.toFixed(1)} | ${writes} | ${bound.toFixed(1)} (${slowest}) | ${(wall / Math.max(bound, 1e-9)).toFixed(2)} | ${overruns} |`,
+    `| ${workers} | ${partitions} | ${wall.toFixed(1)} | ${writes} | ${bound.toFixed(1)} (${slowest}) | ${(wall / Math.max(bound, 1e-9)).toFixed(2)} | ${overruns} |`,
   );
   await w.close();
 }
@@ -199,15 +242,16 @@ out('| workers | wall s | speed-up | RSS of the process, MB |');
 out('| ------- | ------ | -------- | ---------------------- |');
 let single = 0;
 for (const workers of values['whatif-workers'].split(',').map(Number)) {
-  const w = await world(workers);
+  const w = await world(workers, 1);
+  const config = w.sellers[0]!.seller.config;
+  const client = w.clients.get(w.sellers[0]!.id)!;
   const rss0 = process.memoryUsage().rss;
   let peak = rss0;
   const t0 = performance.now();
-  const storeId = w.config.stores[0]!.storeId;
-  const like = (
-    w.config.technicians.find((t) => JSON.stringify(t).includes(storeId)) ?? w.config.technicians[0]!
-  ).resourceId;
-  const id = await w.client.startWhatIf({
+  const storeId = config.stores[0]!.storeId;
+  const like = (config.technicians.find((t) => JSON.stringify(t).includes(storeId)) ?? config.technicians[0]!)
+    .resourceId;
+  const id = await client.startWhatIf({
     storeId,
     base: { kind: 'date', date },
     changes: { addTechnicians: [{ like }] },
@@ -218,7 +262,7 @@ for (const workers of values['whatif-workers'].split(',').map(Number)) {
     samplePlans: false,
   });
   for (;;) {
-    const run = await w.client.state.getRun(id);
+    const run = await client.state.getRun(id);
     peak = Math.max(peak, process.memoryUsage().rss);
     if (run?.result !== null && run?.result !== undefined) break;
     if (run?.error !== null && run?.error !== undefined) throw new Error(JSON.stringify(run.error));

@@ -321,21 +321,28 @@ export class QueueClient {
     };
   }
 
-  /** Failed jobs queued again; returns how many. */
+  /**
+   * The jobs failed now queued again, each once and with its attempts counted afresh (a
+   * retried partition gets its bounded retries with backoff again); returns how many. A job
+   * that fails again while this runs is not picked up twice.
+   */
   async retryFailed(): Promise<number> {
-    let n = 0;
-    for (;;) {
-      const failed = await this.queue.getFailed(0, 99);
-      if (failed.length === 0) return n;
-      for (const job of failed) {
-        await job.retry('failed');
-        const d = job.data as { runId?: string; partitionKey?: string; sample?: number };
-        const key = job.name === 'whatif-day' ? `day-${String(d.sample).padStart(3, '0')}` : d.partitionKey;
-        if (d.runId !== undefined && key !== undefined)
-          await this.state.requeued(d.runId, key).catch(() => undefined);
-        n += 1;
-      }
+    const failed: Job[] = [];
+    for (let start = 0; ; start += 100) {
+      const page = await this.queue.getFailed(start, start + 99);
+      failed.push(...page);
+      if (page.length < 100) break;
     }
+    let n = 0;
+    for (const job of failed) {
+      await job.retry('failed', { resetAttemptsMade: true, resetAttemptsStarted: true });
+      const d = job.data as { runId?: string; partitionKey?: string; sample?: number };
+      const key = job.name === 'whatif-day' ? `day-${String(d.sample).padStart(3, '0')}` : d.partitionKey;
+      if (d.runId !== undefined && key !== undefined)
+        await this.state.requeued(d.runId, key).catch(() => undefined);
+      n += 1;
+    }
+    return n;
   }
 
   /** Removes the jobs that wait (not the active ones, not the schedulers); returns how many waited. */

@@ -335,6 +335,9 @@ async function connect(
     max: options.poolSize ?? 10,
     ...(schema !== undefined && { options: `-c search_path=${schema}` }),
   });
+  // An idle client that loses its server (PostgreSQL restarted or out of reach) must not
+  // crash the process: the pool drops it, and the next query fails, naming the outage.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   try {
     // A store that must exist already gets no new schema either.
