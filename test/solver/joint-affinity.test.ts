@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/checker.ts';
 import { compileProblem, solve } from '../../solver/index.ts';
-import { JointPlan } from '../../solver/joint-search.ts';
+import { JointPlan } from '../../solver/joint-plan.ts';
 import { writeSolution } from '../../solver/output.ts';
 import type { Problem } from '../../solver/problem.ts';
 import { linkedProblem } from './support/linked-problem.ts';
