@@ -80,6 +80,37 @@ function formatAddress(job: StoredServiceJob): string {
     .join(', ');
 }
 
+/** The store's technicians with their homes (each home also a point of the map's bounds) and the day's shift. */
+async function boardTechnicians(
+  config: BoardInput['config'],
+  setup: ReturnType<typeof setupFromConfig>,
+  storeId: string,
+  date: string,
+  points: GeoPoint[],
+): Promise<BoardView['technicians']> {
+  const technicians: BoardView['technicians'] = [];
+  for (const t of config.technicians) {
+    if (t.stores !== undefined && !t.stores.includes(storeId)) continue;
+    const home =
+      t.home.lat !== undefined && t.home.lon !== undefined
+        ? { lat: t.home.lat, lon: t.home.lon }
+        : ((await centroid(t.home.postalCode)) ?? { lat: 0, lon: 0 });
+    points.push(home);
+    const shift = setup.technicians
+      .find((x) => x.technicianId === t.resourceId)
+      ?.shifts.find((s) => s.day === date);
+    technicians.push({
+      resourceId: t.resourceId,
+      name: t.name,
+      skills: [...t.skills],
+      home,
+      shift: shift !== undefined ? { start: iso(shift.start), end: iso(shift.end) } : null,
+      ...(t.territory !== undefined ? { territory: t.territory } : {}),
+    });
+  }
+  return technicians;
+}
+
 export async function buildBoardView(input: BoardInput): Promise<BoardView> {
   const { plan, config, storeId, date, jobs } = input;
   const store = config.stores.find((s) => s.storeId === storeId);
@@ -127,26 +158,7 @@ export async function buildBoardView(input: BoardInput): Promise<BoardView> {
     routes.push(route);
   }
 
-  const technicians: BoardView['technicians'] = [];
-  for (const t of config.technicians) {
-    if (t.stores !== undefined && !t.stores.includes(storeId)) continue;
-    const home =
-      t.home.lat !== undefined && t.home.lon !== undefined
-        ? { lat: t.home.lat, lon: t.home.lon }
-        : ((await centroid(t.home.postalCode)) ?? { lat: 0, lon: 0 });
-    points.push(home);
-    const shift = setup.technicians
-      .find((x) => x.technicianId === t.resourceId)
-      ?.shifts.find((s) => s.day === date);
-    technicians.push({
-      resourceId: t.resourceId,
-      name: t.name,
-      skills: [...t.skills],
-      home,
-      shift: shift !== undefined ? { start: iso(shift.start), end: iso(shift.end) } : null,
-      ...(t.territory !== undefined ? { territory: t.territory } : {}),
-    });
-  }
+  const technicians = await boardTechnicians(config, setup, storeId, date, points);
 
   const unassigned: BoardView['unassigned'] = [];
   const seen = new Set<string>();

@@ -132,6 +132,19 @@ export interface CapacityComputation {
   fixed: FixedSlot[];
 }
 
+/** The visit length asked about: the query's, else the config's rule for the skill and its usual item. */
+function queryDuration(model: DayModel, q: CapacityQuery, asin: string | undefined) {
+  return q.durationMinutes !== undefined
+    ? { minutes: q.durationMinutes, source: 'query' }
+    : resolveServiceDuration(
+        model.setup.rules.serviceDurations.map((r) => ({ ...r })) as Parameters<
+          typeof resolveServiceDuration
+        >[0],
+        { asin, requiredSkills: [q.skill] },
+        model.setup.rules.defaultServiceMinutes,
+      );
+}
+
 export async function capacityReport(deps: CapacityDeps, q: CapacityQuery): Promise<CapacityComputation> {
   const days = daysBetween(q.from, q.to);
   const model = await loadDayModel(deps, {
@@ -148,16 +161,7 @@ export async function capacityReport(deps: CapacityDeps, q: CapacityQuery): Prom
     );
   }
   const asin = usualAsin(model.raws, q.skill);
-  const duration =
-    q.durationMinutes !== undefined
-      ? { minutes: q.durationMinutes, source: 'query' }
-      : resolveServiceDuration(
-          model.setup.rules.serviceDurations.map((r) => ({ ...r })) as Parameters<
-            typeof resolveServiceDuration
-          >[0],
-          { asin, requiredSkills: [q.skill] },
-          model.setup.rules.defaultServiceMinutes,
-        );
+  const duration = queryDuration(model, q, asin);
   const slots = capacitySlots(model, deps.config, q.storeId, q.slotMinutes);
   const engine = engineCapacity(model, slots, {
     skills: [q.skill],

@@ -124,6 +124,31 @@ const MINUTE = 60_000;
 const zoneOf = (timeZone: string | undefined): { timeZone?: string } =>
   timeZone !== undefined ? { timeZone } : {};
 
+/**
+ * The travel before each visit but the first (not from or to home), clipped so that a break
+ * taken between the two visits never overlaps it.
+ */
+function travelBlocks(
+  stops: readonly PlannedStop[],
+  breaks: readonly { start: number; end: number }[],
+): { stop: PlannedStop; start: number; end: number }[] {
+  const out: { stop: PlannedStop; start: number; end: number }[] = [];
+  for (let i = 1; i < stops.length; i++) {
+    const stop = stops[i]!;
+    if (stop.travel <= 0) continue;
+    let end = stop.arrival;
+    let start = end - stop.travel;
+    for (const b of breaks) {
+      if (b.start < end && b.end > start) {
+        if (b.start >= start) end = Math.min(end, b.start);
+        else start = Math.max(start, b.end);
+      }
+    }
+    if (end > start) out.push({ stop, start, end });
+  }
+  return out;
+}
+
 export function planFromSolution({ setup, built, solution, marketplaceId }: PlanInput): Plan {
   const ms = (s: number): number => built.origin + Math.round(s * 1000);
   const durations = built.problem.matrices.durations;
@@ -214,22 +239,9 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
 
     // Capacity blocks: travel between consecutive visits (not from or to home), and breaks.
     const lead = info.technicianIds[0]!;
-    for (let i = 1; i < stops.length; i++) {
-      const stop = stops[i]!;
-      if (stop.travel <= 0) continue;
-      let end = stop.arrival;
-      let start = end - stop.travel;
-      // A break taken between the two visits never overlaps the travel block.
-      for (const b of [...breaks, ...holds]) {
-        if (b.start < end && b.end > start) {
-          if (b.start >= start) end = Math.min(end, b.start);
-          else start = Math.max(start, b.end);
-        }
-      }
-      if (end > start) {
-        for (const id of info.technicianIds) {
-          blocks.push({ resourceId: resourceOf(id, stop.storeId), type: 'TRAVEL', start, end });
-        }
+    for (const { stop, start, end } of travelBlocks(stops, [...breaks, ...holds])) {
+      for (const id of info.technicianIds) {
+        blocks.push({ resourceId: resourceOf(id, stop.storeId), type: 'TRAVEL', start, end });
       }
     }
     for (const b of breaks) {
