@@ -10,7 +10,7 @@
  * calendar is full or fewer buyers are left); the run takes minutes.
  */
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../src/pipeline/plan.ts';
+import type { Plan } from '../../src/pipeline/write/plan.ts';
 import { ServicesApiError } from '../../src/spapi/index.ts';
 import { startApiWorld, waitForPlan, type ApiWorld } from '../api/support/api-world.ts';
 import { clientFor } from './support.ts';
