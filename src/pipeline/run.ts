@@ -11,7 +11,8 @@ import type { Solution, StartRoute } from '../../solver/solution.ts';
 import { buildProblem, type BuiltProblem, type Placement } from './build-problem.ts';
 import { diffPlan } from './diff.ts';
 import { locate, type Geocoder, type TravelMatrixProvider } from './geography.ts';
-import type { PlanningIssue } from './issues.ts';
+import { isBlocking, type PlanningIssue } from './issues.ts';
+import { withKpiFacts } from '../kpis/plan.ts';
 import { chooseHolds, unservedBookings, type CapacityHold } from './holds.ts';
 import { placementsToKeep } from './keep.ts';
 import { startFromPlan } from './warm-start.ts';
@@ -20,7 +21,7 @@ import { appointmentsAsPlanned, inputSignature } from './unchanged.ts';
 import { foldLedger } from './ledger.ts';
 import { normaliseJobs, type PlannableJob } from './normalise.ts';
 import { callsOf, type WriteOperation } from './operations.ts';
-import { planFromSolution, type Plan } from './plan.ts';
+import { planFromSolution, type Plan, type PlannedStop } from './plan.ts';
 import type { PipelineStorePort, ServicesPort } from './ports.ts';
 import { silentProgress, type ProgressSink } from './progress.ts';
 import { preflight, type PreflightProblem } from './preflight.ts';
@@ -330,6 +331,14 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
         return dropBreaksHeldElsewhere(plan, deps.services, ledger.reservations, read.ok);
       });
     }
+    // What the KPIs are worked out from, stored with the plan so that its report agrees later.
+    plan = withKpiFacts(plan, {
+      setup,
+      excluded: issues.flatMap((i) =>
+        isBlocking(i) && i.serviceJobId !== undefined ? [{ serviceJobId: i.serviceJobId, code: i.code }] : [],
+      ),
+      latestStart: (s) => latestStart(s, byId),
+    });
     if (resume === undefined)
       await timed('save', () => deps.store.savePlan(planId, plan, { seed: options.seed ?? 1 }));
 
@@ -376,13 +385,6 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
       issues,
       operations,
       writeBack: writeResult,
-      latestStart: latestStarts(plan, byId),
-      timeZones: new Map(deps.config.technicians.map((t) => [t.resourceId, t.timeZone])),
-      shiftTime: setup.technicians.reduce(
-        (n, t) => n + t.shifts.reduce((m, s) => m + (s.end - s.start), 0),
-        0,
-      ),
-      techniciansAvailable: setup.technicians.filter((t) => t.shifts.length > 0).length,
       timingsMs: timings,
     });
     await deps.store.finishPlan(
@@ -664,15 +666,9 @@ async function freshAppointments(
   return out;
 }
 
-function latestStarts(plan: Plan, jobs: ReadonlyMap<string, PlannableJob>): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const r of plan.routes) {
-    for (const s of r.stops) {
-      const w = jobs.get(s.serviceJobId)?.windows.find((x) => s.start >= x.start && s.start <= x.end);
-      if (w !== undefined) out.set(s.serviceJobId, w.end);
-    }
-  }
-  return out;
+/** The end of the window the visit starts in: the latest start it allows. */
+function latestStart(stop: PlannedStop, jobs: ReadonlyMap<string, PlannableJob>): number | undefined {
+  return jobs.get(stop.serviceJobId)?.windows.find((x) => stop.start >= x.start && stop.start <= x.end)?.end;
 }
 
 async function applyWithReconcile(
