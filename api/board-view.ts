@@ -8,14 +8,15 @@ import type { PlanningConfig } from '../src/config/index.ts';
 import { PostalCodeGeocoder } from '../src/geo/index.ts';
 import { placeLabels } from '../src/geo/place-labels.ts';
 import type { PlanningIssue } from '../src/pipeline/issues.ts';
-import type { Plan } from '../src/pipeline/write/plan.ts';
+import { planKpis } from '../src/kpis/plan.ts';
+import type { Plan, PlannedRoute } from '../src/pipeline/write/plan.ts';
 import { setupFromConfig } from '../src/pipeline/setup/from-config.ts';
 import {
   appointmentWindows,
   boardRoute,
   boundsOf,
-  dayKpis,
   iso,
+  latestStartOf,
   UNASSIGNED_REASONS,
   type BoardDay,
   type BoardRoute,
@@ -135,9 +136,11 @@ export async function buildBoardView(input: BoardInput): Promise<BoardView> {
   };
 
   const routes: BoardRoute[] = [];
+  const shown: PlannedRoute[] = [];
   for (const r of plan.routes) {
     if (r.day !== date) continue;
     if (!r.stops.some((s) => s.storeId === storeId)) continue;
+    shown.push(r);
     const details = new Map<string, StopDetails>();
     for (const s of r.stops) {
       const job = jobs.get(s.serviceJobId);
@@ -210,7 +213,16 @@ export async function buildBoardView(input: BoardInput): Promise<BoardView> {
     generatedAt: input.record.finishedAt ?? input.record.createdAt,
     now: input.now.toISOString(),
     // The store-day on screen, not the whole plan (which may cover several stores and days).
-    kpis: dayKpis({ routes, unassigned, technicians }),
+    kpis: planKpis({
+      routes: shown,
+      shifts: technicians.flatMap((t) =>
+        t.shift === null
+          ? []
+          : [{ technicianId: t.resourceId, start: Date.parse(t.shift.start), end: Date.parse(t.shift.end) }],
+      ),
+      notPlanned: unassigned.map((u) => u.serviceJobId),
+      latestStart: latestStartOf(windows, arrivalReading),
+    }),
     bounds,
     technicians,
     routes,

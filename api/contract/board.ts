@@ -96,20 +96,39 @@ export const BoardUnassignedSchema = z.object({
 export type BoardUnassigned = z.infer<typeof BoardUnassignedSchema>;
 
 /** The plan's KPIs as the run's report computes them. */
-export const PlanKpisSchema = z.object({
-  jobsInScope: z.number(),
-  jobsPlanned: z.number(),
-  demandCoveredPct: z.number(),
-  travelHours: z.number(),
-  serviceHours: z.number(),
-  utilisationPct: z.number(),
-  overtimeHours: z.number(),
-  onTimeRisk: z
-    .number()
-    .describe('Visits arriving less than 15 minutes before the latest start their window allows'),
-  techniciansUsed: z.number(),
-  techniciansAvailable: z.number(),
-});
+export const PlanKpisSchema = z
+  .object({
+    jobsInScope: z.number().describe('Jobs planned plus jobs left out, each once'),
+    jobsPlanned: z.number().describe('Distinct jobs with a visit on a route in scope'),
+    jobsNotPlanned: z
+      .number()
+      .describe("Jobs left out: the solver's and those kept out by their data")
+      .optional(),
+    demandCoveredPct: z.number(),
+    travelHours: z.number(),
+    serviceHours: z.number(),
+    utilisationPct: z
+      .number()
+      .describe('Planned service time / shift time of every technician on shift, routed or not'),
+    travelSharePct: z.number().describe('Travel / (travel + service)').optional(),
+    overtimeHours: z.number(),
+    onTimeRisk: z
+      .number()
+      .describe('Jobs whose visit arrives less than 15 minutes before the latest start its window allows'),
+    lateVisits: z
+      .number()
+      .describe('Jobs whose visit starts after the latest start its window allows')
+      .optional(),
+    latenessMinutes: z
+      .number()
+      .describe('Minutes by which late visits start after their latest start')
+      .optional(),
+    techniciansUsed: z.number(),
+    techniciansAvailable: z.number().describe('Technicians on shift in scope'),
+  })
+  .describe(
+    'KPIs of a plan or of one store-day of it (docs/planning-run.md#kpis); plans stored before a KPI was recorded lack it',
+  );
 export type PlanKpis = z.infer<typeof PlanKpisSchema>;
 
 /** A write-back call Amazon refused, with its reason (ids, codes and Amazon's text: no buyer's data). */

@@ -1,4 +1,5 @@
 /** The service itself, tokens, KPIs, close-out and the solver: the smaller answers. */
+import { PlanKpisSchema } from './board.ts';
 import { z } from 'zod';
 
 export const HealthSchema = z.object({
@@ -32,6 +33,15 @@ const KpisSchema = z.object({
   completed: z.number(),
   cancelled: z.number(),
   fulfilmentRecorded: z.number(),
+  fulfilmentSources: z
+    .object({
+      amazon: z.number().describe("Proof of appointment in Amazon's job data"),
+      journal: z.number().describe("This engine's close-out journal only"),
+    })
+    .describe('Where the fulfilments counted were read: Amazon where its job data carries them'),
+  completedFulfilmentUnknown: z
+    .number()
+    .describe('Jobs completed elsewhere whose fulfilment neither source shows: not counted as breaks'),
   onTimeStarts: ShareSchema,
   completedWithinWindow: ShareSchema,
   noShows: z.number(),
@@ -47,6 +57,7 @@ const KpisSchema = z.object({
   travelHours: z.number(),
   utilisationPct: z.number().nullable(),
   travelSharePct: z.number().nullable(),
+  plan: PlanKpisSchema.describe("The plans' KPIs for the period, as the run's report computes them"),
 });
 
 export const KpiResultSchema = z.object({

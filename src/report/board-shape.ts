@@ -6,8 +6,9 @@
  * buyer's data is added is the caller's business: this module only turns a planned route into
  * its drawn form.
  */
-import type { BoardRoute, BoardStop, BoardView, Interval, PlanKpis } from '../../api/contract/board.ts';
-import type { PlannedRoute } from '../pipeline/write/plan.ts';
+import type { BoardRoute, BoardStop, BoardView, Interval } from '../../api/contract/board.ts';
+import { stopRisk } from '../kpis/plan.ts';
+import type { PlannedRoute, PlannedStop } from '../pipeline/write/plan.ts';
 import type { GeoPoint } from '../pipeline/setup/planning-setup.ts';
 import type { PlaceLabel } from '../geo/place-labels.ts';
 
@@ -27,7 +28,7 @@ export type { GeoPoint };
 export type BoardDay = BoardView;
 
 /** Arrival less than this before the window closes counts as at risk (as in the report). */
-export const AT_RISK_MS = 15 * 60_000;
+export { AT_RISK_MS } from '../kpis/plan.ts';
 
 /** The solver's reasons for leaving a job out, as a dispatcher reads them. */
 export const UNASSIGNED_REASONS: Record<string, string> = {
@@ -55,9 +56,22 @@ export interface StopDetails {
 }
 
 /**
- * One planned route as the board draws it. `arrivalWindow`: the appointment is the window the
- * technician arrives in (service must start inside it); otherwise it is the visit itself.
+ * The latest start of a visit: the one the plan recorded with it; for a plan that recorded none,
+ * its appointment's end when appointments are arrival windows (`arrivalWindow`), its start
+ * otherwise (the appointment is the visit itself).
  */
+export function latestStartOf(
+  windows: AppointmentWindows,
+  arrivalWindow: boolean,
+): (stop: Pick<PlannedStop, 'serviceJobId' | 'latestStart'>) => number | undefined {
+  return (stop) => {
+    if (stop.latestStart !== undefined) return stop.latestStart;
+    const w = windows.get(stop.serviceJobId);
+    return w === undefined ? undefined : arrivalWindow ? w.end : w.start;
+  };
+}
+
+/** One planned route as the board draws it; each stop's risk as the KPIs count it (src/kpis/plan.ts). */
 export function boardRoute(
   r: PlannedRoute,
   windows: AppointmentWindows,
@@ -66,19 +80,12 @@ export function boardRoute(
 ): BoardRoute {
   const stops: BoardStop[] = [];
   const blocks: BoardRoute['blocks'] = [];
+  const latestOf = latestStartOf(windows, arrivalWindow);
   for (const [i, s] of r.stops.entries()) {
     const d = details(s.serviceJobId);
     const p = d.point ?? { lat: 0, lon: 0 };
     const w = windows.get(s.serviceJobId);
-    const latest = w === undefined ? undefined : arrivalWindow ? w.end : w.start;
-    const risk: BoardStop['risk'] =
-      latest === undefined
-        ? 'ok'
-        : s.start > latest
-          ? 'late'
-          : latest - s.arrival < AT_RISK_MS
-            ? 'at-risk'
-            : 'ok';
+    const risk: BoardStop['risk'] = stopRisk(s, latestOf(s));
     stops.push({
       seq: i + 1,
       serviceJobId: s.serviceJobId,
@@ -133,47 +140,4 @@ export function boundsOf(points: readonly GeoPoint[]): [number, number, number, 
   const lons = points.map((p) => p.lon);
   const lats = points.map((p) => p.lat);
   return [Math.min(...lons), Math.min(...lats), Math.max(...lons), Math.max(...lats)];
-}
-
-/**
- * The KPIs of exactly what one board day shows (its routes, its jobs left out, its
- * technicians' shifts that day), so the strip above a one-store map speaks of that store-day
- * and not of the whole plan. Same definitions as the run's report: on-time risk counts visits
- * arriving less than 15 minutes before their latest start (late ones included).
- */
-export function dayKpis(day: Pick<BoardDay, 'routes' | 'unassigned' | 'technicians'>): PlanKpis {
-  let travel = 0;
-  let service = 0;
-  let overtime = 0;
-  let planned = 0;
-  let risk = 0;
-  const used = new Set<string>();
-  for (const r of day.routes) {
-    travel += r.travelMinutes;
-    service += r.serviceMinutes;
-    overtime += r.overtimeMinutes;
-    planned += r.stops.length;
-    risk += r.stops.filter((st) => st.risk !== 'ok').length;
-    if (r.stops.length > 0) for (const id of r.technicianIds) used.add(id);
-  }
-  let shiftMinutes = 0;
-  let available = 0;
-  for (const t of day.technicians) {
-    if (t.shift === null) continue;
-    available += 1;
-    shiftMinutes += (Date.parse(t.shift.end) - Date.parse(t.shift.start)) / 60_000;
-  }
-  const inScope = planned + day.unassigned.length;
-  return {
-    jobsInScope: inScope,
-    jobsPlanned: planned,
-    demandCoveredPct: inScope > 0 ? round1((100 * planned) / inScope) : 100,
-    travelHours: round1(travel / 60),
-    serviceHours: round1(service / 60),
-    utilisationPct: shiftMinutes > 0 ? round1((100 * service) / shiftMinutes) : 0,
-    overtimeHours: round1(overtime / 60),
-    onTimeRisk: risk,
-    techniciansUsed: used.size,
-    techniciansAvailable: available,
-  };
 }

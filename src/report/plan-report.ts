@@ -17,23 +17,29 @@ export type {
 const local = (isoTime: string, zone: string): string =>
   DateTime.fromISO(isoTime, { zone }).toFormat('HH:mm');
 
+/** Jobs not planned listed in the Markdown; the rest are counted, and all are in the JSON. */
+export const NOT_PLANNED_SHOWN = 50;
+
 export function reportMarkdown(report: PlanReport): string {
   const k = report.kpis;
+  const storeNames = report.storeNames;
   const lines: string[] = [
     `# Plan ${report.planId}`,
     '',
-    `Days ${report.days.join(', ')} · stores ${report.storeIds.join(', ')} · ${report.mode} · generated ${report.generatedAt}`,
+    `Days ${report.days.join(', ')} · ${storeNames.length === 1 ? 'store' : 'stores'} ${storeNames.join(', ')} · ${report.mode} · generated ${report.generatedAt}`,
     '',
     '## KPIs',
     '',
     '| KPI | value |',
     '| --- | ---: |',
     `| jobs planned | ${k.jobsPlanned} of ${k.jobsInScope} (${k.demandCoveredPct} %) |`,
-    `| travel | ${k.travelHours} h |`,
+    `| jobs not planned | ${k.jobsNotPlanned} |`,
+    `| travel | ${k.travelHours} h (${k.travelSharePct} % of travel and service) |`,
     `| service | ${k.serviceHours} h |`,
-    `| utilisation | ${k.utilisationPct} % |`,
+    `| utilisation (service / shift time of every technician on shift) | ${k.utilisationPct} % |`,
     `| overtime | ${k.overtimeHours} h |`,
-    `| on-time risk (arrival < 15 min before latest start) | ${k.onTimeRisk} |`,
+    `| on-time risk (arrival < 15 min before latest start, or late) | ${k.onTimeRisk} |`,
+    `| late visits (start after latest start) | ${k.lateVisits} (${k.latenessMinutes} min in all) |`,
     `| technicians used | ${k.techniciansUsed} of ${k.techniciansAvailable} |`,
     '',
     '## Write-back',
@@ -49,9 +55,9 @@ export function reportMarkdown(report: PlanReport): string {
   for (const r of report.routes) {
     lines.push(
       '',
-      `### ${r.technicianIds.join(' + ')} · ${r.day} (${r.timeZone})`,
+      `### ${r.technicianNames.join(' + ')} · ${r.day}`,
       '',
-      `Shift ${local(r.shift.start, r.timeZone)}–${local(r.shift.end, r.timeZone)} · travel ${r.travelMinutes} min · service ${r.serviceMinutes} min · waiting ${r.waitMinutes} min · utilisation ${r.utilisationPct} %`,
+      `Shift ${local(r.shift.start, r.timeZone)}–${local(r.shift.end, r.timeZone)} (${r.timeZone}) · travel ${r.travelMinutes} min · service ${r.serviceMinutes} min · waiting ${r.waitMinutes} min · utilisation ${r.utilisationPct} %`,
       '',
       '| # | job | arrival | start | end | travel (min) | wait (min) |',
       '| ---: | --- | --- | --- | --- | ---: | ---: |',
@@ -67,8 +73,14 @@ export function reportMarkdown(report: PlanReport): string {
   if (report.unassigned.length === 0) lines.push('None.');
   else {
     lines.push('| job | code | level | reason |', '| --- | --- | --- | --- |');
-    for (const u of report.unassigned)
+    for (const u of report.unassigned.slice(0, NOT_PLANNED_SHOWN))
       lines.push(`| ${u.serviceJobId ?? '-'} | ${u.code} | ${u.level} | ${u.reason.replace(/\|/g, '/')} |`);
+    const more = report.unassigned.length - NOT_PLANNED_SHOWN;
+    if (more > 0)
+      lines.push(
+        '',
+        `… and ${more} more: every one with its reason in report.json, or \`fieldplan report --plan ${report.planId} --json\`.`,
+      );
   }
   lines.push(
     '',

@@ -12,11 +12,13 @@ import type { BuiltProblem } from '../pipeline/solve/build-problem.ts';
 import type { Located } from '../pipeline/solve/geography.ts';
 import type { Solution } from '../../solver/index.ts';
 import type { ReportKpis } from '../pipeline/report/run-report.ts';
+import { planKpis, rosterOf } from '../kpis/plan.ts';
 import {
   appointmentWindows,
   boardRoute,
   boundsOf,
   iso,
+  latestStartOf,
   UNASSIGNED_REASONS,
   type BoardDay,
   type BoardRoute,
@@ -37,8 +39,6 @@ export interface SampleDayPlan extends BoardDay {
   technicians: (BoardTechnician & { shift: Window | null })[];
   unassigned: (BoardUnassigned & { window: Window | null })[];
 }
-
-const round = (x: number, digits: number): number => Math.round(x * 10 ** digits) / 10 ** digits;
 
 export interface SamplePlanInput {
   label: string;
@@ -72,7 +72,6 @@ export function samplePlan(input: SamplePlanInput): SampleDayPlan {
       skills: [...(built.jobs.get(id)?.skills ?? [])],
     })),
   );
-  const atRisk = routes.reduce((n, r) => n + r.stops.filter((s) => s.risk !== 'ok').length, 0);
 
   const names = new Map(input.config.technicians.map((t) => [t.resourceId, t.name]));
   const technicians: SampleDayPlan['technicians'] = setup.technicians.map((t) => {
@@ -101,18 +100,6 @@ export function samplePlan(input: SamplePlanInput): SampleDayPlan {
     };
   });
 
-  let travel = 0;
-  let service = 0;
-  let overtime = 0;
-  for (const r of plan.routes) {
-    travel += r.travel;
-    service += r.service;
-    overtime += r.overtime;
-  }
-  let shiftTotal = 0;
-  for (const t of built.problem.technicians) shiftTotal += (t.shift.end - t.shift.start) * 1000;
-  const jobs = built.problem.jobs.length;
-  const planned = plan.appointments.length;
   const midnight = DateTime.fromISO(day, { zone: input.timeZone }).startOf('day').toUTC().toISO()!;
   return {
     planId: input.label,
@@ -123,18 +110,12 @@ export function samplePlan(input: SamplePlanInput): SampleDayPlan {
     generatedAt: midnight,
     // The simulated day has no "now": midnight keeps the current-time line off the timeline.
     now: midnight,
-    kpis: {
-      jobsInScope: jobs,
-      jobsPlanned: planned,
-      demandCoveredPct: jobs === 0 ? 100 : round((100 * planned) / jobs, 1),
-      travelHours: round(travel / 3_600_000, 2),
-      serviceHours: round(service / 3_600_000, 2),
-      utilisationPct: shiftTotal > 0 ? round((100 * service) / shiftTotal, 1) : 0,
-      overtimeHours: round(overtime / 3_600_000, 2),
-      onTimeRisk: atRisk,
-      techniciansUsed: routes.filter((r) => r.stops.length > 0).length,
-      techniciansAvailable: technicians.filter((t) => t.shift !== null).length,
-    },
+    kpis: planKpis({
+      routes: plan.routes,
+      shifts: rosterOf(setup).filter((x) => x.day === day),
+      notPlanned: built.problem.jobs.map((j) => j.id),
+      latestStart: latestStartOf(windows, arrivalReading),
+    }),
     bounds: boundsOf(drawn),
     technicians,
     routes,

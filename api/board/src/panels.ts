@@ -26,7 +26,7 @@ export function renderKpis(view: BoardView, label = 'Key figures'): HTMLElement 
           ['Travel', `${fmt(k.travelHours)} h`],
           ['Utilisation', `${fmt(k.utilisationPct)} %`],
           ['Overtime', `${fmt(k.overtimeHours)} h`],
-          ['On-time risk', `${k.onTimeRisk} at risk, ${late} late`],
+          ['On-time risk', `${k.onTimeRisk} at risk, ${k.lateVisits ?? late} late`],
           ['Technicians', `${k.techniciansUsed} / ${k.techniciansAvailable}`],
         ];
   return h(

@@ -3,11 +3,9 @@
  * with its KPIs, and the audit entry.
  */
 import { performance } from 'node:perf_hooks';
-import type { PlannableJob } from '../read/normalise.ts';
 import type { ReadJobs } from '../read/read-stage.ts';
 import type { RunContext, RunOutcome, RunResult } from '../run-context.ts';
 import type { Decision } from '../solve/decide-stage.ts';
-import type { Plan } from '../write/plan.ts';
 import type { Reconciled } from '../write/reconcile-stage.ts';
 import type { Written } from '../write/write-stage.ts';
 import { buildReport } from './run-report.ts';
@@ -35,10 +33,6 @@ export async function reportStage(
     issues,
     operations,
     writeBack,
-    latestStart: latestStarts(plan, read.byId),
-    timeZones: new Map(deps.config.technicians.map((t) => [t.resourceId, t.timeZone])),
-    shiftTime: setup.technicians.reduce((n, t) => n + t.shifts.reduce((m, s) => m + (s.end - s.start), 0), 0),
-    techniciansAvailable: setup.technicians.filter((t) => t.shifts.length > 0).length,
     timingsMs: timings,
   });
   await deps.store.finishPlan(
@@ -72,16 +66,4 @@ export async function reportStage(
     jobs: read.raws,
     timingsMs: timings,
   };
-}
-
-/** The latest start of the window each stop was planned in (for the on-time risk). */
-function latestStarts(plan: Plan, jobs: ReadonlyMap<string, PlannableJob>): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const r of plan.routes) {
-    for (const s of r.stops) {
-      const w = jobs.get(s.serviceJobId)?.windows.find((x) => s.start >= x.start && s.start <= x.end);
-      if (w !== undefined) out.set(s.serviceJobId, w.end);
-    }
-  }
-  return out;
 }

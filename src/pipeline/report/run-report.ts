@@ -4,6 +4,7 @@
  * summary. Ids only: no buyer's name, phone or address ever enters it (the dispatcher copy is
  * a separate, opt-in file). src/report renders it as Markdown.
  */
+import { hasKpiFacts, kpisOfPlan, planKpis, type PlanKpis } from '../../kpis/plan.ts';
 import type { PlanningIssue } from '../issues.ts';
 import type { WriteOperation } from '../write/operations.ts';
 import type { Plan } from '../write/plan.ts';
@@ -23,6 +24,8 @@ export interface ReportStop {
 export interface ReportRoute {
   routeId: string;
   technicianIds: string[];
+  /** The technicians' names (their ids when the plan has none). */
+  technicianNames: string[];
   day: string;
   timeZone: string;
   shift: { start: string; end: string };
@@ -35,19 +38,8 @@ export interface ReportRoute {
   utilisationPct: number;
 }
 
-export interface ReportKpis {
-  jobsInScope: number;
-  jobsPlanned: number;
-  demandCoveredPct: number;
-  travelHours: number;
-  serviceHours: number;
-  utilisationPct: number;
-  overtimeHours: number;
-  /** Visits arriving less than 15 minutes before the latest start their window allows. */
-  onTimeRisk: number;
-  techniciansUsed: number;
-  techniciansAvailable: number;
-}
+/** The KPIs of the plan: one computation and one set of definitions (src/kpis/plan.ts). */
+export type ReportKpis = PlanKpis;
 
 export interface PlanReport {
   planId: string;
@@ -55,6 +47,8 @@ export interface PlanReport {
   mode: 'dry-run' | 'apply';
   days: string[];
   storeIds: string[];
+  /** The stores' names (their ids when the plan has none). */
+  storeNames: string[];
   kpis: ReportKpis;
   routes: ReportRoute[];
   unassigned: { serviceJobId: string | undefined; code: string; level: string; reason: string }[];
@@ -75,13 +69,8 @@ export interface ReportInput {
   issues: readonly PlanningIssue[];
   operations: readonly WriteOperation[];
   writeBack: WriteBackResult | undefined;
-  /** Latest allowed start per job (epoch ms), for the on-time risk. */
-  latestStart: ReadonlyMap<string, number>;
-  /** Zone per technician, for local times in the Markdown. */
-  timeZones: ReadonlyMap<string, string>;
-  /** Total shift time available in the horizon (ms). */
-  shiftTime: number;
-  techniciansAvailable: number;
+  /** Zone per technician, for local times in the Markdown (default: the route's store's). */
+  timeZones?: ReadonlyMap<string, string> | undefined;
   timingsMs: Record<string, number>;
 }
 
@@ -91,16 +80,19 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
 
 export function buildReport(input: ReportInput): PlanReport {
   const { plan } = input;
+  const names = plan.names ?? {};
+  const nameOf = (id: string): string => names[id] ?? id;
   const routes: ReportRoute[] = plan.routes.map((r) => {
     const shiftMs = r.shift.end - r.shift.start;
     return {
       routeId: r.routeId,
       technicianIds: r.technicianIds,
+      technicianNames: r.technicianIds.map(nameOf),
       day: r.day,
-      timeZone: input.timeZones.get(r.technicianIds[0] ?? '') ?? r.timeZone ?? 'UTC',
+      timeZone: input.timeZones?.get(r.technicianIds[0] ?? '') ?? r.timeZone ?? 'UTC',
       shift: { start: iso(r.shift.start), end: iso(r.shift.end) },
       stops: r.stops.map((s) => {
-        const latest = input.latestStart.get(s.serviceJobId);
+        const latest = s.latestStart;
         return {
           serviceJobId: s.serviceJobId,
           arrival: iso(s.arrival),
@@ -119,28 +111,31 @@ export function buildReport(input: ReportInput): PlanReport {
       utilisationPct: shiftMs > 0 ? round1((100 * r.service) / shiftMs) : 0,
     };
   });
-  const planned = plan.appointments.length;
-  const blocking = input.issues.filter((i) => i.level === 'error').length;
-  const inScope = planned + plan.unassigned.length + blocking;
-  const travel = plan.routes.reduce((n, r) => n + r.travel, 0);
-  const service = plan.routes.reduce((n, r) => n + r.service, 0);
-  const overtime = plan.routes.reduce((n, r) => n + r.overtime, 0);
-  const onTimeRisk = routes
-    .flatMap((r) => r.stops)
-    .filter((s) => s.slackMinutes !== undefined && s.slackMinutes < 15).length;
+  const blocking = input.issues.filter((i) => i.level === 'error' && i.serviceJobId !== undefined);
+  // A plan made before it recorded its roster: the routes' own shifts are the best known.
+  const kpis = hasKpiFacts(plan)
+    ? kpisOfPlan(plan)
+    : planKpis({
+        routes: plan.routes,
+        shifts: plan.routes.flatMap((r) =>
+          r.technicianIds.map((technicianId) => ({ technicianId, ...r.shift })),
+        ),
+        notPlanned: [...plan.unassigned.map((u) => u.serviceJobId), ...blocking.map((i) => i.serviceJobId!)],
+      });
+  const named = namer(names);
 
   const unassigned = [
     ...plan.unassigned.map((u) => ({
       serviceJobId: u.serviceJobId,
       code: u.booked === true ? 'BOOKED_NOT_SERVED' : 'UNASSIGNED',
       level: 'error',
-      reason: u.detail !== undefined ? `${u.reason}: ${u.detail}` : `solver: ${u.reason}`,
+      reason: named(u.detail !== undefined ? `${u.reason}: ${u.detail}` : `solver: ${u.reason}`),
     })),
     ...input.issues.map((i) => ({
       serviceJobId: i.serviceJobId,
       code: i.code,
       level: i.level,
-      reason: i.detail,
+      reason: named(i.detail),
     })),
   ];
   const plannedOps: Record<string, number> = {};
@@ -160,18 +155,8 @@ export function buildReport(input: ReportInput): PlanReport {
     mode: input.mode,
     days: plan.days,
     storeIds: plan.storeIds,
-    kpis: {
-      jobsInScope: inScope,
-      jobsPlanned: planned,
-      demandCoveredPct: inScope > 0 ? round1((100 * planned) / inScope) : 100,
-      travelHours: round1(travel / 3_600_000),
-      serviceHours: round1(service / 3_600_000),
-      utilisationPct: input.shiftTime > 0 ? round1((100 * service) / input.shiftTime) : 0,
-      overtimeHours: round1(overtime / 3_600_000),
-      onTimeRisk,
-      techniciansUsed: new Set(plan.routes.flatMap((r) => r.technicianIds)).size,
-      techniciansAvailable: input.techniciansAvailable,
-    },
+    storeNames: plan.storeIds.map(nameOf),
+    kpis,
     routes,
     unassigned,
     writeBack: {
@@ -191,8 +176,9 @@ export function buildReport(input: ReportInput): PlanReport {
 
 /**
  * The report of a stored plan when the run that made it is gone (no issues, no write-back; ids
- * only). `runKpis`: the KPIs the run stored with the plan, shown as they are, so this report
- * and the run's own agree; without them (an older plan) they are worked out from the routes.
+ * only). Its KPIs are worked out from what the plan recorded, exactly as the run's own report;
+ * a plan stored before it recorded its roster shows the KPIs its run stored (`runKpis`), and
+ * the routes' own figures for what those lack.
  */
 export function storedPlanReport(planId: string, plan: Plan, now: number, runKpis?: unknown): PlanReport {
   const report = buildReport({
@@ -200,21 +186,36 @@ export function storedPlanReport(planId: string, plan: Plan, now: number, runKpi
     now,
     mode: 'apply',
     plan,
-    issues: [],
+    issues: (plan.excluded ?? []).map((e) => ({
+      serviceJobId: e.serviceJobId,
+      code: e.code as PlanningIssue['code'],
+      level: 'error' as const,
+      detail: `${e.code}: kept out of the plan by its data (the run's report has the details)`,
+    })),
     operations: [],
     writeBack: undefined,
-    latestStart: new Map(),
-    timeZones: new Map(),
-    shiftTime: plan.routes.reduce((n, r) => n + (r.shift.end - r.shift.start), 0),
-    techniciansAvailable: plan.schedules.length,
     timingsMs: {},
   });
-  return isReportKpis(runKpis, report.kpis) ? { ...report, kpis: runKpis } : report;
+  if (hasKpiFacts(plan) || typeof runKpis !== 'object' || runKpis === null) return report;
+  const stored = runKpis as Record<string, unknown>;
+  const kpis = { ...report.kpis };
+  for (const key of Object.keys(kpis) as (keyof ReportKpis)[]) {
+    const v = stored[key];
+    if (typeof v === 'number') kpis[key] = v;
+  }
+  return { ...report, kpis };
 }
 
-/** Whether `value` has every KPI of `shape` (a report's own), each of the same type. */
-function isReportKpis(value: unknown, shape: ReportKpis): value is ReportKpis {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return Object.entries(shape).every(([k, x]) => typeof v[k] === typeof x);
+/**
+ * Replaces the ids of stores and technicians in a text by their names (whole ids only, the
+ * longest first, so `T1` never rewrites part of `T10`).
+ */
+export function namer(names: Readonly<Record<string, string>>): (text: string) => string {
+  const ids = Object.keys(names)
+    .filter((id) => id !== '' && names[id] !== id)
+    .sort((a, b) => b.length - a.length);
+  if (ids.length === 0) return (text) => text;
+  const escape = (x: string): string => x.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = new RegExp(`(?<![\\w-])(?:${ids.map(escape).join('|')})(?![\\w-])`, 'g');
+  return (text) => text.replace(pattern, (id) => names[id] ?? id);
 }

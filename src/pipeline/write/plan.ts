@@ -21,6 +21,17 @@ export interface PlannedStop {
   /** Travel from the previous stop (or home), ms. */
   travel: number;
   waiting: number;
+  /** The latest start the visit's window allows (epoch ms), for the on-time KPIs. */
+  latestStart?: number | undefined;
+}
+
+/** One technician's shift on one day of the plan: what utilisation is measured against. */
+export interface RosterShift {
+  technicianId: string;
+  storeId: string;
+  day: string;
+  start: number;
+  end: number;
 }
 
 export interface PlannedRoute {
@@ -110,6 +121,12 @@ export interface Plan {
   absentResources?: string[] | undefined;
   /** Digest of the inputs this plan was made from (unchanged.ts): a rerun with the same keeps it. */
   inputSignature?: string | undefined;
+  /** Shifts of every technician on shift in the horizon, routed or not (src/kpis/plan.ts). */
+  roster?: RosterShift[] | undefined;
+  /** Jobs a blocking issue kept out of the plan, with the issue's code (ids and codes only). */
+  excluded?: { serviceJobId: string; code: string }[] | undefined;
+  /** Names of the plan's stores and technicians by id, for the reports. */
+  names?: Record<string, string> | undefined;
 }
 
 export interface PlanInput {

@@ -15,7 +15,9 @@ import { keepHeldBreaks } from '../stability/kept-breaks.ts';
 import type { ServicesPort } from '../ports.ts';
 import type { PlanningSetup } from '../setup/planning-setup.ts';
 import { foldLedger, type Ledger } from './ledger.ts';
-import type { Plan } from './plan.ts';
+import type { Plan, PlannedStop } from './plan.ts';
+import { withKpiFacts } from '../../kpis/plan.ts';
+import { isBlocking } from '../issues.ts';
 import { reconcile } from './reconcile.ts';
 
 export interface Reconciled {
@@ -48,6 +50,14 @@ export async function reconcileStage(
       return dropBreaksHeldElsewhere(current, deps.services, ledger.reservations, held.ok);
     });
   }
+  // What the KPIs are worked out from, stored with the plan so that its report agrees later.
+  plan = withKpiFacts(plan, {
+    setup,
+    excluded: [...read.issues, ...decision.issues].flatMap((i) =>
+      isBlocking(i) && i.serviceJobId !== undefined ? [{ serviceJobId: i.serviceJobId, code: i.code }] : [],
+    ),
+    latestStart: (stop) => latestStart(stop, read.byId),
+  });
   if (!decision.resumed) {
     const saved = plan;
     await timed('save', () => deps.store.savePlan(planId, saved, { seed: options.seed ?? 1 }));
@@ -112,4 +122,9 @@ async function freshAppointments(
   );
   for (const j of fresh.jobs) out.set(j.serviceJobId, j);
   return out;
+}
+
+/** The end of the window the visit starts in: the latest start it allows. */
+function latestStart(stop: PlannedStop, jobs: ReadonlyMap<string, PlannableJob>): number | undefined {
+  return jobs.get(stop.serviceJobId)?.windows.find((x) => stop.start >= x.start && stop.start <= x.end)?.end;
 }
