@@ -82,6 +82,7 @@ export async function solvePasses(
           budgetMs: overallMs,
           jobs: built.problem.jobs.length,
           unassigned: p.unassigned,
+          travelSeconds: p.travelDuration,
         });
         step.update(u.value, u.total, u.detail);
       },
