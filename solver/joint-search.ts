@@ -11,6 +11,7 @@
 import type { CompiledProblem } from './data.ts';
 import { JointPlan, jointTuning } from './joint-plan.ts';
 import { Random } from './random.ts';
+import { travelOf } from './schedule.ts';
 import type { SolveOptions } from './solution.ts';
 
 /** Routes as visit sequences, their cost and the iterations run (solver/search.ts and the joint search). */
@@ -111,7 +112,13 @@ export function jointSearch(cp: CompiledProblem, options: SolveOptions, startedA
     if (!options.onProgress) return;
     let served = 0;
     for (const s of bestSeqs) served += s.length;
-    options.onProgress({ iteration, bestCost: best, unassigned: cp.nJobs - served, elapsedMs: elapsed() });
+    options.onProgress({
+      iteration,
+      bestCost: best,
+      unassigned: cp.nJobs - served,
+      elapsedMs: elapsed(),
+      travelDuration: travelOf(cp, bestSeqs),
+    });
   };
   report(0);
 

@@ -360,3 +360,20 @@ function tailEnd(
   }
   return split === count ? time + backT : time;
 }
+
+/**
+ * Travel time of a plan (seconds), route by route as `writeSolution` times them when no visits
+ * are linked; for progress reports, so it allocates one detail per call and nothing per route.
+ */
+export function travelOf(cp: CompiledProblem, seqs: readonly (readonly number[])[]): number {
+  const detail = emptyDetail();
+  let travel = 0;
+  for (let t = 0; t < seqs.length; t++) {
+    const seq = seqs[t]!;
+    if (seq.length === 0) continue;
+    if (scheduleRoute(cp, t, seq, seq.length, detail, { latestDeparture: true }) < Infinity) {
+      travel += detail.travelDuration;
+    }
+  }
+  return travel;
+}

@@ -9,7 +9,7 @@ import { RouteSet } from './routes.ts';
 import { recreate, insertBest } from './recreate.ts';
 import { ruin, DEFAULT_RUIN } from './ruin.ts';
 import { LocalSearch } from './localsearch.ts';
-import { scheduleRoute } from './schedule.ts';
+import { scheduleRoute, travelOf } from './schedule.ts';
 import type { SolveOptions, StartRoute } from './solution.ts';
 import { jointSearch, type SearchResult } from './joint-search.ts';
 
@@ -91,7 +91,13 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
     if (!options.onProgress) return;
     let served = 0;
     for (const s of bestSeqs) served += s.length;
-    options.onProgress({ iteration, bestCost: best, unassigned: cp.nJobs - served, elapsedMs: elapsed() });
+    options.onProgress({
+      iteration,
+      bestCost: best,
+      unassigned: cp.nJobs - served,
+      elapsedMs: elapsed(),
+      travelDuration: travelOf(cp, bestSeqs),
+    });
   };
   report(); // the first complete plan
 

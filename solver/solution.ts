@@ -94,6 +94,8 @@ export interface SolveProgress {
   bestCost: number;
   unassigned: number;
   elapsedMs: number;
+  /** Travel time of the best plan so far, seconds. */
+  travelDuration: number;
 }
 
 export interface SolveOptions {

@@ -19,3 +19,33 @@ export const silentProgress: ProgressSink = {
   start: () => ({ update: () => {}, done: () => {} }),
   note: () => {},
 };
+
+/**
+ * One update of the solve bar. The bar spans the whole solve budget: `value` is the seconds
+ * since solving began (the pass's start plus its own elapsed time), so the time left runs down
+ * across passes. The detail shows jobs placed and, when known, the travel of the best plan so
+ * far; never the solver's internal cost, and no time left (the display adds it from the bar).
+ */
+export function solveUpdate(p: {
+  label: string;
+  /** Milliseconds since solving began when this pass started. */
+  passBeganMs: number;
+  /** Milliseconds this pass has run. */
+  elapsedMs: number;
+  /** The whole solve budget, milliseconds. */
+  budgetMs: number;
+  jobs: number;
+  unassigned: number;
+  /** Travel of the best plan so far, seconds. */
+  travelSeconds?: number | undefined;
+}): { value: number; total: number; detail: string } {
+  const total = Math.max(1, Math.round(p.budgetMs / 1000));
+  const value = Math.min(total, Math.max(0, Math.round((p.passBeganMs + p.elapsedMs) / 1000)));
+  const travel = p.travelSeconds !== undefined ? `, travel ${(p.travelSeconds / 3600).toFixed(1)} h` : '';
+  return { value, total, detail: `${p.label}: ${p.jobs - p.unassigned} of ${p.jobs} jobs placed${travel}` };
+}
+
+/** The detail of a write-back update: counts only (the display adds the time left). */
+export function writeBackDetail(p: { calls: number; failed: number }): string {
+  return `${p.calls} calls, ${p.failed} failed`;
+}

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { terminalProgress } from '../../src/cli/progress-display.ts';
+import { solveUpdate, writeBackDetail } from '../../src/pipeline/progress.ts';
 
 function capture(): { lines: string[]; stream: { isTTY: boolean; write(text: string): boolean } } {
   const lines: string[] = [];
@@ -80,5 +81,70 @@ describe('plain progress lines (not a terminal)', () => {
     sink.start('pull', 'Pulling').update(1, 2);
     sink.note('a note');
     expect(lines).toEqual([]);
+  });
+});
+
+describe('the long steps as the planning run reports them, in plain lines', () => {
+  it('write-back: the time left is printed once per line', () => {
+    const { lines, stream } = capture();
+    let now = T0;
+    const step = terminalProgress({ stream, clock: () => now }).start('write-back', 'Writing back');
+    for (let done = 0; done <= 30; done++) {
+      now = T0 + done * 1000;
+      step.update(done, 30, writeBackDetail({ calls: done * 2, failed: 0 }));
+    }
+    expect(lines.length).toBeGreaterThan(5);
+    for (const l of lines) expect(l.match(/ETA/g)?.length ?? 0).toBeLessThanOrEqual(1);
+    expect(lines[1]).toBe('09:00:02 Writing back: 2/30, ETA 28 s 4 calls, 0 failed');
+  });
+
+  it('solving: one bar over the whole budget, its time left never starts again at a later pass', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 5, max: 120 }),
+        fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 5 }),
+        (budgetS, passesS) => {
+          const { lines, stream } = capture();
+          let now = T0;
+          const step = terminalProgress({ stream, clock: () => now }).start('solve', 'Solving');
+          let passBeganMs = 0;
+          passesS.forEach((lengthS, i) => {
+            for (let s = 0; s <= lengthS; s++) {
+              now = T0 + passBeganMs + s * 1000;
+              const u = solveUpdate({
+                label: `pass ${i + 1}`,
+                passBeganMs,
+                elapsedMs: s * 1000,
+                budgetMs: budgetS * 1000,
+                jobs: 50,
+                unassigned: 10,
+                travelSeconds: 7200,
+              });
+              expect(u.total).toBe(budgetS);
+              step.update(u.value, u.total, u.detail);
+            }
+            passBeganMs += lengthS * 1000;
+          });
+          let lastValue = -1;
+          let lastEta = Infinity;
+          for (const l of lines) {
+            const m =
+              /^\d{2}:\d{2}:\d{2} Solving: (\d+)\/(\d+)(?:, ETA (\d+) s)? pass \d: 40 of 50 jobs placed, travel 2\.0 h$/.exec(
+                l,
+              );
+            expect(m, l).not.toBeNull();
+            const value = Number(m![1]);
+            expect(Number(m![2])).toBe(budgetS);
+            expect(value).toBeGreaterThanOrEqual(lastValue);
+            lastValue = value;
+            if (m![3] !== undefined) {
+              expect(Number(m![3])).toBeLessThanOrEqual(lastEta);
+              lastEta = Number(m![3]);
+            }
+            expect(l).not.toMatch(/cost/i);
+          }
+        },
+      ),
+    );
   });
 });

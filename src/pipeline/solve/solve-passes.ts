@@ -10,7 +10,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Solution, StartRoute } from '../../../solver/solution.ts';
 import type { PlannableJob } from '../read/normalise.ts';
-import type { ProgressSink } from '../progress.ts';
+import { solveUpdate, type ProgressSink } from '../progress.ts';
 import type { RunOptions } from '../run-context.ts';
 import type { PlanningSetup } from '../setup/planning-setup.ts';
 import type { Plan } from '../write/plan.ts';
@@ -60,22 +60,34 @@ export async function solvePasses(
   const { setup, located, matrix } = input;
   const seconds = options.solverSeconds ?? setup.rules.solverBudgetSeconds;
   const step = progress.start('solve', 'Solving');
-  const pass: Pass = async (built, budgetMs, label, start = []) =>
-    solver({
+  // One bar over the whole solve budget: every pass reports the seconds since solving began,
+  // so the time left runs down across passes instead of starting again at each one.
+  const began = performance.now();
+  let overallMs = seconds * 1000;
+  const pass: Pass = async (built, budgetMs, label, start = []) => {
+    const passBegan = performance.now() - began;
+    return solver({
       problem: built.problem,
       seed: options.seed ?? 1,
       ...(start.length > 0 ? { start } : {}),
       ...(options.solverIterations !== undefined
         ? { maxIterations: options.solverIterations }
         : { timeLimitMs: budgetMs }),
-      // Planners see jobs placed and time left, never the solver's internal cost.
-      onProgress: (p) =>
-        step.update(
-          Math.round(p.elapsedMs / 1000),
-          Math.round(budgetMs / 1000),
-          `${label}: ${built.problem.jobs.length - p.unassigned} of ${built.problem.jobs.length} jobs placed, ${Math.max(0, Math.round((budgetMs - p.elapsedMs) / 1000))} s left`,
-        ),
+      // Planners see jobs placed, travel and time left, never the solver's internal cost.
+      onProgress: (p) => {
+        const u = solveUpdate({
+          label,
+          passBeganMs: passBegan,
+          elapsedMs: p.elapsedMs,
+          budgetMs: overallMs,
+          jobs: built.problem.jobs.length,
+          unassigned: p.unassigned,
+          travelSeconds: p.travelDuration,
+        });
+        step.update(u.value, u.total, u.detail);
+      },
     });
+  };
   const first = buildProblem(setup, located, matrix, { keep: input.keep });
   if (first.problem.jobs.length === 0) {
     step.done('no jobs to place');
@@ -85,6 +97,7 @@ export async function solvePasses(
   const deadline = options.solveDeadline;
   const left = (): number => (deadline !== undefined ? Math.max(50, deadline - performance.now()) : Infinity);
   const budget = Math.min(seconds * 1000, left());
+  overallMs = budget;
   const share = (fraction: number): number =>
     deadline !== undefined
       ? Math.min(left(), Math.max(50, budget * fraction))

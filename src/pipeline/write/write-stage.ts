@@ -3,8 +3,7 @@
  * `--apply` the journaled write-back (write-back.ts); calls left in doubt are reconciled and
  * the write-back resumed, a few rounds at most. A dry run stops at the diff.
  */
-import { performance } from 'node:perf_hooks';
-import type { ProgressSink } from '../progress.ts';
+import { writeBackDetail, type ProgressSink } from '../progress.ts';
 import type { RunContext } from '../run-context.ts';
 import { diffPlan } from './diff.ts';
 import { foldLedger } from './ledger.ts';
@@ -44,21 +43,15 @@ async function applyWithReconcile(
   const { deps, options } = run;
   const total = operations.reduce((n, op) => n + callsOf(op), 0);
   const step = progress.start('write-back', 'Writing back');
-  const started = performance.now();
   const ctx = {
     planId,
     marketplaceId: options.marketplaceId,
     services: deps.services,
     journal: deps.store.journal,
     ...(options.concurrency !== undefined ? { concurrency: options.concurrency } : {}),
+    // The display adds the time left from `done` of `total`: the detail carries the counts only.
     onProgress: (p: { done: number; calls: number; failed: number }) => {
-      const elapsed = performance.now() - started;
-      const eta = p.done > 0 ? Math.round(((total - p.done) * elapsed) / p.done / 1000) : undefined;
-      step.update(
-        p.done,
-        total,
-        `${p.calls} calls, ${p.failed} failed${eta !== undefined ? `, ETA ${eta}s` : ''}`,
-      );
+      step.update(p.done, total, writeBackDetail(p));
     },
   };
   let result = await writeBack(operations, ctx);
