@@ -44,6 +44,8 @@ interface Row {
   reasons: string;
   serviceMinutes: number;
   travelMinutes: number;
+  /** Plan faults: a technician's stops overlapping, or a two-person job's visits not starting together. */
+  faults: number;
   /** Minutes the members beyond the first spend serving two-person jobs. */
   extraMemberMinutes: number;
 }
@@ -56,8 +58,26 @@ function summarise(variant: string, plan: Plan): Row {
   const extra = plan.appointments
     .filter((a) => a.technicianIds.length >= 2)
     .reduce((s, a) => s + (a.technicianIds.length - 1) * (duration.get(a.serviceJobId) ?? 0), 0);
+  let faults = 0;
+  const byTech = new Map<string, { start: number; end: number }[]>();
+  for (const r of plan.routes)
+    for (const id of r.technicianIds)
+      byTech.set(id, [...(byTech.get(id) ?? []), ...r.stops.map((x) => ({ start: x.start, end: x.end }))]);
+  for (const list of byTech.values()) {
+    list.sort((x, y) => x.start - y.start);
+    for (let i = 1; i < list.length; i++) if (list[i]!.start < list[i - 1]!.end) faults++;
+  }
+  for (const a of plan.appointments.filter((x) => x.technicianIds.length >= 2)) {
+    const starts = new Set(
+      plan.routes.flatMap((r) =>
+        r.stops.filter((x) => x.serviceJobId === a.serviceJobId).map((x) => x.start),
+      ),
+    );
+    if (starts.size !== 1) faults++;
+  }
   return {
     variant,
+    faults,
     served: plan.appointments.length,
     twoPerson: plan.appointments.filter((a) => a.technicianIds.length >= 2).length,
     unassigned: plan.unassigned.length,
@@ -171,15 +191,15 @@ export async function runCrewScenario(options: CrewScenarioOptions): Promise<voi
     const twoPersonMinutes = synced.extraMemberMinutes;
     const perJob = none.served > 0 ? (none.serviceMinutes + none.travelMinutes) / none.served : 1;
     const allowance = Math.ceil(twoPersonMinutes / perJob);
-    const holds = synced.served >= none.served - allowance;
+    const holds = synced.served >= none.served - allowance && rows.every((r) => r.faults === 0);
 
     const header = `Crew scenario: sandbox seed ${options.seed}, 1 store, 6 technicians, ${jobs.length} jobs; two-person skill ${pick.skill} (${pick.jobs} jobs), pair ${pick.members.join('+')}; ${options.iterations} solver iterations per plan`;
     const table = [
-      '| plan | served | two-person served | unassigned | service min | travel min | unassigned by reason |',
-      '|---|---:|---:|---:|---:|---:|---|',
+      '| plan | served | two-person served | unassigned | service min | travel min | unassigned by reason | plan faults |',
+      '|---|---:|---:|---:|---:|---:|---|---:|',
       ...rows.map(
         (r) =>
-          `| ${r.variant} | ${r.served} | ${r.twoPerson} | ${r.unassigned} | ${r.serviceMinutes} | ${r.travelMinutes} | ${r.reasons} |`,
+          `| ${r.variant} | ${r.served} | ${r.twoPerson} | ${r.unassigned} | ${r.serviceMinutes} | ${r.travelMinutes} | ${r.reasons} | ${r.faults} |`,
       ),
     ].join('\n');
     const claim = `Claim (b) >= (c) - allowance: ${synced.served} >= ${none.served} - ${allowance} (second member's ${Math.round(twoPersonMinutes)} min on two-person jobs / ${perJob.toFixed(1)} min per job in (c)): ${holds ? 'HOLDS' : 'FAILS'}`;
