@@ -5,6 +5,7 @@
  *   npm run bench -- homberger --size 200|1000 --seconds 30 [...]
  *   npm run bench -- fieldservice [--sizes 100,500,1000,2000,5000] [--budgets 2,10,60] [--seed 1]
  *   npm run bench -- hhcrsp [--budgets 1,10] [--instances A,B,C3] [--seed 1]
+ *   npm run bench -- crews [--iterations 2000] [--seed 5]   (sandbox: crew vs synchronised visits vs none)
  * Data comes from ../shared/bench (or --data); without it the VRPTW benchmarks say so and exit 0.
  */
 import { parseArgs } from 'node:util';
@@ -13,8 +14,9 @@ import { runVrptwBenchmark } from './vrptw/run.ts';
 import { runFieldServiceBenchmark } from './fieldservice/run.ts';
 import { runHhcrspBenchmark } from './hhcrsp/run.ts';
 import { runBalanceBenchmark } from './balance/run.ts';
+import { runCrewScenario } from './fieldservice/crew-scenario.ts';
 
-const USAGE = `usage: npm run bench -- <solomon|homberger|fieldservice|hhcrsp|balance> [options]
+const USAGE = `usage: npm run bench -- <solomon|homberger|fieldservice|hhcrsp|balance|crews> [options]
   --seconds <s>      time budget per instance (solomon/homberger; default 10)
   --iterations <n>   fixed iteration budget per instance instead of --seconds (deterministic, for comparing variants)
   --instances <list> comma-separated instance names, * as wildcard (e.g. C101,R2*)
@@ -124,9 +126,37 @@ function main(argv: string[]): number {
   return 0;
 }
 
-try {
-  process.exitCode = main(process.argv.slice(2));
-} catch (error) {
-  console.error((error as Error).message);
-  process.exitCode = 1;
+/** The sandbox crew scenario runs over HTTP, so asynchronously. */
+async function crews(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { iterations: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } },
+  });
+  // A fixed weekday: the seeded technicians work Monday to Friday.
+  await runCrewScenario({
+    seed: Math.floor(positive(values.seed, 5, 'seed')),
+    iterations: Math.floor(positive(values.iterations, 2000, 'iterations')),
+    date: '2026-11-24',
+    ...(values.out ? { out: values.out } : {}),
+  });
+  return 0;
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === 'crews') {
+  crews(argv).then(
+    (code) => (process.exitCode = code),
+    (error: unknown) => {
+      console.error((error as Error).message);
+      process.exitCode = 1;
+    },
+  );
+} else {
+  try {
+    process.exitCode = main(argv);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exitCode = 1;
+  }
 }

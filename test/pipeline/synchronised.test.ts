@@ -67,3 +67,60 @@ describe('two-person jobs without a crew', () => {
       expect(plan.blocks.filter((b) => b.type === 'BREAK' && b.resourceId === id)).toHaveLength(1);
   });
 });
+
+describe('a synchronised two-person job over real HTTP against the sandbox', () => {
+  it('is written as one appointment with both technicians, and a second run writes nothing', async () => {
+    const { deps, runOptions, sqliteStore, startWorld, tempDir, writeCalls } =
+      await import('./support/world.ts');
+    const { runPlanning } = await import('../../src/pipeline/run.ts');
+    const world = await startWorld({ seed: 5, stores: 1, technicians: 6, jobs: 60 });
+    try {
+      // A skill some seeded jobs need alone and at least two technicians have: made two-person, no crew.
+      const crews = world.sandbox.seededCrews();
+      const jobs = world.sandbox.snapshot().jobs;
+      const needed = (j: (typeof jobs)[number]): string[] =>
+        ((j.scopeOfWork as { requiredSkills?: string[] }) ?? {}).requiredSkills ?? [];
+      const skill = crews
+        .flatMap((c) => c.skills)
+        .find(
+          (s) =>
+            crews.filter((c) => c.skills.includes(s)).length >= 2 &&
+            jobs.some((j) => needed(j).length === 1 && needed(j)[0] === s),
+        );
+      expect(skill, 'a skill two technicians share that the seeded jobs need').toBeDefined();
+      const config = validatePlanningConfig(
+        { ...world.config, planning: { ...world.config.planning, twoTechnicianSkills: [skill!] } },
+        'sandbox',
+      );
+      const store = await sqliteStore(tempDir());
+      const first = await runPlanning(runOptions(world), { ...deps(world, store), config });
+      expect(first.report.writeBack.failures).toEqual([]);
+      const twoPerson = first.plan.appointments.filter((a) => a.technicianIds.length === 2);
+      expect(twoPerson.length).toBeGreaterThan(0);
+      const snap = world.sandbox.snapshot();
+      const holders = new Set(crews.filter((c) => c.skills.includes(skill!)).map((c) => c.resourceId));
+      for (const a of twoPerson) {
+        expect(new Set(a.technicianIds).size).toBe(2);
+        for (const id of a.technicianIds) expect(holders.has(id)).toBe(true);
+        // Each member drives their own route to it, and both start it together.
+        const visits = first.plan.routes.flatMap((r) =>
+          r.stops.filter((s) => s.serviceJobId === a.serviceJobId).map((s) => ({ r, s })),
+        );
+        expect(visits.map((v) => v.r.technicianIds.join('+')).sort()).toEqual([...a.technicianIds].sort());
+        expect(visits[0]!.s.start).toBe(visits[1]!.s.start);
+        // Amazon holds ONE active appointment for the job, assigned to both.
+        const held = snap.appointments.filter(
+          (x) => x.serviceJobId === a.serviceJobId && x.status === 'ACTIVE',
+        );
+        expect(held).toHaveLength(1);
+        expect([...held[0]!.technicianIds].sort()).toEqual([...a.technicianIds].sort());
+      }
+      const before = world.sandbox.requestLog.length;
+      await runPlanning(runOptions(world), { ...deps(world, store), config });
+      expect(writeCalls(world.sandbox, before)).toBe(0);
+      await store.close();
+    } finally {
+      await world.close();
+    }
+  }, 60_000);
+});
