@@ -58,7 +58,7 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
 }
 
 /** From `from` jobs on, insertion positions are restricted to the `neighbours` nearest jobs. */
-export const granular = { from: 400, neighbours: 40 };
+const granular = { from: 400, neighbours: 40 };
 
 const keys = { value: new Float64Array(0) };
 

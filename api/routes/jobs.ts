@@ -43,7 +43,7 @@ const ResourceId = z
   .max(50)
   .regex(/^[A-Za-z0-9._:-]+$/, { error: 'expected a technician resource id (letters, digits, . _ : -)' });
 
-export const JobParams = z
+const JobParams = z
   .object({
     id: z
       .string()
@@ -53,7 +53,7 @@ export const JobParams = z
   })
   .strict();
 
-export const FulfillmentBody = z
+const FulfillmentBody = z
   .object({
     appointmentId: z
       .string()
@@ -85,7 +85,7 @@ export const FulfillmentBody = z
   })
   .strict();
 
-export const CancelBody = z
+const CancelBody = z
   .object({
     reasonCode: z
       .string()
@@ -106,7 +106,7 @@ function closeoutError(err: unknown): never {
   throw err;
 }
 
-export const JobSlotsQuerySchema = z
+const JobSlotsQuerySchema = z
   .object({
     from: LocalDateSchema.optional(),
     days: z.coerce

@@ -37,7 +37,7 @@ const ListQuery = z
   })
   .strict();
 
-export const PlanIdParams = z.object({ id: z.uuid({ error: 'expected a plan id (UUID)' }) }).strict();
+const PlanIdParams = z.object({ id: z.uuid({ error: 'expected a plan id (UUID)' }) }).strict();
 
 const MAX_DAYS = 14;
 

@@ -37,8 +37,3 @@ export function buildProgram(): Command {
   registerQueueCommand(program);
   return finishProgram(program);
 }
-
-/** Runs the command line with every subcommand loaded; any failure ends as one line on stderr with exit code 1. */
-export async function main(argv: string[]): Promise<void> {
-  await runProgram(buildProgram(), argv);
-}

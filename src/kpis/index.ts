@@ -12,7 +12,7 @@ import type { ServicesClient } from '../spapi/index.ts';
 import type { Store } from '../store/index.ts';
 import { computeKpis, type KpiAppointment, type KpiFulfilment, type KpiReport } from './compute.ts';
 
-export { computeKpis, type KpiReport, type Kpis, type KpiInput } from './compute.ts';
+export { computeKpis, type KpiInput } from './compute.ts';
 
 export interface KpiDeps {
   client: ServicesClient;

@@ -12,7 +12,7 @@ import type { Interval, PlanningSetup, ShiftInstance } from './setup.ts';
 
 export type BlockType = 'TRAVEL' | 'BREAK';
 
-export interface PlannedStop {
+interface PlannedStop {
   serviceJobId: string;
   storeId: string;
   arrival: number;
@@ -74,7 +74,7 @@ export interface ResourceSchedule {
   records: ScheduleRecordOut[];
 }
 
-export interface UnassignedJobOut {
+interface UnassignedJobOut {
   serviceJobId: string;
   reason: UnassignedReason;
   /** Why, in ids and counts (never a buyer's data or appointment time). */

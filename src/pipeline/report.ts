@@ -9,7 +9,7 @@ import type { WriteOperation } from './operations.ts';
 import type { Plan } from './plan.ts';
 import type { WriteBackResult } from './write-back.ts';
 
-export interface ReportStop {
+interface ReportStop {
   serviceJobId: string;
   arrival: string;
   start: string;
@@ -20,7 +20,7 @@ export interface ReportStop {
   slackMinutes: number | undefined;
 }
 
-export interface ReportRoute {
+interface ReportRoute {
   routeId: string;
   technicianIds: string[];
   day: string;

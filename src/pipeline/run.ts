@@ -76,7 +76,7 @@ export interface RunDeps {
   solve?: (req: SolveRequest) => Promise<Solution>;
 }
 
-export type RunOutcome = 'succeeded' | 'partial' | 'nothing-to-do';
+type RunOutcome = 'succeeded' | 'partial' | 'nothing-to-do';
 
 export interface RunResult {
   planId: string;

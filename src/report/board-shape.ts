@@ -9,9 +9,6 @@
 import type { BoardRoute, BoardStop, BoardView, Interval, PlanKpis } from '../../api/contract/board.ts';
 import type { PlannedRoute } from '../pipeline/plan.ts';
 import type { GeoPoint } from '../pipeline/setup.ts';
-import type { PlaceLabel } from '../geo/place-labels.ts';
-
-export type { PlaceLabel };
 
 export type {
   BoardRoute,
@@ -27,7 +24,7 @@ export type { GeoPoint };
 export type BoardDay = BoardView;
 
 /** Arrival less than this before the window closes counts as at risk (as in the report). */
-export const AT_RISK_MS = 15 * 60_000;
+const AT_RISK_MS = 15 * 60_000;
 
 /** The solver's reasons for leaving a job out, as a dispatcher reads them. */
 export const UNASSIGNED_REASONS: Record<string, string> = {

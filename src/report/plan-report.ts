@@ -5,8 +5,8 @@
 import { DateTime } from 'luxon';
 import type { PlanReport } from '../pipeline/report.ts';
 
-export { buildReport, storedPlanReport } from '../pipeline/report.ts';
-export type { PlanReport, ReportInput, ReportKpis, ReportRoute, ReportStop } from '../pipeline/report.ts';
+export { storedPlanReport } from '../pipeline/report.ts';
+export type { PlanReport } from '../pipeline/report.ts';
 
 const local = (isoTime: string, zone: string): string =>
   DateTime.fromISO(isoTime, { zone }).toFormat('HH:mm');

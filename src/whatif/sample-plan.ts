@@ -26,9 +26,7 @@ import {
   type Window,
 } from '../report/board-shape.ts';
 
-export type SampleWindow = Window;
-export type SampleStop = BoardStop;
-export type SampleRoute = BoardRoute;
+type SampleRoute = BoardRoute;
 
 /** A sampled day's plan for one variant, in the board view's shape. */
 export interface SampleDayPlan extends BoardDay {

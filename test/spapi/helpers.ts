@@ -12,8 +12,6 @@ export const credentials = {
   refreshToken: 'Atzr|refresh-value-1',
 };
 
-type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
-
 /**
  * A small stand-in for Amazon inside one test: an LWA token endpoint and whatever Services
  * routes the test registers. It records token exchanges and Services requests.
@@ -87,8 +85,6 @@ export function clientFor(fake: { url: string }, options: ServicesClientOptions 
     ...options,
   });
 }
-
-export type { Handler };
 
 /**
  * Replays request times through a token bucket (burst tokens, refilled at `rate` per

@@ -7,7 +7,7 @@ import { CommanderError, type Command } from 'commander';
 import { vi } from 'vitest';
 import { buildProgram } from '../../../src/cli/main.ts';
 
-export const BIN = join(import.meta.dirname, '../../../bin/fieldplan.js');
+const BIN = join(import.meta.dirname, '../../../bin/fieldplan.js');
 
 export interface CliResult {
   status: number | null;
