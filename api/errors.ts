@@ -5,7 +5,6 @@
  * are 4xx; only a fault of the server itself is a 500, and its message carries no detail.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ZodError } from 'zod';
 import { formatIssuePath } from '../solver/issue-path.ts';
 
 export interface IssueOut {

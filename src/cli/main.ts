@@ -12,7 +12,7 @@ import { registerServeCommand } from './serve.ts';
 import { registerTokenCommand } from './token.ts';
 import { registerSlotsCommand } from './slots.ts';
 import { registerQueueCommand, registerWorkerCommand } from './worker.ts';
-import { finishProgram, rootCommand, runProgram } from './program-setup.ts';
+import { finishProgram, rootCommand } from './program-setup.ts';
 
 /**
  * Builds the whole `fieldplan` command line, every subcommand loaded (tests, tools). Each

@@ -5,7 +5,6 @@ const CoordinatesSchema = z.strictObject({
   lat: z.number({ error: 'expected a latitude in degrees' }).min(-90).max(90),
   lon: z.number({ error: 'expected a longitude in degrees' }).min(-180).max(180),
 });
-type Coordinates = z.infer<typeof CoordinatesSchema>;
 
 export const LocationSchema = z
   .strictObject({

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import {
   IsoDateSchema,
   LocalTimeSchema,
-  localTimeToMinutes,
   PositiveMinutesSchema,
   TimeZoneSchema,
   tryLocalTimeToMinutes,
@@ -11,8 +10,6 @@ import {
 } from './fields.ts';
 import { LocationSchema } from './location.ts';
 import { TerritorySchema } from './territory.ts';
-
-const MINUTES_PER_DAY = 24 * 60;
 
 /**
  * Working hours on one day, local time. A shift that ends on the next day (a night shift)

@@ -20,7 +20,6 @@ import {
   UNASSIGNED_REASONS,
   type BoardDay,
   type BoardRoute,
-  type BoardStop,
   type BoardTechnician,
   type BoardUnassigned,
   type Window,
