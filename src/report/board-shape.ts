@@ -10,13 +10,7 @@ import type { BoardRoute, BoardStop, BoardView, Interval, PlanKpis } from '../..
 import type { PlannedRoute } from '../pipeline/plan.ts';
 import type { GeoPoint } from '../pipeline/setup.ts';
 
-export type {
-  BoardRoute,
-  BoardStop,
-  BoardTechnician,
-  BoardUnassigned,
-  RefusedCall,
-} from '../../api/contract/board.ts';
+export type { BoardRoute, BoardTechnician, BoardUnassigned, RefusedCall } from '../../api/contract/board.ts';
 export type Window = Interval;
 export type { GeoPoint };
 
