@@ -7,7 +7,7 @@
  */
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
-export interface AccessLogFields {
+interface AccessLogFields {
   method: string;
   /** The route pattern (`/v1/plans/:id`), or `unmatched` when no route answered. */
   route: string;
@@ -17,7 +17,7 @@ export interface AccessLogFields {
   tokenId: string | null;
 }
 
-export function accessLogFields(request: FastifyRequest, reply: FastifyReply): AccessLogFields {
+function accessLogFields(request: FastifyRequest, reply: FastifyReply): AccessLogFields {
   return {
     method: request.method,
     route: request.routeOptions.url ?? 'unmatched',

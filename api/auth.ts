@@ -15,7 +15,7 @@ import { DEFAULT_SELLER_ID } from '../src/tenants/index.ts';
 
 export type { TokenScope } from '../src/store/api-tokens.ts';
 
-export interface RequestAuth {
+interface RequestAuth {
   tokenId: string;
   /** The token's seller; null: an admin token across every seller. */
   sellerId: string | null;
@@ -34,7 +34,7 @@ declare module 'fastify' {
 
 const RANK: Record<TokenScope, number> = { viewer: 1, planner: 2, admin: 3 };
 
-export function scopeIncludes(have: TokenScope, need: TokenScope): boolean {
+function scopeIncludes(have: TokenScope, need: TokenScope): boolean {
   return RANK[have] >= RANK[need];
 }
 

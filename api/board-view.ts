@@ -26,8 +26,6 @@ import {
 } from '../src/report/board-shape.ts';
 import type { PlanRecord, StoredServiceJob } from '../src/store/index.ts';
 
-export type { BoardRoute, BoardStop, RefusedCall, Window } from '../src/report/board-shape.ts';
-
 /** The board of one store's day of a stored plan. */
 export type BoardView = BoardDay;
 

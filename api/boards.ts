@@ -11,7 +11,7 @@ import { BoardViewSchema, type BoardView, type RefusedCall } from './contract/bo
 import { ApiError } from './errors.ts';
 
 /** Jobs of one store in a plan (its stops and the jobs left out), read from the store. */
-export async function jobsOfPlan(
+async function jobsOfPlan(
   ctx: ApiContext,
   plan: Plan,
   storeId: string,

@@ -5,7 +5,6 @@
  * are 4xx; only a fault of the server itself is a 500, and its message carries no detail.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ZodError } from 'zod';
 import { formatIssuePath } from '../solver/issue-path.ts';
 
 export interface IssueOut {
@@ -26,28 +25,19 @@ export class ApiError extends Error {
 }
 
 /** Issues listed in one answer; a body of 100 000 bad items would otherwise answer megabytes. */
-export const MAX_ISSUES = 50;
+const MAX_ISSUES = 50;
 
 export function badRequest(message: string, issues: IssueOut[]): ApiError {
   return new ApiError(400, 'BAD_REQUEST', message, issues);
 }
 
 /** The first MAX_ISSUES issues, the last of them saying how many more there were. */
-export function capIssues(issues: IssueOut[]): IssueOut[] {
+function capIssues(issues: IssueOut[]): IssueOut[] {
   if (issues.length <= MAX_ISSUES) return issues;
   const kept = issues.slice(0, MAX_ISSUES - 1);
   const where = kept[0]?.path.split(/[.[]/)[0] ?? '';
   kept.push({ path: where, message: `and ${issues.length - kept.length} more issues not listed` });
   return kept;
-}
-
-/** A zod error as a 400 naming every field (prefixed with where it was: body, query, params). */
-export function fromZodError(error: ZodError, where: string): ApiError {
-  const issues = error.issues.map((i) => ({
-    path: formatIssuePath([where, ...i.path]),
-    message: i.message,
-  }));
-  return badRequest(describeIssues(issues), issues);
 }
 
 export function describeIssues(issues: IssueOut[]): string {

@@ -29,7 +29,7 @@ export function registerJsonBodyParser(app: FastifyInstance): void {
 }
 
 /** The parsed body, or an ApiError (400) saying what is wrong with it. */
-export function parseJsonBody(text: string): unknown {
+function parseJsonBody(text: string): unknown {
   if (text.trim() === '') {
     throw new ApiError(
       400,

@@ -19,7 +19,7 @@ import { boardCache } from './board-cache.ts';
 import type { ApiMetrics } from './metrics.ts';
 import type { SolverPool } from './solver/pool.ts';
 
-export interface RunProgress {
+interface RunProgress {
   step: StepName | 'queued';
   label: string;
   value: number | undefined;
@@ -63,7 +63,7 @@ export interface PlannerDeps {
 }
 
 /** An error a run can meet that is the caller's or the world's, not a fault of the server. */
-export function runErrorCode(err: unknown): { code: string; message: string } {
+function runErrorCode(err: unknown): { code: string; message: string } {
   if (err instanceof RunError) return { code: err.code, message: err.message };
   if (err instanceof StoreError) return { code: err.code, message: err.message };
   return { code: 'RUN_FAILED', message: (err as Error).message ?? String(err) };

@@ -13,7 +13,7 @@ import { Cron } from 'croner';
 import { DateTime } from 'luxon';
 import type { ApiContext } from './context.ts';
 
-export interface NightlySchedule {
+interface NightlySchedule {
   /** The seller whose store this is; default: the server's only seller. */
   sellerId?: string | undefined;
   storeId: string;

@@ -48,7 +48,7 @@ export interface ServerOptions {
   logRequests?: boolean;
 }
 
-export const DEFAULT_RATE_LIMIT = { max: 600, timeWindowMs: 60_000 };
+const DEFAULT_RATE_LIMIT = { max: 600, timeWindowMs: 60_000 };
 /** fastify's default; ids are far shorter. */
 const MAX_PARAM_LENGTH = 100;
 

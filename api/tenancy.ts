@@ -40,8 +40,6 @@ import { createSolverPool } from './solver/pool.ts';
 /** The header an admin token across every seller names the seller with. */
 export const SELLER_HEADER = 'fieldplan-seller';
 
-export type { SellerDirectory };
-
 const SELLER_MEMBERS = [
   'config',
   'store',

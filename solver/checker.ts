@@ -13,10 +13,10 @@ import type { PlannedBreak, Route, Solution, UnassignedReason } from './solution
 import { checkLinkedJobs, type ServedAt } from './checker-links.ts';
 import type { Violation, ViolationCode } from './violations.ts';
 
-export type { Violation, ViolationCode } from './violations.ts';
+export type { ViolationCode } from './violations.ts';
 
 /** What the checker recomputed for one route. */
-export interface RouteTotals {
+interface RouteTotals {
   technician: string;
   travelDuration: number;
   travelDistance: number;

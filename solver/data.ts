@@ -7,7 +7,7 @@ import { validateProblem } from './validate.ts';
 import type { CompiledProblem, UnassignedReasonStatic } from './compiled.ts';
 import { compileLinks, expandVisits } from './links.ts';
 
-export type { CompiledProblem, UnassignedReasonStatic } from './compiled.ts';
+export type { CompiledProblem } from './compiled.ts';
 import {
   hasSkills,
   maxPreferenceCost,

@@ -318,18 +318,7 @@ export class JointPlan {
 
   /** Different- and same-technician links of v hold where v now is. */
   private linksAllowOn(v: number): boolean {
-    const L = this.cp.links!;
-    const r = this.routeOf[v]!;
-    for (const k of L.diffOf[v]!) {
-      const other = L.diffA[k] === v ? L.diffB[k]! : L.diffA[k]!;
-      if (this.routeOf[other] === r) return false;
-    }
-    for (const k of L.sameOf[v]!) {
-      const other = L.sameA[k] === v ? L.sameB[k]! : L.sameA[k]!;
-      const ro = this.routeOf[other]!;
-      if (ro >= 0 && ro !== r) return false;
-    }
-    return true;
+    return this.routeAllowed(v, this.routeOf[v]!);
   }
 
   private loadFits(r: number): boolean {
@@ -406,15 +395,16 @@ export class JointPlan {
 
   restore(seqs: number[][]): void {
     this.routeOf.fill(-1);
-    for (let r = 0; r < seqs.length; r++) {
-      const seq = seqs[r]!;
-      this.seqs[r]!.length = 0;
+    seqs.forEach((seq, r) => {
+      // Refilled in place: the plan's route arrays are never replaced.
+      const own = this.seqs[r]!;
+      own.length = 0;
       for (const v of seq) {
-        this.seqs[r]!.push(v);
+        own.push(v);
         this.routeOf[v] = r;
       }
       this.js.touch(r);
-    }
+    });
     this.evaluate();
   }
 }

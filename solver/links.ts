@@ -388,7 +388,7 @@ export class JointSchedule {
 }
 
 /** Lateness of visit v starting at s (after its last window's end, with soft windows). */
-export function latenessOf(cp: CompiledProblem, v: number, s: number): number {
+function latenessOf(cp: CompiledProblem, v: number, s: number): number {
   if (cp.latenessCostPerSec === 0) return 0;
   const w0 = cp.winOffset[v]!;
   const w1 = cp.winOffset[v + 1]!;
@@ -398,7 +398,7 @@ export function latenessOf(cp: CompiledProblem, v: number, s: number): number {
 }
 
 /** Travel and service time of route r serving seq (seconds). */
-export function routeWork(cp: CompiledProblem, r: number, seq: ArrayLike<number>): number {
+function routeWork(cp: CompiledProblem, r: number, seq: ArrayLike<number>): number {
   if (seq.length === 0) return 0;
   const L = cp.nLocs;
   let work = 0;
@@ -415,7 +415,7 @@ export function routeWork(cp: CompiledProblem, r: number, seq: ArrayLike<number>
 }
 
 /** weight × Σ over all routes |x − mean x|, x = work (seconds) or visits. */
-export function balanceTerm(cp: CompiledProblem, work: Float64Array, seqs: number[][]): number {
+function balanceTerm(cp: CompiledProblem, work: Float64Array, seqs: number[][]): number {
   if (cp.balanceMeasure === 0) return 0;
   const n = cp.nTechs;
   const x = (r: number): number => (cp.balanceMeasure === 1 ? work[r]! : seqs[r]!.length);
@@ -432,7 +432,7 @@ export function balanceTerm(cp: CompiledProblem, work: Float64Array, seqs: numbe
  * at all, plus the same again pro rata of the shortfall, so the search fills such a route or
  * empties it; the plan returned has none (see the repair in the joint search).
  */
-export function minWorkTerm(cp: CompiledProblem, work: Float64Array, seqs: number[][]): number {
+function minWorkTerm(cp: CompiledProblem, work: Float64Array, seqs: number[][]): number {
   let cost = 0;
   for (let r = 0; r < cp.nTechs; r++) {
     const min = cp.minWork[r]!;

@@ -9,17 +9,17 @@
 import { z } from 'zod';
 
 /** Most people one job may need (synchronised visits are n linked visit copies). */
-export const MAX_TEAM = 8;
+const MAX_TEAM = 8;
 
 const seconds = z.number().finite().nonnegative();
 const locationIndex = z.number().int().nonnegative();
 
-export const TimeWindowSchema = z
+const TimeWindowSchema = z
   .object({ start: seconds, end: seconds })
   .refine((w) => w.end >= w.start, { message: 'time window end must not be before its start' });
 export type TimeWindow = z.infer<typeof TimeWindowSchema>;
 
-export const JobPinSchema = z.object({
+const JobPinSchema = z.object({
   /** The job must be served by this technician (route id). */
   technician: z.string().min(1).optional(),
   /** Service must start exactly at this time (seconds). */
@@ -27,20 +27,18 @@ export const JobPinSchema = z.object({
   /** The job keeps this 0-based position in its technician's route (dispatched or in progress). */
   position: z.number().int().nonnegative().optional(),
 });
-export type JobPin = z.infer<typeof JobPinSchema>;
 
 /** A soft wish for one person on a job: `weight` is the cost of serving the job without them. */
-export const PreferredTechnicianSchema = z.object({
+const PreferredTechnicianSchema = z.object({
   /** Person (resource id): a route's `members`, or the route id when it has none. */
   technician: z.string().min(1),
   weight: z.number().finite().positive(),
 });
-export type PreferredTechnician = z.infer<typeof PreferredTechnicianSchema>;
 
 /** Minimum level per skill (levels are positive integers; having a skill at all is level 1). */
 const skillLevels = z.record(z.string().min(1), z.number().int().positive());
 
-export const JobSchema = z.object({
+const JobSchema = z.object({
   id: z.string().min(1),
   location: locationIndex,
   /** Service duration in seconds. */
@@ -83,7 +81,7 @@ export const JobSchema = z.object({
 });
 export type Job = z.infer<typeof JobSchema>;
 
-export const BreakSchema = z.object({
+const BreakSchema = z.object({
   id: z.string().min(1).optional(),
   duration: seconds,
   /** Window in which the break must start; it is taken wherever the technician is. */
@@ -91,7 +89,7 @@ export const BreakSchema = z.object({
 });
 export type Break = z.infer<typeof BreakSchema>;
 
-export const TechnicianCostsSchema = z.object({
+const TechnicianCostsSchema = z.object({
   /** Cost of one hour of travel (objective units). */
   perHourTravel: z.number().finite().nonnegative().optional(),
   /** Cost of one hour of service work. */
@@ -101,9 +99,8 @@ export const TechnicianCostsSchema = z.object({
   /** Cost per hour past the shift's regular end (only when `overtime` allows it). */
   perHourOvertime: z.number().finite().nonnegative().optional(),
 });
-export type TechnicianCosts = z.infer<typeof TechnicianCostsSchema>;
 
-export const TechnicianSchema = z.object({
+const TechnicianSchema = z.object({
   /** Route id: one technician (or crew) on one shift. */
   id: z.string().min(1),
   /** Resource ids of the people in this route's team (default: [id]). Team size = members.length. */
@@ -136,7 +133,7 @@ export const TechnicianSchema = z.object({
 });
 export type Technician = z.infer<typeof TechnicianSchema>;
 
-export const ObjectiveSchema = z.object({
+const ObjectiveSchema = z.object({
   /** What travel cost measures: 'distance' (metres, the benchmark convention) or 'duration'. */
   travel: z.enum(['distance', 'duration']).optional(),
   /** Lateness allowed past a window's end, priced per second; absent = hard windows. */
@@ -161,9 +158,8 @@ export const ObjectiveSchema = z.object({
     })
     .optional(),
 });
-export type Objective = z.infer<typeof ObjectiveSchema>;
 
-export const PrecedenceLinkSchema = z.object({
+const PrecedenceLinkSchema = z.object({
   kind: z.literal('precedence'),
   from: z.string().min(1),
   to: z.string().min(1),
@@ -172,15 +168,15 @@ export const PrecedenceLinkSchema = z.object({
   /** ... and at most this many seconds after (default: no bound). */
   maxDelay: seconds.optional(),
 });
-export const SameTechnicianLinkSchema = z.object({
+const SameTechnicianLinkSchema = z.object({
   kind: z.literal('same-technician'),
   jobs: z.array(z.string().min(1)).min(2),
 });
-export const DifferentTechniciansLinkSchema = z.object({
+const DifferentTechniciansLinkSchema = z.object({
   kind: z.literal('different-technicians'),
   jobs: z.array(z.string().min(1)).min(2),
 });
-export const LinkSchema = z.discriminatedUnion('kind', [
+const LinkSchema = z.discriminatedUnion('kind', [
   PrecedenceLinkSchema,
   SameTechnicianLinkSchema,
   DifferentTechniciansLinkSchema,

@@ -21,7 +21,8 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   let bestRoute = -1;
   let bestPos = -1;
   plan.newRound();
-  if (cp.nJobs >= granular.from && cp.pinPos[j]! < 0) {
+  const granularOnly = cp.nJobs >= granular.from && cp.pinPos[j]! < 0;
+  if (granularOnly) {
     // Granular: only next to the nearest assigned jobs, and in empty routes.
     const near = cp.granularNeighbours[j]!;
     const k = Math.min(granular.neighbours, near.length);
@@ -37,24 +38,13 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
         bestPos = plan.bestPos;
       }
     }
-    for (let k = 0; k < techs.length; k++) {
-      const r = techs[k]!;
-      if (plan.seqs[r]!.length > 0 || plan.emptySeen(r)) continue;
-      const delta = plan.bestInsertion(j, r, best, rng, blink);
-      if (delta < best) {
-        best = delta;
-        bestRoute = r;
-        bestPos = plan.bestPos;
-      }
-    }
-    if (bestRoute < 0) return false;
-    plan.insert(j, bestRoute, bestPos);
-    return true;
   }
   for (let k = 0; k < techs.length; k++) {
     const r = techs[k]!;
-    // One empty route of each kind of technician is enough.
-    if (plan.seqs[r]!.length === 0 && plan.emptySeen(r)) continue;
+    // One empty route of each kind of technician is enough; granular insertion has placed j
+    // next to its neighbours already, so of the others it tries only the empty routes.
+    const empty = plan.seqs[r]!.length === 0;
+    if (granularOnly ? !empty || plan.emptySeen(r) : empty && plan.emptySeen(r)) continue;
     const delta = plan.bestInsertion(j, r, best, rng, blink);
     if (delta < best) {
       best = delta;
@@ -68,7 +58,7 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
 }
 
 /** From `from` jobs on, insertion positions are restricted to the `neighbours` nearest jobs. */
-export const granular = { from: 400, neighbours: 40 };
+const granular = { from: 400, neighbours: 40 };
 
 const keys = { value: new Float64Array(0) };
 

@@ -12,14 +12,14 @@
  */
 import type { CompiledProblem } from './compiled.ts';
 
-export interface VisitTiming {
+interface VisitTiming {
   arrival: number;
   start: number;
   end: number;
   lateness: number;
 }
 
-export interface BreakTiming {
+interface BreakTiming {
   /** Index into the compiled break arrays. */
   index: number;
   start: number;
@@ -72,7 +72,7 @@ let chosenLateness = 0;
 let chosenWindowEnd = Infinity;
 
 /** Earliest service start of job j when ready at `ready`; Infinity when no window fits. */
-export function startAt(cp: CompiledProblem, j: number, ready: number): number {
+function startAt(cp: CompiledProblem, j: number, ready: number): number {
   const release = cp.release;
   if (release !== null && ready < release[j]!) ready = release[j]!;
   const w0 = cp.winOffset[j]!;

@@ -18,7 +18,7 @@ export type { SearchResult } from './joint-search.ts';
 const BLINK = 0.01;
 
 /** Local search inside the ruin-and-recreate loop. */
-export type IterationLocalSearch =
+type IterationLocalSearch =
   /** none: every iteration is one ruin and one recreate */
   | 'off'
   /** a full local search whenever a candidate beats the best plan */
@@ -27,7 +27,7 @@ export type IterationLocalSearch =
   | 'reinserted';
 
 /** Search parameters (temperatures relative to the mean arc cost of the first plan). */
-export const searchTuning = {
+const searchTuning = {
   startTemperature: 1,
   endTemperature: 0.01,
   blink: BLINK,

@@ -118,7 +118,7 @@ function crossReferenceIssues(problem: Problem): ProblemIssue[] {
  * enough exists) rather than to several routes meeting on site. Per-member skills always ask
  * for the meeting.
  */
-export function servedByCrew(problem: Problem, job: Job): boolean {
+function servedByCrew(problem: Problem, job: Job): boolean {
   const n = job.technicians ?? 1;
   if (n <= 1 || job.memberSkills !== undefined) return false;
   return problem.technicians.some((t) => (t.members?.length ?? 1) >= n);

@@ -6,19 +6,19 @@
  */
 import { z } from 'zod';
 
-export const IntervalSchema = z.object({ start: z.string(), end: z.string() });
+const IntervalSchema = z.object({ start: z.string(), end: z.string() });
 export type Interval = z.infer<typeof IntervalSchema>;
 
-export const GeoPointSchema = z.object({ lat: z.number(), lon: z.number() });
+const GeoPointSchema = z.object({ lat: z.number(), lon: z.number() });
 
-export const StopRiskSchema = z.enum(['ok', 'at-risk', 'late']);
+const StopRiskSchema = z.enum(['ok', 'at-risk', 'late']);
 export type StopRisk = z.infer<typeof StopRiskSchema>;
 
-export const BuyerSchema = z
+const BuyerSchema = z
   .object({ name: z.string(), address: z.string() })
   .describe("The buyer's name and address: only for planner and admin tokens");
 
-export const BoardStopSchema = z.object({
+const BoardStopSchema = z.object({
   seq: z.number().int(),
   serviceJobId: z.string(),
   lat: z.number(),
@@ -37,18 +37,17 @@ export const BoardStopSchema = z.object({
 });
 export type BoardStop = z.infer<typeof BoardStopSchema>;
 
-export const BlockKindSchema = z.enum(['travel', 'service', 'break', 'wait']);
+const BlockKindSchema = z.enum(['travel', 'service', 'break', 'wait']);
 export type BlockKind = z.infer<typeof BlockKindSchema>;
 
-export const BoardBlockSchema = z.object({
+const BoardBlockSchema = z.object({
   kind: BlockKindSchema,
   start: z.string(),
   end: z.string(),
   serviceJobId: z.string().optional(),
 });
-export type BoardBlock = z.infer<typeof BoardBlockSchema>;
 
-export const BoardRouteSchema = z.object({
+const BoardRouteSchema = z.object({
   routeId: z.string(),
   technicianIds: z.array(z.string()),
   shift: IntervalSchema,
@@ -63,18 +62,18 @@ export type BoardRoute = z.infer<typeof BoardRouteSchema>;
 
 const PositionSchema = z.array(z.number());
 export type Position = z.infer<typeof PositionSchema>;
-export const PolygonSchema = z.object({
+const PolygonSchema = z.object({
   type: z.literal('Polygon'),
   coordinates: z.array(z.array(PositionSchema)),
 });
 export type PolygonGeometry = z.infer<typeof PolygonSchema>;
-export const MultiPolygonSchema = z.object({
+const MultiPolygonSchema = z.object({
   type: z.literal('MultiPolygon'),
   coordinates: z.array(z.array(z.array(PositionSchema))),
 });
 export type MultiPolygonGeometry = z.infer<typeof MultiPolygonSchema>;
 
-export const BoardTechnicianSchema = z.object({
+const BoardTechnicianSchema = z.object({
   resourceId: z.string(),
   name: z.string(),
   skills: z.array(z.string()),
@@ -84,7 +83,7 @@ export const BoardTechnicianSchema = z.object({
 });
 export type BoardTechnician = z.infer<typeof BoardTechnicianSchema>;
 
-export const BoardUnassignedSchema = z.object({
+const BoardUnassignedSchema = z.object({
   serviceJobId: z.string(),
   code: z.string(),
   reason: z.string(),
@@ -141,7 +140,7 @@ export const RefusedCallSchema = z.object({
 export type RefusedCall = z.infer<typeof RefusedCallSchema>;
 
 /** A place name for orientation on the offline map. */
-export const PlaceLabelSchema = z.object({
+const PlaceLabelSchema = z.object({
   kind: z.enum(['city', 'postal-code']),
   name: z.string(),
   lat: z.number(),

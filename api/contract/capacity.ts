@@ -2,11 +2,11 @@
 import { z } from 'zod';
 import { WriteBackDoneSchema } from './plans.ts';
 
-export const RoutesFromSchema = z
+const RoutesFromSchema = z
   .enum(['plan', 'booked-appointments'])
   .describe('Whether the routes come from a stored plan or from the appointments Amazon holds');
 
-export const CapacitySlotSchema = z.object({
+const CapacitySlotSchema = z.object({
   start: z.string(),
   end: z.string(),
   label: z.string(),
@@ -107,7 +107,7 @@ export const PublishResultSchema = z.object({
   outcome: z.enum(['succeeded', 'partial', 'nothing-to-do', 'dry-run']),
 });
 
-export const RankedSlotSchema = z.object({
+const RankedSlotSchema = z.object({
   start: z.string(),
   end: z.string(),
   rank: z.number().int().nullable().describe('1 = best; null when no route can take it'),

@@ -5,20 +5,18 @@
  */
 import { z } from 'zod';
 
-export const IssueSchema = z.object({
+const IssueSchema = z.object({
   path: z.string().describe('Where the problem is, e.g. `body.jobs[0].windows[0]` or `query.date`'),
   message: z.string().describe('What is wrong and what is expected'),
 });
 
-export const ErrorBodySchema = z.object({
+const ErrorBodySchema = z.object({
   error: z.object({
     code: z.string().describe('A stable machine-readable code, e.g. BAD_REQUEST, NOT_FOUND, CONFLICT'),
     message: z.string(),
     issues: z.array(IssueSchema).optional().describe('Every wrong field (at most 50)'),
   }),
 });
-
-export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 const ERROR_MEANINGS = {
   400: 'Bad request: a field, the query or the body is not valid (each named in `issues`)',

@@ -10,10 +10,10 @@ import { BoardViewSchema, PlanKpisSchema, RefusedCallSchema } from './board.ts';
  * with the code PARTIAL_WRITE_BACK; `GET /v1/plans/:id` lists them under `refused`).
  */
 export const PlanStatusSchema = z.enum(['running', 'succeeded', 'partial', 'failed', 'cancelled']);
-export const PlanKindSchema = z.enum(['nightly', 'optimize_today', 'what_if', 'manual']);
-export const RunOutcomeSchema = z.enum(['succeeded', 'partial', 'nothing-to-do']);
+const PlanKindSchema = z.enum(['nightly', 'optimize_today', 'what_if', 'manual']);
+const RunOutcomeSchema = z.enum(['succeeded', 'partial', 'nothing-to-do']);
 
-export const PlanSummarySchema = z.object({
+const PlanSummarySchema = z.object({
   planId: z.string(),
   kind: PlanKindSchema,
   periodStart: z.string(),
@@ -25,7 +25,6 @@ export const PlanSummarySchema = z.object({
   kpis: z.unknown().describe('The KPIs of the run (the report’s `kpis`), null while it runs'),
   failure: z.object({ code: z.string(), message: z.string().nullable() }).nullable(),
 });
-export type PlanSummary = z.infer<typeof PlanSummarySchema>;
 
 export const PlanListSchema = z.object({ plans: z.array(PlanSummarySchema) });
 
@@ -78,7 +77,7 @@ const ReportRouteSchema = z.object({
 });
 
 /** The run's report: ids only, no personal data. */
-export const PlanReportSchema = z.object({
+const PlanReportSchema = z.object({
   planId: z.string(),
   generatedAt: z.string(),
   mode: z.enum(['dry-run', 'apply']),
@@ -103,7 +102,7 @@ export const PlanReportSchema = z.object({
   timingsMs: z.record(z.string(), z.number()),
 });
 
-export const RunProgressSchema = z.object({
+const RunProgressSchema = z.object({
   step: z.string(),
   label: z.string(),
   value: z.number().nullable(),
@@ -112,14 +111,14 @@ export const RunProgressSchema = z.object({
   notes: z.array(z.string()),
 });
 
-export const JournalSummarySchema = z.object({
+const JournalSummarySchema = z.object({
   entries: z.number().int(),
   byState: z.record(z.string(), z.number()),
   byOperation: z.record(z.string(), z.record(z.string(), z.number())),
 });
 
 /** Queue mode: one partition (a store × horizon) of a plan run, as the workers left it. */
-export const PlanPartitionSchema = z.object({
+const PlanPartitionSchema = z.object({
   storeId: z.string(),
   planId: z.string().nullable(),
   status: z.string(),
@@ -157,7 +156,7 @@ export const PlanAppliedSchema = z.object({
   writeBack: WriteBackDoneSchema,
 });
 
-export const TodayDiffSchema = z.object({
+const TodayDiffSchema = z.object({
   rescheduled: z.array(z.object({ serviceJobId: z.string(), from: z.string(), to: z.string() })),
   reassigned: z.array(
     z.object({ serviceJobId: z.string(), from: z.array(z.string()), to: z.array(z.string()) }),

@@ -8,10 +8,9 @@ export const HealthSchema = z.object({
   solver: z.object({ threads: z.number(), running: z.number(), queued: z.number() }),
 });
 
-export const TokenScopeSchema = z.enum(['viewer', 'planner', 'admin']);
+const TokenScopeSchema = z.enum(['viewer', 'planner', 'admin']);
 
 export const SessionSchema = z.object({ scope: TokenScopeSchema, name: z.string().nullable() });
-export type Session = z.infer<typeof SessionSchema>;
 
 export const TokenListSchema = z.object({
   tokens: z.array(

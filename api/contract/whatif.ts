@@ -2,14 +2,14 @@
 import { z } from 'zod';
 import { BoardViewSchema } from './board.ts';
 
-export const WhatIfStatusSchema = z.enum(['queued', 'preparing', 'running', 'succeeded', 'failed']);
+const WhatIfStatusSchema = z.enum(['queued', 'preparing', 'running', 'succeeded', 'failed']);
 
 export const WhatIfAcceptedSchema = z
   .object({ id: z.string(), status: WhatIfStatusSchema, location: z.string() })
   .describe('The simulation is started; follow it at `location`');
 
 /** A KPI over the sampled days. */
-export const DistributionSchema = z.object({
+const DistributionSchema = z.object({
   mean: z.number(),
   min: z.number(),
   p10: z.number(),
@@ -19,7 +19,7 @@ export const DistributionSchema = z.object({
 });
 export type Distribution = z.infer<typeof DistributionSchema>;
 
-export const WhatIfSummarySchema = z.object({
+const WhatIfSummarySchema = z.object({
   servedPct: DistributionSchema,
   travelHours: DistributionSchema,
   utilisationPct: DistributionSchema,
@@ -40,7 +40,7 @@ const StaffingBoundSchema = z.object({
   bySkill: z.record(z.string(), z.number()),
 });
 
-export const WhatIfDaySchema = z.object({
+const WhatIfDaySchema = z.object({
   sample: z.number().int(),
   day: z.string(),
   jobs: z.number(),
@@ -59,7 +59,7 @@ export const WhatIfDaySchema = z.object({
 
 const VariantSchema = z.object({ summary: WhatIfSummarySchema, days: z.array(WhatIfDaySchema) });
 
-export const WhatIfResultSchema = z.object({
+const WhatIfResultSchema = z.object({
   samples: z.number().int(),
   seed: z.number().int(),
   iterations: z.number().int(),

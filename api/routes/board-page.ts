@@ -9,7 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { PACKAGE_ROOT } from '../../src/package-root.ts';
 
-export const BOARD_DIST = join(PACKAGE_ROOT, 'api', 'board', 'dist');
+const BOARD_DIST = join(PACKAGE_ROOT, 'api', 'board', 'dist');
 
 /**
  * The page loads only its own scripts and styles and talks only to this server, except for

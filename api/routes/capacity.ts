@@ -60,9 +60,9 @@ const Fields = {
   slotMinutes: minutes(15, 720),
   durationMinutes: minutes(5, 720).optional(),
 };
-export const CapacityQuerySchema = z.object(Fields).strict().superRefine(rangeCheck);
+const CapacityQuerySchema = z.object(Fields).strict().superRefine(rangeCheck);
 // The publication covers every skill at once (capacity is shared); `skill` only narrows the listing.
-export const CapacityPublishSchema = z
+const CapacityPublishSchema = z
   .object({
     storeId: StoreIdSchema,
     from: LocalDateSchema,
@@ -75,7 +75,7 @@ export const CapacityPublishSchema = z
   .superRefine(rangeCheck);
 
 /** Domain refusals about the input, as a 400 naming the field. */
-export function domainError(err: unknown, where: string): never {
+function domainError(err: unknown, where: string): never {
   if (err instanceof CapacityQueryError) {
     const path = `${where}.${err.field}`;
     throw badRequest(`${path}: ${err.message}`, [{ path, message: err.message }]);

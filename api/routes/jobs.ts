@@ -45,7 +45,7 @@ const ResourceId = z
   .max(50)
   .regex(/^[A-Za-z0-9._:-]+$/, { error: 'expected a technician resource id (letters, digits, . _ : -)' });
 
-export const JobParams = z
+const JobParams = z
   .object({
     id: z
       .string()
@@ -55,7 +55,7 @@ export const JobParams = z
   })
   .strict();
 
-export const FulfillmentBody = z
+const FulfillmentBody = z
   .object({
     appointmentId: z
       .string()
@@ -87,7 +87,7 @@ export const FulfillmentBody = z
   })
   .strict();
 
-export const CancelBody = z
+const CancelBody = z
   .object({
     reasonCode: z
       .string()
@@ -151,7 +151,7 @@ function closeoutError(err: unknown): never {
   throw err;
 }
 
-export const JobSlotsQuerySchema = z
+const JobSlotsQuerySchema = z
   .object({
     from: LocalDateSchema.optional(),
     days: z.coerce

@@ -9,7 +9,7 @@ import type { ApiContext } from '../context.ts';
 import { badRequest } from '../errors.ts';
 import { LocalDateSchema, StoreIdSchema } from '../schemas.ts';
 
-export const KpiQuerySchema = z
+const KpiQuerySchema = z
   .object({ storeId: StoreIdSchema, from: LocalDateSchema, to: LocalDateSchema })
   .strict()
   .superRefine((v, ctx) => {

@@ -37,7 +37,7 @@ const ListQuery = z
   })
   .strict();
 
-export const PlanIdParams = z.object({ id: z.uuid({ error: 'expected a plan id (UUID)' }) }).strict();
+const PlanIdParams = z.object({ id: z.uuid({ error: 'expected a plan id (UUID)' }) }).strict();
 
 const MAX_DAYS = 14;
 
@@ -72,6 +72,17 @@ const daysOf = (b: { from: string; to?: string | undefined }): number =>
     ? 1
     : Math.round((Date.parse(`${b.to}T00:00:00Z`) - Date.parse(`${b.from}T00:00:00Z`)) / 86_400_000) + 1;
 
+/** What a plan run starts with, whichever way it runs (in this process or on the workers). */
+const runOf = (b: z.infer<typeof CreatePlanBody>, storeIds: string[], request: FastifyRequest) => ({
+  date: b.from,
+  days: daysOf(b),
+  storeIds,
+  apply: b.apply,
+  solverSeconds: b.solverSeconds,
+  seed: b.seed,
+  actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
+});
+
 /** Queue mode: one partition per store goes to the workers; the run id answers like a plan id. */
 async function startQueuedPlan(
   queue: QueueClient,
@@ -87,16 +98,9 @@ async function startQueuedPlan(
       'CONFLICT',
       `plan ${busy.runId} is queued or running for store ${busy.storeId}; try again when it ends`,
     );
-  const days = daysOf(b);
-  const { runId } = await queue.startPlanRun({
-    date: b.from,
-    days,
-    storeIds,
-    apply: b.apply,
-    solverSeconds: b.solverSeconds,
-    seed: b.seed,
-    actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
-  });
+  const run = runOf(b, storeIds, request);
+  const { runId } = await queue.startPlanRun(run);
+  const { days } = run;
   return reply
     .status(202)
     .header('location', `/v1/plans/${runId}`)
@@ -143,17 +147,9 @@ export async function planRoutes(app: FastifyInstance, opts: { ctx: ApiContext }
           `plan ${busy.planId} is running for some of these stores; try again when it ends`,
         );
       }
-      const days = daysOf(b);
-      const state = ctx.planner.start({
-        kind: 'nightly',
-        date: b.from,
-        days,
-        storeIds,
-        apply: b.apply,
-        solverSeconds: b.solverSeconds,
-        seed: b.seed,
-        actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
-      });
+      const run = runOf(b, storeIds, request);
+      const state = ctx.planner.start({ kind: 'nightly', ...run });
+      const { days } = run;
       return reply
         .status(202)
         .header('location', `/v1/plans/${state.planId}`)

@@ -38,7 +38,7 @@ const Shift = z
   .strict()
   .refine((s) => s.end > s.start, { path: ['end'], error: 'expected a shift end after its start' });
 
-export const WhatIfBody = z
+const WhatIfBody = z
   .object({
     storeId: StoreIdSchema,
     base: z.discriminatedUnion(

@@ -13,7 +13,7 @@ import type { Problem } from '../../solver/problem.ts';
 import type { Solution, SolveProgress } from '../../solver/solution.ts';
 import type { SolveTaskResult } from './solve-task.ts';
 
-export interface PoolSolveRequest {
+interface PoolSolveRequest {
   problem: Problem;
   seed?: number;
   timeLimitMs?: number;
@@ -37,7 +37,7 @@ export interface SolverPoolOptions {
   threads?: number;
 }
 
-export function defaultSolverThreads(): number {
+function defaultSolverThreads(): number {
   return Math.max(2, availableParallelism() - 1);
 }
 

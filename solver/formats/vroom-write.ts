@@ -11,7 +11,7 @@ import type { VroomInput, VroomJob, VroomVehicle } from './vroom.ts';
  * VROOM wants integer ids. Numeric ids are kept; otherwise ids are numbered 1..n in order
  * and the fieldplan id goes into `description`.
  */
-export class VroomIds {
+class VroomIds {
   private readonly toNumber = new Map<string, number>();
   private readonly toString = new Map<number, string>();
   readonly numeric: boolean;
@@ -133,7 +133,7 @@ export function problemToVroom(problem: Problem): ToVroomResult {
   };
 }
 
-export interface VroomStep {
+interface VroomStep {
   type: 'start' | 'job' | 'break' | 'end';
   id?: number;
   description?: string;
@@ -148,7 +148,7 @@ export interface VroomStep {
   load: number[];
 }
 
-export interface VroomRoute {
+interface VroomRoute {
   vehicle: number;
   description?: string;
   cost: number;

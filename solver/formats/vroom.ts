@@ -19,7 +19,7 @@ const window = z.tuple([z.number().finite().nonnegative(), z.number().finite().n
 const coordinates = z.tuple([z.number().finite(), z.number().finite()]);
 const matrix = z.array(z.array(z.number().finite().nonnegative()));
 
-export const VroomJobSchema = z
+const VroomJobSchema = z
   .object({
     id,
     description: z.string().optional(),
@@ -38,7 +38,7 @@ export const VroomJobSchema = z
   .loose();
 export type VroomJob = z.infer<typeof VroomJobSchema>;
 
-export const VroomBreakSchema = z
+const VroomBreakSchema = z
   .object({
     id,
     time_windows: z.array(window).optional(),
@@ -47,7 +47,7 @@ export const VroomBreakSchema = z
   })
   .loose();
 
-export const VroomVehicleSchema = z
+const VroomVehicleSchema = z
   .object({
     id,
     profile: z.string().optional(),
@@ -66,7 +66,7 @@ export const VroomVehicleSchema = z
   .loose();
 export type VroomVehicle = z.infer<typeof VroomVehicleSchema>;
 
-export const VroomInputSchema = z
+const VroomInputSchema = z
   .object({
     jobs: z.array(VroomJobSchema).default([]),
     shipments: z.array(z.unknown()).optional(),
@@ -91,7 +91,7 @@ export class VroomFormatError extends Error {
 }
 
 /** VROOM's default vehicle time window is unbounded; this stands in for "no end". */
-export const OPEN_HORIZON = 2 ** 32 - 1;
+const OPEN_HORIZON = 2 ** 32 - 1;
 
 /** Great-circle travel used when a VROOM file gives coordinates and no matrix. */
 export interface CoordinateTravel {

@@ -45,7 +45,7 @@ export interface DayModelQuery {
   iterations?: number | undefined;
 }
 
-export interface CurrentRoute {
+interface CurrentRoute {
   routeId: string;
   technicianId: string;
   day: string;

@@ -24,14 +24,14 @@ export interface SlotSpec {
   end: number;
 }
 
-export interface RouteCapacity {
+interface RouteCapacity {
   routeId: string;
   technicianId: string;
   count: number;
   gaps: number[];
 }
 
-export interface EngineSlotCapacity extends SlotSpec {
+interface EngineSlotCapacity extends SlotSpec {
   capacity: number;
   routes: RouteCapacity[];
 }

@@ -16,7 +16,7 @@
  * cover whole blocks of `cellsPerBlock` cells, aligned with the slot starts.
  */
 
-export interface ModelTechnician {
+interface ModelTechnician {
   id: string;
   skills: readonly string[];
   /** Per cell: the minimum over the cell of SCHEDULED − RESERVED − ENCUMBERED, without this model's holds. */

@@ -12,9 +12,8 @@ import { loadDayModel, type DayModel, type DayModelDeps } from './day-model.ts';
 import { engineCapacity, type EngineCapacity, type SlotSpec } from './engine.ts';
 
 export { DayModelError, loadDayModel, type DayModel, type DayModelDeps } from './day-model.ts';
-export { amazonCapacityPort, type AmazonCapacityPort } from './amazon.ts';
-export { engineCapacity } from './engine.ts';
-export { maxInsertions, withProbes, routeFeasible } from './insertion.ts';
+export { amazonCapacityPort } from './amazon.ts';
+export { withProbes, routeFeasible } from './insertion.ts';
 
 export interface CapacityQuery {
   storeId: string;
@@ -32,7 +31,7 @@ export interface CapacityDeps extends DayModelDeps {
   marketplaceId: string;
 }
 
-export interface CapacitySlotView {
+interface CapacitySlotView {
   start: string;
   end: string;
   label: string;
@@ -50,7 +49,7 @@ export interface CapacitySlotView {
   difference: number | null;
 }
 
-export interface CapacityReport {
+interface CapacityReport {
   storeId: string;
   from: string;
   to: string;
@@ -114,7 +113,7 @@ export function capacitySlots(
 }
 
 /** The ASIN buyers of this store most often book for the skill (as the jobs show), for Amazon's slot read. */
-export function usualAsin(raws: readonly unknown[], skill: string): string | undefined {
+function usualAsin(raws: readonly unknown[], skill: string): string | undefined {
   const counts = new Map<string, number>();
   for (const raw of raws) {
     const sow = (raw as { scopeOfWork?: { asin?: unknown; requiredSkills?: unknown } }).scopeOfWork;

@@ -12,7 +12,7 @@ import { mayServeAt } from '../geo/territory.ts';
 import { loadDayModel, memberTerritories, type DayModel, type DayModelDeps } from './day-model.ts';
 import { withProbes } from './insertion.ts';
 
-export type UnservableReason = 'no-qualified-technician' | 'no-shift' | 'no-room';
+type UnservableReason = 'no-qualified-technician' | 'no-shift' | 'no-room';
 
 export interface RankedSlot {
   /** Service may start in [start, end] (equal for a visit booked at one time). */

@@ -16,14 +16,14 @@ import { engineCapacity } from './engine.ts';
 import { AmazonCapacityError } from './index.ts';
 import type { HoldModel, ModelKind, ModelOffer } from './fixpoint.ts';
 
-export interface OfferKind {
+interface OfferKind {
   asin: string | null;
   skills: string[];
   durationMinutes: number;
 }
 
 /** A reservation this engine holds to keep Amazon from over-offering. */
-export interface OwnHold extends CapacityBlock {
+interface OwnHold extends CapacityBlock {
   reservationId: string | undefined;
 }
 
@@ -33,7 +33,7 @@ export const HOLD_KEY_TAG = 'capacity-hold';
 const HOUR_MS = 3_600_000;
 const CAPACITY_WRITES = new Set(['createReservation', 'updateReservation', 'cancelReservation']);
 
-export function offerKinds(model: DayModel): OfferKind[] {
+function offerKinds(model: DayModel): OfferKind[] {
   const have = model.setup.technicians.map((t) => new Set(t.skills));
   const servable = (skills: readonly string[]): boolean => have.some((h) => skills.every((s) => h.has(s)));
   const rules = model.setup.rules.serviceDurations.map((r) => ({ ...r })) as Parameters<
@@ -84,7 +84,7 @@ function gcd(a: number, b: number): number {
 }
 
 /** Reservations this engine holds for the store, folded from the journal (the nightly plan may take one over). */
-export async function ownHolds(db: Store, storeId: string): Promise<OwnHold[]> {
+async function ownHolds(db: Store, storeId: string): Promise<OwnHold[]> {
   const entries: {
     resolvedAt: string;
     entryId: number;
@@ -133,7 +133,7 @@ export async function ownHolds(db: Store, storeId: string): Promise<OwnHold[]> {
 }
 
 /** Per cell, the minimum of SCHEDULED − RESERVED − ENCUMBERED (+ the given holds taken back out). */
-export function rawPerCell(
+function rawPerCell(
   range: RangeCapacity,
   holds: readonly { start: number; end: number }[],
   origin: number,

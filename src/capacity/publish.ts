@@ -46,7 +46,7 @@ export interface PublishQuery {
 }
 
 /** Per slot and skill: the most the routes absorb and Amazon offers for a window starting in it. */
-export interface SlotSummary {
+interface SlotSummary {
   start: string;
   end: string;
   label: string;
@@ -55,9 +55,9 @@ export interface SlotSummary {
   offered: number;
 }
 
-export type ShortReason = 'amazon-busy' | 'held-for-other-work' | 'store-capacity';
+type ShortReason = 'amazon-busy' | 'held-for-other-work' | 'store-capacity';
 
-export interface PublishedOffer {
+interface PublishedOffer {
   asin: string | null;
   skills: string[];
   start: string;
@@ -70,7 +70,7 @@ export interface PublishedOffer {
   offered: number;
 }
 
-export interface UnderOffer extends PublishedOffer {
+interface UnderOffer extends PublishedOffer {
   shortBy: number;
   reasons: { code: ShortReason; count: number; message: string }[];
 }

@@ -83,7 +83,7 @@ function safeString(value: unknown): string {
   }
 }
 
-export function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+function debugEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   const v = env['FIELDPLAN_DEBUG'];
   return v !== undefined && v !== '' && v !== '0' && v !== 'false';
 }

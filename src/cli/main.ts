@@ -12,7 +12,7 @@ import { registerServeCommand } from './serve.ts';
 import { registerTokenCommand } from './token.ts';
 import { registerSlotsCommand } from './slots.ts';
 import { registerQueueCommand, registerWorkerCommand } from './worker.ts';
-import { finishProgram, rootCommand, runProgram } from './program-setup.ts';
+import { finishProgram, rootCommand } from './program-setup.ts';
 
 /**
  * Builds the whole `fieldplan` command line, every subcommand loaded (tests, tools). Each
@@ -36,9 +36,4 @@ export function buildProgram(): Command {
   registerWorkerCommand(program);
   registerQueueCommand(program);
   return finishProgram(program);
-}
-
-/** Runs the command line with every subcommand loaded; any failure ends as one line on stderr with exit code 1. */
-export async function main(argv: string[]): Promise<void> {
-  await runProgram(buildProgram(), argv);
 }

@@ -1,7 +1,8 @@
 /**
  * What every `fieldplan` command line shares, kept free of the commands' own modules so the
  * entry point can load only the command that is run: the root command, one-line usage
- * errors, the required-option check, and running with failures reported on one line.
+ * errors, the required-option check, running with failures reported on one line, and the
+ * long-running commands' stop on SIGINT/SIGTERM.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -106,4 +107,14 @@ function commandName(argv: string[], program: Command): string | undefined {
     command = next;
   }
   return names.length > 0 ? names.join(' ') : undefined;
+}
+
+/** A long-running command (serve, worker) closes what it runs and exits on SIGINT or SIGTERM. */
+export function stopOnSignals(close: () => Promise<void>): void {
+  const stop = async (): Promise<void> => {
+    await close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
 }

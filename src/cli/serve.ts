@@ -8,6 +8,7 @@ import { addConnectionOptions, defaultDatabase, describeError, loadConfigFor } f
 import type { RateLimitPlan } from '../spapi/index.ts';
 import { integerArg, portArg } from './arg-parsers.ts';
 import { keyFileHelp } from './store-options.ts';
+import { stopOnSignals } from './program-setup.ts';
 import { loadSellers, resolveSellers, sellersFileFrom, type ResolvedSeller } from '../tenants/sellers.ts';
 import { DEFAULT_QUEUE_PREFIX, DEFAULT_SELLER_ID } from '../queue/jobs.ts';
 import { checkQueueMode } from '../queue/mode.ts';
@@ -285,12 +286,7 @@ export function registerServeCommand(program: Command): void {
         console.log(
           `nightly plan of ${sellers === undefined ? '' : `${n.sellerId}/`}${n.storeId} next at ${n.at ?? 'never'}`,
         );
-      const stop = async (): Promise<void> => {
-        await api.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
+      stopOnSignals(() => api.close());
     } catch (err) {
       console.error(`error: ${describeError(err)}`);
       process.exitCode = 1;

@@ -57,5 +57,3 @@ export async function openStoreForCommand(
     throw error;
   }
 }
-
-export { commandPath } from './command-path.ts';

@@ -11,6 +11,7 @@ import { integerArg } from './arg-parsers.ts';
 import { addConnectionOptions, defaultDatabase, describeError, loadConfigFor } from './plan.ts';
 import { keyFileHelp } from './store-options.ts';
 import { loadSellers, resolveSellers, sellersFileFrom } from '../tenants/sellers.ts';
+import { stopOnSignals } from './program-setup.ts';
 
 interface WorkerCliOptions {
   queue?: string;
@@ -113,12 +114,7 @@ export function registerWorkerCommand(program: Command): void {
       console.log(
         `fieldplan worker ${process.pid} for ${serving}: ${opts.concurrency} partition(s) at a time`,
       );
-      const stop = async (): Promise<void> => {
-        await running.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', () => void stop());
-      process.once('SIGTERM', () => void stop());
+      stopOnSignals(() => running.close());
     } catch (err) {
       console.error(`error: ${describeError(err)}`);
       process.exitCode = 1;

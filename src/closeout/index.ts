@@ -21,7 +21,7 @@ import {
 import type { Store } from '../store/index.ts';
 
 export const DOCUMENT_CONTENT_TYPES = ['TIFF', 'JPG', 'PNG', 'JPEG', 'GIF', 'PDF'] as const;
-export type DocumentContentType = (typeof DOCUMENT_CONTENT_TYPES)[number];
+type DocumentContentType = (typeof DOCUMENT_CONTENT_TYPES)[number];
 /** Amazon's limit on one document (ServiceUploadDocument.contentLength). */
 export const MAX_DOCUMENT_BYTES = 5_242_880;
 
@@ -42,7 +42,7 @@ export interface FulfillmentInput {
   documents?: { contentType: DocumentContentType; content: Buffer }[] | undefined;
 }
 
-export interface UploadedDocument {
+interface UploadedDocument {
   uploadDestinationId: string;
   contentType: DocumentContentType;
   contentLength: number;

@@ -11,4 +11,3 @@ export const CrewSchema = z.strictObject({
     .length(2, { error: 'expected exactly two members (resource ids)' })
     .refine((m) => m[0] !== m[1], { error: 'expected two different technicians' }),
 });
-export type Crew = z.infer<typeof CrewSchema>;

@@ -1,11 +1,10 @@
 /** Where a technician starts the day or where a store is: a postal code, an address or coordinates. */
 import { z } from 'zod';
 
-export const CoordinatesSchema = z.strictObject({
+const CoordinatesSchema = z.strictObject({
   lat: z.number({ error: 'expected a latitude in degrees' }).min(-90).max(90),
   lon: z.number({ error: 'expected a longitude in degrees' }).min(-180).max(180),
 });
-export type Coordinates = z.infer<typeof CoordinatesSchema>;
 
 export const LocationSchema = z
   .strictObject({
@@ -28,10 +27,3 @@ export const LocationSchema = z
     error: 'expected a location: postalCode, address, or lat and lon',
   });
 export type Location = z.infer<typeof LocationSchema>;
-
-/** The coordinates written in a location, if any (otherwise it needs geocoding). */
-export function locationCoordinates(location: Location): Coordinates | undefined {
-  return location.lat !== undefined && location.lon !== undefined
-    ? { lat: location.lat, lon: location.lon }
-    : undefined;
-}

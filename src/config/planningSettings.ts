@@ -2,9 +2,9 @@
 import { z } from 'zod';
 
 export const APPOINTMENT_TIME_READINGS = ['arrival-window', 'service-interval'] as const;
-export const RESOURCE_READINGS = ['per-technician', 'per-store'] as const;
+const RESOURCE_READINGS = ['per-technician', 'per-store'] as const;
 
-export const ObjectiveWeightsSchema = z.strictObject({
+const ObjectiveWeightsSchema = z.strictObject({
   /** What travel cost measures. */
   travel: z.enum(['duration', 'distance']).default('duration'),
   perHourTravel: z.number().nonnegative().default(1),
@@ -33,7 +33,7 @@ export const ObjectiveWeightsSchema = z.strictObject({
   minWorkHours: z.number().nonnegative().max(24, { error: 'expected at most 24 hours' }).optional(),
 });
 
-export const PriorityWeightsSchema = z.strictObject({
+const PriorityWeightsSchema = z.strictObject({
   /** Weight of every job. */
   base: z.number().positive({ error: 'expected a positive base priority' }).default(1),
   /** Added for a Prime member's job. */
@@ -44,9 +44,8 @@ export const PriorityWeightsSchema = z.strictObject({
   /** Added when an associated item's delivery promise falls inside the planned days. */
   promisedInHorizon: z.number().nonnegative().default(2),
 });
-export type PriorityWeights = z.infer<typeof PriorityWeightsSchema>;
 
-export const TravelSettingsSchema = z.strictObject({
+const TravelSettingsSchema = z.strictObject({
   /** Road distance ÷ great-circle distance for the default travel model. */
   roadFactor: z.number().min(1, { error: 'expected a road factor of at least 1' }).default(1.3),
   /** Average speed for the default travel model, km/h. */
@@ -56,7 +55,7 @@ export const TravelSettingsSchema = z.strictObject({
 });
 export type TravelSettings = z.infer<typeof TravelSettingsSchema>;
 
-export const GeocodingSettingsSchema = z.strictObject({
+const GeocodingSettingsSchema = z.strictObject({
   /**
    * A Nominatim server for street-level geocoding, tried before the postal-code centroid.
    * Buyer addresses are sent to it: use a self-hosted instance.
@@ -156,4 +155,3 @@ export const PlanningSettingsSchema = z
       });
     }
   });
-export type PlanningSettings = z.infer<typeof PlanningSettingsSchema>;

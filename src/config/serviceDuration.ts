@@ -27,7 +27,7 @@ export interface JobWork {
   appointmentMinutes?: number | undefined;
 }
 
-export type ServiceDurationSource = 'asin-rule' | 'skill-rule' | 'appointment' | 'default';
+type ServiceDurationSource = 'asin-rule' | 'skill-rule' | 'appointment' | 'default';
 
 export interface ServiceDuration {
   minutes: number;

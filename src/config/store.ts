@@ -11,7 +11,7 @@ import {
 import { LocationSchema } from './location.ts';
 
 /** Arrival windows offered to buyers: `slotMinutes` long, one every `stepMinutes`, from start to end. */
-export const SlotGridSchema = z
+const SlotGridSchema = z
   .strictObject({
     start: LocalTimeSchema,
     end: LocalTimeSchema,
@@ -39,7 +39,6 @@ export const SlotGridSchema = z
       });
     }
   });
-export type SlotGrid = z.infer<typeof SlotGridSchema>;
 
 export const StoreSchema = z.strictObject({
   storeId: z.string({ error: 'expected the store id Amazon knows' }).min(1).max(100),

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import {
   IsoDateSchema,
   LocalTimeSchema,
-  localTimeToMinutes,
   PositiveMinutesSchema,
   TimeZoneSchema,
   tryLocalTimeToMinutes,
@@ -12,13 +11,11 @@ import {
 import { LocationSchema } from './location.ts';
 import { TerritorySchema } from './territory.ts';
 
-const MINUTES_PER_DAY = 24 * 60;
-
 /**
  * Working hours on one day, local time. A shift that ends on the next day (a night shift)
  * must say so with `crossesMidnight: true`, so that a typo like "17:00"→"07:00" is caught.
  */
-export const ShiftSchema = z
+const ShiftSchema = z
   .strictObject({
     start: LocalTimeSchema,
     end: LocalTimeSchema,
@@ -46,27 +43,19 @@ export const ShiftSchema = z
   });
 export type Shift = z.infer<typeof ShiftSchema>;
 
-/** Shift length in minutes (night shifts counted across midnight). */
-export function shiftMinutes(shift: Shift): number {
-  const start = localTimeToMinutes(shift.start);
-  const end = localTimeToMinutes(shift.end);
-  return shift.crossesMidnight === true ? end + MINUTES_PER_DAY - start : end - start;
-}
-
 /** Per weekday; a missing or null day is a day off. */
-export const WeeklyShiftsSchema = z.strictObject(
+const WeeklyShiftsSchema = z.strictObject(
   Object.fromEntries(WEEKDAYS.map((day) => [day, ShiftSchema.nullable().optional()])) as Record<
     (typeof WEEKDAYS)[number],
     z.ZodOptional<z.ZodNullable<typeof ShiftSchema>>
   >,
 );
-export type WeeklyShifts = z.infer<typeof WeeklyShiftsSchema>;
 
 /**
  * A departure from the weekly pattern: a day (or inclusive date range `date`..`to`) off,
  * or changed hours on those days.
  */
-export const ShiftExceptionSchema = z
+const ShiftExceptionSchema = z
   .strictObject({
     date: IsoDateSchema,
     /** Last day of a range, inclusive (e.g. a week of vacation). */
@@ -94,7 +83,7 @@ export const ShiftExceptionSchema = z
 export type ShiftException = z.infer<typeof ShiftExceptionSchema>;
 
 /** The lunch break: `minutes` long, taken entirely between `earliest` and `latest` local time. */
-export const LunchSchema = z
+const LunchSchema = z
   .strictObject({
     earliest: LocalTimeSchema,
     latest: LocalTimeSchema,
@@ -112,7 +101,6 @@ export const LunchSchema = z
       });
     }
   });
-export type Lunch = z.infer<typeof LunchSchema>;
 
 export const TechnicianSchema = z.strictObject({
   /** The resource id Amazon knows this technician by (assignAppointmentResources). */

@@ -32,12 +32,12 @@ const PolygonCoordinatesSchema = z
   .array(LinearRingSchema, { error: 'expected polygon coordinates (array of linear rings)' })
   .min(1, { error: 'expected at least one linear ring (the outer boundary)' });
 
-export const PolygonSchema = z.strictObject({
+const PolygonSchema = z.strictObject({
   type: z.literal('Polygon'),
   coordinates: PolygonCoordinatesSchema,
 });
 
-export const MultiPolygonSchema = z.strictObject({
+const MultiPolygonSchema = z.strictObject({
   type: z.literal('MultiPolygon'),
   coordinates: z
     .array(PolygonCoordinatesSchema, { error: 'expected an array of polygon coordinates' })

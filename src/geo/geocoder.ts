@@ -18,7 +18,7 @@ export interface GeocodeAddress {
 /** How exact a point is: the postal-code centroid may be kilometres from the door. */
 export type GeocodePrecision = 'coordinates' | 'address' | 'street' | 'postal-code' | 'city';
 
-export type GeocodeFailureReason =
+type GeocodeFailureReason =
   | 'POSTAL_CODE_MISSING'
   | 'POSTAL_CODE_MALFORMED'
   | 'POSTAL_CODE_UNKNOWN'

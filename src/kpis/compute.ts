@@ -60,7 +60,7 @@ export interface KpiInput {
   now: number;
 }
 
-export interface Kpis {
+interface Kpis {
   appointments: number;
   completed: number;
   cancelled: number;

@@ -18,7 +18,6 @@ export {
   type KpiAppointment,
   type KpiFulfilment,
   type KpiReport,
-  type Kpis,
   type KpiInput,
 } from './compute.ts';
 export { planKpis, type PlanKpis } from './plan.ts';

@@ -1,7 +1,7 @@
 /** Why a job is not in the plan, or what the run noticed about it. Ids and field names only, never personal data. */
 import type { ServiceJobParse } from './read/service-job.ts';
 
-export type IssueCode =
+type IssueCode =
   /** The Services payload lacks a field planning needs, or holds a value the model does not allow. */
   | 'INVALID_PAYLOAD'
   /** The payload carries fields this engine does not know; the job is still planned. */
@@ -23,7 +23,7 @@ export type IssueCode =
   /** The solver could not place the job (its own reason follows). */
   | 'UNASSIGNED';
 
-export type IssueLevel = 'error' | 'warning';
+type IssueLevel = 'error' | 'warning';
 
 export interface PlanningIssue {
   serviceJobId: string | undefined;
@@ -33,12 +33,12 @@ export interface PlanningIssue {
   detail: string;
 }
 
-/** Issues that keep a job out of the plan. */
+/** The issue for a Services payload that cannot be parsed: its field paths and what each expects. */
+/** An issue that keeps its job out of the plan. */
 export function isBlocking(issue: PlanningIssue): boolean {
   return issue.level === 'error';
 }
 
-/** The issue for a Services payload that cannot be parsed: its field paths and what each expects. */
 export function invalidPayloadIssue(parsed: Extract<ServiceJobParse, { ok: false }>): PlanningIssue {
   return {
     serviceJobId: parsed.serviceJobId,

@@ -87,7 +87,7 @@ export interface ServicesPort {
   ): Promise<{ start: number; end: number; capacity: number }[]>;
 }
 
-export type JournalState = 'intended' | 'sent' | 'succeeded' | 'failed' | 'unknown';
+type JournalState = 'intended' | 'sent' | 'succeeded' | 'failed' | 'unknown';
 
 export interface JournalRecord {
   entryId: number;

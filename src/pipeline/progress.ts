@@ -3,7 +3,7 @@
 export type StepName =
   'purge' | 'pull' | 'normalise' | 'geocode' | 'matrix' | 'solve' | 'diff' | 'write-back' | 'report';
 
-export interface StepProgress {
+interface StepProgress {
   /** `value` of `total` done; `detail` is a short id-only note (e.g. "best cost 1234"). */
   update(value: number, total: number | undefined, detail?: string): void;
   done(summary: string): void;

@@ -13,7 +13,7 @@ import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'nod
 import { dirname } from 'node:path';
 import { PersonalDataError } from './personal-data-error.ts';
 
-export const DATA_KEY_BYTES = 32;
+const DATA_KEY_BYTES = 32;
 
 export interface DataKey {
   /** A fingerprint that names the key in ciphertext envelopes; it does not reveal the key. */
@@ -29,7 +29,7 @@ export interface DataKeyRing {
   readonly source: string;
 }
 
-export function dataKeyId(bytes: Buffer): string {
+function dataKeyId(bytes: Buffer): string {
   return createHash('sha256').update('fieldplan data key id\0').update(bytes).digest('hex').slice(0, 16);
 }
 

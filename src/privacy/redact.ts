@@ -75,7 +75,7 @@ export function redactPersonalData<T>(value: T): T {
 }
 
 /** pino's error serializer, followed by personal-data redaction of the error's own fields. */
-export function redactingErrorSerializer(error: unknown): unknown {
+function redactingErrorSerializer(error: unknown): unknown {
   const serialised = error instanceof Error ? stdSerializers.err(error) : error;
   return redactPersonalData(serialised);
 }

@@ -81,14 +81,6 @@ export interface CapacityData {
   actor: string;
 }
 
-export type PartitionJob =
-  | { name: 'plan'; data: PlanPartitionData }
-  | { name: 'nightly'; data: NightlyTriggerData }
-  | { name: 'whatif-prepare'; data: WhatIfPrepareData }
-  | { name: 'whatif-day'; data: WhatIfDayData }
-  | { name: 'whatif-merge'; data: WhatIfMergeData }
-  | { name: 'capacity'; data: CapacityData };
-
 /** Job ids may not hold BullMQ's `:` separator; the parts are joined with `.` and kept readable. */
 export function jobId(...parts: string[]): string {
   return parts.map((p) => p.replace(/[^A-Za-z0-9_-]/g, '_')).join('.');

@@ -61,7 +61,7 @@ export interface WorkerOptions {
 
 const PROGRESS_EVERY_MS = 1_000;
 
-export const dayKey = (sample: number): string => `day-${String(sample).padStart(3, '0')}`;
+const dayKey = (sample: number): string => `day-${String(sample).padStart(3, '0')}`;
 
 /** Errors that retrying cannot mend: the request or the configuration is wrong. */
 const PERMANENT_RUN_ERRORS = new Set(['NO_STORES', 'NO_TECHNICIANS', 'DATE_IN_PAST', 'UNKNOWN_RESOURCES']);

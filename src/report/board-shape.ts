@@ -12,15 +12,7 @@ import type { PlannedRoute, PlannedStop } from '../pipeline/write/plan.ts';
 import type { GeoPoint } from '../pipeline/setup/planning-setup.ts';
 import type { PlaceLabel } from '../geo/place-labels.ts';
 
-export type { PlaceLabel };
-
-export type {
-  BoardRoute,
-  BoardStop,
-  BoardTechnician,
-  BoardUnassigned,
-  RefusedCall,
-} from '../../api/contract/board.ts';
+export type { BoardRoute, BoardTechnician, BoardUnassigned, RefusedCall } from '../../api/contract/board.ts';
 export type Window = Interval;
 export type { GeoPoint };
 

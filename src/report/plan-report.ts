@@ -10,8 +10,6 @@ export type {
   PlanReport,
   ReportInput,
   ReportKpis,
-  ReportRoute,
-  ReportStop,
 } from '../pipeline/report/run-report.ts';
 
 const local = (isoTime: string, zone: string): string =>

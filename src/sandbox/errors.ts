@@ -46,8 +46,7 @@ export function missingOrInvalid(
   return invalidInput(400, `Missing or invalid request parameters: [${params.join(', ')}]`, envelope);
 }
 
-export const UNAUTHORIZED_ACTION_MESSAGE =
-  'Not authorized to access this resource. Please check your input again.';
+const UNAUTHORIZED_ACTION_MESSAGE = 'Not authorized to access this resource. Please check your input again.';
 
 export function unauthorizedAction(envelope: ErrorEnvelope = 'wrapped'): OperationResult {
   return errorResult(403, [{ code: 'UnauthorizedAction', message: UNAUTHORIZED_ACTION_MESSAGE }], envelope);

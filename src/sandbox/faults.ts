@@ -18,7 +18,7 @@ export interface FaultSpec {
   readonly latency?: { readonly min: number; readonly max: number };
 }
 
-export type FaultKind = '429' | '5xx' | 'drop' | 'dropafter';
+type FaultKind = '429' | '5xx' | 'drop' | 'dropafter';
 
 export interface FaultDecision {
   readonly kind?: FaultKind;
@@ -27,9 +27,9 @@ export interface FaultDecision {
   readonly status?: number;
 }
 
-export const NO_FAULTS: FaultSpec = { throttle: 0, serverError: 0, drop: 0, dropAfter: 0 };
+const NO_FAULTS: FaultSpec = { throttle: 0, serverError: 0, drop: 0, dropAfter: 0 };
 
-export class FaultSpecError extends Error {
+class FaultSpecError extends Error {
   readonly code = 'INVALID_FAULT_SPEC';
 }
 

@@ -20,15 +20,13 @@ import type { SeededCrew, Store } from './state.ts';
  * API, seeded with one realistic seller. The engine's default endpoint; tests run against it over HTTP.
  */
 export { SANDBOX_CREDENTIALS } from './auth.ts';
-export type { LwaCredentials } from './auth.ts';
 export { runningClock } from './clock.ts';
-export { FaultSpecError, parseFaultSpec } from './faults.ts';
-export type { FaultSpec } from './faults.ts';
+export { parseFaultSpec } from './faults.ts';
 export type { RateLimitMode } from './rate-limit.ts';
 export type { RequestLogEntry, RequestOutcome } from './request-log.ts';
 export type { SandboxSnapshot } from './snapshot.ts';
-export type { HomeBase, SeededCrew, Store } from './state.ts';
-export type { WeeklyShift, DayOfWeek } from './schedule-rules.ts';
+export type { SeededCrew, Store } from './state.ts';
+export type { WeeklyShift } from './schedule-rules.ts';
 export { SKILLS, SERVICE_CATALOG } from './catalog.ts';
 export type { Skill } from './catalog.ts';
 
@@ -93,7 +91,7 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-export class SandboxOptionError extends Error {
+class SandboxOptionError extends Error {
   readonly code = 'INVALID_SANDBOX_OPTION';
 }
 

@@ -11,7 +11,7 @@ export interface UsagePlan {
 }
 
 /** Amazon's sandbox endpoints throttle every operation at 5 requests a second, burst 15. */
-export const SANDBOX_PLAN: UsagePlan = { rate: 5, burst: 15 };
+const SANDBOX_PLAN: UsagePlan = { rate: 5, burst: 15 };
 
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();

@@ -11,7 +11,7 @@ import type {
 
 /** Turns sandbox records into the wire objects of the Services model. */
 
-export function renderAppointment(world: SandboxWorld, a: AppointmentRecord): Appointment {
+function renderAppointment(world: SandboxWorld, a: AppointmentRecord): Appointment {
   const technicians = a.technicianIds.map((id) => {
     const crew = world.crews.find((c) => c.resourceId === id);
     return crew ? { technicianId: id, name: crew.name } : { technicianId: id };

@@ -16,9 +16,9 @@ export const DAYS_OF_WEEK = [
   'SATURDAY',
   'SUNDAY',
 ] as const;
-export type DayOfWeek = (typeof DAYS_OF_WEEK)[number];
+type DayOfWeek = (typeof DAYS_OF_WEEK)[number];
 
-export interface RecurrenceRule {
+interface RecurrenceRule {
   readonly endMs: number;
   /** ISO weekday numbers, 1 = Monday. Empty = no filter. */
   readonly daysOfWeek: readonly number[];

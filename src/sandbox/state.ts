@@ -16,7 +16,7 @@ export interface Store {
   readonly longitude: number;
 }
 
-export interface HomeBase {
+interface HomeBase {
   readonly postalCode: string;
   readonly city: string;
   readonly stateOrRegion: string;
@@ -147,14 +147,6 @@ export interface SandboxWorld {
   readonly uploads: Map<string, UploadDestination>;
   /** Counter behind generated ids, so ids stay deterministic for a seed. */
   sequence: number;
-}
-
-export function findCrew(world: SandboxWorld, resourceId: string): SeededCrew | undefined {
-  return world.crews.find((c) => c.resourceId === resourceId);
-}
-
-export function findStore(world: SandboxWorld, storeId: string): Store | undefined {
-  return world.stores.find((s) => s.storeId === storeId);
 }
 
 export function activeAppointment(job: JobRecord): AppointmentRecord | undefined {

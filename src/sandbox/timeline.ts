@@ -34,10 +34,6 @@ export function sumIntervals(intervals: readonly Interval[], from: number, to: n
   return merge(out);
 }
 
-export function constant(value: number, from: number, to: number): Timeline {
-  return to > from ? [{ start: from, end: to, value }] : [];
-}
-
 /** Pointwise combination of two timelines over the same window. */
 export function combine(a: Timeline, b: Timeline, f: (x: number, y: number) => number): Timeline {
   const out: Interval[] = [];
@@ -70,7 +66,7 @@ export function overlay(base: Timeline, top: Timeline, start: number, end: numbe
   );
 }
 
-export function merge(segments: readonly Interval[]): Interval[] {
+function merge(segments: readonly Interval[]): Interval[] {
   const out: Interval[] = [];
   for (const s of segments) {
     const last = out[out.length - 1];

@@ -14,7 +14,7 @@ export interface AppointmentTimeWire {
   durationInMinutes: number;
 }
 
-export interface AppointmentWindow {
+interface AppointmentWindow {
   /** When service may start. */
   arrival: UtcInterval;
   /** The on-site duration the appointment itself implies, when the reading says it does. */

@@ -9,7 +9,7 @@ import { datesBetween, localInstant, weekdayOf } from './localDate.ts';
 import { intersect } from './utcInterval.ts';
 import type { UtcInterval } from './utcInterval.ts';
 
-export interface LunchBreak {
+interface LunchBreak {
   /** When the break may start (the break itself ends at most `minutes` later). */
   startWindow: UtcInterval;
   minutes: number;
@@ -59,7 +59,7 @@ function exceptionOn(exceptions: readonly ShiftException[], date: IsoDate): Shif
   return found;
 }
 
-export function shiftInterval(shift: Shift, date: IsoDate, zone: string): UtcInterval {
+function shiftInterval(shift: Shift, date: IsoDate, zone: string): UtcInterval {
   return {
     start: localInstant(date, shift.start, zone),
     end: localInstant(date, shift.end, zone, shift.crossesMidnight === true ? 1 : 0),

@@ -28,7 +28,7 @@ const fileSchema = z.object({
 
 export type CredentialSource = Partial<LwaCredentials>;
 
-export function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): CredentialSource {
+function credentialsFromEnv(env: NodeJS.ProcessEnv = process.env): CredentialSource {
   return {
     clientId: env['LWA_CLIENT_ID'] || undefined,
     clientSecret: env['LWA_CLIENT_SECRET'] || undefined,

@@ -1,7 +1,7 @@
 /** Selling Partner API regions, their hosts and marketplaces (DIGEST §1). */
 export type Region = 'na' | 'eu' | 'fe';
 
-export const regionHosts: Readonly<Record<Region, { production: string; sandbox: string }>> = {
+const regionHosts: Readonly<Record<Region, { production: string; sandbox: string }>> = {
   na: {
     production: 'https://sellingpartnerapi-na.amazon.com',
     sandbox: 'https://sandbox.sellingpartnerapi-na.amazon.com',
@@ -19,7 +19,7 @@ export const regionHosts: Readonly<Record<Region, { production: string; sandbox:
 /** Login with Amazon token endpoint, the same for every region. */
 export const lwaTokenUrl = 'https://api.amazon.com/auth/o2/token';
 
-export const marketplaces = {
+const marketplaces = {
   na: { US: 'ATVPDKIKX0DER', CA: 'A2EUQ1WTGCTBG2', MX: 'A1AM78C64UM0Y8', BR: 'A2Q3Y263D00KWC' },
   eu: {
     UK: 'A1F83G8C2ARO7P',
@@ -38,8 +38,6 @@ export const marketplaces = {
   },
   fe: { JP: 'A1VC38T7YXB528', AU: 'A39IBJ37TRP1C6', SG: 'A19VAU5U5O7RUS' },
 } as const satisfies Record<Region, Record<string, string>>;
-
-export type CountryCode = { [R in Region]: keyof (typeof marketplaces)[R] }[Region];
 
 /** The region that serves a marketplace id, or undefined for an unknown id. */
 export function regionOfMarketplace(marketplaceId: string): Region | undefined {

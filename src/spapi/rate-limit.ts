@@ -13,7 +13,7 @@ export interface UsagePlan {
   burst: number;
 }
 
-export const amazonSandboxPlan: UsagePlan = { rate: 5, burst: 15 };
+const amazonSandboxPlan: UsagePlan = { rate: 5, burst: 15 };
 
 export function usagePlanFor(plan: RateLimitPlan, operationId: OperationId): UsagePlan | undefined {
   if (plan === 'off') return undefined;

@@ -17,20 +17,10 @@ const isoTime = /\d{4}-\d{2}-\d{2}T[0-9:.-]+(Z|[+-]\d{2}(:?\d{2})?)?/g;
 const redactTimes = (s: string): string => s.replace(isoTime, '<time>');
 
 /** Error entries from `{errors: [...]}` or a bare array (setAppointmentFulfillmentData). */
-export function errorEntries(body: unknown): ApiErrorEntry[] {
+function errorEntries(body: unknown): ApiErrorEntry[] {
   const list = Array.isArray(body) ? body : (body as { errors?: unknown } | undefined)?.errors;
   const parsed = entries.safeParse(list);
   return parsed.success ? parsed.data : [];
-}
-
-/** Amazon says the access token expired (403 Unauthorized with "access token ... expired"). */
-export function isExpiredTokenError(error: ServicesApiError): boolean {
-  return (
-    error.status === 403 &&
-    error.errors.some(
-      (e) => e.code === 'Unauthorized' && /access token.*expired/i.test(`${e.message} ${e.details ?? ''}`),
-    )
-  );
 }
 
 /**
@@ -48,7 +38,7 @@ export function isRejectedTokenError(error: ServicesApiError): boolean {
   );
 }
 
-export function apiError(operation: string, raw: RawResponse, list: ApiErrorEntry[]): ServicesApiError {
+function apiError(operation: string, raw: RawResponse, list: ApiErrorEntry[]): ServicesApiError {
   const safe = list.map((e) => ({
     ...e,
     message: redactTimes(e.message),

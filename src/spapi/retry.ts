@@ -8,7 +8,7 @@ import type { OperationId } from './generated/operations.ts';
  * operation reads, replaces or deletes and can be repeated without harm (a repeated
  * cancel or delete may answer 4xx because the first one already worked).
  */
-export const creatingOperations: ReadonlySet<OperationId> = new Set<OperationId>([
+const creatingOperations: ReadonlySet<OperationId> = new Set<OperationId>([
   'addAppointmentForServiceJobByServiceJobId',
   'rescheduleAppointmentForServiceJobByServiceJobId',
   'createReservation',
@@ -58,7 +58,7 @@ export interface RetryOptions {
   maxElapsedMs?: number;
 }
 
-export const defaultRetryOptions: Required<RetryOptions> = {
+const defaultRetryOptions: Required<RetryOptions> = {
   maxAttempts: 6,
   initialDelayMs: 250,
   maxDelayMs: 16_000,

@@ -77,7 +77,7 @@ function failureCode(error: unknown): string {
 }
 
 /** Formats `x-amz-date` (YYYYMMDDTHHMMSSZ). */
-export function amzDate(ms: number): string {
+function amzDate(ms: number): string {
   return new Date(ms)
     .toISOString()
     .replace(/[-:]/g, '')

@@ -12,7 +12,7 @@ import type { Database } from './database.ts';
 import { StoreError } from './store-error.ts';
 
 export const KEY_CHECK = 'data_key_check';
-export const KEY_CHECK_CONTEXT = 'store_meta.data_key_check';
+const KEY_CHECK_CONTEXT = 'store_meta.data_key_check';
 const KEY_CHECK_TEXT = 'fieldplan personal data key check';
 
 /** Where the canary of a data key lives: the deployment's key, or a seller's own key. */

@@ -8,11 +8,11 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /** Written as an ISO-8601 UTC string; read back as a Date (PostgreSQL) or the string (SQLite). */
-export type Timestamp = ColumnType<Date | string, string, string>;
-export type NullableTimestamp = ColumnType<Date | string | null, string | null, string | null>;
+type Timestamp = ColumnType<Date | string, string, string>;
+type NullableTimestamp = ColumnType<Date | string | null, string | null, string | null>;
 /** Written as JSON text; read back parsed (PostgreSQL jsonb) or as text (SQLite). */
-export type Json<T> = ColumnType<T | string, string, string>;
-export type NullableJson<T> = ColumnType<T | string | null, string | null, string | null>;
+type Json<T> = ColumnType<T | string, string, string>;
+type NullableJson<T> = ColumnType<T | string | null, string | null, string | null>;
 
 export interface ServiceJobsTable {
   /** The seller the row belongs to (migration 0003; `default` for rows stored before). */
@@ -75,7 +75,7 @@ export interface PlansTable {
 }
 
 /** Which stores a plan covers (a plan may span several stores of one seller). */
-export interface PlanStoresTable {
+interface PlanStoresTable {
   /** The seller the row belongs to (migration 0003; `default` for rows stored before). */
   seller_id: ColumnType<string, string | undefined, string>;
   plan_id: string;
@@ -104,7 +104,7 @@ export interface WriteBackJournalTable {
   resolved_at: NullableTimestamp;
 }
 
-export interface SyncWatermarksTable {
+interface SyncWatermarksTable {
   seller_id: string;
   store_id: string;
   marketplace_id: string;
@@ -112,7 +112,7 @@ export interface SyncWatermarksTable {
   updated_at: Timestamp;
 }
 
-export interface AuditLogTable {
+interface AuditLogTable {
   /** The seller the row belongs to (migration 0003; `default` for rows stored before). */
   seller_id: ColumnType<string, string | undefined, string>;
   entry_id: Generated<number>;
@@ -125,7 +125,7 @@ export interface AuditLogTable {
   details: NullableJson<unknown>;
 }
 
-export interface LocksTable {
+interface LocksTable {
   /** The seller the row belongs to (migration 0003; `default` for rows stored before). */
   seller_id: ColumnType<string, string | undefined, string>;
   name: string;
@@ -137,7 +137,7 @@ export interface LocksTable {
 }
 
 /** A bearer token of the HTTP API; the secret itself is never stored. */
-export interface ApiTokensTable {
+interface ApiTokensTable {
   token_id: string;
   name: string | null;
   scope: string;

@@ -16,9 +16,9 @@ import type { Database, PlansTable } from './database.ts';
 import { assertNoPersonalData } from './personal-data-guard.ts';
 import { StoreError } from './store-error.ts';
 
-export type PlanKind = 'nightly' | 'optimize_today' | 'what_if' | 'manual';
-export type PlanStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
-export type FinishedPlanStatus = Exclude<PlanStatus, 'running'>;
+type PlanKind = 'nightly' | 'optimize_today' | 'what_if' | 'manual';
+type PlanStatus = 'running' | 'succeeded' | 'failed' | 'cancelled';
+type FinishedPlanStatus = Exclude<PlanStatus, 'running'>;
 
 export interface NewPlan {
   planId?: string;

@@ -12,7 +12,7 @@ import type {
 } from '../spapi/generated/services.ts';
 import { SERVICE_JOB_STATUSES, type ServiceJobStatus } from '../spapi/statuses.ts';
 
-export { SERVICE_JOB_STATUSES, type ServiceJobStatus };
+export { type ServiceJobStatus };
 
 /** Statuses after which a job's personal data starts its retention countdown. */
 export const CLOSED_STATUSES: ReadonlySet<string> = new Set(['COMPLETED', 'CANCELLED']);
@@ -36,14 +36,14 @@ export interface JobPersonalData {
   linkedAssets: (LinkedAsset[] | null)[];
 }
 
-export interface ScopeOfWork {
+interface ScopeOfWork {
   asin: string | null;
   title: string | null;
   quantity: number | null;
   requiredSkills: string[];
 }
 
-export interface AssociatedItemRecord {
+interface AssociatedItemRecord {
   asin: string | null;
   title: string | null;
   quantity: number | null;

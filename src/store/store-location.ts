@@ -5,7 +5,7 @@
 import { dirname, join, parse } from 'node:path';
 import { StoreError } from './store-error.ts';
 
-export const DEFAULT_DATABASE_PATH = '.fieldplan/fieldplan.db';
+const DEFAULT_DATABASE_PATH = '.fieldplan/fieldplan.db';
 export const MEMORY = ':memory:';
 
 export type StoreLocation = { dialect: 'postgres'; url: string } | { dialect: 'sqlite'; path: string };

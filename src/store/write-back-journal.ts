@@ -23,12 +23,12 @@ import { assertNoPersonalData } from './personal-data-guard.ts';
 import { StoreError } from './store-error.ts';
 
 export type JournalState = 'intended' | 'sent' | 'succeeded' | 'failed' | 'unknown';
-export const PENDING_STATES: readonly JournalState[] = ['intended', 'sent', 'unknown'];
+const PENDING_STATES: readonly JournalState[] = ['intended', 'sent', 'unknown'];
 const SENDABLE_FROM: readonly JournalState[] = ['intended', 'unknown', 'failed'];
 const RESOLVABLE_FROM: readonly JournalState[] = ['sent', 'unknown'];
 
 /** Ids an Amazon call returned, and warning codes worth keeping. */
-export interface JournalResult {
+interface JournalResult {
   appointmentId?: string;
   reservationId?: string;
   warningCodes?: string[];

@@ -5,13 +5,5 @@
  * always has, and databases created before sellers existed hold that seller's data.
  */
 
-export { DEFAULT_SELLER_ID, SELLER_ID_PATTERN, assertSellerId, isSellerId } from './seller-id.ts';
-export {
-  loadSellersFile,
-  parseSellersConfig,
-  SellersConfigError,
-  type SellerCredentialSource,
-  type SellerDataKeySource,
-  type SellerDefinition,
-  type SellersConfig,
-} from './sellers-config.ts';
+export { DEFAULT_SELLER_ID, isSellerId } from './seller-id.ts';
+export { parseSellersConfig, SellersConfigError } from './sellers-config.ts';

@@ -28,7 +28,7 @@ import { jsonNestsDeeperThan, MAX_NESTING_DEPTH, yamlNestsDeeperThan } from '../
 import { SELLER_ID_PATTERN } from './seller-id.ts';
 
 /** Where a seller's LWA credentials come from (never the sellers file itself). */
-export type SellerCredentialSource =
+type SellerCredentialSource =
   /** `<PREFIX>_LWA_CLIENT_ID`, `<PREFIX>_LWA_CLIENT_SECRET`, `<PREFIX>_LWA_REFRESH_TOKEN` (and `<PREFIX>_LWA_TOKEN_URL`). */
   | { env: string }
   /** A JSON or YAML file of the seller's own, as `--credentials` reads. */
@@ -37,7 +37,7 @@ export type SellerCredentialSource =
   | { secrets: string };
 
 /** Which key encrypts the seller's personal data; absent: the deployment's data key. */
-export type SellerDataKeySource =
+type SellerDataKeySource =
   /** `<PREFIX>_DATA_KEY` (and `<PREFIX>_DATA_KEY_PREVIOUS`). */
   | { env: string }
   /** A key file of the seller's own (created with the seller's first data if missing). */

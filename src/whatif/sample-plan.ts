@@ -22,15 +22,12 @@ import {
   UNASSIGNED_REASONS,
   type BoardDay,
   type BoardRoute,
-  type BoardStop,
   type BoardTechnician,
   type BoardUnassigned,
   type Window,
 } from '../report/board-shape.ts';
 
-export type SampleWindow = Window;
-export type SampleStop = BoardStop;
-export type SampleRoute = BoardRoute;
+type SampleRoute = BoardRoute;
 
 /** A sampled day's plan for one variant, in the board view's shape. */
 export interface SampleDayPlan extends BoardDay {

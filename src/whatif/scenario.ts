@@ -16,7 +16,7 @@ export type WhatIfBase =
       lookbackDays?: number | undefined;
     };
 
-export interface AddTechnician {
+interface AddTechnician {
   /** An existing technician whose home, time zone, lunch and stores the new one shares. */
   like: string;
   skills?: string[] | undefined;

@@ -27,7 +27,7 @@ import { staffingBound, type StaffingBound } from './lp.ts';
 import { samplePlan, type SampleDayPlan } from './sample-plan.ts';
 import { demandWeight, durationFactor, type WhatIfChanges } from './scenario.ts';
 
-export interface DayResult {
+interface DayResult {
   sample: number;
   day: string;
   jobs: number;
@@ -46,7 +46,7 @@ export interface DayResult {
   carriedOver: boolean;
 }
 
-export interface Distribution {
+interface Distribution {
   mean: number;
   min: number;
   p10: number;
@@ -55,7 +55,7 @@ export interface Distribution {
   max: number;
 }
 
-export interface VariantSummary {
+interface VariantSummary {
   servedPct: Distribution;
   travelHours: Distribution;
   utilisationPct: Distribution;
@@ -71,7 +71,7 @@ export interface VariantSummary {
  * The sampled day whose served share is nearest the median for both base and scenario, with
  * both plans as the board draws them (made-up job ids, postal-code centroids).
  */
-export interface RepresentativeDay {
+interface RepresentativeDay {
   sample: number;
   day: string;
   base: SampleDayPlan;
@@ -110,7 +110,7 @@ function normal(rng: Random): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
 }
 
-export function distribution(xs: readonly number[]): Distribution {
+function distribution(xs: readonly number[]): Distribution {
   if (xs.length === 0) return { mean: 0, min: 0, p10: 0, median: 0, p90: 0, max: 0 };
   const s = [...xs].sort((a, b) => a - b);
   const q = (f: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(f * s.length) - 1))]!;
@@ -396,7 +396,7 @@ function summarise(days: DayResult[]): VariantSummary {
 }
 
 /** The sample nearest the medians of served share (base and scenario), then of travel; the first on ties. */
-export function representativeSample(
+function representativeSample(
   base: readonly DayResult[],
   scenario: readonly DayResult[],
   baseSummary: VariantSummary,

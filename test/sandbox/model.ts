@@ -22,7 +22,7 @@ interface Swagger {
   definitions: Record<string, unknown>;
 }
 
-export const services = JSON.parse(
+const services = JSON.parse(
   readFileSync(new URL('../../../shared/spapi/services.json', import.meta.url), 'utf8'),
 ) as Swagger;
 

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 import {
   createServicesClient,
@@ -11,8 +11,6 @@ export const credentials = {
   clientSecret: 'secret-value-1',
   refreshToken: 'Atzr|refresh-value-1',
 };
-
-type Handler = (request: FastifyRequest, reply: FastifyReply) => unknown;
 
 /**
  * A small stand-in for Amazon inside one test: an LWA token endpoint and whatever Services
@@ -87,8 +85,6 @@ export function clientFor(fake: { url: string }, options: ServicesClientOptions 
     ...options,
   });
 }
-
-export type { Handler };
 
 /**
  * Replays request times through a token bucket (burst tokens, refilled at `rate` per

@@ -121,7 +121,7 @@ export interface StoreSummary {
 }
 
 /** Reads `GET /v1/board/stores`; null when the answer is not a store list (an older server). */
-export function readStoreList(body: unknown): StoreSummary[] | null {
+function readStoreList(body: unknown): StoreSummary[] | null {
   const list = (body as { stores?: unknown } | null)?.stores;
   if (!Array.isArray(list)) return null;
   const out: StoreSummary[] = [];

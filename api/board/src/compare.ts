@@ -2,7 +2,7 @@
 import { clockTime, toMs } from './time.ts';
 import type { BoardKpis, BoardRoute, BoardView, DiffEntry } from './types.ts';
 
-export interface KpiDelta {
+interface KpiDelta {
   key: keyof BoardKpis;
   label: string;
   a: number;
@@ -23,13 +23,13 @@ export const KPI_LABELS: { key: keyof BoardKpis; label: string; higherIsBetter: 
   { key: 'techniciansUsed', label: 'Technicians used', higherIsBetter: false, unit: '' },
 ];
 
-export interface Placement {
+interface Placement {
   technicianIds: string[];
   start: string;
   end: string;
 }
 
-export interface JobChange {
+interface JobChange {
   serviceJobId: string;
   a: Placement | null;
   b: Placement | null;
@@ -41,7 +41,7 @@ export interface JobChange {
  * finished) when `b` was made: it is kept as it happened, not dropped. Optimize-today leaves
  * such visits out of its new plan, for instance those of a technician who then went home sick.
  */
-export interface KeptVisit {
+interface KeptVisit {
   serviceJobId: string;
   a: Placement;
   state: 'done' | 'under way';

@@ -16,7 +16,7 @@ export interface Viewport {
   padding: number;
 }
 
-export interface MapStop {
+interface MapStop {
   serviceJobId: string;
   seq: number;
   x: number;
@@ -24,7 +24,7 @@ export interface MapStop {
   risk: StopRisk;
 }
 
-export interface MapRoute {
+interface MapRoute {
   routeId: string;
   technicianIds: string[];
   style: RouteStyle;
@@ -33,7 +33,7 @@ export interface MapRoute {
   stops: MapStop[];
 }
 
-export interface MapHome {
+interface MapHome {
   resourceId: string;
   name: string;
   style: RouteStyle;
@@ -41,14 +41,14 @@ export interface MapHome {
   y: number;
 }
 
-export interface MapUnassigned {
+interface MapUnassigned {
   serviceJobId: string;
   code: string;
   x: number;
   y: number;
 }
 
-export interface MapTerritory {
+interface MapTerritory {
   resourceId: string;
   style: RouteStyle;
   /** SVG path data. */

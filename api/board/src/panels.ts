@@ -5,7 +5,7 @@ import { clockRange, clockTime } from './time.ts';
 import type { BoardView, OptimizeDiff } from './types.ts';
 
 /** A reason with its code, the code once when the reason is only the code. */
-export function reasonText(u: { code: string; reason: string }): string {
+function reasonText(u: { code: string; reason: string }): string {
   return u.reason === '' || u.reason === u.code ? u.code : `${u.reason} (${u.code})`;
 }
 
@@ -188,7 +188,7 @@ export function renderDetails(view: BoardView, serviceJobId: string | null): HTM
 }
 
 /** The text with every known id (a technician's, a store's) replaced by its name. */
-export function withNames(text: string, names?: ReadonlyMap<string, string>): string {
+function withNames(text: string, names?: ReadonlyMap<string, string>): string {
   let out = text;
   for (const [id, name] of names ?? []) if (id !== '' && out.includes(id)) out = out.replaceAll(id, name);
   return out;

@@ -28,11 +28,6 @@ export function clockRange(interval: { start: string; end: string }, timeZone: s
   return `${clockTime(interval.start, timeZone)}–${clockTime(interval.end, timeZone)}`;
 }
 
-/** Minutes between two instants, rounded. */
-export function minutesBetween(start: string, end: string): number {
-  return Math.round((toMs(end) - toMs(start)) / 60_000);
-}
-
 /** The calendar date (YYYY-MM-DD) of an instant in a zone. */
 export function localDate(ms: number, timeZone: string): string {
   const parts = new Intl.DateTimeFormat('en-CA', {

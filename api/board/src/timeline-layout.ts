@@ -8,7 +8,7 @@ import type { BlockKind, BoardView, StopRisk } from './types.ts';
 
 const HOUR = 3_600_000;
 
-export interface TimelineBlock {
+interface TimelineBlock {
   kind: BlockKind;
   x: number;
   width: number;
@@ -19,13 +19,13 @@ export interface TimelineBlock {
   risk?: StopRisk;
 }
 
-export interface TimelineWindow {
+interface TimelineWindow {
   serviceJobId: string;
   x: number;
   width: number;
 }
 
-export interface TimelineRow {
+interface TimelineRow {
   resourceId: string;
   name: string;
   style: RouteStyle;

@@ -4,7 +4,7 @@ import { clockRange, clockTime } from './time.ts';
 import type { TimelineLayout } from './timeline-layout.ts';
 import type { BoardView } from './types.ts';
 
-export const ROW_HEIGHT = 40;
+const ROW_HEIGHT = 40;
 const AXIS_HEIGHT = 34;
 
 const KIND_LABEL = { travel: 'Travel', service: 'Visit', break: 'Break', wait: 'Waiting' } as const;

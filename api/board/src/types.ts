@@ -16,22 +16,17 @@ import type {
 
 export type {
   BlockKind,
-  BoardBlock,
-  BoardTechnician,
-  BoardUnassigned,
   Distribution,
-  Interval,
   MultiPolygonGeometry,
   PlaceLabel,
   PlanKpis as BoardKpis,
   PolygonGeometry,
   Position,
-  RefusedCall,
   StopRisk,
   WhatIfSummary,
 } from '../../contract/index.ts';
 
-export interface BoardStop extends ContractStop {
+interface BoardStop extends ContractStop {
   /** Set by the page only: a visit done or under way that a proposal keeps as it was. */
   kept?: 'done' | 'under way';
   /** The job was closed out (completed or cancelled) since the plan was made. */

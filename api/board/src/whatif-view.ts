@@ -36,7 +36,7 @@ const signed = (x: number): string => (x > 0 ? `+${num(x)}` : num(x));
  * the sampled days (the spread is over those days, so few days give a rough answer); the
  * technicians row is a lower bound from a linear relaxation, not a simulated staffing answer.
  */
-export function whatIfNote(result: WhatIfResult, rows: readonly { key: string }[]): string {
+function whatIfNote(result: WhatIfResult, rows: readonly { key: string }[]): string {
   const days = `${result.samples} sampled day${result.samples === 1 ? '' : 's'}`;
   const parts = [
     `Each measure is what the planner's own plans of the ${days} give, base and scenario on the same days; the range is the 10th–90th percentile over those days${result.samples < 10 ? ` (only ${days}: a rough range)` : ''}.`,
@@ -48,7 +48,7 @@ export function whatIfNote(result: WhatIfResult, rows: readonly { key: string }[
   return parts.join(' ');
 }
 
-export function renderWhatIfTable(result: WhatIfResult): HTMLElement {
+function renderWhatIfTable(result: WhatIfResult): HTMLElement {
   const rows = whatIfRows(result);
   return h(
     'table',
@@ -117,7 +117,7 @@ function dayColumn(
 }
 
 /** The two plans of the sampled day side by side, or a note when the run carries none. */
-export function renderWhatIfDays(result: WhatIfResult, options: WhatIfViewOptions = {}): HTMLElement {
+function renderWhatIfDays(result: WhatIfResult, options: WhatIfViewOptions = {}): HTMLElement {
   const rep = result.representative;
   if (!rep) {
     return h('p', { class: 'hint' }, 'This run carries no sampled plans; only the distributions above.');

@@ -236,7 +236,7 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
 }
 
 /** A stored job back in the Services wire shape that normalise reads. */
-export function storedJobToWire(job: StoredServiceJob): Record<string, unknown> {
+function storedJobToWire(job: StoredServiceJob): Record<string, unknown> {
   const p = job.personal;
   return {
     serviceJobId: job.serviceJobId,

@@ -12,7 +12,7 @@ import type { JobPreferenceSet } from '../../store/job-preferences.ts';
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
-export interface ActiveAppointment {
+interface ActiveAppointment {
   appointmentId: string;
   start: number;
   durationMinutes: number;
@@ -280,7 +280,7 @@ function preferredInHorizon(job: ServiceJob, horizon: Interval): boolean {
 }
 
 /** Minutes on site by the config's duration rules, rounded up to the planning grid. */
-export function serviceMinutes(
+function serviceMinutes(
   job: ServiceJob,
   setup: PlanningSetup,
   appointment: ActiveAppointment | undefined,
@@ -360,7 +360,7 @@ function dedupe(windows: CandidateWindow[]): CandidateWindow[] {
     .filter((w) => !seen.has(w.start) && seen.add(w.start) !== undefined);
 }
 
-export function priorityOf(job: ServiceJob, setup: PlanningSetup, now: number): number {
+function priorityOf(job: ServiceJob, setup: PlanningSetup, now: number): number {
   const p = setup.rules.priority;
   let priority = p.base;
   if (job.buyer?.isPrimeMember === true) priority += p.prime;

@@ -8,20 +8,17 @@ import { z } from 'zod';
 import { SERVICE_JOB_STATUSES, type ServiceJobStatus } from '../../spapi/statuses.ts';
 import { formatIssuePath } from '../../../solver/issue-path.ts';
 
-export { SERVICE_JOB_STATUSES, type ServiceJobStatus };
-
-export const AppointmentTimeSchema = z.object({
+const AppointmentTimeSchema = z.object({
   startTime: z.iso.datetime({ offset: true }),
   durationInMinutes: z.number().int().min(1),
 });
-export type AppointmentTime = z.infer<typeof AppointmentTimeSchema>;
 
-export const TechnicianRefSchema = z.object({
+const TechnicianRefSchema = z.object({
   technicianId: z.string().min(1).optional(),
   name: z.string().optional(),
 });
 
-export const AppointmentSchema = z.object({
+const AppointmentSchema = z.object({
   appointmentId: z.string().min(1).optional(),
   appointmentStatus: z.enum(['ACTIVE', 'CANCELLED', 'COMPLETED']).optional(),
   appointmentTime: AppointmentTimeSchema.optional(),
@@ -30,7 +27,7 @@ export const AppointmentSchema = z.object({
 });
 export type Appointment = z.infer<typeof AppointmentSchema>;
 
-export const AddressSchema = z.object({
+const AddressSchema = z.object({
   name: z.string().optional(),
   addressLine1: z.string().optional(),
   city: z.string().optional(),
@@ -40,7 +37,7 @@ export const AddressSchema = z.object({
   phone: z.string().optional(),
 });
 
-export const AssociatedItemSchema = z.object({
+const AssociatedItemSchema = z.object({
   asin: z.string().optional(),
   quantity: z.number().int().optional(),
   orderId: z.string().optional(),
@@ -55,7 +52,7 @@ export const AssociatedItemSchema = z.object({
     .optional(),
 });
 
-export const ServiceJobSchema = z.object({
+const ServiceJobSchema = z.object({
   serviceJobId: z.string().min(1).max(100),
   serviceJobStatus: z.enum(SERVICE_JOB_STATUSES),
   createTime: z.iso.datetime({ offset: true }).optional(),
@@ -92,7 +89,7 @@ export const ServiceJobSchema = z.object({
 export type ServiceJob = z.infer<typeof ServiceJobSchema>;
 
 /** Top-level fields of `ServiceJob` in the official model; anything else is unknown to this engine. */
-export const KNOWN_SERVICE_JOB_FIELDS: ReadonlySet<string> = new Set([
+const KNOWN_SERVICE_JOB_FIELDS: ReadonlySet<string> = new Set([
   'createTime',
   'serviceJobId',
   'serviceJobStatus',

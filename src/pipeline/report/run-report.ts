@@ -10,7 +10,7 @@ import type { WriteOperation } from '../write/operations.ts';
 import type { Plan } from '../write/plan.ts';
 import type { WriteBackResult } from '../write/write-back.ts';
 
-export interface ReportStop {
+interface ReportStop {
   serviceJobId: string;
   arrival: string;
   start: string;
@@ -21,7 +21,7 @@ export interface ReportStop {
   slackMinutes: number | undefined;
 }
 
-export interface ReportRoute {
+interface ReportRoute {
   routeId: string;
   technicianIds: string[];
   /** The technicians' names (their ids when the plan has none). */

@@ -60,16 +60,16 @@ export interface TechnicianSetup {
 }
 
 /** Two or more technicians who work as one team (for jobs that need two people). */
-export interface CrewSetup {
+interface CrewSetup {
   crewId: string;
   members: string[];
 }
 
-export type ResourceMode = 'per-technician' | 'per-store';
+type ResourceMode = 'per-technician' | 'per-store';
 /** `arrival-window`: the appointment is the window the technician arrives in; `service-interval`: the work itself. */
-export type AppointmentReading = 'arrival-window' | 'service-interval';
+type AppointmentReading = 'arrival-window' | 'service-interval';
 
-export interface DurationRule {
+interface DurationRule {
   asin?: string | undefined;
   skill?: string | undefined;
   minutes: number;

@@ -19,7 +19,7 @@ export interface UnknownResource {
 }
 
 /** How the problem is fixed, said once wherever the check runs (plan, serve, config check). */
-export const CREWS_FIX =
+const CREWS_FIX =
   'write the crews config from the seller again: for the local sandbox ' +
   '`fieldplan sandbox --seed <n> --technicians <n> --stores <n> --write-crews crews.yaml` ' +
   '(the options the sandbox was started with), then pass --config crews.yaml; ' +

@@ -8,7 +8,7 @@
 import type { Worker } from 'node:worker_threads';
 
 /** The tsx loader's URL (resolved only when a TypeScript worker is started). */
-export function tsxEsmApiUrl(): string {
+function tsxEsmApiUrl(): string {
   return import.meta.resolve('tsx/esm/api');
 }
 

@@ -87,7 +87,7 @@ export function diffPlan(
  * counting the appointment against the store's capacity (holds.ts). The dispatcher is told
  * the buyer needs a new time. One that has started already is left as it is.
  */
-export function releases(
+function releases(
   plan: Plan,
   rules: Pick<PlanningRules, 'rescheduleReasonCode'>,
   now: number,

@@ -1,20 +1,20 @@
 /** The write-back calls a plan needs, as data: what the diff produces and the journal records. */
 import type { AppointmentTimeOut, BlockType, CapacityBlock, ScheduleRecordOut } from './plan.ts';
 
-export interface ScheduleWrite {
+interface ScheduleWrite {
   op: 'updateSchedule';
   key: string;
   resourceId: string;
   records: ScheduleRecordOut[];
 }
 
-export interface ReservationCreate {
+interface ReservationCreate {
   op: 'createReservation';
   key: string;
   block: CapacityBlock;
 }
 
-export interface ReservationUpdate {
+interface ReservationUpdate {
   op: 'updateReservation';
   key: string;
   reservationId: string;
@@ -22,7 +22,7 @@ export interface ReservationUpdate {
   block: CapacityBlock;
 }
 
-export interface ReservationCancel {
+interface ReservationCancel {
   op: 'cancelReservation';
   key: string;
   reservationId: string;

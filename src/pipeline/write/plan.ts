@@ -85,7 +85,7 @@ export interface ResourceSchedule {
   records: ScheduleRecordOut[];
 }
 
-export interface UnassignedJobOut {
+interface UnassignedJobOut {
   serviceJobId: string;
   reason: UnassignedReason;
   /** Why, in ids and counts (never a buyer's data or appointment time). */

@@ -30,7 +30,7 @@ export interface WriteFailure {
   message: string;
 }
 
-export interface WriteProgress {
+interface WriteProgress {
   done: number;
   total: number;
   calls: number;

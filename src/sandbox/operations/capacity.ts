@@ -22,8 +22,8 @@ const CAPACITY_TYPES = [
 ] as const;
 type CapacityType = (typeof CAPACITY_TYPES)[number];
 /** A range page covers at most 35 days (the model's sandbox pages a 90-day query after 35 days). */
-export const RANGE_PAGE_MS = 35 * DAY_MS;
-export const FIXED_PAGE_SLOTS = 500;
+const RANGE_PAGE_MS = 35 * DAY_MS;
+const FIXED_PAGE_SLOTS = 500;
 const MAX_QUERY_MS = 366 * DAY_MS;
 
 function capacityErrors(problems: string[]): OperationResult {

@@ -11,12 +11,12 @@ import type { OperationContext } from './context.ts';
  * a presigned-style PUT URL served by the sandbox itself, and the checks setAppointmentFulfillmentData
  * runs on what was uploaded (present, decryptable, declared length, content type, SHA-256).
  */
-export const CONTENT_TYPES = ['TIFF', 'JPG', 'PNG', 'JPEG', 'GIF', 'PDF'] as const;
-export const MAX_CONTENT_LENGTH = 5_242_880;
+const CONTENT_TYPES = ['TIFF', 'JPG', 'PNG', 'JPEG', 'GIF', 'PDF'] as const;
+const MAX_CONTENT_LENGTH = 5_242_880;
 /** The upload URL is valid for five minutes (X-Amz-Expires=300), as Amazon's is. */
-export const UPLOAD_URL_TTL_MS = 300_000;
+const UPLOAD_URL_TTL_MS = 300_000;
 /** How long an upload destination can be referenced from fulfilment data. */
-export const DESTINATION_TTL_MS = DAY_MS;
+const DESTINATION_TTL_MS = DAY_MS;
 
 const MIME: Record<string, string> = {
   TIFF: 'image/tiff',

@@ -3,10 +3,10 @@ import { fileURLToPath } from 'node:url';
 import type { ModelSource } from './render.ts';
 
 /** Project root, found from this file so the generator runs from any working directory. */
-export const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
+const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** The model directory: `../shared/spapi` beside the project, or SPAPI_MODEL_DIR. */
-export function modelDir(): string {
+function modelDir(): string {
   return (
     process.env['SPAPI_MODEL_DIR'] ?? fileURLToPath(new URL('../shared/spapi/', `file://${projectRoot}`))
   );

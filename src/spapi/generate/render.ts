@@ -82,7 +82,7 @@ function bodyRoots(doc: SwaggerDocument): Set<string> {
 }
 
 /** Renders `<module>.ts`: one zod schema and one inferred type per definition. */
-export function renderDefinitions(source: ModelSource): string {
+function renderDefinitions(source: ModelSource): string {
   const doc = parse(source);
   const order = dependencyOrder(doc.definitions);
   const strictSet = reachable(doc.definitions, bodyRoots(doc));
@@ -164,7 +164,7 @@ interface ApiInput {
 }
 
 /** Renders `operations.ts`: the operation table for every model given. */
-export function renderOperations(inputs: readonly ApiInput[]): string {
+function renderOperations(inputs: readonly ApiInput[]): string {
   const out: string[] = [header(inputs.map((i) => i.source)), "import { z } from 'zod';"];
   for (const { source } of inputs) out.push(`import * as ${source.module} from './${source.module}.ts';`);
   out.push(

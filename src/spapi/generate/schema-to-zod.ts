@@ -87,7 +87,7 @@ export function toZod(schema: SwaggerSchema, ctx: ZodRenderContext, indent = '')
 }
 
 /** Definition names a schema refers to directly. */
-export function directRefs(schema: SwaggerSchema): Set<string> {
+function directRefs(schema: SwaggerSchema): Set<string> {
   const found = new Set<string>();
   const walk = (node: SwaggerSchema): void => {
     if (node.$ref) found.add(definitionName(node.$ref));

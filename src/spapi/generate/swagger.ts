@@ -30,7 +30,7 @@ export interface SwaggerParameter extends Omit<SwaggerSchema, 'required'> {
   collectionFormat?: 'csv' | 'ssv' | 'tsv' | 'pipes' | 'multi';
 }
 
-export interface SwaggerResponse {
+interface SwaggerResponse {
   description?: string;
   schema?: SwaggerSchema;
   headers?: Record<string, { type?: string; description?: string }>;

@@ -8,7 +8,7 @@ import { seededPlanningConfig } from '../../../src/sandbox/crews-config.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/index.ts';
 
 /** The first weekday after today (UTC), by the same clock the sandbox and the planner read. */
-export function nextWeekday(): string {
+function nextWeekday(): string {
   let d = DateTime.utc().plus({ days: 1 });
   while (d.weekday > 5) d = d.plus({ days: 1 });
   return d.toISODate()!;

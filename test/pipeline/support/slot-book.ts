@@ -12,11 +12,11 @@ import type { CapacityBlock } from '../../../src/pipeline/write/plan.ts';
 
 export const HOUR = 3_600_000;
 /** Slot 0; far from any real date, and only a label here. */
-export const BASE = Date.parse('2031-03-03T14:00:00Z');
+const BASE = Date.parse('2031-03-03T14:00:00Z');
 export const slotTime = (slot: number): number => BASE + slot * HOUR;
 const slotOf = (startTime: string): number => (Date.parse(startTime) - BASE) / HOUR;
 
-export type Fault = 'ok' | '429' | '5xx' | 'drop' | 'dropafter';
+type Fault = 'ok' | '429' | '5xx' | 'drop' | 'dropafter';
 
 /** What happens to one attempt of a call: its fault and its latency. */
 export type FaultPlan = (call: { operation: string; subject: string; attempt: number }) => {

@@ -15,8 +15,8 @@ import type { PipelineStorePort } from '../../../src/pipeline/ports.ts';
 import type { RunDeps } from '../../../src/pipeline/run.ts';
 import { deps, runOptions, sqliteStore, startWorld, tempDir, type World } from './world.ts';
 
-export const TODAY = '2026-11-24';
-export const TODAY_ZONE = 'America/Los_Angeles';
+const TODAY = '2026-11-24';
+const TODAY_ZONE = 'America/Los_Angeles';
 
 /** An active appointment as Amazon holds it. */
 export interface HeldAppointment {
@@ -51,7 +51,7 @@ export interface StoreDayOptions {
 }
 
 /** In-process (no worker to start per solve): with an iteration budget the plan is the same. */
-export function solveHere(req: SolveRequest): Promise<ReturnType<typeof solve>> {
+function solveHere(req: SolveRequest): Promise<ReturnType<typeof solve>> {
   return Promise.resolve(
     solve(req.problem, {
       seed: req.seed ?? 1,
@@ -172,7 +172,7 @@ export async function readBack(day: StoreDay): Promise<Map<string, HeldAppointme
 }
 
 /** Per technician, their active appointments starting after `after` (the sandbox's own view). */
-export function visitsAfter(day: StoreDay, after: number): Map<string, HeldAppointment[]> {
+function visitsAfter(day: StoreDay, after: number): Map<string, HeldAppointment[]> {
   const out = new Map<string, HeldAppointment[]>();
   for (const a of day.world.sandbox.snapshot().appointments) {
     if (a.status !== 'ACTIVE' || Date.parse(a.startTime) <= after) continue;
