@@ -7,7 +7,9 @@
  * or are dropped — dropped must be 0 — and what became of the sick technician's; then jobs
  * served against the plan with nobody out, and the answer time against the budget.
  *
- *   node --import tsx bench/replan-sick.ts [--days 20] [--technicians 5] [--jobs 60] [--budget 2000]
+ *   node --import tsx bench/replan-sick.ts [--days 20] [--first 1] [--technicians 5] [--jobs 60] [--budget 2000]
+ *
+ * `--first` is the first seed (the days are seeds first … first + days − 1).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -37,16 +39,18 @@ import { projectRoot } from './paths.ts';
 const { values } = parseArgs({
   options: {
     days: { type: 'string', default: '20' },
+    first: { type: 'string', default: '1' },
     technicians: { type: 'string', default: '5' },
     jobs: { type: 'string', default: '60' },
     budget: { type: 'string', default: '2000' },
   },
 });
 const DAYS = Number(values.days);
+const FIRST = Number(values.first);
 const TECHNICIANS = Number(values.technicians);
 const JOBS = Number(values.jobs);
 const BUDGET = Number(values.budget);
-for (const [name, v] of Object.entries({ DAYS, TECHNICIANS, JOBS, BUDGET }))
+for (const [name, v] of Object.entries({ DAYS, FIRST, TECHNICIANS, JOBS, BUDGET }))
   if (!Number.isInteger(v) || v < 1) throw new Error(`--${name.toLowerCase()} must be a positive integer`);
 
 /** A fixed Tuesday, so the seeded crews work and results do not depend on today's date. */
@@ -78,7 +82,7 @@ const appointmentKey = (start: number, minutes: number, technicianIds: readonly 
 
 const rows: Row[] = [];
 const started = performance.now();
-for (let seed = 1; seed <= DAYS; seed++) {
+for (let seed = FIRST; seed < FIRST + DAYS; seed++) {
   const zone = 'America/Los_Angeles';
   let now = DateTime.fromISO(`${DATE}T06:00`, { zone }).toMillis();
   const clock = (): Date => new Date(now);
@@ -203,7 +207,7 @@ for (let seed = 1; seed <= DAYS; seed++) {
     await sandbox.close();
     rmSync(dir, { recursive: true, force: true });
   }
-  write(seed);
+  write(seed - FIRST + 1);
 }
 
 function write(daysDone: number): void {
@@ -225,7 +229,7 @@ function write(daysDone: number): void {
   const lines = [
     `# optimize-today with each technician out in turn (${BUDGET} ms budget)`,
     '',
-    `${daysDone} seeded store-days (seeds 1–${daysDone}; ${TECHNICIANS} technicians, ${JOBS} seller jobs, one store), the day's plan`,
+    `${daysDone} seeded store-days (seeds ${FIRST}–${FIRST + daysDone - 1}; ${TECHNICIANS} technicians, ${JOBS} seller jobs, one store), the day's plan`,
     `applied at 06:00 local on ${DATE}; optimize-today at 06:05, dry run, freeze 60 min, as the API runs it`,
     `(solve until the budget less the reserve for the work after it). Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}; ${Math.round((performance.now() - started) / 1000)} s in all.`,
     '',

@@ -13,6 +13,7 @@ import { diffPlan } from './diff.ts';
 import { locate, type Geocoder, type TravelMatrixProvider } from './geography.ts';
 import type { PlanningIssue } from './issues.ts';
 import { chooseHolds, unservedBookings, type CapacityHold } from './holds.ts';
+import { fitAmazonCapacity } from './capacity-fit.ts';
 import { placementsToKeep } from './keep.ts';
 import { startFromPlan } from './warm-start.ts';
 import { trueReasons } from './reasons.ts';
@@ -104,6 +105,8 @@ export class RunError extends Error {
 
 const MAX_RECONCILE_ROUNDS = 3;
 const MAX_HOLD_ROUNDS = 3;
+/** Times a round's holds are checked again for booked visits they leave out (optimize-today). */
+const MAX_HOLD_CHECKS = 3;
 const LOCK_TTL_MS = 2 * 3_600_000;
 
 /**
@@ -295,6 +298,7 @@ export async function runPlanning(options: RunOptions, deps: RunDeps): Promise<R
       const solved = await timed('solve', () =>
         solvePasses(setup, located, matrix, keep, options, progress, deps.solve ?? solveInWorker, {
           previous: options.keepPrevious === false ? undefined : latest?.plan,
+          now,
         }),
       );
       solvedAt = performance.now();
@@ -436,7 +440,7 @@ async function solvePasses(
   options: RunOptions,
   progress: ProgressSink,
   solver: (req: SolveRequest) => Promise<Solution>,
-  from: { previous: Plan | undefined },
+  from: { previous: Plan | undefined; now: number },
 ): Promise<{ built: BuiltProblem; solution: Solution; holds: CapacityHold[] }> {
   const seconds = options.solverSeconds ?? setup.rules.solverBudgetSeconds;
   const step = progress.start('solve', 'Solving');
@@ -540,14 +544,17 @@ async function solvePasses(
     const lost = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
     // On the day itself a booked visit of a technician at work stays: a hold of this round that
     // leaves one of them out (its route no longer fits it, lunch and travel included) is not
-    // placed, and the visit keeps its place.
+    // placed, and the visit keeps its place. A hold placed again on another route is checked
+    // the same way (it may squeeze that route's lunch or travel too), and the last time round
+    // it is left out: the capacity check after the passes keeps its unit free.
     const stays = new Set<string>();
-    if (options.kind === 'optimize_today') {
-      const routeOf = new Map(
-        solution.routes.flatMap((r) => r.visits.map((v) => [v.job, r.technician] as const)),
-      );
-      const blocked = new Set<string>();
-      for (const id of lost) {
+    const blocked = new Set<string>();
+    const routeOf = new Map(
+      solution.routes.flatMap((r) => r.visits.map((v) => [v.job, r.technician] as const)),
+    );
+    const relocate = (lostNow: readonly string[], elsewhereAllowed: boolean): boolean => {
+      const before = blocked.size;
+      for (const id of lostNow) {
         const route = routeOf.get(id);
         if (route === undefined || displaced.has(id) || built.jobs.get(id)?.activeAppointment === undefined)
           continue;
@@ -555,10 +562,11 @@ async function solvePasses(
         blocked.add(route);
         stays.add(id);
       }
-      if (blocked.size > 0) {
-        // Their bookings get a hold on another route, if one can be kept free for them.
-        const moved = new Set(added.filter((h) => blocked.has(h.routeId)).map((h) => h.serviceJobId));
-        added = added.filter((h) => !blocked.has(h.routeId));
+      if (blocked.size === before) return false;
+      // Their bookings get a hold on another route, if one can be kept free for them.
+      const moved = new Set(added.filter((h) => blocked.has(h.routeId)).map((h) => h.serviceJobId));
+      added = added.filter((h) => !blocked.has(h.routeId));
+      if (elsewhereAllowed) {
         const elsewhere = chooseHolds(
           unserved.filter((j) => moved.has(j.serviceJobId)),
           setup,
@@ -572,15 +580,27 @@ async function solvePasses(
           keepNow.delete(id);
           if (built.jobs.get(id)?.pin === undefined) widened.add(id);
         }
-        placeHolds();
       }
-    }
-    if (lost.length > 0) {
-      for (const id of lost) {
+      placeHolds();
+      return true;
+    };
+    const today = options.kind === 'optimize_today';
+    if (today) relocate(lost, true);
+    const unpin = (ids: readonly string[]): void => {
+      for (const id of ids) {
         if (stays.has(id)) continue;
         keepNow.delete(id);
         if (built.jobs.get(id)?.pin === undefined) widened.add(id);
       }
+    };
+    if (lost.length > 0) {
+      unpin(lost);
+      ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
+    }
+    for (let check = 1; today && check <= MAX_HOLD_CHECKS; check++) {
+      const lostNow = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
+      if (!relocate(lostNow, check < MAX_HOLD_CHECKS)) break;
+      unpin(lostNow);
       ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
     }
     // Their reasons are asked of the problem they were left out of.
@@ -601,6 +621,11 @@ async function solvePasses(
       unassigned: [...solution.unassigned, ...[...excluded.values()].filter((u) => !listed.has(u.job))],
     };
   }
+  // Where no hold could be kept for booked work left out, new work never takes its unit.
+  solution = fitAmazonCapacity(setup, built, solution, {
+    now: from.now,
+    releasedAfter: options.kind === 'optimize_today' ? from.now : undefined,
+  }).solution;
   const travelHours = solution.routes.reduce((h, r) => h + r.travelDuration, 0) / 3600;
   step.done(
     `${built.problem.jobs.length - solution.unassigned.length} of ${built.problem.jobs.length} jobs placed, travel ${travelHours.toFixed(1)} h`,
