@@ -59,6 +59,11 @@ export interface RunOptions {
   unavailableTechnicians?: readonly string[] | undefined;
   /** Solving ends by this `performance.now()` instant (a caller with a response deadline). */
   solveDeadline?: number | undefined;
+  /**
+   * With `solveDeadline`: more time to leave before it for a day of this many jobs (building the
+   * solver's first plan, and the plan, diff and answer after it, grow with the day's size).
+   */
+  solveReserveForSize?: ((jobs: number) => number) | undefined;
   /** Keep placements of the previous plan that Amazon still holds exactly (default true). */
   keepPrevious?: boolean | undefined;
 }
@@ -471,7 +476,10 @@ async function solvePasses(
     return { built: first, solution: emptySolution(first), holds: [] };
   }
   // With a deadline, every pass shares what is left of it.
-  const deadline = options.solveDeadline;
+  const deadline =
+    options.solveDeadline !== undefined
+      ? options.solveDeadline - (options.solveReserveForSize?.(first.problem.jobs.length) ?? 0)
+      : undefined;
   const left = (): number => (deadline !== undefined ? Math.max(50, deadline - performance.now()) : Infinity);
   const budget = Math.min(seconds * 1000, left());
   const share = (fraction: number): number =>
