@@ -268,7 +268,7 @@ function write(daysDone: number): void {
     '</details>',
     '',
   ];
-  if (daysDone === DAYS) console.log(lines.slice(0, 15).join('\n'));
+  if (daysDone === DAYS) console.log(lines.slice(0, 17).join('\n'));
   mkdirSync(join(projectRoot, 'bench/results'), { recursive: true });
   writeFileSync(join(projectRoot, 'bench/results/replan-sick.md'), lines.join('\n'));
 }
