@@ -158,6 +158,18 @@ export function solveReserveMs(budgetMs: number, measuredAfterSolveMs?: number):
   return Math.min(budgetMs * 0.5, Math.max(base, measuredAfterSolveMs * 1.25));
 }
 
+/** Per job of the day: the solver's first plan and the work after the solve grow with it. */
+export const RESERVE_PER_JOB_MS = 0.3;
+
+/**
+ * More time kept back for a large day, once its size is known (after the pull and before the
+ * solve): `RESERVE_PER_JOB_MS` per job, so that with `reserveMs` kept back already the total stays
+ * at most half the budget.
+ */
+export function sizeReserveMs(budgetMs: number, reserveMs: number, jobs: number): number {
+  return Math.max(0, Math.min(budgetMs * 0.5 - reserveMs, jobs * RESERVE_PER_JOB_MS));
+}
+
 /** Measured time from the end of the solve to the answer, per server and store. */
 const afterSolve = new WeakMap<ApiContext, Map<string, number>>();
 
@@ -227,9 +239,11 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
       }
       const date = DateTime.fromJSDate(ctx.clock(), { zone: store.timeZone }).toISODate()!;
       const measured = afterSolveOf(ctx);
+      const reserve = solveReserveMs(body.timeBudgetMs, measured.get(body.storeId));
       const state = await ctx.planner.run({
         ...todayRun(body, date),
-        solveDeadline: t0 + body.timeBudgetMs - solveReserveMs(body.timeBudgetMs, measured.get(body.storeId)),
+        solveDeadline: t0 + body.timeBudgetMs - reserve,
+        solveReserveForSize: (jobs) => sizeReserveMs(body.timeBudgetMs, reserve, jobs),
         actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
       });
       if (state.status === 'failed' || state.result === undefined) {

@@ -44,6 +44,11 @@ export interface RunOptions {
   unavailableTechnicians?: readonly string[] | undefined;
   /** Solving ends by this `performance.now()` instant (a caller with a response deadline). */
   solveDeadline?: number | undefined;
+  /**
+   * With `solveDeadline`: more time to leave before it for a day of this many jobs (building the
+   * solver's first plan, and the plan, diff and answer after it, grow with the day's size).
+   */
+  solveReserveForSize?: ((jobs: number) => number) | undefined;
   /** Keep placements of the previous plan that Amazon still holds exactly (default true). */
   keepPrevious?: boolean | undefined;
 }

@@ -4,12 +4,9 @@
  * solving is used as read, only resources it lacks being read afterwards.
  */
 import { describe, expect, it } from 'vitest';
-import { nextAfterSolveEstimate, solveReserveMs } from '../../api/routes/optimize.ts';
-import {
-  dropBreaksHeldElsewhere,
-  prefetchable,
-  readHeldSlots,
-} from '../../src/pipeline/stability/breaks-held-elsewhere.ts';
+import fc from 'fast-check';
+import { nextAfterSolveEstimate, sizeReserveMs, solveReserveMs } from '../../api/routes/optimize.ts';
+import { dropBreaksHeldElsewhere, prefetchable, readHeldSlots } from '../../src/pipeline/stability/breaks-held-elsewhere.ts';
 import type { Plan } from '../../src/pipeline/write/plan.ts';
 import type { ServicesPort } from '../../src/pipeline/ports.ts';
 
@@ -24,6 +21,27 @@ describe('time kept back from the solve', () => {
     expect(solveReserveMs(5_000, 100)).toBe(750);
     expect(solveReserveMs(5_000, 1_000)).toBe(1_250);
     expect(solveReserveMs(5_000, 10_000)).toBe(2_500);
+  });
+
+  it('grows with the size of the day, the whole reserve at most half the budget', () => {
+    expect(sizeReserveMs(5_000, 750, 0)).toBe(0);
+    expect(sizeReserveMs(5_000, 750, 1_000)).toBe(300);
+    expect(sizeReserveMs(5_000, 750, 2_000)).toBe(600);
+    expect(sizeReserveMs(5_000, 2_500, 2_000)).toBe(0);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 100, max: 120_000 }),
+        fc.integer({ min: 0, max: 20_000 }),
+        fc.integer({ min: 0, max: 20_000 }),
+        (budget, measured, jobs) => {
+          const reserve = solveReserveMs(budget, measured);
+          const more = sizeReserveMs(budget, reserve, jobs);
+          expect(more).toBeGreaterThanOrEqual(0);
+          expect(reserve + more).toBeLessThanOrEqual(Math.max(reserve, budget * 0.5));
+          expect(sizeReserveMs(budget, reserve, jobs + 100)).toBeGreaterThanOrEqual(more);
+        },
+      ),
+    );
   });
 
   it('rises at once with a slower call and comes down slowly', () => {

@@ -24,7 +24,7 @@ import {
   type HeldAppointment,
 } from './support/today.ts';
 
-const CASES = Number(process.env['APPLY_CASES'] ?? 2);
+const CASES = Number(process.env['APPLY_CASES'] ?? 3);
 
 const key = (a: { start: number; minutes: number; technicianIds: readonly string[] }): string =>
   `${new Date(a.start).toISOString()}/${a.minutes}/${[...a.technicianIds].sort().join('+')}`;
@@ -115,7 +115,8 @@ interface Case {
   technicians: number;
   jobs: number;
   time: string;
-  out: 'nobody' | 'busiest' | 'under-way';
+  /** Who is out: nobody, the busiest, one with a visit under way, or the n-th technician by id (1-based). */
+  out: 'nobody' | 'busiest' | 'under-way' | number;
 }
 
 async function check(c: Case, iterations = { morning: 300, today: 150 }) {
@@ -128,7 +129,13 @@ async function check(c: Case, iterations = { morning: 300, today: 150 }) {
   try {
     let now = day.at(c.time);
     const sick =
-      c.out === 'nobody' ? undefined : c.out === 'busiest' ? busiest(day, now) : technicianUnderWay(day);
+      c.out === 'nobody'
+        ? undefined
+        : c.out === 'busiest'
+          ? busiest(day, now)
+          : c.out === 'under-way'
+            ? technicianUnderWay(day)
+            : day.world.config.technicians.map((t) => t.resourceId).sort()[c.out - 1];
     now = day.now();
     const unavailable = sick !== undefined ? [sick] : [];
     const before = await readBack(day);
@@ -186,11 +193,22 @@ const clean = (o: Awaited<ReturnType<typeof check>>) => ({
 const none = { dropped: [], failures: [], mismatches: [], diff: [], againDropped: [], againMoved: [] };
 
 describe('optimize-today with apply leaves Amazon as the plan says', () => {
-  // Known open case: a nightly run does not release the booked visits it leaves unserved (a
-  // release to the same time is refused by Amazon where the slot has no capacity left, and a
-  // nightly run must stay idempotent), so here optimize-today's new appointment is refused.
-  it.skip('seed 1, 5 technicians, 60 jobs, nobody out at 06:05: no booked visit dropped by a hold that no longer fits its route', async () => {
+  // The nightly plan leaves booked visits unserved at Amazon (not released); optimize-today's
+  // holds for them were moved off a route whose booked visit they left out, and new work then
+  // took the unit Amazon still counts for them: the new appointment was refused.
+  it('seed 1, 5 technicians, 60 jobs, nobody out at 06:05: no booked visit dropped by a hold that no longer fits its route', async () => {
     const o = await check({ seed: 1, technicians: 5, jobs: 60, time: '06:05', out: 'nobody' });
+    expect(clean(o)).toEqual(none);
+  }, 180_000);
+
+  it("seed 16, 5 technicians, 60 jobs, the 4th technician out at 06:05: a hold placed again elsewhere keeps that route's booked visit", async () => {
+    // Both holds of a round moved off a route whose booked visit they left out, onto another
+    // route, where together they left no room for lunch: its booked visit was dropped.
+    const o = await check(
+      { seed: 16, technicians: 5, jobs: 60, time: '06:05', out: 4 },
+      { morning: 200, today: 150 },
+    );
+    expect(o.sick).toBeDefined();
     expect(clean(o)).toEqual(none);
   }, 180_000);
 

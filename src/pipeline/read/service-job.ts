@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-import { SERVICE_JOB_STATUSES, type ServiceJobStatus } from '../../spapi/statuses.ts';
+import { SERVICE_JOB_STATUSES } from '../../spapi/statuses.ts';
 import { formatIssuePath } from '../../../solver/issue-path.ts';
 
 const AppointmentTimeSchema = z.object({

@@ -114,7 +114,7 @@ async function solveStage(run: RunContext, read: ReadJobs, previous: Plan | unde
   const keep =
     options.keepPrevious === false ? new Map<string, Placement>() : placementsToKeep(previous, located.jobs);
   const solved = await timed('solve', () =>
-    solvePasses({ setup, located, matrix, keep, previous }, options, progress, deps.solve ?? solveInWorker),
+    solvePasses({ setup, located, matrix, keep, previous, now: run.now }, options, progress, deps.solve ?? solveInWorker),
   );
   return { ...solved, solvedAt: performance.now(), issues: located.issues };
 }

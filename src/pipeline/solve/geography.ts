@@ -10,6 +10,8 @@ import type { Place, PlanningSetup } from '../setup/planning-setup.ts';
 
 export type { Geocoder, TravelMatrix, TravelMatrixProvider };
 
+const PROGRESS_EVERY = 100;
+
 export interface Located {
   points: GeoPoint[];
   /** Location index per service job id. */
@@ -45,7 +47,8 @@ export async function locate(
     if (r.ok) cache.set(key, { lat: r.lat, lon: r.lon });
     else failures.set(key, `${r.reason}: ${r.message}`);
     done += 1;
-    onProgress?.({ done, total: codes.size });
+    // Progress every few places: a large day has thousands, and each report is an event.
+    if (done === codes.size || done % PROGRESS_EVERY === 0) onProgress?.({ done, total: codes.size });
   }
 
   const points: GeoPoint[] = [];

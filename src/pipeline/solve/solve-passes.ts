@@ -14,6 +14,7 @@ import { solveUpdate, type ProgressSink } from '../progress.ts';
 import type { RunOptions } from '../run-context.ts';
 import type { PlanningSetup } from '../setup/planning-setup.ts';
 import type { Plan } from '../write/plan.ts';
+import { fitAmazonCapacity } from '../capacity-fit.ts';
 import { chooseHolds, unservedBookings, type CapacityHold } from './booked-holds.ts';
 import { buildProblem, type BuiltProblem, type Placement } from './build-problem.ts';
 import type { SolveRequest } from './solve-in-worker.ts';
@@ -21,6 +22,8 @@ import { trueReasons } from './unassigned-reasons.ts';
 import { startFromPlan } from './warm-start.ts';
 
 const MAX_HOLD_ROUNDS = 3;
+/** Times a round's holds are checked again for booked visits they leave out (optimize-today). */
+const MAX_HOLD_CHECKS = 3;
 
 export interface SolveInput {
   setup: PlanningSetup;
@@ -30,6 +33,8 @@ export interface SolveInput {
   keep: Map<string, Placement>;
   /** The plan in force, pass 1's starting point. */
   previous: Plan | undefined;
+  /** The run's clock (epoch ms): what Amazon's capacity counts from. */
+  now: number;
 }
 
 export interface Solved {
@@ -94,7 +99,10 @@ export async function solvePasses(
     return { built: first, solution: emptySolution(), holds: [] };
   }
   // With a deadline, every pass shares what is left of it.
-  const deadline = options.solveDeadline;
+  const deadline =
+    options.solveDeadline !== undefined
+      ? options.solveDeadline - (options.solveReserveForSize?.(first.problem.jobs.length) ?? 0)
+      : undefined;
   const left = (): number => (deadline !== undefined ? Math.max(50, deadline - performance.now()) : Infinity);
   const budget = Math.min(seconds * 1000, left());
   overallMs = budget;
@@ -145,6 +153,11 @@ export async function solvePasses(
     };
   }
   const built = state.built;
+  // Where no hold could be kept for booked work left out, new work never takes its unit.
+  solution = fitAmazonCapacity(setup, built, solution, {
+    now: input.now,
+    releasedAfter: options.kind === 'optimize_today' ? input.now : undefined,
+  }).solution;
   const travelHours = solution.routes.reduce((h, r) => h + r.travelDuration, 0) / 3600;
   step.done(
     `${built.problem.jobs.length - solution.unassigned.length} of ${built.problem.jobs.length} jobs placed, travel ${travelHours.toFixed(1)} h`,
@@ -197,16 +210,28 @@ async function holdRound(
   // Work the plan served that a hold's pins left out is placed again, free to move: a hold
   // takes from servable work only what Amazon's capacity really lacks.
   const lost = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
-  const stays =
-    options.kind === 'optimize_today'
-      ? keepTodaysBookedVisits(state, round_, lost, displaced, unserved, setup)
-      : new Set<string>();
-  if (lost.length > 0) {
-    for (const id of lost) {
+  const today =
+    options.kind === 'optimize_today' ? todaysBookedVisits(state, round_, displaced, unserved, setup) : undefined;
+  today?.relocate(lost, true);
+  const stays = today?.stays ?? new Set<string>();
+  const unpin = (ids: readonly string[]): void => {
+    for (const id of ids) {
       if (stays.has(id)) continue;
       round_.keepNow.delete(id);
       if (built.jobs.get(id)?.pin === undefined) round_.widened.add(id);
     }
+  };
+  if (lost.length > 0) {
+    unpin(lost);
+    ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
+  }
+  // A hold placed again on another route is checked the same way (it may squeeze that route's
+  // lunch or travel too), and the last time round it is left out: the capacity check after
+  // the passes keeps its unit free.
+  for (let check = 1; today !== undefined && check <= MAX_HOLD_CHECKS; check++) {
+    const lostNow = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
+    if (!today.relocate(lostNow, check < MAX_HOLD_CHECKS)) break;
+    unpin(lostNow);
     ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
   }
   // Their reasons are asked of the problem they were left out of.
@@ -240,48 +265,54 @@ function placeHolds(round: HoldRound, holds: readonly CapacityHold[]): void {
  * On the day itself a booked visit of a technician at work stays: a hold of this round that
  * leaves one of them out (its route no longer fits it, lunch and travel included) is not
  * placed, and the visit keeps its place. Their bookings get a hold on another route, if one
- * can be kept free for them. Returns the visits that stay.
+ * can be kept free for them (`elsewhereAllowed`). `relocate` answers whether it blocked a
+ * route; `stays` gathers the visits that stay.
  */
-function keepTodaysBookedVisits(
+function todaysBookedVisits(
   state: PassState,
   round: HoldRound,
-  lost: readonly string[],
   displaced: ReadonlySet<string>,
   unserved: readonly PlannableJob[],
   setup: PlanningSetup,
-): Set<string> {
+): { stays: Set<string>; relocate: (lost: readonly string[], elsewhereAllowed: boolean) => boolean } {
   const { built, solution, holds } = state;
   const stays = new Set<string>();
+  const blocked = new Set<string>();
   const routeOf = new Map(
     solution.routes.flatMap((r) => r.visits.map((v) => [v.job, r.technician] as const)),
   );
-  const blocked = new Set<string>();
-  for (const id of lost) {
-    const route = routeOf.get(id);
-    if (route === undefined || displaced.has(id) || built.jobs.get(id)?.activeAppointment === undefined)
-      continue;
-    if (!round.added.some((h) => h.routeId === route)) continue;
-    blocked.add(route);
-    stays.add(id);
-  }
-  if (blocked.size === 0) return stays;
-  const moved = new Set(round.added.filter((h) => blocked.has(h.routeId)).map((h) => h.serviceJobId));
-  round.added = round.added.filter((h) => !blocked.has(h.routeId));
-  const elsewhere = chooseHolds(
-    unserved.filter((j) => moved.has(j.serviceJobId)),
-    setup,
-    { ...built, routes: new Map([...built.routes].filter(([id]) => !blocked.has(id))) },
-    solution,
-    [...holds, ...round.added],
-    { displaceBooked: false },
-  );
-  round.added = [...round.added, ...elsewhere.holds];
-  for (const id of elsewhere.displaced) {
-    round.keepNow.delete(id);
-    if (built.jobs.get(id)?.pin === undefined) round.widened.add(id);
-  }
-  placeHolds(round, holds);
-  return stays;
+  const relocate = (lost: readonly string[], elsewhereAllowed: boolean): boolean => {
+    const before = blocked.size;
+    for (const id of lost) {
+      const route = routeOf.get(id);
+      if (route === undefined || displaced.has(id) || built.jobs.get(id)?.activeAppointment === undefined)
+        continue;
+      if (!round.added.some((h) => h.routeId === route)) continue;
+      blocked.add(route);
+      stays.add(id);
+    }
+    if (blocked.size === before) return false;
+    const moved = new Set(round.added.filter((h) => blocked.has(h.routeId)).map((h) => h.serviceJobId));
+    round.added = round.added.filter((h) => !blocked.has(h.routeId));
+    if (elsewhereAllowed) {
+      const elsewhere = chooseHolds(
+        unserved.filter((j) => moved.has(j.serviceJobId)),
+        setup,
+        { ...built, routes: new Map([...built.routes].filter(([id]) => !blocked.has(id))) },
+        solution,
+        [...holds, ...round.added],
+        { displaceBooked: false },
+      );
+      round.added = [...round.added, ...elsewhere.holds];
+      for (const id of elsewhere.displaced) {
+        round.keepNow.delete(id);
+        if (built.jobs.get(id)?.pin === undefined) round.widened.add(id);
+      }
+    }
+    placeHolds(round, holds);
+    return true;
+  };
+  return { stays, relocate };
 }
 
 /** Where a solution puts each job it serves, as pins for the next pass. */
