@@ -110,8 +110,8 @@ export default tseslint.config(
     rules: { 'max-lines-per-function': 'off' },
   },
   {
-    // Being split into smaller modules (file length and the VROOM converters).
-    files: ['solver/joint-search.ts', 'solver/formats/vroom.ts'],
+    // The VROOM converters: each one function mapping every field in one pass.
+    files: ['solver/formats/vroom.ts', 'solver/formats/vroom-write.ts'],
     rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
   },
   {

@@ -11,7 +11,7 @@
 import type { CompiledProblem } from './data.ts';
 import { JointPlan, jointTuning } from './joint-plan.ts';
 import { Random } from './random.ts';
-import { travelOf } from './schedule.ts';
+import { progressOf } from './schedule.ts';
 import type { SolveOptions } from './solution.ts';
 
 /** Routes as visit sequences, their cost and the iterations run (solver/search.ts and the joint search). */
@@ -109,16 +109,7 @@ export function jointSearch(cp: CompiledProblem, options: SolveOptions, startedA
   const t0 = meanArc;
   const tEnd = 0.01 * meanArc;
   const report = (iteration: number): void => {
-    if (!options.onProgress) return;
-    let served = 0;
-    for (const s of bestSeqs) served += s.length;
-    options.onProgress({
-      iteration,
-      bestCost: best,
-      unassigned: cp.nJobs - served,
-      elapsedMs: elapsed(),
-      travelDuration: travelOf(cp, bestSeqs),
-    });
+    options.onProgress?.(progressOf(cp, bestSeqs, iteration, best, elapsed()));
   };
   report(0);
 

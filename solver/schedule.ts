@@ -11,6 +11,7 @@
  * the least late one when none is on time.
  */
 import type { CompiledProblem } from './compiled.ts';
+import type { SolveProgress } from './solution.ts';
 
 interface VisitTiming {
   arrival: number;
@@ -365,7 +366,7 @@ function tailEnd(
  * Travel time of a plan (seconds), route by route as `writeSolution` times them when no visits
  * are linked; for progress reports, so it allocates one detail per call and nothing per route.
  */
-export function travelOf(cp: CompiledProblem, seqs: readonly (readonly number[])[]): number {
+function travelOf(cp: CompiledProblem, seqs: readonly (readonly number[])[]): number {
   const detail = emptyDetail();
   let travel = 0;
   for (let t = 0; t < seqs.length; t++) {
@@ -376,4 +377,23 @@ export function travelOf(cp: CompiledProblem, seqs: readonly (readonly number[])
     }
   }
   return travel;
+}
+
+/** A search's progress report on its best plan so far: jobs left out and travel, beside its cost. */
+export function progressOf(
+  cp: CompiledProblem,
+  bestSeqs: readonly (readonly number[])[],
+  iteration: number,
+  bestCost: number,
+  elapsedMs: number,
+): SolveProgress {
+  let served = 0;
+  for (const s of bestSeqs) served += s.length;
+  return {
+    iteration,
+    bestCost,
+    unassigned: cp.nJobs - served,
+    elapsedMs,
+    travelDuration: travelOf(cp, bestSeqs),
+  };
 }

@@ -9,7 +9,7 @@ import { RouteSet } from './routes.ts';
 import { recreate, insertBest } from './recreate.ts';
 import { ruin, DEFAULT_RUIN } from './ruin.ts';
 import { LocalSearch } from './localsearch.ts';
-import { scheduleRoute, travelOf } from './schedule.ts';
+import { scheduleRoute, progressOf } from './schedule.ts';
 import type { SolveOptions, StartRoute } from './solution.ts';
 import { jointSearch, type SearchResult } from './joint-search.ts';
 
@@ -88,16 +88,7 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
   const elapsed = (): number => (clock ? clock() - startMs : 0);
   let iteration = 0;
   const report = (): void => {
-    if (!options.onProgress) return;
-    let served = 0;
-    for (const s of bestSeqs) served += s.length;
-    options.onProgress({
-      iteration,
-      bestCost: best,
-      unassigned: cp.nJobs - served,
-      elapsedMs: elapsed(),
-      travelDuration: travelOf(cp, bestSeqs),
-    });
+    options.onProgress?.(progressOf(cp, bestSeqs, iteration, best, elapsed()));
   };
   report(); // the first complete plan
 

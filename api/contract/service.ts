@@ -70,7 +70,7 @@ export const KpiResultSchema = z.object({
 });
 
 /** One job's technician preferences, as stored (every field optional; `{}` = none). */
-export const JobPreferenceSetSchema = z.object({
+const JobPreferenceSetSchema = z.object({
   required: z.array(z.string()).optional().describe('One of these technicians must serve the job'),
   excluded: z.array(z.string()).optional().describe('None of these may serve it'),
   preferred: z
@@ -86,7 +86,6 @@ export const JobPreferencesSchema = z.object({
   updatedAt: z.string().nullable().describe('When they were last set; null while the job has none'),
   updatedBy: z.string().nullable().describe('Who set them (`api:<token id>`)'),
 });
-export type JobPreferences = z.infer<typeof JobPreferencesSchema>;
 
 export const JobCloseoutSchema = z.object({
   serviceJobId: z.string(),

@@ -97,7 +97,7 @@ const CancelBody = z
   })
   .strict();
 
-export const PreferencesBody = z
+const PreferencesBody = z
   .object({
     required: z.array(ResourceId).max(20, { error: 'expected at most 20 technicians' }).optional(),
     excluded: z.array(ResourceId).max(100, { error: 'expected at most 100 technicians' }).optional(),

@@ -159,7 +159,7 @@ export function solveReserveMs(budgetMs: number, measuredAfterSolveMs?: number):
 }
 
 /** Per job of the day: the solver's first plan and the work after the solve grow with it. */
-export const RESERVE_PER_JOB_MS = 0.3;
+const RESERVE_PER_JOB_MS = 0.3;
 
 /**
  * More time kept back for a large day, once its size is known (after the pull and before the

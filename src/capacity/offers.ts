@@ -65,7 +65,7 @@ function offerKinds(model: DayModel): OfferKind[] {
 }
 
 /** Matrix indices of the places a buyer of this kind may be at: the store, and each pending job of the kind. */
-export function probeLocations(model: DayModel, kind: OfferKind): number[] {
+function probeLocations(model: DayModel, kind: OfferKind): number[] {
   const onRoutes = new Set(model.routes.flatMap((r) => r.jobIds));
   const key = kind.skills.join('+');
   const out = new Set<number>([model.storeLocation]);

@@ -13,15 +13,7 @@ import type { ServicesClient } from '../spapi/index.ts';
 import type { Store } from '../store/index.ts';
 import { computeKpis, type KpiAppointment, type KpiFulfilment, type KpiReport } from './compute.ts';
 
-export {
-  computeKpis,
-  type KpiAppointment,
-  type KpiFulfilment,
-  type KpiReport,
-  type KpiInput,
-} from './compute.ts';
-export { planKpis, type PlanKpis } from './plan.ts';
-
+export { computeKpis, type KpiFulfilment, type KpiInput } from './compute.ts';
 /** The close-out call that completes a job (src/closeout). */
 const COMPLETION_OPERATION = 'completeServiceJobByServiceJobId';
 

@@ -23,7 +23,7 @@ import { reconcileStage } from './write/reconcile-stage.ts';
 import { writeStage } from './write/write-stage.ts';
 
 export { RunError } from './run-context.ts';
-export type { RunDeps, RunOptions, RunOutcome, RunResult } from './run-context.ts';
+export type { RunDeps, RunOptions, RunResult } from './run-context.ts';
 
 const LOCK_TTL_MS = 2 * 3_600_000;
 

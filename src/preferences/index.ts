@@ -8,7 +8,7 @@ import type { PlanningConfig } from '../config/index.ts';
 import { isEmptyPreferenceSet } from '../store/job-preferences.ts';
 import type { JobPreferenceSet, Store, StoredJobPreferences } from '../store/index.ts';
 
-export type { JobPreferenceSet, StoredJobPreferences };
+export type { JobPreferenceSet };
 
 export class JobPreferencesError extends Error {
   override readonly name = 'JobPreferencesError';

@@ -10,7 +10,6 @@ import type { BoardRoute, BoardStop, BoardView, Interval } from '../../api/contr
 import { stopRisk } from '../kpis/plan.ts';
 import type { PlannedRoute, PlannedStop } from '../pipeline/write/plan.ts';
 import type { GeoPoint } from '../pipeline/setup/planning-setup.ts';
-import type { PlaceLabel } from '../geo/place-labels.ts';
 
 export type { BoardRoute, BoardTechnician, BoardUnassigned, RefusedCall } from '../../api/contract/board.ts';
 export type Window = Interval;
@@ -20,8 +19,6 @@ export type { GeoPoint };
 export type BoardDay = BoardView;
 
 /** Arrival less than this before the window closes counts as at risk (as in the report). */
-export { AT_RISK_MS } from '../kpis/plan.ts';
-
 /** The solver's reasons for leaving a job out, as a dispatcher reads them. */
 export const UNASSIGNED_REASONS: Record<string, string> = {
   NO_SKILLED_TECHNICIAN: 'no technician on shift has every required skill',

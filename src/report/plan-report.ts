@@ -5,18 +5,14 @@
 import { DateTime } from 'luxon';
 import type { PlanReport } from '../pipeline/report/run-report.ts';
 
-export { buildReport, storedPlanReport } from '../pipeline/report/run-report.ts';
-export type {
-  PlanReport,
-  ReportInput,
-  ReportKpis,
-} from '../pipeline/report/run-report.ts';
+export { storedPlanReport } from '../pipeline/report/run-report.ts';
+export type { PlanReport } from '../pipeline/report/run-report.ts';
 
 const local = (isoTime: string, zone: string): string =>
   DateTime.fromISO(isoTime, { zone }).toFormat('HH:mm');
 
 /** Jobs not planned listed in the Markdown; the rest are counted, and all are in the JSON. */
-export const NOT_PLANNED_SHOWN = 50;
+const NOT_PLANNED_SHOWN = 50;
 
 export function reportMarkdown(report: PlanReport): string {
   const k = report.kpis;

@@ -23,13 +23,7 @@ export { SANDBOX_CREDENTIALS } from './auth.ts';
 export { runningClock } from './clock.ts';
 export { parseFaultSpec } from './faults.ts';
 export type { RateLimitMode } from './rate-limit.ts';
-export type { RequestLogEntry, RequestOutcome } from './request-log.ts';
-export type { SandboxSnapshot } from './snapshot.ts';
-export type { SeededCrew, Store } from './state.ts';
-export type { WeeklyShift } from './schedule-rules.ts';
-export { SKILLS, SERVICE_CATALOG } from './catalog.ts';
-export type { Skill } from './catalog.ts';
-
+export { SERVICE_CATALOG } from './catalog.ts';
 export { DEFAULT_MARKETPLACE_ID } from './marketplace.ts';
 
 export interface SandboxOptions {

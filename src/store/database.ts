@@ -150,7 +150,7 @@ interface ApiTokensTable {
 }
 
 /** Technician preferences of one job, set through the API (migration 0004); ids and levels only. */
-export interface JobPreferencesTable {
+interface JobPreferencesTable {
   seller_id: string;
   service_job_id: string;
   preferences: Json<unknown>;
@@ -159,7 +159,7 @@ export interface JobPreferencesTable {
   updated_by: string;
 }
 
-export interface StoreMetaTable {
+interface StoreMetaTable {
   key: string;
   value: string;
 }

@@ -5,7 +5,5 @@ export * from './service-job-record.ts';
 export type * from './plans.ts';
 export type * from './write-back-journal.ts';
 export { TOKEN_SCOPES, isTokenScope } from './api-tokens.ts';
-export type { ApiTokenInfo, TokenScope } from './api-tokens.ts';
+export type { TokenScope } from './api-tokens.ts';
 export type { JobPreferenceSet, StoredJobPreferences } from './job-preferences.ts';
-export { isEmptyPreferenceSet } from './job-preferences.ts';
-export type { PreviousVisit } from './job-history.ts';

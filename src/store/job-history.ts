@@ -99,7 +99,7 @@ export class JobHistory {
 }
 
 /** The product order ids a job carries (its own list and its items'). */
-export function ordersOf(details: Pick<ServiceJobDetails, 'productOrderIds' | 'associatedItems'>): string[] {
+function ordersOf(details: Pick<ServiceJobDetails, 'productOrderIds' | 'associatedItems'>): string[] {
   const ids = new Set<string>(details.productOrderIds ?? []);
   for (const item of details.associatedItems ?? []) if (item.orderId !== null) ids.add(item.orderId);
   return [...ids];

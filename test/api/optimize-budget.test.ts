@@ -6,7 +6,11 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { nextAfterSolveEstimate, sizeReserveMs, solveReserveMs } from '../../api/routes/optimize.ts';
-import { dropBreaksHeldElsewhere, prefetchable, readHeldSlots } from '../../src/pipeline/stability/breaks-held-elsewhere.ts';
+import {
+  dropBreaksHeldElsewhere,
+  prefetchable,
+  readHeldSlots,
+} from '../../src/pipeline/stability/breaks-held-elsewhere.ts';
 import type { Plan } from '../../src/pipeline/write/plan.ts';
 import type { ServicesPort } from '../../src/pipeline/ports.ts';
 

@@ -12,7 +12,10 @@ interface KpiDelta {
   higherIsBetter: boolean;
 }
 
-export const KPI_LABELS: { key: keyof BoardKpis; label: string; higherIsBetter: boolean; unit: string }[] = [
+/** The KPIs every plan carries (the optional ones are shown only where present). */
+type RequiredKpi = { [K in keyof BoardKpis]-?: undefined extends BoardKpis[K] ? never : K }[keyof BoardKpis];
+
+export const KPI_LABELS: { key: RequiredKpi; label: string; higherIsBetter: boolean; unit: string }[] = [
   { key: 'jobsPlanned', label: 'Jobs planned', higherIsBetter: true, unit: '' },
   { key: 'demandCoveredPct', label: 'Demand covered', higherIsBetter: true, unit: '%' },
   { key: 'travelHours', label: 'Travel', higherIsBetter: false, unit: 'h' },

@@ -247,7 +247,7 @@ export function normaliseParsed(
 }
 
 /** The job's product order ids: its own list and its items' order ids, once each. */
-export function orderIdsOf(job: Pick<ServiceJob, 'productOrderIds' | 'associatedItems'>): string[] {
+function orderIdsOf(job: Pick<ServiceJob, 'productOrderIds' | 'associatedItems'>): string[] {
   const ids = new Set<string>(job.productOrderIds ?? []);
   for (const item of job.associatedItems ?? []) if (item.orderId !== undefined) ids.add(item.orderId);
   return [...ids];

@@ -210,7 +210,7 @@ export function storedPlanReport(planId: string, plan: Plan, now: number, runKpi
  * Replaces the ids of stores and technicians in a text by their names (whole ids only, the
  * longest first, so `T1` never rewrites part of `T10`).
  */
-export function namer(names: Readonly<Record<string, string>>): (text: string) => string {
+function namer(names: Readonly<Record<string, string>>): (text: string) => string {
   const ids = Object.keys(names)
     .filter((id) => id !== '' && names[id] !== id)
     .sort((a, b) => b.length - a.length);

@@ -20,7 +20,7 @@ import { solvePasses } from './solve-passes.ts';
 import type { PlanningIssue } from '../issues.ts';
 import type { StoredPlan } from '../ports.ts';
 
-export type CapacityRead = Promise<{ ok: HeldSlots } | { err: unknown }>;
+type CapacityRead = Promise<{ ok: HeldSlots } | { err: unknown }>;
 
 export interface Decision {
   planId: string;
@@ -114,7 +114,12 @@ async function solveStage(run: RunContext, read: ReadJobs, previous: Plan | unde
   const keep =
     options.keepPrevious === false ? new Map<string, Placement>() : placementsToKeep(previous, located.jobs);
   const solved = await timed('solve', () =>
-    solvePasses({ setup, located, matrix, keep, previous, now: run.now }, options, progress, deps.solve ?? solveInWorker),
+    solvePasses(
+      { setup, located, matrix, keep, previous, now: run.now },
+      options,
+      progress,
+      deps.solve ?? solveInWorker,
+    ),
   );
   return { ...solved, solvedAt: performance.now(), issues: located.issues };
 }

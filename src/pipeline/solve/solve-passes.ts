@@ -211,7 +211,9 @@ async function holdRound(
   // takes from servable work only what Amazon's capacity really lacks.
   const lost = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
   const today =
-    options.kind === 'optimize_today' ? todaysBookedVisits(state, round_, displaced, unserved, setup) : undefined;
+    options.kind === 'optimize_today'
+      ? todaysBookedVisits(state, round_, displaced, unserved, setup)
+      : undefined;
   today?.relocate(lost, true);
   const stays = today?.stays ?? new Set<string>();
   const unpin = (ids: readonly string[]): void => {
