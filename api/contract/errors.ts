@@ -10,13 +10,14 @@ const IssueSchema = z.object({
   message: z.string().describe('What is wrong and what is expected'),
 });
 
-const ErrorBodySchema = z.object({
+export const ErrorBodySchema = z.object({
   error: z.object({
     code: z.string().describe('A stable machine-readable code, e.g. BAD_REQUEST, NOT_FOUND, CONFLICT'),
     message: z.string(),
     issues: z.array(IssueSchema).optional().describe('Every wrong field (at most 50)'),
   }),
 });
+export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 const ERROR_MEANINGS = {
   400: 'Bad request: a field, the query or the body is not valid (each named in `issues`)',

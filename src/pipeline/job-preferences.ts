@@ -7,14 +7,24 @@
 import { mergePreferences } from '../preferences/index.ts';
 import type { JobAffinity } from '../config/affinity.ts';
 import type { PlannableJob } from './read/normalise.ts';
-import type { PipelineStorePort } from './ports.ts';
+import type { JobPreferenceSet } from '../store/job-preferences.ts';
 import type { PlanningSetup } from './setup/planning-setup.ts';
 
 const DAY = 86_400_000;
 
+/** What the run reads of a job's history (PipelineStorePort's members of the same names). */
+interface JobHistoryStore {
+  jobPreferences?(serviceJobIds: string[]): Promise<Map<string, JobPreferenceSet>>;
+  previousTechnicians?(
+    orderIds: string[],
+    since: number,
+    exceptJobIds: string[],
+  ): Promise<Map<string, string[]>>;
+}
+
 /** The jobs with their stored preferences and previous technicians attached (new objects; the input is not changed). */
 export async function withJobHistory(
-  store: Pick<PipelineStorePort, 'jobPreferences' | 'previousTechnicians'>,
+  store: JobHistoryStore,
   setup: Pick<PlanningSetup, 'rules'>,
   jobs: readonly PlannableJob[],
   now: number,

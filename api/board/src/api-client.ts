@@ -73,7 +73,16 @@ function explain(status: number, body: unknown): ApiError {
       .map((i: unknown) => {
         const issue = i as { path?: unknown; message?: unknown };
         // The contract's issue path is already written out (`body.jobs[0].windows[0]`).
-        const path = typeof issue.path === 'string' ? issue.path : '';
+        const path =
+          typeof issue.path === 'string'
+            ? issue.path
+            : Array.isArray(issue.path)
+              ? issue.path
+                  .map((p: unknown, k: number) =>
+                    typeof p === 'number' ? `[${p}]` : `${k > 0 ? '.' : ''}${String(p)}`,
+                  )
+                  .join('')
+              : '';
         return `${path}: ${String(issue.message ?? '')}`;
       })
       .join('; ');
