@@ -10,6 +10,7 @@ const IssueSchema = z.object({
   message: z.string().describe('What is wrong and what is expected'),
 });
 
+/** @public The error answer every route declares (the generated client names it). */
 export const ErrorBodySchema = z.object({
   error: z.object({
     code: z.string().describe('A stable machine-readable code, e.g. BAD_REQUEST, NOT_FOUND, CONFLICT'),
@@ -17,6 +18,7 @@ export const ErrorBodySchema = z.object({
     issues: z.array(IssueSchema).optional().describe('Every wrong field (at most 50)'),
   }),
 });
+/** @public */
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
 const ERROR_MEANINGS = {
