@@ -5,7 +5,7 @@
  * to a typed value; every input and output (Services, store, geography, clock, progress) is
  * passed in through `RunDeps`.
  */
-import { hostname } from 'node:os';
+import { holderState, lockHolderName } from './lock-holder.ts';
 import type { PipelineStorePort } from './ports.ts';
 import { readStage } from './read/read-stage.ts';
 import { reportStage } from './report/report-stage.ts';
@@ -54,7 +54,7 @@ async function checkAgainstSeller(run: RunContext): Promise<void> {
 }
 
 async function withStoresLock<T>(run: RunContext, body: () => Promise<T>): Promise<T> {
-  const holder = `${run.deps.actor ?? 'plan'}:${process.pid}@${hostname()}`;
+  const holder = lockHolderName(run.deps.actor ?? 'plan');
   const lockName = `plan:${run.storeIds.join(',')}`;
   await takeLock(run.deps.store, lockName, holder);
   try {
@@ -71,9 +71,7 @@ async function withStoresLock<T>(run: RunContext, body: () => Promise<T>): Promi
 async function takeLock(store: PipelineStorePort, name: string, holder: string): Promise<void> {
   const first = await store.acquireLock(name, holder, LOCK_TTL_MS);
   if (first.acquired) return;
-  const match = /^[^:]*:(\d+)@(.*)$/.exec(first.heldBy);
-  const pid = match ? Number(match[1]) : undefined;
-  if (match !== null && pid !== undefined && match[2] === hostname() && !processAlive(pid)) {
+  if (holderState(first.heldBy) === 'gone') {
     await store.releaseLock(name, first.heldBy);
     const second = await store.acquireLock(name, holder, LOCK_TTL_MS);
     if (second.acquired) return;
@@ -82,13 +80,4 @@ async function takeLock(store: PipelineStorePort, name: string, holder: string):
     'LOCKED',
     `another planning run (${first.heldBy}) holds the lock for these stores; try again when it ends`,
   );
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

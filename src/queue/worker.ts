@@ -24,6 +24,7 @@ import { publishCapacity } from '../capacity/publish.ts';
 import { AmazonCapacityError, CapacityQueryError } from '../capacity/index.ts';
 import { DayModelError } from '../capacity/day-model.ts';
 import type { ProgressSink } from '../pipeline/progress.ts';
+import { holderState } from '../pipeline/lock-holder.ts';
 import { RunError, runPlanning } from '../pipeline/run.ts';
 import { siblingModuleUrl, tsxWorkerSource } from '../pipeline/solve/tsx-worker.ts';
 import { StoreError } from '../store/index.ts';
@@ -64,6 +65,9 @@ const PROGRESS_EVERY_MS = 1_000;
 const dayKey = (sample: number): string => `day-${String(sample).padStart(3, '0')}`;
 
 /** Errors that retrying cannot mend: the request or the configuration is wrong. */
+/** How long a partition waits for a previous attempt on this host that still runs. */
+const PREVIOUS_ATTEMPT_WAIT_MS = 30 * 60_000;
+
 const PERMANENT_RUN_ERRORS = new Set(['NO_STORES', 'NO_TECHNICIANS', 'DATE_IN_PAST', 'UNKNOWN_RESOURCES']);
 
 /** PostgreSQL unreachable or gone: the partition fails with this, and is retried with backoff. */
@@ -240,20 +244,37 @@ export class PartitionWorker {
     };
   }
 
+  /**
+   * The plan lock of a previous attempt at this partition. A worker killed mid-run on another
+   * host is known only by its expired queue lock: BullMQ gave the partition to this worker, so
+   * the lock is released. A previous attempt on this host whose process still runs was only
+   * slow to renew its queue lock (a busy machine): it is waited for rather than run beside,
+   * and this attempt then resumes or keeps what it wrote.
+   */
+  async #takeOverPlanLock(job: Job, ctx: ApiContext, lock: string, previous: string): Promise<void> {
+    const log = this.#options.logger;
+    const deadline = Date.now() + PREVIOUS_ATTEMPT_WAIT_MS;
+    while (holderState(previous) === 'alive' && Date.now() < deadline) {
+      const held = await ctx.store.locks.get(lock);
+      if (
+        held === undefined ||
+        held.holder !== previous ||
+        Date.parse(held.expiresAt) <= ctx.clock().getTime()
+      )
+        return;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    if (await ctx.store.locks.release(lock, previous))
+      log.info({ jobId: job.id, lock }, 'took over the plan lock of a previous attempt');
+  }
+
   async #plan(job: Job<PlanPartitionData>): Promise<unknown> {
     const d = job.data;
     const ctx = this.#seller(d.sellerId);
     try {
       const before = await this.#state.started(d.runId, d.partitionKey, this.#holder);
-      // The lock of a previous attempt (a worker killed mid-run): BullMQ gave this partition to us alone.
-      if (before?.holder !== null && before?.holder !== undefined && before.holder !== this.#holder) {
-        const released = await ctx.store.locks.release(`plan:${d.storeId}`, before.holder);
-        if (released)
-          this.#options.logger.info(
-            { jobId: job.id, storeId: d.storeId },
-            'took over the plan lock of a previous attempt',
-          );
-      }
+      if (before?.holder !== null && before?.holder !== undefined && before.holder !== this.#holder)
+        await this.#takeOverPlanLock(job, ctx, `plan:${d.storeId}`, before.holder);
       const result = await runPlanning(
         {
           date: d.date,

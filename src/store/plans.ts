@@ -4,7 +4,7 @@
  * writing personal data into it is refused.
  */
 import { randomUUID } from 'node:crypto';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import {
   isoTimestamp,
   readNullableJson,
@@ -82,6 +82,7 @@ export class Plans {
     }
     const planId = input.planId ?? randomUUID();
     await this.db.transaction().execute(async (trx) => {
+      if (input.planId !== undefined) await this.#clearUnsaved(trx, planId);
       await trx
         .insertInto('plans')
         .values({
@@ -111,6 +112,36 @@ export class Plans {
       }
     });
     return this.#require(planId);
+  }
+
+  /**
+   * A plan id given by the caller (a queue partition's) may already name the row of an
+   * attempt that stopped before its plan was saved: nothing was written under it, so the row
+   * is made again. A row that holds a plan is never replaced.
+   */
+  async #clearUnsaved(trx: Transaction<Database>, planId: string): Promise<void> {
+    const existing = await trx
+      .selectFrom('plans')
+      .select(['plan'])
+      .where('seller_id', '=', this.sellerId)
+      .where('plan_id', '=', planId)
+      .executeTakeFirst();
+    if (existing === undefined) return;
+    if (existing.plan !== null)
+      throw new StoreError(
+        'PLAN_EXISTS',
+        `plan ${planId} already exists with its content; resume it instead`,
+      );
+    await trx
+      .deleteFrom('plan_stores')
+      .where('seller_id', '=', this.sellerId)
+      .where('plan_id', '=', planId)
+      .execute();
+    await trx
+      .deleteFrom('plans')
+      .where('seller_id', '=', this.sellerId)
+      .where('plan_id', '=', planId)
+      .execute();
   }
 
   /** Saves the solved plan (and its stats) while the run goes on, e.g. before write-back. */

@@ -3,6 +3,33 @@ import { describeEachDialect } from './dialects.ts';
 import { manualClock } from './fixtures.ts';
 
 describeEachDialect('plans, watermarks and audit', (harness) => {
+  it('makes again, under the same given id, the row of an attempt that stopped before its plan was saved', async () => {
+    const clock = manualClock('2026-11-23T02:00:00Z');
+    const { store } = await harness.fresh({ clock: clock.now });
+    const input = {
+      planId: 'partition-plan-1',
+      kind: 'nightly' as const,
+      periodStart: '2026-11-24',
+      periodEnd: '2026-11-24',
+      storeIds: ['store-seattle'],
+    };
+    await store.plans.create(input);
+    await store.plans.finish(input.planId, { status: 'failed', failure: { code: 'STOPPED_BEFORE_PLAN' } });
+    clock.advance(60_000);
+    const again = await store.plans.create({ ...input, storeIds: ['store-seattle', 'store-tacoma'] });
+    expect(again).toMatchObject({
+      planId: 'partition-plan-1',
+      status: 'running',
+      failure: null,
+      plan: null,
+      createdAt: '2026-11-23T02:01:00.000Z',
+      storeIds: ['store-seattle', 'store-tacoma'],
+    });
+    await store.plans.saveContent(input.planId, { plan: { routes: [] }, solverStats: null });
+    await expect(store.plans.create(input)).rejects.toMatchObject({ code: 'PLAN_EXISTS' });
+    expect((await store.plans.get(input.planId))?.plan).toEqual({ routes: [] });
+  });
+
   it('creates, saves, finishes and lists plans', async () => {
     const clock = manualClock('2026-11-23T02:00:00Z');
     const { store } = await harness.fresh({ clock: clock.now });
