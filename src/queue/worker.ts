@@ -10,6 +10,8 @@
  * the write-back journal (what Amazon already took is not sent again). The plan lock the dead
  * worker held in the store is released by the worker that takes the partition over: BullMQ
  * gives a partition to one worker at a time, so that lock can only be a previous attempt's.
+ * A previous attempt on the same host whose process still runs (it was late renewing its
+ * queue lock on a busy machine) is waited for instead, so that two never plan one store.
  */
 import { hostname } from 'node:os';
 import { serialize, deserialize } from 'node:v8';
