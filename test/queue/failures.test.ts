@@ -59,12 +59,22 @@ const redisServer = (process.env['PATH'] ?? '')
   .map((d) => join(d, 'redis-server'))
   .find((p) => existsSync(p));
 
+/**
+ * The environment without a faked clock's preload: the test's own Redis is a server like the
+ * machine's, on the real clock (redis-server's allocator does not start under libfaketime).
+ */
+function realClockEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const key of Object.keys(env)) if (key === 'LD_PRELOAD' || key.startsWith('FAKETIME')) delete env[key];
+  return env;
+}
+
 /** A Redis of the test's own, its data on disk in `dir`. */
 function startRedis(port: number, dir: string): Promise<ChildProcess> {
   const child = spawn(
     redisServer!,
     ['--port', String(port), '--bind', '127.0.0.1', '--appendonly', 'yes', '--appendfsync', 'always'],
-    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: realClockEnv() },
   );
   child.stderr?.resume();
   return new Promise((resolve, reject) => {
