@@ -4,10 +4,7 @@ import { InvalidArgumentError } from 'commander';
 import { integerArg, isoDateArg, portArg } from './arg-parsers.ts';
 import { startSandbox } from '../sandbox/index.ts';
 import { extname } from 'node:path';
-import { stringify } from 'yaml';
-import { validatePlanningConfig } from '../config/index.ts';
-import { seededPlanningConfig } from '../sandbox/crews-config.ts';
-import type { RateLimitMode, SandboxOptions } from '../sandbox/index.ts';
+import type { RateLimitMode, Sandbox, SandboxOptions } from '../sandbox/index.ts';
 
 /** `fieldplan sandbox`: serve the local Services sandbox, or write its seeded crews to a file. */
 
@@ -29,6 +26,25 @@ interface SandboxCliOptions {
   rateLimits: RateLimitMode;
   faults?: string;
   writeCrews?: string;
+}
+
+/**
+ * Writes the seeded crews as a crews configuration file. The configuration's schemas and the YAML
+ * writer are loaded here only: serving never needs them, and they are most of what would load.
+ */
+async function writeCrews(sandbox: Sandbox, file: string): Promise<void> {
+  const [{ stringify }, { validatePlanningConfig }, { seededPlanningConfig }] = await Promise.all([
+    import('yaml'),
+    import('../config/index.ts'),
+    import('../sandbox/crews-config.ts'),
+  ]);
+  const config = seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores());
+  await sandbox.close();
+  // Refuse to write a file the planner would reject.
+  validatePlanningConfig(config, file);
+  const yaml = ['.yaml', '.yml'].includes(extname(file).toLowerCase());
+  await writeFile(file, yaml ? stringify(config) : `${JSON.stringify(config, null, 2)}\n`);
+  console.log(`Wrote ${config.technicians.length} technicians and ${config.stores.length} stores to ${file}`);
 }
 
 export function registerSandboxCommand(program: Command): void {
@@ -64,15 +80,7 @@ export function registerSandboxCommand(program: Command): void {
       };
       const sandbox = await startSandbox(options);
       if (opts.writeCrews) {
-        const config = seededPlanningConfig(sandbox.seededCrews(), sandbox.seededStores());
-        await sandbox.close();
-        // Refuse to write a file the planner would reject.
-        validatePlanningConfig(config, opts.writeCrews);
-        const yaml = ['.yaml', '.yml'].includes(extname(opts.writeCrews).toLowerCase());
-        await writeFile(opts.writeCrews, yaml ? stringify(config) : `${JSON.stringify(config, null, 2)}\n`);
-        console.log(
-          `Wrote ${config.technicians.length} technicians and ${config.stores.length} stores to ${opts.writeCrews}`,
-        );
+        await writeCrews(sandbox, opts.writeCrews);
         return;
       }
       console.log(`Services sandbox listening at ${sandbox.url}`);

@@ -7,12 +7,8 @@ import { formatIssuePath } from '../../solver/issue-path.ts';
 import { ConfigError } from './configError.ts';
 import type { ConfigIssue } from './configError.ts';
 import { PlanningConfigSchema } from './planningConfig.ts';
-import {
-  MAX_NESTING_DEPTH,
-  NestingTooDeepError,
-  parseJsonWithin,
-  yamlNestsDeeperThan,
-} from '../input/nesting.ts';
+import { MAX_NESTING_DEPTH, NestingTooDeepError, parseJsonWithin } from '../input/nesting.ts';
+import { yamlNestsDeeperThan } from '../input/yaml-nesting.ts';
 import type { PlanningConfig } from './planningConfig.ts';
 
 /** Loads and validates `path` (.yaml, .yml or .json). Throws one `ConfigError` listing every problem. */

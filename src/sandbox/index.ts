@@ -7,7 +7,7 @@ import { earliestStartDate } from './clock.ts';
 import { parseFaultSpec } from './faults.ts';
 import type { RateLimitMode } from './rate-limit.ts';
 import type { RequestLogEntry } from './request-log.ts';
-import { seedJobs, seedSeller } from './seed.ts';
+import { seedJobs, seedSeller, seedWorld, unseededWorld } from './seed.ts';
 import type { SeedOptions } from './seed.ts';
 import { buildSandboxServer } from './server.ts';
 import { takeSnapshot } from './snapshot.ts';
@@ -58,9 +58,10 @@ export interface SandboxOptions {
   readonly tokenTtlSeconds?: number;
   readonly marketplaceId?: string;
   /**
-   * Listen first, then seed the jobs (default false: seed, then listen). Requests made in the
-   * meantime wait until the jobs are seeded; `ready()` settles then. The stores and crews are
-   * seeded before listening either way. `fieldplan sandbox` listens first.
+   * Listen first, then seed the seller and its jobs (default false: seed, then listen). Requests
+   * made in the meantime wait until the world is seeded; `ready()` settles then, and the world
+   * (`snapshot`, `seededCrews`, `seededStores`) is empty before it. `fieldplan sandbox` listens
+   * first: its address is known before the postal-code table is even loaded.
    */
   readonly listenBeforeSeeding?: boolean;
 }
@@ -71,9 +72,9 @@ export interface Sandbox {
   readonly credentials: LwaCredentials;
   readonly requestLog: readonly RequestLogEntry[];
   readonly marketplaceId: string;
-  /** Settles when every seeded job is in place (at once unless `listenBeforeSeeding`). */
+  /** Settles when the seller and every seeded job are in place (at once unless `listenBeforeSeeding`). */
   ready(): Promise<void>;
-  /** The world as it is now; with `listenBeforeSeeding`, await `ready()` first for the jobs. */
+  /** The world as it is now; with `listenBeforeSeeding`, await `ready()` first. */
   snapshot(): SandboxSnapshot;
   seededCrews(): SeededCrew[];
   seededStores(): Store[];
@@ -136,9 +137,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     load,
     ...(options.demandBySkill !== undefined ? { demandBySkill: options.demandBySkill } : {}),
   };
-  const world = seedSeller(seedOptions);
   const later = options.listenBeforeSeeding === true;
-  if (!later) seedJobs(world, seedOptions);
+  const world = later ? unseededWorld(marketplaceId) : seedWorld(seedOptions);
   let markSeeded: (error?: unknown) => void = () => {};
   const seeded = later
     ? new Promise<void>((resolve, reject) => {
@@ -169,6 +169,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     // After this tick: the caller can report the address before the seeding holds the thread.
     setImmediate(() => {
       try {
+        // The server holds this world: it is filled in place (no request reads it before `seeded`).
+        Object.assign(world, seedSeller(seedOptions));
         seedJobs(world, seedOptions);
         markSeeded();
       } catch (error) {

@@ -282,6 +282,22 @@ function drawStatus(rng: Random): JobStatus {
   return 'PAYMENT_DECLINED';
 }
 
+/** A world without a seller yet, for a sandbox that listens before it seeds (index.ts). */
+export function unseededWorld(marketplaceId: string): SandboxWorld {
+  return {
+    sellerId: '',
+    serviceJobProviderId: '',
+    marketplaceId,
+    stores: [],
+    crews: [],
+    jobs: new Map(),
+    schedules: [],
+    reservations: new Map(),
+    uploads: new Map(),
+    sequence: 1000,
+  };
+}
+
 /** The whole seeded world: the seller (stores, crews, their breaks), then its jobs. */
 export function seedWorld(options: SeedOptions): SandboxWorld {
   const world = seedSeller(options);
@@ -297,16 +313,11 @@ export function seedSeller(options: SeedOptions): SandboxWorld {
   const rng = createRandom(deriveSeed(options.seed, 'seller'));
   const { stores, crews } = seedStoresAndCrews(rng, options);
   const world: SandboxWorld = {
+    ...unseededWorld(options.marketplaceId),
     sellerId: `A${rng.alnum(12)}`,
     serviceJobProviderId: `A${rng.alnum(12)}`,
-    marketplaceId: options.marketplaceId,
     stores,
     crews,
-    jobs: new Map(),
-    schedules: [],
-    reservations: new Map(),
-    uploads: new Map(),
-    sequence: 1000,
   };
   seedLunches(world, options);
   return world;

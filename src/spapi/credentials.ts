@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { jsonNestsDeeperThan, MAX_NESTING_DEPTH, yamlNestsDeeperThan } from '../input/nesting.ts';
+import { jsonNestsDeeperThan, MAX_NESTING_DEPTH } from '../input/nesting.ts';
+import { yamlNestsDeeperThan } from '../input/yaml-nesting.ts';
 import { z } from 'zod';
 import { AuthError } from './errors.ts';
 import { formatIssuePath } from '../../solver/issue-path.ts';

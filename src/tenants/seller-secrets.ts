@@ -7,7 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { jsonNestsDeeperThan, MAX_NESTING_DEPTH, yamlNestsDeeperThan } from '../input/nesting.ts';
+import { jsonNestsDeeperThan, MAX_NESTING_DEPTH } from '../input/nesting.ts';
+import { yamlNestsDeeperThan } from '../input/yaml-nesting.ts';
 import { loadDataKeyRing, type DataKeyRing } from '../privacy/data-key.ts';
 import { credentialsFromFile, type LwaCredentials } from '../spapi/credentials.ts';
 import { SellersConfigError, type SellerDefinition, type SellersConfig } from './sellers-config.ts';

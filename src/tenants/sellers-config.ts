@@ -24,7 +24,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { formatIssuePath } from '../../solver/issue-path.ts';
-import { jsonNestsDeeperThan, MAX_NESTING_DEPTH, yamlNestsDeeperThan } from '../input/nesting.ts';
+import { jsonNestsDeeperThan, MAX_NESTING_DEPTH } from '../input/nesting.ts';
+import { yamlNestsDeeperThan } from '../input/yaml-nesting.ts';
 import { SELLER_ID_PATTERN } from './seller-id.ts';
 
 /** Where a seller's LWA credentials come from (never the sellers file itself). */

@@ -14,8 +14,8 @@ import {
   MAX_NESTING_DEPTH,
   NestingTooDeepError,
   parseJsonWithin,
-  yamlNestsDeeperThan,
 } from '../../src/input/nesting.ts';
+import { yamlNestsDeeperThan } from '../../src/input/yaml-nesting.ts';
 
 /** Depth of a parsed value, walked with a stack (the value may be deep). */
 function depthOf(value: unknown): number {
