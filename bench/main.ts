@@ -5,7 +5,7 @@
  *   npm run bench -- homberger --size 200|1000 --seconds 30 [...]
  *   npm run bench -- fieldservice [--sizes 100,500,1000,2000,5000] [--budgets 2,10,60] [--seed 1]
  *   npm run bench -- hhcrsp [--budgets 1,10] [--instances A,B,C3] [--seed 1]
- *   npm run bench -- crews [--iterations 2000] [--seed 5]   (sandbox: crew vs synchronised visits vs none)
+ *   npm run bench -- crews [--iterations 2000] [--seeds 5,6,7] [--load 0.5]   (sandbox: crew vs synchronised visits vs none)
  * Data comes from ../shared/bench (or --data); without it the VRPTW benchmarks say so and exit 0.
  */
 import { parseArgs } from 'node:util';
@@ -22,6 +22,7 @@ const USAGE = `usage: npm run bench -- <solomon|homberger|fieldservice|hhcrsp|ba
   --instances <list> comma-separated instance names, * as wildcard (e.g. C101,R2*)
   --size <n>         homberger size: 200 (default) or 1000
   --seed <n>         solver seed (default 1)
+  --seeds <list>     crews: sandbox seeds (default 5,6,7); --load <x> crews: seeded demand / working time (default 0.5)
   --out <file.json>  result file (default bench/results/<set>-<seconds>s.json); Markdown next to it
   --data <dir>       benchmark data folder (default ../shared/bench)
   --sizes <list>     fieldservice job counts (default 100,500,1000,2000,5000)
@@ -131,11 +132,19 @@ async function crews(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { iterations: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      iterations: { type: 'string' },
+      seed: { type: 'string' },
+      seeds: { type: 'string' },
+      load: { type: 'string' },
+      out: { type: 'string' },
+    },
   });
+  const one = values.seed !== undefined ? [Math.floor(positive(values.seed, 5, 'seed'))] : undefined;
   // A fixed weekday: the seeded technicians work Monday to Friday.
   await runCrewScenario({
-    seed: Math.floor(positive(values.seed, 5, 'seed')),
+    seeds: one ?? numberList(values.seeds, [5, 6, 7], 'seeds').map(Math.floor),
+    load: positive(values.load, 0.5, 'load'),
     iterations: Math.floor(positive(values.iterations, 2000, 'iterations')),
     date: '2026-11-24',
     ...(values.out ? { out: values.out } : {}),

@@ -125,8 +125,11 @@ export function chooseHolds(
         // unit per booked appointment, would refuse the plan's new appointments at that time;
         // the visits a hold displaces are placed again, free to move (a reschedule).
         if (!options.displaceBooked && clashes.some((o) => o.booked)) continue;
-        let score = 0;
-        for (const o of clashes) score += (o.booked ? 1e9 : 1e6) + (o.end - o.start) / 1000;
+        // A crew route held idles every member for the one unit the booking takes: its visits
+        // weigh once per member, and an idle single technician is taken before an idle crew.
+        const team = r.technicianIds.length;
+        let score = team - 1;
+        for (const o of clashes) score += ((o.booked ? 1e9 : 1e6) + (o.end - o.start) / 1000) * team;
         if (score < bestScore || (score === bestScore && best !== undefined && r.routeId < best.routeId)) {
           best = r;
           bestScore = score;

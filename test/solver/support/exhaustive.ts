@@ -35,8 +35,8 @@ function* breakSlots(count: number, gaps: number): Generator<BreakSlot[]> {
   }
 }
 
-/** Best route per subset of jobs (bit mask) for one technician. */
-function bestRoutes(problem: Problem, t: Technician): Map<number, Route> {
+/** Best route (least travel) per subset of jobs (bit mask) for one technician. */
+export function bestRoutes(problem: Problem, t: Technician): Map<number, Route> {
   const travelOf = (r: Route): number =>
     problem.objective?.travel === 'duration' ? r.travelDuration : r.travelDistance;
   const best = new Map<number, Route>();
