@@ -265,6 +265,19 @@ for (let round = 0; round < rounds; round++)
   }
 out('');
 out("Speed-up: the mean wall time of the one-worker runs so far over this run's.");
+const mean = (xs: number[]): number => xs.reduce((a, x) => a + x, 0) / Math.max(xs.length, 1);
+const oneWorker = mean(runs.filter((r) => r.workers === 1).map((r) => r.wall));
+out('');
+out('| workers | runs | mean wall s | speed-up of the means | mean peak RSS of the busiest worker, MB |');
+out('| ------- | ---- | ----------- | --------------------- | --------------------------------------- |');
+for (const workers of workerCounts) {
+  const of = runs.filter((r) => r.workers === workers);
+  const wall = mean(of.map((r) => r.wall));
+  const peak = mean(of.map((r) => Math.max(...r.peak)));
+  out(
+    `| ${workers} | ${of.length} | ${wall.toFixed(1)} | ${oneWorker > 0 ? (oneWorker / wall).toFixed(2) : '–'} | ${peak.toFixed(0)} |`,
+  );
+}
 await sandbox.close();
 mkdirSync(join(projectRoot, 'bench/results'), { recursive: true });
 writeFileSync(join(projectRoot, 'bench/results/queue-whatif.md'), `${lines.join('\n')}\n`);
