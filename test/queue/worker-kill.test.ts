@@ -27,6 +27,8 @@ import {
 
 /** Kill trials after the reference run; CI runs 2, `FIELDPLAN_KILL_TRIALS=10` runs the issue's ten. */
 const TRIALS = killTrials(process.env['FIELDPLAN_KILL_TRIALS']);
+/** Seed of the kill points (how long into the write-back each kill lands); `FIELDPLAN_KILL_SEED` varies them. */
+const KILL_SEED = killSeed(process.env['FIELDPLAN_KILL_SEED']);
 const SEED = { seed: 12, stores: 1, technicians: 3, jobs: 30 } as const;
 // Latency stretches the write-back so a kill lands inside it.
 const FAULTS = 'latency=20-40ms';
@@ -39,6 +41,14 @@ function killTrials(raw: string | undefined): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > 100)
     throw new Error(`FIELDPLAN_KILL_TRIALS must be a whole number from 1 to 100, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function killSeed(raw: string | undefined): number {
+  if (raw === undefined || raw === '') return 2027;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new Error(`FIELDPLAN_KILL_SEED must be a whole number ≥ 0, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -205,7 +215,7 @@ if (!queueTestsEnabled) {
     it(
       `another worker resumes from the journal: ${TRIALS} kills, no duplicate, nothing lost`,
       async () => {
-        const rng = createRandom(2027);
+        const rng = createRandom(KILL_SEED);
         // Trial 0 is the uninterrupted reference run.
         const ref = await trial(0, rng);
         expect(ref.status, String(ref.error)).toBe('succeeded');
@@ -215,7 +225,7 @@ if (!queueTestsEnabled) {
         for (let t = 1; t <= TRIALS; t++) outcomes.push(await trial(t, rng, ref.state));
         console.log(
           [
-            `worker-kill: ${TRIALS} trials`,
+            `worker-kill: ${TRIALS} trials, seed ${KILL_SEED}`,
             ...outcomes.map(
               (o) =>
                 `  trial ${o.trial}: kill ${String(o.delayMs)} ms into write-back, ${o.status}, ${o.attempts} attempts, ` +
