@@ -11,7 +11,7 @@
  * prefer later days and shop the days on sale; the clocks are pinned to a Sunday, the days on
  * sale start on the Monday after it (as in test/capacity/storefront-bookings.test.ts).
  *
- *   node --import tsx bench/storefront-bookings.ts [--seed 7] [--technicians 10] [--jobs 140] [--load 0.12] [--days 2] [--bookings 20]
+ *   node --import tsx bench/storefront-bookings.ts [--seed 7] [--technicians 12] [--jobs 160] [--load 0.1] [--days 2] [--bookings 20]
  *
  * Prints a table and writes bench/results/storefront-bookings.md.
  */
@@ -28,9 +28,9 @@ import { projectRoot } from './paths.ts';
 const { values } = parseArgs({
   options: {
     seed: { type: 'string', default: '7' },
-    technicians: { type: 'string', default: '10' },
-    jobs: { type: 'string', default: '140' },
-    load: { type: 'string', default: '0.12' },
+    technicians: { type: 'string', default: '12' },
+    jobs: { type: 'string', default: '160' },
+    load: { type: 'string', default: '0.1' },
     days: { type: 'string', default: '2' },
     bookings: { type: 'string', default: '20' },
   },
