@@ -127,7 +127,6 @@ export default tseslint.config(
       'api/board/src/timeline-view.ts',
       'api/routes/jobs.ts',
       'api/routes/plans.ts',
-      'src/capacity/publish.ts',
       'src/cli/serve.ts',
       'src/pipeline/adapters/services.ts',
       'src/pipeline/adapters/store.ts',

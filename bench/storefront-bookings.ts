@@ -7,7 +7,11 @@
  * asked whether it serves every booking at the booked time. Reported: pending jobs tried,
  * bookings Amazon took, served at the booked time, moved, left out (with reasons).
  *
- *   node --import tsx bench/storefront-bookings.ts [--seed 7] [--technicians 12] [--jobs 160] [--days 5] [--bookings 20]
+ * The seller's demand is spread over the weeks ahead (`--load` below 1), so most pending buyers
+ * prefer later days and shop the days on sale; the clocks are pinned to a Sunday, the days on
+ * sale start on the Monday after it (as in test/capacity/storefront-bookings.test.ts).
+ *
+ *   node --import tsx bench/storefront-bookings.ts [--seed 7] [--technicians 12] [--jobs 160] [--load 0.1] [--days 2] [--bookings 20]
  *
  * Prints a table and writes bench/results/storefront-bookings.md.
  */
@@ -15,6 +19,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Plan } from '../src/pipeline/write/plan.ts';
+import { runningClock } from '../src/sandbox/index.ts';
 import { ServicesApiError } from '../src/spapi/index.ts';
 import { startApiWorld, waitForPlan, type ApiWorld } from '../test/api/support/api-world.ts';
 import { clientFor } from '../test/capacity/support.ts';
@@ -25,7 +30,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '7' },
     technicians: { type: 'string', default: '12' },
     jobs: { type: 'string', default: '160' },
-    days: { type: 'string', default: '5' },
+    load: { type: 'string', default: '0.1' },
+    days: { type: 'string', default: '2' },
     bookings: { type: 'string', default: '20' },
   },
 });
@@ -45,8 +51,17 @@ async function plan(w: ApiWorld, body: Record<string, unknown>): Promise<{ plan:
   return { plan: (await w.api.ctx.store.plans.get(planId))!.plan as Plan, status: done['status'] };
 }
 
+const clock = runningClock(Date.parse('2031-01-12T18:00:00Z'));
 const w = await startApiWorld({
-  sandbox: { seed: Number(values.seed), technicians: Number(values.technicians), jobs: Number(values.jobs) },
+  sandbox: {
+    seed: Number(values.seed),
+    technicians: Number(values.technicians),
+    jobs: Number(values.jobs),
+    load: Number(values.load),
+    date: '2031-01-13',
+    clock,
+  },
+  api: { clock },
 });
 try {
   const from = w.world.date;
@@ -111,7 +126,7 @@ try {
   for (const u of out) reasons.set(u.reason, (reasons.get(u.reason) ?? 0) + 1);
   const row = [
     values.seed!,
-    `${values.technicians} / ${values.jobs} / ${days}`,
+    `${values.technicians} / ${values.jobs} / ${values.load} / ${days}`,
     String(applied.status),
     String(pending.length),
     String(noSlot),
@@ -123,7 +138,7 @@ try {
   ];
   const header = [
     'seed',
-    'technicians / jobs / days',
+    'technicians / jobs / load / days on sale',
     'applied plan',
     'pending after apply',
     'no slot offered',

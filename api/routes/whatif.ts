@@ -9,6 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { WEEKDAYS } from '../../src/config/index.ts';
 import { applyChanges, prepareWhatIf, ScenarioError, WhatIfRunner } from '../../src/whatif/index.ts';
 import { requireScope } from '../auth.ts';
 import { authenticatedErrors, bodyErrors, WhatIfAcceptedSchema, WhatIfRunSchema } from '../contract/index.ts';
@@ -33,6 +34,10 @@ const Factor = z
   .finite()
   .min(0, { error: 'expected a factor of 0 or more' })
   .max(10, { error: 'expected a factor of at most 10' });
+const Weekdays = z
+  .array(z.enum(WEEKDAYS, { error: `expected a weekday: ${WEEKDAYS.join(', ')}` }))
+  .min(1)
+  .max(7);
 const Shift = z
   .object({ start: LocalTime, end: LocalTime })
   .strict()
@@ -65,6 +70,9 @@ const WhatIfBody = z
                 skills: z.array(Skill).min(1).max(20).optional(),
                 shift: Shift.optional(),
                 count: z.number().int().min(1).max(50).optional(),
+                weekdays: Weekdays.optional(),
+                from: LocalDateSchema.optional(),
+                to: LocalDateSchema.optional(),
               })
               .strict(),
           )
@@ -76,8 +84,16 @@ const WhatIfBody = z
           .max(200)
           .optional(),
         setShifts: z
-          .array(z.object({ technicianId: Id, start: LocalTime, end: LocalTime }).strict())
+          .array(
+            z
+              .object({ technicianId: Id, start: LocalTime, end: LocalTime, weekdays: Weekdays.optional() })
+              .strict(),
+          )
           .max(200)
+          .optional(),
+        closeStore: z
+          .array(z.object({ date: LocalDateSchema, to: LocalDateSchema.optional() }).strict())
+          .max(100)
           .optional(),
         scaleDemand: z
           .array(

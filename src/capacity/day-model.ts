@@ -7,7 +7,7 @@
  */
 import type { PlanningConfig } from '../config/index.ts';
 import { solve, type Technician } from '../../solver/index.ts';
-import { buildProblem, type BuiltProblem } from '../pipeline/solve/build-problem.ts';
+import { buildProblem, type BuiltProblem, type CapacityHold } from '../pipeline/solve/build-problem.ts';
 import {
   locate,
   type Geocoder,
@@ -70,9 +70,24 @@ export interface DayModel {
   planIds: string[];
   /** Matrix index of the store's own location (the default place of a probe job). */
   storeLocation: number;
-  /** Points of the matrix (jobs, homes, then the store). */
+  /** Points of the matrix (jobs, homes, the store, then the shoppers' places). */
   points: GeoPoint[];
+  /**
+   * Buyers of the store who may book any slot on sale although none of their preferred times
+   * lies in these days (pending, not plannable here): Amazon sells them the same slots, so
+   * capacity is also taken at their places. Matrix index, skills (sorted) and ASIN.
+   */
+  shoppers: Shopper[];
 }
+
+export interface Shopper {
+  location: number;
+  skills: string[];
+  asin: string | undefined;
+}
+
+/** How far ahead a pending buyer's preferred times may lie and still count as a shopper. */
+const SHOPPER_LOOKAHEAD_MS = 366 * 86_400_000;
 
 /** The territories of a solver route's members: what the one territory rule (mayServeAt) takes. */
 export function memberTerritories(
@@ -116,12 +131,22 @@ export async function loadDayModel(deps: DayModelDeps, q: DayModelQuery): Promis
   }
   if (storePoint === undefined)
     throw new DayModelError('STORE_NOT_LOCATED', `the location of store ${q.storeId} cannot be geocoded`);
-  const points = [...located.points, storePoint];
+  const shopping = await shoppersOf(
+    deps,
+    q.storeId,
+    setup.horizon,
+    new Set(located.jobs.map((j) => j.serviceJobId)),
+  );
+  const storeLocation = located.points.length;
+  const points = [...located.points, storePoint, ...shopping.points];
+  const shoppers = shopping.shoppers.map((s) => ({ ...s, location: storeLocation + 1 + s.location }));
   const matrix = await deps.travel.matrix(points);
-  const built = buildProblem(setup, located, matrix);
   const jobs = new Map(located.jobs.map((j) => [j.serviceJobId, j]));
-
   const inForce = await plansInForce(deps, setup.days, q.storeId);
+  // The plan in force keeps technicians free for booked work it does not serve (holds): the
+  // next run keeps them as well, so that time is not for sale.
+  const built = buildProblem(setup, located, matrix, { holds: holdsInForce(inForce, jobs) });
+
   let routes: CurrentRoute[];
   const routeStarts = new Map<string, number>();
   let routesFrom: DayModel['routesFrom'];
@@ -159,9 +184,62 @@ export async function loadDayModel(deps: DayModelDeps, q: DayModelQuery): Promis
     routesFrom,
     planId: inForce[0]?.planId,
     planIds: inForce.map((p) => p.planId),
-    storeLocation: points.length - 1,
+    storeLocation,
     points,
+    shoppers,
   };
+}
+
+/**
+ * Pending buyers of the store whose preferred times all lie after these days (or whose jobs
+ * are otherwise not plannable here but still pending), located by postal code. A buyer whose
+ * place cannot be located is left out (the store's place stands for it).
+ */
+async function shoppersOf(
+  deps: DayModelDeps,
+  storeId: string,
+  horizon: { start: number; end: number },
+  plannable: ReadonlySet<string>,
+): Promise<{ points: GeoPoint[]; shoppers: Shopper[] }> {
+  const raws = await deps.store.plannableJobs([storeId], {
+    start: horizon.start,
+    end: horizon.start + SHOPPER_LOOKAHEAD_MS,
+  });
+  const points: GeoPoint[] = [];
+  const at = new Map<string, number | null>();
+  const shoppers: Shopper[] = [];
+  for (const raw of raws) {
+    const job = raw as {
+      serviceJobId?: unknown;
+      serviceJobStatus?: unknown;
+      scopeOfWork?: { asin?: unknown; requiredSkills?: unknown };
+      serviceLocation?: { address?: { postalCode?: unknown; countryCode?: unknown } };
+    };
+    if (job.serviceJobStatus !== 'PENDING_SCHEDULE' || typeof job.serviceJobId !== 'string') continue;
+    if (plannable.has(job.serviceJobId)) continue;
+    const postalCode = job.serviceLocation?.address?.postalCode;
+    if (typeof postalCode !== 'string' || postalCode.trim() === '') continue;
+    const countryCode = job.serviceLocation?.address?.countryCode;
+    const key = `${postalCode.trim()}|${typeof countryCode === 'string' ? countryCode : ''}`;
+    if (!at.has(key)) {
+      const r = await deps.geocoder.geocode({
+        postalCode: postalCode.trim(),
+        ...(typeof countryCode === 'string' ? { countryCode } : {}),
+      });
+      if (r.ok) {
+        at.set(key, points.length);
+        points.push({ lat: r.lat, lon: r.lon });
+      } else at.set(key, null);
+    }
+    const location = at.get(key);
+    if (location === null || location === undefined) continue;
+    const skills = (Array.isArray(job.scopeOfWork?.requiredSkills) ? job.scopeOfWork.requiredSkills : [])
+      .filter((x): x is string => typeof x === 'string')
+      .sort();
+    const asin = typeof job.scopeOfWork?.asin === 'string' ? job.scopeOfWork.asin : undefined;
+    shoppers.push({ location, skills, asin });
+  }
+  return { points, shoppers };
 }
 
 /**
@@ -203,6 +281,26 @@ function withBookedSince(built: BuiltProblem, routes: CurrentRoute[]): CurrentRo
     else if (jobIds.length > 0) {
       const info = built.routes.get(routeId)!;
       out.push({ routeId, technicianId: info.technicianIds[0]!, day: info.day, jobIds });
+    }
+  }
+  return out;
+}
+
+/** Per route: the holds of the plans in force whose booking is still unserved and held by a buyer. */
+function holdsInForce(
+  inForce: readonly PlanInForce[],
+  jobs: ReadonlyMap<string, { activeAppointment?: unknown }>,
+): Map<string, CapacityHold[]> {
+  const out = new Map<string, CapacityHold[]>();
+  for (const { plan, days } of inForce) {
+    const served = new Set(plan.routes.flatMap((r) => r.stops.map((s) => s.serviceJobId)));
+    for (const r of plan.routes) {
+      if (!days.has(r.day)) continue;
+      for (const h of r.holds ?? []) {
+        if (served.has(h.serviceJobId) || jobs.get(h.serviceJobId)?.activeAppointment === undefined) continue;
+        const hold = { ...h, routeId: r.routeId, technicianId: r.technicianIds[0]! };
+        out.set(r.routeId, [...(out.get(r.routeId) ?? []), hold]);
+      }
     }
   }
   return out;

@@ -64,7 +64,7 @@ function offerKinds(model: DayModel): OfferKind[] {
   );
 }
 
-/** Matrix indices of the places a buyer of this kind may be at: the store, and each pending job of the kind. */
+/** Matrix indices of the places a buyer of this kind may be at: the store, each pending job of the kind, and each shopper of the kind. */
 function probeLocations(model: DayModel, kind: OfferKind): number[] {
   const onRoutes = new Set(model.routes.flatMap((r) => r.jobIds));
   const key = kind.skills.join('+');
@@ -75,6 +75,12 @@ function probeLocations(model: DayModel, kind: OfferKind): number[] {
     if ([...p.skills].sort().join('+') !== key) continue;
     if (kind.asin !== null && p.asin !== kind.asin) continue;
     out.add(job.location);
+  }
+  // Buyers whose preferred times lie after these days may book now too (the storefront sells them any slot).
+  for (const s of model.shoppers) {
+    if (s.skills.join('+') !== key) continue;
+    if (kind.asin !== null && s.asin !== kind.asin) continue;
+    out.add(s.location);
   }
   return [...out].sort((a, b) => a - b);
 }

@@ -180,48 +180,40 @@ function describe(built: BuiltOffers, solved: ReturnType<typeof solveHolds>, ski
   return { offers, under, overBefore };
 }
 
-export async function publishCapacity(
+/** Appointments booked since the last pull (a storefront, a phone) take room on the routes: read the jobs as Amazon has them now. */
+async function pullBooked(
   deps: PublishDeps,
   q: PublishQuery,
-  options: { dryRun?: boolean } = {},
-): Promise<PublishResult> {
-  if (deps.config.planning.resources === 'per-store') {
-    throw new CapacityQueryError(
-      'storeId',
-      'publishing capacity needs planning.resources per-technician: with per-store Amazon cannot tell technicians apart',
-    );
-  }
-  const port = storePort(deps.db, { actor: deps.actor ?? 'api' });
-  const days = daysBetween(q.from, q.to);
-  // Appointments booked since the last pull (a storefront, a phone) take room on the routes:
-  // the jobs are read as Amazon has them now (incremental after the first pull), reading only.
-  if (deps.config.stores.some((s) => s.storeId === q.storeId)) {
-    const setup = setupFromConfig(deps.config, { date: q.from, days: 1, storeIds: [q.storeId] });
-    await pullJobs(deps.services, port, {
-      storeIds: [q.storeId],
-      marketplaceId: deps.marketplaceId,
-      now: deps.clock().getTime(),
-      lookbackDays: setup.rules.pullLookbackDays,
-    });
-  }
-  const model = await loadDayModel(
-    { ...deps, store: port, plans: deps.plans ?? deps.db.plans },
-    { storeId: q.storeId, from: q.from, days: days.length, marketplaceId: deps.marketplaceId },
+  port: ReturnType<typeof storePort>,
+): Promise<void> {
+  if (!deps.config.stores.some((s) => s.storeId === q.storeId)) return;
+  const setup = setupFromConfig(deps.config, { date: q.from, days: 1, storeIds: [q.storeId] });
+  await pullJobs(deps.services, port, {
+    storeIds: [q.storeId],
+    marketplaceId: deps.marketplaceId,
+    now: deps.clock().getTime(),
+    lookbackDays: setup.rules.pullLookbackDays,
+  });
+}
+
+function checkSkill(model: DayModel, q: PublishQuery): void {
+  if (q.skill === undefined || model.setup.technicians.some((t) => t.skills.includes(q.skill!))) return;
+  const known = [...new Set(model.setup.technicians.flatMap((t) => t.skills))].sort().join(', ');
+  throw new CapacityQueryError(
+    'skill',
+    `no technician of store ${q.storeId} has skill ${q.skill}; expected one of ${known}`,
   );
-  if (q.skill !== undefined && !model.setup.technicians.some((t) => t.skills.includes(q.skill!))) {
-    const known = [...new Set(model.setup.technicians.flatMap((t) => t.skills))].sort().join(', ');
-    throw new CapacityQueryError(
-      'skill',
-      `no technician of store ${q.storeId} has skill ${q.skill}; expected one of ${known}`,
-    );
-  }
-  const built = await buildOffers(
-    model,
-    { amazon: deps.amazon, marketplaceId: deps.marketplaceId, db: deps.db, now: deps.clock().getTime() },
-    q.storeId,
-  );
-  const solved = solveHolds(built.model);
-  const blocks: CapacityBlock[] = holdRuns(solved.held).map((r) => ({
+}
+
+/** The hold reservations as a plan of blocks, diffed against the holds Amazon has: the calls to make. */
+function holdOperations(
+  built: BuiltOffers,
+  model: DayModel,
+  q: PublishQuery,
+  deps: PublishDeps,
+  held: boolean[][],
+): { blocks: CapacityBlock[]; ops: WriteOperation[]; counts: PublishResult['operations'] } {
+  const blocks: CapacityBlock[] = holdRuns(held).map((r) => ({
     resourceId: built.technicianIds[r.technician]!,
     type: 'TRAVEL',
     start: built.origin + r.from * built.blockMs,
@@ -250,45 +242,35 @@ export async function publishCapacity(
     .map((op) => ({ ...op, key: `${HOLD_KEY_TAG}|${op.key}` }));
   const counts = { createReservation: 0, updateReservation: 0, cancelReservation: 0 };
   for (const op of ops) if (op.op in counts) counts[op.op as keyof typeof counts] += 1;
-  const { offers, under, overBefore } = describe(built, solved, q.skill);
-  const base = {
-    storeId: q.storeId,
-    from: q.from,
-    to: q.to,
-    routesFrom: model.routesFrom,
-    planIds: model.planIds,
-    kinds: built.kinds,
-    holds: blocks.map((b) => ({
-      technicianId: b.resourceId,
-      start: formatWireTime(b.start),
-      end: formatWireTime(b.end),
-    })),
-    offers,
-    slots: summarise(model, deps, q, offers),
-    underOffered: under,
-    totals: {
-      engine: offers.reduce((n, o) => n + o.engine, 0),
-      offered: offers.reduce((n, o) => n + o.offered, 0),
-      overOfferedWithoutHolds: overBefore,
-      underOffered: under.length,
-    },
-    operations: counts,
-  };
+  return { blocks, ops, counts };
+}
 
-  const record = await deps.db.plans.create({
+type PublishBase = Omit<PublishResult, 'planId' | 'dryRun' | 'writeBack' | 'outcome'>;
+
+/** Records the publish as a `manual` plan and sends the calls (unless a dry run or nothing to do). */
+async function record(
+  deps: PublishDeps,
+  q: PublishQuery,
+  port: ReturnType<typeof storePort>,
+  ops: WriteOperation[],
+  base: PublishBase,
+  dryRun: boolean,
+): Promise<PublishResult> {
+  const counts = base.operations;
+  const created = await deps.db.plans.create({
     kind: 'manual',
     periodStart: q.from,
     periodEnd: q.to,
     storeIds: [q.storeId],
   });
-  const planId = record.planId;
-  if (options.dryRun === true || ops.length === 0) {
-    const outcome = options.dryRun === true ? 'dry-run' : 'nothing-to-do';
+  const planId = created.planId;
+  if (dryRun || ops.length === 0) {
+    const outcome = dryRun ? 'dry-run' : 'nothing-to-do';
     await deps.db.plans.finish(planId, {
       status: 'succeeded',
       kpis: { capacityPublish: { outcome, ...counts } },
     });
-    return { planId, dryRun: options.dryRun === true, ...base, writeBack: null, outcome };
+    return { planId, dryRun, ...base, writeBack: null, outcome };
   }
   const result = await write(ops, planId, q.storeId, deps, port);
   const partial = result.failures.length > 0 || result.inDoubt > 0;
@@ -324,6 +306,59 @@ export async function publishCapacity(
     },
   });
   return { planId, dryRun: false, ...base, writeBack: result, outcome: partial ? 'partial' : 'succeeded' };
+}
+
+export async function publishCapacity(
+  deps: PublishDeps,
+  q: PublishQuery,
+  options: { dryRun?: boolean } = {},
+): Promise<PublishResult> {
+  if (deps.config.planning.resources === 'per-store') {
+    throw new CapacityQueryError(
+      'storeId',
+      'publishing capacity needs planning.resources per-technician: with per-store Amazon cannot tell technicians apart',
+    );
+  }
+  const port = storePort(deps.db, { actor: deps.actor ?? 'api' });
+  const days = daysBetween(q.from, q.to);
+  await pullBooked(deps, q, port);
+  const model = await loadDayModel(
+    { ...deps, store: port, plans: deps.plans ?? deps.db.plans },
+    { storeId: q.storeId, from: q.from, days: days.length, marketplaceId: deps.marketplaceId },
+  );
+  checkSkill(model, q);
+  const built = await buildOffers(
+    model,
+    { amazon: deps.amazon, marketplaceId: deps.marketplaceId, db: deps.db, now: deps.clock().getTime() },
+    q.storeId,
+  );
+  const solved = solveHolds(built.model);
+  const { blocks, ops, counts } = holdOperations(built, model, q, deps, solved.held);
+  const { offers, under, overBefore } = describe(built, solved, q.skill);
+  const base: PublishBase = {
+    storeId: q.storeId,
+    from: q.from,
+    to: q.to,
+    routesFrom: model.routesFrom,
+    planIds: model.planIds,
+    kinds: built.kinds,
+    holds: blocks.map((b) => ({
+      technicianId: b.resourceId,
+      start: formatWireTime(b.start),
+      end: formatWireTime(b.end),
+    })),
+    offers,
+    slots: summarise(model, deps, q, offers),
+    underOffered: under,
+    totals: {
+      engine: offers.reduce((n, o) => n + o.engine, 0),
+      offered: offers.reduce((n, o) => n + o.offered, 0),
+      overOfferedWithoutHolds: overBefore,
+      underOffered: under.length,
+    },
+    operations: counts,
+  };
+  return record(deps, q, port, ops, base, options.dryRun === true);
 }
 
 async function write(

@@ -323,6 +323,7 @@ function dayResult(
       planIds: [],
       storeLocation: p.storeLocation,
       points: p.points,
+      shoppers: [],
     };
     const slots = setup.stores[0]?.slots ?? [];
     const cap = engineCapacity(model, slots, {
