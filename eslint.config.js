@@ -119,7 +119,6 @@ export default tseslint.config(
     // port binds, tables a migration creates, steps a report sums).
     files: [
       'src/capacity/publish.ts',
-      'src/pipeline/adapters/services.ts',
       'src/pipeline/adapters/store.ts',
       'src/pipeline/read/normalise.ts',
       'src/pipeline/solve/build-problem.ts',
