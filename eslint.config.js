@@ -122,7 +122,6 @@ export default tseslint.config(
       'src/pipeline/adapters/store.ts',
       'src/pipeline/read/normalise.ts',
       'src/pipeline/solve/build-problem.ts',
-      'src/store/migrations/0001-initial-schema.ts',
     ],
     rules: { 'max-lines-per-function': 'off' },
   },
