@@ -16,7 +16,7 @@ import { renderTimeline } from './timeline-view.ts';
 import type { BoardView } from './types.ts';
 
 /** Marks one job selected on the map, the timeline and the lists, and shows its details. */
-export function selectJob(ctx: Ctx, id: string): void {
+function selectJob(ctx: Ctx, id: string): void {
   const { root, state, page } = ctx;
   const { timelineSlot } = page;
   state.selected = id;
@@ -44,7 +44,7 @@ export function selectJob(ctx: Ctx, id: string): void {
 }
 
 /** Draws the routes: over the base map when there is one, else on the offline map. */
-export function drawOverlay(ctx: Ctx): void {
+function drawOverlay(ctx: Ctx): void {
   const { state, page } = ctx;
   const { mapStage } = page;
   const view = state.view;
