@@ -163,15 +163,9 @@ const JobSlotsQuerySchema = z
   })
   .strict();
 
-export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
-  const { ctx } = opts;
+/** `GET /v1/jobs/:id/slots`: the job's candidate windows. */
+function slotRoute(app: FastifyInstance, ctx: ApiContext): void {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const deps = (request: { auth?: { tokenId: string } | undefined }) => ({
-    client: ctx.servicesClient(),
-    db: ctx.store,
-    actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
-  });
-
   r.get(
     '/v1/jobs/:id/slots',
     {
@@ -212,6 +206,16 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
       }
     },
   );
+}
+
+/** Close-out: fulfilment data, completion and cancellation, each refused as Amazon refused it. */
+function closeoutRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const deps = (request: { auth?: { tokenId: string } | undefined }) => ({
+    client: ctx.servicesClient(),
+    db: ctx.store,
+    actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
+  });
 
   r.post(
     '/v1/jobs/:id/fulfillment',
@@ -295,7 +299,11 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
       }
     },
   );
+}
 
+/** The job's technician preferences, read and replaced. */
+function preferenceRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  const r = app.withTypeProvider<ZodTypeProvider>();
   r.get(
     '/v1/jobs/:id/preferences',
     {
@@ -343,4 +351,10 @@ export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext })
       }
     },
   );
+}
+
+export async function jobRoutes(app: FastifyInstance, opts: { ctx: ApiContext }): Promise<void> {
+  slotRoute(app, opts.ctx);
+  closeoutRoutes(app, opts.ctx);
+  preferenceRoutes(app, opts.ctx);
 }

@@ -138,10 +138,8 @@ function sellerSchedules(
   );
 }
 
-export function registerServeCommand(program: Command): void {
-  const cmd = program
-    .command('serve')
-    .description('Serve the HTTP API (plans, optimize-today, solve, board, capacity, what-if, KPIs)');
+/** The serve command's own options, each also read from its environment variable. */
+function addServeOptions(cmd: Command): void {
   // Every option also from its environment variable (SERVE_ENV); a flag wins over it.
   const add = (option: Option): void => {
     const name = option.long !== undefined ? SERVE_ENV[option.long] : undefined;
@@ -210,83 +208,93 @@ export function registerServeCommand(program: Command): void {
       'seller the queued partitions are for (queue mode without --sellers)',
     ).default(DEFAULT_SELLER_ID),
   );
+}
+
+/** Starts the API as the options say and prints where it listens; stops it on a signal. */
+async function serve(opts: ServeOptions): Promise<void> {
+  const sellersFile = sellersFileFrom(opts.sellers);
+  if (sellersFile !== undefined && (opts.config !== undefined || opts.credentials !== undefined))
+    throw new InvalidArgumentError(
+      'give --sellers or --config and --credentials, not both: each seller names its crews config and credentials in the sellers file',
+    );
+  const sellers =
+    sellersFile === undefined
+      ? undefined
+      : await resolveSellers(loadSellers(sellersFile), { defaultEndpoint: opts.endpoint });
+  const config = sellers?.[0]?.config ?? (await loadConfigFor(opts.endpoint, opts.config));
+  // Queue mode only when asked for: the embedded default needs no Redis.
+  const queue =
+    opts.queue !== undefined
+      ? checkQueueMode({
+          redisUrl: typeof opts.queue === 'string' ? opts.queue : process.env['REDIS_URL'],
+          dbUrl: opts.db ?? defaultDatabase(),
+        })
+      : undefined;
+  if (sellers !== undefined && opts.seller !== DEFAULT_SELLER_ID)
+    throw new InvalidArgumentError(
+      'give --sellers or --seller, not both: with a sellers file every request names its seller through its token',
+    );
+  const api = await startApi({
+    config,
+    sellers,
+    nightly: {
+      schedules:
+        sellers === undefined
+          ? schedules(
+              opts,
+              config.stores.map((s) => s.storeId),
+            )
+          : sellerSchedules(opts, sellers),
+      days: opts.nightlyDays,
+    },
+    endpoint: opts.endpoint,
+    marketplaceId: opts.marketplace,
+    db: opts.db ?? defaultDatabase(),
+    configFile: opts.config,
+    connection: {
+      ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
+      ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
+    },
+    // A key file the user names must exist: a typo must not put a new key in front of the store.
+    ...(opts.keyFile !== undefined ? { storeOptions: { keyFile: opts.keyFile, requireKeyFile: true } } : {}),
+    ...(opts.solverThreads !== undefined ? { solverThreads: opts.solverThreads } : {}),
+    osrmUrl: opts.osrm,
+    ...(queue !== undefined
+      ? { queue: { redisUrl: queue.redisUrl, prefix: opts.prefix, sellerId: opts.seller } }
+      : {}),
+    port: opts.port,
+    host: opts.host,
+    tlsCertFile: opts.tlsCert,
+    tlsKeyFile: opts.tlsKey,
+    server: {
+      corsOrigins: opts.corsOrigin ?? [],
+      rateLimit: { max: opts.rateLimit, timeWindowMs: 60_000 },
+      logRequests: true,
+    },
+  });
+  const at = apiAddresses(api.url);
+  console.log(`fieldplan API at ${api.url}`);
+  console.log(`  dispatch board  ${at.board}`);
+  console.log(`  API docs        ${at.docs}`);
+  console.log(`  health          ${at.health}`);
+  if (sellers !== undefined)
+    console.log(`serving ${sellers.length} sellers: ${sellers.map((s) => s.id).join(', ')}`);
+  for (const n of api.scheduler?.next() ?? [])
+    console.log(
+      `nightly plan of ${sellers === undefined ? '' : `${n.sellerId}/`}${n.storeId} next at ${n.at ?? 'never'}`,
+    );
+  stopOnSignals(() => api.close());
+}
+
+export function registerServeCommand(program: Command): void {
+  const cmd = program
+    .command('serve')
+    .description('Serve the HTTP API (plans, optimize-today, solve, board, capacity, what-if, KPIs)');
+  addServeOptions(cmd);
   addConnectionOptions(cmd, SERVE_ENV);
   cmd.action(async (opts: ServeOptions) => {
     try {
-      const sellersFile = sellersFileFrom(opts.sellers);
-      if (sellersFile !== undefined && (opts.config !== undefined || opts.credentials !== undefined))
-        throw new InvalidArgumentError(
-          'give --sellers or --config and --credentials, not both: each seller names its crews config and credentials in the sellers file',
-        );
-      const sellers =
-        sellersFile === undefined
-          ? undefined
-          : await resolveSellers(loadSellers(sellersFile), { defaultEndpoint: opts.endpoint });
-      const config = sellers?.[0]?.config ?? (await loadConfigFor(opts.endpoint, opts.config));
-      // Queue mode only when asked for: the embedded default needs no Redis.
-      const queue =
-        opts.queue !== undefined
-          ? checkQueueMode({
-              redisUrl: typeof opts.queue === 'string' ? opts.queue : process.env['REDIS_URL'],
-              dbUrl: opts.db ?? defaultDatabase(),
-            })
-          : undefined;
-      if (sellers !== undefined && opts.seller !== DEFAULT_SELLER_ID)
-        throw new InvalidArgumentError(
-          'give --sellers or --seller, not both: with a sellers file every request names its seller through its token',
-        );
-      const api = await startApi({
-        config,
-        sellers,
-        nightly: {
-          schedules:
-            sellers === undefined
-              ? schedules(
-                  opts,
-                  config.stores.map((s) => s.storeId),
-                )
-              : sellerSchedules(opts, sellers),
-          days: opts.nightlyDays,
-        },
-        endpoint: opts.endpoint,
-        marketplaceId: opts.marketplace,
-        db: opts.db ?? defaultDatabase(),
-        configFile: opts.config,
-        connection: {
-          ...(opts.rateLimits !== undefined ? { rateLimits: opts.rateLimits } : {}),
-          ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
-        },
-        // A key file the user names must exist: a typo must not put a new key in front of the store.
-        ...(opts.keyFile !== undefined
-          ? { storeOptions: { keyFile: opts.keyFile, requireKeyFile: true } }
-          : {}),
-        ...(opts.solverThreads !== undefined ? { solverThreads: opts.solverThreads } : {}),
-        osrmUrl: opts.osrm,
-        ...(queue !== undefined
-          ? { queue: { redisUrl: queue.redisUrl, prefix: opts.prefix, sellerId: opts.seller } }
-          : {}),
-        port: opts.port,
-        host: opts.host,
-        tlsCertFile: opts.tlsCert,
-        tlsKeyFile: opts.tlsKey,
-        server: {
-          corsOrigins: opts.corsOrigin ?? [],
-          rateLimit: { max: opts.rateLimit, timeWindowMs: 60_000 },
-          logRequests: true,
-        },
-      });
-      const at = apiAddresses(api.url);
-      console.log(`fieldplan API at ${api.url}`);
-      console.log(`  dispatch board  ${at.board}`);
-      console.log(`  API docs        ${at.docs}`);
-      console.log(`  health          ${at.health}`);
-      if (sellers !== undefined)
-        console.log(`serving ${sellers.length} sellers: ${sellers.map((s) => s.id).join(', ')}`);
-      for (const n of api.scheduler?.next() ?? [])
-        console.log(
-          `nightly plan of ${sellers === undefined ? '' : `${n.sellerId}/`}${n.storeId} next at ${n.at ?? 'never'}`,
-        );
-      stopOnSignals(() => api.close());
+      await serve(opts);
     } catch (err) {
       console.error(`error: ${describeError(err)}`);
       process.exitCode = 1;

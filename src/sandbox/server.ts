@@ -13,7 +13,7 @@ import type { OperationSpec } from './operations/index.ts';
 import { isRecord, QueryParams } from './operations/context.ts';
 import type { ParsedBody } from './operations/context.ts';
 import { receiveUpload } from './operations/documents.ts';
-import { createRandom, deriveSeed } from './random.ts';
+import { createRandom, deriveSeed, type Random } from './random.ts';
 import { RateLimiter } from './rate-limit.ts';
 import type { RateLimitMode, UsagePlan } from './rate-limit.ts';
 import { loggablePath, outcomeOf } from './request-log.ts';
@@ -74,22 +74,233 @@ function nestsTooDeep(raw: unknown): boolean {
 
 const TOO_DEEP_MESSAGE = `The request body nests deeper than ${MAX_NESTING_DEPTH} levels of objects and arrays.`;
 
-export function buildSandboxServer(options: SandboxServerOptions): SandboxServer {
-  const { world } = options;
-  const requestLog: RequestLogEntry[] = [];
-  const limiter = new RateLimiter(options.rateLimits);
-  const faults = new FaultInjector(options.faults, options.seed);
-  const idRng = createRandom(deriveSeed(options.seed, 'ids'));
-  const authority = new TokenAuthority(
-    options.credentials,
-    options.nowMs,
-    options.tokenTtlSeconds,
-    createRandom(deriveSeed(options.seed, 'tokens')),
-  );
-  let baseUrl = '';
+/** What the sandbox's routes share: its options, log, limiter, faults, token issuer and ids. */
+interface Kit {
+  readonly options: SandboxServerOptions;
+  readonly requestLog: RequestLogEntry[];
+  readonly limiter: RateLimiter;
+  readonly faults: FaultInjector;
+  readonly idRng: Random;
+  readonly authority: TokenAuthority;
+  readonly exchanges: WeakMap<FastifyRequest, Exchange>;
+  /** Where the sandbox listens, for the upload URLs it hands out. */
+  baseUrl: string;
+}
 
-  const app = Fastify({
-    logger: options.logger ?? false,
+function exchangeOf(k: Kit, request: FastifyRequest): Exchange {
+  let e = k.exchanges.get(request);
+  if (!e) {
+    e = { requestId: randomUUID(), started: k.options.nowMs() };
+    k.exchanges.set(request, e);
+  }
+  return e;
+}
+
+function record(
+  k: Kit,
+  request: FastifyRequest,
+  entry: Omit<RequestLogEntry, 'requestId' | 'timestamp' | 'method' | 'path'>,
+): void {
+  const e = exchangeOf(k, request);
+  k.requestLog.push({
+    ...entry,
+    method: request.method,
+    path: loggablePath(request.url),
+    timestamp: k.options.nowMs(),
+    requestId: e.requestId,
+  });
+}
+
+function send(
+  k: Kit,
+  reply: FastifyReply,
+  request: FastifyRequest,
+  e: Exchange,
+  operation: string,
+  result: OperationResult,
+  plan: UsagePlan | undefined,
+  extra: {
+    outcome?: RequestOutcome;
+    latencyMs?: number;
+    rateLimitHeaderStatuses?: ReadonlySet<number>;
+  } = {},
+): FastifyReply {
+  // Set here too: framework errors (a malformed URL) skip the onRequest hook.
+  reply.header('x-amzn-RequestId', e.requestId);
+  for (const [k, v] of Object.entries(result.headers ?? {})) reply.header(k, v);
+  const declared = extra.rateLimitHeaderStatuses;
+  if (
+    plan &&
+    (declared
+      ? declared.has(result.status)
+      : result.status < 300 || result.status === 400 || result.status === 404)
+  ) {
+    reply.header('x-amzn-RateLimit-Limit', plan.rate.toFixed(1));
+  }
+  record(k, request, {
+    operation,
+    status: result.status,
+    outcome: extra.outcome ?? outcomeOf(result.status),
+    ...(extra.latencyMs ? { latencyMs: extra.latencyMs } : {}),
+  });
+  reply.code(result.status);
+  if (result.body === undefined || result.status === 204) return reply.send();
+  reply.header('content-type', 'application/json');
+  return reply.send(JSON.stringify(result.body));
+}
+
+function drop(
+  k: Kit,
+  reply: FastifyReply,
+  request: FastifyRequest,
+  operation: string,
+  outcome: RequestOutcome,
+  extra: { handledStatus?: number; latencyMs?: number },
+): void {
+  record(k, request, { operation, status: 0, outcome, ...extra });
+  reply.hijack();
+  request.raw.socket.destroy();
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Auth, throttling and faults shared by the Services and Tokens routes. Returns a result to send, or the fault to apply. */
+function gate(
+  k: Kit,
+  request: FastifyRequest,
+  operation: string,
+  plan: UsagePlan,
+  envelope: ErrorEnvelope,
+  acceptRestricted: boolean,
+): { result: OperationResult } | { fault: FaultDecision } {
+  const header = request.headers['x-amz-access-token'];
+  const token = typeof header === 'string' ? header : undefined;
+  const check = k.authority.check(token);
+  const denied = (details: string): { result: OperationResult } => ({
+    result: errorResult(
+      403,
+      [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details }],
+      envelope,
+    ),
+  });
+  if (!check.ok) return denied(UNAUTHORIZED_DETAILS[check.reason]);
+  if (check.restrictedTo) {
+    const path = request.url.split('?')[0] ?? '';
+    if (
+      !acceptRestricted ||
+      !check.restrictedTo.some((r) => restrictedResourceMatches(r, request.method, path))
+    ) {
+      return denied('The restricted data token does not grant access to this resource.');
+    }
+  }
+  if (!k.limiter.take(operation, plan)) {
+    return {
+      result: errorResult(
+        429,
+        [
+          {
+            code: 'QuotaExceeded',
+            message: 'You exceeded your quota for the requested resource.',
+            details: '',
+          },
+        ],
+        envelope,
+      ),
+    };
+  }
+  return { fault: k.faults.active ? k.faults.decide() : { latencyMs: 0 } };
+}
+
+/** One operation's call: the gate, then the fault drawn (if any), then the operation itself. */
+async function serve(
+  k: Kit,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  operation: string,
+  operationPlan: UsagePlan,
+  envelope: ErrorEnvelope,
+  acceptRestricted: boolean,
+  run: () => OperationResult,
+  rateLimitHeaderStatuses?: ReadonlySet<number>,
+): Promise<FastifyReply | void> {
+  const e = exchangeOf(k, request);
+  const plan = k.limiter.planFor(operationPlan);
+  const gated = gate(k, request, operation, operationPlan, envelope, acceptRestricted);
+  if ('result' in gated) return send(k, reply, request, e, operation, gated.result, undefined);
+  const fault = gated.fault;
+  if (fault.latencyMs > 0) await sleep(fault.latencyMs);
+  const latency = fault.latencyMs > 0 ? { latencyMs: fault.latencyMs } : {};
+  if (fault.kind === '429') {
+    return send(
+      k,
+      reply,
+      request,
+      e,
+      operation,
+      errorResult(
+        429,
+        [
+          {
+            code: 'QuotaExceeded',
+            message: 'You exceeded your quota for the requested resource.',
+            details: '',
+          },
+        ],
+        envelope,
+      ),
+      undefined,
+      { outcome: 'fault-429', ...latency },
+    );
+  }
+  if (fault.kind === '5xx') {
+    const status = fault.status ?? 500;
+    const error =
+      status === 503
+        ? {
+            code: 'ServiceUnavailable',
+            message: 'Service temporarily unavailable. Please try again.',
+            details: '',
+          }
+        : {
+            code: 'InternalFailure',
+            message: 'We encountered an internal error. Please try again.',
+            details: '',
+          };
+    return send(k, reply, request, e, operation, errorResult(status, [error], envelope), undefined, {
+      outcome: 'fault-5xx',
+      ...latency,
+    });
+  }
+  if (fault.kind === 'drop') return drop(k, reply, request, operation, 'fault-drop', latency);
+  let result: OperationResult;
+  try {
+    result = run();
+  } catch (error) {
+    request.log.error(
+      { operation, requestId: e.requestId, err: error instanceof Error ? error.name : 'unknown' },
+      'operation failed',
+    );
+    result = errorResult(
+      500,
+      [{ code: 'InternalFailure', message: 'We encountered an internal error. Please try again.' }],
+      envelope,
+    );
+  }
+  if (fault.kind === 'dropafter')
+    return drop(k, reply, request, operation, 'fault-dropafter', {
+      handledStatus: result.status,
+      ...latency,
+    });
+  return send(k, reply, request, e, operation, result, plan, {
+    ...latency,
+    ...(rateLimitHeaderStatuses ? { rateLimitHeaderStatuses } : {}),
+  });
+}
+
+/** The Fastify instance, answering what never reaches a route in the model's shape too. */
+function createApp(k: Kit): FastifyInstance {
+  return Fastify({
+    logger: k.options.logger ?? false,
     // Request lines can carry ids only, but the sandbox keeps its own id-only log (requestLog) instead.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: JSON_BODY_LIMIT,
@@ -121,266 +332,60 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
       const result = errorResult(status, [
         { code: 'InvalidInput', message: 'The request could not be read: malformed URL or headers.' },
       ]);
-      void send(reply, request, exchangeOf(request), 'unknown', result, undefined);
+      void send(k, reply, request, exchangeOf(k, request), 'unknown', result, undefined);
     },
   });
+}
 
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
-
-  const exchanges = new WeakMap<FastifyRequest, Exchange>();
-  const exchangeOf = (request: FastifyRequest): Exchange => {
-    let e = exchanges.get(request);
-    if (!e) {
-      e = { requestId: randomUUID(), started: options.nowMs() };
-      exchanges.set(request, e);
-    }
-    return e;
-  };
-  // A sandbox that listens while its jobs are still being seeded answers once they are.
-  const seeded = options.seeded;
-  if (seeded !== undefined) app.addHook('onRequest', async () => seeded);
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-amzn-RequestId', exchangeOf(request).requestId);
-  });
-
-  const record = (
-    request: FastifyRequest,
-    entry: Omit<RequestLogEntry, 'requestId' | 'timestamp' | 'method' | 'path'>,
-  ): void => {
-    const e = exchangeOf(request);
-    requestLog.push({
-      ...entry,
-      method: request.method,
-      path: loggablePath(request.url),
-      timestamp: options.nowMs(),
-      requestId: e.requestId,
-    });
-  };
-
-  function send(
-    reply: FastifyReply,
-    request: FastifyRequest,
-    e: Exchange,
-    operation: string,
-    result: OperationResult,
-    plan: UsagePlan | undefined,
-    extra: {
-      outcome?: RequestOutcome;
-      latencyMs?: number;
-      rateLimitHeaderStatuses?: ReadonlySet<number>;
-    } = {},
-  ): FastifyReply {
-    // Set here too: framework errors (a malformed URL) skip the onRequest hook.
-    reply.header('x-amzn-RequestId', e.requestId);
-    for (const [k, v] of Object.entries(result.headers ?? {})) reply.header(k, v);
-    const declared = extra.rateLimitHeaderStatuses;
-    if (
-      plan &&
-      (declared
-        ? declared.has(result.status)
-        : result.status < 300 || result.status === 400 || result.status === 404)
-    ) {
-      reply.header('x-amzn-RateLimit-Limit', plan.rate.toFixed(1));
-    }
-    record(request, {
-      operation,
-      status: result.status,
-      outcome: extra.outcome ?? outcomeOf(result.status),
-      ...(extra.latencyMs ? { latencyMs: extra.latencyMs } : {}),
-    });
-    reply.code(result.status);
-    if (result.body === undefined || result.status === 204) return reply.send();
-    reply.header('content-type', 'application/json');
-    return reply.send(JSON.stringify(result.body));
-  }
-
-  function drop(
-    reply: FastifyReply,
-    request: FastifyRequest,
-    operation: string,
-    outcome: RequestOutcome,
-    extra: { handledStatus?: number; latencyMs?: number },
-  ): void {
-    record(request, { operation, status: 0, outcome, ...extra });
-    reply.hijack();
-    request.raw.socket.destroy();
-  }
-
-  const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-  /** Auth, throttling and faults shared by the Services and Tokens routes. Returns a result to send, or the fault to apply. */
-  function gate(
-    request: FastifyRequest,
-    operation: string,
-    plan: UsagePlan,
-    envelope: ErrorEnvelope,
-    acceptRestricted: boolean,
-  ): { result: OperationResult } | { fault: FaultDecision } {
-    const header = request.headers['x-amz-access-token'];
-    const token = typeof header === 'string' ? header : undefined;
-    const check = authority.check(token);
-    const denied = (details: string): { result: OperationResult } => ({
-      result: errorResult(
-        403,
-        [{ code: 'Unauthorized', message: 'Access to requested resource is denied.', details }],
-        envelope,
-      ),
-    });
-    if (!check.ok) return denied(UNAUTHORIZED_DETAILS[check.reason]);
-    if (check.restrictedTo) {
-      const path = request.url.split('?')[0] ?? '';
-      if (
-        !acceptRestricted ||
-        !check.restrictedTo.some((r) => restrictedResourceMatches(r, request.method, path))
-      ) {
-        return denied('The restricted data token does not grant access to this resource.');
-      }
-    }
-    if (!limiter.take(operation, plan)) {
-      return {
-        result: errorResult(
-          429,
-          [
-            {
-              code: 'QuotaExceeded',
-              message: 'You exceeded your quota for the requested resource.',
-              details: '',
-            },
-          ],
-          envelope,
-        ),
-      };
-    }
-    return { fault: faults.active ? faults.decide() : { latencyMs: 0 } };
-  }
-
-  async function serve(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    operation: string,
-    operationPlan: UsagePlan,
-    envelope: ErrorEnvelope,
-    acceptRestricted: boolean,
-    run: () => OperationResult,
-    rateLimitHeaderStatuses?: ReadonlySet<number>,
-  ): Promise<FastifyReply | void> {
-    const e = exchangeOf(request);
-    const plan = limiter.planFor(operationPlan);
-    const gated = gate(request, operation, operationPlan, envelope, acceptRestricted);
-    if ('result' in gated) return send(reply, request, e, operation, gated.result, undefined);
-    const fault = gated.fault;
-    if (fault.latencyMs > 0) await sleep(fault.latencyMs);
-    const latency = fault.latencyMs > 0 ? { latencyMs: fault.latencyMs } : {};
-    if (fault.kind === '429') {
-      return send(
-        reply,
+/** The route of one Services operation: body checks, then the operation's handler. */
+function serviceRoute(app: FastifyInstance, k: Kit, spec: OperationSpec): void {
+  const bodyless = spec.method === 'GET' || spec.method === 'DELETE';
+  app.route({
+    method: spec.method,
+    url: `${SERVICES_PREFIX}${spec.path}`,
+    handler: (request, reply) =>
+      serve(
+        k,
         request,
-        e,
-        operation,
-        errorResult(
-          429,
-          [
-            {
-              code: 'QuotaExceeded',
-              message: 'You exceeded your quota for the requested resource.',
-              details: '',
-            },
-          ],
-          envelope,
-        ),
-        undefined,
-        { outcome: 'fault-429', ...latency },
-      );
-    }
-    if (fault.kind === '5xx') {
-      const status = fault.status ?? 500;
-      const error =
-        status === 503
-          ? {
-              code: 'ServiceUnavailable',
-              message: 'Service temporarily unavailable. Please try again.',
-              details: '',
-            }
-          : {
-              code: 'InternalFailure',
-              message: 'We encountered an internal error. Please try again.',
-              details: '',
-            };
-      return send(reply, request, e, operation, errorResult(status, [error], envelope), undefined, {
-        outcome: 'fault-5xx',
-        ...latency,
-      });
-    }
-    if (fault.kind === 'drop') return drop(reply, request, operation, 'fault-drop', latency);
-    let result: OperationResult;
-    try {
-      result = run();
-    } catch (error) {
-      request.log.error(
-        { operation, requestId: e.requestId, err: error instanceof Error ? error.name : 'unknown' },
-        'operation failed',
-      );
-      result = errorResult(
-        500,
-        [{ code: 'InternalFailure', message: 'We encountered an internal error. Please try again.' }],
-        envelope,
-      );
-    }
-    if (fault.kind === 'dropafter')
-      return drop(reply, request, operation, 'fault-dropafter', { handledStatus: result.status, ...latency });
-    return send(reply, request, e, operation, result, plan, {
-      ...latency,
-      ...(rateLimitHeaderStatuses ? { rateLimitHeaderStatuses } : {}),
-    });
-  }
+        reply,
+        spec.operationId,
+        spec,
+        spec.errorEnvelope,
+        true,
+        () => {
+          if (!bodyless && nestsTooDeep(request.body)) {
+            return errorResult(
+              400,
+              [{ code: 'InvalidInput', message: TOO_DEEP_MESSAGE }],
+              spec.errorEnvelope,
+            );
+          }
+          const body = bodyless ? ({ kind: 'none' } as const) : parseBody(request.body);
+          if (body.kind === 'invalid') {
+            return errorResult(
+              400,
+              [{ code: 'InvalidInput', message: 'The request body is not valid JSON.' }],
+              spec.errorEnvelope,
+            );
+          }
+          const q = request.url.indexOf('?');
+          return spec.handler({
+            world: k.options.world,
+            nowMs: k.options.nowMs(),
+            rng: k.idRng,
+            baseUrl: k.baseUrl,
+            params: (request.params ?? {}) as Record<string, string>,
+            query: new QueryParams(q < 0 ? '' : request.url.slice(q + 1)),
+            body,
+          });
+        },
+        spec.rateLimitHeaderStatuses,
+      ),
+  });
+}
 
-  const routeFor = (spec: OperationSpec): void => {
-    const bodyless = spec.method === 'GET' || spec.method === 'DELETE';
-    app.route({
-      method: spec.method,
-      url: `${SERVICES_PREFIX}${spec.path}`,
-      handler: (request, reply) =>
-        serve(
-          request,
-          reply,
-          spec.operationId,
-          spec,
-          spec.errorEnvelope,
-          true,
-          () => {
-            if (!bodyless && nestsTooDeep(request.body)) {
-              return errorResult(
-                400,
-                [{ code: 'InvalidInput', message: TOO_DEEP_MESSAGE }],
-                spec.errorEnvelope,
-              );
-            }
-            const body = bodyless ? ({ kind: 'none' } as const) : parseBody(request.body);
-            if (body.kind === 'invalid') {
-              return errorResult(
-                400,
-                [{ code: 'InvalidInput', message: 'The request body is not valid JSON.' }],
-                spec.errorEnvelope,
-              );
-            }
-            const q = request.url.indexOf('?');
-            return spec.handler({
-              world,
-              nowMs: options.nowMs(),
-              rng: idRng,
-              baseUrl,
-              params: (request.params ?? {}) as Record<string, string>,
-              query: new QueryParams(q < 0 ? '' : request.url.slice(q + 1)),
-              body,
-            });
-          },
-          spec.rateLimitHeaderStatuses,
-        ),
-    });
-  };
-  for (const spec of OPERATIONS) routeFor(spec);
-
+/** LWA's token exchange and the Tokens API's restricted data tokens. */
+function tokenRoutes(app: FastifyInstance, k: Kit): void {
   app.post('/auth/o2/token', async (request, reply) => {
     const raw = Buffer.isBuffer(request.body) ? request.body.toString('utf8') : '';
     const type = String(request.headers['content-type'] ?? '');
@@ -394,9 +399,9 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
         fields = {};
       }
     } else fields = Object.fromEntries(new URLSearchParams(raw));
-    const answer = authority.exchange(fields);
+    const answer = k.authority.exchange(fields);
     reply.header('cache-control', 'no-store');
-    record(request, { operation: 'lwaToken', status: answer.status, outcome: outcomeOf(answer.status) });
+    record(k, request, { operation: 'lwaToken', status: answer.status, outcome: outcomeOf(answer.status) });
     return reply
       .code(answer.status)
       .header('content-type', 'application/json;charset=UTF-8')
@@ -404,7 +409,7 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
   });
 
   app.post('/tokens/2021-03-01/restrictedDataToken', (request, reply) =>
-    serve(request, reply, 'createRestrictedDataToken', TOKENS_PLAN, 'wrapped', false, () => {
+    serve(k, request, reply, 'createRestrictedDataToken', TOKENS_PLAN, 'wrapped', false, () => {
       if (nestsTooDeep(request.body)) {
         return errorResult(400, [{ code: 'InvalidRequest', message: TOO_DEEP_MESSAGE }]);
       }
@@ -431,31 +436,38 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
           },
         ]);
       }
-      const issued = authority.issueRestricted(
+      const issued = k.authority.issueRestricted(
         (resources as { method: string; path: string }[]).map((r) => ({ method: r.method, path: r.path })),
       );
       return { status: 200, body: { restrictedDataToken: issued.token, expiresIn: issued.expiresIn } };
     }),
   );
+}
 
+/** The upload destinations' PUT: stores the document when the signature matches. */
+function uploadRoute(app: FastifyInstance, k: Kit): void {
   app.put('/uploads/:id', { bodyLimit: UPLOAD_BODY_LIMIT }, async (request, reply) => {
     const id = (request.params as { id?: string }).id ?? '';
     const q = request.url.indexOf('?');
     const signature =
       new URLSearchParams(q < 0 ? '' : request.url.slice(q + 1)).get('X-Amz-Signature') ?? undefined;
     const content = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-    const outcome = receiveUpload(world.uploads, id, signature, content, options.nowMs());
+    const outcome = receiveUpload(k.options.world.uploads, id, signature, content, k.options.nowMs());
     const status =
       outcome === 'stored' ? 200 : outcome === 'not-found' ? 404 : outcome === 'too-large' ? 400 : 403;
-    record(request, { operation: 'upload', status, outcome: outcomeOf(status) });
+    record(k, request, { operation: 'upload', status, outcome: outcomeOf(status) });
     return reply.code(status).send();
   });
+}
 
+/** What answers when no route matches or a request fails before its handler. */
+function errorAnswers(app: FastifyInstance, k: Kit): void {
   app.setNotFoundHandler((request, reply) =>
     send(
+      k,
       reply,
       request,
-      exchangeOf(request),
+      exchangeOf(k, request),
       'unknown',
       errorResult(404, [{ code: 'NotFound', message: 'No operation matches this method and path.' }]),
       undefined,
@@ -485,7 +497,7 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
             : 'InternalFailure';
     if (status >= 500) request.log.error({ code: error.code }, 'unexpected sandbox error');
     if (request.url.startsWith('/auth/o2/token')) {
-      record(request, { operation: 'lwaToken', status: 400, outcome: 'client-error' });
+      record(k, request, { operation: 'lwaToken', status: 400, outcome: 'client-error' });
       return reply
         .code(400)
         .header('content-type', 'application/json;charset=UTF-8')
@@ -495,21 +507,54 @@ export function buildSandboxServer(options: SandboxServerOptions): SandboxServer
     }
     const bare = request.url.includes('/fulfillment');
     return send(
+      k,
       reply,
       request,
-      exchangeOf(request),
+      exchangeOf(k, request),
       'unknown',
       errorResult(status, [{ code, message }], bare ? 'bare' : 'wrapped'),
       undefined,
     );
   });
+}
+
+export function buildSandboxServer(options: SandboxServerOptions): SandboxServer {
+  const k: Kit = {
+    options,
+    requestLog: [],
+    limiter: new RateLimiter(options.rateLimits),
+    faults: new FaultInjector(options.faults, options.seed),
+    idRng: createRandom(deriveSeed(options.seed, 'ids')),
+    authority: new TokenAuthority(
+      options.credentials,
+      options.nowMs,
+      options.tokenTtlSeconds,
+      createRandom(deriveSeed(options.seed, 'tokens')),
+    ),
+    exchanges: new WeakMap<FastifyRequest, Exchange>(),
+    baseUrl: '',
+  };
+  const app = createApp(k);
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
+  // A sandbox that listens while its jobs are still being seeded answers once they are.
+  const seeded = k.options.seeded;
+  if (seeded !== undefined) app.addHook('onRequest', async () => seeded);
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-amzn-RequestId', exchangeOf(k, request).requestId);
+  });
+
+  for (const spec of OPERATIONS) serviceRoute(app, k, spec);
+  tokenRoutes(app, k);
+  uploadRoute(app, k);
+  errorAnswers(app, k);
 
   return {
     app,
-    requestLog,
+    requestLog: k.requestLog,
     setBaseUrl: (url) => {
-      baseUrl = url;
+      k.baseUrl = url;
     },
-    forgetIssuedTokens: () => authority.forgetIssued(),
+    forgetIssuedTokens: () => k.authority.forgetIssued(),
   };
 }

@@ -104,6 +104,17 @@ export function renderMap(view: BoardView, layout: MapLayout, options: MapViewOp
   }
   svg.append(unassigned);
 
+  svg.append(stopsLayer(layout, crewName, options.onSelect));
+  if (options.onSelect) walkStopsWithArrows(svg);
+  return svg;
+}
+
+/** The numbered stops of every route, each selectable when `onSelect` is given. */
+function stopsLayer(
+  layout: MapLayout,
+  crewName: (ids: readonly string[]) => string,
+  onSelect: MapViewOptions['onSelect'],
+): SVGGElement {
   const stops = s('g', { class: 'stops' });
   for (const r of layout.routes) {
     for (const stop of r.stops) {
@@ -123,32 +134,32 @@ export function renderMap(view: BoardView, layout: MapLayout, options: MapViewOp
       );
       const risk = stop.risk === 'ok' ? '' : `, ${stop.risk}`;
       const label = `Stop ${stop.seq} of ${crewName(r.technicianIds)}: job ${stop.serviceJobId}${risk}`;
-      if (options.onSelect) {
-        const select = options.onSelect;
+      if (onSelect) {
+        const select = onSelect;
         activatable(g, label, () => select(stop.serviceJobId));
       } else g.append(s('title', {}, label));
       stops.append(g);
     }
   }
-  svg.append(stops);
-  if (options.onSelect) {
-    // Arrow keys walk a route's stops in order.
-    svg.addEventListener('keydown', (ev) => {
-      if (ev.key !== 'ArrowRight' && ev.key !== 'ArrowLeft') return;
-      const target = ev.target as Element | null;
-      const routeId = target?.getAttribute('data-route-id');
-      if (!target || !routeId || !target.classList.contains('stop')) return;
-      const same = [...svg.querySelectorAll<SVGGElement>('.stop')].filter(
-        (el) => el.getAttribute('data-route-id') === routeId,
-      );
-      const next = same[same.indexOf(target as SVGGElement) + (ev.key === 'ArrowRight' ? 1 : -1)];
-      if (next) {
-        ev.preventDefault();
-        next.focus();
-      }
-    });
-  }
-  return svg;
+  return stops;
+}
+
+/** Arrow keys walk a route's stops in order. */
+function walkStopsWithArrows(svg: SVGSVGElement): void {
+  svg.addEventListener('keydown', (ev) => {
+    if (ev.key !== 'ArrowRight' && ev.key !== 'ArrowLeft') return;
+    const target = ev.target as Element | null;
+    const routeId = target?.getAttribute('data-route-id');
+    if (!target || !routeId || !target.classList.contains('stop')) return;
+    const same = [...svg.querySelectorAll<SVGGElement>('.stop')].filter(
+      (el) => el.getAttribute('data-route-id') === routeId,
+    );
+    const next = same[same.indexOf(target as SVGGElement) + (ev.key === 'ArrowRight' ? 1 : -1)];
+    if (next) {
+      ev.preventDefault();
+      next.focus();
+    }
+  });
 }
 
 /** The legend: one entry per technician with its line colour and pattern. */

@@ -68,11 +68,13 @@ async function mapped<T>(operation: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-export function servicesPort(client: ServicesClient): ServicesPort {
-  const availability = (b: { start: number; end: number }) => ({
-    startTime: formatWireTime(b.start),
-    endTime: formatWireTime(b.end),
-  });
+const availability = (b: { start: number; end: number }) => ({
+  startTime: formatWireTime(b.start),
+  endTime: formatWireTime(b.end),
+});
+
+/** Reading the seller's service jobs, a page at a time or one by its id. */
+function jobMethods(client: ServicesClient): Pick<ServicesPort, 'listServiceJobs' | 'getServiceJob'> {
   return {
     async *listServiceJobs(query: JobQuery): AsyncIterable<JobPage> {
       const params = {
@@ -105,6 +107,14 @@ export function servicesPort(client: ServicesClient): ServicesPort {
         throw err;
       }
     },
+  };
+}
+
+/** Booking, moving and staffing appointments. */
+function appointmentMethods(
+  client: ServicesClient,
+): Pick<ServicesPort, 'addAppointment' | 'rescheduleAppointment' | 'assignAppointmentResources'> {
+  return {
     async addAppointment(serviceJobId, time) {
       const r = await mapped('addAppointmentForServiceJobByServiceJobId', () =>
         client.addAppointmentForServiceJobByServiceJobId({ serviceJobId, body: { appointmentTime: time } }),
@@ -152,6 +162,17 @@ export function servicesPort(client: ServicesClient): ServicesPort {
       refuseErrors('assignAppointmentResources', r);
       return { warnings: warningCodes(obj(obj(r).payload).warnings) };
     },
+  };
+}
+
+/** The technicians' capacity: schedules, reservations and the reserved slots. */
+function capacityMethods(
+  client: ServicesClient,
+): Pick<
+  ServicesPort,
+  'updateSchedule' | 'createReservation' | 'updateReservation' | 'cancelReservation' | 'reservedSlots'
+> {
+  return {
     async updateSchedule(marketplaceId: string, resourceId: string, records: ScheduleRecordOut[]) {
       const r = await mapped('updateSchedule', () =>
         client.updateSchedule({
@@ -230,4 +251,8 @@ export function servicesPort(client: ServicesClient): ServicesPort {
       return out;
     },
   };
+}
+
+export function servicesPort(client: ServicesClient): ServicesPort {
+  return { ...jobMethods(client), ...appointmentMethods(client), ...capacityMethods(client) };
 }

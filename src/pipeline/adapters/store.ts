@@ -3,7 +3,7 @@
  * Services wire shape, plans, the write-back journal, watermarks, the ledger of capacity
  * writes, locks, audit and the retention purge.
  */
-import type { Store, StoredServiceJob } from '../../store/index.ts';
+import type { JournalEntry, Store, StoredServiceJob } from '../../store/index.ts';
 import { serviceJobRecordFromWire } from '../../store/index.ts';
 import type { LedgerEvent } from '../write/ledger.ts';
 import type { CapacityBlock, Plan, ScheduleRecordOut } from '../write/plan.ts';
@@ -21,19 +21,19 @@ const CAPACITY_OPERATIONS = new Set([
   'cancelReservation',
 ]);
 
-export function storePort(store: Store, options: { actor?: string } = {}): PipelineStorePort {
-  const actor = options.actor ?? 'cli';
-  const toRecord = (e: {
-    entryId: number;
-    idempotencyKey: string;
-    operation: string;
-    state: JournalRecord['state'];
-    result: unknown;
-    requestBody: unknown;
-    personalRequestBody: unknown;
-    serviceJobId: string | null;
-    errorCode: string | null;
-  }): JournalRecord => ({
+/** A journal entry as the pipeline reads it. */
+function toRecord(e: {
+  entryId: number;
+  idempotencyKey: string;
+  operation: string;
+  state: JournalRecord['state'];
+  result: unknown;
+  requestBody: unknown;
+  personalRequestBody: unknown;
+  serviceJobId: string | null;
+  errorCode: string | null;
+}): JournalRecord {
+  return {
     entryId: e.entryId,
     key: e.idempotencyKey,
     operation: e.operation,
@@ -42,8 +42,12 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
     body: e.requestBody ?? e.personalRequestBody,
     serviceJobId: e.serviceJobId,
     errorCode: e.errorCode,
-  });
-  const journal: JournalPort = {
+  };
+}
+
+/** The write-back journal: every call intended, sent and answered. */
+function journalPort(store: Store): JournalPort {
+  return {
     async intend(planId, intent) {
       const { entry } = await store.journal.intend({
         planId,
@@ -72,16 +76,21 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
       return (await store.journal.pending(planId)).map(toRecord);
     },
   };
+}
 
-  const plansOf = async (storeIds: string[]) => {
-    const seen = new Map<string, Awaited<ReturnType<typeof store.plans.list>>[number]>();
-    for (const storeId of storeIds)
-      for (const p of await store.plans.list({ storeId, limit: 200 })) seen.set(p.planId, p);
-    return [...seen.values()];
-  };
+/** The plans of these stores, each once. */
+async function plansOfStores(store: Store, storeIds: string[]) {
+  const seen = new Map<string, Awaited<ReturnType<typeof store.plans.list>>[number]>();
+  for (const storeId of storeIds)
+    for (const p of await store.plans.list({ storeId, limit: 200 })) seen.set(p.planId, p);
+  return [...seen.values()];
+}
 
+/** The jobs: saved as pulled, read back in the wire shape, with their preferences and history. */
+function jobMethods(
+  store: Store,
+): Pick<PipelineStorePort, 'saveJobs' | 'plannableJobs' | 'jobPreferences' | 'previousTechnicians'> {
   return {
-    journal,
     async saveJobs(raws) {
       const records = [];
       for (const raw of raws) {
@@ -105,6 +114,100 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
       const visits = await store.history.previousVisits(orderIds, { since: new Date(since), exceptJobIds });
       return new Map([...visits].map(([order, v]) => [order, v.technicianIds]));
     },
+  };
+}
+
+/** The capacity changes one succeeded journal entry made, as ledger events. */
+function ledgerEventsOf(e: JournalEntry): LedgerEvent[] {
+  const body = (e.requestBody ?? {}) as {
+    resourceId?: string;
+    records?: ScheduleRecordOut[];
+    block?: CapacityBlock;
+    reservationId?: string;
+  };
+  const result = (e.result ?? {}) as { reservationId?: string };
+  switch (e.operation) {
+    case 'updateSchedule':
+      return body.resourceId && body.records
+        ? [{ op: 'updateSchedule', resourceId: body.resourceId, records: body.records }]
+        : [];
+    case 'createReservation':
+      return body.block
+        ? [{ op: 'createReservation', reservationId: result.reservationId, block: body.block }]
+        : [];
+    case 'updateReservation':
+      if (!body.block || !body.reservationId) return [];
+      // An update replaces the reservation under a new id (when Amazon answered one).
+      return result.reservationId !== undefined && result.reservationId !== body.reservationId
+        ? [
+            { op: 'cancelReservation', reservationId: body.reservationId },
+            { op: 'createReservation', reservationId: result.reservationId, block: body.block },
+          ]
+        : [{ op: 'updateReservation', reservationId: body.reservationId, block: body.block }];
+    case 'cancelReservation':
+      return body.reservationId ? [{ op: 'cancelReservation', reservationId: body.reservationId }] : [];
+    default:
+      return [];
+  }
+}
+
+/** The appointment times Amazon refused (job and start), less those a later attempt took. */
+async function refusedAppointmentTimes(
+  store: Store,
+  plans: readonly { planId: string }[],
+): Promise<Set<string>> {
+  // A time refused once and then taken by a later attempt (the write-back retries a
+  // refused appointment after the rest of the capacity changes landed) is not refused.
+  const refused = new Set<string>();
+  const taken = new Set<string>();
+  for (const p of plans) {
+    for (const e of await store.journal.list(p.planId)) {
+      if (!APPOINTMENT_OPERATIONS.has(e.operation)) continue;
+      const into =
+        e.state === 'succeeded'
+          ? taken
+          : e.state === 'failed' && e.errorCode !== 'NOT_APPLIED'
+            ? refused
+            : undefined;
+      const body = (e.personalRequestBody ?? {}) as { serviceJobId?: string; startTime?: string };
+      if (into !== undefined && body.serviceJobId !== undefined && body.startTime !== undefined)
+        into.add(`${body.serviceJobId}|${Date.parse(body.startTime)}`);
+    }
+  }
+  return new Set([...refused].filter((k) => !taken.has(k)));
+}
+
+/** The retention purge, the audit log and the locks. */
+function upkeepMethods(
+  store: Store,
+  actor: string,
+): Pick<PipelineStorePort, 'purge' | 'audit' | 'acquireLock' | 'releaseLock'> {
+  return {
+    async purge(now: Date) {
+      const r = await store.purgeExpiredPersonalData(now, actor);
+      return { jobs: r.jobs };
+    },
+    async audit(action, details) {
+      const planId = typeof details['planId'] === 'string' ? details['planId'] : undefined;
+      await store.audit.record({ actor, action, details, ...(planId !== undefined ? { planId } : {}) });
+    },
+    async acquireLock(name, holder, ttlMs) {
+      const attempt = await store.locks.tryAcquire(name, holder, ttlMs);
+      return attempt.acquired ? { acquired: true } : { acquired: false, heldBy: attempt.heldBy };
+    },
+    async releaseLock(name, holder) {
+      await store.locks.release(name, holder);
+    },
+  };
+}
+
+export function storePort(store: Store, options: { actor?: string } = {}): PipelineStorePort {
+  const actor = options.actor ?? 'cli';
+  const plansOf = (storeIds: string[]) => plansOfStores(store, storeIds);
+
+  return {
+    journal: journalPort(store),
+    ...jobMethods(store),
     getWatermark: (storeId, marketplaceId) => store.watermarks.get(storeId, marketplaceId),
     async setWatermark(storeId, marketplaceId, value) {
       await store.watermarks.advance(storeId, marketplaceId, value);
@@ -162,75 +265,12 @@ export function storePort(store: Store, options: { actor?: string } = {}): Pipel
         }
       }
       entries.sort((a, b) => (a.resolvedAt ?? '').localeCompare(b.resolvedAt ?? '') || a.entryId - b.entryId);
-      return entries.flatMap((e): LedgerEvent[] => {
-        const body = (e.requestBody ?? {}) as {
-          resourceId?: string;
-          records?: ScheduleRecordOut[];
-          block?: CapacityBlock;
-          reservationId?: string;
-        };
-        const result = (e.result ?? {}) as { reservationId?: string };
-        switch (e.operation) {
-          case 'updateSchedule':
-            return body.resourceId && body.records
-              ? [{ op: 'updateSchedule', resourceId: body.resourceId, records: body.records }]
-              : [];
-          case 'createReservation':
-            return body.block
-              ? [{ op: 'createReservation', reservationId: result.reservationId, block: body.block }]
-              : [];
-          case 'updateReservation':
-            if (!body.block || !body.reservationId) return [];
-            // An update replaces the reservation under a new id (when Amazon answered one).
-            return result.reservationId !== undefined && result.reservationId !== body.reservationId
-              ? [
-                  { op: 'cancelReservation', reservationId: body.reservationId },
-                  { op: 'createReservation', reservationId: result.reservationId, block: body.block },
-                ]
-              : [{ op: 'updateReservation', reservationId: body.reservationId, block: body.block }];
-          case 'cancelReservation':
-            return body.reservationId ? [{ op: 'cancelReservation', reservationId: body.reservationId }] : [];
-          default:
-            return [];
-        }
-      });
+      return entries.flatMap(ledgerEventsOf);
     },
     async refusedAppointmentTimes(storeIds: string[]): Promise<Set<string>> {
-      // A time refused once and then taken by a later attempt (the write-back retries a
-      // refused appointment after the rest of the capacity changes landed) is not refused.
-      const refused = new Set<string>();
-      const taken = new Set<string>();
-      for (const p of await plansOf(storeIds)) {
-        for (const e of await store.journal.list(p.planId)) {
-          if (!APPOINTMENT_OPERATIONS.has(e.operation)) continue;
-          const into =
-            e.state === 'succeeded'
-              ? taken
-              : e.state === 'failed' && e.errorCode !== 'NOT_APPLIED'
-                ? refused
-                : undefined;
-          const body = (e.personalRequestBody ?? {}) as { serviceJobId?: string; startTime?: string };
-          if (into !== undefined && body.serviceJobId !== undefined && body.startTime !== undefined)
-            into.add(`${body.serviceJobId}|${Date.parse(body.startTime)}`);
-        }
-      }
-      return new Set([...refused].filter((k) => !taken.has(k)));
+      return refusedAppointmentTimes(store, await plansOf(storeIds));
     },
-    async purge(now: Date) {
-      const r = await store.purgeExpiredPersonalData(now, actor);
-      return { jobs: r.jobs };
-    },
-    async audit(action, details) {
-      const planId = typeof details['planId'] === 'string' ? details['planId'] : undefined;
-      await store.audit.record({ actor, action, details, ...(planId !== undefined ? { planId } : {}) });
-    },
-    async acquireLock(name, holder, ttlMs) {
-      const attempt = await store.locks.tryAcquire(name, holder, ttlMs);
-      return attempt.acquired ? { acquired: true } : { acquired: false, heldBy: attempt.heldBy };
-    },
-    async releaseLock(name, holder) {
-      await store.locks.release(name, holder);
-    },
+    ...upkeepMethods(store, actor),
     close: () => store.close(),
   };
 }

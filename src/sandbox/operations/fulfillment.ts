@@ -18,6 +18,89 @@ function timeError(raw: unknown): string | undefined {
   return undefined;
 }
 
+/** The technicians the appointment was served by: each must be one of the crews. */
+function readResources(
+  ctx: OperationContext,
+  resources: unknown,
+  record: FulfillmentRecord,
+  messages: string[],
+): void {
+  const list = Array.isArray(resources) ? resources : [resources];
+  const ids = list.map((r) => (isRecord(r) ? r.resourceId : undefined));
+  if (!Array.isArray(resources) || ids.some((id) => !validId(id, 1, 50))) {
+    messages.push(`One or more resources provided is invalid. ${AGAIN}.`);
+  } else if (ids.some((id) => !ctx.world.crews.some((c) => c.resourceId === id))) {
+    messages.push(`One or more resources provided does not exist or is deleted. ${AGAIN}.`);
+  } else record.resourceIds = ids as string[];
+}
+
+/** When the visit took place: both ends in UTC, not in the future, the end after the start. */
+function readFulfillmentTime(
+  ctx: OperationContext,
+  fulfillment: unknown,
+  record: FulfillmentRecord,
+  messages: string[],
+): void {
+  const f = isRecord(fulfillment) ? fulfillment : {};
+  if (f.startTime === undefined) messages.push(`Appointment start time is required. ${AGAIN}.`);
+  if (f.endTime === undefined) messages.push(`Appointment end time is required. ${AGAIN}.`);
+  if (f.startTime !== undefined && f.endTime !== undefined) {
+    const problem = timeError(f.startTime) ?? timeError(f.endTime);
+    if (problem) messages.push(problem);
+    else {
+      const start = parseIsoInstant(f.startTime)?.ms ?? 0;
+      const end = parseIsoInstant(f.endTime)?.ms ?? 0;
+      if (start > ctx.nowMs) messages.push(`Appointment start time should not be in future. ${AGAIN}`);
+      else if (end > ctx.nowMs) messages.push(`Appointment end time should not be in future. ${AGAIN}`);
+      else if (end <= start) messages.push(`Appointment end time should be after start time. ${AGAIN}.`);
+      else record.fulfillment = { startMs: start, endMs: end };
+    }
+  }
+}
+
+/** The arrival window given to the buyer: both ends in UTC, the end after the start. */
+function readArrivalEstimate(
+  ctx: OperationContext,
+  eta: unknown,
+  record: FulfillmentRecord,
+  messages: string[],
+): void {
+  const e = isRecord(eta) ? eta : {};
+  if (e.startTime === undefined || e.endTime === undefined) {
+    messages.push(
+      `Failed to process input. Reason: ETA start and end time both are mandatory field as part of estimatedArrivalTime object. ${AGAIN}`,
+    );
+  } else {
+    const problem = timeError(e.startTime) ?? timeError(e.endTime);
+    if (problem) messages.push(problem);
+    else {
+      const start = parseIsoInstant(e.startTime)?.ms ?? 0;
+      const end = parseIsoInstant(e.endTime)?.ms ?? 0;
+      if (end <= start)
+        messages.push(
+          `Failed to process input. Reason: ETA end time should be after ETA start time. ${AGAIN}`,
+        );
+      else record.estimatedArrival = { startMs: start, endMs: end };
+    }
+  }
+}
+
+/** The proof documents, each an upload the sandbox knows; a message only once. */
+function readDocuments(
+  ctx: OperationContext,
+  documents: unknown,
+  record: FulfillmentRecord,
+  messages: string[],
+): void {
+  const list: unknown[] = Array.isArray(documents) ? documents : [documents];
+  for (const d of list) {
+    const problem = checkDocument(ctx, d);
+    if (problem) {
+      if (!messages.includes(problem)) messages.push(problem);
+    } else record.uploadDestinationIds.push(String((d as Record<string, unknown>).uploadDestinationId));
+  }
+}
+
 export function setAppointmentFulfillmentData(ctx: OperationContext): OperationResult {
   const jobId = ctx.params.serviceJobId;
   const appointmentId = ctx.params.appointmentId;
@@ -70,68 +153,13 @@ export function setAppointmentFulfillmentData(ctx: OperationContext): OperationR
     uploadDestinationIds: [],
   };
 
-  const resources = value.appointmentResources;
-  if (resources !== undefined) {
-    const list = Array.isArray(resources) ? resources : [resources];
-    const ids = list.map((r) => (isRecord(r) ? r.resourceId : undefined));
-    if (!Array.isArray(resources) || ids.some((id) => !validId(id, 1, 50))) {
-      messages.push(`One or more resources provided is invalid. ${AGAIN}.`);
-    } else if (ids.some((id) => !ctx.world.crews.some((c) => c.resourceId === id))) {
-      messages.push(`One or more resources provided does not exist or is deleted. ${AGAIN}.`);
-    } else record.resourceIds = ids as string[];
-  }
-
-  const fulfillment = value.fulfillmentTime;
-  if (fulfillment !== undefined) {
-    const f = isRecord(fulfillment) ? fulfillment : {};
-    if (f.startTime === undefined) messages.push(`Appointment start time is required. ${AGAIN}.`);
-    if (f.endTime === undefined) messages.push(`Appointment end time is required. ${AGAIN}.`);
-    if (f.startTime !== undefined && f.endTime !== undefined) {
-      const problem = timeError(f.startTime) ?? timeError(f.endTime);
-      if (problem) messages.push(problem);
-      else {
-        const start = parseIsoInstant(f.startTime)?.ms ?? 0;
-        const end = parseIsoInstant(f.endTime)?.ms ?? 0;
-        if (start > ctx.nowMs) messages.push(`Appointment start time should not be in future. ${AGAIN}`);
-        else if (end > ctx.nowMs) messages.push(`Appointment end time should not be in future. ${AGAIN}`);
-        else if (end <= start) messages.push(`Appointment end time should be after start time. ${AGAIN}.`);
-        else record.fulfillment = { startMs: start, endMs: end };
-      }
-    }
-  }
-
-  const eta = value.estimatedArrivalTime;
-  if (eta !== undefined) {
-    const e = isRecord(eta) ? eta : {};
-    if (e.startTime === undefined || e.endTime === undefined) {
-      messages.push(
-        `Failed to process input. Reason: ETA start and end time both are mandatory field as part of estimatedArrivalTime object. ${AGAIN}`,
-      );
-    } else {
-      const problem = timeError(e.startTime) ?? timeError(e.endTime);
-      if (problem) messages.push(problem);
-      else {
-        const start = parseIsoInstant(e.startTime)?.ms ?? 0;
-        const end = parseIsoInstant(e.endTime)?.ms ?? 0;
-        if (end <= start)
-          messages.push(
-            `Failed to process input. Reason: ETA end time should be after ETA start time. ${AGAIN}`,
-          );
-        else record.estimatedArrival = { startMs: start, endMs: end };
-      }
-    }
-  }
-
-  const documents = value.fulfillmentDocuments;
-  if (documents !== undefined) {
-    const list: unknown[] = Array.isArray(documents) ? documents : [documents];
-    for (const d of list) {
-      const problem = checkDocument(ctx, d);
-      if (problem) {
-        if (!messages.includes(problem)) messages.push(problem);
-      } else record.uploadDestinationIds.push(String((d as Record<string, unknown>).uploadDestinationId));
-    }
-  }
+  if (value.appointmentResources !== undefined)
+    readResources(ctx, value.appointmentResources, record, messages);
+  if (value.fulfillmentTime !== undefined) readFulfillmentTime(ctx, value.fulfillmentTime, record, messages);
+  if (value.estimatedArrivalTime !== undefined)
+    readArrivalEstimate(ctx, value.estimatedArrivalTime, record, messages);
+  if (value.fulfillmentDocuments !== undefined)
+    readDocuments(ctx, value.fulfillmentDocuments, record, messages);
 
   if (messages.length > 0) {
     return errorResult(
