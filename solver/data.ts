@@ -18,6 +18,8 @@ import {
 } from './affinity.ts';
 
 const NEIGHBOURS = 40;
+/** Weight of travel time in the nearest-by-distance order: only breaks ties between equal distances. */
+const DURATION_TIE_BREAK = 1e-6;
 
 export function compileProblem(input: Problem | unknown): CompiledProblem {
   const problem = validateProblem(input);
@@ -461,7 +463,7 @@ function nearestJobs(
       const tab = dur[row + b]!;
       const dba = symmetric ? dab : dist[b * nLocs + a]!;
       const tba = symmetric ? tab : dur[b * nLocs + a]!;
-      size = keep(bestKey, bestJob, size, k, dab + dba + 1e-6 * (tab + tba), j);
+      size = keep(bestKey, bestJob, size, k, dab + dba + DURATION_TIE_BREAK * (tab + tba), j);
       // i then j, and j then i; the smaller (infinite windows give 0, never NaN).
       const ej = early[j]!;
       const lj = late[j]!;

@@ -9,6 +9,7 @@
 import type { CompiledProblem } from './data.ts';
 import type { Random } from './random.ts';
 import { scheduleRoute } from './schedule.ts';
+import { SLACK } from './tolerance.ts';
 
 export class RouteSet {
   readonly cp: CompiledProblem;
@@ -225,9 +226,9 @@ export class RouteSet {
         latestNext = l - cp.dur[arc]! * inv;
       }
     }
-    let feasible = travel <= cp.maxTravel[r]! + 1e-9;
+    let feasible = travel <= cp.maxTravel[r]! + SLACK;
     for (let i = 0; i < len && feasible; i++) {
-      if (es[i]! - cp.service[r * n + seq[i]!]! > ls[i]! + 1e-9) feasible = false;
+      if (es[i]! - cp.service[r * n + seq[i]!]! > ls[i]! + SLACK) feasible = false;
     }
     this.cost[r] = feasible ? cost : Infinity;
     this.travel[r] = travel;
@@ -275,7 +276,7 @@ export class RouteSet {
   fitsCapacity(j: number, r: number): boolean {
     const D = this.cp.nDims;
     for (let d = 0; d < D; d++) {
-      if (this.load[r * D + d]! + this.cp.load[j * D + d]! > this.cp.capacity[r * D + d]! + 1e-9)
+      if (this.load[r * D + d]! + this.cp.load[j * D + d]! > this.cp.capacity[r * D + d]! + SLACK)
         return false;
     }
     return true;
@@ -343,16 +344,16 @@ export class RouteSet {
         const prevEnd = p === 0 ? cp.shiftStart[r]! : es[p - 1]!;
         const arrive = prevEnd + cp.dur[a1]! * inv;
         const st = arrive > e ? arrive : e;
-        if (st > l + 1e-9) continue;
+        if (st > l + SLACK) continue;
         const fin = st + serv;
         if (p === len) {
           const back = endLoc >= 0 ? cp.dur[loc * L + endLoc]! * inv : 0;
-          if (fin + back > cp.latestEnd[r]! + 1e-9) continue;
-        } else if (fin + cp.dur[loc * L + nextLoc]! * inv > ls[p]! + 1e-9) continue;
+          if (fin + back > cp.latestEnd[r]! + SLACK) continue;
+        } else if (fin + cp.dur[loc * L + nextLoc]! * inv > ls[p]! + SLACK) continue;
         if (cp.maxTravel[r]! < Infinity) {
           let dt = cp.dur[a1]! * inv;
           if (nextLoc >= 0) dt += (cp.dur[loc * L + nextLoc]! - cp.dur[prevLoc * L + nextLoc]!) * inv;
-          if (this.travel[r]! + dt > cp.maxTravel[r]! + 1e-9) continue;
+          if (this.travel[r]! + dt > cp.maxTravel[r]! + SLACK) continue;
         }
         best = delta;
         this.bestPos = p;
@@ -360,9 +361,9 @@ export class RouteSet {
         // Relaxed necessary conditions first (earliest timing, latest starts without breaks).
         const prevEnd = p === 0 ? cp.shiftStart[r]! : es[p - 1]!;
         const arrive = prevEnd + cp.dur[a1]! * inv;
-        if (arrive > lLoose + 1e-9) continue;
+        if (arrive > lLoose + SLACK) continue;
         const fin = (arrive > eLoose ? arrive : eLoose) + serv;
-        if (p < len && fin + cp.dur[loc * L + nextLoc]! * inv > ls[p]! + 1e-9) continue;
+        if (p < len && fin + cp.dur[loc * L + nextLoc]! * inv > ls[p]! + SLACK) continue;
         const s = this.scratch;
         for (let i = 0; i < p; i++) s[i] = seq[i]!;
         s[p] = j;
@@ -431,13 +432,13 @@ export class RouteSet {
       const arrive = prevEnd + cp.dur[a1]! * inv;
       const e = cp.jobEarliest[j]!;
       const st = arrive > e ? arrive : e;
-      if (st > cp.jobLatest[j]! + 1e-9) continue;
+      if (st > cp.jobLatest[j]! + SLACK) continue;
       const fin = st + serv;
       if (p === len) {
         const endLoc = cp.techEnd[r]!;
         const back = endLoc >= 0 ? cp.dur[loc * L + endLoc]! * inv : 0;
-        if (fin + back > cp.latestEnd[r]! + 1e-9) continue;
-      } else if (fin + cp.dur[loc * L + nextLoc]! * inv > this.latest[r]![p]! + 1e-9) continue;
+        if (fin + back > cp.latestEnd[r]! + SLACK) continue;
+      } else if (fin + cp.dur[loc * L + nextLoc]! * inv > this.latest[r]![p]! + SLACK) continue;
       best = delta;
       this.bestPos = p;
     }

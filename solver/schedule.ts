@@ -12,6 +12,7 @@
  */
 import type { CompiledProblem } from './compiled.ts';
 import type { SolveProgress } from './solution.ts';
+import { SLACK } from './tolerance.ts';
 
 interface VisitTiming {
   arrival: number;
@@ -132,7 +133,7 @@ export function scheduleRoute(
   const wantShift = options.latestDeparture === true || first === Infinity;
   if (wantShift && shift > 0) {
     const shifted = run(cp, t, seq, len, cp.shiftStart[t]! + shift, detail, options, null);
-    if (shifted < Infinity && lastEnd <= end0 + 1e-9) return shifted;
+    if (shifted < Infinity && lastEnd <= end0 + SLACK) return shifted;
     if (first === Infinity) return Infinity;
   }
   if (first === Infinity) return Infinity;
@@ -311,9 +312,9 @@ function run(
   const end = time;
   lastEnd = end;
   lastDelay = Math.max(0, Math.min(idle, slackMin));
-  if (end > cp.latestEnd[t]! + 1e-9) return Infinity;
-  if (travelTime > cp.maxTravel[t]! + 1e-9) return Infinity;
-  if (end - departure > cp.maxWork[t]! + 1e-9) {
+  if (end > cp.latestEnd[t]! + SLACK) return Infinity;
+  if (travelTime > cp.maxTravel[t]! + SLACK) return Infinity;
+  if (end - departure > cp.maxWork[t]! + SLACK) {
     lastWorkExceeded = true;
     return Infinity;
   }
