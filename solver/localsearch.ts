@@ -15,6 +15,7 @@
  * change. Every other route is confirmed by its exact schedule (`scheduleRoute`), so every
  * feature keeps working. New sequences are built only for moves that are applied.
  */
+import { arcCost } from './arc-cost.ts';
 import type { CompiledProblem } from './data.ts';
 import type { Random } from './random.ts';
 import type { RouteSet } from './routes.ts';
@@ -87,11 +88,7 @@ export class LocalSearch {
 
   /** Cost of the arc from → to for technician r (0 into an open end). */
   private arc(r: number, from: number, to: number): number {
-    if (to < 0) return 0;
-    const cp = this.cp;
-    const k = from * cp.nLocs + to;
-    const ac = cp.arcCost;
-    return ac !== null ? ac[k]! : cp.dist[k]! * cp.costPerDist[r]! + cp.dur[k]! * cp.costPerDur[r]!;
+    return to < 0 ? 0 : arcCost(this.cp, r, from * this.cp.nLocs + to);
   }
 
   /** Work cost of job j done by technician r, with what r pays for missing its preferred people. */

@@ -6,6 +6,7 @@
  * Routes that need the exact schedule (breaks, several windows, pins, soft windows, work
  * limits) are evaluated with `scheduleRoute` instead.
  */
+import { arcCost } from './arc-cost.ts';
 import type { CompiledProblem } from './data.ts';
 import type { Random } from './random.ts';
 import { scheduleRoute } from './schedule.ts';
@@ -155,9 +156,6 @@ export class RouteSet {
       const locs = this.locs[r]!;
       const arcs = this.arcs[r]!;
       const L = cp.nLocs;
-      const cDist = cp.costPerDist[r]!;
-      const cDur = cp.costPerDur[r]!;
-      const ac = cp.arcCost;
       locs[0] = cp.techStart[r]!;
       for (let i = 0; i < len; i++) {
         locs[i + 1] = cp.jobLoc[seq[i]!]!;
@@ -166,8 +164,7 @@ export class RouteSet {
       locs[len + 1] = cp.techEnd[r]!;
       for (let p = 0; p <= len; p++) {
         const to = locs[p + 1]!;
-        const k = locs[p]! * L + to;
-        arcs[p] = to < 0 ? 0 : ac !== null ? ac[k]! : cp.dist[k]! * cDist + cp.dur[k]! * cDur;
+        arcs[p] = to < 0 ? 0 : arcCost(cp, r, locs[p]! * L + to);
       }
     }
     if (len === 0) {
@@ -304,8 +301,6 @@ export class RouteSet {
     const L = cp.nLocs;
     const n = cp.nJobs;
     const inv = cp.invSpeed[r]!;
-    const cDist = cp.costPerDist[r]!;
-    const cDur = cp.costPerDur[r]!;
     const loc = cp.jobLoc[j]!;
     const endLoc = cp.techEnd[r]!;
     const serv = cp.service[r * n + j]!;
@@ -322,22 +317,12 @@ export class RouteSet {
     const locs = this.locs[r]!;
     const arcs = this.arcs[r]!;
     const last = to < len ? to : len;
-    const ac = cp.arcCost;
     for (let p = from; p <= last; p++) {
       const prevLoc = locs[p]!;
       const nextLoc = locs[p + 1]!;
       const a1 = prevLoc * L + loc;
-      let delta: number;
-      if (ac !== null) {
-        delta = base + ac[a1]! - arcs[p]!;
-        if (nextLoc >= 0) delta += ac[loc * L + nextLoc]!;
-      } else {
-        delta = base + cp.dist[a1]! * cDist + cp.dur[a1]! * cDur - arcs[p]!;
-        if (nextLoc >= 0) {
-          const a2 = loc * L + nextLoc;
-          delta += cp.dist[a2]! * cDist + cp.dur[a2]! * cDur;
-        }
-      }
+      let delta = base + arcCost(cp, r, a1) - arcs[p]!;
+      if (nextLoc >= 0) delta += arcCost(cp, r, loc * L + nextLoc);
       if (delta >= best) continue;
       if (blink > 0 && rng !== null && rng.next() < blink) continue;
       if (simple) {
@@ -404,7 +389,6 @@ export class RouteSet {
     const loc = cp.jobLoc[j]!;
     const serv = cp.service[r * n + j]!;
     const base = serv * cp.workCostPerSec[r]! + cp.affinity[r * n + j]! + (len === 0 ? cp.fixedCost[r]! : 0);
-    const ac = cp.arcCost;
     const locs = this.locs[r]!;
     const arcs = this.arcs[r]!;
     const last = to < len ? to : len;
@@ -414,17 +398,8 @@ export class RouteSet {
       const prevLoc = locs[p]!;
       const nextLoc = locs[p + 1]!;
       const a1 = sym ? loc * L + prevLoc : prevLoc * L + loc;
-      let delta: number;
-      if (ac !== null) {
-        delta = base + ac[a1]! - arcs[p]!;
-        if (nextLoc >= 0) delta += ac[loc * L + nextLoc]!;
-      } else {
-        delta = base + cp.dist[a1]! * cp.costPerDist[r]! + cp.dur[a1]! * cp.costPerDur[r]! - arcs[p]!;
-        if (nextLoc >= 0) {
-          const a2 = loc * L + nextLoc;
-          delta += cp.dist[a2]! * cp.costPerDist[r]! + cp.dur[a2]! * cp.costPerDur[r]!;
-        }
-      }
+      let delta = base + arcCost(cp, r, a1) - arcs[p]!;
+      if (nextLoc >= 0) delta += arcCost(cp, r, loc * L + nextLoc);
       if (delta >= best) continue;
       if (blink > 0 && rng !== null && rng.next() < blink) continue;
       const inv = cp.invSpeed[r]!;

@@ -12,6 +12,7 @@
  */
 import type { CompiledProblem } from './compiled.ts';
 import type { SolveProgress } from './solution.ts';
+import { arcCost } from './arc-cost.ts';
 import { SLACK } from './tolerance.ts';
 
 interface VisitTiming {
@@ -176,8 +177,6 @@ function run(
   const L = cp.nLocs;
   const n = cp.nJobs;
   const inv = cp.invSpeed[t]!;
-  const cDist = cp.costPerDist[t]!;
-  const cDur = cp.costPerDur[t]!;
   const b1 = cp.breakOffset[t + 1]!;
   let nb = cp.breakOffset[t]!;
   const checkPins = options.ignorePinnedPositions !== true;
@@ -206,7 +205,7 @@ function run(
     const loc = cp.jobLoc[j]!;
     const arc = prevLoc * L + loc;
     const T = cp.dur[arc]! * inv;
-    travelCost += cp.dist[arc]! * cDist + cp.dur[arc]! * cDur;
+    travelCost += arcCost(cp, t, arc);
     travelTime += T;
     travelDist += cp.dist[arc]!;
     const serv = cp.service[t * n + j]!;
@@ -283,7 +282,7 @@ function run(
   if (endLoc >= 0) {
     const arc = prevLoc * L + endLoc;
     backT = cp.dur[arc]! * inv;
-    travelCost += cp.dist[arc]! * cDist + cp.dur[arc]! * cDur;
+    travelCost += arcCost(cp, t, arc);
     travelTime += backT;
     travelDist += cp.dist[arc]!;
   }
