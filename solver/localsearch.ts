@@ -20,6 +20,7 @@ import type { CompiledProblem } from './data.ts';
 import type { Random } from './random.ts';
 import type { RouteSet } from './routes.ts';
 import { scheduleRoute } from './schedule.ts';
+import { technicianClasses } from './tech-classes.ts';
 import { IMPROVEMENT, SLACK } from './tolerance.ts';
 
 export class LocalSearch {
@@ -41,13 +42,13 @@ export class LocalSearch {
     this.cp = cp;
     this.granularity = granularity;
     this.mid = new Int32Array(cp.nJobs + 1);
-    this.tailClass = tailClasses(cp);
+    this.tailClass = technicianClasses(cp, cp.nTechs, cp.nJobs, cp.nDims, 'tail');
   }
 
   /**
-   * Technicians whose cached latest starts hold for each other's route tails (same end place,
-   * latest end, speed, arc and work pricing, service durations): 2-opt* between them is
-   * checked by concatenation.
+   * Technicians whose cached latest starts hold for each other's route tails (the `tail` key
+   * of solver/tech-classes.ts, which cp.techClass extends): 2-opt* between them is checked
+   * by concatenation.
    */
   private readonly tailClass: Int32Array;
 
@@ -535,39 +536,4 @@ export class LocalSearch {
     void plan;
     return true;
   }
-}
-
-/** Classes of technicians that can exchange route tails with cached timing (see LocalSearch). */
-function tailClasses(cp: CompiledProblem): Int32Array {
-  const out = new Int32Array(cp.nTechs);
-  const n = cp.nJobs;
-  const byKey = new Map<string, number[]>();
-  let classes = 0;
-  for (let t = 0; t < cp.nTechs; t++) {
-    const key = [
-      cp.techEnd[t],
-      cp.latestEnd[t],
-      cp.invSpeed[t],
-      cp.costPerDist[t],
-      cp.costPerDur[t],
-      cp.workCostPerSec[t],
-    ].join(',');
-    const same = byKey.get(key);
-    let found = -1;
-    for (const u of same ?? []) {
-      let equal = true;
-      for (let j = 0; j < n && equal; j++)
-        equal =
-          cp.service[u * n + j] === cp.service[t * n + j] &&
-          cp.affinity[u * n + j] === cp.affinity[t * n + j];
-      if (equal) {
-        found = out[u]!;
-        break;
-      }
-    }
-    if (same === undefined) byKey.set(key, [t]);
-    else if (found < 0) same.push(t);
-    out[t] = found >= 0 ? found : classes++;
-  }
-  return out;
 }
