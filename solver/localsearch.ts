@@ -15,7 +15,7 @@
  * change. Every other route is confirmed by its exact schedule (`scheduleRoute`), so every
  * feature keeps working. New sequences are built only for moves that are applied.
  */
-import { arcCost } from './arc-cost.ts';
+import { arcCost, visitCost } from './arc-cost.ts';
 import type { CompiledProblem } from './data.ts';
 import type { Random } from './random.ts';
 import type { RouteSet } from './routes.ts';
@@ -94,9 +94,7 @@ export class LocalSearch {
 
   /** Work cost of job j done by technician r, with what r pays for missing its preferred people. */
   private work(r: number, j: number): number {
-    const cp = this.cp;
-    const k = r * cp.nJobs + j;
-    return cp.service[k]! * cp.workCostPerSec[r]! + cp.affinity[k]!;
+    return visitCost(this.cp, r, j);
   }
 
   /** Whether route r's moves can be confirmed by concatenation. */

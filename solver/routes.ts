@@ -6,7 +6,7 @@
  * Routes that need the exact schedule (breaks, several windows, pins, soft windows, work
  * limits) are evaluated with `scheduleRoute` instead.
  */
-import { arcCost } from './arc-cost.ts';
+import { arcCost, visitCost } from './arc-cost.ts';
 import type { CompiledProblem } from './data.ts';
 import type { Random } from './random.ts';
 import { scheduleRoute } from './schedule.ts';
@@ -197,7 +197,7 @@ export class RouteSet {
       const st = arrive > e ? arrive : e;
       const serv = cp.service[r * n + j]!;
       es[i] = st + serv;
-      cost += serv * cp.workCostPerSec[r]! + cp.affinity[r * n + j]!;
+      cost += visitCost(cp, r, j);
       tFree = st + serv;
       prevLoc = loc;
     }
@@ -302,9 +302,8 @@ export class RouteSet {
     const n = cp.nJobs;
     const inv = cp.invSpeed[r]!;
     const loc = cp.jobLoc[j]!;
-    const endLoc = cp.techEnd[r]!;
     const serv = cp.service[r * n + j]!;
-    const base = serv * cp.workCostPerSec[r]! + cp.affinity[r * n + j]! + (len === 0 ? cp.fixedCost[r]! : 0);
+    const base = visitCost(cp, r, j) + (len === 0 ? cp.fixedCost[r]! : 0);
     let best = bound;
     const simple = this.isSimple(r) && cp.jobComplex[j] === 0;
     const es = this.earliest[r]!;
@@ -326,15 +325,7 @@ export class RouteSet {
       if (delta >= best) continue;
       if (blink > 0 && rng !== null && rng.next() < blink) continue;
       if (simple) {
-        const prevEnd = p === 0 ? cp.shiftStart[r]! : es[p - 1]!;
-        const arrive = prevEnd + cp.dur[a1]! * inv;
-        const st = arrive > e ? arrive : e;
-        if (st > l + SLACK) continue;
-        const fin = st + serv;
-        if (p === len) {
-          const back = endLoc >= 0 ? cp.dur[loc * L + endLoc]! * inv : 0;
-          if (fin + back > cp.latestEnd[r]! + SLACK) continue;
-        } else if (fin + cp.dur[loc * L + nextLoc]! * inv > ls[p]! + SLACK) continue;
+        if (!this.fitsSimple(j, r, p, len, a1, nextLoc)) continue;
         if (cp.maxTravel[r]! < Infinity) {
           let dt = cp.dur[a1]! * inv;
           if (nextLoc >= 0) dt += (cp.dur[loc * L + nextLoc]! - cp.dur[prevLoc * L + nextLoc]!) * inv;
@@ -367,7 +358,10 @@ export class RouteSet {
 
   /**
    * `bestInsertion` restricted to positions from..to of a simple route for a simple job (the
-   * granular insertion's case), with less set-up per call. Same result, same use of `rng`.
+   * granular insertion's case), with less set-up per call. Same result, same use of `rng`:
+   * the same cost change and the same `fitsSimple` test, only without the exact-schedule
+   * branch and its set-up. Kept apart for that reason: the granular insertion calls it for
+   * every neighbour of every job it places, where the set-up would dominate.
    */
   bestInsertionSimple(
     j: number,
@@ -387,8 +381,7 @@ export class RouteSet {
     const len = this.seqs[r]!.length;
     const L = cp.nLocs;
     const loc = cp.jobLoc[j]!;
-    const serv = cp.service[r * n + j]!;
-    const base = serv * cp.workCostPerSec[r]! + cp.affinity[r * n + j]! + (len === 0 ? cp.fixedCost[r]! : 0);
+    const base = visitCost(cp, r, j) + (len === 0 ? cp.fixedCost[r]! : 0);
     const locs = this.locs[r]!;
     const arcs = this.arcs[r]!;
     const last = to < len ? to : len;
@@ -402,18 +395,7 @@ export class RouteSet {
       if (nextLoc >= 0) delta += arcCost(cp, r, loc * L + nextLoc);
       if (delta >= best) continue;
       if (blink > 0 && rng !== null && rng.next() < blink) continue;
-      const inv = cp.invSpeed[r]!;
-      const prevEnd = p === 0 ? cp.shiftStart[r]! : this.earliest[r]![p - 1]!;
-      const arrive = prevEnd + cp.dur[a1]! * inv;
-      const e = cp.jobEarliest[j]!;
-      const st = arrive > e ? arrive : e;
-      if (st > cp.jobLatest[j]! + SLACK) continue;
-      const fin = st + serv;
-      if (p === len) {
-        const endLoc = cp.techEnd[r]!;
-        const back = endLoc >= 0 ? cp.dur[loc * L + endLoc]! * inv : 0;
-        if (fin + back > cp.latestEnd[r]! + SLACK) continue;
-      } else if (fin + cp.dur[loc * L + nextLoc]! * inv > this.latest[r]![p]! + SLACK) continue;
+      if (!this.fitsSimple(j, r, p, len, a1, nextLoc)) continue;
       best = delta;
       this.bestPos = p;
     }
@@ -421,6 +403,31 @@ export class RouteSet {
   }
 
   bestPos = -1;
+
+  /**
+   * The constant-time insertion test of a simple job into a simple route: job j at position p
+   * (of len), reached over arc a1 (its start place → j; either direction when the matrices are
+   * symmetric), followed by nextLoc, keeps its window and the rest of the route its latest
+   * starts, or the shift's latest end when it is the last visit. Travel limits are the caller's.
+   */
+  private fitsSimple(j: number, r: number, p: number, len: number, a1: number, nextLoc: number): boolean {
+    const cp = this.cp;
+    const L = cp.nLocs;
+    const loc = cp.jobLoc[j]!;
+    const inv = cp.invSpeed[r]!;
+    const prevEnd = p === 0 ? cp.shiftStart[r]! : this.earliest[r]![p - 1]!;
+    const arrive = prevEnd + cp.dur[a1]! * inv;
+    const e = cp.jobEarliest[j]!;
+    const st = arrive > e ? arrive : e;
+    if (st > cp.jobLatest[j]! + SLACK) return false;
+    const fin = st + cp.service[r * cp.nJobs + j]!;
+    if (p === len) {
+      const endLoc = cp.techEnd[r]!;
+      const back = endLoc >= 0 ? cp.dur[loc * L + endLoc]! * inv : 0;
+      return !(fin + back > cp.latestEnd[r]! + SLACK);
+    }
+    return !(fin + cp.dur[loc * L + nextLoc]! * inv > this.latest[r]![p]! + SLACK);
+  }
 
   private classSeen = new Int32Array(0);
   private round = 0;
