@@ -53,6 +53,13 @@ export interface CheckOptions {
   tolerance?: number;
 }
 
+/**
+ * Default tolerance of the checker (relative above 1). Coarser than the solver's own
+ * (solver/tolerance.ts) and kept apart on purpose: the checker judges plans independently of
+ * the search, including plans read back from their written form.
+ */
+const DEFAULT_TOLERANCE = 1e-6;
+
 const REASONS: ReadonlySet<UnassignedReason> = new Set<UnassignedReason>([
   'NO_SKILLED_TECHNICIAN',
   'NO_PERMITTED_TECHNICIAN',
@@ -69,7 +76,7 @@ const REASONS: ReadonlySet<UnassignedReason> = new Set<UnassignedReason>([
 ]);
 
 export function checkSolution(problem: Problem, solution: Solution, options: CheckOptions = {}): CheckReport {
-  const baseTolerance = options.tolerance ?? 1e-6;
+  const baseTolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const near = (a: number, b: number): boolean =>
     Math.abs(a - b) <= baseTolerance * Math.max(1, Math.abs(a), Math.abs(b));
   const atMost = (a: number, b: number): boolean => a <= b || near(a, b);

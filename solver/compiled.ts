@@ -128,7 +128,8 @@ export interface CompiledProblem {
   /**
    * Technicians that are interchangeable while their routes are empty (same places, shift,
    * costs, limits, breaks, capacity, and the same jobs at the same service durations) share
-   * a class: an insertion into one empty route of a class stands for all of them.
+   * a class: an insertion into one empty route of a class stands for all of them. The `route`
+   * key of solver/tech-classes.ts.
    */
   readonly techClass: Int32Array;
 

@@ -6,6 +6,7 @@ import type { Problem } from './problem.ts';
 import { validateProblem } from './validate.ts';
 import type { CompiledProblem, UnassignedReasonStatic } from './compiled.ts';
 import { compileLinks, expandVisits } from './links.ts';
+import { technicianClasses } from './tech-classes.ts';
 
 export type { CompiledProblem } from './compiled.ts';
 import {
@@ -18,6 +19,8 @@ import {
 } from './affinity.ts';
 
 const NEIGHBOURS = 40;
+/** Weight of travel time in the nearest-by-distance order: only breaks ties between equal distances. */
+const DURATION_TIE_BREAK = 1e-6;
 
 export function compileProblem(input: Problem | unknown): CompiledProblem {
   const problem = validateProblem(input);
@@ -241,30 +244,36 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   }
   const arcCost = byDist ? dist : byDur ? dur : null;
 
-  const techClass = interchangeableTechnicians(nTechs, nJobs, nDims, {
-    techStart,
-    techEnd,
-    shiftStart,
-    shiftEnd,
-    latestEnd,
-    invSpeed,
-    costPerDist,
-    costPerDur,
-    fixedCost,
-    workCostPerSec,
-    overtimeCostPerSec,
-    maxWork,
-    maxTravel,
-    techComplex,
-    capacity,
-    breakOffset,
-    breakStart,
-    breakEnd,
-    breakDur,
-    compat,
-    service,
-    affinity,
-  });
+  const techClass = technicianClasses(
+    {
+      techStart,
+      techEnd,
+      shiftStart,
+      shiftEnd,
+      latestEnd,
+      invSpeed,
+      costPerDist,
+      costPerDur,
+      fixedCost,
+      workCostPerSec,
+      overtimeCostPerSec,
+      maxWork,
+      maxTravel,
+      techComplex,
+      capacity,
+      breakOffset,
+      breakStart,
+      breakEnd,
+      breakDur,
+      compat,
+      service,
+      affinity,
+    },
+    nTechs,
+    nJobs,
+    nDims,
+    'route',
+  );
 
   const symmetric = isSymmetric(dur, nLocs) && (dist === dur || isSymmetric(dist, nLocs));
   const { neighbours, granularNeighbours } = nearestJobs(
@@ -461,7 +470,7 @@ function nearestJobs(
       const tab = dur[row + b]!;
       const dba = symmetric ? dab : dist[b * nLocs + a]!;
       const tba = symmetric ? tab : dur[b * nLocs + a]!;
-      size = keep(bestKey, bestJob, size, k, dab + dba + 1e-6 * (tab + tba), j);
+      size = keep(bestKey, bestJob, size, k, dab + dba + DURATION_TIE_BREAK * (tab + tba), j);
       // i then j, and j then i; the smaller (infinite windows give 0, never NaN).
       const ej = early[j]!;
       const lj = late[j]!;
@@ -478,89 +487,4 @@ function nearestJobs(
     granularNeighbours.push(corrJob.slice(0, corr));
   }
   return { neighbours, granularNeighbours };
-}
-
-/** Class of each technician: equal classes mean interchangeable empty routes. */
-function interchangeableTechnicians(
-  nTechs: number,
-  nJobs: number,
-  nDims: number,
-  a: {
-    techStart: Int32Array;
-    techEnd: Int32Array;
-    shiftStart: Float64Array;
-    shiftEnd: Float64Array;
-    latestEnd: Float64Array;
-    invSpeed: Float64Array;
-    costPerDist: Float64Array;
-    costPerDur: Float64Array;
-    fixedCost: Float64Array;
-    workCostPerSec: Float64Array;
-    overtimeCostPerSec: Float64Array;
-    maxWork: Float64Array;
-    maxTravel: Float64Array;
-    techComplex: Uint8Array;
-    capacity: Float64Array;
-    breakOffset: Int32Array;
-    breakStart: Float64Array;
-    breakEnd: Float64Array;
-    breakDur: Float64Array;
-    compat: Uint8Array;
-    service: Float64Array;
-    affinity: Float64Array;
-  },
-): Int32Array {
-  const techClass = new Int32Array(nTechs);
-  const byKey = new Map<string, number[]>();
-  let classes = 0;
-  for (let t = 0; t < nTechs; t++) {
-    const parts: number[] = [
-      a.techStart[t]!,
-      a.techEnd[t]!,
-      a.shiftStart[t]!,
-      a.shiftEnd[t]!,
-      a.latestEnd[t]!,
-      a.invSpeed[t]!,
-      a.costPerDist[t]!,
-      a.costPerDur[t]!,
-      a.fixedCost[t]!,
-      a.workCostPerSec[t]!,
-      a.overtimeCostPerSec[t]!,
-      a.maxWork[t]!,
-      a.maxTravel[t]!,
-      a.techComplex[t]!,
-    ];
-    for (let d = 0; d < nDims; d++) parts.push(a.capacity[t * nDims + d]!);
-    for (let b = a.breakOffset[t]!; b < a.breakOffset[t + 1]!; b++)
-      parts.push(a.breakStart[b]!, a.breakEnd[b]!, a.breakDur[b]!);
-    // Rows are compared in full below; the hash only narrows the candidates.
-    let h = 0;
-    for (let j = 0; j < nJobs; j++) {
-      h = (Math.imul(h, 31) + a.compat[t * nJobs + j]! + 2 * (a.service[t * nJobs + j]! | 0)) | 0;
-    }
-    parts.push(h);
-    const key = parts.join(',');
-    const same = byKey.get(key);
-    let found = -1;
-    if (same) {
-      for (const u of same) {
-        let equal = true;
-        for (let j = 0; j < nJobs && equal; j++) {
-          const ku = u * nJobs + j;
-          const kt = t * nJobs + j;
-          equal =
-            a.compat[ku] === a.compat[kt] &&
-            a.service[ku] === a.service[kt] &&
-            a.affinity[ku] === a.affinity[kt];
-        }
-        if (equal) {
-          found = techClass[u]!;
-          break;
-        }
-      }
-      if (found < 0) same.push(t);
-    } else byKey.set(key, [t]);
-    techClass[t] = found >= 0 ? found : classes++;
-  }
-  return techClass;
 }

@@ -8,11 +8,10 @@ import type { CompiledProblem } from './data.ts';
 import { JointSchedule } from './links.ts';
 import type { Random } from './random.ts';
 import { scheduleRoute } from './schedule.ts';
+import { IMPROVEMENT, SLACK } from './tolerance.ts';
 
 /** Candidates per visit timed jointly after screening. */
 const SCREENED = 6;
-/** Least relative fall of the joint cost that counts as an improvement. */
-const IMPROVEMENT = 1e-9;
 /** Nearest visits tried as swap partners. */
 const SWAP_NEIGHBOURS = 10;
 
@@ -208,7 +207,7 @@ export class JointPlan {
     seq0.splice(at, 0, v);
     this.routeOf[v] = r0;
     this.cp.release![v] = ownRelease;
-    if (count === 0 || !(removal + this.topD[0]! < -1e-9)) return false;
+    if (count === 0 || !(removal + this.topD[0]! < -IMPROVEMENT)) return false;
     this.take(v);
     this.evaluate();
     const placed = this.cost < Infinity && this.insertVisit(v, null, 0);
@@ -288,7 +287,7 @@ export class JointPlan {
     release[v] = relV;
     release[u] = relU;
     const screened = ca + cb - this.js.routeCost[ra]! - this.js.routeCost[rb]!;
-    if (!(screened < -1e-9)) {
+    if (!(screened < -IMPROVEMENT)) {
       undo();
       return false;
     }
@@ -327,7 +326,7 @@ export class JointPlan {
     for (let d = 0; d < D; d++) {
       let sum = 0;
       for (const u of this.seqs[r]!) sum += cp.load[u * D + d]!;
-      if (sum > cp.capacity[r * D + d]! + 1e-9) return false;
+      if (sum > cp.capacity[r * D + d]! + SLACK) return false;
     }
     return true;
   }
@@ -369,7 +368,7 @@ export class JointPlan {
       let sum = cp.load[v * D + d]!;
       if (sum === 0) continue;
       for (const u of this.seqs[r]!) sum += cp.load[u * D + d]!;
-      if (sum > cp.capacity[r * D + d]! + 1e-9) return false;
+      if (sum > cp.capacity[r * D + d]! + SLACK) return false;
     }
     return true;
   }

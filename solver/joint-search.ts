@@ -13,6 +13,7 @@ import { JointPlan, jointTuning } from './joint-plan.ts';
 import { Random } from './random.ts';
 import { progressOf } from './schedule.ts';
 import type { SolveOptions } from './solution.ts';
+import { IMPROVEMENT, SLACK } from './tolerance.ts';
 
 /** Routes as visit sequences, their cost and the iterations run (solver/search.ts and the joint search). */
 export interface SearchResult {
@@ -22,6 +23,8 @@ export interface SearchResult {
 }
 
 const BLINK = 0.01;
+/** Floor of the mean arc cost that scales the annealing temperature (a plan of zero-cost arcs). */
+const LEAST_MEAN_ARC = 1e-6;
 /** Most rounds of a local search over the whole plan. */
 const LOCAL_SEARCH_ROUNDS = 10;
 
@@ -105,7 +108,7 @@ export function jointSearch(cp: CompiledProblem, options: SolveOptions, startedA
 
   let arcs = 0;
   for (const s of plan.seqs) if (s.length > 0) arcs += s.length + 1;
-  const meanArc = arcs > 0 ? Math.max(1e-6, plan.cost / arcs) : 1;
+  const meanArc = arcs > 0 ? Math.max(LEAST_MEAN_ARC, plan.cost / arcs) : 1;
   const t0 = meanArc;
   const tEnd = 0.01 * meanArc;
   const report = (iteration: number): void => {
@@ -144,7 +147,7 @@ export function jointSearch(cp: CompiledProblem, options: SolveOptions, startedA
     const candidate = plan.cost + unassignedValue(plan, groups);
     if (candidate < current - temperature * Math.log(rng.next() + 1e-300)) {
       current = candidate;
-      if (current < best - 1e-9) {
+      if (current < best - IMPROVEMENT) {
         if (mode === 'new-best') {
           plan.improve(placedVisits(), LOCAL_SEARCH_ROUNDS, outOfTime);
           current = plan.cost + unassignedValue(plan, groups);
@@ -161,7 +164,7 @@ export function jointSearch(cp: CompiledProblem, options: SolveOptions, startedA
     plan.restore(bestSeqs);
     plan.improve(placedVisits(), LOCAL_SEARCH_ROUNDS, outOfTime);
     const polished = plan.cost + unassignedValue(plan, groups);
-    if (polished < best - 1e-9) {
+    if (polished < best - IMPROVEMENT) {
       best = polished;
       bestSeqs = plan.snapshot();
     }
@@ -190,7 +193,7 @@ function enforceMinWork(plan: JointPlan, seqs: number[][]): boolean {
     let short = -1;
     for (let r = 0; r < cp.nTechs && short < 0; r++) {
       if (plan.closed[r] || plan.seqs[r]!.length === 0 || cp.minWork[r]! <= 0) continue;
-      if (plan.js.routeWork[r]! < cp.minWork[r]! - 1e-9) short = r;
+      if (plan.js.routeWork[r]! < cp.minWork[r]! - SLACK) short = r;
     }
     if (short < 0) return changed;
     changed = true;

@@ -16,6 +16,7 @@ export type { Links } from './compiled.ts';
 import type { Job, Problem } from './problem.ts';
 import { isSynchronised } from './validate.ts';
 import { scheduleEarliest, scheduleRoute } from './schedule.ts';
+import { SLACK } from './tolerance.ts';
 
 /**
  * Links in visit terms, or null when the problem has none (and no plan-wide lateness term).
@@ -189,8 +190,6 @@ export function expandVisits(problem: Problem): {
   return { jobs, visitJob: Int32Array.from(owner), jobFirstVisit: first };
 }
 
-const EPS = 1e-9;
-
 /**
  * Times a whole plan with its links. `evaluate` returns the plan's route costs plus the
  * plan-wide lateness term, or Infinity when a route or a link cannot be met; afterwards
@@ -337,12 +336,12 @@ export class JointSchedule {
         const sa = this.start[a]!;
         const sb = this.start[b]!;
         const needB = sa + L.consLo[c]!;
-        if (sb < needB - EPS * Math.max(1, Math.abs(needB))) {
+        if (sb < needB - SLACK * Math.max(1, Math.abs(needB))) {
           release[b] = needB;
           this.dirty[rb] = 1;
         }
         const needA = sb - L.consHi[c]!;
-        if (sa < needA - EPS * Math.max(1, Math.abs(needA))) {
+        if (sa < needA - SLACK * Math.max(1, Math.abs(needA))) {
           release[a] = needA;
           this.dirty[ra] = 1;
         }
@@ -436,7 +435,7 @@ function minWorkTerm(cp: CompiledProblem, work: Float64Array, seqs: number[][]):
   let cost = 0;
   for (let r = 0; r < cp.nTechs; r++) {
     const min = cp.minWork[r]!;
-    if (min <= 0 || seqs[r]!.length === 0 || work[r]! >= min - 1e-9) continue;
+    if (min <= 0 || seqs[r]!.length === 0 || work[r]! >= min - SLACK) continue;
     cost += cp.unassignedUnit + (min - work[r]!) * cp.minWorkPenalty[r]!;
   }
   return cost;

@@ -15,13 +15,13 @@
  * change. Every other route is confirmed by its exact schedule (`scheduleRoute`), so every
  * feature keeps working. New sequences are built only for moves that are applied.
  */
+import { arcCost, visitCost } from './arc-cost.ts';
 import type { CompiledProblem } from './data.ts';
 import type { Random } from './random.ts';
 import type { RouteSet } from './routes.ts';
 import { scheduleRoute } from './schedule.ts';
-
-const SCREEN = 1e-9;
-const EPS = 1e-9;
+import { technicianClasses } from './tech-classes.ts';
+import { IMPROVEMENT, SLACK } from './tolerance.ts';
 
 export class LocalSearch {
   private readonly cp: CompiledProblem;
@@ -42,13 +42,13 @@ export class LocalSearch {
     this.cp = cp;
     this.granularity = granularity;
     this.mid = new Int32Array(cp.nJobs + 1);
-    this.tailClass = tailClasses(cp);
+    this.tailClass = technicianClasses(cp, cp.nTechs, cp.nJobs, cp.nDims, 'tail');
   }
 
   /**
-   * Technicians whose cached latest starts hold for each other's route tails (same end place,
-   * latest end, speed, arc and work pricing, service durations): 2-opt* between them is
-   * checked by concatenation.
+   * Technicians whose cached latest starts hold for each other's route tails (the `tail` key
+   * of solver/tech-classes.ts, which cp.techClass extends): 2-opt* between them is checked
+   * by concatenation.
    */
   private readonly tailClass: Int32Array;
 
@@ -89,18 +89,12 @@ export class LocalSearch {
 
   /** Cost of the arc from → to for technician r (0 into an open end). */
   private arc(r: number, from: number, to: number): number {
-    if (to < 0) return 0;
-    const cp = this.cp;
-    const k = from * cp.nLocs + to;
-    const ac = cp.arcCost;
-    return ac !== null ? ac[k]! : cp.dist[k]! * cp.costPerDist[r]! + cp.dur[k]! * cp.costPerDur[r]!;
+    return to < 0 ? 0 : arcCost(this.cp, r, from * this.cp.nLocs + to);
   }
 
   /** Work cost of job j done by technician r, with what r pays for missing its preferred people. */
   private work(r: number, j: number): number {
-    const cp = this.cp;
-    const k = r * cp.nJobs + j;
-    return cp.service[k]! * cp.workCostPerSec[r]! + cp.affinity[k]!;
+    return visitCost(this.cp, r, j);
   }
 
   /** Whether route r's moves can be confirmed by concatenation. */
@@ -128,18 +122,18 @@ export class LocalSearch {
       const arrive = tFree + cp.dur[prevLoc * L + loc]! * inv;
       const e = cp.jobEarliest[j]!;
       const st = arrive > e ? arrive : e;
-      if (st > cp.jobLatest[j]! + EPS) return false;
+      if (st > cp.jobLatest[j]! + SLACK) return false;
       tFree = st + cp.service[base + j]!;
       prevLoc = loc;
     }
     const lenS = plan.seqs[sr]!.length;
     if (suf < lenS) {
-      return tFree + cp.dur[prevLoc * L + plan.locs[sr]![suf + 1]!]! * inv <= plan.latest[sr]![suf]! + EPS;
+      return tFree + cp.dur[prevLoc * L + plan.locs[sr]![suf + 1]!]! * inv <= plan.latest[sr]![suf]! + SLACK;
     }
     if (pre === 0 && m === 0) return true; // an empty route
     const endLoc = cp.techEnd[r]!;
     const back = endLoc >= 0 ? cp.dur[prevLoc * L + endLoc]! * inv : 0;
-    return tFree + back <= cp.latestEnd[r]! + EPS;
+    return tFree + back <= cp.latestEnd[r]! + SLACK;
   }
 
   /** Load of route r with `out` removed and `inLoad` added fits its capacity. */
@@ -150,7 +144,7 @@ export class LocalSearch {
       let l = plan.load[r * D + d]!;
       if (add >= 0) l += cp.load[add * D + d]!;
       if (drop >= 0) l -= cp.load[drop * D + d]!;
-      if (l > cp.capacity[r * D + d]! + 1e-9) return false;
+      if (l > cp.capacity[r * D + d]! + SLACK) return false;
     }
     return true;
   }
@@ -188,7 +182,7 @@ export class LocalSearch {
         const prev = locsV[p]!;
         const next = locsV[p + 1]!;
         const addCost = this.arc(rv, prev, lu) + this.arc(rv, lu, next) - arcsV[p]!;
-        if (addCost - removeGain >= -SCREEN) continue;
+        if (addCost - removeGain >= -IMPROVEMENT) continue;
         if (ru === rv) {
           if (fastU) {
             let m = 0;
@@ -225,7 +219,7 @@ export class LocalSearch {
             const newU = su.length === 1 ? 0 : plan.cost[ru]! - removeGain - this.work(ru, u);
             const newV = plan.cost[rv]! + addCost + this.work(rv, u);
             const gain = plan.cost[ru]! + plan.cost[rv]! - newU - newV;
-            if (gain <= SCREEN) continue;
+            if (gain <= IMPROVEMENT) continue;
             this.buildRelocate(su, iu, sv, p, u);
             return this.apply(plan, ru, this.a, rv, this.b, gain);
           }
@@ -247,7 +241,7 @@ export class LocalSearch {
         this.arc(rv, lu, vNext) -
         arcsV[iv]! -
         arcsV[iv + 1]!;
-      if (delta < -SCREEN) {
+      if (delta < -IMPROVEMENT) {
         if (ru === rv) {
           let ok = true;
           if (fastU) {
@@ -275,7 +269,7 @@ export class LocalSearch {
           ok = ok && this.feasible(plan, rv, iv, 1, rv, iv + 1);
           if (ok) {
             const gain = -delta - this.work(ru, v) + this.work(ru, u) - this.work(rv, u) + this.work(rv, v);
-            if (gain > SCREEN) {
+            if (gain > IMPROVEMENT) {
               this.buildSwap(su, sv, u, v);
               return this.apply(plan, ru, this.a, rv, this.b, gain);
             }
@@ -304,7 +298,7 @@ export class LocalSearch {
         this.tailClass[ru] === this.tailClass[rv] &&
         (cp.techClass[ru] === cp.techClass[rv] || this.tailsAllowed(plan, ru, iu, rv, iv));
       const delta1 = this.arc(ru, lu, vNext) + this.arc(rv, lv, uNext) - arcsU[iu + 1]! - arcsV[iv + 1]!;
-      if (delta1 < -SCREEN) {
+      if (delta1 < -IMPROVEMENT) {
         if (sameClass) {
           if (
             this.tailsFit(plan, ru, iu + 1, rv, iv + 1) &&
@@ -321,7 +315,7 @@ export class LocalSearch {
         }
       }
       const delta2 = this.arc(ru, uPrev, lv) + this.arc(rv, vPrev, lu) - arcsU[iu]! - arcsV[iv]!;
-      if (delta2 < -SCREEN) {
+      if (delta2 < -IMPROVEMENT) {
         if (sameClass) {
           if (
             this.tailsFit(plan, ru, iu, rv, iv) &&
@@ -391,8 +385,8 @@ export class LocalSearch {
       const headV = lv[cv * D + d]!;
       const tailU = plan.load[ru * D + d]! - headU;
       const tailV = plan.load[rv * D + d]! - headV;
-      if (headU + tailV > cp.capacity[ru * D + d]! + 1e-9) return false;
-      if (headV + tailU > cp.capacity[rv * D + d]! + 1e-9) return false;
+      if (headU + tailV > cp.capacity[ru * D + d]! + SLACK) return false;
+      if (headV + tailU > cp.capacity[rv * D + d]! + SLACK) return false;
     }
     return true;
   }
@@ -426,7 +420,7 @@ export class LocalSearch {
     const arcsU = plan.arcs[ru]!;
     const arcU = this.arc(ru, before, after) - arcsU[iu]! - arcsU[iu + m]!;
     const delta = arcU + this.arc(rv, lv, first) + this.arc(rv, last, vNext) - plan.arcs[rv]![iv + 1]!;
-    if (delta >= -SCREEN) return 0;
+    if (delta >= -IMPROVEMENT) return 0;
     const mid = this.mid;
     this.a.length = 0;
     this.b.length = 0;
@@ -458,7 +452,7 @@ export class LocalSearch {
       for (let d = 0; d < D; d++) {
         let l = plan.load[rv * D + d]!;
         for (let i = iu; i < iu + m; i++) l += cp.load[su[i]! * D + d]!;
-        if (l > cp.capacity[rv * D + d]! + 1e-9) return 0;
+        if (l > cp.capacity[rv * D + d]! + SLACK) return 0;
       }
       if (!this.feasible(plan, ru, iu, 0, ru, iu + m)) return 0;
       for (let i = iu; i < iu + m; i++) mid[i - iu] = su[i]!;
@@ -479,7 +473,7 @@ export class LocalSearch {
       const newU = su.length === m ? 0 : plan.cost[ru]! + arcU - innerU - workU;
       const newV = plan.cost[rv]! + (delta - arcU) + innerV + workV;
       gain = plan.cost[ru]! + plan.cost[rv]! - newU - newV;
-      if (gain <= SCREEN) return 0;
+      if (gain <= IMPROVEMENT) return 0;
     }
     for (let i = 0; i < su.length; i++) if (i < iu || i >= iu + m) this.a.push(su[i]!);
     for (let i = 0; i < sv.length; i++) {
@@ -498,7 +492,7 @@ export class LocalSearch {
     s2: number[] | null,
     gain: number,
   ): number {
-    if (gain <= SCREEN) return 0;
+    if (gain <= IMPROVEMENT) return 0;
     plan.setRoute(r1, s1.slice());
     if (s2 !== null) plan.setRoute(r2, s2.slice());
     return gain;
@@ -515,12 +509,12 @@ export class LocalSearch {
     let after = c1;
     if (s2 !== null) {
       before += plan.cost[r2]!;
-      if (after - before >= -SCREEN) return 0;
+      if (after - before >= -IMPROVEMENT) return 0;
       const c2 = scheduleRoute(cp, r2, s2, s2.length);
       if (c2 === Infinity) return 0;
       after += c2;
     }
-    if (after - before >= -SCREEN) return 0;
+    if (after - before >= -IMPROVEMENT) return 0;
     plan.setRoute(r1, s1.slice());
     if (s2 !== null) plan.setRoute(r2, s2.slice());
     return before - after;
@@ -535,44 +529,9 @@ export class LocalSearch {
     for (let d = 0; d < D; d++) {
       let total = 0;
       for (const j of seq) total += cp.load[j * D + d]!;
-      if (total > cp.capacity[r * D + d]! + 1e-9) return false;
+      if (total > cp.capacity[r * D + d]! + SLACK) return false;
     }
     void plan;
     return true;
   }
-}
-
-/** Classes of technicians that can exchange route tails with cached timing (see LocalSearch). */
-function tailClasses(cp: CompiledProblem): Int32Array {
-  const out = new Int32Array(cp.nTechs);
-  const n = cp.nJobs;
-  const byKey = new Map<string, number[]>();
-  let classes = 0;
-  for (let t = 0; t < cp.nTechs; t++) {
-    const key = [
-      cp.techEnd[t],
-      cp.latestEnd[t],
-      cp.invSpeed[t],
-      cp.costPerDist[t],
-      cp.costPerDur[t],
-      cp.workCostPerSec[t],
-    ].join(',');
-    const same = byKey.get(key);
-    let found = -1;
-    for (const u of same ?? []) {
-      let equal = true;
-      for (let j = 0; j < n && equal; j++)
-        equal =
-          cp.service[u * n + j] === cp.service[t * n + j] &&
-          cp.affinity[u * n + j] === cp.affinity[t * n + j];
-      if (equal) {
-        found = out[u]!;
-        break;
-      }
-    }
-    if (same === undefined) byKey.set(key, [t]);
-    else if (found < 0) same.push(t);
-    out[t] = found >= 0 ? found : classes++;
-  }
-  return out;
 }

@@ -57,6 +57,9 @@ export function insertBest(plan: RouteSet, j: number, rng: Random | null, blink:
   return true;
 }
 
+/** Weight of service time in the demand order: only breaks ties between equal demands. */
+const SERVICE_TIE_BREAK = 1e-9;
+
 /** From `from` jobs on, insertion positions are restricted to the `neighbours` nearest jobs. */
 const granular = { from: 400, neighbours: 40 };
 
@@ -73,7 +76,7 @@ function orderForInsertion(cp: CompiledProblem, jobs: number[], rng: Random): vo
     for (const j of jobs) {
       let total = 0;
       for (let d = 0; d < cp.nDims; d++) total += cp.load[j * cp.nDims + d]!;
-      key[j] = -total - cp.service[j]! * 1e-9; // largest demand first
+      key[j] = -total - cp.service[j]! * SERVICE_TIE_BREAK; // largest demand first
     }
   } else {
     const sign = pick < 10 ? -1 : 1; // far first, or close first

@@ -6,9 +6,11 @@
  * Routes that need the exact schedule (breaks, several windows, pins, soft windows, work
  * limits) are evaluated with `scheduleRoute` instead.
  */
+import { arcCost, visitCost } from './arc-cost.ts';
 import type { CompiledProblem } from './data.ts';
 import type { Random } from './random.ts';
 import { scheduleRoute } from './schedule.ts';
+import { SLACK } from './tolerance.ts';
 
 export class RouteSet {
   readonly cp: CompiledProblem;
@@ -154,9 +156,6 @@ export class RouteSet {
       const locs = this.locs[r]!;
       const arcs = this.arcs[r]!;
       const L = cp.nLocs;
-      const cDist = cp.costPerDist[r]!;
-      const cDur = cp.costPerDur[r]!;
-      const ac = cp.arcCost;
       locs[0] = cp.techStart[r]!;
       for (let i = 0; i < len; i++) {
         locs[i + 1] = cp.jobLoc[seq[i]!]!;
@@ -165,8 +164,7 @@ export class RouteSet {
       locs[len + 1] = cp.techEnd[r]!;
       for (let p = 0; p <= len; p++) {
         const to = locs[p + 1]!;
-        const k = locs[p]! * L + to;
-        arcs[p] = to < 0 ? 0 : ac !== null ? ac[k]! : cp.dist[k]! * cDist + cp.dur[k]! * cDur;
+        arcs[p] = to < 0 ? 0 : arcCost(cp, r, locs[p]! * L + to);
       }
     }
     if (len === 0) {
@@ -199,7 +197,7 @@ export class RouteSet {
       const st = arrive > e ? arrive : e;
       const serv = cp.service[r * n + j]!;
       es[i] = st + serv;
-      cost += serv * cp.workCostPerSec[r]! + cp.affinity[r * n + j]!;
+      cost += visitCost(cp, r, j);
       tFree = st + serv;
       prevLoc = loc;
     }
@@ -225,9 +223,9 @@ export class RouteSet {
         latestNext = l - cp.dur[arc]! * inv;
       }
     }
-    let feasible = travel <= cp.maxTravel[r]! + 1e-9;
+    let feasible = travel <= cp.maxTravel[r]! + SLACK;
     for (let i = 0; i < len && feasible; i++) {
-      if (es[i]! - cp.service[r * n + seq[i]!]! > ls[i]! + 1e-9) feasible = false;
+      if (es[i]! - cp.service[r * n + seq[i]!]! > ls[i]! + SLACK) feasible = false;
     }
     this.cost[r] = feasible ? cost : Infinity;
     this.travel[r] = travel;
@@ -275,7 +273,7 @@ export class RouteSet {
   fitsCapacity(j: number, r: number): boolean {
     const D = this.cp.nDims;
     for (let d = 0; d < D; d++) {
-      if (this.load[r * D + d]! + this.cp.load[j * D + d]! > this.cp.capacity[r * D + d]! + 1e-9)
+      if (this.load[r * D + d]! + this.cp.load[j * D + d]! > this.cp.capacity[r * D + d]! + SLACK)
         return false;
     }
     return true;
@@ -303,12 +301,9 @@ export class RouteSet {
     const L = cp.nLocs;
     const n = cp.nJobs;
     const inv = cp.invSpeed[r]!;
-    const cDist = cp.costPerDist[r]!;
-    const cDur = cp.costPerDur[r]!;
     const loc = cp.jobLoc[j]!;
-    const endLoc = cp.techEnd[r]!;
     const serv = cp.service[r * n + j]!;
-    const base = serv * cp.workCostPerSec[r]! + cp.affinity[r * n + j]! + (len === 0 ? cp.fixedCost[r]! : 0);
+    const base = visitCost(cp, r, j) + (len === 0 ? cp.fixedCost[r]! : 0);
     let best = bound;
     const simple = this.isSimple(r) && cp.jobComplex[j] === 0;
     const es = this.earliest[r]!;
@@ -321,38 +316,20 @@ export class RouteSet {
     const locs = this.locs[r]!;
     const arcs = this.arcs[r]!;
     const last = to < len ? to : len;
-    const ac = cp.arcCost;
     for (let p = from; p <= last; p++) {
       const prevLoc = locs[p]!;
       const nextLoc = locs[p + 1]!;
       const a1 = prevLoc * L + loc;
-      let delta: number;
-      if (ac !== null) {
-        delta = base + ac[a1]! - arcs[p]!;
-        if (nextLoc >= 0) delta += ac[loc * L + nextLoc]!;
-      } else {
-        delta = base + cp.dist[a1]! * cDist + cp.dur[a1]! * cDur - arcs[p]!;
-        if (nextLoc >= 0) {
-          const a2 = loc * L + nextLoc;
-          delta += cp.dist[a2]! * cDist + cp.dur[a2]! * cDur;
-        }
-      }
+      let delta = base + arcCost(cp, r, a1) - arcs[p]!;
+      if (nextLoc >= 0) delta += arcCost(cp, r, loc * L + nextLoc);
       if (delta >= best) continue;
       if (blink > 0 && rng !== null && rng.next() < blink) continue;
       if (simple) {
-        const prevEnd = p === 0 ? cp.shiftStart[r]! : es[p - 1]!;
-        const arrive = prevEnd + cp.dur[a1]! * inv;
-        const st = arrive > e ? arrive : e;
-        if (st > l + 1e-9) continue;
-        const fin = st + serv;
-        if (p === len) {
-          const back = endLoc >= 0 ? cp.dur[loc * L + endLoc]! * inv : 0;
-          if (fin + back > cp.latestEnd[r]! + 1e-9) continue;
-        } else if (fin + cp.dur[loc * L + nextLoc]! * inv > ls[p]! + 1e-9) continue;
+        if (!this.fitsSimple(j, r, p, len, a1, nextLoc)) continue;
         if (cp.maxTravel[r]! < Infinity) {
           let dt = cp.dur[a1]! * inv;
           if (nextLoc >= 0) dt += (cp.dur[loc * L + nextLoc]! - cp.dur[prevLoc * L + nextLoc]!) * inv;
-          if (this.travel[r]! + dt > cp.maxTravel[r]! + 1e-9) continue;
+          if (this.travel[r]! + dt > cp.maxTravel[r]! + SLACK) continue;
         }
         best = delta;
         this.bestPos = p;
@@ -360,9 +337,9 @@ export class RouteSet {
         // Relaxed necessary conditions first (earliest timing, latest starts without breaks).
         const prevEnd = p === 0 ? cp.shiftStart[r]! : es[p - 1]!;
         const arrive = prevEnd + cp.dur[a1]! * inv;
-        if (arrive > lLoose + 1e-9) continue;
+        if (arrive > lLoose + SLACK) continue;
         const fin = (arrive > eLoose ? arrive : eLoose) + serv;
-        if (p < len && fin + cp.dur[loc * L + nextLoc]! * inv > ls[p]! + 1e-9) continue;
+        if (p < len && fin + cp.dur[loc * L + nextLoc]! * inv > ls[p]! + SLACK) continue;
         const s = this.scratch;
         for (let i = 0; i < p; i++) s[i] = seq[i]!;
         s[p] = j;
@@ -381,7 +358,10 @@ export class RouteSet {
 
   /**
    * `bestInsertion` restricted to positions from..to of a simple route for a simple job (the
-   * granular insertion's case), with less set-up per call. Same result, same use of `rng`.
+   * granular insertion's case), with less set-up per call. Same result, same use of `rng`:
+   * the same cost change and the same `fitsSimple` test, only without the exact-schedule
+   * branch and its set-up. Kept apart for that reason: the granular insertion calls it for
+   * every neighbour of every job it places, where the set-up would dominate.
    */
   bestInsertionSimple(
     j: number,
@@ -401,9 +381,7 @@ export class RouteSet {
     const len = this.seqs[r]!.length;
     const L = cp.nLocs;
     const loc = cp.jobLoc[j]!;
-    const serv = cp.service[r * n + j]!;
-    const base = serv * cp.workCostPerSec[r]! + cp.affinity[r * n + j]! + (len === 0 ? cp.fixedCost[r]! : 0);
-    const ac = cp.arcCost;
+    const base = visitCost(cp, r, j) + (len === 0 ? cp.fixedCost[r]! : 0);
     const locs = this.locs[r]!;
     const arcs = this.arcs[r]!;
     const last = to < len ? to : len;
@@ -413,31 +391,11 @@ export class RouteSet {
       const prevLoc = locs[p]!;
       const nextLoc = locs[p + 1]!;
       const a1 = sym ? loc * L + prevLoc : prevLoc * L + loc;
-      let delta: number;
-      if (ac !== null) {
-        delta = base + ac[a1]! - arcs[p]!;
-        if (nextLoc >= 0) delta += ac[loc * L + nextLoc]!;
-      } else {
-        delta = base + cp.dist[a1]! * cp.costPerDist[r]! + cp.dur[a1]! * cp.costPerDur[r]! - arcs[p]!;
-        if (nextLoc >= 0) {
-          const a2 = loc * L + nextLoc;
-          delta += cp.dist[a2]! * cp.costPerDist[r]! + cp.dur[a2]! * cp.costPerDur[r]!;
-        }
-      }
+      let delta = base + arcCost(cp, r, a1) - arcs[p]!;
+      if (nextLoc >= 0) delta += arcCost(cp, r, loc * L + nextLoc);
       if (delta >= best) continue;
       if (blink > 0 && rng !== null && rng.next() < blink) continue;
-      const inv = cp.invSpeed[r]!;
-      const prevEnd = p === 0 ? cp.shiftStart[r]! : this.earliest[r]![p - 1]!;
-      const arrive = prevEnd + cp.dur[a1]! * inv;
-      const e = cp.jobEarliest[j]!;
-      const st = arrive > e ? arrive : e;
-      if (st > cp.jobLatest[j]! + 1e-9) continue;
-      const fin = st + serv;
-      if (p === len) {
-        const endLoc = cp.techEnd[r]!;
-        const back = endLoc >= 0 ? cp.dur[loc * L + endLoc]! * inv : 0;
-        if (fin + back > cp.latestEnd[r]! + 1e-9) continue;
-      } else if (fin + cp.dur[loc * L + nextLoc]! * inv > this.latest[r]![p]! + 1e-9) continue;
+      if (!this.fitsSimple(j, r, p, len, a1, nextLoc)) continue;
       best = delta;
       this.bestPos = p;
     }
@@ -445,6 +403,31 @@ export class RouteSet {
   }
 
   bestPos = -1;
+
+  /**
+   * The constant-time insertion test of a simple job into a simple route: job j at position p
+   * (of len), reached over arc a1 (its start place → j; either direction when the matrices are
+   * symmetric), followed by nextLoc, keeps its window and the rest of the route its latest
+   * starts, or the shift's latest end when it is the last visit. Travel limits are the caller's.
+   */
+  private fitsSimple(j: number, r: number, p: number, len: number, a1: number, nextLoc: number): boolean {
+    const cp = this.cp;
+    const L = cp.nLocs;
+    const loc = cp.jobLoc[j]!;
+    const inv = cp.invSpeed[r]!;
+    const prevEnd = p === 0 ? cp.shiftStart[r]! : this.earliest[r]![p - 1]!;
+    const arrive = prevEnd + cp.dur[a1]! * inv;
+    const e = cp.jobEarliest[j]!;
+    const st = arrive > e ? arrive : e;
+    if (st > cp.jobLatest[j]! + SLACK) return false;
+    const fin = st + cp.service[r * cp.nJobs + j]!;
+    if (p === len) {
+      const endLoc = cp.techEnd[r]!;
+      const back = endLoc >= 0 ? cp.dur[loc * L + endLoc]! * inv : 0;
+      return !(fin + back > cp.latestEnd[r]! + SLACK);
+    }
+    return !(fin + cp.dur[loc * L + nextLoc]! * inv > this.latest[r]![p]! + SLACK);
+  }
 
   private classSeen = new Int32Array(0);
   private round = 0;

@@ -12,6 +12,8 @@
  */
 import type { CompiledProblem } from './compiled.ts';
 import type { SolveProgress } from './solution.ts';
+import { arcCost } from './arc-cost.ts';
+import { SLACK } from './tolerance.ts';
 
 interface VisitTiming {
   arrival: number;
@@ -132,7 +134,7 @@ export function scheduleRoute(
   const wantShift = options.latestDeparture === true || first === Infinity;
   if (wantShift && shift > 0) {
     const shifted = run(cp, t, seq, len, cp.shiftStart[t]! + shift, detail, options, null);
-    if (shifted < Infinity && lastEnd <= end0 + 1e-9) return shifted;
+    if (shifted < Infinity && lastEnd <= end0 + SLACK) return shifted;
     if (first === Infinity) return Infinity;
   }
   if (first === Infinity) return Infinity;
@@ -175,8 +177,6 @@ function run(
   const L = cp.nLocs;
   const n = cp.nJobs;
   const inv = cp.invSpeed[t]!;
-  const cDist = cp.costPerDist[t]!;
-  const cDur = cp.costPerDur[t]!;
   const b1 = cp.breakOffset[t + 1]!;
   let nb = cp.breakOffset[t]!;
   const checkPins = options.ignorePinnedPositions !== true;
@@ -205,7 +205,7 @@ function run(
     const loc = cp.jobLoc[j]!;
     const arc = prevLoc * L + loc;
     const T = cp.dur[arc]! * inv;
-    travelCost += cp.dist[arc]! * cDist + cp.dur[arc]! * cDur;
+    travelCost += arcCost(cp, t, arc);
     travelTime += T;
     travelDist += cp.dist[arc]!;
     const serv = cp.service[t * n + j]!;
@@ -282,7 +282,7 @@ function run(
   if (endLoc >= 0) {
     const arc = prevLoc * L + endLoc;
     backT = cp.dur[arc]! * inv;
-    travelCost += cp.dist[arc]! * cDist + cp.dur[arc]! * cDur;
+    travelCost += arcCost(cp, t, arc);
     travelTime += backT;
     travelDist += cp.dist[arc]!;
   }
@@ -311,9 +311,9 @@ function run(
   const end = time;
   lastEnd = end;
   lastDelay = Math.max(0, Math.min(idle, slackMin));
-  if (end > cp.latestEnd[t]! + 1e-9) return Infinity;
-  if (travelTime > cp.maxTravel[t]! + 1e-9) return Infinity;
-  if (end - departure > cp.maxWork[t]! + 1e-9) {
+  if (end > cp.latestEnd[t]! + SLACK) return Infinity;
+  if (travelTime > cp.maxTravel[t]! + SLACK) return Infinity;
+  if (end - departure > cp.maxWork[t]! + SLACK) {
     lastWorkExceeded = true;
     return Infinity;
   }

@@ -12,6 +12,7 @@ import { LocalSearch } from './localsearch.ts';
 import { scheduleRoute, progressOf } from './schedule.ts';
 import type { SolveOptions, StartRoute } from './solution.ts';
 import { jointSearch, type SearchResult } from './joint-search.ts';
+import { IMPROVEMENT, SLACK } from './tolerance.ts';
 
 export type { SearchResult } from './joint-search.ts';
 
@@ -149,7 +150,7 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
     const mode = searchTuning.localSearch;
     if (mode === 'reinserted') {
       ls.run(plan, rng, searchTuning.localSearchPasses, removed);
-    } else if (mode === 'new-best' && current + changeOf(plan) + delta < best - 1e-9) {
+    } else if (mode === 'new-best' && current + changeOf(plan) + delta < best - IMPROVEMENT) {
       ls.run(plan, rng);
     }
     let left = 0;
@@ -164,10 +165,10 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
       current += delta;
       unassigned += left - (removed.length - ruined);
       for (const r of journal.keys()) dirty.add(r);
-      if (current < best - 1e-9) {
+      if (current < best - IMPROVEMENT) {
         // The running total drifts by rounding: confirm against the exact total.
         current = plan.totalCost();
-        if (current < best - 1e-9) {
+        if (current < best - IMPROVEMENT) {
           best = current;
           for (const r of dirty) bestSeqs[r] = plan.seqs[r]!.slice();
           dirty.clear();
@@ -257,7 +258,7 @@ function placeStart(plan: RouteSet, start: readonly StartRoute[]): void {
       if (cp.pinPos[j]! >= 0 && cp.pinPos[j] !== seq.length) continue;
       let fits = true;
       for (let d = 0; d < D; d++)
-        if (load[d]! + cp.load[j * D + d]! > cp.capacity[t * D + d]! + 1e-9) fits = false;
+        if (load[d]! + cp.load[j * D + d]! > cp.capacity[t * D + d]! + SLACK) fits = false;
       if (!fits) continue;
       seq.push(j);
       if (scheduleRoute(cp, t, seq, seq.length) === Infinity) {

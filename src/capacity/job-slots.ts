@@ -6,11 +6,11 @@
  * Amazon's getAppointmentSlots only counts free technicians; this knows where they are.
  */
 import { compileProblem, type Job, type Problem } from '../../solver/index.ts';
-import { emptyDetail, scheduleRoute, type ScheduleDetail } from '../../solver/schedule.ts';
+import { cheapestExactInsertion } from '../../solver/exact-insertion.ts';
+import type { ScheduleDetail } from '../../solver/schedule.ts';
 import { formatWireTime, localDateOf } from '../schedule/index.ts';
 import { mayServeAt } from '../geo/territory.ts';
 import { loadDayModel, memberTerritories, type DayModel, type DayModelDeps } from './day-model.ts';
-import { withProbes } from './insertion.ts';
 
 type UnservableReason = 'no-qualified-technician' | 'no-shift' | 'no-room';
 
@@ -110,17 +110,16 @@ export function evaluateJobWindows(model: DayModel, jobId: string): WindowEvalua
       onShift = true;
       if (cp.compat[t * cp.nJobs + p] === 0) continue;
       qualified = true;
-      const without = emptyDetail();
-      const c0 = scheduleRoute(cp, t, seq, seq.length, without);
-      if (c0 === Infinity) continue;
-      for (let g = 0; g <= seq.length; g++) {
-        const next = withProbes(seq, [p], [g]);
-        const detail = emptyDetail();
-        const c1 = scheduleRoute(cp, t, next, next.length, detail);
-        if (c1 === Infinity) continue;
-        if (best === undefined || c1 - c0 < best.cost - 1e-9)
-          best = { t, routeId: problem.technicians[t]!.id, cost: c1 - c0, with: detail, without, probeAt: g };
-      }
+      const found = cheapestExactInsertion(cp, t, seq, p, best?.cost, true);
+      if (found !== undefined)
+        best = {
+          t,
+          routeId: problem.technicians[t]!.id,
+          cost: found.cost,
+          with: found.with!,
+          without: found.without!,
+          probeAt: found.at,
+        };
     }
     const reason: UnservableReason | undefined =
       best !== undefined

@@ -10,7 +10,7 @@
  * exactly as the capacity and the slot offers placed it when they sold the time.
  */
 import { compileProblem } from '../../../solver/index.ts';
-import { scheduleRoute } from '../../../solver/schedule.ts';
+import { cheapestExactInsertion } from '../../../solver/exact-insertion.ts';
 import type { StartRoute } from '../../../solver/solution.ts';
 import type { BuiltProblem } from './build-problem.ts';
 import type { Plan } from '../write/plan.ts';
@@ -53,14 +53,8 @@ export function placeBookedSince(
     for (const [t, tech] of built.problem.technicians.entries()) {
       if (cp.compat[t * cp.nJobs + p] === 0) continue;
       const seq = (out.get(tech.id) ?? []).map((id) => index.get(id)!);
-      const c0 = scheduleRoute(cp, t, seq, seq.length);
-      if (c0 === Infinity) continue;
-      for (let g = 0; g <= seq.length; g++) {
-        const next = [...seq.slice(0, g), p, ...seq.slice(g)];
-        const c1 = scheduleRoute(cp, t, next, next.length);
-        if (c1 < Infinity && (best === undefined || c1 - c0 < best.cost - 1e-9))
-          best = { routeId: tech.id, at: g, cost: c1 - c0 };
-      }
+      const found = cheapestExactInsertion(cp, t, seq, p, best?.cost);
+      if (found !== undefined) best = { routeId: tech.id, at: found.at, cost: found.cost };
     }
     if (best === undefined) continue;
     const jobs = out.get(best.routeId) ?? [];
