@@ -80,7 +80,7 @@ export interface DayModel {
   shoppers: Shopper[];
 }
 
-export interface Shopper {
+interface Shopper {
   location: number;
   skills: string[];
   asin: string | undefined;
