@@ -15,6 +15,7 @@ import {
   type TravelMatrixProvider,
 } from '../pipeline/solve/geography.ts';
 import { normaliseJobs, type PlannableJob } from '../pipeline/read/normalise.ts';
+import { parseServiceJob } from '../pipeline/read/service-job.ts';
 import type { Plan } from '../pipeline/write/plan.ts';
 import type { PipelineStorePort } from '../pipeline/ports.ts';
 import type { PlanRecord, PlanSummary } from '../store/index.ts';
@@ -209,22 +210,18 @@ async function shoppersOf(
   const at = new Map<string, number | null>();
   const shoppers: Shopper[] = [];
   for (const raw of raws) {
-    const job = raw as {
-      serviceJobId?: unknown;
-      serviceJobStatus?: unknown;
-      scopeOfWork?: { asin?: unknown; requiredSkills?: unknown };
-      serviceLocation?: { address?: { postalCode?: unknown; countryCode?: unknown } };
-    };
-    if (job.serviceJobStatus !== 'PENDING_SCHEDULE' || typeof job.serviceJobId !== 'string') continue;
-    if (plannable.has(job.serviceJobId)) continue;
-    const postalCode = job.serviceLocation?.address?.postalCode;
-    if (typeof postalCode !== 'string' || postalCode.trim() === '') continue;
+    const parsed = parseServiceJob(raw);
+    if (!parsed.ok) continue;
+    const job = parsed.job;
+    if (job.serviceJobStatus !== 'PENDING_SCHEDULE' || plannable.has(job.serviceJobId)) continue;
+    const postalCode = job.serviceLocation?.address?.postalCode?.trim();
+    if (postalCode === undefined || postalCode === '') continue;
     const countryCode = job.serviceLocation?.address?.countryCode;
-    const key = `${postalCode.trim()}|${typeof countryCode === 'string' ? countryCode : ''}`;
+    const key = `${postalCode}|${countryCode ?? ''}`;
     if (!at.has(key)) {
       const r = await deps.geocoder.geocode({
-        postalCode: postalCode.trim(),
-        ...(typeof countryCode === 'string' ? { countryCode } : {}),
+        postalCode,
+        ...(countryCode !== undefined ? { countryCode } : {}),
       });
       if (r.ok) {
         at.set(key, points.length);
@@ -233,11 +230,8 @@ async function shoppersOf(
     }
     const location = at.get(key);
     if (location === null || location === undefined) continue;
-    const skills = (Array.isArray(job.scopeOfWork?.requiredSkills) ? job.scopeOfWork.requiredSkills : [])
-      .filter((x): x is string => typeof x === 'string')
-      .sort();
-    const asin = typeof job.scopeOfWork?.asin === 'string' ? job.scopeOfWork.asin : undefined;
-    shoppers.push({ location, skills, asin });
+    const skills = [...(job.scopeOfWork?.requiredSkills ?? [])].sort();
+    shoppers.push({ location, skills, asin: job.scopeOfWork?.asin });
   }
   return { points, shoppers };
 }
