@@ -244,37 +244,6 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   }
   const arcCost = byDist ? dist : byDur ? dur : null;
 
-  const techClass = technicianClasses(
-    {
-      techStart,
-      techEnd,
-      shiftStart,
-      shiftEnd,
-      latestEnd,
-      invSpeed,
-      costPerDist,
-      costPerDur,
-      fixedCost,
-      workCostPerSec,
-      overtimeCostPerSec,
-      maxWork,
-      maxTravel,
-      techComplex,
-      capacity,
-      breakOffset,
-      breakStart,
-      breakEnd,
-      breakDur,
-      compat,
-      service,
-      affinity,
-    },
-    nTechs,
-    nJobs,
-    nDims,
-    'route',
-  );
-
   const symmetric = isSymmetric(dur, nLocs) && (dist === dur || isSymmetric(dist, nLocs));
   const { neighbours, granularNeighbours } = nearestJobs(
     nJobs,
@@ -288,7 +257,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     service,
   );
 
-  return {
+  const compiled = {
     problem,
     nJobs,
     visitJob,
@@ -342,7 +311,6 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     breakDur,
     breakId,
     techComplex,
-    techClass,
     maxLateness: soft?.maxLateness ?? 0,
     maxLatenessCostPerSec: soft?.maxCostPerSecond ?? 0,
     latenessCostPerSec: soft?.costPerSecond ?? 0,
@@ -355,6 +323,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     ),
     minWorkDropped: new Uint8Array(nJobs),
   };
+  return { ...compiled, techClass: technicianClasses(compiled, nTechs, nJobs, nDims, 'route') };
 }
 
 /** Largest entry (at least 0) of the matrix last flattened. */
