@@ -30,21 +30,12 @@ import {
   schemaUrl,
   skipMessage,
   uniqueName,
+  until,
 } from './support.ts';
 
 const date = nextWorkday();
 const bin = join(import.meta.dirname, '../../bin/fieldplan.js');
 const ITERATIONS = 60;
-
-const until = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> => {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
 
 async function freePort(): Promise<number> {
   const s = createServer();
@@ -198,7 +189,7 @@ if (!queueTestsEnabled) {
           redis = await startRedis(port, dir);
           children.push(redis);
           // The producer's connection comes back by itself, and the partitions are all there.
-          const depths = await until('Redis back', () => client.depths(), 30_000);
+          const depths = await until('Redis back', () => client.depths(), 30_000, { errorsMeanNotYet: true });
           expect(depths.waiting).toBe(3);
 
           const worker = spawn(
@@ -242,6 +233,7 @@ if (!queueTestsEnabled) {
               return p.every((r) => r.status !== 'queued' && r.status !== 'running') ? p : undefined;
             },
             150_000,
+            { errorsMeanNotYet: true },
           );
           if (!Array.isArray(rows)) throw new Error(`the worker exited: ${rows.exited}`);
           expect(rows.map((r) => [r.status, r.error])).toEqual(storeIds.map(() => ['succeeded', null]));
@@ -323,6 +315,7 @@ if (!queueTestsEnabled) {
             return j !== undefined && j.attemptsMade >= 1 ? j : undefined;
           },
           60_000,
+          { errorsMeanNotYet: true },
         );
         expect(failedOnce.failedReason).toMatch(/^STORE_UNAVAILABLE: PostgreSQL is not reachable/);
         await proxy.open();
@@ -333,6 +326,7 @@ if (!queueTestsEnabled) {
             return p?.status === 'succeeded' ? p : undefined;
           },
           90_000,
+          { errorsMeanNotYet: true },
         );
         expect(done.status).toBe('succeeded');
         expect((await jobOf(short.runId))!.attemptsStarted).toBeGreaterThanOrEqual(2);
@@ -344,6 +338,7 @@ if (!queueTestsEnabled) {
           'the partition to fail for good',
           async () => ((await (await jobOf(long.runId))?.getState()) === 'failed' ? true : undefined),
           90_000,
+          { errorsMeanNotYet: true },
         );
         const failed = (await jobOf(long.runId))!;
         expect(failed.attemptsStarted, failed.failedReason).toBe(retry.attempts);
@@ -364,6 +359,7 @@ if (!queueTestsEnabled) {
             return p?.status === 'succeeded' ? p : undefined;
           },
           90_000,
+          { errorsMeanNotYet: true },
         );
         expect(retried.status).toBe('succeeded');
       } finally {

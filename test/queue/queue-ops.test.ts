@@ -24,6 +24,7 @@ import {
   schemaUrl,
   skipMessage,
   uniqueName,
+  until,
 } from './support.ts';
 
 const bin = join(import.meta.dirname, '../../bin/fieldplan.js');
@@ -45,16 +46,6 @@ function samples(text: string, name: string): Map<string, number> {
   }
   return out;
 }
-
-const until = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> => {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 if (!queueTestsEnabled) {
   console.warn(skipMessage());

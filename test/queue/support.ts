@@ -77,3 +77,22 @@ export function bucketViolations(
   }
   return out;
 }
+
+/**
+ * Polls `fn` every 50 ms until it gives a value; fails naming `what` after `timeoutMs`. With
+ * `errorsMeanNotYet`, a poll that throws counts as no value yet (a server being restarted).
+ */
+export async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  options: { errorsMeanNotYet?: boolean } = {},
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = options.errorsMeanNotYet === true ? await fn().catch(() => undefined) : await fn();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

@@ -23,6 +23,7 @@ import {
   schemaUrl,
   skipMessage,
   uniqueName,
+  until,
 } from './support.ts';
 
 /** Kill trials after the reference run; CI runs 2, `FIELDPLAN_KILL_TRIALS=10` runs the issue's ten. */
@@ -113,16 +114,6 @@ interface Outcome {
   extra: number;
   state: EndState;
 }
-
-const until = async <T>(what: string, fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> => {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-};
 
 if (!queueTestsEnabled) {
   console.warn(skipMessage());
