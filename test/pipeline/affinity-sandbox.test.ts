@@ -6,7 +6,15 @@
 import { describe, expect, it } from 'vitest';
 import { validatePlanningConfig } from '../../src/config/index.ts';
 import { runPlanning } from '../../src/pipeline/run.ts';
-import { deps, runOptions, sqliteStore, startWorld, tempDir, writeCalls } from './support/world.ts';
+import {
+  activeAppointments,
+  deps,
+  runOptions,
+  sqliteStore,
+  startWorld,
+  tempDir,
+  writesOfRerun,
+} from './support/world.ts';
 
 describe('affinity rules over real HTTP against the sandbox', () => {
   it('every appointment written for the skill has the required technician and never the excluded one', async () => {
@@ -35,16 +43,12 @@ describe('affinity rules over real HTTP against the sandbox', () => {
       // Amazon holds what the plan wrote: the required technician on each, the excluded on none.
       const snap = world.sandbox.snapshot();
       for (const a of planned) {
-        const held = snap.appointments.filter(
-          (x) => x.serviceJobId === a.serviceJobId && x.status === 'ACTIVE',
-        );
+        const held = activeAppointments(snap, a.serviceJobId);
         expect(held).toHaveLength(1);
         expect(held[0]!.technicianIds).toContain(required);
         expect(held[0]!.technicianIds).not.toContain(excluded);
       }
-      const before = world.sandbox.requestLog.length;
-      await runPlanning(runOptions(world), { ...deps(world, store), config });
-      expect(writeCalls(world.sandbox, before)).toBe(0);
+      expect(await writesOfRerun(world, store, config)).toBe(0);
       await store.close();
     } finally {
       await world.close();

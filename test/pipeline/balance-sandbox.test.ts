@@ -12,7 +12,15 @@ import type { Solution } from '../../solver/solution.ts';
 import { validatePlanningConfig } from '../../src/config/index.ts';
 import { runPlanning } from '../../src/pipeline/run.ts';
 import { solveInWorker, type SolveRequest } from '../../src/pipeline/solve/solve-in-worker.ts';
-import { deps, runOptions, sqliteStore, startWorld, tempDir, writeCalls } from './support/world.ts';
+import {
+  activeAppointments,
+  deps,
+  runOptions,
+  sqliteStore,
+  startWorld,
+  tempDir,
+  writesOfRerun,
+} from './support/world.ts';
 
 const MIN_WORK_HOURS = 2;
 
@@ -60,15 +68,11 @@ describe('balanced days over real HTTP against the sandbox', () => {
       }
       const snap = world.sandbox.snapshot();
       for (const a of first.plan.appointments) {
-        const held = snap.appointments.filter(
-          (x) => x.serviceJobId === a.serviceJobId && x.status === 'ACTIVE',
-        );
+        const held = activeAppointments(snap, a.serviceJobId);
         expect(held).toHaveLength(1);
         expect([...held[0]!.technicianIds].sort()).toEqual([...a.technicianIds].sort());
       }
-      const before = world.sandbox.requestLog.length;
-      await runPlanning(runOptions(world), { ...deps(world, store), config });
-      expect(writeCalls(world.sandbox, before)).toBe(0);
+      expect(await writesOfRerun(world, store, config)).toBe(0);
       await store.close();
     } finally {
       await world.close();

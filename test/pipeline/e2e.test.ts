@@ -14,8 +14,9 @@ import {
   sqliteStore,
   startWorld,
   tempDir,
-  writeCalls,
   type World,
+  writeCalls,
+  writesOfRerun,
 } from './support/world.ts';
 
 const MINUTE = 60_000;
@@ -189,9 +190,7 @@ describe('planning run with schedules and reservations per store', () => {
       const api = snap.reservations.filter((r) => r.origin === 'api');
       expect(api.length).toBeGreaterThan(0);
       expect(api.every((r) => r.resourceId === storeId)).toBe(true);
-      const before = world.sandbox.requestLog.length;
-      await runPlanning(runOptions(world), { ...deps(world, store), config });
-      expect(writeCalls(world.sandbox, before)).toBe(0);
+      expect(await writesOfRerun(world, store, config)).toBe(0);
       await store.close();
     } finally {
       await world.close();

@@ -12,7 +12,7 @@ import {
   postalCodeCacheKey,
 } from '../../../src/geo/index.ts';
 import type { PipelineStorePort, ServicesPort } from '../../../src/pipeline/ports.ts';
-import type { RunDeps, RunOptions } from '../../../src/pipeline/run.ts';
+import { runPlanning, type RunDeps, type RunOptions } from '../../../src/pipeline/run.ts';
 import { seededPlanningConfig } from '../../../src/sandbox/crews-config.ts';
 import { servicesPort } from '../../../src/pipeline/adapters/services.ts';
 import { storePort } from '../../../src/pipeline/adapters/store.ts';
@@ -113,6 +113,23 @@ export function writeCalls(sandbox: Sandbox, from = 0): number {
           e.operation,
         ),
     ).length;
+}
+
+/** Amazon's active appointments for one job (a plan written once holds exactly one). */
+export function activeAppointments(snapshot: ReturnType<Sandbox['snapshot']>, serviceJobId: string) {
+  return snapshot.appointments.filter((x) => x.serviceJobId === serviceJobId && x.status === 'ACTIVE');
+}
+
+/** The write calls a second run with nothing changed makes (0 when the first run's plan stands). */
+export async function writesOfRerun(
+  world: World,
+  store: PipelineStorePort,
+  config: PlanningConfig,
+  overrides: Partial<RunOptions> = {},
+): Promise<number> {
+  const before = world.sandbox.requestLog.length;
+  await runPlanning(runOptions(world, overrides), { ...deps(world, store), config });
+  return writeCalls(world.sandbox, before);
 }
 
 /** What Amazon holds that the plan decides: active appointments with technicians, and API-made reservations. */
