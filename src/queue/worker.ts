@@ -13,7 +13,6 @@
  * A previous attempt on the same host whose process still runs (it was late renewing its
  * queue lock on a busy machine) is waited for instead, so that two never plan one store.
  */
-import { hostname } from 'node:os';
 import { serialize, deserialize } from 'node:v8';
 import { Worker as Thread } from 'node:worker_threads';
 import type { Redis } from 'ioredis';
@@ -26,7 +25,7 @@ import { publishCapacity } from '../capacity/publish.ts';
 import { AmazonCapacityError, CapacityQueryError } from '../capacity/index.ts';
 import { DayModelError } from '../capacity/day-model.ts';
 import type { ProgressSink } from '../pipeline/progress.ts';
-import { holderState } from '../pipeline/lock-holder.ts';
+import { holderState, lockHolderName } from '../pipeline/lock-holder.ts';
 import { RunError, runPlanning } from '../pipeline/run.ts';
 import { siblingModuleUrl, tsxWorkerSource } from '../pipeline/solve/tsx-worker.ts';
 import { StoreError } from '../store/index.ts';
@@ -130,7 +129,7 @@ export class PartitionWorker {
   readonly worker: Worker;
   readonly #options: WorkerOptions;
   readonly #state: QueueState;
-  readonly #holder = `worker:${process.pid}@${hostname()}`;
+  readonly #holder = lockHolderName('worker');
   /** Prepared what-ifs by run id (the last few), so a worker reads each once. */
   readonly #prepared = new Map<string, PreparedWhatIf>();
 
