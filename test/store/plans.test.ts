@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { describeEachDialect } from './dialects.ts';
 import { manualClock } from './fixtures.ts';
@@ -28,6 +29,57 @@ describeEachDialect('plans, watermarks and audit', (harness) => {
     await store.plans.saveContent(input.planId, { plan: { routes: [] }, solverStats: null });
     await expect(store.plans.create(input)).rejects.toMatchObject({ code: 'PLAN_EXISTS' });
     expect((await store.plans.get(input.planId))?.plan).toEqual({ routes: [] });
+  });
+
+  it('a given plan id is made (again) exactly when no plan is saved under it, over any sequence of steps', async () => {
+    const clock = manualClock('2026-11-23T02:00:00Z');
+    const { store } = await harness.fresh({ clock: clock.now });
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.constantFrom('create', 'save', 'finish'), { maxLength: 8 }),
+        async (steps) => {
+          const planId = `given-plan-${n++}`;
+          const input = {
+            planId,
+            kind: 'nightly' as const,
+            periodStart: '2026-11-24',
+            periodEnd: '2026-11-24',
+            storeIds: ['store-seattle'],
+          };
+          let row: { saved: boolean; finished: boolean } | undefined;
+          for (const step of steps) {
+            clock.advance(1_000);
+            if (step === 'create') {
+              if (row?.saved === true) {
+                await expect(store.plans.create(input)).rejects.toMatchObject({ code: 'PLAN_EXISTS' });
+              } else {
+                expect(await store.plans.create(input)).toMatchObject({
+                  planId,
+                  status: 'running',
+                  plan: null,
+                });
+                row = { saved: false, finished: false };
+              }
+            } else if (row !== undefined && !row.finished) {
+              if (step === 'save') {
+                await store.plans.saveContent(planId, { plan: { routes: [] }, solverStats: null });
+                row.saved = true;
+              } else {
+                await store.plans.finish(planId, {
+                  status: 'failed',
+                  failure: { code: 'STOPPED_BEFORE_PLAN' },
+                });
+                row.finished = true;
+              }
+            }
+            const stored = await store.plans.get(planId);
+            expect(stored === undefined ? undefined : stored.plan !== null).toBe(row?.saved);
+          }
+        },
+      ),
+      { numRuns: 25 },
+    );
   });
 
   it('creates, saves, finishes and lists plans', async () => {
