@@ -11,6 +11,7 @@ export type StepName =
   | 'write-back'
   | 'report'
   | 'what-if'
+  | 'capacity'
   | 'publish';
 
 interface StepProgress {
