@@ -345,7 +345,7 @@ export async function publishCapacity(
       marketplaceId: deps.marketplaceId,
       db: deps.db,
       now: deps.clock().getTime(),
-      onRead: (done, total) => reading.update(done, total, 'technicians and store'),
+      onRead: (done, total) => reading.update(done, total, 'technicians, then the store'),
     },
     q.storeId,
   );
