@@ -21,7 +21,7 @@ import { reconcile } from '../pipeline/write/reconcile.ts';
 import { storePort } from '../pipeline/adapters/store.ts';
 import { writeBack, type WriteBackResult } from '../pipeline/write/write-back.ts';
 import { formatWireTime } from '../schedule/index.ts';
-import { pullJobs } from '../pipeline/read/pull.ts';
+import { pullJobsShown } from '../pipeline/read/pull.ts';
 import { setupFromConfig } from '../pipeline/setup/from-config.ts';
 import { loadDayModel, type DayModel } from './day-model.ts';
 import { holdRuns, solveHolds, type OfferState } from './fixpoint.ts';
@@ -191,8 +191,7 @@ async function pullBooked(
 ): Promise<void> {
   if (!deps.config.stores.some((s) => s.storeId === q.storeId)) return;
   const setup = setupFromConfig(deps.config, { date: q.from, days: 1, storeIds: [q.storeId] });
-  const step = (deps.progress ?? silentProgress).start('pull', 'Pulling service jobs');
-  const r = await pullJobs(
+  await pullJobsShown(
     deps.services,
     port,
     {
@@ -201,9 +200,8 @@ async function pullBooked(
       now: deps.clock().getTime(),
       lookbackDays: setup.rules.pullLookbackDays,
     },
-    (p) => step.update(p.pages, undefined, `${p.jobs} jobs`),
+    deps.progress ?? silentProgress,
   );
-  step.done(`${r.jobs} jobs in ${r.pages} pages (${r.mode})`);
 }
 
 function checkSkill(model: DayModel, q: PublishQuery): void {

@@ -4,7 +4,7 @@
  * store or from the store's history at Amazon, technician homes and the store geocoded, and
  * the travel matrix over all of them. The result is plain data for the simulation worker.
  */
-import { pullJobs } from '../pipeline/read/pull.ts';
+import { pullJobsShown } from '../pipeline/read/pull.ts';
 import { silentProgress, type ProgressSink } from '../pipeline/progress.ts';
 import { servicesPort } from '../pipeline/adapters/services.ts';
 import { DateTime } from 'luxon';
@@ -99,8 +99,7 @@ async function dateTemplates(
   const setup = setupFromConfig(deps.config, { date, days: 1, storeIds: [storeId] });
   // The store's jobs as Amazon has them now (incremental after the first pull), so a what-if
   // on a server that has not planned yet sees the day's demand too. Reading only.
-  const step = (deps.progress ?? silentProgress).start('pull', 'Pulling service jobs');
-  const pulled = await pullJobs(
+  await pullJobsShown(
     servicesPort(deps.client),
     deps.store,
     {
@@ -109,9 +108,8 @@ async function dateTemplates(
       now: deps.clock().getTime(),
       lookbackDays: setup.rules.pullLookbackDays,
     },
-    (p) => step.update(p.pages, undefined, `${p.jobs} jobs`),
+    deps.progress ?? silentProgress,
   );
-  step.done(`${pulled.jobs} jobs in ${pulled.pages} pages (${pulled.mode})`);
   const raws = await deps.store.plannableJobs([storeId], setup.horizon);
   const normalised = normaliseJobs(raws, setup, deps.clock().getTime());
   return { jobs: normalised.jobs, setup };
