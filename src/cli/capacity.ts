@@ -5,7 +5,7 @@
  * capacity read per technician, then the calls written with those Amazon refused so far.
  * Exit code 0 published (or nothing to do, or a dry run), 2 some calls refused or in doubt, 1 error.
  */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { AmazonCapacityError, amazonCapacityPort, CapacityQueryError } from '../capacity/index.ts';
 import { DayModelError } from '../capacity/day-model.ts';
 import { publishCapacity, type PublishResult } from '../capacity/publish.ts';
@@ -21,6 +21,14 @@ interface PublishOptions extends AmazonCommandOptions {
   slotMinutes?: number;
   dryRun?: boolean;
 }
+
+const wholeMinutes = integerArg({ min: 15, max: 720 });
+/** Slot minutes as the API takes them: whole minutes from 15 to 720, a multiple of 5. */
+const slotMinutesArg = (value: string): number => {
+  const n = wholeMinutes(value);
+  if (n % 5 !== 0) throw new InvalidArgumentError('Expected a multiple of 5 minutes from 15 to 720.');
+  return n;
+};
 
 /** The flag of each field a refusal names. */
 const FLAGS: Record<string, string> = {
@@ -93,7 +101,7 @@ export function registerCapacityCommand(program: Command): void {
     .option(
       '--slot-minutes <n>',
       "slot length of the per-skill summary (default: the store's grid)",
-      integerArg({ min: 15, max: 720 }),
+      slotMinutesArg,
     )
     .option('--dry-run', 'work out the holds and print them without writing to Amazon');
   withAmazonCommandOptions(publish, 'print the whole result as JSON').action(async (opts: PublishOptions) => {
