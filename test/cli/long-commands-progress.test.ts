@@ -64,7 +64,9 @@ describe('progress of the long commands, not on a terminal', () => {
     expect(days.length).toBeGreaterThanOrEqual(2);
     expect(days[0]).toMatch(/^Simulating days: [0-3]\/3( |,|$)/);
     expect(days.at(-1)).toMatch(/^Simulating days: 3 sampled days, served \d+\.\d % → \d+\.\d % \(median\)$/);
-    expect(stepLines(r, 'Pulling service jobs').at(-1)).toMatch(/jobs in \d+ pages/);
+    const pulled = stepLines(r, 'Pulling service jobs');
+    expect(pulled[0]).toMatch(/^Pulling service jobs: \d+ pages?, \d+ jobs$/);
+    expect(pulled.at(-1)).toMatch(/^Pulling service jobs: \d+ jobs in \d+ pages \((full|incremental)\)$/);
   }, 180_000);
 
   it('whatif --quiet: no progress at all, the summary on stdout', async () => {

@@ -76,7 +76,9 @@ export async function pullJobsShown(
   progress: ProgressSink,
 ): Promise<PullResult> {
   const step = progress.start('pull', 'Pulling service jobs');
-  const r = await pullJobs(services, store, input, (p) => step.update(p.pages, undefined, `${p.jobs} jobs`));
+  const r = await pullJobs(services, store, input, (p) =>
+    step.update(p.pages, undefined, `${p.pages === 1 ? 'page' : 'pages'}, ${p.jobs} jobs`),
+  );
   step.done(`${r.jobs} jobs in ${r.pages} pages (${r.mode})`);
   return r;
 }
