@@ -203,7 +203,14 @@ export interface BuiltOffers {
 
 export async function buildOffers(
   day: DayModel,
-  deps: { amazon: AmazonCapacityPort; marketplaceId: string; db: Store; now: number },
+  deps: {
+    amazon: AmazonCapacityPort;
+    marketplaceId: string;
+    db: Store;
+    now: number;
+    /** After each resource's capacity is read: `done` of `total` (the technicians, then the store). */
+    onRead?: (done: number, total: number) => void;
+  },
   storeId: string,
 ): Promise<BuiltOffers> {
   const kinds = offerKinds(day);
@@ -236,8 +243,10 @@ export async function buildOffers(
       skills: t.skills,
       ...rawPerCell(range, mine, origin, cellMs, cells),
     });
+    deps.onRead?.(techRows.length, technicians.length + 1);
   }
   const storeRange = await read(() => deps.amazon.rangeCapacity(deps.marketplaceId, storeId, origin, end));
+  deps.onRead?.(technicians.length + 1, technicians.length + 1);
   const storeHolds = holds.filter((h) => h.resourceId === storeId || ids.includes(h.resourceId));
   const store = rawPerCell(storeRange, storeHolds, origin, cellMs, cells);
 

@@ -16,11 +16,12 @@ import { foldLedger } from '../pipeline/write/ledger.ts';
 import type { WriteOperation } from '../pipeline/write/operations.ts';
 import type { CapacityBlock, Plan } from '../pipeline/write/plan.ts';
 import type { ServicesPort } from '../pipeline/ports.ts';
+import { publishDetail, silentProgress, type ProgressSink } from '../pipeline/progress.ts';
 import { reconcile } from '../pipeline/write/reconcile.ts';
 import { storePort } from '../pipeline/adapters/store.ts';
 import { writeBack, type WriteBackResult } from '../pipeline/write/write-back.ts';
 import { formatWireTime } from '../schedule/index.ts';
-import { pullJobs } from '../pipeline/read/pull.ts';
+import { pullJobsShown } from '../pipeline/read/pull.ts';
 import { setupFromConfig } from '../pipeline/setup/from-config.ts';
 import { loadDayModel, type DayModel } from './day-model.ts';
 import { holdRuns, solveHolds, type OfferState } from './fixpoint.ts';
@@ -32,6 +33,8 @@ export interface PublishDeps extends Omit<CapacityDeps, 'store'> {
   db: Store;
   services: ServicesPort;
   actor?: string;
+  /** The long steps (pull, Amazon's capacity read, the calls written); default: none shown. */
+  progress?: ProgressSink;
 }
 
 export interface PublishQuery {
@@ -188,12 +191,17 @@ async function pullBooked(
 ): Promise<void> {
   if (!deps.config.stores.some((s) => s.storeId === q.storeId)) return;
   const setup = setupFromConfig(deps.config, { date: q.from, days: 1, storeIds: [q.storeId] });
-  await pullJobs(deps.services, port, {
-    storeIds: [q.storeId],
-    marketplaceId: deps.marketplaceId,
-    now: deps.clock().getTime(),
-    lookbackDays: setup.rules.pullLookbackDays,
-  });
+  await pullJobsShown(
+    deps.services,
+    port,
+    {
+      storeIds: [q.storeId],
+      marketplaceId: deps.marketplaceId,
+      now: deps.clock().getTime(),
+      lookbackDays: setup.rules.pullLookbackDays,
+    },
+    deps.progress ?? silentProgress,
+  );
 }
 
 function checkSkill(model: DayModel, q: PublishQuery): void {
@@ -327,11 +335,19 @@ export async function publishCapacity(
     { storeId: q.storeId, from: q.from, days: days.length, marketplaceId: deps.marketplaceId },
   );
   checkSkill(model, q);
+  const reading = (deps.progress ?? silentProgress).start('capacity', "Reading Amazon's capacity");
   const built = await buildOffers(
     model,
-    { amazon: deps.amazon, marketplaceId: deps.marketplaceId, db: deps.db, now: deps.clock().getTime() },
+    {
+      amazon: deps.amazon,
+      marketplaceId: deps.marketplaceId,
+      db: deps.db,
+      now: deps.clock().getTime(),
+      onRead: (done, total) => reading.update(done, total, 'technicians, then the store'),
+    },
     q.storeId,
   );
+  reading.done(`${model.setup.technicians.length} technicians and the store read`);
   const solved = solveHolds(built.model);
   const { blocks, ops, counts } = holdOperations(built, model, q, deps, solved.held);
   const { offers, under, overBefore } = describe(built, solved, q.skill);
@@ -368,15 +384,28 @@ async function write(
   deps: PublishDeps,
   port: ReturnType<typeof storePort>,
 ): Promise<WriteBackResult> {
-  const ctx = { planId, marketplaceId: deps.marketplaceId, services: deps.services, journal: port.journal };
-  const result = await writeBack(ops, ctx);
-  if (result.inDoubt === 0) return result;
-  const again = foldLedger(await port.ledgerEvents([storeId]));
-  await reconcile(planId, deps.marketplaceId, port.journal, deps.services, again.reservations);
-  const second = await writeBack(ops, ctx);
-  return {
-    calls: result.calls + second.calls,
-    failures: [...result.failures, ...second.failures],
-    inDoubt: second.inDoubt,
+  const step = (deps.progress ?? silentProgress).start('publish', 'Publishing holds');
+  // Calls done of the total, and how many Amazon refused so far; the display adds the time left.
+  const ctx = {
+    planId,
+    marketplaceId: deps.marketplaceId,
+    services: deps.services,
+    journal: port.journal,
+    onProgress: (p: { done: number; total: number; calls: number; failed: number }) =>
+      step.update(p.done, p.total, publishDetail(p)),
   };
+  const first = await writeBack(ops, ctx);
+  let result = first;
+  if (first.inDoubt > 0) {
+    const again = foldLedger(await port.ledgerEvents([storeId]));
+    await reconcile(planId, deps.marketplaceId, port.journal, deps.services, again.reservations);
+    const second = await writeBack(ops, { ...ctx, onProgress: () => {} });
+    result = {
+      calls: first.calls + second.calls,
+      failures: [...first.failures, ...second.failures],
+      inDoubt: second.inDoubt,
+    };
+  }
+  step.done(`${result.calls} calls, ${result.failures.length} refused, ${result.inDoubt} in doubt`);
+  return result;
 }

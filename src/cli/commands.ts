@@ -89,6 +89,19 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./slots.ts')).registerSlotsCommand,
   },
   {
+    name: 'whatif',
+    term: 'whatif [options] <request>',
+    description:
+      'Simulate a staffing what-if for a store (the POST /v1/what-if body as a JSON or YAML file); never writes to Amazon',
+    load: async () => (await import('./whatif.ts')).registerWhatIfCommand,
+  },
+  {
+    name: 'capacity',
+    term: 'capacity',
+    description: "Amazon's slot capacity for a store",
+    load: async () => (await import('./capacity.ts')).registerCapacityCommand,
+  },
+  {
     name: 'worker',
     term: 'worker [options]',
     description:

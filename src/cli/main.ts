@@ -11,6 +11,8 @@ import { registerReencryptCommand } from './reencrypt.ts';
 import { registerServeCommand } from './serve.ts';
 import { registerTokenCommand } from './token.ts';
 import { registerSlotsCommand } from './slots.ts';
+import { registerWhatIfCommand } from './whatif.ts';
+import { registerCapacityCommand } from './capacity.ts';
 import { registerQueueCommand, registerWorkerCommand } from './worker.ts';
 import { finishProgram, rootCommand } from './program-setup.ts';
 
@@ -33,6 +35,8 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerTokenCommand(program);
   registerSlotsCommand(program);
+  registerWhatIfCommand(program);
+  registerCapacityCommand(program);
   registerWorkerCommand(program);
   registerQueueCommand(program);
   return finishProgram(program);

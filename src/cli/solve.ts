@@ -19,6 +19,8 @@ import {
 import { formatIssuePath } from '../../solver/issue-path.ts';
 import { solutionToVroom } from '../../solver/formats/vroom-write.ts';
 import { MAX_NESTING_DEPTH, NestingTooDeepError, parseJsonWithin } from '../input/nesting.ts';
+import { silentProgress, solveUpdate, type ProgressSink } from '../pipeline/progress.ts';
+import { terminalProgress } from './progress-display.ts';
 
 export type ProblemFileFormat = ProblemFormat;
 
@@ -64,6 +66,8 @@ export interface SolveFileOptions {
   seconds: number;
   seed: number;
   format: ProblemFileFormat;
+  /** Where the search's progress goes (jobs placed, travel, time left); default: nowhere. */
+  progress?: ProgressSink;
 }
 
 /** Solves a problem file's text and returns the solution document to print. */
@@ -74,16 +78,31 @@ export function solveDocument(
 ): { output: unknown; warnings: string[] } {
   const { problem, warnings } = parseProblemDocument(text, file, options.format);
   let solution;
+  const step = (options.progress ?? silentProgress).start('solve', 'Solving');
   try {
     solution = solve(problem, {
       seed: options.seed,
       timeLimitMs: options.seconds * 1000,
       clock: () => performance.now(),
+      // Jobs placed, travel and time left; never the solver's internal cost.
+      onProgress: (p) => {
+        const u = solveUpdate({
+          label: 'search',
+          passBeganMs: 0,
+          elapsedMs: p.elapsedMs,
+          budgetMs: options.seconds * 1000,
+          jobs: problem.jobs.length,
+          unassigned: p.unassigned,
+          travelSeconds: p.travelDuration,
+        });
+        step.update(u.value, u.total, u.detail);
+      },
     });
   } catch (error) {
     if (error instanceof ProblemError) throw new ProblemFileError(file, error.issues);
     throw error;
   }
+  step.done(`${problem.jobs.length - solution.unassigned.length} of ${problem.jobs.length} jobs placed`);
   return { output: options.format === 'vroom' ? solutionToVroom(problem, solution) : solution, warnings };
 }
 
@@ -97,10 +116,18 @@ export function registerSolveCommand(program: Command): void {
     .option('--format <format>', 'input format: fieldplan or vroom (output follows it)', 'fieldplan')
     .option('--out <file>', 'write the solution to a file instead of stdout')
     .option('--schema', 'print the JSON Schema of the fieldplan problem format and exit')
+    .option('--quiet', 'no progress display (progress is on stderr, never mixed with the JSON)')
     .action(
       (
         file: string | undefined,
-        opts: { seconds: number; seed: number; format: string; out?: string; schema?: boolean },
+        opts: {
+          seconds: number;
+          seed: number;
+          format: string;
+          out?: string;
+          schema?: boolean;
+          quiet?: boolean;
+        },
       ) => {
         if (opts.schema) {
           console.log(JSON.stringify(z.toJSONSchema(ProblemSchema, { io: 'input' }), null, 2));
@@ -123,6 +150,7 @@ export function registerSolveCommand(program: Command): void {
             seconds: opts.seconds,
             seed: opts.seed,
             format: opts.format as ProblemFileFormat,
+            progress: terminalProgress({ quiet: opts.quiet === true }),
           });
           for (const w of warnings) console.error(`warning: ${w}`);
           const json = JSON.stringify(output, null, 2);

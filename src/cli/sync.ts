@@ -1,6 +1,6 @@
 /** `fieldplan sync`: pull the stores' service jobs into the store (no planning, no writes to Amazon). */
 import type { Command } from 'commander';
-import { pullJobs } from '../pipeline/read/pull.ts';
+import { pullJobsShown } from '../pipeline/read/pull.ts';
 import {
   addConnectionOptions,
   connect,
@@ -13,6 +13,7 @@ import {
 import type { PipelineStorePort } from '../pipeline/ports.ts';
 import { integerArg } from './arg-parsers.ts';
 import { cliLogger, withLogFileOption } from './cli-logger.ts';
+import { terminalProgress } from './progress-display.ts';
 import type { RateLimitPlan } from '../spapi/index.ts';
 
 interface SyncOptions {
@@ -25,6 +26,7 @@ interface SyncOptions {
   db?: string;
   lookbackDays: number;
   logFile?: string;
+  quiet?: boolean;
 }
 
 export function registerSyncCommand(program: Command): void {
@@ -38,7 +40,8 @@ export function registerSyncCommand(program: Command): void {
       'first pull: jobs created in the last n days',
       integerArg({ min: 1, max: 3650 }),
       60,
-    );
+    )
+    .option('--quiet', 'no progress display');
   addConnectionOptions(cmd);
   withLogFileOption(cmd);
   cmd.action(async (opts: SyncOptions) => {
@@ -54,12 +57,12 @@ export function registerSyncCommand(program: Command): void {
         logger: cliLogger({ logFile: opts.logFile }),
       });
       store = await openPipelineStore(opts.db ?? defaultDatabase());
-      const r = await pullJobs(services, store, {
-        storeIds,
-        marketplaceId: opts.marketplace,
-        now: Date.now(),
-        lookbackDays: opts.lookbackDays,
-      });
+      const r = await pullJobsShown(
+        services,
+        store,
+        { storeIds, marketplaceId: opts.marketplace, now: Date.now(), lookbackDays: opts.lookbackDays },
+        terminalProgress({ quiet: opts.quiet === true }),
+      );
       console.log(
         `Pulled ${r.jobs} jobs in ${r.pages} pages (${r.mode}, since ${r.since}); ${r.issues.length} payload issues`,
       );

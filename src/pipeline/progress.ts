@@ -1,7 +1,18 @@
 /** Progress of the long steps, reported to whatever displays it (bars on a terminal, plain lines otherwise). */
 
 export type StepName =
-  'purge' | 'pull' | 'normalise' | 'geocode' | 'matrix' | 'solve' | 'diff' | 'write-back' | 'report';
+  | 'purge'
+  | 'pull'
+  | 'normalise'
+  | 'geocode'
+  | 'matrix'
+  | 'solve'
+  | 'diff'
+  | 'write-back'
+  | 'report'
+  | 'what-if'
+  | 'capacity'
+  | 'publish';
 
 interface StepProgress {
   /** `value` of `total` done; `detail` is a short id-only note (e.g. "best cost 1234"). */
@@ -48,4 +59,25 @@ export function solveUpdate(p: {
 /** The detail of a write-back update: counts only (the display adds the time left). */
 export function writeBackDetail(p: { calls: number; failed: number }): string {
   return `${p.calls} calls, ${p.failed} failed`;
+}
+
+/** The detail of a capacity publication's update: calls made and refused so far. */
+export function publishDetail(p: { calls: number; failed: number }): string {
+  return `${p.calls} calls, ${p.failed} refused`;
+}
+
+/**
+ * One update of the what-if bar from the simulation's own count (each sampled day is planned
+ * twice, base then scenario): `value` sampled days done of `total`, and the half-day under way.
+ */
+export function whatIfUpdate(p: { done: number; total: number }): {
+  value: number;
+  total: number;
+  detail: string;
+} {
+  const days = Math.max(1, Math.ceil(p.total / 2));
+  const value = Math.min(days, Math.floor(p.done / 2));
+  const detail =
+    value === days ? 'every sampled day planned' : p.done % 2 === 1 ? `day ${value + 1}: base planned` : '';
+  return { value, total: days, detail };
 }

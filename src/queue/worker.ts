@@ -463,6 +463,8 @@ export class PartitionWorker {
           db: ctx.store,
           services: ctx.services(),
           actor: d.actor,
+          // The partition's progress as a plan's: the pull, the capacity read, the calls written.
+          progress: this.#progressSink(job, d.runId, d.query.storeId),
         },
         d.query,
         { dryRun: d.dryRun },

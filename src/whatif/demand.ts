@@ -4,7 +4,8 @@
  * store or from the store's history at Amazon, technician homes and the store geocoded, and
  * the travel matrix over all of them. The result is plain data for the simulation worker.
  */
-import { pullJobs } from '../pipeline/read/pull.ts';
+import { pullJobsShown } from '../pipeline/read/pull.ts';
+import { silentProgress, type ProgressSink } from '../pipeline/progress.ts';
 import { servicesPort } from '../pipeline/adapters/services.ts';
 import { DateTime } from 'luxon';
 import { resolveServiceDuration, type PlanningConfig } from '../config/index.ts';
@@ -71,6 +72,8 @@ export interface DemandDeps {
   travel: TravelMatrixProvider;
   clock: () => Date;
   marketplaceId: string;
+  /** The reads from Amazon (the date's pull, the history's pages); default: none shown. */
+  progress?: ProgressSink;
 }
 
 type Obj = Record<string, unknown>;
@@ -96,12 +99,17 @@ async function dateTemplates(
   const setup = setupFromConfig(deps.config, { date, days: 1, storeIds: [storeId] });
   // The store's jobs as Amazon has them now (incremental after the first pull), so a what-if
   // on a server that has not planned yet sees the day's demand too. Reading only.
-  await pullJobs(servicesPort(deps.client), deps.store, {
-    storeIds: [storeId],
-    marketplaceId: deps.marketplaceId,
-    now: deps.clock().getTime(),
-    lookbackDays: setup.rules.pullLookbackDays,
-  });
+  await pullJobsShown(
+    servicesPort(deps.client),
+    deps.store,
+    {
+      storeIds: [storeId],
+      marketplaceId: deps.marketplaceId,
+      now: deps.clock().getTime(),
+      lookbackDays: setup.rules.pullLookbackDays,
+    },
+    deps.progress ?? silentProgress,
+  );
   const raws = await deps.store.plannableJobs([storeId], setup.horizon);
   const normalised = normaliseJobs(raws, setup, deps.clock().getTime());
   return { jobs: normalised.jobs, setup };
@@ -117,11 +125,15 @@ async function historyTemplates(
   const end = DateTime.fromISO(firstDay, { zone }).startOf('day');
   const start = end.minus({ days: lookbackDays });
   const out: Omit<DemandTemplate, 'location'>[] = [];
+  const step = (deps.progress ?? silentProgress).start('pull', 'Reading job history');
+  let read = 0;
   for await (const job of deps.client.serviceJobs({
     marketplaceIds: [deps.marketplaceId],
     storeIds: [storeId],
     createdAfter: formatWireTime(start.toMillis()),
   })) {
+    read += 1;
+    step.update(read, undefined, `${lookbackDays} days back`);
     const j = obj(job);
     if (j.serviceJobStatus === 'NOT_FULFILLABLE' || j.serviceJobStatus === 'PAYMENT_DECLINED') continue;
     const created = Date.parse(String(j.createTime));
@@ -159,6 +171,7 @@ async function historyTemplates(
       priority: 1,
     });
   }
+  step.done(`${read} jobs read, ${out.length} kept as demand`);
   let workingDays = 0;
   for (let d = start; d < end; d = d.plus({ days: 1 })) if (d.weekday <= 5) workingDays += 1;
   return { templates: out, workingDays: Math.max(1, workingDays) };

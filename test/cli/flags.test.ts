@@ -15,7 +15,7 @@ function allCommands(command: Command, path: string[] = []): { path: string; com
 }
 
 /** Every flag of every command whose value is a number, with the smallest and largest value it takes. */
-const NUMERIC_FLAGS: Record<string, { min: number; max?: number; integer: boolean }> = {
+const NUMERIC_FLAGS: Record<string, { min: number; max?: number; integer: boolean; step?: number }> = {
   'plan --days': { min: 1, max: 366, integer: true },
   'plan --seconds': { min: Number.MIN_VALUE, integer: false },
   'plan --iterations': { min: 1, integer: true },
@@ -35,6 +35,7 @@ const NUMERIC_FLAGS: Record<string, { min: number; max?: number; integer: boolea
   'serve --solver-threads': { min: 1, max: 64, integer: true },
   'serve --nightly-days': { min: 1, max: 14, integer: true },
   'slots --days': { min: 1, max: 14, integer: true },
+  'capacity publish --slot-minutes': { min: 15, max: 720, integer: true, step: 5 },
   'worker --concurrency': { min: 1, max: 64, integer: true },
   'worker --solver-threads': { min: 1, max: 64, integer: true },
 };
@@ -112,7 +113,8 @@ describe('numeric flags', () => {
           const inRange =
             value >= spec.min &&
             value <= (spec.max ?? 1_000_000) &&
-            (!spec.integer || Number.isInteger(value));
+            (!spec.integer || Number.isInteger(value)) &&
+            (spec.step === undefined || value % spec.step === 0);
           if (inRange) expect(parse(option, String(value))).toBe(value);
           else expect(() => parse(option, String(value)), `${key} ${value}`).toThrow(/Expected/);
         },

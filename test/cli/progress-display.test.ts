@@ -1,12 +1,12 @@
 /**
- * Progress when the output is no terminal (a log file, CI, a pipe): plain time-stamped lines,
+ * Progress when the output is no terminal (a log file, CI, a pipe): plain lines without a time of day,
  * at most one every two seconds per step, the time left when the total is known, and the
  * step's summary when it is done.
  */
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { terminalProgress } from '../../src/cli/progress-display.ts';
-import { solveUpdate, writeBackDetail } from '../../src/pipeline/progress.ts';
+import { publishDetail, solveUpdate, whatIfUpdate, writeBackDetail } from '../../src/pipeline/progress.ts';
 
 function capture(): { lines: string[]; stream: { isTTY: boolean; write(text: string): boolean } } {
   const lines: string[] = [];
@@ -47,13 +47,10 @@ describe('plain progress lines (not a terminal)', () => {
               value > 0 && value < total
                 ? `, ETA ${Math.round(((now - T0) * (total - value)) / value / 1000)} s`
                 : '';
-            const stamp = new Date(now).toISOString().slice(11, 19);
-            expected.push(`${stamp} Writing back: ${value}/${total}${eta} 3 calls, 0 failed`);
+            expected.push(`Writing back: ${value}/${total}${eta} 3 calls, 0 failed`);
           }
           step.done('12 calls, 0 failed, 0 in doubt');
-          expected.push(
-            `${new Date(now).toISOString().slice(11, 19)} Writing back: 12 calls, 0 failed, 0 in doubt`,
-          );
+          expected.push('Writing back: 12 calls, 0 failed, 0 in doubt');
           expect(lines).toEqual(expected);
         },
       ),
@@ -71,8 +68,8 @@ describe('plain progress lines (not a terminal)', () => {
     }
     step.done('160 of 189 jobs placed, travel 120.2 h');
     expect(lines.length).toBe(12);
-    for (const l of lines) expect(l).toMatch(/^\d{2}:\d{2}:\d{2} Solving: [ -~]+$/);
-    expect(lines[1]).toBe('09:00:02 Solving: 2/20, ETA 18 s pass 1: 102 of 191 jobs placed, 18 s left');
+    for (const l of lines) expect(l).toMatch(/^Solving: [ -~]+$/);
+    expect(lines[1]).toBe('Solving: 2/20, ETA 18 s pass 1: 102 of 191 jobs placed, 18 s left');
   });
 
   it('quiet: nothing at all', () => {
@@ -95,7 +92,7 @@ describe('the long steps as the planning run reports them, in plain lines', () =
     }
     expect(lines.length).toBeGreaterThan(5);
     for (const l of lines) expect(l.match(/ETA/g)?.length ?? 0).toBeLessThanOrEqual(1);
-    expect(lines[1]).toBe('09:00:02 Writing back: 2/30, ETA 28 s 4 calls, 0 failed');
+    expect(lines[1]).toBe('Writing back: 2/30, ETA 28 s 4 calls, 0 failed');
   });
 
   it('solving: one bar over the whole budget, its time left never starts again at a later pass', () => {
@@ -129,7 +126,7 @@ describe('the long steps as the planning run reports them, in plain lines', () =
           let lastEta = Infinity;
           for (const l of lines) {
             const m =
-              /^\d{2}:\d{2}:\d{2} Solving: (\d+)\/(\d+)(?:, ETA (\d+) s)? pass \d: 40 of 50 jobs placed, travel 2\.0 h$/.exec(
+              /^Solving: (\d+)\/(\d+)(?:, ETA (\d+) s)? pass \d: 40 of 50 jobs placed, travel 2\.0 h$/.exec(
                 l,
               );
             expect(m, l).not.toBeNull();
@@ -146,5 +143,95 @@ describe('the long steps as the planning run reports them, in plain lines', () =
         },
       ),
     );
+  });
+});
+
+describe('the bar on a terminal (a fake stream that says it is a TTY)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** Every write as it came, escape codes and all; `text` without them. */
+  function ttyCapture(): {
+    writes: string[];
+    text: () => string;
+    stream: { isTTY: boolean; columns: number; write(t: string): boolean };
+  } {
+    const writes: string[] = [];
+    return {
+      writes,
+      // eslint-disable-next-line no-control-regex
+      text: () => writes.join('').replace(/\x1B(?:\[[0-9;?]*[A-Za-z]|[78])/g, ''),
+      stream: {
+        isTTY: true,
+        columns: 160,
+        write(t: string) {
+          writes.push(t);
+          return true;
+        },
+      },
+    };
+  }
+
+  it('draws a bar with the time left, then clears it and prints the summary on its own line', () => {
+    vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+    const { writes, text, stream } = ttyCapture();
+    const step = terminalProgress({ stream }).start('what-if', 'Simulating days');
+    for (let day = 0; day <= 8; day++) {
+      step.update(day, 20, `day ${day + 1}: base planned`);
+      vi.advanceTimersByTime(1000);
+    }
+    // One day a second, 12 days left after the eighth: 12 s.
+    expect(text()).toMatch(/Simulating days +\[[█░]+\] 8\/20 ETA 12 s day 9: base planned/);
+    // Frames are redrawn in place, never one line per update.
+    expect(writes.some((w) => w.includes('\x1B') || w.includes('\r'))).toBe(true);
+    step.done('20 sampled days, served 94 % → 98 %');
+    expect(writes.at(-1)).toBe('Simulating days: 20 sampled days, served 94 % → 98 %\n');
+  });
+
+  it('the time left is the pace so far times the work left, frame by frame', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 60 }), fc.integer({ min: 250, max: 3000 }), (total, stepMs) => {
+        vi.useFakeTimers({ now: T0, toFake: ['Date', 'setTimeout', 'clearTimeout'] });
+        const { writes, stream } = ttyCapture();
+        const step = terminalProgress({ stream }).start('publish', 'Publishing');
+        for (let v = 0; v < total; v++) {
+          step.update(v, total, publishDetail({ calls: v, failed: 0 }));
+          const frame = writes.at(-2)!;
+          expect(frame).toContain(`] ${v}/${total} `);
+          const left = / ETA (\d+) s /.exec(frame);
+          if (v === 0) expect(left).toBeNull();
+          else expect(Number(left?.[1])).toBe(Math.round(((total - v) * stepMs) / 1000));
+          vi.advanceTimersByTime(stepMs);
+        }
+        step.done(`${total} calls, 0 refused`);
+        vi.useRealTimers();
+        expect(writes.at(-1)).toBe(`Publishing: ${total} calls, 0 refused\n`);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
+
+describe('what-if and publish progress', () => {
+  it('what-if: sampled days done of the total, from the two plans per day', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50 }), (samples) => {
+        const total = samples * 2;
+        let previous = -1;
+        for (let done = 0; done <= total; done++) {
+          const u = whatIfUpdate({ done, total });
+          expect(u.total).toBe(samples);
+          expect(u.value).toBe(Math.floor(done / 2));
+          expect(u.value).toBeGreaterThanOrEqual(previous);
+          previous = u.value;
+        }
+        expect(whatIfUpdate({ done: total, total }).detail).toBe('every sampled day planned');
+      }),
+    );
+  });
+
+  it('publish: calls and refusals, never a cost', () => {
+    expect(publishDetail({ calls: 7, failed: 2 })).toBe('7 calls, 2 refused');
   });
 });

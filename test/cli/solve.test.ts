@@ -43,6 +43,23 @@ describe('fieldplan solve', () => {
     expect(solution.routes.flatMap((r) => r.visits).length + solution.unassigned.length).toBe(3);
   });
 
+  it('shows its progress as plain lines on stderr (jobs placed, never the cost), quiet with --quiet', async () => {
+    const file = join(dir, 'progress.json');
+    writeFileSync(file, docExample());
+    const shown = await fieldplan('solve', file, '--seconds', '1', '--seed', '3');
+    expect(shown.code).toBe(0);
+    expect((JSON.parse(shown.stdout) as Solution).stats.seed).toBe(3);
+    const lines = shown.stderr.split('\n').filter((l) => l !== '');
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    for (const l of lines.slice(0, -1))
+      expect(l).toMatch(/^Solving: \d+\/1(, ETA \d+ s)? search: \d of 3 jobs placed, travel \d+\.\d h$/);
+    expect(lines.at(-1)).toMatch(/^Solving: \d of 3 jobs placed$/);
+    expect(shown.stderr).not.toMatch(/cost/i);
+    const quiet = await fieldplan('solve', file, '--seconds', '0.3', '--quiet');
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+  });
+
   it('reads VROOM input and answers in VROOM shape', async () => {
     const file = join(dir, 'vroom.json');
     writeFileSync(

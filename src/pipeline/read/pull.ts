@@ -5,6 +5,7 @@
  */
 import { invalidPayloadIssue, type PlanningIssue } from '../issues.ts';
 import type { JobQuery, PipelineStorePort, ServicesPort } from '../ports.ts';
+import type { ProgressSink } from '../progress.ts';
 import { parseServiceJob } from './service-job.ts';
 
 export interface PullResult {
@@ -65,4 +66,19 @@ export async function pullJobs(
   const mark = new Date(input.now).toISOString();
   for (const id of input.storeIds) await store.setWatermark(id, input.marketplaceId, mark);
   return { pages, jobs, mode: incremental ? 'incremental' : 'full', since, issues };
+}
+
+/** The pull shown as a step of its own: pages read and jobs so far, then what was pulled. */
+export async function pullJobsShown(
+  services: ServicesPort,
+  store: PipelineStorePort,
+  input: Parameters<typeof pullJobs>[2],
+  progress: ProgressSink,
+): Promise<PullResult> {
+  const step = progress.start('pull', 'Pulling service jobs');
+  const r = await pullJobs(services, store, input, (p) =>
+    step.update(p.pages, undefined, `${p.pages === 1 ? 'page' : 'pages'}, ${p.jobs} jobs`),
+  );
+  step.done(`${r.jobs} jobs in ${r.pages} pages (${r.mode})`);
+  return r;
 }

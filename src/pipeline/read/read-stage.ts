@@ -10,7 +10,7 @@ import { foldLedger, type Ledger } from '../write/ledger.ts';
 import { releaseUnavailableTechnicians } from './absent-technicians.ts';
 import { withJobHistory } from '../job-preferences.ts';
 import { normaliseParsed, type PlannableJob } from './normalise.ts';
-import { pullJobs } from './pull.ts';
+import { pullJobsShown } from './pull.ts';
 import { parseServiceJob, type ServiceJob } from './service-job.ts';
 
 export interface ReadJobs {
@@ -41,8 +41,7 @@ export async function readStage(run: RunContext): Promise<ReadJobs> {
   const pullIssues: PlanningIssue[] = [];
   if (options.skipPull !== true) {
     await timed('pull', async () => {
-      const step = progress.start('pull', 'Pulling service jobs');
-      const r = await pullJobs(
+      const r = await pullJobsShown(
         deps.services,
         deps.store,
         {
@@ -51,10 +50,9 @@ export async function readStage(run: RunContext): Promise<ReadJobs> {
           now: run.now,
           lookbackDays: setup.rules.pullLookbackDays,
         },
-        (p) => step.update(p.pages, undefined, `${p.jobs} jobs`),
+        progress,
       );
       pullIssues.push(...r.issues);
-      step.done(`${r.jobs} jobs in ${r.pages} pages (${r.mode})`);
     });
   }
   const { raws, refused } = await timed('read', async () => ({
