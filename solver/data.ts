@@ -257,6 +257,9 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     service,
   );
 
+  // Filled in place once the object exists (its classes are read from the object's own arrays);
+  // the object keeps one literal shape, which the search's hot loops depend on for speed.
+  const techClass = new Int32Array(nTechs);
   const compiled = {
     problem,
     nJobs,
@@ -322,8 +325,10 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
       (t.minWorkTime ?? 0) > 0 ? unassignedUnit / t.minWorkTime! : 0,
     ),
     minWorkDropped: new Uint8Array(nJobs),
+    techClass,
   };
-  return { ...compiled, techClass: technicianClasses(compiled, nTechs, nJobs, nDims, 'route') };
+  techClass.set(technicianClasses(compiled, nTechs, nJobs, nDims, 'route'));
+  return compiled;
 }
 
 /** Largest entry (at least 0) of the matrix last flattened. */

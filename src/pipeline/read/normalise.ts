@@ -81,169 +81,222 @@ export function normaliseParsed(
   now: number,
   refused: ReadonlySet<string> = new Set(),
 ): NormaliseResult {
-  const stores = new Map(setup.stores.map((s) => [s.storeId, s]));
-  const knownSkills = new Set<string>([
-    ...setup.rules.skillCatalog,
-    ...setup.technicians.flatMap((t) => t.skills),
-  ]);
-  const jobs: PlannableJob[] = [];
-  const issues: PlanningIssue[] = [];
-  let outOfScope = 0;
-
+  const context = contextOf(setup, now, refused);
+  const result: NormaliseResult = { jobs: [], issues: [], outOfScope: 0 };
   for (const parsed of parses) {
     if (!parsed.ok) {
-      issues.push(invalidPayloadIssue(parsed));
+      result.issues.push(invalidPayloadIssue(parsed));
       continue;
     }
-    const job = parsed.job;
-    const id = job.serviceJobId;
-    if (parsed.unknownFields.length > 0) {
-      issues.push({
-        serviceJobId: id,
-        code: 'UNKNOWN_FIELDS',
-        level: 'warning',
-        detail: `ignored fields not in the Services model: ${parsed.unknownFields.join(', ')}`,
-      });
-    }
-    const status = job.serviceJobStatus;
-    if (status === 'COMPLETED' || status === 'CANCELLED') {
-      outOfScope += 1;
-      continue;
-    }
-    if (status !== 'PENDING_SCHEDULE' && status !== 'NOT_SERVICED') {
-      issues.push({
-        serviceJobId: id,
-        code: 'STATUS_NOT_PLANNABLE',
-        level: 'error',
-        detail: `status ${status} cannot be planned (expected PENDING_SCHEDULE or NOT_SERVICED)`,
-      });
-      continue;
-    }
-    if (job.storeId === undefined) {
-      issues.push({
-        serviceJobId: id,
-        code: 'INVALID_PAYLOAD',
-        level: 'error',
-        detail: 'storeId: missing (expected string)',
-      });
-      continue;
-    }
-    const store = stores.get(job.storeId);
-    if (store === undefined) {
-      issues.push({
-        serviceJobId: id,
-        code: 'UNKNOWN_STORE',
-        level: 'error',
-        detail: `store ${job.storeId} is not in the crews config`,
-      });
-      continue;
-    }
+    warnUnknownFields(parsed.job.serviceJobId, parsed.unknownFields, result.issues);
+    const outcome = normaliseOne(parsed.job, context, result.issues);
+    if (!(outcome instanceof Skip)) result.jobs.push(outcome);
+    else if (outcome.issue !== undefined) result.issues.push(outcome.issue);
+    else result.outOfScope += 1;
+  }
+  return result;
+}
 
-    const active = activeAppointments(job.appointments ?? []);
-    if (active.length > 1) {
-      issues.push({
-        serviceJobId: id,
-        code: 'SEVERAL_ACTIVE_APPOINTMENTS',
-        level: 'warning',
-        detail: `${active.length} active appointments; planning keeps ${active[active.length - 1]!.appointmentId}`,
-      });
-    }
-    const appointment = active[active.length - 1];
-    if (appointment !== undefined && !overlaps(appointment.start, setup.horizon)) {
-      // Booked for another day: not this run's work.
-      outOfScope += 1;
-      continue;
-    }
+interface NormaliseContext {
+  setup: PlanningSetup;
+  now: number;
+  refused: ReadonlySet<string>;
+  stores: ReadonlyMap<string, StoreSetup>;
+  /** Skills in the crews config's catalog or held by a technician. */
+  knownSkills: ReadonlySet<string>;
+}
 
-    const skills = job.scopeOfWork?.requiredSkills ?? [];
-    const unknown = skills.filter((s) => !knownSkills.has(s));
-    if (unknown.length > 0) {
-      issues.push({
-        serviceJobId: id,
-        code: 'UNKNOWN_SKILL',
-        level: 'error',
-        detail: `required skill ${unknown.join(', ')} is not in the crews config (known: ${[...knownSkills].sort().join(', ')})`,
-      });
-      continue;
-    }
+/** Why a job is not placed: an issue with its reason, or none when it is out of scope (closed, or booked for another day). */
+class Skip {
+  constructor(readonly issue: PlanningIssue | undefined) {}
+}
+const OUT_OF_SCOPE = new Skip(undefined);
 
-    const postalCode = job.serviceLocation?.address?.postalCode?.trim();
-    if (postalCode === undefined || postalCode === '') {
-      issues.push({
-        serviceJobId: id,
-        code: 'NO_COORDINATES',
-        level: 'error',
-        detail: 'serviceLocation.address.postalCode: missing (expected a postal code to locate the visit)',
-      });
-      continue;
-    }
+function rejected(serviceJobId: string, code: PlanningIssue['code'], detail: string): Skip {
+  return new Skip({ serviceJobId, code, level: 'error', detail });
+}
 
-    const durationMinutes = serviceMinutes(job, setup, appointment);
-    const duration = durationMinutes * MINUTE;
-    const earliest = now + setup.rules.minLeadMinutes * MINUTE;
-    const candidates = candidateWindows(job, store, setup, duration, earliest).filter(
-      (w) => !refused.has(`${id}|${w.appointment?.start ?? w.start}`),
+function contextOf(setup: PlanningSetup, now: number, refused: ReadonlySet<string>): NormaliseContext {
+  return {
+    setup,
+    now,
+    refused,
+    stores: new Map(setup.stores.map((s) => [s.storeId, s])),
+    knownSkills: new Set<string>([
+      ...setup.rules.skillCatalog,
+      ...setup.technicians.flatMap((t) => t.skills),
+    ]),
+  };
+}
+
+function warnUnknownFields(id: string, unknownFields: readonly string[], issues: PlanningIssue[]): void {
+  if (unknownFields.length === 0) return;
+  issues.push({
+    serviceJobId: id,
+    code: 'UNKNOWN_FIELDS',
+    level: 'warning',
+    detail: `ignored fields not in the Services model: ${unknownFields.join(', ')}`,
+  });
+}
+
+/** One parsed job checked step by step: its store, its booking, its skills, its place, its windows. */
+function normaliseOne(
+  job: ServiceJob,
+  context: NormaliseContext,
+  warnings: PlanningIssue[],
+): PlannableJob | Skip {
+  const { setup, now } = context;
+  const store = plannableStore(job, context);
+  if (store instanceof Skip) return store;
+  const appointment = bookedAppointment(job, setup, warnings);
+  if (appointment instanceof Skip) return appointment;
+  const skills = job.scopeOfWork?.requiredSkills ?? [];
+  const unknownSkill = unknownSkills(job.serviceJobId, skills, context.knownSkills);
+  if (unknownSkill !== undefined) return unknownSkill;
+  const postalCode = postalCodeOf(job);
+  if (postalCode instanceof Skip) return postalCode;
+  const durationMinutes = serviceMinutes(job, setup, appointment);
+  const timing = timingOf(job, store, appointment, durationMinutes, context);
+  if (timing instanceof Skip) return timing;
+  return {
+    serviceJobId: job.serviceJobId,
+    storeId: store.storeId,
+    status: appointment !== undefined ? 'NOT_SERVICED' : 'PENDING_SCHEDULE',
+    postalCode: postalCode.value,
+    countryCode: job.serviceLocation?.address?.countryCode,
+    windows: timing.windows,
+    rescheduleWindows: timing.rescheduleWindows,
+    durationMinutes,
+    skills,
+    asin: job.scopeOfWork?.asin,
+    orderIds: orderIdsOf(job),
+    technicians: skills.some((s) => setup.rules.twoTechnicianSkills.includes(s)) ? 2 : 1,
+    priority: priorityOf(job, setup, now),
+    activeAppointment: appointment,
+    pin: timing.pin,
+    keepTechnicianIds: timing.keepTechnicianIds,
+  };
+}
+
+/** The job's store, when its status can be planned and the store is in the crews config. */
+function plannableStore(job: ServiceJob, context: NormaliseContext): StoreSetup | Skip {
+  const id = job.serviceJobId;
+  const status = job.serviceJobStatus;
+  if (status === 'COMPLETED' || status === 'CANCELLED') return OUT_OF_SCOPE;
+  if (status !== 'PENDING_SCHEDULE' && status !== 'NOT_SERVICED')
+    return rejected(
+      id,
+      'STATUS_NOT_PLANNABLE',
+      `status ${status} cannot be planned (expected PENDING_SCHEDULE or NOT_SERVICED)`,
     );
+  if (job.storeId === undefined) return rejected(id, 'INVALID_PAYLOAD', 'storeId: missing (expected string)');
+  const store = context.stores.get(job.storeId);
+  if (store === undefined)
+    return rejected(id, 'UNKNOWN_STORE', `store ${job.storeId} is not in the crews config`);
+  return store;
+}
 
-    let windows: CandidateWindow[];
-    let rescheduleWindows: CandidateWindow[] = [];
-    let pin: PlannableJob['pin'];
-    const keepTechnicianIds: string[] = [];
-    if (appointment !== undefined) {
-      const keepEnd =
-        setup.rules.appointmentTime === 'arrival-window'
-          ? appointment.start + appointment.durationMinutes * MINUTE
-          : appointment.start;
-      windows = [{ start: appointment.start, end: keepEnd, appointment: undefined }];
-      const frozen = appointment.start < now + setup.rules.freezeMinutes * MINUTE;
-      if (frozen && appointment.technicianIds.length > 0) {
-        pin = { technicianIds: appointment.technicianIds, start: appointment.start };
-      } else if (setup.rules.keepAssignments) {
-        keepTechnicianIds.push(...appointment.technicianIds);
-      }
-      if (!frozen && setup.rules.allowReschedule) {
-        rescheduleWindows = candidates.filter(
-          (w) => !(w.start <= appointment.start && appointment.start <= w.end),
-        );
-      }
-    } else {
-      if (candidates.length === 0) {
-        if ((job.preferredAppointmentTimes ?? []).length > 0 && !preferredInHorizon(job, setup.horizon)) {
-          outOfScope += 1;
-        } else {
-          issues.push({
-            serviceJobId: id,
-            code: 'NO_WINDOW_IN_HORIZON',
-            level: 'error',
-            detail:
-              'no preferred appointment time or slot is left in the horizon after the minimum lead time',
-          });
-        }
-        continue;
-      }
-      windows = candidates;
-    }
-
-    jobs.push({
-      serviceJobId: id,
-      storeId: store.storeId,
-      status: appointment !== undefined ? 'NOT_SERVICED' : 'PENDING_SCHEDULE',
-      postalCode,
-      countryCode: job.serviceLocation?.address?.countryCode,
-      windows,
-      rescheduleWindows,
-      durationMinutes,
-      skills,
-      asin: job.scopeOfWork?.asin,
-      orderIds: orderIdsOf(job),
-      technicians: skills.some((s) => setup.rules.twoTechnicianSkills.includes(s)) ? 2 : 1,
-      priority: priorityOf(job, setup, now),
-      activeAppointment: appointment,
-      pin,
-      keepTechnicianIds,
+/** The job's active appointment (the last when there are several), or out of scope when it is on another day. */
+function bookedAppointment(
+  job: ServiceJob,
+  setup: PlanningSetup,
+  warnings: PlanningIssue[],
+): ActiveAppointment | undefined | Skip {
+  const active = activeAppointments(job.appointments ?? []);
+  if (active.length > 1) {
+    warnings.push({
+      serviceJobId: job.serviceJobId,
+      code: 'SEVERAL_ACTIVE_APPOINTMENTS',
+      level: 'warning',
+      detail: `${active.length} active appointments; planning keeps ${active[active.length - 1]!.appointmentId}`,
     });
   }
-  return { jobs, issues, outOfScope };
+  const appointment = active[active.length - 1];
+  // Booked for another day: not this run's work.
+  if (appointment !== undefined && !overlaps(appointment.start, setup.horizon)) return OUT_OF_SCOPE;
+  return appointment;
+}
+
+function unknownSkills(
+  id: string,
+  skills: readonly string[],
+  knownSkills: ReadonlySet<string>,
+): Skip | undefined {
+  const unknown = skills.filter((s) => !knownSkills.has(s));
+  if (unknown.length === 0) return undefined;
+  return rejected(
+    id,
+    'UNKNOWN_SKILL',
+    `required skill ${unknown.join(', ')} is not in the crews config (known: ${[...knownSkills].sort().join(', ')})`,
+  );
+}
+
+/** The visit's postal code, which locates it. */
+function postalCodeOf(job: ServiceJob): { value: string } | Skip {
+  const postalCode = job.serviceLocation?.address?.postalCode?.trim();
+  if (postalCode !== undefined && postalCode !== '') return { value: postalCode };
+  return rejected(
+    job.serviceJobId,
+    'NO_COORDINATES',
+    'serviceLocation.address.postalCode: missing (expected a postal code to locate the visit)',
+  );
+}
+
+type Timing = Pick<PlannableJob, 'windows' | 'rescheduleWindows' | 'pin' | 'keepTechnicianIds'>;
+
+/** When the job may start: its appointment's time when it has one, else the windows left in the horizon. */
+function timingOf(
+  job: ServiceJob,
+  store: StoreSetup,
+  appointment: ActiveAppointment | undefined,
+  durationMinutes: number,
+  context: NormaliseContext,
+): Timing | Skip {
+  const { setup, now, refused } = context;
+  const earliest = now + setup.rules.minLeadMinutes * MINUTE;
+  const candidates = candidateWindows(job, store, setup, durationMinutes * MINUTE, earliest).filter(
+    (w) => !refused.has(`${job.serviceJobId}|${w.appointment?.start ?? w.start}`),
+  );
+  if (appointment !== undefined) return bookedTiming(appointment, candidates, setup, now);
+  if (candidates.length > 0)
+    return { windows: candidates, rescheduleWindows: [], pin: undefined, keepTechnicianIds: [] };
+  if ((job.preferredAppointmentTimes ?? []).length > 0 && !preferredInHorizon(job, setup.horizon))
+    return OUT_OF_SCOPE;
+  return rejected(
+    job.serviceJobId,
+    'NO_WINDOW_IN_HORIZON',
+    'no preferred appointment time or slot is left in the horizon after the minimum lead time',
+  );
+}
+
+/**
+ * A booked job keeps its appointment's time; frozen work is pinned to its technicians, other
+ * work keeps them when the rules say so, and may move to another window when rescheduling is allowed.
+ */
+function bookedTiming(
+  appointment: ActiveAppointment,
+  candidates: CandidateWindow[],
+  setup: PlanningSetup,
+  now: number,
+): Timing {
+  const keepEnd =
+    setup.rules.appointmentTime === 'arrival-window'
+      ? appointment.start + appointment.durationMinutes * MINUTE
+      : appointment.start;
+  const windows = [{ start: appointment.start, end: keepEnd, appointment: undefined }];
+  const frozen = appointment.start < now + setup.rules.freezeMinutes * MINUTE;
+  let pin: PlannableJob['pin'];
+  const keepTechnicianIds: string[] = [];
+  if (frozen && appointment.technicianIds.length > 0) {
+    pin = { technicianIds: appointment.technicianIds, start: appointment.start };
+  } else if (setup.rules.keepAssignments) {
+    keepTechnicianIds.push(...appointment.technicianIds);
+  }
+  const rescheduleWindows =
+    !frozen && setup.rules.allowReschedule
+      ? candidates.filter((w) => !(w.start <= appointment.start && appointment.start <= w.end))
+      : [];
+  return { windows, rescheduleWindows, pin, keepTechnicianIds };
 }
 
 /** The job's product order ids: its own list and its items' order ids, once each. */

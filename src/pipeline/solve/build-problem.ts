@@ -76,18 +76,64 @@ export function buildProblem(
 ): BuiltProblem {
   const origin = setup.horizon.start;
   const g = setup.rules.timeGranularityMinutes * 60;
-  const sec = (ms: number): number => Math.max(0, Math.round((ms - origin) / 1000));
-
-  const routes = new Map<string, RouteInfo>();
-  const technicians: Technician[] = [];
-  const costs = {
-    perHourTravel: setup.rules.objective.perHourTravel,
-    perHourWork: setup.rules.objective.perHourWork,
-    perHourOvertime: setup.rules.objective.perHourOvertime,
+  const context: RouteContext = {
+    setup,
+    located,
+    options,
+    sec: (ms: number): number => Math.max(0, Math.round((ms - origin) / 1000)),
+    routes: new Map(),
+    technicians: [],
   };
+  const inCrew = addCrewRoutes(context);
+  addSoloRoutes(context, inCrew);
+  const { jobs, jobMap } = solverJobs(context, g);
+  const durations = matrix.durations.map((row) => row.map((d) => Math.ceil(d / g) * g));
+  // Minimum work holds on every route (crews too).
+  const minWorkHours = setup.rules.objective.minWorkHours ?? 0;
+  if (minWorkHours > 0) for (const t of context.technicians) t.minWorkTime = minWorkHours * 3600;
+  return {
+    problem: {
+      matrices: { durations, distances: matrix.distances },
+      jobs,
+      technicians: context.technicians,
+      objective: objectiveOf(setup),
+    },
+    origin,
+    routes: context.routes,
+    jobs: jobMap,
+  };
+}
+
+/** What every route is built from, and the routes built so far (crews' first, then the technicians' own). */
+interface RouteContext {
+  setup: PlanningSetup;
+  located: Located;
+  options: BuildOptions;
+  /** Epoch ms → solver seconds from the horizon start. */
+  sec: (ms: number) => number;
+  routes: Map<string, RouteInfo>;
+  technicians: Technician[];
+}
+
+/** The route fields every route shares: travel and work costs, and overtime when it is priced or allowed. */
+function routeTerms(setup: PlanningSetup): Pick<Technician, 'costs' | 'overtime'> {
+  const o = setup.rules.objective;
   // Overtime is offered only when it is priced or allowed: the shift end stays hard otherwise.
   const overtime = (setup.rules.overtimeMinutes ?? 0) * 60;
-  const overtimeOf = overtime > 0 ? { overtime } : {};
+  return {
+    ...(overtime > 0 ? { overtime } : {}),
+    costs: { perHourTravel: o.perHourTravel, perHourWork: o.perHourWork, perHourOvertime: o.perHourOvertime },
+  };
+}
+
+function addRoute(context: RouteContext, info: RouteInfo, technician: Technician): void {
+  context.routes.set(info.routeId, info);
+  context.technicians.push(technician);
+}
+
+/** One route per crew and day both members are on shift; returns the `technician@day` of the members' days they give to it. */
+function addCrewRoutes(context: RouteContext): ReadonlySet<string> {
+  const { setup, located } = context;
   const byTechnician = new Map(setup.technicians.map((t) => [t.technicianId, t]));
   /** `technician@day` of members whose day belongs to their crew. */
   const inCrew = new Set<string>();
@@ -103,91 +149,111 @@ export function buildProblem(
       const start = Math.max(shift.start, other.start);
       const end = Math.min(shift.end, other.end);
       if (end <= start) continue;
-      const routeId = routeIdOf(crew.crewId, shift.day);
       for (const m of crew.members) inCrew.add(routeIdOf(m, shift.day));
-      routes.set(routeId, {
-        routeId,
-        technicianIds: [...crew.members],
-        day: shift.day,
-        shiftStart: start,
-        shiftEnd: end,
-      });
-      const allowedLead = allowedJobs(lead, located, options.exclude);
-      const allowedMate = allowedJobs(mate, located, options.exclude);
-      const allowed =
-        allowedLead === undefined
-          ? allowedMate
-          : allowedMate === undefined
-            ? allowedLead
-            : allowedLead.filter((id) => allowedMate.includes(id));
-      const maxWork = [lead.maxWorkTime, mate.maxWorkTime].filter((x): x is number => x !== undefined);
-      technicians.push({
-        id: routeId,
-        members: [...crew.members],
-        start: home,
-        end: home,
-        shift: { start: sec(start), end: sec(end) },
-        ...overtimeOf,
-        breaks: [
-          ...clipBreaks(breaksOf(shift, sec), sec(start), sec(end)),
-          ...holdBreaks(options.holds?.get(routeId), sec),
-        ],
-        // Amazon checks each assigned technician for the job's skills, so the crew has the skills both have.
-        skills: lead.skills.filter((k) => mate.skills.includes(k)),
-        ...crewLevels(lead, mate),
-        ...(maxWork.length > 0 ? { maxWorkTime: Math.min(...maxWork) / 1000 } : {}),
-        ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
-        costs,
-      });
+      addCrewRoute(context, { crewId: crew.crewId, lead, mate, home }, { shift, start, end });
     }
   }
+  return inCrew;
+}
+
+interface CrewDay {
+  crewId: string;
+  lead: TechnicianSetup;
+  mate: TechnicianSetup;
+  /** The lead's home base, where the crew's route starts and ends. */
+  home: number;
+}
+
+/** A crew's route on one day: the hours both share, the lead's breaks, the skills both have, only jobs both may serve. */
+function addCrewRoute(
+  context: RouteContext,
+  { crewId, lead, mate, home }: CrewDay,
+  { shift, start, end }: { shift: ShiftInstance; start: number; end: number },
+): void {
+  const { located, options, sec } = context;
+  const routeId = routeIdOf(crewId, shift.day);
+  const allowedLead = allowedJobs(lead, located, options.exclude);
+  const allowedMate = allowedJobs(mate, located, options.exclude);
+  const allowed =
+    allowedLead === undefined
+      ? allowedMate
+      : allowedMate === undefined
+        ? allowedLead
+        : allowedLead.filter((id) => allowedMate.includes(id));
+  const maxWork = [lead.maxWorkTime, mate.maxWorkTime].filter((x): x is number => x !== undefined);
+  const { costs, ...overtimeOf } = routeTerms(context.setup);
+  addRoute(
+    context,
+    {
+      routeId,
+      technicianIds: [lead.technicianId, mate.technicianId],
+      day: shift.day,
+      shiftStart: start,
+      shiftEnd: end,
+    },
+    {
+      id: routeId,
+      members: [lead.technicianId, mate.technicianId],
+      start: home,
+      end: home,
+      shift: { start: sec(start), end: sec(end) },
+      ...overtimeOf,
+      breaks: [
+        ...clipBreaks(breaksOf(shift, sec), sec(start), sec(end)),
+        ...holdBreaks(options.holds?.get(routeId), sec),
+      ],
+      // Amazon checks each assigned technician for the job's skills, so the crew has the skills both have.
+      skills: lead.skills.filter((k) => mate.skills.includes(k)),
+      ...crewLevels(lead, mate),
+      ...(maxWork.length > 0 ? { maxWorkTime: Math.min(...maxWork) / 1000 } : {}),
+      ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
+      costs,
+    },
+  );
+}
+
+/** Each technician's own route per shift, except the days their crew works as one. */
+function addSoloRoutes(context: RouteContext, inCrew: ReadonlySet<string>): void {
+  const { setup, located, options, sec } = context;
+  const { costs, ...overtimeOf } = routeTerms(setup);
   for (const t of setup.technicians) {
     const home = located.technicianLocation.get(t.technicianId);
     if (home === undefined) continue;
+    const allowed = allowedJobs(t, located, options.exclude);
     for (const shift of t.shifts) {
       const routeId = routeIdOf(t.technicianId, shift.day);
       if (inCrew.has(routeId)) continue;
-      routes.set(routeId, {
-        routeId,
-        technicianIds: [t.technicianId],
-        day: shift.day,
-        shiftStart: shift.start,
-        shiftEnd: shift.end,
-      });
-      const allowed = allowedJobs(t, located, options.exclude);
-      technicians.push({
-        id: routeId,
-        members: [t.technicianId],
-        start: home,
-        end: home,
-        shift: { start: sec(shift.start), end: sec(shift.end) },
-        ...overtimeOf,
-        breaks: [...breaksOf(shift, sec), ...holdBreaks(options.holds?.get(routeId), sec)],
-        skills: [...t.skills],
-        ...(t.skillLevels !== undefined ? { skillLevels: { ...t.skillLevels } } : {}),
-        ...(t.maxWorkTime !== undefined ? { maxWorkTime: t.maxWorkTime / 1000 } : {}),
-        ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
-        costs,
-      });
+      addRoute(
+        context,
+        {
+          routeId,
+          technicianIds: [t.technicianId],
+          day: shift.day,
+          shiftStart: shift.start,
+          shiftEnd: shift.end,
+        },
+        {
+          id: routeId,
+          members: [t.technicianId],
+          start: home,
+          end: home,
+          shift: { start: sec(shift.start), end: sec(shift.end) },
+          ...overtimeOf,
+          breaks: [...breaksOf(shift, sec), ...holdBreaks(options.holds?.get(routeId), sec)],
+          skills: [...t.skills],
+          ...(t.skillLevels !== undefined ? { skillLevels: { ...t.skillLevels } } : {}),
+          ...(t.maxWorkTime !== undefined ? { maxWorkTime: t.maxWorkTime / 1000 } : {}),
+          ...(allowed !== undefined ? { allowedJobs: allowed } : {}),
+          costs,
+        },
+      );
     }
   }
+}
 
-  /** Whether the job's required and excluded technicians allow the route (a kept placement may not). */
-  const permittedOn = (job: Job, routeId: string): boolean => {
-    const people = routes.get(routeId)?.technicianIds ?? [];
-    const required = job.requiredTechnicians;
-    if (required !== undefined && !people.some((p) => required.includes(p))) return false;
-    return !people.some((p) => job.excludedTechnicians?.includes(p));
-  };
-
-  const routeOn = (technicianId: string, instant: number): string | undefined => {
-    for (const r of routes.values()) {
-      if (r.technicianIds.includes(technicianId) && instant >= r.shiftStart && instant < r.shiftEnd)
-        return r.routeId;
-    }
-    return undefined;
-  };
-
+/** Every located job the options do not exclude, as a solver job with its rules, durations and pin. */
+function solverJobs(context: RouteContext, g: number): { jobs: Job[]; jobMap: Map<string, PlannableJob> } {
+  const { setup, located, options, sec } = context;
   // Booked visits kept where they are (frozen, or held as planned) outweigh all other work
   // together: the solver never drops or moves one to make room for another job.
   let kept = 1;
@@ -219,53 +285,74 @@ export function buildProblem(
         jobAffinity(affinityFor(setup.rules.affinity ?? [], j), j, setup.rules.previousTechnician),
         preferenceUnit(setup),
       );
-    const byRoute: Record<string, number> = {};
-    for (const r of technicians) {
-      const factor = durationFactorFor(setup, r.members ?? [r.id], j.skills);
-      if (factor !== 1) byRoute[r.id] = Math.ceil((j.durationMinutes * 60 * factor) / g) * g;
-    }
-    if (Object.keys(byRoute).length > 0) job.durationByTechnician = byRoute;
-
-    const keep = options.keep?.get(j.serviceJobId);
-    if (j.pin !== undefined) {
-      const routeId = routeOn(j.pin.technicianIds[0]!, j.pin.start);
-      job.mandatory = true;
-      job.pin = { start: sec(j.pin.start), ...(routeId !== undefined ? { technician: routeId } : {}) };
-      job.priority = j.priority + kept;
-    } else if (keep !== undefined && routes.has(keep.routeId) && permittedOn(job, keep.routeId)) {
-      job.pin = { technician: keep.routeId, ...(keep.start !== undefined ? { start: sec(keep.start) } : {}) };
-      if (j.activeAppointment !== undefined) job.priority = j.priority + kept;
-    } else if (
-      j.keepTechnicianIds.length > 0 &&
-      !options.release?.has(j.serviceJobId) &&
-      j.activeAppointment
-    ) {
-      const routeId = routeOn(j.keepTechnicianIds[0]!, j.activeAppointment.start);
-      const route = routeId !== undefined ? technicians.find((r) => r.id === routeId) : undefined;
-      const skilled = route !== undefined && j.skills.every((s) => route.skills?.includes(s));
-      if (routeId !== undefined && skilled && permittedOn(job, routeId)) {
-        job.pin = { technician: routeId };
-        job.priority = j.priority + kept;
-      }
-    }
+    const byRoute = durationsByRoute(context, j, g);
+    if (byRoute !== undefined) job.durationByTechnician = byRoute;
+    pinJob(context, job, j, kept);
     jobs.push(job);
   }
+  return { jobs, jobMap };
+}
 
-  const durations = matrix.durations.map((row) => row.map((d) => Math.ceil(d / g) * g));
-  // Minimum work holds on every route (crews too).
-  const minWorkHours = setup.rules.objective.minWorkHours ?? 0;
-  if (minWorkHours > 0) for (const t of technicians) t.minWorkTime = minWorkHours * 3600;
-  return {
-    problem: {
-      matrices: { durations, distances: matrix.distances },
-      jobs,
-      technicians: technicians.length > 0 ? technicians : [],
-      objective: objectiveOf(setup),
-    },
-    origin,
-    routes,
-    jobs: jobMap,
-  };
+/** Per route, the job's duration where the route's people work at another pace (rounded up to the grid). */
+function durationsByRoute(
+  context: RouteContext,
+  j: PlannableJob,
+  g: number,
+): Record<string, number> | undefined {
+  const byRoute: Record<string, number> = {};
+  for (const r of context.technicians) {
+    const factor = durationFactorFor(context.setup, r.members ?? [r.id], j.skills);
+    if (factor !== 1) byRoute[r.id] = Math.ceil((j.durationMinutes * 60 * factor) / g) * g;
+  }
+  return Object.keys(byRoute).length > 0 ? byRoute : undefined;
+}
+
+/**
+ * Where the job must stay: frozen work on its technicians' route at its start; a kept placement
+ * where it was; a booked job with its technicians when they still can do it. `kept` is the
+ * priority that outweighs all other work together.
+ */
+function pinJob(context: RouteContext, job: Job, j: PlannableJob, kept: number): void {
+  const { options, sec, routes } = context;
+  const keep = options.keep?.get(j.serviceJobId);
+  if (j.pin !== undefined) {
+    const routeId = routeOn(routes, j.pin.technicianIds[0]!, j.pin.start);
+    job.mandatory = true;
+    job.pin = { start: sec(j.pin.start), ...(routeId !== undefined ? { technician: routeId } : {}) };
+    job.priority = j.priority + kept;
+  } else if (keep !== undefined && routes.has(keep.routeId) && permittedOn(routes, job, keep.routeId)) {
+    job.pin = { technician: keep.routeId, ...(keep.start !== undefined ? { start: sec(keep.start) } : {}) };
+    if (j.activeAppointment !== undefined) job.priority = j.priority + kept;
+  } else if (j.keepTechnicianIds.length > 0 && !options.release?.has(j.serviceJobId) && j.activeAppointment) {
+    const routeId = routeOn(routes, j.keepTechnicianIds[0]!, j.activeAppointment.start);
+    const route = routeId !== undefined ? context.technicians.find((r) => r.id === routeId) : undefined;
+    const skilled = route !== undefined && j.skills.every((s) => route.skills?.includes(s));
+    if (routeId !== undefined && skilled && permittedOn(routes, job, routeId)) {
+      job.pin = { technician: routeId };
+      job.priority = j.priority + kept;
+    }
+  }
+}
+
+/** Whether the job's required and excluded technicians allow the route (a kept placement may not). */
+function permittedOn(routes: ReadonlyMap<string, RouteInfo>, job: Job, routeId: string): boolean {
+  const people = routes.get(routeId)?.technicianIds ?? [];
+  const required = job.requiredTechnicians;
+  if (required !== undefined && !people.some((p) => required.includes(p))) return false;
+  return !people.some((p) => job.excludedTechnicians?.includes(p));
+}
+
+/** The route the technician works at that instant, if any. */
+function routeOn(
+  routes: ReadonlyMap<string, RouteInfo>,
+  technicianId: string,
+  instant: number,
+): string | undefined {
+  for (const r of routes.values()) {
+    if (r.technicianIds.includes(technicianId) && instant >= r.shiftStart && instant < r.shiftEnd)
+      return r.routeId;
+  }
+  return undefined;
 }
 
 /** The configured objective in the solver's terms: travel measure, soft windows, unassigned penalty. */
