@@ -110,6 +110,31 @@ export function checkLinkedJobs(
     }
   }
 
+  /** Parts of a multi-day visit: one route each, the same people, consecutive shifts in order. */
+  function checkDays(ids: string[]): void {
+    const routes = ids.map((id) => served.get(id)!);
+    if (routes.some((where) => where.length !== 1)) return; // reported by checkTeams
+    for (let k = 1; k < ids.length; k++) {
+      const before = routes[k - 1]![0]!.technician;
+      const here = routes[k]![0]!.technician;
+      if (peopleOf(before) !== peopleOf(here)) {
+        violations.push({
+          code: 'DAYS_SAME_TEAM',
+          technician: here.id,
+          job: ids[k]!,
+          message: `part "${ids[k]}" is served by other people than part "${ids[k - 1]}"`,
+        });
+      } else if (nextRouteOf(problem, before) !== here) {
+        violations.push({
+          code: 'DAYS_CONSECUTIVE',
+          technician: here.id,
+          job: ids[k]!,
+          message: `part "${ids[k]}" is not on the shift right after the one of part "${ids[k - 1]}"`,
+        });
+      }
+    }
+  }
+
   function checkLinks(): void {
     const startOf = (id: string): number | undefined => served.get(id)?.[0]?.start;
     const routesOf = (id: string): string[] => (served.get(id) ?? []).map((w) => w.technician.id);
@@ -145,6 +170,8 @@ export function checkLinkedJobs(
             message: `jobs [${ids.join(', ')}] should share one technician, served by ${routes.size}`,
           });
         }
+      } else if (link.kind === 'consecutive-days') {
+        checkDays(ids);
       } else {
         const all = ids.flatMap(routesOf);
         if (new Set(all).size < all.length) {
@@ -157,6 +184,37 @@ export function checkLinkedJobs(
       }
     }
   }
+}
+
+/** The people of a route, as one key: its members (or its id) in sorted order. */
+function peopleOf(tech: Technician): string {
+  return JSON.stringify([...(tech.members ?? [tech.id])].sort());
+}
+
+/**
+ * The next route of the same people after `tech`: the earliest later shift start among the
+ * routes with exactly these people (ties by the problem's order of routes).
+ */
+function nextRouteOf(problem: Problem, tech: Technician): Technician | undefined {
+  const people = peopleOf(tech);
+  const order = problem.technicians.indexOf(tech);
+  let best: Technician | undefined;
+  let bestOrder = -1;
+  problem.technicians.forEach((other, k) => {
+    if (other === tech || peopleOf(other) !== people) return;
+    const later =
+      other.shift.start > tech.shift.start || (other.shift.start === tech.shift.start && k > order);
+    if (!later) return;
+    const earlier =
+      best === undefined ||
+      other.shift.start < best.shift.start ||
+      (other.shift.start === best.shift.start && k < bestOrder);
+    if (earlier) {
+      best = other;
+      bestOrder = k;
+    }
+  });
+  return best;
 }
 
 /** Whether each member's extra skills can go to a different one of the routes (augmenting paths). */

@@ -72,6 +72,7 @@ const REASONS: ReadonlySet<UnassignedReason> = new Set<UnassignedReason>([
   'NO_PARTNER_FREE',
   'LINKED_JOB_UNASSIGNED',
   'LINK_UNSATISFIABLE',
+  'NO_CONSECUTIVE_DAYS',
   'MIN_WORK_NOT_MET',
 ]);
 

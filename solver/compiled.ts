@@ -19,6 +19,11 @@ export interface Links {
   readonly diffB: Int32Array;
   readonly sameA: Int32Array;
   readonly sameB: Int32Array;
+  /** Parts on consecutive shifts: route of dayB[k] must be nextShift[route of dayA[k]]. */
+  readonly dayA: Int32Array;
+  readonly dayB: Int32Array;
+  /** Per route: the next route of the same team by shift start (−1 = none). */
+  readonly nextShift: Int32Array;
   /** Visits served all together or not at all (a job's members and the jobs linked to it). */
   readonly group: Int32Array;
   readonly groupVisits: Int32Array[];
@@ -26,6 +31,7 @@ export interface Links {
   readonly diffOf: Int32Array[];
   readonly sameOf: Int32Array[];
   readonly consOf: Int32Array[];
+  readonly dayOf: Int32Array[];
 }
 
 /** Reasons decided before the search, from the data alone. */

@@ -81,9 +81,35 @@ export class JointPlan {
     for (const v of this.cp.links!.groupVisits[g]!) if (this.routeOf[v]! >= 0) this.take(v);
   }
 
-  /** Inserts every visit of group g, or none; returns whether it did. Needs a timed plan. */
+  /**
+   * Inserts every visit of group g, or none; returns whether it did. Needs a timed plan. A group
+   * with parts on consecutive shifts that does not go in greedily is tried again with its first
+   * visit held to each of its routes in turn (the first part's best day may leave no room for
+   * the others on the days after).
+   */
   insertGroup(g: number, rng: Random | null, blink: number): boolean {
-    const vs = this.cp.links!.groupVisits[g]!;
+    const L = this.cp.links!;
+    const vs = L.groupVisits[g]!;
+    if (this.insertVisits(vs, rng, blink)) return true;
+    const anchor = vs[0]!;
+    if (!vs.some((v) => L.dayOf[v]!.length > 0)) return false;
+    this.heldVisit = anchor;
+    try {
+      for (const r of this.cp.jobTechs[anchor]!) {
+        this.heldRoute = r;
+        if (this.insertVisits(vs, rng, blink)) return true;
+      }
+    } finally {
+      this.heldVisit = -1;
+    }
+    return false;
+  }
+
+  /** A visit held to one route while its group is inserted (−1 = none). */
+  private heldVisit = -1;
+  private heldRoute = -1;
+
+  private insertVisits(vs: Int32Array, rng: Random | null, blink: number): boolean {
     for (const v of vs) {
       if (!this.insertVisit(v, rng, blink)) {
         for (const u of vs) if (this.routeOf[u]! >= 0) this.take(u);
@@ -115,6 +141,7 @@ export class JointPlan {
     for (let k = 0; k < techs.length; k++) {
       const r = techs[k]!;
       if (this.closed[r] || !this.routeAllowed(v, r) || !this.fitsLoad(v, r)) continue;
+      if (v === this.heldVisit && r !== this.heldRoute) continue;
       const seq = this.seqs[r]!;
       if (seq.length === 0) {
         const cls = cp.techClass[r]!;
@@ -384,6 +411,15 @@ export class JointPlan {
       const other = L.sameA[k] === v ? L.sameB[k]! : L.sameA[k]!;
       const ro = this.routeOf[other]!;
       if (ro >= 0 && ro !== r) return false;
+    }
+    for (const k of L.dayOf[v]!) {
+      if (L.dayA[k] === v) {
+        const rb = this.routeOf[L.dayB[k]!]!;
+        if (rb >= 0 && L.nextShift[r] !== rb) return false;
+      } else {
+        const ra = this.routeOf[L.dayA[k]!]!;
+        if (ra >= 0 && L.nextShift[ra] !== r) return false;
+      }
     }
     return true;
   }

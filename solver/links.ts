@@ -14,6 +14,7 @@ import type { CompiledProblem, Links, UnassignedReasonStatic } from './compiled.
 
 export type { Links } from './compiled.ts';
 import type { Job, Problem } from './problem.ts';
+import { compileChains, nextShifts } from './days.ts';
 import { isSynchronised } from './validate.ts';
 import { scheduleEarliest, scheduleRoute } from './schedule.ts';
 import { SLACK } from './tolerance.ts';
@@ -46,6 +47,8 @@ export function compileLinks(
   const consHi: number[] = [];
   const diff: [number, number][] = [];
   const same: [number, number][] = [];
+  const days: [number, number][] = [];
+  const chains: number[][] = [];
   const parent = Int32Array.from({ length: nJobs }, (_, v) => v);
   const find = (v: number): number => {
     while (parent[v] !== v) v = parent[v] = parent[parent[v]!]!;
@@ -90,6 +93,13 @@ export function compileLinks(
       continue;
     }
     const vs = link.jobs.flatMap((id) => visitsOf(index.get(id)!));
+    if (link.kind === 'consecutive-days') {
+      // Parts are one-route jobs (validated): one visit each, in day order.
+      for (let k = 0; k < vs.length; k++) join(vs[0]!, vs[k]!);
+      for (let k = 1; k < vs.length; k++) days.push([vs[k - 1]!, vs[k]!]);
+      chains.push(vs);
+      continue;
+    }
     for (let a = 0; a < vs.length; a++) {
       join(vs[0]!, vs[a]!);
       for (let b = a + 1; b < vs.length; b++) {
@@ -99,25 +109,11 @@ export function compileLinks(
     }
   }
 
-  const groupId = new Int32Array(nJobs).fill(-1);
-  const groupVisits: number[][] = [];
-  for (let v = 0; v < nJobs; v++) {
-    const root = find(v);
-    if (groupId[root] === -1) {
-      groupId[root] = groupVisits.length;
-      groupVisits.push([]);
-    }
-    groupId[v] = groupId[root]!;
-    groupVisits[groupId[v]!]!.push(v);
-  }
-  // A job linked to one that can never be served is left out with it.
-  for (const vs of groupVisits) {
-    if (!vs.some((v) => staticReason[v] !== null)) continue;
-    for (const v of vs) staticReason[v] ??= 'LINKED_JOB_UNASSIGNED';
-  }
-  for (let v = 0; v < nJobs; v++) {
-    if (staticReason[v] !== null) for (let t = 0; t < nTechs; t++) compat[t * nJobs + v] = 0;
-  }
+  const nextShift = nextShifts(problem);
+  compileChains(chains, nextShift, staticReason, compat, nJobs, nTechs);
+
+  const { groupId, groupVisits } = groupsOf(nJobs, find);
+  spreadReasons(groupVisits, staticReason, compat, nTechs);
 
   const linkedVisit = new Uint8Array(nJobs);
   for (let c = 0; c < consA.length; c++) linkedVisit[consA[c]!] = linkedVisit[consB[c]!] = 1;
@@ -130,6 +126,8 @@ export function compileLinks(
   const diffB = Int32Array.from(diff, (p) => p[1]);
   const sameA = Int32Array.from(same, (p) => p[0]);
   const sameB = Int32Array.from(same, (p) => p[1]);
+  const dayA = Int32Array.from(days, (p) => p[0]);
+  const dayB = Int32Array.from(days, (p) => p[1]);
   const cA = Int32Array.from(consA);
   const cB = Int32Array.from(consB);
   return {
@@ -147,7 +145,47 @@ export function compileLinks(
     diffOf: lists([diffA, diffB], diff.length),
     sameOf: lists([sameA, sameB], same.length),
     consOf: lists([cA, cB], consA.length),
+    dayA,
+    dayB,
+    nextShift,
+    dayOf: lists([dayA, dayB], days.length),
   };
+}
+
+/** A job linked to one that can never be served is left out with it (no route may take it). */
+function spreadReasons(
+  groupVisits: number[][],
+  staticReason: (UnassignedReasonStatic | null)[],
+  compat: Uint8Array,
+  nTechs: number,
+): void {
+  const nJobs = staticReason.length;
+  for (const vs of groupVisits) {
+    if (!vs.some((v) => staticReason[v] !== null)) continue;
+    for (const v of vs) staticReason[v] ??= 'LINKED_JOB_UNASSIGNED';
+  }
+  for (let v = 0; v < nJobs; v++) {
+    if (staticReason[v] !== null) for (let t = 0; t < nTechs; t++) compat[t * nJobs + v] = 0;
+  }
+}
+
+/** Groups of visits served all or none: the classes of the union-find, numbered in visit order. */
+function groupsOf(
+  nJobs: number,
+  find: (v: number) => number,
+): { groupId: Int32Array; groupVisits: number[][] } {
+  const groupId = new Int32Array(nJobs).fill(-1);
+  const groupVisits: number[][] = [];
+  for (let v = 0; v < nJobs; v++) {
+    const root = find(v);
+    if (groupId[root] === -1) {
+      groupId[root] = groupVisits.length;
+      groupVisits.push([]);
+    }
+    groupId[v] = groupId[root]!;
+    groupVisits[groupId[v]!]!.push(v);
+  }
+  return { groupId, groupVisits };
 }
 
 /**
@@ -296,6 +334,11 @@ export class JointSchedule {
       const ra = routeOf[L.sameA[k]!]!;
       const rb = routeOf[L.sameB[k]!]!;
       if (ra >= 0 && rb >= 0 && ra !== rb) return false;
+    }
+    for (let k = 0; k < L.dayA.length; k++) {
+      const ra = routeOf[L.dayA[k]!]!;
+      const rb = routeOf[L.dayB[k]!]!;
+      if (ra >= 0 && rb >= 0 && L.nextShift[ra] !== rb) return false;
     }
     return true;
   }

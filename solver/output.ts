@@ -139,13 +139,27 @@ function linkedReason(cp: CompiledProblem, seqs: number[][], i: number): Unassig
   const group = cp.links!.groupVisits[cp.links!.group[first]!]!;
   if (cp.minWorkDropped[first]) return 'MIN_WORK_NOT_MET';
   if (fitsInto(cp, null, group)) {
-    return multi && fitsInto(cp, seqs, [first]) ? 'NO_PARTNER_FREE' : 'DISPLACED';
+    if (multi && fitsInto(cp, seqs, [first])) return 'NO_PARTNER_FREE';
+    return roomButNoChain(cp, seqs, group) ? 'NO_CONSECUTIVE_DAYS' : 'DISPLACED';
   }
   if (multi && fitsInto(cp, null, [first])) {
     return group.length > own.length && fitsInto(cp, null, own) ? 'LINK_UNSATISFIABLE' : 'NO_PARTNER_FREE';
   }
   if (group.length > own.length && fitsInto(cp, null, own)) return 'LINK_UNSATISFIABLE';
   return Number.isNaN(cp.pinStart[first]!) ? 'NO_WINDOW_FITS' : 'PIN_UNSATISFIABLE';
+}
+
+/**
+ * A multi-day group that the plan has room for part by part, but not on consecutive shifts of
+ * one team (each part fits the plan alone, all of them together do not).
+ */
+function roomButNoChain(cp: CompiledProblem, seqs: number[][], group: ArrayLike<number>): boolean {
+  const L = cp.links!;
+  let chained = false;
+  for (let k = 0; k < group.length; k++) if (L.dayOf[group[k]!]!.length > 0) chained = true;
+  if (!chained) return false;
+  for (let k = 0; k < group.length; k++) if (!fitsInto(cp, seqs, [group[k]!])) return false;
+  return true;
 }
 
 function ownVisits(cp: CompiledProblem, i: number): number[] {

@@ -176,10 +176,19 @@ const DifferentTechniciansLinkSchema = z.object({
   kind: z.literal('different-technicians'),
   jobs: z.array(z.string().min(1)).min(2),
 });
+/**
+ * The parts of one long visit, in day order: part k+1 is served on the next shift of the team
+ * (the same members) that serves part k, all parts or none. See docs/problem-format.md.
+ */
+const ConsecutiveDaysLinkSchema = z.object({
+  kind: z.literal('consecutive-days'),
+  jobs: z.array(z.string().min(1)).min(2),
+});
 const LinkSchema = z.discriminatedUnion('kind', [
   PrecedenceLinkSchema,
   SameTechnicianLinkSchema,
   DifferentTechniciansLinkSchema,
+  ConsecutiveDaysLinkSchema,
 ]);
 export type Link = z.infer<typeof LinkSchema>;
 
@@ -190,7 +199,7 @@ export const ProblemSchema = z.object({
   matrices: z.object({ durations: matrix, distances: matrix.optional() }),
   jobs: z.array(JobSchema),
   technicians: z.array(TechnicianSchema).min(1),
-  /** Linked visits: precedence with delays, same technician, different technicians. */
+  /** Linked visits: precedence with delays, same technician, different technicians, consecutive days. */
   links: z.array(LinkSchema).optional(),
   objective: ObjectiveSchema.optional(),
 });

@@ -21,6 +21,8 @@ export type UnassignedReason =
   | 'NO_PARTNER_FREE'
   /** A job it is linked to (precedence, same or different technicians) cannot be served. */
   | 'LINKED_JOB_UNASSIGNED'
+  /** A part of a multi-day visit: no team has the consecutive shifts its parts need free. */
+  | 'NO_CONSECUTIVE_DAYS'
   /** It fits on its own, but not together with the jobs it is linked to. */
   | 'LINK_UNSATISFIABLE'
   /** It fits only where a technician would work less than their minimum, so is not called in. */

@@ -145,6 +145,7 @@ function linkIssues(problem: Problem, issues: ProblemIssue[]): void {
     if (!job) issues.push({ path, message: `unknown job id "${id}" in link` });
     return job;
   };
+  const inChain = new Set<string>();
   (problem.links ?? []).forEach((link, l) => {
     const at = ['links', l];
     if (link.kind === 'precedence') {
@@ -161,11 +162,20 @@ function linkIssues(problem: Problem, issues: ProblemIssue[]): void {
       if (seen.has(id)) issues.push({ path: [...at, 'jobs', k], message: `job "${id}" is listed twice` });
       seen.add(id);
       const job = known(id, [...at, 'jobs', k]);
-      if (job && link.kind === 'same-technician' && isSynchronised(problem, job)) {
+      if (job && link.kind !== 'different-technicians' && isSynchronised(problem, job)) {
         issues.push({
           path: [...at, 'jobs', k],
-          message: `job "${id}" is served by several routes; same-technician needs one-route jobs`,
+          message: `job "${id}" is served by several routes; ${link.kind} needs one-route jobs`,
         });
+      }
+      if (link.kind === 'consecutive-days') {
+        if (inChain.has(id)) {
+          issues.push({
+            path: [...at, 'jobs', k],
+            message: `job "${id}" is already a part of another consecutive-days link; expected one at most`,
+          });
+        }
+        inChain.add(id);
       }
     });
   });

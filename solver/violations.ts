@@ -44,7 +44,9 @@ export type ViolationCode =
   | 'LINK_PARTIAL'
   | 'PRECEDENCE_DELAY'
   | 'SAME_TECHNICIAN'
-  | 'DIFFERENT_TECHNICIANS';
+  | 'DIFFERENT_TECHNICIANS'
+  | 'DAYS_SAME_TEAM'
+  | 'DAYS_CONSECUTIVE';
 
 export interface Violation {
   code: ViolationCode;

@@ -28,10 +28,12 @@ describe('docs/problem-format.md', () => {
     expect(missing).toEqual([]);
   });
 
-  it('has an example that validates against the schema', () => {
-    const block = /```json\n([\s\S]*?)```/.exec(doc)?.[1];
-    expect(block).toBeDefined();
-    const result = ProblemSchema.safeParse(JSON.parse(block as string));
-    expect(result.success ? [] : result.error.issues).toEqual([]);
+  it('has examples that validate against the schema', () => {
+    const blocks = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks.length).toBeGreaterThanOrEqual(2);
+    for (const block of blocks) {
+      const result = ProblemSchema.safeParse(JSON.parse(block));
+      expect(result.success ? [] : result.error.issues).toEqual([]);
+    }
   });
 });

@@ -8,11 +8,15 @@
  * first member's breaks, the skills both have, the shorter working day, and only jobs both may
  * serve), in place of the members' own routes that day. Jobs that need two technicians can
  * only go to such routes; the crew serves one-person jobs too.
+ *
+ * A job longer than a day's work is split into parts on consecutive working days
+ * (src/pipeline/solve/multi-day.ts).
  */
 import type { Job, Problem, Technician } from '../../../solver/problem.ts';
 import { affinityFor } from '../../config/affinity.ts';
 import { mayServeAt } from '../../geo/territory.ts';
 import { durationFactorFor } from './service-durations.ts';
+import { allowPartsLikeTheirJob, splitLongJobs } from './multi-day.ts';
 import { jobAffinity } from '../job-preferences.ts';
 import type { Located, TravelMatrix } from './geography.ts';
 import type { PlannableJob } from '../read/normalise.ts';
@@ -88,14 +92,18 @@ export function buildProblem(
   addSoloRoutes(context, inCrew);
   const { jobs, jobMap } = solverJobs(context, g);
   const durations = matrix.durations.map((row) => row.map((d) => Math.ceil(d / g) * g));
+  // A job longer than any qualified route's day is planned in parts on consecutive working days.
+  const split = splitLongJobs(jobs, context.technicians, durations, g);
+  allowPartsLikeTheirJob(context.technicians, split.jobs);
   // Minimum work holds on every route (crews too).
   const minWorkHours = setup.rules.objective.minWorkHours ?? 0;
   if (minWorkHours > 0) for (const t of context.technicians) t.minWorkTime = minWorkHours * 3600;
   return {
     problem: {
       matrices: { durations, distances: matrix.distances },
-      jobs,
+      jobs: split.jobs,
       technicians: context.technicians,
+      ...(split.links.length > 0 ? { links: split.links } : {}),
       objective: objectiveOf(setup),
     },
     origin,

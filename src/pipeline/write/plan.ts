@@ -7,10 +7,12 @@ import type { Solution, UnassignedReason } from '../../../solver/solution.ts';
 import type { BuiltProblem, RouteInfo } from '../solve/build-problem.ts';
 import { HOLD_BREAK_PREFIX } from '../solve/booked-holds.ts';
 import type { CandidateWindow, PlannableJob } from '../read/normalise.ts';
+import { partOf } from '../solve/multi-day.ts';
 import { trueReasons } from '../solve/unassigned-reasons.ts';
 import type { Interval, PlanningSetup, ShiftInstance } from '../setup/planning-setup.ts';
 
-export type BlockType = 'TRAVEL' | 'BREAK';
+/** APPOINTMENT blocks reserve the later days' parts of a multi-day visit (its appointment is the first day's). */
+export type BlockType = 'TRAVEL' | 'BREAK' | 'APPOINTMENT';
 
 export interface PlannedStop {
   serviceJobId: string;
@@ -23,6 +25,8 @@ export interface PlannedStop {
   waiting: number;
   /** The latest start the visit's window allows (epoch ms), for the on-time KPIs. */
   latestStart?: number | undefined;
+  /** Part number (2, 3, …) of a multi-day visit's later day; absent for a job's own visit. */
+  part?: number | undefined;
 }
 
 /** One technician's shift on one day of the plan: what utilisation is measured against. */
@@ -197,11 +201,13 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
       end: ms(b.end),
     }));
     for (const v of r.visits) {
-      const job = built.jobs.get(v.job)!;
+      const part = partOf(v.job);
+      const job = built.jobs.get(part?.serviceJobId ?? v.job)!;
       const to = problemJobs.get(v.job)!.location;
       const travel = (durations[from]?.[to] ?? 0) * 1000;
       stops.push({
-        serviceJobId: v.job,
+        serviceJobId: job.serviceJobId,
+        ...(part !== undefined ? { part: part.part } : {}),
         storeId: job.storeId,
         arrival: ms(v.arrival),
         start: ms(v.start),
@@ -229,6 +235,11 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
     });
 
     for (const stop of stops) {
+      // A later day of a multi-day visit: its time is reserved for the technicians.
+      if (stop.part !== undefined) {
+        blocks.push(...partBlocks(stop, info.technicianIds, resourceOf));
+        continue;
+      }
       const job = built.jobs.get(stop.serviceJobId)!;
       // A synchronised visit is one stop on each member's route but one appointment at Amazon,
       // assigned to every member (its start is common to all routes).
@@ -282,10 +293,25 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
     appointments: appointments.sort((a, b) => a.serviceJobId.localeCompare(b.serviceJobId)),
     blocks: blocks.sort(compareBlocks),
     schedules: schedulesFor(setup, overtimeEnds(routes)),
-    unassigned: trueReasons(built, solution.unassigned).map((u) =>
-      explainUnassigned(u.job, u.reason, setup, built, solution),
-    ),
+    // A multi-day visit is served all or none: its first part speaks for it.
+    unassigned: trueReasons(built, solution.unassigned)
+      .filter((u) => partOf(u.job) === undefined)
+      .map((u) => explainUnassigned(u.job, u.reason, setup, built, solution)),
   };
+}
+
+/** A later day of a multi-day visit, reserved on each technician's resource (type APPOINTMENT). */
+function partBlocks(
+  stop: PlannedStop,
+  technicianIds: readonly string[],
+  resourceOf: (technicianId: string, storeId: string) => string,
+): CapacityBlock[] {
+  return technicianIds.map((id) => ({
+    resourceId: resourceOf(id, stop.storeId),
+    type: 'APPOINTMENT' as const,
+    start: stop.start,
+    end: stop.end,
+  }));
 }
 
 export function compareBlocks(a: CapacityBlock, b: CapacityBlock): number {

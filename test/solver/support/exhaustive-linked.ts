@@ -1,6 +1,6 @@
 /**
  * Exhaustive search for tiny problems with linked visits (hard windows, no breaks, solo
- * technicians, travel by duration): every way to put the visits of the served jobs on routes,
+ * technicians or one-person routes on several days, travel by duration): every way to put the visits of the served jobs on routes,
  * in every order, timed by its own propagation of common starts and precedence delays.
  * Lexicographic objective: most jobs served, then least travel.
  */
@@ -95,8 +95,25 @@ export function exhaustiveLinked(problem: Problem): LinkedOptimum {
       const rs = l.jobs.flatMap((id) => routesOfJob(index.get(id)!));
       if (l.kind === 'same-technician' && new Set(rs).size > 1) return false;
       if (l.kind === 'different-technicians' && new Set(rs).size < rs.length) return false;
+      if (l.kind === 'consecutive-days') {
+        for (let k = 1; k < rs.length; k++) if (nextShift(rs[k - 1]!) !== rs[k]) return false;
+      }
     }
     return true;
+  };
+  /** The same people's next route: the least later shift start among routes with these members. */
+  const people = (t: number): string =>
+    JSON.stringify([...(technicians[t]!.members ?? [technicians[t]!.id])].sort());
+  const nextShift = (t: number): number => {
+    let best = -1;
+    technicians.forEach((other, k) => {
+      if (k === t || people(k) !== people(t)) return;
+      const s = other.shift.start;
+      const mine = technicians[t]!.shift.start;
+      if (s < mine || (s === mine && k < t)) return;
+      if (best < 0 || s < technicians[best]!.shift.start) best = k;
+    });
+    return best;
   };
 
   let best: LinkedOptimum = { served: -1, travel: Infinity };
