@@ -10,7 +10,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { WEEKDAYS } from '../../src/config/index.ts';
-import { applyChanges, prepareWhatIf, ScenarioError, WhatIfRunner } from '../../src/whatif/index.ts';
+import {
+  applyChanges,
+  checkStaffing,
+  prepareWhatIf,
+  ScenarioError,
+  WhatIfRunner,
+  type StaffingOptions,
+} from '../../src/whatif/index.ts';
 import { requireScope } from '../auth.ts';
 import { authenticatedErrors, bodyErrors, WhatIfAcceptedSchema, WhatIfRunSchema } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
@@ -131,8 +138,35 @@ const WhatIfBody = z
     samplePlans: z
       .boolean({ error: 'expected true or false (carry one sampled day’s plans, base and scenario)' })
       .default(true),
+    staffing: z
+      .union(
+        [
+          z.literal(false),
+          z
+            .object({
+              like: Id.optional(),
+              percentile: z
+                .enum(['p10', 'median', 'p90'], { error: 'expected a percentile: p10, median or p90' })
+                .optional(),
+              maxSteps: z
+                .number({ error: 'expected a number of staffing levels to simulate, 1 to 20' })
+                .int()
+                .min(1)
+                .max(20)
+                .optional(),
+            })
+            .strict(),
+        ],
+        {
+          error: 'expected false or {like?, percentile?, maxSteps?} (the staffing search on the simulation)',
+        },
+      )
+      .default({})
+      .describe('The staffing answer searched on the simulation itself; false: none'),
   })
   .strict();
+
+const staffingOf = (s: StaffingOptions | false): StaffingOptions | undefined => (s === false ? undefined : s);
 
 const RunParams = z.object({ id: z.uuid({ error: 'expected a what-if run id (UUID)' }) }).strict();
 
@@ -161,7 +195,7 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
       try {
         if (!ctx.config.stores.some((s) => s.storeId === b.storeId))
           throw new ScenarioError('storeId', `store ${b.storeId} is not in the crews config`);
-        applyChanges(ctx.config, b.storeId, b.changes);
+        checkStaffing(applyChanges(ctx.config, b.storeId, b.changes), b.storeId, staffingOf(b.staffing));
       } catch (err) {
         if (err instanceof ScenarioError) {
           const path = `body.${err.field}`;
@@ -195,6 +229,7 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
             targetServedPct: b.targetServedPct,
             capacitySkill: b.capacitySkill,
             samplePlans: b.samplePlans,
+            staffing: staffingOf(b.staffing),
           },
         ),
       );
