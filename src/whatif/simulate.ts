@@ -189,7 +189,7 @@ function toJobs(p: PreparedWhatIf, setup: PlanningSetup, day: string, sampled: S
   });
 }
 
-interface Planned {
+export interface Planned {
   setup: PlanningSetup;
   built: BuiltProblem;
   solution: Solution;

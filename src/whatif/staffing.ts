@@ -23,7 +23,15 @@ import type { PlanningSetup } from '../pipeline/setup/planning-setup.ts';
 import type { PreparedWhatIf, StaffingOptions, StaffingPercentile } from './demand.ts';
 import { profileKey, staffingBound } from './lp.ts';
 import { ScenarioError, STORE_CLOSED } from './scenario.ts';
-import { dayInputs, distribution, lpTechnicians, planDay, served, type Distribution } from './simulate.ts';
+import {
+  dayInputs,
+  distribution,
+  lpTechnicians,
+  planDay,
+  served,
+  type Distribution,
+  type Planned,
+} from './simulate.ts';
 
 interface StaffingStep {
   technicians: number;
@@ -113,24 +121,33 @@ interface Level {
   days: { jobs: number; served: number; servedPct: number }[];
 }
 
-/** The sampled days planned with `n` technicians of the profile. */
-function simulateLevel(p: PreparedWhatIf, modelId: string, key: string, n: number): Level {
+/**
+ * The sampled days planned with `n` technicians of the model's profile (beside the others),
+ * each on its own: the problem planned and the solver's plan, for checking.
+ */
+export function staffingLevel(p: PreparedWhatIf, modelId: string, n: number): Planned[] {
+  const model = p.scenario.technicians.find((t) => t.resourceId === modelId)!;
+  const key = profileKey(model.skills);
   const config = withClones(p.scenario, modelId, n);
   const home = p.technicianLocation[modelId];
   const technicianLocation = { ...p.technicianLocation };
   if (home !== undefined) for (let i = 0; i < n; i++) technicianLocation[cloneId(i)] = home;
   const staffed: PreparedWhatIf = { ...p, scenario: config, technicianLocation };
-  const days: Level['days'] = [];
-  for (let k = 0; k < p.options.samples; k++) {
-    const day = p.days[k % p.days.length]!;
-    const planned = planDay(staffed, config, k, day, p.changes.scaleDemand, undefined, (s) =>
+  return Array.from({ length: p.options.samples }, (_, k) =>
+    planDay(staffed, config, k, p.days[k % p.days.length]!, p.changes.scaleDemand, undefined, (s) =>
       keepOfProfile(s, key, n),
-    );
-    const jobs = planned.built.problem.jobs.length;
-    const done = served(planned.solution);
-    days.push({ jobs, served: done, servedPct: jobs === 0 ? 100 : Math.round((10000 * done) / jobs) / 100 });
-  }
-  return { days };
+    ),
+  );
+}
+
+function simulateLevel(p: PreparedWhatIf, modelId: string, n: number): Level {
+  return {
+    days: staffingLevel(p, modelId, n).map((planned) => {
+      const jobs = planned.built.problem.jobs.length;
+      const done = served(planned.solution);
+      return { jobs, served: done, servedPct: jobs === 0 ? 100 : Math.round((10000 * done) / jobs) / 100 };
+    }),
+  };
 }
 
 /** The share a day must reach, in jobs (as the LP counts it). */
@@ -233,7 +250,7 @@ export function staffingSearch(
   const bound = boundAt(perDay, needed);
   const steps: StaffingStep[] = [];
   const tryLevel = (n: number): StaffingStep => {
-    const level = simulateLevel(p, modelId, key, n);
+    const level = simulateLevel(p, modelId, n);
     const s = step(level, n, target, needed);
     steps.push(s);
     onStep?.(steps.length, maxSteps);
