@@ -2,7 +2,8 @@
  * What-if (planner): `POST /v1/what-if` starts a simulation (base + changes, K seeded sampled
  * days, solver on an iteration budget, in a worker thread) and answers 202 with its id;
  * `GET /v1/what-if/:id` (viewer) tells its progress and, when done, the KPI distributions of
- * base and scenario side by side, the staffing bound and (unless `samplePlans: false`) one
+ * base and scenario side by side, the LP staffing bound, the staffing answer searched on the
+ * simulation (unless `staffing: false`; src/whatif/staffing.ts) and (unless `samplePlans: false`) one
  * representative sampled day planned for base and scenario in the board's shape, so the board
  * can draw both routes side by side. Never writes to Amazon.
  */

@@ -15,7 +15,8 @@
  * reach it, and on every such day the LP's bound is ≤ N; so N is at least the LP bounds' sorted
  * value at index K − ⌈f·K⌉. No N below that can meet the target, so the search starts there and
  * goes up (steps 1, 2, 4, … until the target is met, then bisection), within `maxSteps`
- * simulated staffing levels.
+ * simulated staffing levels. It stops early when two more levels raised the mean served share by
+ * nothing (the jobs left need skills the profile lacks, or windows no one can make).
  */
 import type { PlanningConfig } from '../config/index.ts';
 import { WEEKDAYS } from '../config/index.ts';
@@ -221,6 +222,12 @@ export function checkStaffing(
     );
 }
 
+/** Two more levels of the profile raised the mean served share by nothing: more will not help. */
+function plateau(steps: readonly StaffingStep[]): boolean {
+  if (steps.length < 3) return false;
+  return steps.at(-1)!.servedPct.mean <= steps.at(-3)!.servedPct.mean;
+}
+
 /** Whether the what-if asks for a staffing answer, and the profile's model technician. */
 export function staffingModel(p: PreparedWhatIf): string | undefined {
   const s = p.options.staffing;
@@ -241,7 +248,6 @@ export function staffingSearch(
   const model = p.scenario.technicians.find((t) => t.resourceId === modelId);
   if (model === undefined) return null;
   const skills = [...new Set(model.skills)].sort();
-  const key = profileKey(skills);
   const percentile = options.percentile ?? 'median';
   const maxSteps = options.maxSteps ?? 8;
   const target = p.options.targetServedPct;
@@ -268,7 +274,10 @@ export function staffingSearch(
     while (hi === undefined && steps.length < maxSteps && n <= MAX_TECHNICIANS) {
       const s = tryLevel(n);
       if (s.met) hi = s;
-      else {
+      else if (plateau(steps)) {
+        note = `adding technicians of this profile stopped raising the served share (mean ${steps.at(-3)!.servedPct.mean} % with ${steps.at(-3)!.technicians}, ${s.servedPct.mean} % with ${n}): the jobs left need other skills, or windows no one can make`;
+        break;
+      } else {
         lo = n;
         n = Math.min(MAX_TECHNICIANS + 1, n + stride);
         stride *= 2;
@@ -280,7 +289,7 @@ export function staffingSearch(
       else lo = s.technicians;
     }
     if (hi === undefined)
-      note = `the target was not met within ${maxSteps} simulated staffing levels (up to ${lo} technicians of this profile)`;
+      note ??= `the target was not met within ${maxSteps} simulated staffing levels (up to ${lo} technicians of this profile)`;
     else if (hi.technicians - lo > 1)
       note = `${maxSteps} simulated staffing levels were not enough to tell whether fewer than ${hi.technicians} (more than ${lo}) meet the target`;
   }
