@@ -8,9 +8,10 @@
  *
  *   node --import tsx bench/whatif-staffing.ts [--seeds 7,3,11,19] [--technicians 5] [--jobs 60]
  *        [--samples 5] [--iterations 150] [--target 95] [--percentile median] [--max-steps 8]
+ *        [--out whatif-staffing.md]
  *
  * The sandbox runs in this process on a pinned clock and date (the same numbers every run).
- * Prints a table and writes bench/results/whatif-staffing.md.
+ * Prints a table and writes bench/results/whatif-staffing.md (or the `--out` file there).
  */
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,6 +43,7 @@ const { values } = parseArgs({
     target: { type: 'string', default: '95' },
     percentile: { type: 'string', default: 'median' },
     'max-steps': { type: 'string', default: '8' },
+    out: { type: 'string', default: 'whatif-staffing.md' },
   },
 });
 function positiveInt(name: keyof typeof values): number {
@@ -202,4 +204,6 @@ ${table}
   board showed before as "technicians needed".
 `;
 mkdirSync(join(projectRoot, 'bench/results'), { recursive: true });
-writeFileSync(join(projectRoot, 'bench/results/whatif-staffing.md'), md);
+const out = values.out ?? 'whatif-staffing.md';
+if (!/^[\w.-]+\.md$/.test(out)) throw new Error(`--out: expected a file name ending in .md, got "${out}"`);
+writeFileSync(join(projectRoot, 'bench/results', out), md);

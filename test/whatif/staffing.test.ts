@@ -9,12 +9,15 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkSolution } from '../../solver/checker.ts';
 import {
+  applyChanges,
   checkStaffing,
   prepareWhatIf,
   ScenarioError,
   staffingSearch,
   type PreparedWhatIf,
+  type WhatIfChanges,
 } from '../../src/whatif/index.ts';
+import { addedTechnicianId } from '../../src/whatif/scenario.ts';
 import { daysNeeded, staffingLevel } from '../../src/whatif/staffing.ts';
 import { runningClock } from '../../src/sandbox/index.ts';
 import { capacityWorld, type CapacityWorld } from '../capacity/support.ts';
@@ -144,6 +147,34 @@ describe('staffing answer on the simulation', () => {
     if (a.lowerBound.technicians === null) expect(a.note).toMatch(/even ignoring travel and windows/);
     else if (!a.reached) expect(a.note).toMatch(/not met within 1 simulated staffing level/);
     else expect(a.steps).toHaveLength(1);
+  }, 60_000);
+
+  it('keeps the scenario’s weekday and date-range changes to the other technicians', () => {
+    const like = prepared.scenario.technicians[0]!.resourceId;
+    const withChanges = (changes: WhatIfChanges): PreparedWhatIf => {
+      const technicianLocation = { ...prepared.technicianLocation };
+      for (let i = 0; i < 2; i++) technicianLocation[addedTechnicianId(i)] = technicianLocation[like]!;
+      return {
+        ...prepared,
+        scenario: applyChanges(prepared.base, prepared.storeId, changes),
+        changes,
+        technicianLocation,
+        options: { ...prepared.options, samples: 1, staffing: { like, maxSteps: 1 } },
+      };
+    };
+    // Two more technicians of another profile on Tuesdays (the sampled day is one) from a date on.
+    const add = (weekdays: ('tuesday' | 'wednesday')[], from: string) =>
+      staffingSearch(
+        withChanges({ addTechnicians: [{ like, skills: ['OTHER_SKILL'], count: 2, weekdays, from }] }),
+      )!.otherTechnicians.median;
+    const plain = staffingSearch(withChanges({}))!.otherTechnicians.median;
+    expect(add(['tuesday'], '2031-01-01')).toBe(plain + 2);
+    expect(add(['wednesday'], '2031-01-01')).toBe(plain);
+    expect(add(['tuesday'], '2031-01-15')).toBe(plain);
+    // The store closed that day: no technician of any profile works, so no N of P serves anything.
+    const closed = staffingSearch(withChanges({ closeStore: [{ date: DAY }] }))!;
+    expect(closed.otherTechnicians.median).toBe(0);
+    expect(closed.reached).toBe(false);
   }, 60_000);
 
   it('refuses a bad staffing model, naming the field', () => {
