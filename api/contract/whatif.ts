@@ -93,7 +93,6 @@ const StaffingAnswerSchema = z
   .describe(
     'N technicians of the profile serve the target at the percentile over the sampled days, planned by the solver',
   );
-export type StaffingAnswer = z.infer<typeof StaffingAnswerSchema>;
 
 const VariantSchema = z.object({ summary: WhatIfSummarySchema, days: z.array(WhatIfDaySchema) });
 

@@ -70,7 +70,7 @@ export interface StaffingAnswer {
 const FRACTION: Record<StaffingPercentile, number> = { p10: 0.1, median: 0.5, p90: 0.9 };
 const MAX_TECHNICIANS = 200;
 
-export const cloneId = (i: number): string => `STAFF-${String(i + 1).padStart(3, '0')}`;
+const cloneId = (i: number): string => `STAFF-${String(i + 1).padStart(3, '0')}`;
 
 /** Days of K that must reach the target for the share at percentile `f` to. */
 export function daysNeeded(samples: number, percentile: StaffingPercentile): number {
@@ -152,8 +152,7 @@ function simulateLevel(p: PreparedWhatIf, modelId: string, n: number): Level {
 }
 
 /** The share a day must reach, in jobs (as the LP counts it). */
-export const targetJobs = (jobs: number, targetPct: number): number =>
-  Math.ceil((targetPct / 100) * jobs - 1e-9);
+const targetJobs = (jobs: number, targetPct: number): number => Math.ceil((targetPct / 100) * jobs - 1e-9);
 
 /**
  * The LP's bound for each sampled day (fewest of the profile beside the others; null: none
@@ -229,7 +228,7 @@ function plateau(steps: readonly StaffingStep[]): boolean {
 }
 
 /** Whether the what-if asks for a staffing answer, and the profile's model technician. */
-export function staffingModel(p: PreparedWhatIf): string | undefined {
+function staffingModel(p: PreparedWhatIf): string | undefined {
   const s = p.options.staffing;
   return s === undefined ? undefined : (s.like ?? defaultModel(p));
 }
