@@ -120,5 +120,30 @@ export const WhatIfRequestSchema = z
     samplePlans: z
       .boolean({ error: 'expected true or false (carry one sampled day’s plans, base and scenario)' })
       .default(true),
+    staffing: z
+      .union(
+        [
+          z.literal(false),
+          z
+            .object({
+              like: Id.optional(),
+              percentile: z
+                .enum(['p10', 'median', 'p90'], { error: 'expected a percentile: p10, median or p90' })
+                .optional(),
+              maxSteps: z
+                .number({ error: 'expected a number of staffing levels to simulate, 1 to 20' })
+                .int()
+                .min(1)
+                .max(20)
+                .optional(),
+            })
+            .strict(),
+        ],
+        {
+          error: 'expected false or {like?, percentile?, maxSteps?} (the staffing search on the simulation)',
+        },
+      )
+      .default({})
+      .describe('The staffing answer searched on the simulation itself; false: none'),
   })
   .strict();

@@ -57,6 +57,43 @@ const WhatIfDaySchema = z.object({
   carriedOver: z.boolean(),
 });
 
+const StaffingStepSchema = z.object({
+  technicians: z.number().int(),
+  servedPct: DistributionSchema,
+  daysMeeting: z.number().int(),
+  met: z.boolean(),
+});
+
+const StaffingAnswerSchema = z
+  .object({
+    profile: z.object({ like: z.string(), skills: z.array(z.string()) }),
+    percentile: z.enum(['p10', 'median', 'p90']),
+    targetServedPct: z.number(),
+    samples: z.number().int(),
+    iterations: z.number().int(),
+    maxSteps: z.number().int(),
+    daysNeeded: z.number().int(),
+    lowerBound: z
+      .object({ technicians: z.number().int().nullable(), perDay: z.array(z.number().int().nullable()) })
+      .describe(
+        'The LP’s lower bound on N (ignores travel, windows and visit order): no fewer can meet the target; not the answer',
+      ),
+    technicians: z
+      .number()
+      .int()
+      .nullable()
+      .describe('N: the fewest technicians of the profile found to meet the target on the simulation'),
+    servedPct: DistributionSchema.nullable().describe('Served share with N over the sampled days'),
+    reached: z.boolean(),
+    smallest: z.boolean(),
+    otherTechnicians: DistributionSchema,
+    steps: z.array(StaffingStepSchema),
+    note: z.string().nullable(),
+  })
+  .describe(
+    'N technicians of the profile serve the target at the percentile over the sampled days, planned by the solver',
+  );
+
 const VariantSchema = z.object({ summary: WhatIfSummarySchema, days: z.array(WhatIfDaySchema) });
 
 const WhatIfResultSchema = z.object({
@@ -73,6 +110,7 @@ const WhatIfResultSchema = z.object({
     .describe(
       'One sampled day planned for base and scenario in the board’s shape; null with samplePlans: false',
     ),
+  staffing: StaffingAnswerSchema.nullable().describe('The staffing search; null with staffing: false'),
 });
 export type WhatIfResult = z.infer<typeof WhatIfResultSchema>;
 

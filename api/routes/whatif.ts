@@ -2,20 +2,30 @@
  * What-if (planner): `POST /v1/what-if` starts a simulation (base + changes, K seeded sampled
  * days, solver on an iteration budget, in a worker thread) and answers 202 with its id;
  * `GET /v1/what-if/:id` (viewer) tells its progress and, when done, the KPI distributions of
- * base and scenario side by side, the staffing bound and (unless `samplePlans: false`) one
+ * base and scenario side by side, the LP staffing bound, the staffing answer searched on the
+ * simulation (unless `staffing: false`; src/whatif/staffing.ts) and (unless `samplePlans: false`) one
  * representative sampled day planned for base and scenario in the board's shape, so the board
  * can draw both routes side by side. Never writes to Amazon.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { applyChanges, prepareWhatIf, ScenarioError, WhatIfRunner } from '../../src/whatif/index.ts';
+import {
+  applyChanges,
+  checkStaffing,
+  prepareWhatIf,
+  ScenarioError,
+  WhatIfRunner,
+  type StaffingOptions,
+} from '../../src/whatif/index.ts';
 import { requireScope } from '../auth.ts';
 import { authenticatedErrors, bodyErrors, WhatIfAcceptedSchema, WhatIfRunSchema } from '../contract/index.ts';
 import type { ApiContext } from '../context.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { WhatIfRequestSchema } from '../whatif-request.ts';
 import { queuedWhatIfView } from '../../src/queue/views.ts';
+
+const staffingOf = (s: StaffingOptions | false): StaffingOptions | undefined => (s === false ? undefined : s);
 
 const RunParams = z.object({ id: z.uuid({ error: 'expected a what-if run id (UUID)' }) }).strict();
 
@@ -44,7 +54,7 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
       try {
         if (!ctx.config.stores.some((s) => s.storeId === b.storeId))
           throw new ScenarioError('storeId', `store ${b.storeId} is not in the crews config`);
-        applyChanges(ctx.config, b.storeId, b.changes);
+        checkStaffing(applyChanges(ctx.config, b.storeId, b.changes), b.storeId, staffingOf(b.staffing));
       } catch (err) {
         if (err instanceof ScenarioError) {
           const path = `body.${err.field}`;
@@ -78,6 +88,7 @@ export async function whatIfRoutes(app: FastifyInstance, opts: { ctx: ApiContext
             targetServedPct: b.targetServedPct,
             capacitySkill: b.capacitySkill,
             samplePlans: b.samplePlans,
+            staffing: staffingOf(b.staffing),
           },
         ),
       );

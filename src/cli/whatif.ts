@@ -12,8 +12,15 @@ import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { WhatIfRequestSchema } from '../../api/whatif-request.ts';
 import { whatIfUpdate } from '../pipeline/progress.ts';
-import { prepareWhatIf, ScenarioError, simulateInWorker } from '../whatif/index.ts';
-import type { WhatIfResult } from '../whatif/simulate.ts';
+import {
+  applyChanges,
+  checkStaffing,
+  prepareWhatIf,
+  ScenarioError,
+  simulateInWorker,
+} from '../whatif/index.ts';
+import type { WhatIfResult } from '../whatif/run.ts';
+import type { StaffingAnswer } from '../whatif/staffing.ts';
 import { openAmazonCommand, withAmazonCommandOptions, type AmazonCommandOptions } from './amazon-command.ts';
 import { describeError, EXIT } from './plan.ts';
 
@@ -54,9 +61,21 @@ export function formatWhatIf(storeId: string, r: WhatIfResult): string {
     row('travel h (median)', (s) => s.travelHours.median.toFixed(1)),
     row('utilisation (median)', (s) => pct(s.utilisationPct.median)),
     row('overtime h (median)', (s) => s.overtimeHours.median.toFixed(1)),
-    row(`technicians for ${r.targetServedPct} %`, staffing),
-    `  The staffing bound is a relaxation (no travel, no windows): at least that many technicians are needed to serve ${r.targetServedPct} % of a day's jobs.`,
+    row(`LP bound for ${r.targetServedPct} %`, staffing),
+    `  The LP bound is a relaxation (no travel, no windows): at least that many technicians are needed to serve ${r.targetServedPct} % of a day's jobs.`,
+    ...(r.staffing === null ? [] : staffingLines(r.staffing)),
   ].join('\n');
+}
+
+/** The staffing answer searched on the simulation, in a planner's words. */
+function staffingLines(a: StaffingAnswer): string[] {
+  const profile = `technicians like ${a.profile.like} (${a.profile.skills.join(', ')})`;
+  const answer =
+    a.reached && a.technicians !== null && a.servedPct !== null
+      ? `  Simulated: ${a.technicians} ${profile} serve ${pct(a.servedPct[a.percentile])} at the ${a.percentile} ` +
+        `(10th–90th percentile ${pct(a.servedPct.p10)}–${pct(a.servedPct.p90)} over ${a.samples} sampled days)`
+      : `  Simulated: no staffing level of ${profile} tried reaches ${a.targetServedPct} % at the ${a.percentile}`;
+  return [answer, ...(a.note === null ? [] : [`  ${a.note}`])];
 }
 
 async function whatIfCommand(file: string, opts: AmazonCommandOptions): Promise<number> {
@@ -65,6 +84,8 @@ async function whatIfCommand(file: string, opts: AmazonCommandOptions): Promise<
   try {
     if (!ctx.config.stores.some((s) => s.storeId === request.storeId))
       throw new ScenarioError('storeId', `store ${request.storeId} is not in the crews config`);
+    const staffing = request.staffing === false ? undefined : request.staffing;
+    checkStaffing(applyChanges(ctx.config, request.storeId, request.changes), request.storeId, staffing);
     const prepared = await prepareWhatIf(
       { ...ctx, clock: () => new Date() },
       request.storeId,
@@ -77,6 +98,7 @@ async function whatIfCommand(file: string, opts: AmazonCommandOptions): Promise<
         targetServedPct: request.targetServedPct,
         capacitySkill: request.capacitySkill,
         samplePlans: request.samplePlans,
+        staffing,
       },
     );
     const step = ctx.progress.start('what-if', 'Simulating days');

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { JobsOptions } from 'bullmq';
+import type { StaffingOptions } from '../whatif/demand.ts';
 
 /** The seller of a deployment without a sellers file (the tenants module's). */
 export { DEFAULT_SELLER_ID } from '../tenants/seller-id.ts';
@@ -54,6 +55,8 @@ export interface WhatIfRequest {
   targetServedPct: number;
   capacitySkill?: string | undefined;
   samplePlans: boolean;
+  /** The staffing search's options; false or absent: no search (the route defaults it to {}). */
+  staffing?: StaffingOptions | false | undefined;
 }
 
 export interface WhatIfDayData {

@@ -6,7 +6,7 @@
 import type { Plan } from '../pipeline/write/plan.ts';
 import { storedPlanReport } from '../report/plan-report.ts';
 import type { Store } from '../store/index.ts';
-import type { WhatIfResult } from '../whatif/simulate.ts';
+import type { WhatIfResult } from '../whatif/run.ts';
 import type { PartitionRow, PartitionStatus, QueueState } from './state.ts';
 import { journalSummary } from '../store/write-back-journal.ts';
 

@@ -30,7 +30,9 @@ import { RunError, runPlanning } from '../pipeline/run.ts';
 import { siblingModuleUrl, tsxWorkerSource } from '../pipeline/solve/tsx-worker.ts';
 import { StoreError } from '../store/index.ts';
 import { prepareWhatIf, ScenarioError, type PreparedWhatIf, type WhatIfChanges } from '../whatif/index.ts';
-import { assembleResult, type SampleOutcome } from '../whatif/simulate.ts';
+import { whatIfResult } from '../whatif/run.ts';
+import type { SampleOutcome } from '../whatif/simulate.ts';
+import type { StaffingAnswer } from '../whatif/staffing.ts';
 import type { QueueClient } from './client.ts';
 import {
   jobId,
@@ -103,17 +105,26 @@ export function describeFailure(err: unknown): { code: string; message: string; 
   return { code: 'PARTITION_FAILED', message: e.message ?? String(err), permanent: false };
 }
 
-function simulateSampleInThread(prepared: PreparedWhatIf, sample: number): Promise<SampleOutcome> {
+/** One sampled day (a number) or the staffing search, in a thread of its own. */
+function simulateSampleInThread(prepared: PreparedWhatIf, sample: number): Promise<SampleOutcome>;
+function simulateSampleInThread(prepared: PreparedWhatIf, sample: 'staffing'): Promise<StaffingAnswer | null>;
+function simulateSampleInThread(
+  prepared: PreparedWhatIf,
+  sample: number | 'staffing',
+): Promise<SampleOutcome | StaffingAnswer | null> {
   const url = siblingModuleUrl('sample-thread', import.meta.url);
   const thread = new Thread(tsxWorkerSource(url), { eval: true, workerData: { prepared, sample } });
   return new Promise((resolve, reject) => {
     let settled = false;
-    thread.on('message', (msg: { type: string; outcome?: SampleOutcome; message?: string }) => {
-      settled = true;
-      if (msg.type === 'done' && msg.outcome !== undefined) resolve(msg.outcome);
-      else reject(new Error(msg.message ?? 'simulation failed'));
-      void thread.terminate();
-    });
+    thread.on(
+      'message',
+      (msg: { type: string; outcome?: SampleOutcome | StaffingAnswer | null; message?: string }) => {
+        settled = true;
+        if (msg.type === 'done' && msg.outcome !== undefined) resolve(msg.outcome);
+        else reject(new Error(msg.message ?? 'simulation failed'));
+        void thread.terminate();
+      },
+    );
     thread.on('error', (err) => {
       if (!settled) reject(err);
       settled = true;
@@ -365,6 +376,7 @@ export class PartitionWorker {
           targetServedPct: q.targetServedPct,
           capacitySkill: q.capacitySkill,
           samplePlans: q.samplePlans,
+          staffing: q.staffing === false ? undefined : q.staffing,
         },
       );
       await this.#state.putBlob(d.runId, serialize(prepared));
@@ -437,7 +449,9 @@ export class PartitionWorker {
         throw new Error(
           `what-if ${d.runId}: ${outcomes.length} of ${prepared.options.samples} sampled days stored`,
         );
-      await this.#state.finishRun(d.runId, { result: assembleResult(prepared, outcomes) });
+      // The staffing search runs after every sampled day, as in-process (same answer).
+      const staffing = await simulateSampleInThread(prepared, 'staffing');
+      await this.#state.finishRun(d.runId, { result: whatIfResult(prepared, outcomes, staffing) });
       await this.#state.deleteBlob(d.runId);
       this.#prepared.delete(d.runId);
       return { samples: outcomes.length };

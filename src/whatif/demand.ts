@@ -21,6 +21,7 @@ import { setupFromConfig } from '../pipeline/setup/from-config.ts';
 import type { GeoPoint, PlanningSetup } from '../pipeline/setup/planning-setup.ts';
 import { formatWireTime } from '../schedule/index.ts';
 import type { ServicesClient } from '../spapi/index.ts';
+import { checkStaffing } from './staffing.ts';
 import { applyChanges, ScenarioError, type WhatIfBase, type WhatIfChanges } from './scenario.ts';
 
 export interface DemandTemplate {
@@ -31,6 +32,17 @@ export interface DemandTemplate {
   /** Start windows in local minutes after midnight; null = the store's slot grid. */
   windows: { startMin: number; endMin: number }[] | null;
   priority: number;
+}
+
+export type StaffingPercentile = 'p10' | 'median' | 'p90';
+
+export interface StaffingOptions {
+  /** The model technician of profile P (default: the store's technician whose skills cover the most demand). */
+  like?: string | undefined;
+  /** The percentile of the sampled days' served share that must reach the target (default median). */
+  percentile?: StaffingPercentile | undefined;
+  /** Most staffing levels simulated (default 8). */
+  maxSteps?: number | undefined;
 }
 
 export interface WhatIfOptions {
@@ -44,6 +56,8 @@ export interface WhatIfOptions {
   capacitySkill?: string | undefined;
   /** Carry one representative sampled day's plans, base and scenario (default true). */
   samplePlans?: boolean | undefined;
+  /** Search the staffing answer on the simulation (src/whatif/staffing.ts); none when absent. */
+  staffing?: StaffingOptions | undefined;
 }
 
 export interface PreparedWhatIf {
@@ -188,6 +202,7 @@ export async function prepareWhatIf(
   if (store === undefined) throw new ScenarioError('storeId', `store ${storeId} is not in the crews config`);
   const zone = store.timeZone;
   const scenario = applyChanges(deps.config, storeId, changes);
+  checkStaffing(scenario, storeId, options.staffing);
 
   let days: string[];
   let plain: Omit<DemandTemplate, 'location'>[];

@@ -1,5 +1,6 @@
 export { applyChanges, ScenarioError, type WhatIfChanges } from './scenario.ts';
-export { prepareWhatIf, type PreparedWhatIf } from './demand.ts';
-export { simulate } from './simulate.ts';
+export { prepareWhatIf, type PreparedWhatIf, type StaffingOptions } from './demand.ts';
+export { checkStaffing, staffingSearch } from './staffing.ts';
+export { simulate } from './run.ts';
 export { staffingBound } from './lp.ts';
 export { WhatIfRunner, simulateInWorker } from './runner.ts';

@@ -44,21 +44,33 @@ export interface StaffingBound {
   bySkill: Record<string, number>;
 }
 
+/** The key of a skill profile: its skills, sorted, without repeats. */
+export const profileKey = (skills: readonly string[]): string => [...new Set(skills)].sort().join('|');
+
+/**
+ * With `vary` (a skill profile), every other profile's count is fixed at its count among
+ * `technicians` and only the technicians of `vary` are minimised: the fewest of that profile
+ * that could reach the target beside the others. The proof above holds as it is (a plan with
+ * the others and m of `vary` is a feasible point with n_vary = m), so it is a lower bound on m.
+ */
 export function staffingBound(
   jobs: readonly LpJob[],
   technicians: readonly LpTechnician[],
   targetPct: number,
+  vary?: readonly string[],
 ): StaffingBound {
   const target = Math.ceil((targetPct / 100) * jobs.length - 1e-9);
-  const profiles = new Map<string, { skills: string[]; hours: number; factor: number }>();
+  const profiles = new Map<string, { skills: string[]; hours: number; factor: number; count: number }>();
   for (const t of technicians) {
     const skills = [...new Set(t.skills)].sort();
     const key = skills.join('|');
-    const p = profiles.get(key) ?? { skills, hours: 0, factor: 1 };
+    const p = profiles.get(key) ?? { skills, hours: 0, factor: 1, count: 0 };
     p.hours = Math.max(p.hours, t.usableMinutes);
     p.factor = Math.min(p.factor, t.fastestFactor ?? 1);
+    p.count += 1;
     profiles.set(key, p);
   }
+  const varied = vary === undefined ? undefined : profileKey(vary);
   const classes = new Map<string, { skills: string[]; minutes: number; count: number }>();
   for (const j of jobs) {
     const skills = [...new Set(j.skills)].sort();
@@ -77,13 +89,19 @@ export function staffingBound(
   };
   if (target <= 0) return { ...empty, feasible: true, technicians: 0 };
 
-  const constraints: Record<string, { min?: number; max?: number }> = { served: { min: target } };
+  const constraints: Record<string, { min?: number; max?: number; equal?: number }> = {
+    served: { min: target },
+  };
   const variables: Record<string, Record<string, number>> = {};
   const ints: Record<string, 1> = {};
   const profileList = [...profiles.values()].filter((p) => p.hours > 0);
   profileList.forEach((p, pi) => {
     constraints[`time${pi}`] = { max: 0 };
-    variables[`n${pi}`] = { techs: 1, [`time${pi}`]: -p.hours };
+    const fixed = varied !== undefined && p.skills.join('|') !== varied;
+    variables[`n${pi}`] = fixed
+      ? { [`count${pi}`]: 1, [`time${pi}`]: -p.hours }
+      : { techs: 1, [`time${pi}`]: -p.hours };
+    if (fixed) constraints[`count${pi}`] = { equal: p.count };
     ints[`n${pi}`] = 1;
   });
   let servable = 0;
@@ -110,11 +128,12 @@ export function staffingBound(
     .filter((p) => p.technicians > 0);
   const bySkill: Record<string, number> = {};
   for (const p of byProfile) for (const s of p.skills) bySkill[s] = (bySkill[s] ?? 0) + p.technicians;
+  const counted = byProfile.filter((p) => varied === undefined || p.skills.join('|') === varied);
   return {
     feasible: true,
     targetJobs: target,
     jobs: jobs.length,
-    technicians: byProfile.reduce((n, p) => n + p.technicians, 0),
+    technicians: counted.reduce((n, p) => n + p.technicians, 0),
     byProfile,
     bySkill,
   };

@@ -8,7 +8,8 @@ import { Worker } from 'node:worker_threads';
 import { siblingModuleUrl, tsxWorkerSource, workerAnswer } from '../pipeline/solve/tsx-worker.ts';
 import type { PreparedWhatIf } from './demand.ts';
 import { ScenarioError } from './scenario.ts';
-import type { SimulationProgress, WhatIfResult } from './simulate.ts';
+import { progressTotal, type WhatIfResult } from './run.ts';
+import type { SimulationProgress } from './simulate.ts';
 
 export interface WhatIfRun {
   id: string;
@@ -87,7 +88,7 @@ export class WhatIfRunner {
       run.status = 'preparing';
       const prepared = await prepare();
       run.status = 'running';
-      run.progress = { done: 0, total: prepared.options.samples * 2 };
+      run.progress = { done: 0, total: progressTotal(prepared) };
       if (this.#closed) throw new Error('the server is shutting down');
       run.result = await simulateInWorker(
         prepared,

@@ -61,6 +61,9 @@ export class ScenarioError extends Error {
 
 export const addedTechnicianId = (i: number): string => `WHATIF-${String(i + 1).padStart(3, '0')}`;
 
+/** The reason a store closure gives the technicians' days off. */
+export const STORE_CLOSED = 'store closed';
+
 /** The crews config with the scenario's changes; throws ScenarioError naming the change that cannot apply. */
 export function applyChanges(
   config: PlanningConfig,
@@ -128,7 +131,7 @@ export function applyChanges(
       date: c.date,
       ...(c.to !== undefined ? { to: c.to } : {}),
       off: true as const,
-      reason: 'store closed',
+      reason: STORE_CLOSED,
     };
   });
   if (closed.length > 0)

@@ -23,7 +23,7 @@ import { engineCapacity } from '../capacity/engine.ts';
 import type { DayModel } from '../capacity/day-model.ts';
 import { routeFeasible } from '../capacity/insertion.ts';
 import type { DemandTemplate, PreparedWhatIf } from './demand.ts';
-import { staffingBound, type StaffingBound } from './lp.ts';
+import { staffingBound, type LpTechnician, type StaffingBound } from './lp.ts';
 import { samplePlan, type SampleDayPlan } from './sample-plan.ts';
 import { demandWeight, durationFactor, type WhatIfChanges } from './scenario.ts';
 
@@ -46,7 +46,7 @@ interface DayResult {
   carriedOver: boolean;
 }
 
-interface Distribution {
+export interface Distribution {
   mean: number;
   min: number;
   p10: number;
@@ -78,7 +78,8 @@ interface RepresentativeDay {
   scenario: SampleDayPlan;
 }
 
-export interface WhatIfResult {
+/** The sampled days of base and scenario, summarised (the what-if's result without the staffing search). */
+export interface SampledResult {
   samples: number;
   seed: number;
   iterations: number;
@@ -110,7 +111,7 @@ function normal(rng: Random): number {
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rng.next());
 }
 
-function distribution(xs: readonly number[]): Distribution {
+export function distribution(xs: readonly number[]): Distribution {
   if (xs.length === 0) return { mean: 0, min: 0, p10: 0, median: 0, p90: 0, max: 0 };
   const s = [...xs].sort((a, b) => a - b);
   const q = (f: number): number => s[Math.min(s.length - 1, Math.max(0, Math.ceil(f * s.length) - 1))]!;
@@ -188,7 +189,7 @@ function toJobs(p: PreparedWhatIf, setup: PlanningSetup, day: string, sampled: S
   });
 }
 
-interface Planned {
+export interface Planned {
   setup: PlanningSetup;
   built: BuiltProblem;
   solution: Solution;
@@ -196,7 +197,7 @@ interface Planned {
   jobs: PlannableJob[];
 }
 
-function served(s: Solution): number {
+export function served(s: Solution): number {
   return s.routes.reduce((n, r) => n + r.visits.length, 0);
 }
 
@@ -222,17 +223,47 @@ function carryOver(built: BuiltProblem, basePlan: Solution, seed: number): Solut
   return writeSolution(cp, seqs, 0, seed);
 }
 
-function planDay(
+/** A sampled day's setup and jobs, before planning. */
+export function dayInputs(
+  p: PreparedWhatIf,
+  config: PlanningConfig,
+  k: number,
+  day: string,
+  scale: WhatIfChanges['scaleDemand'],
+  crew: (setup: PlanningSetup) => PlanningSetup = (setup) => setup,
+): { setup: PlanningSetup; sampled: SampledJob[]; jobs: PlannableJob[] } {
+  const setup = crew(setupFromConfig(config, { date: day, days: 1, storeIds: [p.storeId] }));
+  const sampled = sampleJobs(p, k, scale);
+  return { setup, sampled, jobs: toJobs(p, setup, day, sampled) };
+}
+
+/** The LP's view of a day's working technicians: skills, usable minutes, fastest duration factor. */
+export function lpTechnicians(setup: PlanningSetup): LpTechnician[] {
+  return setup.technicians
+    .filter((t) => t.shifts.length > 0)
+    .map((t) => {
+      const s = t.shifts[0]!;
+      const usable = s.end - s.start - s.breaks.reduce((n, b) => n + b.duration, 0);
+      const limit = t.maxWorkTime ?? Infinity;
+      const factors = Object.values(setup.rules.skillDurationFactor[t.technicianId] ?? {});
+      return {
+        skills: t.skills,
+        usableMinutes: Math.min(usable, limit) / 60_000,
+        fastestFactor: Math.min(1, ...factors),
+      };
+    });
+}
+
+export function planDay(
   p: PreparedWhatIf,
   config: PlanningConfig,
   k: number,
   day: string,
   scale: WhatIfChanges['scaleDemand'],
   basePlan: Solution | undefined,
+  crew: (setup: PlanningSetup) => PlanningSetup = (setup) => setup,
 ): Planned & { carriedOver: boolean } {
-  const setup = setupFromConfig(config, { date: day, days: 1, storeIds: [p.storeId] });
-  const sampled = sampleJobs(p, k, scale);
-  const jobs = toJobs(p, setup, day, sampled);
+  const { setup, sampled, jobs } = dayInputs(p, config, k, day, scale, crew);
   const jobLocation = new Map(sampled.map((x) => [x.id, x.template.location]));
   const technicianLocation = new Map<string, number>();
   for (const t of setup.technicians) {
@@ -339,19 +370,7 @@ function dayResult(
 
   const staffing = staffingBound(
     planned.jobs.map((j) => ({ skills: j.skills, durationMinutes: j.durationMinutes })),
-    setup.technicians
-      .filter((t) => t.shifts.length > 0)
-      .map((t) => {
-        const s = t.shifts[0]!;
-        const usable = s.end - s.start - s.breaks.reduce((n, b) => n + b.duration, 0);
-        const limit = t.maxWorkTime ?? Infinity;
-        const factors = Object.values(setup.rules.skillDurationFactor[t.technicianId] ?? {});
-        return {
-          skills: t.skills,
-          usableMinutes: Math.min(usable, limit) / 60_000,
-          fastestFactor: Math.min(1, ...factors),
-        };
-      }),
+    lpTechnicians(setup),
     p.options.targetServedPct,
   );
   return {
@@ -480,7 +499,7 @@ export function simulateSample(p: PreparedWhatIf, k: number, onBase?: () => void
 }
 
 /** The simulation's result from its samples, in sample order. */
-export function assembleResult(p: PreparedWhatIf, outcomes: readonly SampleOutcome[]): WhatIfResult {
+export function assembleResult(p: PreparedWhatIf, outcomes: readonly SampleOutcome[]): SampledResult {
   const capacitySkill = withCapacitySkill(p).options.capacitySkill;
   const base = outcomes.map((o) => o.base);
   const scenario = outcomes.map((o) => o.scenario);
@@ -501,14 +520,4 @@ export function assembleResult(p: PreparedWhatIf, outcomes: readonly SampleOutco
     scenario: { summary: scenarioSummary, days: scenario },
     representative,
   };
-}
-
-export function simulate(p: PreparedWhatIf, onProgress?: (x: SimulationProgress) => void): WhatIfResult {
-  const total = p.options.samples * 2;
-  const outcomes: SampleOutcome[] = [];
-  for (let k = 0; k < p.options.samples; k++) {
-    outcomes.push(simulateSample(p, k, () => onProgress?.({ done: 2 * k + 1, total })));
-    onProgress?.({ done: 2 * k + 2, total });
-  }
-  return assembleResult(p, outcomes);
 }

@@ -1,7 +1,7 @@
 /** Worker thread body: runs one what-if simulation and posts progress and the result. */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { PreparedWhatIf } from './demand.ts';
-import { simulate } from './simulate.ts';
+import { simulate } from './run.ts';
 
 const port = parentPort!;
 try {

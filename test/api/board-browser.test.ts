@@ -366,6 +366,15 @@ describe.skipIf(!haveChromium)('the dispatch board in Chromium', () => {
       for (const slot of Object.keys(v.capacityPerSlot)) expect(metrics).toContain(`capacity:${slot}`);
     }
     expect(Object.keys(result.base.summary.capacityPerSlot).length).toBeGreaterThan(0);
+    // The staffing answer searched on the simulation, and the LP's number labelled as a bound.
+    expect(result.staffing).not.toBeNull();
+    const staffing = await page.textContent('.whatif-staffing');
+    expect(staffing).toContain('Staffing answer (simulated)');
+    expect(staffing).toContain('ignores travel, time windows');
+    if (result.staffing!.reached)
+      expect(await page.textContent('.whatif-staffing .staffing-answer')).toContain(
+        `${result.staffing!.technicians} technician`,
+      );
     const served = await page.textContent(
       '.whatif-kpis tr[data-metric="servedPct"] [data-variant="scenario"]',
     );

@@ -124,7 +124,10 @@ describe('insight routes', () => {
       samples: 2,
       iterations: 40,
       targetServedPct: 50,
+      staffing: { maxSteps: 2 },
     });
+    /** Two plans per sampled day, then the staffing levels. */
+    const total = 2 * 2 + 2;
     it('403 for a viewer, 401 without a token', async () => {
       expect((await w.call('POST', '/v1/what-if', { token: 'viewer', body: body() })).status).toBe(403);
       expect((await w.call('POST', '/v1/what-if', { token: null, body: body() })).status).toBe(401);
@@ -145,6 +148,11 @@ describe('insight routes', () => {
               base: unknown;
               scenario: { days: unknown[] };
               representative: { base: { routes: unknown[] }; scenario: { routes: unknown[] } } | null;
+              staffing: {
+                technicians: number | null;
+                lowerBound: { technicians: number | null };
+                steps: unknown[];
+              } | null;
             } | null;
           }
         | undefined;
@@ -157,12 +165,17 @@ describe('insight routes', () => {
         seen = order.indexOf(run!.status);
         expect(run!.progress.done).toBeGreaterThanOrEqual(0);
         expect(run!.progress.done).toBeLessThanOrEqual(run!.progress.total);
-        if (run!.status === 'running') expect(run!.progress.total).toBe(2 * body().samples);
+        if (run!.status === 'running') expect(run!.progress.total).toBe(total);
         if (run!.status === 'succeeded' || run!.status === 'failed') break;
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       expect(run!.status).toBe('succeeded');
-      expect(run!.progress).toEqual({ done: 2 * body().samples, total: 2 * body().samples });
+      expect(run!.progress).toEqual({ done: total, total });
+      // The staffing answer searched on the simulation, within its two levels.
+      const staffing = run!.result!.staffing!;
+      expect(staffing.steps.length).toBeLessThanOrEqual(2);
+      if (staffing.technicians !== null)
+        expect(staffing.technicians).toBeGreaterThanOrEqual(staffing.lowerBound.technicians!);
       expect(run!.result!.scenario.days).toHaveLength(2);
       // One sampled day planned both ways, for the board to draw side by side.
       expect(run!.result!.representative?.base.routes.length).toBeGreaterThan(0);
@@ -184,6 +197,18 @@ describe('insight routes', () => {
       });
       expect(unknown.status).toBe(400);
       expect(paths(unknown.body)).toEqual(['body.changes.removeTechnicians[0]']);
+      const model = await w.call('POST', '/v1/what-if', {
+        token: 'planner',
+        body: { ...body(), staffing: { like: 'NOBODY' } },
+      });
+      expect(model.status).toBe(400);
+      expect(paths(model.body)).toEqual(['body.staffing.like']);
+      const steps = await w.call('POST', '/v1/what-if', {
+        token: 'planner',
+        body: { ...body(), staffing: { maxSteps: 0 } },
+      });
+      expect(steps.status).toBe(400);
+      expect(paths(steps.body).join(' ')).toMatch(/body\.staffing/);
     });
   });
 

@@ -73,6 +73,28 @@ function result(): WhatIfResult {
       days: [],
     },
     representative: { sample: 1, day: '2026-11-24', base, scenario },
+    staffing: {
+      profile: { like: 'T1', skills: ['HVAC', 'TV_MOUNTING'] },
+      percentile: 'median',
+      targetServedPct: 95,
+      samples: 3,
+      iterations: 100,
+      maxSteps: 8,
+      daysNeeded: 2,
+      lowerBound: { technicians: 3, perDay: [3, 3, 2] },
+      technicians: 5,
+      servedPct: dist(96, 4),
+      reached: true,
+      smallest: true,
+      otherTechnicians: dist(1),
+      steps: [
+        { technicians: 3, servedPct: dist(47, 3), daysMeeting: 0, met: false },
+        { technicians: 4, servedPct: dist(80, 3), daysMeeting: 0, met: false },
+        { technicians: 6, servedPct: dist(100, 0), daysMeeting: 3, met: true },
+        { technicians: 5, servedPct: dist(96, 4), daysMeeting: 2, met: true },
+      ],
+      note: null,
+    },
   };
 }
 
@@ -170,7 +192,9 @@ describe('what-if against its base', () => {
       result: null,
       error: null,
     };
-    expect(renderWhatIfRun(base).textContent).toBe(`What-if ${RUN_ID}: running, 2 of 6 sampled plans made…`);
+    expect(renderWhatIfRun(base).textContent).toBe(
+      `What-if ${RUN_ID}: running, 2 of 6 steps done (two plans per sampled day, then the staffing levels)…`,
+    );
     const failed = renderWhatIfRun({
       ...base,
       status: 'failed',
@@ -187,6 +211,50 @@ describe('what-if against its base', () => {
     expect(bare.querySelector('.whatif-kpis')).not.toBeNull();
     expect(bare.querySelector('.whatif-day')).toBeNull();
     expect(bare.textContent).toContain('carries no sampled plans');
+  });
+});
+
+describe('the staffing answer', () => {
+  const run = (staffing: WhatIfResult['staffing']): HTMLElement =>
+    renderWhatIfRun({
+      id: RUN_ID,
+      status: 'succeeded',
+      progress: { done: 14, total: 14 },
+      createdAt: '',
+      finishedAt: null,
+      result: { ...result(), staffing },
+      error: null,
+    });
+
+  it('says the simulated N with its percentile range, and what the LP bound means', () => {
+    const el = run(result().staffing);
+    const answer = el.querySelector('.whatif-staffing .staffing-answer')!.textContent!;
+    expect(answer).toContain('5 technicians of profile HVAC + TV_MOUNTING (like T1)');
+    expect(answer).toMatch(/serve 96 % \(\d+(\.\d+)?–\d+(\.\d+)? %, 10th–90th percentile\)/);
+    expect(answer).toContain('95 % at the median');
+    const bound = el.querySelector('.whatif-staffing .staffing-bound')!.textContent!;
+    expect(bound).toContain('Lower bound from linear programming: 3');
+    expect(bound).toContain('ignores travel, time windows');
+    expect(bound).toContain('not the answer');
+    expect(bound).toMatch(/served 47 %/);
+    expect(el.querySelector('.whatif-staffing .hint')!.textContent).toContain(
+      '3 → 47 %, 4 → 80 %, 6 → 100 % ✓, 5 → 96 % ✓',
+    );
+  });
+
+  it('says when the target was not reached, and shows nothing when none was asked for', () => {
+    const missed = run({
+      ...result().staffing!,
+      reached: false,
+      smallest: false,
+      technicians: null,
+      servedPct: null,
+      note: 'the target was not met within 8 simulated staffing levels (up to 20 technicians of this profile)',
+    });
+    expect(missed.querySelector('.whatif-staffing')!.getAttribute('data-reached')).toBe('false');
+    expect(missed.querySelector('.staffing-answer')!.textContent).toContain('No staffing answer for 95 %');
+    expect(missed.querySelector('.staffing-answer')!.textContent).toContain('not met within 8');
+    expect(run(null).querySelector('.whatif-staffing')).toBeNull();
   });
 });
 

@@ -43,7 +43,7 @@ export async function capacityWorld(
     apply?: boolean;
     days?: number;
     iterations?: number;
-    sandbox?: { seed?: number; technicians?: number; jobs?: number };
+    sandbox?: { seed?: number; technicians?: number; jobs?: number; date?: string; clock?: () => Date };
   } = {},
 ): Promise<CapacityWorld> {
   const world = await startWorld(options.sandbox ?? {});

@@ -178,6 +178,7 @@ if (!queueTestsEnabled) {
         iterations: 40,
         targetServedPct: 95,
         samplePlans: true,
+        staffing: { maxSteps: 2 },
       };
       const id = await ctx.queue!.startWhatIf(request);
       const auth = { authorization: `Bearer ${await token(second, 'viewer')}` };
@@ -193,7 +194,7 @@ if (!queueTestsEnabled) {
       }
       expect(body['status'], JSON.stringify(body['error'])).toBe('succeeded');
       expect(body['partitions']).toMatchObject({ total: 4, succeeded: 4, failed: 0 });
-      const { samples, seed, iterations, targetServedPct, samplePlans } = request;
+      const { samples, seed, iterations, targetServedPct, samplePlans, staffing } = request;
       const prepared = await prepareWhatIf(
         {
           config: ctx.config,
@@ -207,8 +208,10 @@ if (!queueTestsEnabled) {
         storeId,
         request.base,
         request.changes,
-        { samples, seed, iterations, targetServedPct, samplePlans },
+        { samples, seed, iterations, targetServedPct, samplePlans, staffing },
       );
+      // The staffing search (in the merge) gives the in-process answer too.
+      expect((body['result'] as { staffing: unknown }).staffing).not.toBeNull();
       expect(body['result']).toEqual(JSON.parse(JSON.stringify(simulate(prepared))));
     }, 200_000);
 

@@ -3,6 +3,7 @@ import { h } from './dom.ts';
 import { fitProjector, layoutMap, mapBounds } from './map-layout.ts';
 import { renderMap } from './map-view.ts';
 import { renderKpis } from './panels.ts';
+import { renderStaffing } from './staffing-view.ts';
 import { toMs } from './time.ts';
 import { layoutTimeline } from './timeline-layout.ts';
 import { renderTimeline } from './timeline-view.ts';
@@ -160,7 +161,7 @@ export function renderWhatIfRun(run: WhatIfRun, options: WhatIfViewOptions = {})
       h(
         'p',
         { class: 'whatif-progress' },
-        `What-if ${run.id}: ${run.status}${total > 0 ? `, ${done} of ${total} sampled plans made` : ''}…`,
+        `What-if ${run.id}: ${run.status}${total > 0 ? `, ${done} of ${total} steps done (two plans per sampled day, then the staffing levels)` : ''}…`,
       ),
     );
     return root;
@@ -168,6 +169,7 @@ export function renderWhatIfRun(run: WhatIfRun, options: WhatIfViewOptions = {})
   root.append(
     h('p', {}, `What-if ${run.id}: ${run.result.samples} sampled days, seed ${run.result.seed}.`),
     renderWhatIfTable(run.result),
+    ...[renderStaffing(run.result)].filter((x) => x !== null),
     renderWhatIfDays(run.result, options),
   );
   return root;
