@@ -13,6 +13,7 @@ import type { Job, Problem, Technician } from '../../../solver/problem.ts';
 import { affinityFor } from '../../config/affinity.ts';
 import { mayServeAt } from '../../geo/territory.ts';
 import { durationFactorFor } from './service-durations.ts';
+import { linksFor, splitSkillsOf } from './linked-visits.ts';
 import { jobAffinity } from '../job-preferences.ts';
 import type { Located, TravelMatrix } from './geography.ts';
 import type { PlannableJob } from '../read/normalise.ts';
@@ -87,6 +88,12 @@ export function buildProblem(
   const inCrew = addCrewRoutes(context);
   addSoloRoutes(context, inCrew);
   const { jobs, jobMap } = solverJobs(context, g);
+  const links = linksFor(
+    setup.rules.linkedVisits ?? [],
+    located.jobs,
+    new Map(jobs.map((j) => [j.id, j])),
+    context.technicians.length,
+  );
   const durations = matrix.durations.map((row) => row.map((d) => Math.ceil(d / g) * g));
   // Minimum work holds on every route (crews too).
   const minWorkHours = setup.rules.objective.minWorkHours ?? 0;
@@ -96,6 +103,7 @@ export function buildProblem(
       matrices: { durations, distances: matrix.distances },
       jobs,
       technicians: context.technicians,
+      ...(links.length > 0 ? { links } : {}),
       objective: objectiveOf(setup),
     },
     origin,
@@ -272,8 +280,7 @@ function solverJobs(context: RouteContext, g: number): { jobs: Job[]; jobMap: Ma
       location,
       duration: j.durationMinutes * 60,
       windows: windows.map((w) => ({ start: sec(w.start), end: sec(w.end) })),
-      skills: [...j.skills],
-      ...(j.technicians === 2 ? { technicians: 2 as const } : {}),
+      ...skillsOf(setup, j),
       priority: j.priority,
       // A buyer holds this appointment: drop it only when no feasible plan can keep it.
       ...(j.activeAppointment !== undefined ? { mandatory: true } : {}),
@@ -291,6 +298,18 @@ function solverJobs(context: RouteContext, g: number): { jobs: Job[]; jobMap: Ma
     jobs.push(job);
   }
   return { jobs, jobMap };
+}
+
+/** The skills a job needs: every member alike, or split between a lead and a helper (see linked-visits.ts). */
+function skillsOf(
+  setup: PlanningSetup,
+  j: PlannableJob,
+): Pick<Job, 'skills' | 'technicians' | 'memberSkills'> {
+  if (j.technicians !== 2) return { skills: [...j.skills] };
+  const memberSkills = splitSkillsOf(setup.rules, j.skills);
+  return memberSkills === undefined
+    ? { skills: [...j.skills], technicians: 2 }
+    : { skills: [], technicians: 2, memberSkills };
 }
 
 /** Per route, the job's duration where the route's people work at another pace (rounded up to the grid). */
