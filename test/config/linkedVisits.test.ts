@@ -85,7 +85,7 @@ describe('two-person split and linked-visit rules', () => {
       'planning.linkedVisits[0].minGapMinutes',
       /whole minutes/,
     ],
-    [{ linkedVisits: [{ ...link, delay: 60 }] }, 'planning.linkedVisits[0]', /delay/],
+    [{ linkedVisits: [{ ...link, delay: 60 }] }, 'planning.linkedVisits[0].delay', /unknown field/],
     [
       { twoPersonSplit: [{ skill: 'APPLIANCE_INSTALL', helperSkills: ['LADDER'] }] },
       'planning.twoPersonSplit[0].helperSkills[0]',
