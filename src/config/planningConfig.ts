@@ -52,6 +52,20 @@ export const PlanningConfigSchema = z
       }
     });
 
+    const held = new Set(
+      config.technicians.flatMap((t) => [...t.skills, ...Object.keys(t.skillLevels ?? {})]),
+    );
+    config.planning.twoPersonSplit.forEach((rule, i) => {
+      rule.helperSkills.forEach((skill, k) => {
+        if (held.has(skill)) return;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['planning', 'twoPersonSplit', i, 'helperSkills', k],
+          message: `no technician has skill ${JSON.stringify(skill)}, so no helper could ever be found; expected a skill listed under a technician's skills`,
+        });
+      });
+    });
+
     const storeIds = new Map<string, number>();
     config.stores.forEach((s, i) => {
       const first = storeIds.get(s.storeId);

@@ -1,5 +1,6 @@
 /** Settings of a planning run: horizon, freeze, objective weights, solver budget, readings. */
 import { z } from 'zod';
+import { linkedSkills, LinkedVisitRuleSchema, TwoPersonSplitRuleSchema } from './linkedVisits.ts';
 
 export const APPOINTMENT_TIME_READINGS = ['arrival-window', 'service-interval'] as const;
 const RESOURCE_READINGS = ['per-technician', 'per-store'] as const;
@@ -90,6 +91,14 @@ export const PlanningSettingsSchema = z
      */
     twoTechnicianSkills: z.array(z.string().min(1, { error: 'expected a skill id' })).default([]),
     /**
+     * Two-person jobs whose members need different skills: a job needing `skill` is served by a
+     * lead with all its skills and a helper with `helperSkills`, each on their own route,
+     * starting together (never by a crew).
+     */
+    twoPersonSplit: z.array(TwoPersonSplitRuleSchema).default([]),
+    /** Linked visits: a job follows another of the same order or address, within a gap. */
+    linkedVisits: z.array(LinkedVisitRuleSchema).default([]),
+    /**
      * Service-duration multiplier by skill and technician level (`{ HVAC_INSTALL: { "3": 0.8 } }`:
      * level-3 technicians take 80 % of the time). A technician's own skillDurationFactor for the
      * skill wins; a level without an entry takes the nearest lower level's, else 1.
@@ -145,6 +154,7 @@ export const PlanningSettingsSchema = z
     geocoding: GeocodingSettingsSchema.prefault({}),
   })
   .superRefine((settings, ctx) => {
+    checkTwoPersonRules(settings, ctx);
     // A price for overtime nobody may work would be ignored: refuse it rather than plan as if it were not there.
     if (settings.objective.perHourOvertime > 0 && settings.overtime === 0) {
       ctx.addIssue({
@@ -155,3 +165,36 @@ export const PlanningSettingsSchema = z
       });
     }
   });
+
+/** A skill is two-person one way only, and "same technician" cannot hold for a two-person visit. */
+function checkTwoPersonRules(
+  settings: {
+    twoTechnicianSkills: string[];
+    twoPersonSplit: { skill: string }[];
+    linkedVisits: Parameters<typeof linkedSkills>[0][];
+  },
+  ctx: z.RefinementCtx,
+): void {
+  settings.twoPersonSplit.forEach((rule, i) => {
+    if (settings.twoTechnicianSkills.includes(rule.skill))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['twoPersonSplit', i, 'skill'],
+        message: `skill ${JSON.stringify(rule.skill)} is also in twoTechnicianSkills; expected it in one of the two`,
+      });
+  });
+  const twoPerson = new Set([
+    ...settings.twoTechnicianSkills,
+    ...settings.twoPersonSplit.map((r) => r.skill),
+  ]);
+  settings.linkedVisits.forEach((rule, i) => {
+    if (!rule.sameTechnician) return;
+    for (const skill of linkedSkills(rule))
+      if (twoPerson.has(skill))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['linkedVisits', i, 'sameTechnician'],
+          message: `skill ${JSON.stringify(skill)} needs two people, so one technician cannot do both visits; expected sameTechnician: false`,
+        });
+  });
+}

@@ -39,6 +39,8 @@ export interface SandboxOptions {
   readonly load?: number;
   /** Each store's services in proportion to its technicians who can do them (see seed.ts); default false. */
   readonly demandBySkill?: boolean;
+  /** Extra orders of two services each (same order id, buyer and address), for linked visits; default 0. */
+  readonly linkedOrders?: number;
   /**
    * First planning day, YYYY-MM-DD; default: tomorrow (UTC) by the clock. Refused when it lies
    * before the clock's today: every seeded window and appointment would already be over.
@@ -136,6 +138,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     marketplaceId,
     load,
     ...(options.demandBySkill !== undefined ? { demandBySkill: options.demandBySkill } : {}),
+    ...(options.linkedOrders !== undefined
+      ? { linkedOrders: positiveInt('linkedOrders', options.linkedOrders, 0, 0) }
+      : {}),
   };
   const later = options.listenBeforeSeeding === true;
   const world = later ? unseededWorld(marketplaceId) : seedWorld(seedOptions);

@@ -8,6 +8,7 @@ import { atClock, DAYS_OF_WEEK } from './schedule-rules.ts';
 import type { WeeklyShift } from './schedule-rules.ts';
 import { technicianFree } from './capacity.ts';
 import { slotCapacity } from './slots.ts';
+import { seedLinkedOrders } from './linked-orders.ts';
 import type { JobRecord, JobStatus, SandboxWorld, SeededCrew, Store } from './state.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.ts';
 
@@ -38,6 +39,8 @@ export interface SeedOptions {
    * alone. Default false.
    */
   readonly demandBySkill?: boolean;
+  /** Extra orders of two services each, for linked visits (see linked-orders.ts); default 0. */
+  readonly linkedOrders?: number;
 }
 
 interface Metro {
@@ -385,6 +388,7 @@ export function seedJobs(world: SandboxWorld, options: SeedOptions): void {
     job.sellerId = otherSeller;
     world.jobs.set(job.serviceJobId, job);
   }
+  seedLinkedOrders(world, options.seed, options.startDate, options.linkedOrders ?? 0);
 }
 
 function seedLunches(world: SandboxWorld, options: SeedOptions): void {

@@ -3,6 +3,7 @@
  * duration, skills, priority and pins; everything else becomes an issue with its reason.
  * Pure: the clock (`now`) and the setup are passed in.
  */
+import { createHash } from 'node:crypto';
 import { resolveServiceDuration } from '../../config/index.ts';
 import { invalidPayloadIssue, type PlanningIssue } from '../issues.ts';
 import { parseServiceJob, type Appointment, type ServiceJob, type ServiceJobParse } from './service-job.ts';
@@ -43,6 +44,11 @@ export interface PlannableJob {
   orderIds?: string[] | undefined;
   /** Technician preferences set for this job through the API (src/preferences/). */
   preferences?: JobPreferenceSet | undefined;
+  /**
+   * A one-way digest of the service address (line 1, postal code, country), only when a
+   * linked-visit rule joins jobs by address: it compares addresses without carrying them.
+   */
+  addressKey?: string | undefined;
   /** Who served the earlier job of the same product order, when the config prefers them. */
   previousTechnicianIds?: string[] | undefined;
   technicians: 1 | 2;
@@ -104,6 +110,10 @@ interface NormaliseContext {
   stores: ReadonlyMap<string, StoreSetup>;
   /** Skills in the crews config's catalog or held by a technician. */
   knownSkills: ReadonlySet<string>;
+  /** Skills whose jobs need two people on site (both members alike, or split into lead and helper). */
+  twoPersonSkills: ReadonlySet<string>;
+  /** Whether a linked-visit rule joins jobs by address (so each job gets its address key). */
+  byAddress: boolean;
 }
 
 /** Why a job is not placed: an issue with its reason, or none when it is out of scope (closed, or booked for another day). */
@@ -126,6 +136,11 @@ function contextOf(setup: PlanningSetup, now: number, refused: ReadonlySet<strin
       ...setup.rules.skillCatalog,
       ...setup.technicians.flatMap((t) => t.skills),
     ]),
+    twoPersonSkills: new Set([
+      ...setup.rules.twoTechnicianSkills,
+      ...(setup.rules.twoPersonSplit ?? []).map((r) => r.skill),
+    ]),
+    byAddress: (setup.rules.linkedVisits ?? []).some((r) => r.by === 'address'),
   };
 }
 
@@ -170,7 +185,8 @@ function normaliseOne(
     skills,
     asin: job.scopeOfWork?.asin,
     orderIds: orderIdsOf(job),
-    technicians: skills.some((s) => setup.rules.twoTechnicianSkills.includes(s)) ? 2 : 1,
+    ...(context.byAddress ? { addressKey: addressKeyOf(job) } : {}),
+    technicians: skills.some((s) => context.twoPersonSkills.has(s)) ? 2 : 1,
     priority: priorityOf(job, setup, now),
     activeAppointment: appointment,
     pin: timing.pin,
@@ -297,6 +313,17 @@ function bookedTiming(
       ? candidates.filter((w) => !(w.start <= appointment.start && appointment.start <= w.end))
       : [];
   return { windows, rescheduleWindows, pin, keepTechnicianIds };
+}
+
+/** The address digest linked visits are joined by: case and spacing do not count; undefined without line 1. */
+function addressKeyOf(job: ServiceJob): string | undefined {
+  const a = job.serviceLocation?.address;
+  const norm = (x: string | undefined): string => (x ?? '').trim().toUpperCase().replace(/\s+/g, ' ');
+  if (a?.addressLine1 === undefined || norm(a.addressLine1) === '') return undefined;
+  return createHash('sha256')
+    .update([norm(a.addressLine1), norm(a.postalCode), norm(a.countryCode)].join('\n'))
+    .digest('base64url')
+    .slice(0, 22);
 }
 
 /** The job's product order ids: its own list and its items' order ids, once each. */

@@ -6,6 +6,7 @@
  */
 
 import type { AffinityRule } from '../../config/affinity.ts';
+import type { LinkedVisitRule, TwoPersonSplitRule } from '../../config/linkedVisits.ts';
 import type { GeoPoint } from '../../geo/index.ts';
 
 export type { GeoPoint };
@@ -91,6 +92,10 @@ export interface PlanningRules {
   resources: ResourceMode;
   /** Skills for which the job needs two technicians on site (served by a crew). */
   twoTechnicianSkills: string[];
+  /** Two-person jobs split into a lead with the job's skills and a helper with `helperSkills` (synchronised visits). */
+  twoPersonSplit?: TwoPersonSplitRule[] | undefined;
+  /** Linked visits of the same order or address (src/config/linkedVisits.ts); absent = none. */
+  linkedVisits?: LinkedVisitRule[] | undefined;
   priority: {
     base: number;
     prime: number;

@@ -17,6 +17,7 @@ import { affinityFor } from '../../config/affinity.ts';
 import { mayServeAt } from '../../geo/territory.ts';
 import { durationFactorFor } from './service-durations.ts';
 import { allowPartsLikeTheirJob, splitLongJobs } from './multi-day.ts';
+import { linksFor, splitSkillsOf } from './linked-visits.ts';
 import { jobAffinity } from '../job-preferences.ts';
 import type { Located, TravelMatrix } from './geography.ts';
 import type { PlannableJob } from '../read/normalise.ts';
@@ -91,6 +92,12 @@ export function buildProblem(
   const inCrew = addCrewRoutes(context);
   addSoloRoutes(context, inCrew);
   const { jobs, jobMap } = solverJobs(context, g);
+  const links = linksFor(
+    setup.rules.linkedVisits ?? [],
+    located.jobs,
+    new Map(jobs.map((j) => [j.id, j])),
+    context.technicians.length,
+  );
   const durations = matrix.durations.map((row) => row.map((d) => Math.ceil(d / g) * g));
   // A job longer than any qualified route's day is planned in parts on consecutive working days.
   const split = splitLongJobs(jobs, context.technicians, durations, g);
@@ -103,7 +110,7 @@ export function buildProblem(
       matrices: { durations, distances: matrix.distances },
       jobs: split.jobs,
       technicians: context.technicians,
-      ...(split.links.length > 0 ? { links: split.links } : {}),
+      ...(links.length + split.links.length > 0 ? { links: [...links, ...split.links] } : {}),
       objective: objectiveOf(setup),
     },
     origin,
@@ -280,8 +287,7 @@ function solverJobs(context: RouteContext, g: number): { jobs: Job[]; jobMap: Ma
       location,
       duration: j.durationMinutes * 60,
       windows: windows.map((w) => ({ start: sec(w.start), end: sec(w.end) })),
-      skills: [...j.skills],
-      ...(j.technicians === 2 ? { technicians: 2 as const } : {}),
+      ...skillsOf(setup, j),
       priority: j.priority,
       // A buyer holds this appointment: drop it only when no feasible plan can keep it.
       ...(j.activeAppointment !== undefined ? { mandatory: true } : {}),
@@ -299,6 +305,18 @@ function solverJobs(context: RouteContext, g: number): { jobs: Job[]; jobMap: Ma
     jobs.push(job);
   }
   return { jobs, jobMap };
+}
+
+/** The skills a job needs: every member alike, or split between a lead and a helper (see linked-visits.ts). */
+function skillsOf(
+  setup: PlanningSetup,
+  j: PlannableJob,
+): Pick<Job, 'skills' | 'technicians' | 'memberSkills'> {
+  if (j.technicians !== 2) return { skills: [...j.skills] };
+  const memberSkills = splitSkillsOf(setup.rules, j.skills);
+  return memberSkills === undefined
+    ? { skills: [...j.skills], technicians: 2 }
+    : { skills: [], technicians: 2, memberSkills };
 }
 
 /** Per route, the job's duration where the route's people work at another pace (rounded up to the grid). */

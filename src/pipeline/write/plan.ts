@@ -11,7 +11,10 @@ import { partOf } from '../solve/multi-day.ts';
 import { trueReasons } from '../solve/unassigned-reasons.ts';
 import type { Interval, PlanningSetup, ShiftInstance } from '../setup/planning-setup.ts';
 
-/** APPOINTMENT blocks reserve the later days' parts of a multi-day visit (its appointment is the first day's). */
+/**
+ * TRAVEL between visits, BREAK, and APPOINTMENT for a helper's visit Amazon cannot assign them to
+ * and for the later days' parts of a multi-day visit (its appointment is the first day's).
+ */
 export type BlockType = 'TRAVEL' | 'BREAK' | 'APPOINTMENT';
 
 export interface PlannedStop {
@@ -179,6 +182,9 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
   const blocks: CapacityBlock[] = [];
   const technicianStore = new Map(setup.technicians.map((t) => [t.technicianId, t.storeIds[0] ?? '']));
   const storeZone = new Map(setup.stores.map((s) => [s.storeId, s.timeZone]));
+  const technicianSkills = new Map(
+    setup.technicians.map((t) => [t.technicianId, [...t.skills, ...Object.keys(t.skillLevels ?? {})]]),
+  );
   const resourceOf = (technicianId: string, storeId: string): string =>
     setup.rules.resources === 'per-store' ? storeId : technicianId;
   const problemJobs = new Map(built.problem.jobs.map((j) => [j.id, j]));
@@ -243,25 +249,19 @@ export function planFromSolution({ setup, built, solution, marketplaceId }: Plan
       const job = built.jobs.get(stop.serviceJobId)!;
       // A synchronised visit is one stop on each member's route but one appointment at Amazon,
       // assigned to every member (its start is common to all routes).
-      const shared = appointmentOf.get(stop.serviceJobId);
-      if (shared !== undefined) {
-        shared.technicianIds = [...new Set([...shared.technicianIds, ...info.technicianIds])].sort();
-        continue;
-      }
-      const appointment: PlannedAppointment = {
-        serviceJobId: stop.serviceJobId,
-        storeId: stop.storeId,
-        time: appointmentTimeFor(job, stop, setup),
-        technicianIds: [...info.technicianIds].sort(),
-        current: job.activeAppointment
-          ? {
-              appointmentId: job.activeAppointment.appointmentId,
-              time: { start: job.activeAppointment.start, minutes: job.activeAppointment.durationMinutes },
-              technicianIds: [...job.activeAppointment.technicianIds].sort(),
-            }
-          : undefined,
-      };
-      appointments.push(appointment);
+      // Amazon refuses a technician without the job's required skills: a split job's helper is
+      // not assigned; their time on site is reserved as an APPOINTMENT block instead.
+      const assigned = info.technicianIds.filter((id) => holdsAll(technicianSkills.get(id), job.skills));
+      for (const id of info.technicianIds)
+        if (!assigned.includes(id))
+          blocks.push({
+            resourceId: resourceOf(id, stop.storeId),
+            type: 'APPOINTMENT',
+            start: stop.start,
+            end: stop.end,
+          });
+      const appointment = appointmentFor(appointmentOf.get(stop.serviceJobId), job, stop, assigned, setup);
+      if (!appointmentOf.has(stop.serviceJobId)) appointments.push(appointment);
       appointmentOf.set(stop.serviceJobId, appointment);
     }
 
@@ -313,6 +313,37 @@ function partBlocks(
     end: stop.end,
   }));
 }
+
+/** The visit's appointment, or the one another member's route already made for it, with these technicians added. */
+function appointmentFor(
+  shared: PlannedAppointment | undefined,
+  job: PlannableJob,
+  stop: PlannedStop,
+  assigned: readonly string[],
+  setup: PlanningSetup,
+): PlannedAppointment {
+  if (shared !== undefined) {
+    shared.technicianIds = [...new Set([...shared.technicianIds, ...assigned])].sort();
+    return shared;
+  }
+  return {
+    serviceJobId: stop.serviceJobId,
+    storeId: stop.storeId,
+    time: appointmentTimeFor(job, stop, setup),
+    technicianIds: [...assigned].sort(),
+    current: job.activeAppointment
+      ? {
+          appointmentId: job.activeAppointment.appointmentId,
+          time: { start: job.activeAppointment.start, minutes: job.activeAppointment.durationMinutes },
+          technicianIds: [...job.activeAppointment.technicianIds].sort(),
+        }
+      : undefined,
+  };
+}
+
+/** Whether a technician has every one of the skills (an unknown technician has none). */
+const holdsAll = (held: readonly string[] | undefined, skills: readonly string[]): boolean =>
+  skills.every((s) => held?.includes(s) === true);
 
 export function compareBlocks(a: CapacityBlock, b: CapacityBlock): number {
   return (
@@ -445,6 +476,20 @@ function explainUnassigned(
     case 'PIN_UNSATISFIABLE':
       detail =
         'its frozen appointment cannot be kept with its technicians (off shift, or clashing with other frozen work)';
+      break;
+    case 'NO_TEAM_LARGE_ENOUGH':
+      detail = `it needs two people on site, and fewer than two technicians of store ${storeName} could ever serve it`;
+      break;
+    case 'NO_PARTNER_FREE':
+      detail = `${who}; it needs two people starting together, and no second technician fitting it is free at a common start`;
+      break;
+    case 'LINKED_JOB_UNASSIGNED':
+      detail =
+        'a visit it is linked to (planning.linkedVisits) cannot be served, and linked visits are planned together or not at all';
+      break;
+    case 'LINK_UNSATISFIABLE':
+      detail =
+        'it fits alone, but not together with its linked visit inside the gap of planning.linkedVisits (or with the same technician)';
       break;
     default:
       detail = `no technician of store ${storeName} can take it (${reason})`;
