@@ -41,6 +41,8 @@ export interface Solved {
   built: BuiltProblem;
   solution: Solution;
   holds: CapacityHold[];
+  /** The deadline cut a pass short (its first plan unpolished, or begun with no time left). */
+  cutShort: boolean;
 }
 
 type Pass = (built: BuiltProblem, budgetMs: number, label: string, start?: StartRoute[]) => Promise<Solution>;
@@ -69,9 +71,11 @@ export async function solvePasses(
   // so the time left runs down across passes instead of starting again at each one.
   const began = performance.now();
   let overallMs = seconds * 1000;
+  let cutShort = false;
   const pass: Pass = async (built, budgetMs, label, start = []) => {
     const passBegan = performance.now() - began;
-    return solver({
+    if (deadline !== undefined && performance.now() >= deadline) cutShort = true;
+    const solution = await solver({
       problem: built.problem,
       seed: options.seed ?? 1,
       ...(start.length > 0 ? { start } : {}),
@@ -92,14 +96,17 @@ export async function solvePasses(
         step.update(u.value, u.total, u.detail);
       },
     });
+    if (solution.stats.cutShort === true) cutShort = true;
+    return solution;
   };
+  let deadline: number | undefined;
   const first = buildProblem(setup, located, matrix, { keep: input.keep });
   if (first.problem.jobs.length === 0) {
     step.done('no jobs to place');
-    return { built: first, solution: emptySolution(), holds: [] };
+    return { built: first, solution: emptySolution(), holds: [], cutShort: false };
   }
   // With a deadline, every pass shares what is left of it.
-  const deadline =
+  deadline =
     options.solveDeadline !== undefined
       ? options.solveDeadline - (options.solveReserveForSize?.(first.problem.jobs.length) ?? 0)
       : undefined;
@@ -162,7 +169,7 @@ export async function solvePasses(
   step.done(
     `${built.problem.jobs.length - solution.unassigned.length} of ${built.problem.jobs.length} jobs placed, travel ${travelHours.toFixed(1)} h`,
   );
-  return { built, solution, holds: state.holds };
+  return { built, solution, holds: state.holds, cutShort };
 }
 
 /**
