@@ -77,6 +77,7 @@ export function buildProblem(
   const origin = setup.horizon.start;
   const g = setup.rules.timeGranularityMinutes * 60;
   const sec = (ms: number): number => Math.max(0, Math.round((ms - origin) / 1000));
+  const factorOf = durationFactors(setup);
 
   const routes = new Map<string, RouteInfo>();
   const technicians: Technician[] = [];
@@ -221,7 +222,7 @@ export function buildProblem(
       );
     const byRoute: Record<string, number> = {};
     for (const r of technicians) {
-      const factor = durationFactorFor(setup, r.members ?? [r.id], j.skills);
+      const factor = factorOf(r.members ?? [r.id], j.skills);
       if (factor !== 1) byRoute[r.id] = Math.ceil((j.durationMinutes * 60 * factor) / g) * g;
     }
     if (Object.keys(byRoute).length > 0) job.durationByTechnician = byRoute;
@@ -251,7 +252,7 @@ export function buildProblem(
     jobs.push(job);
   }
 
-  const durations = matrix.durations.map((row) => row.map((d) => Math.ceil(d / g) * g));
+  const durations = roundedDurations(matrix.durations, g);
   // Minimum work holds on every route (crews too).
   const minWorkHours = setup.rules.objective.minWorkHours ?? 0;
   if (minWorkHours > 0) for (const t of technicians) t.minWorkTime = minWorkHours * 3600;
@@ -341,6 +342,42 @@ function holdBreaks(holds: readonly CapacityHold[] | undefined, sec: (ms: number
   }));
 }
 
+/**
+ * Travel times rounded up to the time grid, once per matrix and grid: every pass of a run
+ * builds its problem from the same matrix.
+ */
+const rounded = new WeakMap<readonly (readonly number[])[], Map<number, number[][]>>();
+
+function roundedDurations(durations: readonly (readonly number[])[], g: number): number[][] {
+  let byGrid = rounded.get(durations);
+  if (byGrid === undefined) {
+    byGrid = new Map();
+    rounded.set(durations, byGrid);
+  }
+  let out = byGrid.get(g);
+  if (out === undefined) {
+    out = durations.map((row) => row.map((d) => Math.ceil(d / g) * g));
+    byGrid.set(g, out);
+  }
+  return out;
+}
+
+/** `durationFactorFor`, remembered per crew and skill set (a day has few of each, and many jobs). */
+function durationFactors(
+  setup: PlanningSetup,
+): (members: readonly string[], skills: readonly string[]) => number {
+  const known = new Map<string, number>();
+  return (members, skills) => {
+    const key = `${members.join('\u0000')}\u0001${skills.join('\u0000')}`;
+    let f = known.get(key);
+    if (f === undefined) {
+      f = durationFactorFor(setup, members, skills);
+      known.set(key, f);
+    }
+    return f;
+  };
+}
+
 /** Jobs a technician may serve: their stores' jobs, inside their territory; undefined = no restriction. */
 function allowedJobs(
   t: TechnicianSetup,
@@ -349,11 +386,13 @@ function allowedJobs(
 ): string[] | undefined {
   let restricted = false;
   const out: string[] = [];
+  const territory = [t.territory];
+  const bound = t.territory !== undefined;
   for (const j of located.jobs) {
     if (exclude?.has(j.serviceJobId)) continue;
     const ok =
       t.storeIds.includes(j.storeId) &&
-      mayServeAt([t.territory], located.points[located.jobLocation.get(j.serviceJobId)!]);
+      (!bound || mayServeAt(territory, located.points[located.jobLocation.get(j.serviceJobId)!]));
     if (ok) out.push(j.serviceJobId);
     else restricted = true;
   }

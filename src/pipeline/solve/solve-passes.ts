@@ -216,7 +216,7 @@ async function holdRound(
   let { b: next, s: tried } = await attempt(`room for booked work ${round}`);
   // Work the plan served that a hold's pins left out is placed again, free to move: a hold
   // takes from servable work only what Amazon's capacity really lacks.
-  const lost = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
+  const lost = lostBetween(solution, tried);
   const today =
     options.kind === 'optimize_today'
       ? todaysBookedVisits(state, round_, displaced, unserved, setup)
@@ -238,7 +238,7 @@ async function holdRound(
   // lunch or travel too), and the last time round it is left out: the capacity check after
   // the passes keeps its unit free.
   for (let check = 1; today !== undefined && check <= MAX_HOLD_CHECKS; check++) {
-    const lostNow = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
+    const lostNow = lostBetween(solution, tried);
     if (!today.relocate(lostNow, check < MAX_HOLD_CHECKS)) break;
     unpin(lostNow);
     ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
@@ -331,6 +331,12 @@ function placed(s: Solution, b: BuiltProblem): Map<string, Placement> {
     for (const v of r.visits) pinned.set(v.job, { routeId: r.technician, start: b.origin + v.start * 1000 });
   }
   return pinned;
+}
+
+/** Jobs `before` serves that `after` does not (each solution's jobs gathered once). */
+function lostBetween(before: Solution, after: Solution): string[] {
+  const now = servedIds(after);
+  return [...servedIds(before)].filter((id) => !now.has(id));
 }
 
 /** Jobs a solution serves. */
