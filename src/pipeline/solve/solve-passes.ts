@@ -70,6 +70,16 @@ export async function solvePasses(
   // One bar over the whole solve budget: every pass reports the seconds since solving began,
   // so the time left runs down across passes instead of starting again at each one.
   const began = performance.now();
+  const first = buildProblem(setup, located, matrix, { keep: input.keep });
+  if (first.problem.jobs.length === 0) {
+    step.done('no jobs to place');
+    return { built: first, solution: emptySolution(), holds: [], cutShort: false };
+  }
+  // With a deadline, every pass shares what is left of it.
+  const deadline =
+    options.solveDeadline !== undefined
+      ? options.solveDeadline - (options.solveReserveForSize?.(first.problem.jobs.length) ?? 0)
+      : undefined;
   let overallMs = seconds * 1000;
   let cutShort = false;
   const pass: Pass = async (built, budgetMs, label, start = []) => {
@@ -99,17 +109,6 @@ export async function solvePasses(
     if (solution.stats.cutShort === true) cutShort = true;
     return solution;
   };
-  let deadline: number | undefined;
-  const first = buildProblem(setup, located, matrix, { keep: input.keep });
-  if (first.problem.jobs.length === 0) {
-    step.done('no jobs to place');
-    return { built: first, solution: emptySolution(), holds: [], cutShort: false };
-  }
-  // With a deadline, every pass shares what is left of it.
-  deadline =
-    options.solveDeadline !== undefined
-      ? options.solveDeadline - (options.solveReserveForSize?.(first.problem.jobs.length) ?? 0)
-      : undefined;
   const left = (): number => (deadline !== undefined ? Math.max(50, deadline - performance.now()) : Infinity);
   const budget = Math.min(seconds * 1000, left());
   overallMs = budget;
