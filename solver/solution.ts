@@ -89,7 +89,7 @@ export interface Solution {
   stats: SolveStats;
 }
 
-export interface SolveStats {
+interface SolveStats {
   iterations: number;
   seed: number;
   /**
