@@ -117,6 +117,9 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   ).fill(null);
 
   const techSkills = technicians.map(routeSkillLevels);
+  // Technicians with the same skill levels answer a job's skill check alike: asked once per job.
+  const skillClass = skillClasses(techSkills);
+  const skillAnswer = new Int8Array(Math.max(1, ...skillClass) + 1);
   const techPeople = technicians.map(routePeople);
   const affinity = new Float64Array(nTechs * nJobs);
   const techAllowed = technicians.map((tech) => (tech.allowedJobs ? new Set(tech.allowedJobs) : null));
@@ -166,8 +169,11 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     let inTerritory = 0;
     let pinned = 0;
     let fitting = 0;
+    skillAnswer.fill(-1);
     technicians.forEach((tech, t) => {
-      if (!hasSkills(job, techSkills[t]!)) return;
+      const c = skillClass[t]!;
+      if (skillAnswer[c] === -1) skillAnswer[c] = hasSkills(job, techSkills[t]!) ? 1 : 0;
+      if (skillAnswer[c] === 0) return;
       skilled++;
       if (!permitted(job, techPeople[t]!)) return;
       allowedPeople++;
@@ -461,4 +467,18 @@ function nearestJobs(
     granularNeighbours.push(corrJob.slice(0, corr));
   }
   return { neighbours, granularNeighbours };
+}
+
+/** A class number per technician: the same for technicians with the same skill levels. */
+function skillClasses(levels: readonly ReadonlyMap<string, number>[]): number[] {
+  const classes = new Map<string, number>();
+  return levels.map((m) => {
+    const key = [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).join('\u0000');
+    let c = classes.get(key);
+    if (c === undefined) {
+      c = classes.size;
+      classes.set(key, c);
+    }
+    return c;
+  });
 }

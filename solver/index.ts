@@ -19,5 +19,5 @@ export function solve(problem: Problem, options: SolveOptions = {}): Solution {
   const startedAt = options.clock ? options.clock() : 0;
   const cp = compileProblem(problem);
   const result = search(cp, options, startedAt);
-  return writeSolution(cp, result.seqs, result.iterations, options.seed ?? 1);
+  return writeSolution(cp, result.seqs, result.iterations, options.seed ?? 1, result.cutShort === true);
 }

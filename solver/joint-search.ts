@@ -20,6 +20,8 @@ export interface SearchResult {
   seqs: number[][];
   cost: number;
   iterations: number;
+  /** The time limit ran out before the first plan was complete and polished (see `SolveStats.cutShort`). */
+  cutShort?: boolean;
 }
 
 const BLINK = 0.01;
@@ -101,6 +103,7 @@ export function jointSearch(cp: CompiledProblem, options: SolveOptions, startedA
   };
   // Polishing the constructed plan made the search worse on D3 (three seeds): only the other modes do.
   if (mode === 'reinserted' || mode === 'new-best') plan.improve(placedVisits(), 2, outOfTime);
+  const cutShort = outOfTime();
   const searchLimit = mode === 'off' ? timeLimit : timeLimit * (1 - jointTuning.finalShare);
   let current = plan.evaluate() + unassignedValue(plan, groups);
   let best = current;
@@ -174,7 +177,7 @@ export function jointSearch(cp: CompiledProblem, options: SolveOptions, startedA
     best = plan.cost + unassignedValue(plan, groups);
   }
   report(iteration);
-  return { seqs: bestSeqs, cost: best, iterations: iteration };
+  return { seqs: bestSeqs, cost: best, iterations: iteration, ...(cutShort ? { cutShort } : {}) };
 }
 
 /**

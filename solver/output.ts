@@ -13,6 +13,7 @@ export function writeSolution(
   seqs: number[][],
   iterations: number,
   seed: number,
+  cutShort = false,
 ): Solution {
   const { jobs, technicians } = cp.problem;
   const routes: Route[] = [];
@@ -107,7 +108,7 @@ export function writeSolution(
     cost.balance = balance;
     cost.total += balance;
   }
-  return { routes, unassigned, cost, stats: { iterations, seed } };
+  return { routes, unassigned, cost, stats: { iterations, seed, ...(cutShort ? { cutShort: true } : {}) } };
 }
 
 /** Why job j is not in the plan: a static reason, else whether it fits alone in an empty route. */

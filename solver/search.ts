@@ -100,6 +100,8 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
     ls.run(plan, rng);
     ls.stop = null;
   }
+  // Out of time before the search proper: a valid plan, but not one to keep as final.
+  const cutShort = timeLimit < Infinity && elapsed() >= timeLimit;
   // The local search only applies improving moves: the plan is the best so far.
   current = plan.totalCost();
   best = current;
@@ -182,7 +184,7 @@ export function search(cp: CompiledProblem, options: SolveOptions, startedAt?: n
   }
   plan.journal = null;
   report();
-  return { seqs: bestSeqs, cost: best, iterations: iteration };
+  return { seqs: bestSeqs, cost: best, iterations: iteration, ...(cutShort ? { cutShort } : {}) };
 }
 
 /** Change of the routes' costs since the journal was opened. */

@@ -88,7 +88,17 @@ export interface Solution {
   routes: Route[];
   unassigned: UnassignedJob[];
   cost: CostBreakdown;
-  stats: { iterations: number; seed: number };
+  stats: SolveStats;
+}
+
+interface SolveStats {
+  iterations: number;
+  seed: number;
+  /**
+   * The time limit ran out before the first plan was complete and polished by its local
+   * search: the plan is valid but not what the solver would settle on. Absent otherwise.
+   */
+  cutShort?: true;
 }
 
 export interface SolveProgress {

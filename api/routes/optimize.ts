@@ -170,7 +170,7 @@ export function sizeReserveMs(budgetMs: number, reserveMs: number, jobs: number)
   return Math.max(0, Math.min(budgetMs * 0.5 - reserveMs, jobs * RESERVE_PER_JOB_MS));
 }
 
-/** Measured time from the end of the solve to the answer, per server and store. */
+/** Measured time from the end of the solve (or its deadline, if later) to the answer, per server and store. */
 const afterSolve = new WeakMap<ApiContext, Map<string, number>>();
 
 function afterSolveOf(ctx: ApiContext): Map<string, number> {
@@ -180,6 +180,15 @@ function afterSolveOf(ctx: ApiContext): Map<string, number> {
     afterSolve.set(ctx, m);
   }
   return m;
+}
+
+/**
+ * What a call measured of the time its reserve must cover: from the end of the solve to the
+ * answer, or from the solve's deadline to the answer when the solve ran past its deadline
+ * (the solver's first plan and the passes' fixed costs grow with the day).
+ */
+export function observedTailMs(afterSolveMs: number, sinceDeadlineMs: number): number {
+  return Math.max(afterSolveMs, sinceDeadlineMs);
 }
 
 /** Rises at once with a slower call, comes down slowly with faster ones. */
@@ -240,9 +249,10 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
       const date = DateTime.fromJSDate(ctx.clock(), { zone: store.timeZone }).toISODate()!;
       const measured = afterSolveOf(ctx);
       const reserve = solveReserveMs(body.timeBudgetMs, measured.get(body.storeId));
+      const solveDeadline = t0 + body.timeBudgetMs - reserve;
       const state = await ctx.planner.run({
         ...todayRun(body, date),
-        solveDeadline: t0 + body.timeBudgetMs - reserve,
+        solveDeadline,
         solveReserveForSize: (jobs) => sizeReserveMs(body.timeBudgetMs, reserve, jobs),
         actor: `api:${request.auth?.tokenId ?? 'unknown'}`,
       });
@@ -270,7 +280,10 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
       if (solvedToRunEnd !== undefined && !body.apply) {
         measured.set(
           body.storeId,
-          nextAfterSolveEstimate(measured.get(body.storeId), solvedToRunEnd + answerMs),
+          nextAfterSolveEstimate(
+            measured.get(body.storeId),
+            observedTailMs(solvedToRunEnd + answerMs, performance.now() - solveDeadline),
+          ),
         );
       }
       return {

@@ -10,7 +10,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import { ProblemError } from '../../solver/errors.ts';
 import type { Problem } from '../../solver/problem.ts';
-import type { Solution, SolveProgress } from '../../solver/solution.ts';
+import type { Solution, SolveProgress, StartRoute } from '../../solver/solution.ts';
 import type { SolveTaskResult } from './solve-task.ts';
 
 interface PoolSolveRequest {
@@ -18,6 +18,8 @@ interface PoolSolveRequest {
   seed?: number;
   timeLimitMs?: number;
   maxIterations?: number;
+  /** Routes to start the search from (the plan in force); see solver `SolveOptions.start`. */
+  start?: readonly StartRoute[];
   onProgress?: (p: SolveProgress) => void;
   signal?: AbortSignal;
 }
@@ -75,6 +77,7 @@ export function createSolverPool(options: SolverPoolOptions = {}): SolverPool {
             seed: req.seed ?? 1,
             timeLimitMs: req.timeLimitMs,
             maxIterations: req.maxIterations,
+            start: req.start,
             progress: channel?.port2,
           },
           {

@@ -7,13 +7,14 @@ import { performance } from 'node:perf_hooks';
 import type { MessagePort } from 'node:worker_threads';
 import { ProblemError, solve, type ProblemIssue } from '../../solver/index.ts';
 import type { Problem } from '../../solver/problem.ts';
-import type { Solution, SolveOptions } from '../../solver/solution.ts';
+import type { Solution, SolveOptions, StartRoute } from '../../solver/solution.ts';
 
 export interface SolveTask {
   problem: Problem;
   seed: number;
   timeLimitMs?: number | undefined;
   maxIterations?: number | undefined;
+  start?: readonly StartRoute[] | undefined;
   progress?: MessagePort | undefined;
 }
 
@@ -24,6 +25,7 @@ export function solveTask(task: SolveTask): SolveTaskResult {
   const options: SolveOptions = { seed: task.seed, clock: () => performance.now() };
   if (task.timeLimitMs !== undefined) options.timeLimitMs = task.timeLimitMs;
   if (task.maxIterations !== undefined) options.maxIterations = task.maxIterations;
+  if (task.start !== undefined && task.start.length > 0) options.start = task.start;
   const port = task.progress;
   if (port !== undefined) {
     let last = 0;

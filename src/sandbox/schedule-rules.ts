@@ -111,19 +111,37 @@ export function expandWeeklyShifts(
     zones.set(zone, byDay);
     shiftDays.set(shifts, zones);
   }
-  let day = DateTime.fromMillis(from, { zone }).startOf('day').minus({ days: 1 });
-  const last = DateTime.fromMillis(to, { zone }).endOf('day');
-  while (day <= last) {
-    const key = day.toMillis();
+  for (const key of localDaysOver(zone, from, to)) {
     let intervals = byDay.get(key);
     if (intervals === undefined) {
-      intervals = shiftsOn(shifts, day);
+      intervals = shiftsOn(shifts, DateTime.fromMillis(key, { zone }));
       byDay.set(key, intervals);
     }
     for (const i of intervals) if (i.end > from && i.start < to) out.push(i);
-    day = day.plus({ days: 1 });
   }
   return out;
+}
+
+/** Local midnights (epoch ms) from the day before `from` to the day of `to`, by zone and span. */
+const daysOver = new Map<string, readonly number[]>();
+const DAYS_OVER_KEPT = 10_000;
+
+function localDaysOver(zone: string, from: number, to: number): readonly number[] {
+  const key = `${zone}|${from}|${to}`;
+  let days = daysOver.get(key);
+  if (days === undefined) {
+    const out: number[] = [];
+    let day = DateTime.fromMillis(from, { zone }).startOf('day').minus({ days: 1 });
+    const last = DateTime.fromMillis(to, { zone }).endOf('day');
+    while (day <= last) {
+      out.push(day.toMillis());
+      day = day.plus({ days: 1 });
+    }
+    if (daysOver.size >= DAYS_OVER_KEPT) daysOver.clear();
+    daysOver.set(key, out);
+    days = out;
+  }
+  return days;
 }
 
 /**

@@ -5,7 +5,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { nextAfterSolveEstimate, sizeReserveMs, solveReserveMs } from '../../api/routes/optimize.ts';
+import {
+  nextAfterSolveEstimate,
+  observedTailMs,
+  sizeReserveMs,
+  solveReserveMs,
+} from '../../api/routes/optimize.ts';
 import {
   dropBreaksHeldElsewhere,
   prefetchable,
@@ -45,6 +50,20 @@ describe('time kept back from the solve', () => {
           expect(sizeReserveMs(budget, reserve, jobs + 100)).toBeGreaterThanOrEqual(more);
         },
       ),
+    );
+  });
+
+  it('counts a solve that ran past its deadline, so the next call keeps back more', () => {
+    // The solve ended 1.2 s after its deadline, then 300 ms to the answer.
+    expect(observedTailMs(300, 1_500)).toBe(1_500);
+    expect(observedTailMs(300, 200)).toBe(300);
+    expect(solveReserveMs(5_000, observedTailMs(300, 1_500))).toBeGreaterThan(solveReserveMs(5_000, 300));
+    fc.assert(
+      fc.property(fc.nat(20_000), fc.integer({ min: -5_000, max: 20_000 }), (after, since) => {
+        const tail = observedTailMs(after, since);
+        expect(tail).toBeGreaterThanOrEqual(after);
+        expect(tail).toBeGreaterThanOrEqual(since);
+      }),
     );
   });
 

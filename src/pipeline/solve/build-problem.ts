@@ -86,6 +86,7 @@ export function buildProblem(
     located,
     options,
     sec: (ms: number): number => Math.max(0, Math.round((ms - origin) / 1000)),
+    factorOf: durationFactors(setup),
     routes: new Map(),
     technicians: [],
   };
@@ -98,7 +99,7 @@ export function buildProblem(
     new Map(jobs.map((j) => [j.id, j])),
     context.technicians.length,
   );
-  const durations = matrix.durations.map((row) => row.map((d) => Math.ceil(d / g) * g));
+  const durations = roundedDurations(matrix.durations, g);
   // A job longer than any qualified route's day is planned in parts on consecutive working days.
   const split = splitLongJobs(jobs, context.technicians, durations, g);
   allowPartsLikeTheirJob(context.technicians, split.jobs);
@@ -126,6 +127,8 @@ interface RouteContext {
   options: BuildOptions;
   /** Epoch ms → solver seconds from the horizon start. */
   sec: (ms: number) => number;
+  /** The duration factor of a route's people for a job's skills, remembered per crew and skill set. */
+  factorOf: (members: readonly string[], skills: readonly string[]) => number;
   routes: Map<string, RouteInfo>;
   technicians: Technician[];
 }
@@ -327,7 +330,7 @@ function durationsByRoute(
 ): Record<string, number> | undefined {
   const byRoute: Record<string, number> = {};
   for (const r of context.technicians) {
-    const factor = durationFactorFor(context.setup, r.members ?? [r.id], j.skills);
+    const factor = context.factorOf(r.members ?? [r.id], j.skills);
     if (factor !== 1) byRoute[r.id] = Math.ceil((j.durationMinutes * 60 * factor) / g) * g;
   }
   return Object.keys(byRoute).length > 0 ? byRoute : undefined;
@@ -454,6 +457,42 @@ function holdBreaks(holds: readonly CapacityHold[] | undefined, sec: (ms: number
   }));
 }
 
+/**
+ * Travel times rounded up to the time grid, once per matrix and grid: every pass of a run
+ * builds its problem from the same matrix.
+ */
+const rounded = new WeakMap<readonly (readonly number[])[], Map<number, number[][]>>();
+
+function roundedDurations(durations: readonly (readonly number[])[], g: number): number[][] {
+  let byGrid = rounded.get(durations);
+  if (byGrid === undefined) {
+    byGrid = new Map();
+    rounded.set(durations, byGrid);
+  }
+  let out = byGrid.get(g);
+  if (out === undefined) {
+    out = durations.map((row) => row.map((d) => Math.ceil(d / g) * g));
+    byGrid.set(g, out);
+  }
+  return out;
+}
+
+/** `durationFactorFor`, remembered per crew and skill set (a day has few of each, and many jobs). */
+function durationFactors(
+  setup: PlanningSetup,
+): (members: readonly string[], skills: readonly string[]) => number {
+  const known = new Map<string, number>();
+  return (members, skills) => {
+    const key = `${members.join('\u0000')}\u0001${skills.join('\u0000')}`;
+    let f = known.get(key);
+    if (f === undefined) {
+      f = durationFactorFor(setup, members, skills);
+      known.set(key, f);
+    }
+    return f;
+  };
+}
+
 /** Jobs a technician may serve: their stores' jobs, inside their territory; undefined = no restriction. */
 function allowedJobs(
   t: TechnicianSetup,
@@ -462,11 +501,13 @@ function allowedJobs(
 ): string[] | undefined {
   let restricted = false;
   const out: string[] = [];
+  const territory = [t.territory];
+  const bound = t.territory !== undefined;
   for (const j of located.jobs) {
     if (exclude?.has(j.serviceJobId)) continue;
     const ok =
       t.storeIds.includes(j.storeId) &&
-      mayServeAt([t.territory], located.points[located.jobLocation.get(j.serviceJobId)!]);
+      (!bound || mayServeAt(territory, located.points[located.jobLocation.get(j.serviceJobId)!]));
     if (ok) out.push(j.serviceJobId);
     else restricted = true;
   }

@@ -72,7 +72,7 @@ export async function decideStage(run: RunContext, read: ReadJobs): Promise<Deci
     solution: solved.solution,
     marketplaceId: options.marketplaceId,
   });
-  plan = { ...plan, inputSignature: signatureOf(plan) };
+  plan = { ...plan, inputSignature: signatureOf(plan), ...(solved.cutShort ? { cutShort: true } : {}) };
   run.timings['plan'] = Math.round(performance.now() - tPlan);
   const planId = await createPlan(run);
   return { planId, plan, resumed: false, solvedAt: solved.solvedAt, heldSlots, issues: solved.issues };
@@ -90,6 +90,8 @@ function isUnchanged(
     run.unavailable.size === 0 &&
     options.freezeMinutes === undefined &&
     latest.status === 'succeeded' &&
+    // A plan a deadline cut short is not final: solve again, starting from it.
+    latest.plan.cutShort !== true &&
     latest.plan.inputSignature !== undefined &&
     latest.plan.inputSignature === signatureOf(latest.plan) &&
     appointmentsAsPlanned(latest.plan, read.byId)

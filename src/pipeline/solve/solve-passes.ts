@@ -41,6 +41,8 @@ export interface Solved {
   built: BuiltProblem;
   solution: Solution;
   holds: CapacityHold[];
+  /** The deadline cut a pass short (its first plan unpolished, or begun with no time left). */
+  cutShort: boolean;
 }
 
 type Pass = (built: BuiltProblem, budgetMs: number, label: string, start?: StartRoute[]) => Promise<Solution>;
@@ -68,10 +70,22 @@ export async function solvePasses(
   // One bar over the whole solve budget: every pass reports the seconds since solving began,
   // so the time left runs down across passes instead of starting again at each one.
   const began = performance.now();
+  const first = buildProblem(setup, located, matrix, { keep: input.keep });
+  if (first.problem.jobs.length === 0) {
+    step.done('no jobs to place');
+    return { built: first, solution: emptySolution(), holds: [], cutShort: false };
+  }
+  // With a deadline, every pass shares what is left of it.
+  const deadline =
+    options.solveDeadline !== undefined
+      ? options.solveDeadline - (options.solveReserveForSize?.(first.problem.jobs.length) ?? 0)
+      : undefined;
   let overallMs = seconds * 1000;
+  let cutShort = false;
   const pass: Pass = async (built, budgetMs, label, start = []) => {
     const passBegan = performance.now() - began;
-    return solver({
+    if (deadline !== undefined && performance.now() >= deadline) cutShort = true;
+    const solution = await solver({
       problem: built.problem,
       seed: options.seed ?? 1,
       ...(start.length > 0 ? { start } : {}),
@@ -92,17 +106,9 @@ export async function solvePasses(
         step.update(u.value, u.total, u.detail);
       },
     });
+    if (solution.stats.cutShort === true) cutShort = true;
+    return solution;
   };
-  const first = buildProblem(setup, located, matrix, { keep: input.keep });
-  if (first.problem.jobs.length === 0) {
-    step.done('no jobs to place');
-    return { built: first, solution: emptySolution(), holds: [] };
-  }
-  // With a deadline, every pass shares what is left of it.
-  const deadline =
-    options.solveDeadline !== undefined
-      ? options.solveDeadline - (options.solveReserveForSize?.(first.problem.jobs.length) ?? 0)
-      : undefined;
   const left = (): number => (deadline !== undefined ? Math.max(50, deadline - performance.now()) : Infinity);
   const budget = Math.min(seconds * 1000, left());
   overallMs = budget;
@@ -162,7 +168,7 @@ export async function solvePasses(
   step.done(
     `${built.problem.jobs.length - solution.unassigned.length} of ${built.problem.jobs.length} jobs placed, travel ${travelHours.toFixed(1)} h`,
   );
-  return { built, solution, holds: state.holds };
+  return { built, solution, holds: state.holds, cutShort };
 }
 
 /**
@@ -209,7 +215,7 @@ async function holdRound(
   let { b: next, s: tried } = await attempt(`room for booked work ${round}`);
   // Work the plan served that a hold's pins left out is placed again, free to move: a hold
   // takes from servable work only what Amazon's capacity really lacks.
-  const lost = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
+  const lost = lostBetween(solution, tried);
   const today =
     options.kind === 'optimize_today'
       ? todaysBookedVisits(state, round_, displaced, unserved, setup)
@@ -231,7 +237,7 @@ async function holdRound(
   // lunch or travel too), and the last time round it is left out: the capacity check after
   // the passes keeps its unit free.
   for (let check = 1; today !== undefined && check <= MAX_HOLD_CHECKS; check++) {
-    const lostNow = [...servedIds(solution)].filter((id) => !servedIds(tried).has(id));
+    const lostNow = lostBetween(solution, tried);
     if (!today.relocate(lostNow, check < MAX_HOLD_CHECKS)) break;
     unpin(lostNow);
     ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
@@ -324,6 +330,12 @@ function placed(s: Solution, b: BuiltProblem): Map<string, Placement> {
     for (const v of r.visits) pinned.set(v.job, { routeId: r.technician, start: b.origin + v.start * 1000 });
   }
   return pinned;
+}
+
+/** Jobs `before` serves that `after` does not (each solution's jobs gathered once). */
+function lostBetween(before: Solution, after: Solution): string[] {
+  const now = servedIds(after);
+  return [...servedIds(before)].filter((id) => !now.has(id));
 }
 
 /** Jobs a solution serves. */

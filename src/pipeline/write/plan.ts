@@ -128,6 +128,11 @@ export interface Plan {
   absentResources?: string[] | undefined;
   /** Digest of the inputs this plan was made from (unchanged.ts): a rerun with the same keeps it. */
   inputSignature?: string | undefined;
+  /**
+   * A deadline cut the solve short (optimize-today's budget): the plan is valid but not final,
+   * so a rerun with nothing changed solves again (from this plan) instead of keeping it.
+   */
+  cutShort?: true | undefined;
   /** Shifts of every technician on shift in the horizon, routed or not (src/kpis/plan.ts). */
   roster?: RosterShift[] | undefined;
   /** Jobs a blocking issue kept out of the plan, with the issue's code (ids and codes only). */
