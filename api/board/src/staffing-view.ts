@@ -34,7 +34,7 @@ function answerLine(a: StaffingAnswer): string {
 
 function boundLine(a: StaffingAnswer): string {
   if (a.lowerBound.technicians === null)
-    return 'The linear-programming bound finds no number of this profile that reaches the target even ignoring travel and time windows.';
+    return 'Lower bound from linear programming: none (it ignores travel, time windows and the order of visits, and even so no number of this profile reaches the target).';
   const first = a.steps.find((s) => s.technicians === a.lowerBound.technicians);
   const served = first ? `; planned with that many, the sampled days are served ${pct(first.servedPct)}` : '';
   return `Lower bound from linear programming: ${a.lowerBound.technicians} (it ignores travel, time windows and the order of visits, so fewer cannot reach the target but that many may serve much less${served}). It is the search's starting point, not the answer.`;
