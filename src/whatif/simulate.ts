@@ -14,6 +14,7 @@ import { compileProblem, solve, type Solution } from '../../solver/index.ts';
 import { writeSolution } from '../../solver/output.ts';
 import { Random } from '../../solver/random.ts';
 import { buildProblem, type BuiltProblem } from '../pipeline/solve/build-problem.ts';
+import { partOf } from '../pipeline/solve/multi-day.ts';
 import type { Located } from '../pipeline/solve/geography.ts';
 import type { CandidateWindow, PlannableJob } from '../pipeline/read/normalise.ts';
 import { setupFromConfig } from '../pipeline/setup/from-config.ts';
@@ -197,8 +198,17 @@ export interface Planned {
   jobs: PlannableJob[];
 }
 
+/**
+ * Service jobs served: visits, leaving out the later days' parts of a multi-day visit (its parts
+ * are served all or none, so its first part counts for it).
+ */
 export function served(s: Solution): number {
-  return s.routes.reduce((n, r) => n + r.visits.length, 0);
+  return s.routes.reduce((n, r) => n + r.visits.filter((v) => partOf(v.job) === undefined).length, 0);
+}
+
+/** Service jobs of a day's problem (a multi-day visit's later parts are not jobs of their own). */
+export function jobsOf(built: BuiltProblem): number {
+  return built.problem.jobs.filter((j) => partOf(j.id) === undefined).length;
 }
 
 /** The base plan's routes on the scenario's problem, when every one of them is still feasible there. */
@@ -305,10 +315,11 @@ function dayResult(
   day: string,
 ): DayResult {
   const { setup, built, solution } = planned;
-  const jobs = built.problem.jobs.length;
+  const jobs = jobsOf(built);
   const done = served(solution);
   const unservedByReason: Record<string, number> = {};
-  for (const u of solution.unassigned) unservedByReason[u.reason] = (unservedByReason[u.reason] ?? 0) + 1;
+  for (const u of solution.unassigned)
+    if (partOf(u.job) === undefined) unservedByReason[u.reason] = (unservedByReason[u.reason] ?? 0) + 1;
   let travel = 0;
   let service = 0;
   let overtime = 0;

@@ -28,6 +28,7 @@ import {
   dayInputs,
   distribution,
   lpTechnicians,
+  jobsOf,
   planDay,
   served,
   type Distribution,
@@ -144,7 +145,7 @@ export function staffingLevel(p: PreparedWhatIf, modelId: string, n: number): Pl
 function simulateLevel(p: PreparedWhatIf, modelId: string, n: number): Level {
   return {
     days: staffingLevel(p, modelId, n).map((planned) => {
-      const jobs = planned.built.problem.jobs.length;
+      const jobs = jobsOf(planned.built);
       const done = served(planned.solution);
       return { jobs, served: done, servedPct: jobs === 0 ? 100 : Math.round((10000 * done) / jobs) / 100 };
     }),
