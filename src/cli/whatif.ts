@@ -103,7 +103,7 @@ async function whatIfCommand(file: string, opts: AmazonCommandOptions): Promise<
     );
     const step = ctx.progress.start('what-if', 'Simulating days');
     const result = await simulateInWorker(prepared, (p) => {
-      const u = whatIfUpdate(p);
+      const u = whatIfUpdate(p, prepared.options.samples);
       step.update(u.value, u.total, u.detail);
     });
     step.done(

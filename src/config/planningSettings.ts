@@ -91,6 +91,12 @@ export const PlanningSettingsSchema = z
      */
     twoTechnicianSkills: z.array(z.string().min(1, { error: 'expected a skill id' })).default([]),
     /**
+     * Plan a job longer than one day's work in parts on consecutive working days of one
+     * technician or crew (docs/planning-run.md). Off by default: such a job is then left
+     * unplanned with its reason, as before.
+     */
+    multiDayVisits: z.boolean({ error: 'expected true or false' }).default(false),
+    /**
      * Two-person jobs whose members need different skills: a job needing `skill` is served by a
      * lead with all its skills and a helper with `helperSkills`, each on their own route,
      * starting together (never by a crew).

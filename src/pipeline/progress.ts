@@ -70,14 +70,31 @@ export function publishDetail(p: { calls: number; failed: number }): string {
  * One update of the what-if bar from the simulation's own count (each sampled day is planned
  * twice, base then scenario): `value` sampled days done of `total`, and the half-day under way.
  */
-export function whatIfUpdate(p: { done: number; total: number }): {
+export function whatIfUpdate(
+  p: { done: number; total: number },
+  samples: number = Math.ceil(p.total / 2),
+): {
   value: number;
   total: number;
   detail: string;
 } {
-  const days = Math.max(1, Math.ceil(p.total / 2));
-  const value = Math.min(days, Math.floor(p.done / 2));
+  // Two plans per sampled day (base, scenario), then one per staffing level simulated.
+  const days = Math.max(1, samples);
+  const levels = Math.max(0, p.total - 2 * samples);
+  const inDays = Math.min(p.done, 2 * samples);
+  const dayValue = Math.min(days, Math.floor(inDays / 2));
+  const levelValue = Math.min(levels, Math.max(0, p.done - 2 * samples));
+  const value = dayValue + levelValue;
+  const total = days + levels;
   const detail =
-    value === days ? 'every sampled day planned' : p.done % 2 === 1 ? `day ${value + 1}: base planned` : '';
-  return { value, total: days, detail };
+    value === total
+      ? levels > 0
+        ? `every sampled day planned, ${levels} staffing levels searched`
+        : 'every sampled day planned'
+      : p.done < 2 * samples
+        ? inDays % 2 === 1
+          ? `day ${dayValue + 1}: base planned`
+          : ''
+        : `staffing level ${levelValue + 1} of at most ${levels}`;
+  return { value, total, detail };
 }

@@ -231,6 +231,26 @@ describe('what-if and publish progress', () => {
     );
   });
 
+  it('what-if with the staffing search: the days, then one unit per staffing level', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 20 }), (samples, levels) => {
+        const total = samples * 2 + levels;
+        let previous = -1;
+        for (let done = 0; done <= total; done++) {
+          const u = whatIfUpdate({ done, total }, samples);
+          expect(u.total).toBe(samples + levels);
+          expect(u.value).toBe(done <= 2 * samples ? Math.floor(done / 2) : done - samples);
+          expect(u.value).toBeGreaterThanOrEqual(previous);
+          previous = u.value;
+          if (done > 2 * samples && done < total) expect(u.detail).toMatch(/^staffing level \d+ of at most /);
+        }
+        expect(whatIfUpdate({ done: total, total }, samples).detail).toBe(
+          `every sampled day planned, ${levels} staffing levels searched`,
+        );
+      }),
+    );
+  });
+
   it('publish: calls and refusals, never a cost', () => {
     expect(publishDetail({ calls: 7, failed: 2 })).toBe('7 calls, 2 refused');
   });

@@ -24,6 +24,7 @@ import { normaliseJobs } from '../../src/pipeline/read/normalise.ts';
 import { setupFromConfig } from '../../src/pipeline/setup/from-config.ts';
 import type { PlanningSetup } from '../../src/pipeline/setup/planning-setup.ts';
 import { withoutTechnicians } from '../../src/pipeline/read/absent-technicians.ts';
+import { partOf } from '../../src/pipeline/solve/multi-day.ts';
 import { startWorld, type World } from './support/world.ts';
 
 const DATE = '2026-11-24'; // a Tuesday
@@ -72,6 +73,8 @@ function servedByPriority(s: Solved): Map<number, number> {
   const out = new Map<number, number>();
   for (const r of s.solution.routes) {
     for (const v of r.visits) {
+      // A multi-day visit's later parts are not jobs of their own: its first part counts for it.
+      if (partOf(v.job) !== undefined) continue;
       const p = s.built.jobs.get(v.job)!.priority;
       out.set(p, (out.get(p) ?? 0) + 1);
     }

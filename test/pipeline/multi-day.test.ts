@@ -38,6 +38,8 @@ const config = validatePlanningConfig(
       { skill: 'HVAC_INSTALL', minutes: 480 },
       { skill: 'TV_MOUNTING', minutes: 60 },
     ],
+
+    planning: { multiDayVisits: true },
   },
   'test.yaml',
 );

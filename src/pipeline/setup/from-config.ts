@@ -88,6 +88,7 @@ export function setupFromConfig(config: PlanningConfig, options: SetupOptions): 
     ...PIPELINE_DEFAULTS,
     defaultServiceMinutes: settings.defaultServiceMinutes,
     twoTechnicianSkills: [...settings.twoTechnicianSkills],
+    multiDayVisits: settings.multiDayVisits,
     twoPersonSplit: settings.twoPersonSplit.map((r) => ({ ...r, helperSkills: [...r.helperSkills] })),
     linkedVisits: settings.linkedVisits.map((r) => ({ ...r, first: { ...r.first }, then: { ...r.then } })),
     serviceDurations: config.serviceDurations.map((r) => ({ ...r })),

@@ -94,6 +94,8 @@ export interface PlanningRules {
   twoTechnicianSkills: string[];
   /** Two-person jobs split into a lead with the job's skills and a helper with `helperSkills` (synchronised visits). */
   twoPersonSplit?: TwoPersonSplitRule[] | undefined;
+  /** Jobs longer than a day's work planned in parts on consecutive working days (default off). */
+  multiDayVisits?: boolean | undefined;
   /** Linked visits of the same order or address (src/config/linkedVisits.ts); absent = none. */
   linkedVisits?: LinkedVisitRule[] | undefined;
   priority: {

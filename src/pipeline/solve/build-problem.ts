@@ -100,8 +100,11 @@ export function buildProblem(
     context.technicians.length,
   );
   const durations = roundedDurations(matrix.durations, g);
-  // A job longer than any qualified route's day is planned in parts on consecutive working days.
-  const split = splitLongJobs(jobs, context.technicians, durations, g);
+  // A job longer than any qualified route's day is planned in parts on consecutive working days
+  // (when the config asks for it).
+  const split = setup.rules.multiDayVisits
+    ? splitLongJobs(jobs, context.technicians, durations, g)
+    : { jobs, links: [] };
   allowPartsLikeTheirJob(context.technicians, split.jobs);
   // Minimum work holds on every route (crews too).
   const minWorkHours = setup.rules.objective.minWorkHours ?? 0;
