@@ -349,7 +349,13 @@ async function plansInForce(
 function bookedRoutes(built: BuiltProblem, iterations: number, starts: Map<string, number>): CurrentRoute[] {
   const booked = built.problem.jobs.filter((j) => built.jobs.get(j.id)?.activeAppointment !== undefined);
   if (booked.length === 0 || built.problem.technicians.length === 0) return [];
-  const solution = solve({ ...built.problem, jobs: booked }, { seed: 1, maxIterations: iterations });
+  // Links between booked jobs stay; a link to a job left out here (not booked, or a later day's
+  // part of a multi-day visit) goes with it.
+  const kept = new Set(booked.map((j) => j.id));
+  const links = (built.problem.links ?? []).filter((l) =>
+    l.kind === 'precedence' ? kept.has(l.from) && kept.has(l.to) : l.jobs.every((id) => kept.has(id)),
+  );
+  const solution = solve({ ...built.problem, jobs: booked, links }, { seed: 1, maxIterations: iterations });
   return solution.routes
     .filter((r) => r.visits.length > 0)
     .map((r) => {

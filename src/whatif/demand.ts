@@ -21,8 +21,13 @@ import { setupFromConfig } from '../pipeline/setup/from-config.ts';
 import type { GeoPoint, PlanningSetup } from '../pipeline/setup/planning-setup.ts';
 import { formatWireTime } from '../schedule/index.ts';
 import type { ServicesClient } from '../spapi/index.ts';
-import { checkStaffing } from './staffing.ts';
-import { applyChanges, ScenarioError, type WhatIfBase, type WhatIfChanges } from './scenario.ts';
+import {
+  applyChanges,
+  checkStaffing,
+  ScenarioError,
+  type WhatIfBase,
+  type WhatIfChanges,
+} from './scenario.ts';
 
 export interface DemandTemplate {
   skills: string[];

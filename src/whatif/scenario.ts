@@ -239,3 +239,29 @@ export function durationFactor(skills: readonly string[], scale: WhatIfChanges['
   for (const s of scale ?? []) if (s.skill === undefined || skills.includes(s.skill)) f *= s.factor;
   return f;
 }
+
+/** Refuses a staffing model that is not a technician of the store with a weekly shift, naming the field. */
+export function checkStaffing(
+  scenario: PlanningConfig,
+  storeId: string,
+  options: { like?: string | undefined } | undefined,
+): void {
+  if (options?.like === undefined) return;
+  const field = 'staffing.like';
+  const model = scenario.technicians.find((t) => t.resourceId === options.like);
+  if (model === undefined)
+    throw new ScenarioError(
+      field,
+      `unknown technician ${options.like}; expected a resource id of the crews config`,
+    );
+  if (model.stores !== undefined && !model.stores.includes(storeId))
+    throw new ScenarioError(
+      field,
+      `technician ${options.like} does not work for store ${storeId}; expected one of its technicians`,
+    );
+  if (WEEKDAYS.every((d) => model.shifts[d] == null))
+    throw new ScenarioError(
+      field,
+      `technician ${options.like} works no weekly shift; expected a technician with one`,
+    );
+}

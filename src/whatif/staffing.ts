@@ -21,9 +21,9 @@
 import type { PlanningConfig } from '../config/index.ts';
 import { WEEKDAYS } from '../config/index.ts';
 import type { PlanningSetup } from '../pipeline/setup/planning-setup.ts';
-import type { PreparedWhatIf, StaffingOptions, StaffingPercentile } from './demand.ts';
+import type { PreparedWhatIf, StaffingPercentile } from './demand.ts';
 import { profileKey, staffingBound } from './lp.ts';
-import { ScenarioError, STORE_CLOSED } from './scenario.ts';
+import { STORE_CLOSED } from './scenario.ts';
 import {
   dayInputs,
   distribution,
@@ -194,32 +194,6 @@ function step(level: Level, n: number, targetPct: number, needed: number): Staff
     daysMeeting,
     met: daysMeeting >= needed,
   };
-}
-
-/** Refuses a staffing model that is not a technician of the store with a weekly shift, naming the field. */
-export function checkStaffing(
-  scenario: PlanningConfig,
-  storeId: string,
-  options: StaffingOptions | undefined,
-): void {
-  if (options?.like === undefined) return;
-  const field = 'staffing.like';
-  const model = scenario.technicians.find((t) => t.resourceId === options.like);
-  if (model === undefined)
-    throw new ScenarioError(
-      field,
-      `unknown technician ${options.like}; expected a resource id of the crews config`,
-    );
-  if (model.stores !== undefined && !model.stores.includes(storeId))
-    throw new ScenarioError(
-      field,
-      `technician ${options.like} does not work for store ${storeId}; expected one of its technicians`,
-    );
-  if (WEEKDAYS.every((d) => model.shifts[d] == null))
-    throw new ScenarioError(
-      field,
-      `technician ${options.like} works no weekly shift; expected a technician with one`,
-    );
 }
 
 /** Two more levels of the profile raised the mean served share by nothing: more will not help. */

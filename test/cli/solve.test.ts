@@ -15,7 +15,8 @@ const dir = mkdtempSync(join(tmpdir(), 'fieldplan-solve-'));
 /** The example of docs/problem-format.md. */
 function docExample(): string {
   const doc = readFileSync(join(import.meta.dirname, '..', '..', 'docs', 'problem-format.md'), 'utf8');
-  const block = /```json\n([\s\S]*?)```/.exec(doc);
+  // The worked example under "## Example" (other sections carry examples of their own).
+  const block = /\n## Example\n[\s\S]*?```json\n([\s\S]*?)```/.exec(doc);
   if (!block?.[1]) throw new Error('docs/problem-format.md has no json example');
   return block[1];
 }
