@@ -3,7 +3,7 @@
  * duration, skills, priority and pins; everything else becomes an issue with its reason.
  * Pure: the clock (`now`) and the setup are passed in.
  */
-import { createHash } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { resolveServiceDuration } from '../../config/index.ts';
 import { invalidPayloadIssue, type PlanningIssue } from '../issues.ts';
 import { parseServiceJob, type Appointment, type ServiceJob, type ServiceJobParse } from './service-job.ts';
@@ -316,11 +316,17 @@ function bookedTiming(
 }
 
 /** The address digest linked visits are joined by: case and spacing do not count; undefined without line 1. */
+/**
+ * Keyed with a secret drawn once per process, so an address key compares addresses within a run
+ * but cannot be matched against a list of known addresses (a plain hash of a street address can).
+ */
+const ADDRESS_KEY_SECRET = randomBytes(32);
+
 function addressKeyOf(job: ServiceJob): string | undefined {
   const a = job.serviceLocation?.address;
   const norm = (x: string | undefined): string => (x ?? '').trim().toUpperCase().replace(/\s+/g, ' ');
   if (a?.addressLine1 === undefined || norm(a.addressLine1) === '') return undefined;
-  return createHash('sha256')
+  return createHmac('sha256', ADDRESS_KEY_SECRET)
     .update([norm(a.addressLine1), norm(a.postalCode), norm(a.countryCode)].join('\n'))
     .digest('base64url')
     .slice(0, 22);
