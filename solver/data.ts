@@ -2,7 +2,7 @@
  * The compiled problem: everything the search reads, indexed by integers and held in typed
  * arrays, computed once. Jobs are 0..nJobs-1, technicians (routes) 0..nTechs-1.
  */
-import type { Problem } from './problem.ts';
+import type { Job, Problem, Technician } from './problem.ts';
 import { validateProblem } from './validate.ts';
 import type { CompiledProblem, UnassignedReasonStatic } from './compiled.ts';
 import { compileLinks, expandVisits } from './links.ts';
@@ -116,24 +116,14 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     nJobs,
   ).fill(null);
 
-  const techSkills = technicians.map(routeSkillLevels);
-  // Technicians with the same skill levels answer a job's skill check alike: asked once per job.
-  const skillClass = skillClasses(techSkills);
-  const skillAnswer = new Int8Array(Math.max(1, ...skillClass) + 1);
-  const techPeople = technicians.map(routePeople);
   const affinity = new Float64Array(nTechs * nJobs);
-  const techAllowed = technicians.map((tech) => (tech.allowedJobs ? new Set(tech.allowedJobs) : null));
+  const pinBroken = new Uint8Array(nJobs);
 
   jobs.forEach((job, j) => {
     jobLoc[j] = job.location;
-    technicians.forEach((tech, t) => {
-      service[t * nJobs + j] = job.durationByTechnician?.[tech.id] ?? job.duration;
-      affinity[t * nJobs + j] = preferenceCost(job, techPeople[t]!);
-    });
     for (let d = 0; d < nDims; d++) load[j * nDims + d] = job.load?.[d] ?? 0;
 
     let windows = [...(job.windows ?? [])].sort((x, y) => x.start - y.start || x.end - y.end);
-    let pinBroken = false;
     if (job.pin?.start !== undefined) {
       const s = job.pin.start;
       // A pinned start must still respect the job's windows (with the soft-window allowance).
@@ -143,7 +133,7 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
           const latenesses = windows.filter((w) => w.end < s).map((w) => s - w.end);
           const best = latenesses.length > 0 ? Math.min(...latenesses) : Infinity;
           if (soft && best <= soft.maxLateness) fixedLateness[j] = best;
-          else pinBroken = true;
+          else pinBroken[j] = 1;
         }
       }
       windows = [{ start: s, end: s }];
@@ -160,53 +150,22 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
     if (job.pin?.position !== undefined) pinPos[j] = job.pin.position;
     jobComplex[j] =
       windows.length > 1 || job.pin?.start !== undefined || job.pin?.position !== undefined ? 1 : 0;
-
-    // Compatibility, and the first reason that rules every technician out.
-    const team = job.technicians ?? 1;
-    let skilled = 0;
-    let allowedPeople = 0;
-    let teamed = 0;
-    let inTerritory = 0;
-    let pinned = 0;
-    let fitting = 0;
-    skillAnswer.fill(-1);
-    technicians.forEach((tech, t) => {
-      const c = skillClass[t]!;
-      if (skillAnswer[c] === -1) skillAnswer[c] = hasSkills(job, techSkills[t]!) ? 1 : 0;
-      if (skillAnswer[c] === 0) return;
-      skilled++;
-      if (!permitted(job, techPeople[t]!)) return;
-      allowedPeople++;
-      if ((tech.members?.length ?? 1) < team) return;
-      teamed++;
-      const allowed = techAllowed[t];
-      if (allowed && !allowed.has(job.id)) return;
-      inTerritory++;
-      if (pinTech[j]! >= 0 && pinTech[j] !== t) return;
-      pinned++;
-      for (let d = 0; d < nDims; d++) if (load[j * nDims + d]! > capacity[t * nDims + d]!) return;
-      fitting++;
-      compat[t * nJobs + j] = 1;
-    });
-    if (skilled === 0) staticReason[j] = 'NO_SKILLED_TECHNICIAN';
-    else if (allowedPeople === 0) staticReason[j] = 'NO_PERMITTED_TECHNICIAN';
-    else if (teamed === 0) staticReason[j] = 'NO_TEAM_LARGE_ENOUGH';
-    else if (inTerritory === 0) staticReason[j] = 'OUTSIDE_TERRITORY';
-    else if (pinned === 0 || pinBroken) staticReason[j] = 'PIN_UNSATISFIABLE';
-    else if (fitting === 0) staticReason[j] = 'EXCEEDS_CAPACITY';
-    if (staticReason[j] !== null) for (let t = 0; t < nTechs; t++) compat[t * nJobs + j] = 0;
   });
+  pairTables(
+    { jobs, technicians, nDims, load, capacity, pinTech, pinBroken },
+    { service, affinity, compat, staticReason },
+  );
   winOffset[nJobs] = winS.length;
 
   const links = compileLinks(problem, visitJob, jobFirstVisit, staticReason, compat, nTechs);
   if (links) for (let j = 0; j < nJobs; j++) if (links.linkedVisit[j]) jobComplex[j] = 1;
 
-  const jobTechs: Int32Array[] = [];
-  for (let j = 0; j < nJobs; j++) {
-    const list: number[] = [];
-    for (let t = 0; t < nTechs; t++) if (compat[t * nJobs + j]) list.push(t);
-    jobTechs.push(Int32Array.from(list));
+  const lists: number[][] = Array.from({ length: nJobs }, () => []);
+  for (let t = 0; t < nTechs; t++) {
+    const row = t * nJobs;
+    for (let j = 0; j < nJobs; j++) if (compat[row + j]) lists[j]!.push(t);
   }
+  const jobTechs = lists.map((list) => Int32Array.from(list));
 
   // Unassigned penalty: by default larger than any plan's total of every other cost, so that
   // serving one more job always wins (lexicographic in effect).
@@ -217,9 +176,11 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   for (let t = 0; t < nTechs; t++) {
     bound += fixedCost[t]! + overtimeCostPerSec[t]! * (technicians[t]!.overtime ?? 0);
   }
+  const workPriced = workCostPerSec.some((c) => c > 0);
   for (let j = 0; j < nJobs; j++) {
     let w = 0;
-    for (let t = 0; t < nTechs; t++) w = Math.max(w, service[t * nJobs + j]! * workCostPerSec[t]!);
+    if (workPriced)
+      for (let t = 0; t < nTechs; t++) w = Math.max(w, service[t * nJobs + j]! * workCostPerSec[t]!);
     bound += w + maxPreferenceCost(jobs[j]!);
   }
   if (soft) bound += (nJobs * soft.costPerSecond + (soft.maxCostPerSecond ?? 0)) * soft.maxLateness;
@@ -337,6 +298,96 @@ export function compileProblem(input: Problem | unknown): CompiledProblem {
   return compiled;
 }
 
+interface PairInput {
+  jobs: readonly Job[];
+  technicians: readonly Technician[];
+  nDims: number;
+  load: Float64Array;
+  capacity: Float64Array;
+  pinTech: Int32Array;
+  pinBroken: Uint8Array;
+}
+
+interface PairTables {
+  service: Float64Array;
+  affinity: Float64Array;
+  compat: Uint8Array;
+  staticReason: (UnassignedReasonStatic | null)[];
+}
+
+/**
+ * What each technician makes of each job: its service time, its preference cost, whether the
+ * technician may serve it, and the first reason that rules every technician out. A day of
+ * thousands of jobs and hundreds of routes has millions of pairs: the loops run technician by
+ * technician over the rows they fill, and skip the rules a job does not use; technicians with
+ * the same skill levels answer a job's skill check alike (asked once per class and job).
+ */
+function pairTables(input: PairInput, out: PairTables): void {
+  const { jobs, technicians, nDims, load, capacity, pinTech, pinBroken } = input;
+  const { service, affinity, compat, staticReason } = out;
+  const nJobs = jobs.length;
+  const techSkills = technicians.map(routeSkillLevels);
+  const skillClass = skillClasses(techSkills);
+  const skillAnswer = new Int8Array((Math.max(0, ...skillClass) + 1) * nJobs).fill(-1);
+  const techPeople = technicians.map(routePeople);
+  const duration = Float64Array.from(jobs, (job) => job.duration);
+  const byTechs = jobs.map((job) => job.durationByTechnician);
+  const prefers = Uint8Array.from(jobs, (job) => ((job.preferredTechnicians?.length ?? 0) > 0 ? 1 : 0));
+  const restricted = Uint8Array.from(jobs, (job) =>
+    job.requiredTechnicians !== undefined || job.excludedTechnicians !== undefined ? 1 : 0,
+  );
+  const team = Int32Array.from(jobs, (job) => job.technicians ?? 1);
+  // Technicians left per job after each rule, in the order the reasons are told.
+  const skilled = new Int32Array(nJobs);
+  const allowedPeople = new Int32Array(nJobs);
+  const teamed = new Int32Array(nJobs);
+  const inTerritory = new Int32Array(nJobs);
+  const pinned = new Int32Array(nJobs);
+  const fitting = new Int32Array(nJobs);
+  technicians.forEach((tech, t) => {
+    const row = t * nJobs;
+    const classRow = skillClass[t]! * nJobs;
+    const people = techPeople[t]!;
+    const size = tech.members?.length ?? 1;
+    const allowed = tech.allowedJobs ? new Set(tech.allowedJobs) : null;
+    for (let j = 0; j < nJobs; j++) {
+      const byTech = byTechs[j];
+      service[row + j] = byTech === undefined ? duration[j]! : (byTech[tech.id] ?? duration[j]!);
+      if (prefers[j] === 1) affinity[row + j] = preferenceCost(jobs[j]!, people);
+      let skill = skillAnswer[classRow + j]!;
+      if (skill === -1) skillAnswer[classRow + j] = skill = hasSkills(jobs[j]!, techSkills[t]!) ? 1 : 0;
+      if (skill === 0) continue;
+      skilled[j]!++;
+      if (restricted[j] === 1 && !permitted(jobs[j]!, people)) continue;
+      allowedPeople[j]!++;
+      if (size < team[j]!) continue;
+      teamed[j]!++;
+      if (allowed && !allowed.has(jobs[j]!.id)) continue;
+      inTerritory[j]!++;
+      if (pinTech[j]! >= 0 && pinTech[j] !== t) continue;
+      pinned[j]!++;
+      if (!fitsLoad(load, j, capacity, t, nDims)) continue;
+      fitting[j]!++;
+      compat[row + j] = 1;
+    }
+  });
+  for (let j = 0; j < nJobs; j++) {
+    if (skilled[j] === 0) staticReason[j] = 'NO_SKILLED_TECHNICIAN';
+    else if (allowedPeople[j] === 0) staticReason[j] = 'NO_PERMITTED_TECHNICIAN';
+    else if (teamed[j] === 0) staticReason[j] = 'NO_TEAM_LARGE_ENOUGH';
+    else if (inTerritory[j] === 0) staticReason[j] = 'OUTSIDE_TERRITORY';
+    else if (pinned[j] === 0 || pinBroken[j] === 1) staticReason[j] = 'PIN_UNSATISFIABLE';
+    else if (fitting[j] === 0) staticReason[j] = 'EXCEEDS_CAPACITY';
+    if (staticReason[j] !== null) for (let t = 0; t < technicians.length; t++) compat[t * nJobs + j] = 0;
+  }
+}
+
+/** Whether the job's load fits the technician's capacity in every dimension. */
+function fitsLoad(load: Float64Array, j: number, capacity: Float64Array, t: number, nDims: number): boolean {
+  for (let d = 0; d < nDims; d++) if (load[j * nDims + d]! > capacity[t * nDims + d]!) return false;
+  return true;
+}
+
 /** Largest entry (at least 0) of the matrix last flattened. */
 let flattenedMax = 0;
 
@@ -419,8 +470,6 @@ function nearestJobs(
   const k = Math.max(0, Math.min(NEIGHBOURS, nJobs - 1));
   const neighbours: Int32Array[] = [];
   const granularNeighbours: Int32Array[] = [];
-  const bestKey = new Float64Array(k + 1);
-  const bestJob = new Int32Array(k + 1);
   const corrKey = new Float64Array(k + 1);
   const corrJob = new Int32Array(k + 1);
   // Distance per second of travel, from a deterministic sample of job pairs.
@@ -435,13 +484,13 @@ function nearestJobs(
   const perSecond = sumDur > 0 && sumDist > 0 ? sumDist / sumDur : 1;
   const wait = WAIT_WEIGHT * perSecond;
   const lateW = LATE_WEIGHT * perSecond;
+  const nearest = nearestByLocation(nJobs, jobLoc, dur, dist, nLocs, symmetric, k);
   for (let i = 0; i < nJobs; i++) {
     const a = jobLoc[i]!;
     const row = a * nLocs;
     const ei = early[i]!;
     const li = late[i]!;
     const si = service[i]!;
-    let size = 0;
     let corr = 0;
     for (let j = 0; j < nJobs; j++) {
       if (j === i) continue;
@@ -450,7 +499,6 @@ function nearestJobs(
       const tab = dur[row + b]!;
       const dba = symmetric ? dab : dist[b * nLocs + a]!;
       const tba = symmetric ? tab : dur[b * nLocs + a]!;
-      size = keep(bestKey, bestJob, size, k, dab + dba + DURATION_TIE_BREAK * (tab + tba), j);
       // i then j, and j then i; the smaller (infinite windows give 0, never NaN).
       const ej = early[j]!;
       const lj = late[j]!;
@@ -463,10 +511,54 @@ function nearestJobs(
       const ji = dba + (w > 0 ? wait * w : 0) + (l > 0 ? lateW * l : 0);
       corr = keep(corrKey, corrJob, corr, k, ij < ji ? ij : ji, j);
     }
-    neighbours.push(bestJob.slice(0, size));
+    neighbours.push(withoutSelf(nearest.get(a)!, i, k));
     granularNeighbours.push(corrJob.slice(0, corr));
   }
   return { neighbours, granularNeighbours };
+}
+
+/**
+ * The k + 1 nearest jobs of each job location by the sum of both travel directions, ties by job
+ * index: a job's k nearest other jobs are its location's list without itself. Jobs share
+ * locations (a day's thousands of jobs fall on far fewer places), so this is asked per
+ * location, not per job.
+ */
+function nearestByLocation(
+  nJobs: number,
+  jobLoc: Int32Array,
+  dur: Float64Array,
+  dist: Float64Array,
+  nLocs: number,
+  symmetric: boolean,
+  k: number,
+): Map<number, Int32Array> {
+  const out = new Map<number, Int32Array>();
+  const keys = new Float64Array(k + 2);
+  const found = new Int32Array(k + 2);
+  for (let i = 0; i < nJobs; i++) {
+    const a = jobLoc[i]!;
+    if (out.has(a)) continue;
+    const row = a * nLocs;
+    let size = 0;
+    for (let j = 0; j < nJobs; j++) {
+      const b = jobLoc[j]!;
+      const dab = dist[row + b]!;
+      const tab = dur[row + b]!;
+      const dba = symmetric ? dab : dist[b * nLocs + a]!;
+      const tba = symmetric ? tab : dur[b * nLocs + a]!;
+      size = keep(keys, found, size, k + 1, dab + dba + DURATION_TIE_BREAK * (tab + tba), j);
+    }
+    out.set(a, found.slice(0, size));
+  }
+  return out;
+}
+
+/** The first k jobs of a location's nearest list, leaving out the job itself. */
+function withoutSelf(list: Int32Array, self: number, k: number): Int32Array {
+  const out = new Int32Array(Math.min(k, list.length - (list.includes(self) ? 1 : 0)));
+  let n = 0;
+  for (let q = 0; q < list.length && n < out.length; q++) if (list[q] !== self) out[n++] = list[q]!;
+  return out;
 }
 
 /** A class number per technician: the same for technicians with the same skill levels. */

@@ -86,12 +86,13 @@ export function buildProblem(
     located,
     options,
     sec: (ms: number): number => Math.max(0, Math.round((ms - origin) / 1000)),
-    factorOf: durationFactors(setup),
+    pacedRoutes: () => [],
     routes: new Map(),
     technicians: [],
   };
   const inCrew = addCrewRoutes(context);
   addSoloRoutes(context, inCrew);
+  context.pacedRoutes = pacedRoutesBySkills(setup, context.technicians);
   const { jobs, jobMap } = solverJobs(context, g);
   const links = linksFor(
     setup.rules.linkedVisits ?? [],
@@ -130,8 +131,8 @@ interface RouteContext {
   options: BuildOptions;
   /** Epoch ms → solver seconds from the horizon start. */
   sec: (ms: number) => number;
-  /** The duration factor of a route's people for a job's skills, remembered per crew and skill set. */
-  factorOf: (members: readonly string[], skills: readonly string[]) => number;
+  /** The routes whose people work a job of these skills at another pace than 1, with their factor. */
+  pacedRoutes: (skills: readonly string[]) => readonly PacedRoute[];
   routes: Map<string, RouteInfo>;
   technicians: Technician[];
 }
@@ -331,12 +332,12 @@ function durationsByRoute(
   j: PlannableJob,
   g: number,
 ): Record<string, number> | undefined {
+  const paced = context.pacedRoutes(j.skills);
+  if (paced.length === 0) return undefined;
   const byRoute: Record<string, number> = {};
-  for (const r of context.technicians) {
-    const factor = context.factorOf(r.members ?? [r.id], j.skills);
-    if (factor !== 1) byRoute[r.id] = Math.ceil((j.durationMinutes * 60 * factor) / g) * g;
-  }
-  return Object.keys(byRoute).length > 0 ? byRoute : undefined;
+  for (const { routeId, factor } of paced)
+    byRoute[routeId] = Math.ceil((j.durationMinutes * 60 * factor) / g) * g;
+  return byRoute;
 }
 
 /**
@@ -480,20 +481,45 @@ function roundedDurations(durations: readonly (readonly number[])[], g: number):
   return out;
 }
 
-/** `durationFactorFor`, remembered per crew and skill set (a day has few of each, and many jobs). */
-function durationFactors(
+interface PacedRoute {
+  routeId: string;
+  factor: number;
+}
+
+/**
+ * `durationFactorFor` of every route, asked once per skill set: a day has few skill sets and
+ * many jobs, and only the routes whose factor is not 1 are listed.
+ */
+function pacedRoutesBySkills(
   setup: PlanningSetup,
-): (members: readonly string[], skills: readonly string[]) => number {
-  const known = new Map<string, number>();
-  return (members, skills) => {
-    const key = `${members.join('\u0000')}\u0001${skills.join('\u0000')}`;
-    let f = known.get(key);
-    if (f === undefined) {
-      f = durationFactorFor(setup, members, skills);
-      known.set(key, f);
+  routes: readonly Technician[],
+): (skills: readonly string[]) => readonly PacedRoute[] {
+  const known = new Map<string, PacedRoute[]>();
+  return (skills) => {
+    const key = skills.join('\u0000');
+    let paced = known.get(key);
+    if (paced === undefined) {
+      paced = [];
+      for (const r of routes) {
+        const factor = durationFactorFor(setup, r.members ?? [r.id], skills);
+        if (factor !== 1) paced.push({ routeId: r.id, factor });
+      }
+      known.set(key, paced);
     }
-    return f;
+    return paced;
   };
+}
+
+/** The stores of the located jobs, gathered once per located set (every route asks). */
+const jobStores = new WeakMap<Located, string[]>();
+
+function storesOf(located: Located): string[] {
+  let stores = jobStores.get(located);
+  if (stores === undefined) {
+    stores = [...new Set(located.jobs.map((j) => j.storeId))];
+    jobStores.set(located, stores);
+  }
+  return stores;
 }
 
 /** Jobs a technician may serve: their stores' jobs, inside their territory; undefined = no restriction. */
@@ -502,10 +528,12 @@ function allowedJobs(
   located: Located,
   exclude: ReadonlySet<string> | undefined,
 ): string[] | undefined {
+  const bound = t.territory !== undefined;
+  // No territory and every store of the day's jobs: nothing to check job by job.
+  if (!bound && storesOf(located).every((s) => t.storeIds.includes(s))) return undefined;
   let restricted = false;
   const out: string[] = [];
   const territory = [t.territory];
-  const bound = t.territory !== undefined;
   for (const j of located.jobs) {
     if (exclude?.has(j.serviceJobId)) continue;
     const ok =
