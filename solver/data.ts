@@ -6,6 +6,7 @@ import type { Job, Problem, Technician } from './problem.ts';
 import { validateProblem } from './validate.ts';
 import type { CompiledProblem, UnassignedReasonStatic } from './compiled.ts';
 import { compileLinks, expandVisits } from './links.ts';
+import { nearestJobs } from './neighbours.ts';
 import { technicianClasses } from './tech-classes.ts';
 
 export type { CompiledProblem } from './compiled.ts';
@@ -17,10 +18,6 @@ import {
   routePeople,
   routeSkillLevels,
 } from './affinity.ts';
-
-const NEIGHBOURS = 40;
-/** Weight of travel time in the nearest-by-distance order: only breaks ties between equal distances. */
-const DURATION_TIE_BREAK = 1e-6;
 
 export function compileProblem(input: Problem | unknown): CompiledProblem {
   const problem = validateProblem(input);
@@ -422,143 +419,6 @@ function isSymmetric(m: Float64Array, size: number): boolean {
     }
   }
   return true;
-}
-
-/** Weights of the forced waiting and lateness in the correlation measure (PyVRP's defaults). */
-const WAIT_WEIGHT = 0.2;
-const LATE_WEIGHT = 1;
-
-/** Sorted-list insertion of (key, job) into the k best so far; returns the new size. */
-function keep(
-  keys: Float64Array,
-  jobs: Int32Array,
-  size: number,
-  k: number,
-  key: number,
-  job: number,
-): number {
-  if (size === k && key >= keys[k - 1]!) return size;
-  let p = size < k ? size++ : k - 1;
-  while (p > 0 && keys[p - 1]! > key) {
-    keys[p] = keys[p - 1]!;
-    jobs[p] = jobs[p - 1]!;
-    p--;
-  }
-  keys[p] = key;
-  jobs[p] = job;
-  return size;
-}
-
-/**
- * The k nearest other jobs of each job, by the sum of both travel directions, and by the
- * correlation measure of Vidal et al. (2013) as PyVRP computes it: travel i→j plus
- * 0.2 × the least waiting and 1 × the least lateness that j's window forces after i, the
- * smaller of both directions. Times are converted to the distance unit by the matrices'
- * mean ratio. One pass over the rows.
- */
-function nearestJobs(
-  nJobs: number,
-  jobLoc: Int32Array,
-  dur: Float64Array,
-  dist: Float64Array,
-  nLocs: number,
-  symmetric: boolean,
-  early: Float64Array,
-  late: Float64Array,
-  service: Float64Array,
-): { neighbours: Int32Array[]; granularNeighbours: Int32Array[] } {
-  const k = Math.max(0, Math.min(NEIGHBOURS, nJobs - 1));
-  const neighbours: Int32Array[] = [];
-  const granularNeighbours: Int32Array[] = [];
-  const corrKey = new Float64Array(k + 1);
-  const corrJob = new Int32Array(k + 1);
-  // Distance per second of travel, from a deterministic sample of job pairs.
-  let sumDist = 0;
-  let sumDur = 0;
-  for (let s = 0; s < Math.min(20000, nJobs * nJobs); s++) {
-    const a = jobLoc[s % nJobs]!;
-    const b = jobLoc[(s * 7919 + 13) % nJobs]!;
-    sumDist += dist[a * nLocs + b]!;
-    sumDur += dur[a * nLocs + b]!;
-  }
-  const perSecond = sumDur > 0 && sumDist > 0 ? sumDist / sumDur : 1;
-  const wait = WAIT_WEIGHT * perSecond;
-  const lateW = LATE_WEIGHT * perSecond;
-  const nearest = nearestByLocation(nJobs, jobLoc, dur, dist, nLocs, symmetric, k);
-  for (let i = 0; i < nJobs; i++) {
-    const a = jobLoc[i]!;
-    const row = a * nLocs;
-    const ei = early[i]!;
-    const li = late[i]!;
-    const si = service[i]!;
-    let corr = 0;
-    for (let j = 0; j < nJobs; j++) {
-      if (j === i) continue;
-      const b = jobLoc[j]!;
-      const dab = dist[row + b]!;
-      const tab = dur[row + b]!;
-      const dba = symmetric ? dab : dist[b * nLocs + a]!;
-      const tba = symmetric ? tab : dur[b * nLocs + a]!;
-      // i then j, and j then i; the smaller (infinite windows give 0, never NaN).
-      const ej = early[j]!;
-      const lj = late[j]!;
-      const sj = service[j]!;
-      let w = ej - tab - si - li;
-      let l = ei + si + tab - lj;
-      const ij = dab + (w > 0 ? wait * w : 0) + (l > 0 ? lateW * l : 0);
-      w = ei - tba - sj - lj;
-      l = ej + sj + tba - li;
-      const ji = dba + (w > 0 ? wait * w : 0) + (l > 0 ? lateW * l : 0);
-      corr = keep(corrKey, corrJob, corr, k, ij < ji ? ij : ji, j);
-    }
-    neighbours.push(withoutSelf(nearest.get(a)!, i, k));
-    granularNeighbours.push(corrJob.slice(0, corr));
-  }
-  return { neighbours, granularNeighbours };
-}
-
-/**
- * The k + 1 nearest jobs of each job location by the sum of both travel directions, ties by job
- * index: a job's k nearest other jobs are its location's list without itself. Jobs share
- * locations (a day's thousands of jobs fall on far fewer places), so this is asked per
- * location, not per job.
- */
-function nearestByLocation(
-  nJobs: number,
-  jobLoc: Int32Array,
-  dur: Float64Array,
-  dist: Float64Array,
-  nLocs: number,
-  symmetric: boolean,
-  k: number,
-): Map<number, Int32Array> {
-  const out = new Map<number, Int32Array>();
-  const keys = new Float64Array(k + 2);
-  const found = new Int32Array(k + 2);
-  for (let i = 0; i < nJobs; i++) {
-    const a = jobLoc[i]!;
-    if (out.has(a)) continue;
-    const row = a * nLocs;
-    let size = 0;
-    for (let j = 0; j < nJobs; j++) {
-      const b = jobLoc[j]!;
-      const dab = dist[row + b]!;
-      const tab = dur[row + b]!;
-      const dba = symmetric ? dab : dist[b * nLocs + a]!;
-      const tba = symmetric ? tab : dur[b * nLocs + a]!;
-      size = keep(keys, found, size, k + 1, dab + dba + DURATION_TIE_BREAK * (tab + tba), j);
-    }
-    out.set(a, found.slice(0, size));
-  }
-  return out;
-}
-
-/** The first k jobs of a location's nearest list, leaving out the job itself. */
-function withoutSelf(list: Int32Array, self: number, k: number): Int32Array {
-  const out = new Int32Array(Math.min(k, list.length - (list.includes(self) ? 1 : 0)));
-  let n = 0;
-  for (let q = 0; q < list.length && n < out.length; q++) if (list[q] !== self) out[n++] = list[q]!;
-  return out;
 }
 
 /** A class number per technician: the same for technicians with the same skill levels. */

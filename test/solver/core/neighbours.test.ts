@@ -39,7 +39,7 @@ describe('travel neighbours of jobs that share places', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 2, max: 8 }),
-        fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 2, maxLength: 70 }),
+        fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 2, maxLength: 70, size: 'max' }),
         fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 64, maxLength: 64 }),
         fc.boolean(),
         (nLocs, places, cells, symmetric) => {
@@ -68,6 +68,55 @@ describe('travel neighbours of jobs that share places', () => {
           }
         },
       ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('granular neighbours of jobs alike in place, window and duration', () => {
+  it('rank every other job by travel plus the waiting and lateness it forces, ties by job index', () => {
+    const job = fc.record({
+      place: fc.integer({ min: 0, max: 3 }),
+      duration: fc.constantFrom(5, 10),
+      window: fc.option(fc.constantFrom(0, 20, 40), { nil: undefined }),
+      length: fc.constantFrom(10, 30),
+    });
+    fc.assert(
+      fc.property(fc.array(job, { minLength: 2, maxLength: 60, size: 'max' }), (spec) => {
+        const xs = [0, 7, 15, 30];
+        const at = (a: number, b: number): number => Math.abs(xs[a]! - xs[b]!);
+        const problem: Problem = {
+          matrices: { durations: xs.map((_, a) => xs.map((__, b) => at(a, b))) },
+          jobs: spec.map((s, j) => ({
+            id: `j${j}`,
+            location: s.place,
+            duration: s.duration,
+            ...(s.window !== undefined ? { windows: [{ start: s.window, end: s.window + s.length }] } : {}),
+          })),
+          technicians: [{ id: 't', start: 0, shift: { start: 0, end: 10_000 } }],
+        };
+        const cp = compileProblem(problem);
+        const early = spec.map((s) => (s.window !== undefined ? s.window : -Infinity));
+        const late = spec.map((s) => (s.window !== undefined ? s.window + s.length : Infinity));
+        // One after the other: travel, then 0.2 × the wait and 1 × the lateness forced (durations
+        // are the only matrix, so a second of travel is one unit).
+        const after = (i: number, j: number): number => {
+          const t = at(spec[i]!.place, spec[j]!.place);
+          const wait = early[j]! - t - spec[i]!.duration - late[i]!;
+          const lateness = early[i]! + spec[i]!.duration + t - late[j]!;
+          return t + (wait > 0 ? 0.2 * wait : 0) + (lateness > 0 ? lateness : 0);
+        };
+        const k = Math.min(40, spec.length - 1);
+        for (let i = 0; i < spec.length; i++) {
+          const key = (j: number): number => Math.min(after(i, j), after(j, i));
+          const expected = spec
+            .map((_, j) => j)
+            .filter((j) => j !== i)
+            .sort((a, b) => key(a) - key(b) || a - b)
+            .slice(0, k);
+          expect([...cp.granularNeighbours[i]!]).toEqual(expected);
+        }
+      }),
       { numRuns: 300 },
     );
   });
