@@ -103,7 +103,19 @@ export function buildProblem(
   // A job longer than any qualified route's day is planned in parts on consecutive working days
   // (when the config asks for it).
   const split = setup.rules.multiDayVisits
-    ? splitLongJobs(jobs, context.technicians, durations, g)
+    ? splitLongJobs(jobs, withoutHolds(context.technicians), {
+        durations,
+        g,
+        frozen: new Set(located.jobs.filter((j) => j.pin !== undefined).map((j) => j.serviceJobId)),
+        keptPart: (id) => {
+          const keep = options.keep?.get(id);
+          if (keep === undefined || !context.routes.has(keep.routeId)) return undefined;
+          return {
+            technician: keep.routeId,
+            ...(keep.start !== undefined ? { start: context.sec(keep.start) } : {}),
+          };
+        },
+      })
     : { jobs, links: [] };
   allowPartsLikeTheirJob(context.technicians, split.jobs);
   // Minimum work holds on every route (crews too).
@@ -121,6 +133,18 @@ export function buildProblem(
     routes: context.routes,
     jobs: jobMap,
   };
+}
+
+/**
+ * The routes as the split sees them: without the holds for booked work left out, so that each
+ * pass splits a job alike and a part kept from an earlier pass is the same part.
+ */
+function withoutHolds(routes: readonly Technician[]): Technician[] {
+  return routes.map((r) =>
+    r.breaks === undefined
+      ? r
+      : { ...r, breaks: r.breaks.filter((b) => !(b.id ?? '').startsWith(HOLD_BREAK_PREFIX)) },
+  );
 }
 
 /** What every route is built from, and the routes built so far (crews' first, then the technicians' own). */
