@@ -9,7 +9,8 @@
  * serve), in place of the members' own routes that day. Jobs that need two technicians can
  * only go to such routes; the crew serves one-person jobs too.
  *
- * A job longer than a day's work is split into parts on consecutive working days
+ * A job no route can serve whole from its windows (longer than a day's work, or than what is
+ * left of the day after its window opens) is split into parts on consecutive working days
  * (src/pipeline/solve/multi-day.ts).
  */
 import type { Job, Problem, Technician } from '../../../solver/problem.ts';
@@ -100,8 +101,8 @@ export function buildProblem(
     context.technicians.length,
   );
   const durations = roundedDurations(matrix.durations, g);
-  // A job longer than any qualified route's day is planned in parts on consecutive working days
-  // (when the config asks for it).
+  // A job no qualified route can serve whole from its windows is planned in parts on
+  // consecutive working days (when the config asks for it).
   const split = setup.rules.multiDayVisits
     ? splitLongJobs(jobs, withoutHolds(context.technicians), {
         durations,

@@ -1,13 +1,17 @@
 /**
- * Service jobs longer than a day's work: a job whose duration exceeds what one shift of every
- * qualified route can hold is planned as k parts on consecutive working days of one technician
- * (or crew), linked by a `consecutive-days` link (docs/problem-format.md#multi-day-visits).
+ * Service jobs longer than a day's work: a job that no qualified route (skills, team size,
+ * territory) can serve whole from a start its windows allow is planned as k parts on
+ * consecutive working days of one technician (or crew), linked by a `consecutive-days` link
+ * (docs/problem-format.md#multi-day-visits).
  *
- * The rule: a route's day holds the longest stretch of work its shift and breaks allow (a break
- * is not taken during service; the drive from home and back counted), rounded down to the
- * planning grid; the job's day is the largest such day among the routes qualified for it
- * (skills, team size, territory). A job longer than that becomes
- * k = ⌈duration / day⌉ parts of equal length (rounded up to the grid, the last one shorter).
+ * The rule: a route's day holds stretches of work between its breaks (a break is not taken
+ * during service; the drive from home and back counted), on the planning grid. A job stays
+ * whole when some qualified route holds it in one stretch from a start inside one of its
+ * windows. Otherwise it becomes the fewest k parts of equal length (on the grid, the last one
+ * shorter) that one team can serve: the first part from a start inside one of the job's
+ * windows, each later part in a stretch of the team's next shift, as the solver chains them.
+ * When no team's shifts in the horizon can, the parts are the fewest a day of the best route
+ * holds (the solver then gives the reason).
  * The first part keeps the job's id, windows, pin and rules: it is the appointment Amazon gets;
  * the later parts have no window of their own (any time of their day's shift).
  */
