@@ -103,8 +103,14 @@ export function partLengths(duration: number, day: number, g: number): number[] 
   return partsOf(duration, Math.ceil(duration / day), g);
 }
 
-/** Per route: the next route of the same people by shift start (−1 = none), as the solver chains parts. */
-function nextRoutes(routes: readonly Technician[]): number[] {
+/** The teams' shifts: per route the next route of the same people by shift start (−1 = none), as the solver chains parts. */
+interface Shifts {
+  next: readonly number[];
+  /** The most shifts one team works in the horizon: no job has more parts. */
+  most: number;
+}
+
+function nextRoutes(routes: readonly Technician[]): Shifts {
   const next = routes.map(() => -1);
   const byTeam = new Map<string, number[]>();
   routes.forEach((route, r) => {
@@ -115,20 +121,19 @@ function nextRoutes(routes: readonly Technician[]): number[] {
     list.sort((a, b) => routes[a]!.shift.start - routes[b]!.shift.start || a - b);
     for (let k = 0; k + 1 < list.length; k++) next[list[k]!] = list[k + 1]!;
   }
-  return next;
+  return { next, most: Math.max(0, ...[...byTeam.values()].map((list) => list.length)) };
 }
 
 /** What the routes offer a job: per route, its first part's room (from a window) and a later part's room (0 = not qualified). */
-interface Room {
+interface Room extends Shifts {
   first: number[];
   later: number[];
-  next: readonly number[];
 }
 
 function roomFor(
   job: Job,
   routes: readonly Technician[],
-  next: readonly number[],
+  shifts: Shifts,
   durations: number[][],
   g: number,
 ): Room {
@@ -140,7 +145,7 @@ function roomFor(
     first.push(ok ? windowHolds(stretches, job, g) : 0);
     later.push(ok ? dayHolds(stretches, g) : 0);
   }
-  return { first, later, next };
+  return { first, later, ...shifts };
 }
 
 /** Whether some route takes the first part from one of its windows and its team's next shifts the later parts. */
@@ -166,7 +171,7 @@ function lengthsFor(job: Job, room: Room, g: number): number[] {
   if (room.first.some((first) => first >= job.duration)) return [job.duration];
   const day = Math.max(0, ...room.later);
   if (day <= 0) return [job.duration];
-  const most = Math.min(room.later.length, Math.ceil(job.duration / g));
+  const most = Math.min(room.most, Math.ceil(job.duration / g));
   for (let k = 2; k <= most; k++) {
     const lengths = partsOf(job.duration, k, g);
     if (chainHolds(lengths, room)) return lengths;
@@ -196,11 +201,11 @@ export function splitLongJobs(
 ): { jobs: Job[]; links: Link[] } {
   const out: Job[] = [];
   const links: Link[] = [];
-  const next = nextRoutes(routes);
+  const shifts = nextRoutes(routes);
   for (const job of jobs) {
     const lengths = frozen.has(job.id)
       ? [job.duration]
-      : lengthsFor(job, roomFor(job, routes, next, durations, g), g);
+      : lengthsFor(job, roomFor(job, routes, shifts, durations, g), g);
     if (lengths.length === 1) {
       out.push(job);
       continue;
