@@ -86,6 +86,8 @@ describe('multi-day visits written to the sandbox', () => {
         .map((j) => j.serviceJobId);
       const served = long.filter((id) => first.plan.appointments.some((a) => a.serviceJobId === id));
       expect(served.length).toBeGreaterThanOrEqual(4);
+      // Booked long jobs too: the buyer's appointment is the first part's.
+      expect(served.filter((id) => booked.includes(id)).length).toBeGreaterThan(0);
       for (const id of served) {
         const visits = first.plan.routes.flatMap((r) =>
           r.stops.filter((s) => s.serviceJobId === id).map((s) => ({ r, s })),
