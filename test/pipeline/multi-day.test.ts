@@ -10,6 +10,7 @@ import { buildProblem } from '../../src/pipeline/solve/build-problem.ts';
 import { locate } from '../../src/pipeline/solve/geography.ts';
 import { partLengths } from '../../src/pipeline/solve/multi-day.ts';
 import { normaliseJobs } from '../../src/pipeline/read/normalise.ts';
+import { placementsToKeep } from '../../src/pipeline/stability/kept-placements.ts';
 import { planFromSolution } from '../../src/pipeline/write/plan.ts';
 import { setupFromConfig } from '../../src/pipeline/setup/from-config.ts';
 import { solveInWorker } from '../../src/pipeline/solve/solve-in-worker.ts';
@@ -83,7 +84,7 @@ describe('a job longer than a day', () => {
     const install = plan.appointments.find((a) => a.serviceJobId === 'J0')!;
     expect(install.technicianIds).toEqual(['T1']);
     const stops = plan.routes.flatMap((r) =>
-      r.stops.filter((s) => s.serviceJobId === 'J0').map((s) => ({ day: r.day, s })),
+      r.stops.filter((s) => s.serviceJobId === 'J0').map((s) => ({ day: r.day, routeId: r.routeId, s })),
     );
     expect(stops.map((x) => x.day)).toEqual([plan.days[0], plan.days[2]]);
     // Thursday's part is reserved on T1 for exactly its time.
@@ -98,5 +99,21 @@ describe('a job longer than a day', () => {
     expect(first.start).toBeGreaterThanOrEqual(install.time.start);
     expect(first.start).toBeLessThanOrEqual(install.time.start + install.time.minutes * MINUTE);
     expect(plan.unassigned).toEqual([]);
+
+    // The next run, with Amazon holding what this plan wrote, keeps every part where it was.
+    const booked = located.jobs.map((j) => {
+      const a = plan.appointments.find((x) => x.serviceJobId === j.serviceJobId)!;
+      const at = { start: a.time.start, durationMinutes: a.time.minutes, technicianIds: a.technicianIds };
+      return { ...j, activeAppointment: { appointmentId: `A-${j.serviceJobId}`, ...at } };
+    });
+    const keep = placementsToKeep(plan, booked);
+    expect(keep.get('J0')).toEqual({ routeId: stops[0]!.routeId, start: first.start });
+    expect(keep.get('J0#part2')).toEqual({ routeId: stops[1]!.routeId, start: second.start });
+    const again = buildProblem(setup, { ...located, jobs: booked }, matrix, { keep });
+    expect(again.problem.links).toEqual(built.problem.links);
+    const sec = (ms: number): number => (ms - again.origin) / 1000;
+    expect(again.problem.jobs.filter((j) => j.id.startsWith('J0')).map((j) => [j.duration, j.pin])).toEqual(
+      stops.map((x) => [x.s.end / 1000 - x.s.start / 1000, { technician: x.routeId, start: sec(x.s.start) }]),
+    );
   });
 });

@@ -9,7 +9,8 @@
  * serve), in place of the members' own routes that day. Jobs that need two technicians can
  * only go to such routes; the crew serves one-person jobs too.
  *
- * A job longer than a day's work is split into parts on consecutive working days
+ * A job no route can serve whole from its windows (longer than a day's work, or than what is
+ * left of the day after its window opens) is split into parts on consecutive working days
  * (src/pipeline/solve/multi-day.ts).
  */
 import type { Job, Problem, Technician } from '../../../solver/problem.ts';
@@ -101,10 +102,22 @@ export function buildProblem(
     context.technicians.length,
   );
   const durations = roundedDurations(matrix.durations, g);
-  // A job longer than any qualified route's day is planned in parts on consecutive working days
-  // (when the config asks for it).
+  // A job no qualified route can serve whole from its windows is planned in parts on
+  // consecutive working days (when the config asks for it).
   const split = setup.rules.multiDayVisits
-    ? splitLongJobs(jobs, context.technicians, durations, g)
+    ? splitLongJobs(jobs, withoutHolds(context.technicians), {
+        durations,
+        g,
+        frozen: new Set(located.jobs.filter((j) => j.pin !== undefined).map((j) => j.serviceJobId)),
+        keptPart: (id) => {
+          const keep = options.keep?.get(id);
+          if (keep === undefined || !context.routes.has(keep.routeId)) return undefined;
+          return {
+            technician: keep.routeId,
+            ...(keep.start !== undefined ? { start: context.sec(keep.start) } : {}),
+          };
+        },
+      })
     : { jobs, links: [] };
   allowPartsLikeTheirJob(context.technicians, split.jobs);
   // Minimum work holds on every route (crews too).
@@ -122,6 +135,18 @@ export function buildProblem(
     routes: context.routes,
     jobs: jobMap,
   };
+}
+
+/**
+ * The routes as the split sees them: without the holds for booked work left out, so that each
+ * pass splits a job alike and a part kept from an earlier pass is the same part.
+ */
+function withoutHolds(routes: readonly Technician[]): Technician[] {
+  return routes.map((r) =>
+    r.breaks === undefined
+      ? r
+      : { ...r, breaks: r.breaks.filter((b) => !(b.id ?? '').startsWith(HOLD_BREAK_PREFIX)) },
+  );
 }
 
 /** What every route is built from, and the routes built so far (crews' first, then the technicians' own). */

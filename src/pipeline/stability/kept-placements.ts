@@ -4,6 +4,7 @@
  * changed makes no calls, and new work is fitted around what buyers were already told.
  */
 import type { Placement } from '../solve/build-problem.ts';
+import { partId } from '../solve/multi-day.ts';
 import type { PlannableJob } from '../read/normalise.ts';
 import type { Plan } from '../write/plan.ts';
 
@@ -14,9 +15,19 @@ export function placementsToKeep(
   const keep = new Map<string, Placement>();
   if (previous === undefined) return keep;
   const planned = new Map(previous.appointments.map((a) => [a.serviceJobId, a]));
+  // A multi-day visit's later days are stops of their own part (multi-day.ts), kept with it.
   const stops = new Map<string, { routeId: string; start: number }>();
+  const parts = new Map<string, [string, Placement][]>();
   for (const r of previous.routes)
-    for (const s of r.stops) stops.set(s.serviceJobId, { routeId: r.routeId, start: s.start });
+    for (const s of r.stops) {
+      const at = { routeId: r.routeId, start: s.start };
+      if (s.part === undefined) stops.set(s.serviceJobId, at);
+      else
+        parts.set(s.serviceJobId, [
+          ...(parts.get(s.serviceJobId) ?? []),
+          [partId(s.serviceJobId, s.part), at],
+        ]);
+    }
   for (const j of jobs) {
     const current = j.activeAppointment;
     const before = planned.get(j.serviceJobId);
@@ -24,7 +35,9 @@ export function placementsToKeep(
     if (current === undefined || before === undefined || stop === undefined || j.pin !== undefined) continue;
     const sameTime = current.start === before.time.start && current.durationMinutes === before.time.minutes;
     const sameTechnicians = [...current.technicianIds].sort().join(',') === before.technicianIds.join(',');
-    if (sameTime && sameTechnicians) keep.set(j.serviceJobId, { routeId: stop.routeId, start: stop.start });
+    if (!sameTime || !sameTechnicians) continue;
+    keep.set(j.serviceJobId, { routeId: stop.routeId, start: stop.start });
+    for (const [id, at] of parts.get(j.serviceJobId) ?? []) keep.set(id, at);
   }
   return keep;
 }
