@@ -42,6 +42,11 @@ export interface SandboxOptions {
   /** Extra orders of two services each (same order id, buyer and address), for linked visits; default 0. */
   readonly linkedOrders?: number;
   /**
+   * Pending jobs given an earlier job of their product order, completed by a technician of the
+   * store, for the previous visit's technician (`planning.previousTechnician`); default 0.
+   */
+  readonly previousVisits?: number;
+  /**
    * First planning day, YYYY-MM-DD; default: tomorrow (UTC) by the clock. Refused when it lies
    * before the clock's today: every seeded window and appointment would already be over.
    */
@@ -140,6 +145,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ...(options.demandBySkill !== undefined ? { demandBySkill: options.demandBySkill } : {}),
     ...(options.linkedOrders !== undefined
       ? { linkedOrders: positiveInt('linkedOrders', options.linkedOrders, 0, 0) }
+      : {}),
+    ...(options.previousVisits !== undefined
+      ? { previousVisits: positiveInt('previousVisits', options.previousVisits, 0, 0) }
       : {}),
   };
   const later = options.listenBeforeSeeding === true;

@@ -9,6 +9,7 @@ import type { WeeklyShift } from './schedule-rules.ts';
 import { technicianFree } from './capacity.ts';
 import { slotCapacity } from './slots.ts';
 import { seedLinkedOrders } from './linked-orders.ts';
+import { seedPreviousVisits } from './previous-visits.ts';
 import type { JobRecord, JobStatus, SandboxWorld, SeededCrew, Store } from './state.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from './time.ts';
 
@@ -41,6 +42,8 @@ export interface SeedOptions {
   readonly demandBySkill?: boolean;
   /** Extra orders of two services each, for linked visits (see linked-orders.ts); default 0. */
   readonly linkedOrders?: number;
+  /** Pending jobs given an earlier completed job of their order (see previous-visits.ts); default 0. */
+  readonly previousVisits?: number;
 }
 
 interface Metro {
@@ -389,6 +392,7 @@ export function seedJobs(world: SandboxWorld, options: SeedOptions): void {
     world.jobs.set(job.serviceJobId, job);
   }
   seedLinkedOrders(world, options.seed, options.startDate, options.linkedOrders ?? 0);
+  seedPreviousVisits(world, options.seed, options.nowMs, options.previousVisits ?? 0);
 }
 
 function seedLunches(world: SandboxWorld, options: SeedOptions): void {
