@@ -7,8 +7,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { DateTime } from 'luxon';
 import type { ProgressSink, StepName } from '../src/pipeline/progress.ts';
+import { pullJobs } from '../src/pipeline/read/pull.ts';
 import { RunError, runPlanning, type RunOptions, type RunResult } from '../src/pipeline/run.ts';
+import { setupFromConfig } from '../src/pipeline/setup/from-config.ts';
+import { preflight } from '../src/pipeline/setup/preflight.ts';
 import { StoreError } from '../src/store/index.ts';
 import type { Logger } from 'pino';
 import type { PlanningConfig } from '../src/config/index.ts';
@@ -72,6 +76,7 @@ function runErrorCode(err: unknown): { code: string; message: string } {
 export class Planner {
   readonly #runs = new Map<string, RunState>();
   readonly #inflight = new Set<Promise<unknown>>();
+  #readingAhead: Promise<void> | undefined;
 
   constructor(private readonly ctx: PlannerDeps) {}
 
@@ -91,6 +96,51 @@ export class Planner {
     this.#inflight.add(done);
     void done.finally(() => this.#inflight.delete(done));
     return state;
+  }
+
+  /**
+   * Reads ahead what every run needs first, once, as soon as the server listens: the check that
+   * the crews config's resources are the seller's (remembered for an hour) and the stores' service
+   * jobs into the store. The first pull reads every page of the lookback, which grows with the
+   * seller; runs after it ask Amazon only what changed since. A run started meanwhile waits for
+   * it rather than reading the same pages again. A failure is logged and not kept: the run that
+   * follows checks and pulls for itself, and reports what it meets.
+   */
+  readAhead(): Promise<void> {
+    this.#readingAhead ??= this.#readAheadNow().catch((err: unknown) => {
+      this.ctx.logger.warn(
+        { err: (err as Error).message },
+        'reading ahead failed; the next run reads for itself',
+      );
+    });
+    return this.#readingAhead;
+  }
+
+  async #readAheadNow(): Promise<void> {
+    const { ctx } = this;
+    const first = ctx.config.stores[0];
+    if (first === undefined) return;
+    const t0 = performance.now();
+    const now = ctx.clock().getTime();
+    const date = DateTime.fromMillis(now, { zone: first.timeZone }).toISODate()!;
+    const setup = setupFromConfig(ctx.config, { date, days: 1 });
+    const services = ctx.services();
+    await preflight(setup, { date, marketplaceId: ctx.marketplaceId }, services, now);
+    const pulled = await pullJobs(services, ctx.pipelineStore, {
+      storeIds: ctx.config.stores.map((s) => s.storeId),
+      marketplaceId: ctx.marketplaceId,
+      now,
+      lookbackDays: setup.rules.pullLookbackDays,
+    });
+    ctx.logger.info(
+      {
+        jobs: pulled.jobs,
+        pages: pulled.pages,
+        notPlannable: pulled.issues.length,
+        ms: Math.round(performance.now() - t0),
+      },
+      'read ahead: service jobs pulled',
+    );
   }
 
   /** Runs and waits for the result (optimize-today answers with it). */
@@ -144,6 +194,7 @@ export class Planner {
     const t0 = performance.now();
     const { kind: _kind, actor, ...options } = request;
     try {
+      if (this.#readingAhead !== undefined) await this.#readingAhead;
       const result = await runPlanning(
         { ...options, kind: state.kind, planId: state.planId, marketplaceId: ctx.marketplaceId },
         {

@@ -18,6 +18,11 @@ export interface StartApiOptions extends CreateContextOptions {
   server?: Omit<ServerOptions, 'tls'>;
   /** Nightly plans per store (cron in the store's zone); none by default. */
   nightly?: SchedulerOptions | undefined;
+  /**
+   * Once listening, pull the stores' service jobs and check the crews config's resources ahead of
+   * the first run (`Planner.readAhead`); one seller served in process only. Off by default.
+   */
+  readAhead?: boolean | undefined;
 }
 
 export interface RunningApi {
@@ -56,6 +61,9 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     scheduler?.start();
     // Listening: now the solver's first worker thread may load, ahead of the first plan.
     ctx.solver.warm();
+    // The first run of the day then reads only what changed (queue mode: the workers run the plans).
+    if (options.readAhead === true && ctx.tenants === undefined && ctx.queue === undefined)
+      void ctx.planner.readAhead();
     return {
       url,
       app: running,

@@ -13,7 +13,7 @@ import type { PlanningConfig } from '../../src/config/index.ts';
 export async function startBenchApi(
   sandbox: { url: string; marketplaceId: string },
   config: PlanningConfig,
-  options: { prefix: string; clock?: () => Date },
+  options: { prefix: string; clock?: () => Date; readAhead?: boolean },
 ): Promise<{ api: RunningApi; token: string; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), options.prefix));
   const api = await startApi({
@@ -32,6 +32,7 @@ export async function startBenchApi(
     },
     logger: pino({ level: 'silent' }),
     server: { rateLimit: false },
+    ...(options.readAhead === true ? { readAhead: true } : {}),
   });
   const token = (await api.ctx.store.tokens.create({ scope: 'planner', name: 'bench' })).token;
   return { api, token, dir };

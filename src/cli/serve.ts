@@ -258,6 +258,8 @@ async function serve(opts: ServeOptions): Promise<void> {
     // A key file the user names must exist: a typo must not put a new key in front of the store.
     ...(opts.keyFile !== undefined ? { storeOptions: { keyFile: opts.keyFile, requireKeyFile: true } } : {}),
     ...(opts.solverThreads !== undefined ? { solverThreads: opts.solverThreads } : {}),
+    // The first optimize-today of the day then pulls only what changed.
+    readAhead: true,
     osrmUrl: opts.osrm,
     ...(queue !== undefined
       ? { queue: { redisUrl: queue.redisUrl, prefix: opts.prefix, sellerId: opts.seller } }
