@@ -118,11 +118,13 @@ export class Planner {
 
   async #readAheadNow(): Promise<void> {
     const { ctx } = this;
-    const first = ctx.config.stores[0];
-    if (first === undefined) return;
+    if (ctx.config.stores.length === 0) return;
     const t0 = performance.now();
     const now = ctx.clock().getTime();
-    const date = DateTime.fromMillis(now, { zone: first.timeZone }).toISODate()!;
+    // The latest of the stores' local dates: today, and in the past for none of them.
+    const date = ctx.config.stores
+      .map((s) => DateTime.fromMillis(now, { zone: s.timeZone }).toISODate()!)
+      .reduce((a, b) => (b > a ? b : a));
     const setup = setupFromConfig(ctx.config, { date, days: 1 });
     const services = ctx.services();
     await preflight(setup, { date, marketplaceId: ctx.marketplaceId }, services, now);

@@ -82,18 +82,19 @@ export function buildProblem(
 ): BuiltProblem {
   const origin = setup.horizon.start;
   const g = setup.rules.timeGranularityMinutes * 60;
+  const technicians: Technician[] = [];
   const context: RouteContext = {
     setup,
     located,
     options,
     sec: (ms: number): number => Math.max(0, Math.round((ms - origin) / 1000)),
-    pacedRoutes: () => [],
+    // Asked by the jobs, once every route below is in `technicians`.
+    pacedRoutes: pacedRoutesBySkills(setup, technicians),
     routes: new Map(),
-    technicians: [],
+    technicians,
   };
   const inCrew = addCrewRoutes(context);
   addSoloRoutes(context, inCrew);
-  context.pacedRoutes = pacedRoutesBySkills(setup, context.technicians);
   const { jobs, jobMap } = solverJobs(context, g);
   const links = linksFor(
     setup.rules.linkedVisits ?? [],
