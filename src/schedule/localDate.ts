@@ -9,6 +9,21 @@ import type { IsoDate, LocalTime } from '../config/fields.ts';
  * does; a time that occurs twice (fall back) is luxon's choice, the standard-time instant.
  */
 export function localInstant(date: IsoDate, time: LocalTime, zone: string, dayOffset = 0): number {
+  // Pure in its arguments, and asked again and again (every technician's shift and lunch on
+  // every planned day, in a handful of zones): each answer is worked out once per process.
+  const key = `${date}|${time}|${zone}|${dayOffset}`;
+  const known = instants.get(key);
+  if (known !== undefined) return known;
+  if (instants.size >= MAX_REMEMBERED_INSTANTS) instants.clear();
+  const at = resolveLocalInstant(date, time, zone, dayOffset);
+  instants.set(key, at);
+  return at;
+}
+
+const MAX_REMEMBERED_INSTANTS = 50_000;
+const instants = new Map<string, number>();
+
+function resolveLocalInstant(date: IsoDate, time: LocalTime, zone: string, dayOffset: number): number {
   const minutes = localTimeToMinutes(time);
   const day = DateTime.fromISO(date, { zone }).plus({ days: dayOffset });
   if (!day.isValid) throw new RangeError(`not a date in zone ${zone}: ${date}`);
