@@ -2,7 +2,7 @@
  * The solve passes. Pass 1 keeps what can be kept. Jobs it could not place that may move (a
  * kept technician or appointment that no longer fits) get a second, short pass with
  * everything placed in pass 1 pinned, their technician preference dropped and their other
- * windows opened. Booked jobs still out after that keep their appointments on Amazon, which
+ * windows opened; it starts from pass 1's routes, so it begins with what pass 1 serves. Booked jobs still out after that keep their appointments on Amazon, which
  * go on taking store capacity: each gets a hold (booked-holds.ts) and the routes that must
  * make room are planned again around it, the rest staying pinned. Each pass builds its
  * problem once.
@@ -82,6 +82,10 @@ export async function solvePasses(
       : undefined;
   let overallMs = seconds * 1000;
   let cutShort = false;
+  // What a pass costs beyond its search budget (the problem's trip to the worker, its
+  // compilation, the first plan, the way back), as the last pass took it: later passes.
+  // budgets leave it out, and a hold round is begun only when its passes still fit.
+  let fixedMs = 0;
   const pass: Pass = async (built, budgetMs, label, start = []) => {
     const passBegan = performance.now() - began;
     if (deadline !== undefined && performance.now() >= deadline) cutShort = true;
@@ -107,6 +111,7 @@ export async function solvePasses(
       },
     });
     if (solution.stats.cutShort === true) cutShort = true;
+    fixedMs = Math.max(0, performance.now() - began - passBegan - budgetMs);
     return solution;
   };
   const left = (): number => (deadline !== undefined ? Math.max(50, deadline - performance.now()) : Infinity);
@@ -114,8 +119,11 @@ export async function solvePasses(
   overallMs = budget;
   const share = (fraction: number): number =>
     deadline !== undefined
-      ? Math.min(left(), Math.max(50, budget * fraction))
+      ? Math.max(50, Math.min(left() - fixedMs, budget * fraction))
       : Math.max(1000, budget * fraction);
+  // Without a deadline every pass fits; with one, `passes` more passes of the least budget.
+  const fits = (passes: number): boolean =>
+    deadline === undefined || deadline - performance.now() >= passes * (fixedMs + 50);
   // Pass 1 starts from the plan in force (warm-start.ts): what it serves is not lost by search luck.
   const state: PassState = {
     built: first,
@@ -140,15 +148,21 @@ export async function solvePasses(
       widen,
       release: widen,
     });
-    state.solution = await pass(state.built, share(0.1), 'pass 2');
+    state.solution = await pass(state.built, share(0.1), 'pass 2', routesOf(state.solution));
   }
   // Booked work left out keeps its appointment: make room for it in its store's capacity, but
   // never at the cost of work the plan serves (a hold that does is not placed).
+  // Past the deadline a round is not begun, or is given up before a retry it cannot afford
+  // (its passes so far discarded): the capacity check after the passes still keeps the
+  // unserved bookings' units free, so the plan never relies on capacity Amazon lacks.
+  let holdsCut = false;
   for (let round = 1; round <= MAX_HOLD_ROUNDS; round++) {
-    const more = await holdRound(state, round, input, options, (b, label) =>
-      pass(b, share(round === 1 ? 0.2 : 0.1), label),
-    );
-    if (!more) break;
+    const more = await holdRound(state, round, input, options, {
+      pass: (b, label) => pass(b, share(round === 1 ? 0.2 : 0.1), label),
+      fits,
+    });
+    if (more === 'out of time') holdsCut = true;
+    if (more !== true) break;
   }
   let solution = state.solution;
   if (state.excluded.size > 0) {
@@ -166,7 +180,8 @@ export async function solvePasses(
   }).solution;
   const travelHours = solution.routes.reduce((h, r) => h + r.travelDuration, 0) / 3600;
   step.done(
-    `${built.problem.jobs.length - solution.unassigned.length} of ${built.problem.jobs.length} jobs placed, travel ${travelHours.toFixed(1)} h`,
+    `${built.problem.jobs.length - solution.unassigned.length} of ${built.problem.jobs.length} jobs placed, travel ${travelHours.toFixed(1)} h` +
+      (holdsCut ? '; no time left to hold capacity for every booking left out' : ''),
   );
   return { built, solution, holds: state.holds, cutShort };
 }
@@ -174,15 +189,21 @@ export async function solvePasses(
 /**
  * One round of holds: the booked jobs still unserved get a hold each where one can be kept
  * free, and the routes a hold cuts into are planned again. Returns false when there is
- * nothing left to hold (the rounds end).
+ * nothing left to hold (the rounds end), and 'out of time' when the deadline leaves no room
+ * for the round's passes: the state is then as before the round.
  */
 async function holdRound(
   state: PassState,
   round: number,
   input: SolveInput,
   options: RunOptions,
-  pass: (built: BuiltProblem, label: string) => Promise<Solution>,
-): Promise<boolean> {
+  run: {
+    pass: (built: BuiltProblem, label: string) => Promise<Solution>;
+    /** Whether that many more passes fit before the deadline. */
+    fits: (passes: number) => boolean;
+  },
+): Promise<boolean | 'out of time'> {
+  const { pass, fits } = run;
   const { setup, located, matrix } = input;
   const { built, solution, holds } = state;
   const unserved = unservedBookings(built, solution);
@@ -191,6 +212,7 @@ async function holdRound(
     displaceBooked: options.kind !== 'optimize_today',
   });
   if (chosen.length === 0) return false;
+  if (!fits(1)) return 'out of time';
   const round_: HoldRound = {
     added: chosen,
     byRoute: new Map(),
@@ -230,7 +252,17 @@ async function holdRound(
     }
   };
   if (lost.length > 0) {
+    if (!fits(1)) return 'out of time';
     unpin(lost);
+    ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
+  }
+  // Placing them again can push out other work the round had pinned at its old start: that
+  // is freed the same way, so what a hold leaves out was last tried free to move.
+  for (let again = 1; again <= MAX_HOLD_CHECKS; again++) {
+    const pinned = lostBetween(solution, tried).filter((id) => round_.keepNow.has(id) && !stays.has(id));
+    if (pinned.length === 0) break;
+    if (!fits(1)) return 'out of time';
+    unpin(pinned);
     ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
   }
   // A hold placed again on another route is checked the same way (it may squeeze that route's
@@ -239,6 +271,7 @@ async function holdRound(
   for (let check = 1; today !== undefined && check <= MAX_HOLD_CHECKS; check++) {
     const lostNow = lostBetween(solution, tried);
     if (!today.relocate(lostNow, check < MAX_HOLD_CHECKS)) break;
+    if (!fits(1)) return 'out of time';
     unpin(lostNow);
     ({ b: next, s: tried } = await attempt(`room for booked work ${round}, again`));
   }
@@ -321,6 +354,13 @@ function todaysBookedVisits(
     return true;
   };
   return { stays, relocate };
+}
+
+/** A solution's routes as the next pass's starting point: later passes begin where the last ended. */
+function routesOf(s: Solution): StartRoute[] {
+  return s.routes
+    .filter((r) => r.visits.length > 0)
+    .map((r) => ({ technician: r.technician, jobs: r.visits.map((v) => v.job) }));
 }
 
 /** Where a solution puts each job it serves, as pins for the next pass. */
