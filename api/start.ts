@@ -60,7 +60,7 @@ export async function startApi(options: StartApiOptions): Promise<RunningApi> {
     const running = app;
     scheduler?.start();
     // Listening: now the solver's first worker thread may load, ahead of the first plan.
-    ctx.solver.warm();
+    void ctx.solver.warm();
     // The first run of the day then reads only what changed (queue mode: the workers run the plans).
     if (options.readAhead === true && ctx.tenants === undefined && ctx.queue === undefined)
       void ctx.planner.readAhead();

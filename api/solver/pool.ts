@@ -12,6 +12,7 @@ import { ProblemError } from '../../solver/errors.ts';
 import type { Problem } from '../../solver/problem.ts';
 import type { Solution, SolveProgress, StartRoute } from '../../solver/solution.ts';
 import type { SolveTaskResult } from './solve-task.ts';
+import { warmUpDay } from './warm-up.ts';
 
 interface PoolSolveRequest {
   problem: Problem;
@@ -29,8 +30,11 @@ export interface SolverPool {
   solve(req: PoolSolveRequest): Promise<Solution>;
   /** Tasks running and waiting. */
   stats(): { threads: number; running: number; queued: number };
-  /** Starts the first worker thread now, ahead of the first task (a server calls it once it listens). */
-  warm(): void;
+  /**
+   * Starts the first worker thread now, ahead of the first task (a server calls it once it
+   * listens), and has it solve a small made-up day so its first real plan runs warm code.
+   */
+  warm(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,9 @@ export interface SolverPoolOptions {
   /** Worker threads; default: cores − 1, at least 2 (a nightly plan and an optimize-today side by side). */
   threads?: number;
 }
+
+/** Search time on the made-up day: enough for the hot loops to be compiled. */
+const WARM_UP_MS = 300;
 
 function defaultSolverThreads(): number {
   return Math.max(2, availableParallelism() - 1);
@@ -59,8 +66,13 @@ export function createSolverPool(options: SolverPoolOptions = {}): SolverPool {
     }));
   let running = 0;
   return {
-    warm() {
-      if (!closed) pool();
+    async warm() {
+      if (closed) return;
+      const { problem, start } = warmUpDay();
+      // Best effort: a pool closed meanwhile, or a failing warm-up, leaves the first plan cold.
+      await pool()
+        .run({ problem, seed: 1, timeLimitMs: WARM_UP_MS, start })
+        .catch(() => undefined);
     },
     async solve(req) {
       if (closed) throw new Error('the solver pool is closed');

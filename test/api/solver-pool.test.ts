@@ -4,6 +4,8 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSolverPool } from '../../api/solver/pool.ts';
+import { warmUpDay } from '../../api/solver/warm-up.ts';
+import { checkSolution } from '../../solver/checker.ts';
 import { solve } from '../../solver/index.ts';
 import type { Problem } from '../../solver/problem.ts';
 import type { Solution } from '../../solver/solution.ts';
@@ -47,5 +49,22 @@ describe('solver pool', () => {
     expect(Object.keys(routesOf(here))).toEqual(['tech-b']);
     const pooled = await pool.solve({ problem, seed: 1, maxIterations: 0, start });
     expect(routesOf(pooled)).toEqual(routesOf(here));
+  }, 60_000);
+
+  it('warms up on a made-up day the solver accepts, and solves after it', async () => {
+    const { problem: day, start } = warmUpDay();
+    // The day is valid and has work to search over: a plan the checker accepts, jobs served.
+    const plan = solve(day, { seed: 1, maxIterations: 50, start });
+    expect(checkSolution(day, plan).violations).toEqual([]);
+    expect(plan.routes.some((r) => r.visits.length > 0)).toBe(true);
+    expect(start.some((r) => r.jobs.length > 0)).toBe(true);
+    const warmed = createSolverPool({ threads: 1 });
+    try {
+      await warmed.warm();
+      const pooled = await warmed.solve({ problem, seed: 1, maxIterations: 0 });
+      expect(routesOf(pooled)).toEqual(routesOf(solve(problem, { seed: 1, maxIterations: 0 })));
+    } finally {
+      await warmed.close();
+    }
   }, 60_000);
 });
