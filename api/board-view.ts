@@ -24,7 +24,7 @@ import {
   type RefusedCall,
   type StopDetails,
 } from '../src/report/board-shape.ts';
-import type { PlanRecord, StoredServiceJob } from '../src/store/index.ts';
+import type { PlanRecord, ServiceJobRecord } from '../src/store/index.ts';
 
 /** The board of one store's day of a stored plan. */
 export type BoardView = BoardDay;
@@ -35,7 +35,8 @@ export interface BoardInput {
   config: PlanningConfig;
   storeId: string;
   date: string;
-  jobs: ReadonlyMap<string, StoredServiceJob>;
+  /** The plan's jobs as the store holds them (read back, or as the run that made the plan read them). */
+  jobs: ReadonlyMap<string, ServiceJobRecord>;
   now: Date;
   withPersonal: boolean;
   issues?: readonly PlanningIssue[] | undefined;
@@ -66,7 +67,7 @@ async function centroid(
   return r.ok ? { lat: r.lat, lon: r.lon } : undefined;
 }
 
-function formatAddress(job: StoredServiceJob): string {
+function formatAddress(job: ServiceJobRecord): string {
   const a = job.personal?.serviceAddress as Record<string, string | undefined> | null | undefined;
   if (a === null || a === undefined) return '';
   return [

@@ -3,33 +3,44 @@
  * the server's cache: what `GET /v1/board` and `POST /v1/optimize-today` answer with.
  */
 import type { Plan } from '../src/pipeline/write/plan.ts';
-import type { PlanRecord, PlanSummary, StoredServiceJob } from '../src/store/index.ts';
+import type { PlanRecord, PlanSummary, ServiceJobRecord } from '../src/store/index.ts';
 import { boardCache, type BoardCache, type BoardKey } from './board-cache.ts';
 import { buildBoardView, presentedStatus } from './board-view.ts';
 import type { ApiContext } from './context.ts';
 import { BoardViewSchema, type BoardView, type RefusedCall } from './contract/board.ts';
 import { ApiError } from './errors.ts';
 
-/** Jobs of one store in a plan (its stops and the jobs left out), read from the store. */
+/**
+ * Jobs of one store in a plan (its stops and the jobs left out), read from the store, or taken
+ * from `known` (the jobs the run that made the plan read, decrypted once already) where it has them.
+ */
 async function jobsOfPlan(
   ctx: ApiContext,
   plan: Plan,
   storeId: string,
-): Promise<Map<string, StoredServiceJob>> {
+  known?: ReadonlyMap<string, ServiceJobRecord>,
+): Promise<Map<string, ServiceJobRecord>> {
   // A plan may cover several stores: read only this store's visits (jobs left out carry no
   // store in the plan, so those are read and filtered by the board).
   const ids = new Set<string>([
     ...plan.routes.flatMap((r) => r.stops.filter((s) => s.storeId === storeId).map((s) => s.serviceJobId)),
     ...plan.unassigned.map((u) => u.serviceJobId),
   ]);
-  const out = new Map<string, StoredServiceJob>();
-  // The store's jobs still open in the plan's horizon in one read (most of the plan's), then
-  // the rest (closed since, or of another store) one by one.
-  const open = await ctx.store.jobs.listPlannable([storeId], {
-    from: new Date(plan.horizon.start).toISOString(),
-    to: new Date(plan.horizon.end).toISOString(),
-  });
-  for (const job of open) if (ids.has(job.serviceJobId)) out.set(job.serviceJobId, job);
+  const out = new Map<string, ServiceJobRecord>();
+  if (known !== undefined) {
+    for (const id of ids) {
+      const job = known.get(id);
+      if (job !== undefined) out.set(id, job);
+    }
+  } else {
+    // The store's jobs still open in the plan's horizon in one read (most of the plan's).
+    const open = await ctx.store.jobs.listPlannable([storeId], {
+      from: new Date(plan.horizon.start).toISOString(),
+      to: new Date(plan.horizon.end).toISOString(),
+    });
+    for (const job of open) if (ids.has(job.serviceJobId)) out.set(job.serviceJobId, job);
+  }
+  // The rest (closed since, or of another store) one by one.
   for (const id of ids) {
     if (out.has(id)) continue;
     const job = await ctx.store.jobs.get(id);
@@ -109,7 +120,12 @@ type BoardArgs = [
   date: string,
   withPersonal: boolean,
   issues?: Parameters<typeof buildBoardView>[0]['issues'],
-  known?: { summary?: PlanSummary | PlanRecord | undefined; plan?: Plan | undefined },
+  known?: {
+    summary?: PlanSummary | PlanRecord | undefined;
+    plan?: Plan | undefined;
+    /** The jobs the run that made the plan read (by id), sparing their decryption again. */
+    jobs?: ReadonlyMap<string, ServiceJobRecord> | undefined;
+  },
 ];
 
 async function cached<T>(
@@ -141,7 +157,7 @@ async function cached<T>(
         config: ctx.config,
         storeId,
         date,
-        jobs: await jobsOfPlan(ctx, plan, storeId),
+        jobs: await jobsOfPlan(ctx, plan, storeId, known?.jobs),
         now: ctx.clock(),
         withPersonal,
         issues,
@@ -154,7 +170,8 @@ async function cached<T>(
 /**
  * The board view of a plan, built once per plan, store, day and scope and then served from
  * the cache (`now` is the request's). `known.plan` is the plan's content when the caller has
- * it (the run that just stored it), which spares reading it back.
+ * it (the run that just stored it), which spares reading it back, and `known.jobs` the jobs
+ * that run read.
  */
 export function boardFor(...args: BoardArgs): Promise<BoardView> {
   return cached((cache, key, now, build) => cache.view(key, now, build), ...args);

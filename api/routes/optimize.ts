@@ -22,6 +22,7 @@ import type { StartRun } from '../planner.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { StoreIdSchema } from '../schemas.ts';
 import { boardFor } from '../boards.ts';
+import { serviceJobRecordFromWire, type ServiceJobRecord } from '../../src/store/index.ts';
 
 const OptimizeBody = z
   .object({
@@ -145,6 +146,16 @@ export function todayRun(
     unavailableTechnicians: body.unavailableTechnicians,
     solverSeconds: body.timeBudgetMs / 1000,
   };
+}
+
+/** The run's jobs (Amazon's form, as the store gave them to it) as store records by id. */
+function jobRecordsById(raws: readonly unknown[]): Map<string, ServiceJobRecord> {
+  const out = new Map<string, ServiceJobRecord>();
+  for (const raw of raws) {
+    const mapped = serviceJobRecordFromWire(raw as Parameters<typeof serviceJobRecordFromWire>[0]);
+    if (mapped.ok) out.set(mapped.record.serviceJobId, mapped.record);
+  }
+  return out;
 }
 
 /**
@@ -271,7 +282,8 @@ export async function optimizeRoutes(app: FastifyInstance, opts: { ctx: ApiConte
         date,
         maySeePersonalData(request),
         result.issues,
-        { plan: result.plan },
+        // A dry run changed nothing at Amazon or in the store: the jobs it read are the board's.
+        { plan: result.plan, ...(body.apply ? {} : { jobs: jobRecordsById(result.jobs) }) },
       );
       const diff = diffAgainstCurrent(result.plan, result.issues);
       const answerMs = performance.now() - tRun;

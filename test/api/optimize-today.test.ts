@@ -193,4 +193,25 @@ describe('optimize-today on a day half done', () => {
       }
     }
   });
+
+  it("a dry run answers with the board the store's own jobs give its plan, buyer details included", async () => {
+    const dry = await w.call('POST', '/v1/optimize-today', {
+      token: 'planner',
+      body: { storeId, timeBudgetMs: 2000, unavailableTechnicians: [sick], freezeMinutes: FREEZE },
+    });
+    expect(dry.status, dry.text).toBe(200);
+    const { board, date, planId } = dry.body as { board: Board; date: string; planId: string };
+    expect(board.routes.some((r) => r.stops.length > 0)).toBe(true);
+    expect(JSON.stringify(board)).toContain('"buyer"');
+    // Built again from the store (no issues asked, so not the answer's cached view).
+    const stored = await w.call('GET', `/v1/board?storeId=${storeId}&date=${date}&planId=${planId}`, {
+      token: 'planner',
+    });
+    expect(stored.status, stored.text).toBe(200);
+    const same = (b: object): Record<string, unknown> =>
+      Object.fromEntries(
+        Object.entries(b).filter(([k]) => k !== 'issues' && k !== 'generatedAt' && k !== 'now'),
+      );
+    expect(same(board)).toEqual(same(stored.body as object));
+  });
 });
