@@ -2,7 +2,8 @@
  * The solve passes. Pass 1 keeps what can be kept. Jobs it could not place that may move (a
  * kept technician or appointment that no longer fits) get a second, short pass with
  * everything placed in pass 1 pinned, their technician preference dropped and their other
- * windows opened; it starts from pass 1's routes, so it begins with what pass 1 serves. Booked jobs still out after that keep their appointments on Amazon, which
+ * windows opened; it starts from pass 1's routes, so it begins with what pass 1 serves.
+ * Booked jobs still out after that keep their appointments on Amazon, which
  * go on taking store capacity: each gets a hold (booked-holds.ts) and the routes that must
  * make room are planned again around it, the rest staying pinned. Each pass builds its
  * problem once.
@@ -83,7 +84,7 @@ export async function solvePasses(
   let overallMs = seconds * 1000;
   let cutShort = false;
   // What a pass costs beyond its search budget (the problem's trip to the worker, its
-  // compilation, the first plan, the way back), as the last pass took it: later passes.
+  // compilation, the first plan, the way back), as the last pass took it: later passes'
   // budgets leave it out, and a hold round is begun only when its passes still fit.
   let fixedMs = 0;
   const pass: Pass = async (built, budgetMs, label, start = []) => {
