@@ -22,7 +22,7 @@ import type { StartRun } from '../planner.ts';
 import { ApiError, badRequest } from '../errors.ts';
 import { StoreIdSchema } from '../schemas.ts';
 import { boardFor } from '../boards.ts';
-import { serviceJobRecordFromWire, type ServiceJobRecord } from '../../src/store/index.ts';
+import { serviceJobRecordsFromWire, type ServiceJobRecord } from '../../src/store/index.ts';
 
 const OptimizeBody = z
   .object({
@@ -150,12 +150,7 @@ export function todayRun(
 
 /** The run's jobs (Amazon's form, as the store gave them to it) as store records by id. */
 function jobRecordsById(raws: readonly unknown[]): Map<string, ServiceJobRecord> {
-  const out = new Map<string, ServiceJobRecord>();
-  for (const raw of raws) {
-    const mapped = serviceJobRecordFromWire(raw as Parameters<typeof serviceJobRecordFromWire>[0]);
-    if (mapped.ok) out.set(mapped.record.serviceJobId, mapped.record);
-  }
-  return out;
+  return new Map(serviceJobRecordsFromWire(raws).map((r) => [r.serviceJobId, r]));
 }
 
 /**

@@ -6,6 +6,7 @@
  * windows, skills, lunch breaks, two-person jobs, pins and a plan to start from.
  */
 import type { Problem } from '../../solver/problem.ts';
+import { Random } from '../../solver/random.ts';
 import type { StartRoute } from '../../solver/solution.ts';
 
 const HOUR = 3600;
@@ -13,13 +14,10 @@ const JOBS = 60;
 const TECHNICIANS = 6;
 const SKILLS = ['a', 'b', 'c'];
 
-/** The same day every time (a fixed linear congruential sequence, no clock). */
+/** The same day every time (the solver's seeded generator, a fixed seed, no clock). */
 export function warmUpDay(): { problem: Problem; start: StartRoute[] } {
-  let state = 12345;
-  const next = (): number => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
+  const random = new Random(12345);
+  const next = (): number => random.next();
   const points = Array.from({ length: JOBS + TECHNICIANS }, () => ({ x: next() * 40, y: next() * 40 }));
   const durations = points.map((a) => points.map((b) => Math.round(Math.hypot(a.x - b.x, a.y - b.y) * 60)));
   const distances = points.map((a) => points.map((b) => Math.round(Math.hypot(a.x - b.x, a.y - b.y) * 900)));

@@ -100,6 +100,19 @@ export interface StoredServiceJob extends ServiceJobRecord {
 export type JobMappingError = { code: 'JOB_ID_MISSING' | 'JOB_STATUS_INVALID'; message: string };
 
 /**
+ * The records of the jobs that map (`serviceJobRecordFromWire`), in order; jobs the planner
+ * cannot key or classify are left out (the pull has already reported them).
+ */
+export function serviceJobRecordsFromWire(wires: readonly unknown[]): ServiceJobRecord[] {
+  const records: ServiceJobRecord[] = [];
+  for (const wire of wires) {
+    const mapped = serviceJobRecordFromWire(wire as ServiceJob);
+    if (mapped.ok) records.push(mapped.record);
+  }
+  return records;
+}
+
+/**
  * Maps a Services `ServiceJob` to the record the store keeps. Returns an error value for
  * jobs the planner cannot key or classify; the message names no personal data.
  */

@@ -4,7 +4,7 @@
  * writes, locks, audit and the retention purge.
  */
 import type { JournalEntry, Store, StoredServiceJob } from '../../store/index.ts';
-import { serviceJobRecordFromWire } from '../../store/index.ts';
+import { serviceJobRecordsFromWire } from '../../store/index.ts';
 import type { LedgerEvent } from '../write/ledger.ts';
 import type { CapacityBlock, Plan, ScheduleRecordOut } from '../write/plan.ts';
 import type { JournalPort, JournalRecord, PipelineStorePort, StoredPlan } from '../ports.ts';
@@ -92,12 +92,7 @@ function jobMethods(
 ): Pick<PipelineStorePort, 'saveJobs' | 'plannableJobs' | 'jobPreferences' | 'previousTechnicians'> {
   return {
     async saveJobs(raws) {
-      const records = [];
-      for (const raw of raws) {
-        const mapped = serviceJobRecordFromWire(raw as Parameters<typeof serviceJobRecordFromWire>[0]);
-        if (mapped.ok) records.push(mapped.record);
-      }
-      return store.jobs.upsertMany(records);
+      return store.jobs.upsertMany(serviceJobRecordsFromWire(raws));
     },
     async plannableJobs(storeIds: string[], horizon: Interval) {
       const jobs = await store.jobs.listPlannable(storeIds, {
